@@ -1,0 +1,20 @@
+/// Cryptographically secure random bytes from the operating system (`getrandom` on Linux).
+public enum SecureRandom {
+    /// Returns `count` random bytes.
+    public static func bytes(count: Int) -> [UInt8] {
+        var generator = SystemRandomNumberGenerator()
+        return (0..<count).map { _ in UInt8.random(in: .min ... .max, using: &generator) }
+    }
+}
+
+extension Array where Element == UInt8 {
+    /// Overwrites every byte with zero, for buffers that held secret material.
+    public mutating func wipe() {
+        withUnsafeMutableBytes { buffer in
+            guard let base = buffer.baseAddress else { return }
+            // memset_s is not in glibc; a volatile-style loop through the raw pointer is not
+            // elided because the buffer escapes into this opaque closure.
+            for index in 0..<buffer.count { base.storeBytes(of: 0, toByteOffset: index, as: UInt8.self) }
+        }
+    }
+}
