@@ -1,4 +1,4 @@
-// swift-tools-version:6.0
+// swift-tools-version:6.2
 import PackageDescription
 
 let package = Package(
@@ -33,9 +33,16 @@ let package = Package(
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
-        .testTarget(name: "Secp256k1Tests", dependencies: ["Secp256k1"]),
-        .testTarget(name: "BOLT11Tests", dependencies: ["BOLT11", "Secp256k1"]),
-        .testTarget(name: "ProofsTests", dependencies: ["Proofs", "Secp256k1"]),
+        .target(name: "TestSupport", path: "Tests/TestSupport"),
+        .testTarget(name: "Secp256k1Tests", dependencies: ["Secp256k1", "TestSupport"]),
+        .testTarget(name: "BOLT11Tests", dependencies: ["BOLT11", "Secp256k1", "TestSupport"]),
+        .testTarget(name: "ProofsTests", dependencies: ["Proofs", "Secp256k1", "TestSupport"]),
+        .testTarget(name: "T4GCtlTests", dependencies: ["t4gctl", "TestSupport"]),
     ],
     swiftLanguageModes: [.v6]
 )
+
+// Warnings are errors in every target of this package (not in its dependencies).
+for target in package.targets where target.type != .system {
+    target.swiftSettings = (target.swiftSettings ?? []) + [.treatAllWarnings(as: .error)]
+}

@@ -1,5 +1,6 @@
 import Foundation
 import Secp256k1
+import TestSupport
 import Testing
 
 /// One row of BIP340's `test-vectors.csv`.
@@ -21,18 +22,14 @@ struct BIP340Vector: CustomTestStringConvertible, Sendable {
         return lines.map { line in
             let columns = line.split(separator: ",", omittingEmptySubsequences: false).map(String.init)
             return BIP340Vector(
-                index: Int(columns[0])!, secretKey: columns[1].isEmpty ? nil : [UInt8](hex: columns[1]), publicKey: [UInt8](hex: columns[2])!,
-                auxiliaryRandomness: columns[3].isEmpty ? nil : [UInt8](hex: columns[3]), message: [UInt8](hex: columns[4])!,
+                index: Int(columns[0])!, secretKey: columns[1].isEmpty ? nil : [UInt8](hex: columns[1]),
+                publicKey: [UInt8](hex: columns[2])!,
+                auxiliaryRandomness: columns[3].isEmpty ? nil : [UInt8](hex: columns[3]),
+                message: [UInt8](hex: columns[4])!,
                 signature: [UInt8](hex: columns[5])!, isValid: columns[6] == "TRUE",
                 comment: columns[7...].joined(separator: ","))
         }
     }
-}
-
-/// The repository's `../shared/testdata` folder, found relative to this source file.
-func sharedTestData(_ relativePath: String) -> URL {
-    URL(fileURLWithPath: #filePath).deletingLastPathComponent()
-        .appendingPathComponent("../../../shared/testdata/\(relativePath)").standardizedFileURL
 }
 
 /// `shared/testdata/bip340/test-vectors.csv` is the 2020 draft of BIP340 (bitcoin/bips 30eb3583), whose
@@ -45,10 +42,14 @@ func sharedTestData(_ relativePath: String) -> URL {
     static let vectors = (try? BIP340Vector.load()) ?? []
 
     static let finalSignatures: [Int: String] = [
-        0: "e907831f80848d1069a5371b402410364bdf1c5f8307b0084c55f1ce2dca821525f66a4a85ea8b71e482a74f382d2ce5ebeee8fdb2172f477df4900d310536c0",
-        1: "6896bd60eeae296db48a229ff71dfe071bde413e6d43f917dc8dcf8c78de33418906d11ac976abccb20b091292bff4ea897efcb639ea871cfa95f6de339e4b0a",
-        2: "5831aaeed7b44bb74e5eab94ba9d4294c49bcf2a60728d8b4c200f50dd313c1bab745879a5ad954a72c45a91c3a51d3c7adea98d82f8481e0e1e03674a6f3fb7",
-        3: "7eb0509757e246f19449885651611cb965ecc1a187dd51b64fda1edc9637d5ec97582b9cb13db3933705b32ba982af5af25fd78881ebb32771fc5922efc66ea3",
+        0:
+            "e907831f80848d1069a5371b402410364bdf1c5f8307b0084c55f1ce2dca821525f66a4a85ea8b71e482a74f382d2ce5ebeee8fdb2172f477df4900d310536c0",
+        1:
+            "6896bd60eeae296db48a229ff71dfe071bde413e6d43f917dc8dcf8c78de33418906d11ac976abccb20b091292bff4ea897efcb639ea871cfa95f6de339e4b0a",
+        2:
+            "5831aaeed7b44bb74e5eab94ba9d4294c49bcf2a60728d8b4c200f50dd313c1bab745879a5ad954a72c45a91c3a51d3c7adea98d82f8481e0e1e03674a6f3fb7",
+        3:
+            "7eb0509757e246f19449885651611cb965ecc1a187dd51b64fda1edc9637d5ec97582b9cb13db3933705b32ba982af5af25fd78881ebb32771fc5922efc66ea3",
     ]
 
     @Test func vectorsAreLoaded() {

@@ -32,9 +32,13 @@ import Testing
 
     @Test func rejectsBadKeysAndRecoveryIDs() {
         #expect(throws: Secp256k1Error(.invalidPrivateKey)) { try PrivateKey(bytes: [UInt8](repeating: 0, count: 32)) }
-        #expect(throws: Secp256k1Error(.invalidPrivateKey)) { try PrivateKey(bytes: [UInt8](repeating: 0xff, count: 32)) }
+        #expect(throws: Secp256k1Error(.invalidPrivateKey)) {
+            try PrivateKey(bytes: [UInt8](repeating: 0xff, count: 32))
+        }
         #expect(throws: Secp256k1Error(.invalidPrivateKey)) { try PrivateKey(bytes: [1, 2, 3]) }
-        #expect(throws: Secp256k1Error(.invalidPublicKey)) { try PublicKey(compressed: [2] + [UInt8](repeating: 0, count: 32)) }
+        #expect(throws: Secp256k1Error(.invalidPublicKey)) {
+            try PublicKey(compressed: [2] + [UInt8](repeating: 0, count: 32))
+        }
         #expect(throws: Secp256k1Error(.invalidRecoveryID)) {
             try RecoverableSignature(compact: [UInt8](repeating: 1, count: 64), recoveryID: 4)
         }
@@ -49,7 +53,8 @@ import Testing
     }
 
     @Test func hashesMatchKnownAnswers() {
-        #expect(SHA256.hash(Array("abc".utf8)).hex == "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad")
+        #expect(
+            SHA256.hash(Array("abc".utf8)).hex == "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad")
         #expect(
             SHA256.hmac(key: Array("key".utf8), Array("The quick brown fox jumps over the lazy dog".utf8)).hex
                 == "f7bc83f430538424b13298e6aa6fb143ef4d59a14946175997479dbc2d1a3cd8")

@@ -1,0 +1,19 @@
+#!/usr/bin/env bash
+# Installs what building and testing t4gd needs on a fresh Debian machine with Swift 6.3:
+# the C libraries (libsecp256k1 with recovery/schnorrsig/extrakeys, SQLite, OpenSSL) from apt.
+# Idempotent: does nothing when everything is present. Needs root (or sudo) only to install.
+set -euo pipefail
+
+packages=(libsecp256k1-dev libsqlite3-dev libssl-dev pkg-config)
+missing=()
+for package in "${packages[@]}"; do
+    dpkg-query -W -f='${Status}' "$package" 2>/dev/null | grep -q "install ok installed" || missing+=("$package")
+done
+if ((${#missing[@]})); then
+    echo "setup: installing ${missing[*]}" >&2
+    sudo=""
+    [ "$(id -u)" -eq 0 ] || sudo="sudo"
+    $sudo apt-get update -qq
+    DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq "${missing[@]}" >/dev/null
+fi
+command -v swift >/dev/null || { echo "setup: swift 6.3 is not on PATH" >&2; exit 1; }
