@@ -1,26 +1,26 @@
 # common.sh: definitions shared by start.sh, wallet.sh, stop.sh and selftest.sh (sourced, not run).
+# shellcheck shell=bash
 #
 # JSON is handled with the LNbits venv's own Python, so the scripts need no jq.
 
 LNBITS_SCRIPTS="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 readonly LNBITS_SCRIPTS
 
-# Super-user credentials set by start.sh's first-install call. The instance listens on
-# 127.0.0.1 only and holds regtest/fake money, so a fixed password is acceptable; it
-# lets start.sh log in again when it restarts LNbits on an existing data dir.
-readonly LNBITS_ADMIN_USER=admin
-readonly LNBITS_ADMIN_PASSWORD=t4gd-regtest
-
 # lnbits_python: print the venv's Python (install.sh is instant once the venv exists).
 lnbits_python() {
     echo "$("$LNBITS_SCRIPTS/install.sh")/bin/python"
 }
 
-# json_field PYTHON FIELD: read JSON on stdin, print its top-level FIELD (strings unquoted).
+# json_field PYTHON PATH: read JSON on stdin and print the value at PATH, a dotted list
+# of object keys (e.g. "details.amount"); strings unquoted, anything else as JSON.
 json_field() {
     "$1" -c '
 import json, sys
-value = json.load(sys.stdin)[sys.argv[1]]
+value = json.load(sys.stdin)
+for key in sys.argv[1].split("."):
+    if not isinstance(value, dict) or key not in value:
+        sys.exit("json_field: no %r in the JSON" % sys.argv[1])
+    value = value[key]
 print(value if isinstance(value, str) else json.dumps(value))' "$2"
 }
 
@@ -48,9 +48,9 @@ group_alive() {
 # http OUT METHOD URL DATA [HEADER...]: send one request (DATA "" = no body), write the
 # response body to OUT and print the HTTP status code ("000" when nothing answered).
 http() {
-    local out="$1" method="$2" url="$3" data="$4"
+    local out="$1" method="$2" url="$3" data="$4" header
     shift 4
-    local args=(-sS --max-time 30 -o "$out" -w '%{http_code}' -X "$method")
+    local args=(-s --max-time 30 -o "$out" -w '%{http_code}' -X "$method")
     if [[ -n "$data" ]]; then args+=(-H 'Content-Type: application/json' --data "$data"); fi
     for header in "$@"; do args+=(-H "$header"); done
     curl "${args[@]}" "$url" 2>/dev/null || true

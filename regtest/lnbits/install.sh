@@ -44,7 +44,10 @@ pyenv_interpreters() {
     local root="${PYENV_ROOT:-}"
     if [[ -z "$root" ]] && command -v pyenv >/dev/null; then root="$(pyenv root)"; fi
     root="${root:-$HOME/.pyenv}"
-    ls -d "$root/versions/3.$1".* 2>/dev/null | sort -t. -k3 -n -r | sed 's|$|/bin/python3|'
+    local dir
+    for dir in "$root/versions/3.$1".*; do
+        if [[ -d "$dir" ]]; then echo "$dir/bin/python3"; fi
+    done | sort -r -V
 }
 
 find_python() {

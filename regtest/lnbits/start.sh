@@ -21,6 +21,7 @@
 # Exit:  non-zero, with the log tail on stderr and nothing left running, when LNbits
 #        does not become ready in time or its funding source does not connect.
 set -euo pipefail
+# shellcheck source-path=SCRIPTDIR
 source "$(dirname "${BASH_SOURCE[0]}")/common.sh"
 
 usage() {
@@ -29,8 +30,7 @@ usage() {
 }
 
 [[ $# -ge 1 ]] || usage
-mkdir -p "$1"
-DATA_DIR="$(cd "$1" && pwd)"
+DATA_DIR_ARG="$1"
 shift
 WALLET_CLASS=FakeWallet
 EXTRA_ENV=()
@@ -42,6 +42,19 @@ while [[ $# -gt 0 ]]; do
     esac
 done
 
+if [[ "$WALLET_CLASS" == LndRestWallet ]] \
+    && [[ -z "$(env "${EXTRA_ENV[@]}" printenv LND_REST_ENDPOINT || true)" ]]; then
+    echo "start.sh: LndRestWallet needs LND_REST_ENDPOINT (and LND_REST_CERT, LND_REST_MACAROON)" >&2
+    exit 2
+fi
+
+mkdir -p "$DATA_DIR_ARG"
+DATA_DIR="$(cd "$DATA_DIR_ARG" && pwd)"
+# Super-user credentials for the first-install call. The instance listens on 127.0.0.1
+# only and holds fake money, so a fixed password is acceptable; it lets start.sh log in
+# again when LNbits is restarted on an existing data dir.
+readonly LNBITS_ADMIN_USER=admin
+readonly LNBITS_ADMIN_PASSWORD=t4gd-regtest
 STATE="$DATA_DIR/lnbits.json"
 LOG="$DATA_DIR/lnbits.log"
 PY="$(lnbits_python)"
@@ -53,12 +66,6 @@ if [[ -f "$STATE" ]]; then
         echo "start.sh: LNbits already running for $DATA_DIR (pgid $old_pgid); run stop.sh first" >&2
         exit 1
     fi
-fi
-
-if [[ "$WALLET_CLASS" == LndRestWallet ]] \
-    && [[ -z "$(env "${EXTRA_ENV[@]}" printenv LND_REST_ENDPOINT || true)" ]]; then
-    echo "start.sh: LndRestWallet needs LND_REST_ENDPOINT (and LND_REST_CERT, LND_REST_MACAROON)" >&2
-    exit 2
 fi
 
 SITE_PACKAGES="$("$PY" -c 'import sysconfig; print(sysconfig.get_paths()["purelib"])')"
@@ -95,6 +102,7 @@ fail() {
     "$LNBITS_SCRIPTS/stop.sh" --pgid "$PGID" >&2 || true
     exit 1
 }
+trap 'fail "interrupted"' INT TERM
 
 # Until the first install is done every path, health included, answers 307.
 deadline=$((SECONDS + ${T4G_LNBITS_START_TIMEOUT:-60}))
@@ -125,4 +133,5 @@ json_object "$PY" url="$URL" port:="$PORT" pgid:="$PGID" admin_token="$TOKEN" lo
     data_dir="$DATA_DIR" wallet_class="$WALLET_CLASS" super_user="$(cat "$DATA_DIR/.super_user")" \
     admin_user="$LNBITS_ADMIN_USER" admin_password="$LNBITS_ADMIN_PASSWORD" >"$STATE.tmp"
 mv "$STATE.tmp" "$STATE"
+trap - INT TERM
 cat "$STATE"

@@ -10,6 +10,7 @@
 # signalled.
 # Out:   stderr: what was done. Exit non-zero only if the group survives KILL.
 set -euo pipefail
+# shellcheck source-path=SCRIPTDIR
 source "$(dirname "${BASH_SOURCE[0]}")/common.sh"
 
 # wait_gone PGID TENTHS: poll until the group is gone; false if it outlives TENTHS/10 s.

@@ -17,6 +17,7 @@
 #        e.g. {"detail": ..., "status": "failed"}, is still printed on stdout).
 #        Note: a pay can answer 201 with status "failed" or "pending"; read "status".
 set -euo pipefail
+# shellcheck source-path=SCRIPTDIR
 source "$(dirname "${BASH_SOURCE[0]}")/common.sh"
 
 usage() {
