@@ -30,6 +30,19 @@ let package = Package(
         .target(name: "Secp256k1", dependencies: ["CSecp256k1", "CHashShim"]),
         .target(name: "BOLT11", dependencies: ["Secp256k1"]),
         .target(name: "Proofs", dependencies: ["Secp256k1"]),
+        .target(name: "Lightning", dependencies: ["BOLT11", "Secp256k1"]),
+        .target(
+            name: "Store",
+            dependencies: ["Lightning", "Proofs", .product(name: "GRDB", package: "GRDB.swift")]
+        ),
+        .target(
+            name: "DevBackend",
+            dependencies: [
+                "Lightning", "BOLT11", "Secp256k1",
+                .product(name: "GRDB", package: "GRDB.swift"),
+                .product(name: "Logging", package: "swift-log"),
+            ]
+        ),
         .target(name: "TOML"),
         .target(name: "JSONRPC"),
         .target(
@@ -55,6 +68,14 @@ let package = Package(
         .testTarget(name: "ProofsTests", dependencies: ["Proofs", "Secp256k1", "TestSupport"]),
         .testTarget(name: "T4GCtlTests", dependencies: ["t4gctl", "TestSupport"]),
         .testTarget(name: "TOMLTests", dependencies: ["TOML"]),
+        .testTarget(
+            name: "StoreTests",
+            dependencies: ["Store", "Lightning", "TestSupport", .product(name: "GRDB", package: "GRDB.swift")]
+        ),
+        .testTarget(
+            name: "DevBackendTests",
+            dependencies: ["DevBackend", "Lightning", "BOLT11", "Secp256k1", "TestSupport"]
+        ),
         .testTarget(name: "JSONRPCTests", dependencies: ["JSONRPC"]),
         .testTarget(
             name: "RPCServerTests",

@@ -1,0 +1,76 @@
+import GRDB
+
+/// Every schema change of the store, in order. A migration, once released, is never edited: a change is a
+/// new migration. `StoreMigrationTests` checks each one.
+enum Migrations {
+    static var migrator: DatabaseMigrator {
+        var migrator = DatabaseMigrator()
+        migrator.registerMigration("v1_invoices_payments_events") { database in
+            try database.execute(sql: """
+                CREATE TABLE invoices (
+                    payment_hash TEXT PRIMARY KEY NOT NULL CHECK (length(payment_hash) = 64),
+                    bolt11 TEXT NOT NULL,
+                    label TEXT UNIQUE,
+                    amount_msat INTEGER CHECK (amount_msat IS NULL OR amount_msat > 0),
+                    description TEXT,
+                    description_hash TEXT,
+                    expiry_s INTEGER NOT NULL CHECK (expiry_s > 0),
+                    status TEXT NOT NULL CHECK (status IN ('open', 'paid', 'expired', 'canceled')),
+                    created_at INTEGER NOT NULL,
+                    expires_at INTEGER NOT NULL,
+                    paid_at INTEGER,
+                    amount_received_msat INTEGER CHECK (amount_received_msat IS NULL OR amount_received_msat > 0),
+                    preimage TEXT CHECK (preimage IS NULL OR length(preimage) = 64),
+                    metadata TEXT,
+                    request_fingerprint TEXT NOT NULL,
+                    settle_index INTEGER,
+                    CHECK (status != 'paid' OR (paid_at IS NOT NULL AND amount_received_msat IS NOT NULL))
+                );
+                CREATE INDEX invoices_status_created ON invoices (status, created_at);
+                CREATE INDEX invoices_open_expiry ON invoices (expires_at) WHERE status = 'open';
+
+                CREATE TABLE payments (
+                    payment_hash TEXT PRIMARY KEY NOT NULL CHECK (length(payment_hash) = 64),
+                    bolt11 TEXT NOT NULL,
+                    status TEXT NOT NULL CHECK (status IN ('pending', 'succeeded', 'failed')),
+                    amount_msat INTEGER NOT NULL CHECK (amount_msat > 0),
+                    max_fee_msat INTEGER NOT NULL CHECK (max_fee_msat >= 0),
+                    fee_msat INTEGER CHECK (fee_msat IS NULL OR fee_msat >= 0),
+                    preimage TEXT CHECK (preimage IS NULL OR length(preimage) = 64),
+                    failure_reason TEXT,
+                    idempotency_key TEXT UNIQUE,
+                    created_at INTEGER NOT NULL,
+                    completed_at INTEGER,
+                    CHECK (status != 'succeeded' OR preimage IS NOT NULL),
+                    CHECK (status != 'failed' OR failure_reason IS NOT NULL)
+                );
+                CREATE INDEX payments_status_created ON payments (status, created_at);
+
+                CREATE TABLE payment_attempts (
+                    id INTEGER PRIMARY KEY AUTOINCREMENT,
+                    payment_hash TEXT NOT NULL REFERENCES payments (payment_hash),
+                    started_at INTEGER NOT NULL,
+                    completed_at INTEGER,
+                    outcome TEXT CHECK (outcome IS NULL OR outcome IN ('succeeded', 'failed')),
+                    failure_reason TEXT
+                );
+                CREATE INDEX payment_attempts_hash ON payment_attempts (payment_hash);
+                CREATE UNIQUE INDEX payment_attempts_one_open ON payment_attempts (payment_hash)
+                    WHERE completed_at IS NULL;
+
+                CREATE TABLE events (
+                    idx INTEGER PRIMARY KEY AUTOINCREMENT,
+                    type TEXT NOT NULL,
+                    at INTEGER NOT NULL,
+                    data TEXT NOT NULL
+                );
+
+                CREATE TABLE cursors (
+                    name TEXT PRIMARY KEY NOT NULL,
+                    value INTEGER NOT NULL CHECK (value >= 0)
+                );
+                """)
+        }
+        return migrator
+    }
+}

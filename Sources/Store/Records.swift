@@ -1,0 +1,134 @@
+import Lightning
+
+/// An invoice this daemon issued, as stored.
+public struct InvoiceRecord: Sendable, Hashable {
+    public var paymentHash: PaymentHash
+    public var bolt11: String
+    public var label: String?
+    public var amount: MilliSatoshi?
+    public var description: String?
+    public var descriptionHash: String?
+    public var expirySeconds: Int64
+    public var status: InvoiceStatus
+    public var createdAt: Int64
+    public var expiresAt: Int64
+    public var paidAt: Int64?
+    public var amountReceived: MilliSatoshi?
+    /// Secret until the invoice is paid: never returned for an unpaid invoice.
+    public var preimage: Preimage?
+    /// Caller-supplied JSON kept verbatim.
+    public var metadata: String?
+    /// Digest of the creation parameters, to make `label` idempotent.
+    public var requestFingerprint: String
+    public var settleIndex: Int64?
+
+    /// Creates a record.
+    public init(
+        paymentHash: PaymentHash, bolt11: String, label: String?, amount: MilliSatoshi?, description: String?,
+        descriptionHash: String?, expirySeconds: Int64, status: InvoiceStatus, createdAt: Int64, expiresAt: Int64,
+        paidAt: Int64? = nil, amountReceived: MilliSatoshi? = nil, preimage: Preimage?, metadata: String?,
+        requestFingerprint: String, settleIndex: Int64? = nil
+    ) {
+        self.paymentHash = paymentHash
+        self.bolt11 = bolt11
+        self.label = label
+        self.amount = amount
+        self.description = description
+        self.descriptionHash = descriptionHash
+        self.expirySeconds = expirySeconds
+        self.status = status
+        self.createdAt = createdAt
+        self.expiresAt = expiresAt
+        self.paidAt = paidAt
+        self.amountReceived = amountReceived
+        self.preimage = preimage
+        self.metadata = metadata
+        self.requestFingerprint = requestFingerprint
+        self.settleIndex = settleIndex
+    }
+}
+
+/// An outgoing payment, as stored. One row per payment hash, ever.
+public struct PaymentRecord: Sendable, Hashable {
+    public var paymentHash: PaymentHash
+    public var bolt11: String
+    public var status: PaymentStatus
+    public var amount: MilliSatoshi
+    public var maxFee: MilliSatoshi
+    public var fee: MilliSatoshi?
+    public var preimage: Preimage?
+    public var failureReason: PaymentFailureReason?
+    public var idempotencyKey: String?
+    public var createdAt: Int64
+    public var completedAt: Int64?
+
+    /// Creates a record.
+    public init(
+        paymentHash: PaymentHash, bolt11: String, status: PaymentStatus, amount: MilliSatoshi, maxFee: MilliSatoshi,
+        fee: MilliSatoshi? = nil, preimage: Preimage? = nil, failureReason: PaymentFailureReason? = nil,
+        idempotencyKey: String?, createdAt: Int64, completedAt: Int64? = nil
+    ) {
+        self.paymentHash = paymentHash
+        self.bolt11 = bolt11
+        self.status = status
+        self.amount = amount
+        self.maxFee = maxFee
+        self.fee = fee
+        self.preimage = preimage
+        self.failureReason = failureReason
+        self.idempotencyKey = idempotencyKey
+        self.createdAt = createdAt
+        self.completedAt = completedAt
+    }
+}
+
+/// One entry of the durable event log. Indexes only grow.
+public struct EventRecord: Sendable, Hashable {
+    public var index: Int64
+    public var type: String
+    public var at: Int64
+    /// The event's `data` object as JSON text.
+    public var data: String
+
+    /// Creates a record.
+    public init(index: Int64, type: String, at: Int64, data: String) {
+        self.index = index
+        self.type = type
+        self.at = at
+        self.data = data
+    }
+}
+
+/// An event to append in the same transaction as the state change it reports.
+public struct NewEvent: Sendable, Hashable {
+    public var type: String
+    public var at: Int64
+    /// The event's `data` object as JSON text.
+    public var data: String
+
+    /// Creates an event.
+    public init(type: String, at: Int64, data: String) {
+        self.type = type
+        self.at = at
+        self.data = data
+    }
+}
+
+/// One row of the wallet history: money in (a paid invoice) or out (a payment).
+public struct WalletTransaction: Sendable, Hashable {
+    public enum Direction: String, Sendable { case incoming, outgoing }
+
+    public var direction: Direction
+    public var paymentHash: PaymentHash
+    public var amount: MilliSatoshi
+    public var fee: MilliSatoshi
+    public var status: String
+    public var at: Int64
+    public var description: String?
+}
+
+/// A page of results and the cursor of the next page (`nil` at the end).
+public struct Page<Element: Sendable>: Sendable {
+    public var items: [Element]
+    public var nextCursor: String?
+}

@@ -1,0 +1,47 @@
+import GRDB
+
+extension Store {
+    /// Appends an event on its own (for events not tied to a table change).
+    public func appendEvent(_ event: NewEvent) throws(StoreError) -> EventRecord {
+        try perform("append event") { try database.write { try Self.insertEvent(event, in: $0) } }
+    }
+
+    /// Events with an index above `index`, oldest first, at most `limit`.
+    public func events(after index: Int64, limit: Int) throws(StoreError) -> [EventRecord] {
+        try perform("read events") {
+            try database.read { database in
+                try Row.fetchAll(
+                    database, sql: "SELECT * FROM events WHERE idx > ? ORDER BY idx LIMIT ?", arguments: [index, limit]
+                ).map { EventRecord(index: $0["idx"], type: $0["type"], at: $0["at"], data: $0["data"]) }
+            }
+        }
+    }
+
+    /// The index of the newest event (0 when the log is empty).
+    public func lastEventIndex() throws(StoreError) -> Int64 {
+        try perform("read last event") {
+            try database.read { try Int64.fetchOne($0, sql: "SELECT coalesce(max(idx), 0) FROM events") ?? 0 }
+        }
+    }
+
+    /// A stored position, such as the backend's last settle index.
+    public func cursor(_ name: String) throws(StoreError) -> Int64? {
+        try perform("read cursor") {
+            try database.read { try Int64.fetchOne($0, sql: "SELECT value FROM cursors WHERE name = ?", arguments: [name]) }
+        }
+    }
+
+    /// Stores a position; it only moves forward.
+    public func advanceCursor(_ name: String, to value: Int64) throws(StoreError) {
+        try perform("write cursor") {
+            try database.write { database in
+                try database.execute(
+                    sql: """
+                        INSERT INTO cursors (name, value) VALUES (?1, ?2)
+                        ON CONFLICT (name) DO UPDATE SET value = max(value, ?2)
+                        """,
+                    arguments: [name, value])
+            }
+        }
+    }
+}

@@ -1,0 +1,164 @@
+import GRDB
+import Lightning
+
+extension Store {
+    /// Outcome of ``createInvoice(_:)``.
+    public enum InvoiceInsertion: Sendable {
+        /// Stored as new.
+        case created(InvoiceRecord)
+        /// The label already names an invoice created with the same parameters: that one.
+        case existing(InvoiceRecord)
+    }
+
+    /// Stores a new invoice. A label already used with the same request fingerprint returns the stored invoice;
+    /// with another fingerprint it throws `labelConflict`.
+    public func createInvoice(_ record: InvoiceRecord) throws(StoreError) -> InvoiceInsertion {
+        try perform("create invoice") {
+            try database.write { database in
+                if let label = record.label,
+                    let existing = try Row.fetchOne(database, sql: "SELECT * FROM invoices WHERE label = ?", arguments: [label])
+                {
+                    let stored = try InvoiceRecord(row: existing)
+                    guard stored.requestFingerprint == record.requestFingerprint else {
+                        throw StoreError(.labelConflict, "label is used by an invoice with other parameters")
+                    }
+                    return .existing(stored)
+                }
+                try database.execute(
+                    sql: """
+                        INSERT INTO invoices (payment_hash, bolt11, label, amount_msat, description, description_hash,
+                            expiry_s, status, created_at, expires_at, preimage, metadata, request_fingerprint)
+                        VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                        """,
+                    arguments: [
+                        record.paymentHash.hex, record.bolt11, record.label, record.amount?.rawValue,
+                        record.description, record.descriptionHash, record.expirySeconds, record.status.rawValue,
+                        record.createdAt, record.expiresAt, record.preimage?.hex, record.metadata,
+                        record.requestFingerprint,
+                    ])
+                return .created(record)
+            }
+        }
+    }
+
+    /// The invoice with this payment hash.
+    public func invoice(paymentHash: PaymentHash) throws(StoreError) -> InvoiceRecord? {
+        try fetchInvoice(sql: "SELECT * FROM invoices WHERE payment_hash = ?", paymentHash.hex)
+    }
+
+    /// The invoice with this label.
+    public func invoice(label: String) throws(StoreError) -> InvoiceRecord? {
+        try fetchInvoice(sql: "SELECT * FROM invoices WHERE label = ?", label)
+    }
+
+    private func fetchInvoice(sql: String, _ key: String) throws(StoreError) -> InvoiceRecord? {
+        try perform("read invoice") {
+            try database.read { database in
+                try Row.fetchOne(database, sql: sql, arguments: [key]).map(InvoiceRecord.init(row:))
+            }
+        }
+    }
+
+    /// Invoices newest first, optionally of one status; `cursor` comes from the previous page.
+    public func invoices(status: InvoiceStatus?, limit: Int, cursor: String?) throws(StoreError) -> Page<InvoiceRecord> {
+        try perform("list invoices") {
+            try database.read { database in
+                let rows = try Row.fetchAll(
+                    database,
+                    sql: """
+                        SELECT rowid AS cursor_id, * FROM invoices
+                        WHERE (?1 IS NULL OR status = ?1) AND (?2 IS NULL OR rowid < ?2)
+                        ORDER BY rowid DESC LIMIT ?3
+                        """,
+                    arguments: [status?.rawValue, cursor.flatMap { Int64($0) }, limit + 1])
+                return try Self.page(rows, limit: limit, InvoiceRecord.init(row:))
+            }
+        }
+    }
+
+    /// Marks an invoice paid (from `open`, or from `expired` when the backend settled it late) and appends
+    /// `event` in the same transaction. Returns the updated record and the event, or `nil` when it was already
+    /// paid or canceled (nothing changes: settlements are idempotent).
+    public func markInvoicePaid(
+        _ paymentHash: PaymentHash, amountReceived: MilliSatoshi, preimage: Preimage, paidAt: Int64,
+        settleIndex: Int64?, event: (InvoiceRecord) -> NewEvent
+    ) throws(StoreError) -> (InvoiceRecord, EventRecord)? {
+        try perform("mark invoice paid") {
+            try database.write { database in
+                try database.execute(
+                    sql: """
+                        UPDATE invoices SET status = 'paid', paid_at = ?, amount_received_msat = ?, preimage = ?,
+                            settle_index = ?
+                        WHERE payment_hash = ? AND status IN ('open', 'expired')
+                        """,
+                    arguments: [paidAt, amountReceived.rawValue, preimage.hex, settleIndex, paymentHash.hex])
+                guard database.changesCount == 1,
+                    let row = try Row.fetchOne(
+                        database, sql: "SELECT * FROM invoices WHERE payment_hash = ?", arguments: [paymentHash.hex])
+                else { return nil }
+                let record = try InvoiceRecord(row: row)
+                return (record, try Self.insertEvent(event(record), in: database))
+            }
+        }
+    }
+
+    /// Moves an `open` invoice to `expired` or `canceled` with its event; `nil` when it was not open.
+    public func closeInvoice(
+        _ paymentHash: PaymentHash, as status: InvoiceStatus, event: (InvoiceRecord) -> NewEvent
+    ) throws(StoreError) -> (InvoiceRecord, EventRecord)? {
+        precondition(status == .expired || status == .canceled)
+        return try perform("close invoice") {
+            try database.write { database in
+                try database.execute(
+                    sql: "UPDATE invoices SET status = ? WHERE payment_hash = ? AND status = 'open'",
+                    arguments: [status.rawValue, paymentHash.hex])
+                guard database.changesCount == 1,
+                    let row = try Row.fetchOne(
+                        database, sql: "SELECT * FROM invoices WHERE payment_hash = ?", arguments: [paymentHash.hex])
+                else { return nil }
+                let record = try InvoiceRecord(row: row)
+                return (record, try Self.insertEvent(event(record), in: database))
+            }
+        }
+    }
+
+    /// Open invoices whose expiry is at or before `now`.
+    public func expiredOpenInvoices(now: Int64) throws(StoreError) -> [PaymentHash] {
+        try perform("find expired invoices") {
+            try database.read { database in
+                try String.fetchAll(
+                    database, sql: "SELECT payment_hash FROM invoices WHERE status = 'open' AND expires_at <= ?",
+                    arguments: [now]
+                ).compactMap(PaymentHash.init(hex:))
+            }
+        }
+    }
+
+    /// The earliest expiry among open invoices, to schedule the next expiry sweep.
+    public func nextInvoiceExpiry() throws(StoreError) -> Int64? {
+        try perform("find next expiry") {
+            try database.read { try Int64.fetchOne($0, sql: "SELECT min(expires_at) FROM invoices WHERE status = 'open'") }
+        }
+    }
+
+    static func page<Element>(_ rows: [Row], limit: Int, _ decode: (Row) throws -> Element) throws -> Page<Element> {
+        let items = try rows.prefix(limit).map(decode)
+        let next = rows.count > limit ? (rows[limit - 1]["cursor_id"] as Int64?).map { String($0) } : nil
+        return Page(items: items, nextCursor: next)
+    }
+}
+
+extension InvoiceRecord {
+    init(row: Row) throws {
+        guard let hash = PaymentHash(hex: row["payment_hash"]), let status = InvoiceStatus(rawValue: row["status"])
+        else { throw StoreError(.corruptRow, "invoice row does not decode") }
+        self.init(
+            paymentHash: hash, bolt11: row["bolt11"], label: row["label"],
+            amount: (row["amount_msat"] as Int64?).map(MilliSatoshi.init(rawValue:)), description: row["description"],
+            descriptionHash: row["description_hash"], expirySeconds: row["expiry_s"], status: status,
+            createdAt: row["created_at"], expiresAt: row["expires_at"], paidAt: row["paid_at"],
+            amountReceived: (row["amount_received_msat"] as Int64?).map(MilliSatoshi.init(rawValue:)),
+            preimage: (row["preimage"] as String?).flatMap(Preimage.init(hex:)), metadata: row["metadata"],
+            requestFingerprint: row["request_fingerprint"], settleIndex: row["settle_index"])
+    }
+}

@@ -1,0 +1,211 @@
+import GRDB
+import Lightning
+
+extension Store {
+    /// Outcome of ``beginPayment(_:)``.
+    public enum PaymentStart: Sendable {
+        /// The intent is committed and an attempt opened: the caller may now ask the backend to pay.
+        case started(PaymentRecord)
+        /// A payment to this hash is pending: the backend must not be asked again.
+        case inFlight(PaymentRecord)
+        /// This hash was already paid successfully.
+        case succeeded(PaymentRecord)
+    }
+
+    /// Durably records the intent to pay `record.paymentHash` before any backend call.
+    ///
+    /// One row per payment hash, ever: a pending or succeeded payment is returned as it is; a failed one is
+    /// re-armed as pending with a new attempt (the backend said it definitively failed). An idempotency key
+    /// bound to another hash throws `idempotencyConflict`.
+    public func beginPayment(_ record: PaymentRecord) throws(StoreError) -> PaymentStart {
+        try perform("begin payment") {
+            try database.write { database in
+                if let key = record.idempotencyKey,
+                    let owner = try String.fetchOne(
+                        database, sql: "SELECT payment_hash FROM payments WHERE idempotency_key = ?", arguments: [key]),
+                    owner != record.paymentHash.hex
+                {
+                    throw StoreError(.idempotencyConflict, "idempotency key already used for another invoice")
+                }
+                if let row = try Row.fetchOne(
+                    database, sql: "SELECT * FROM payments WHERE payment_hash = ?", arguments: [record.paymentHash.hex])
+                {
+                    let existing = try PaymentRecord(row: row)
+                    switch existing.status {
+                    case .pending: return .inFlight(existing)
+                    case .succeeded: return .succeeded(existing)
+                    case .failed:
+                        try database.execute(
+                            sql: """
+                                UPDATE payments SET status = 'pending', amount_msat = ?, max_fee_msat = ?, fee_msat = NULL,
+                                    failure_reason = NULL, completed_at = NULL,
+                                    idempotency_key = coalesce(?, idempotency_key)
+                                WHERE payment_hash = ?
+                                """,
+                            arguments: [
+                                record.amount.rawValue, record.maxFee.rawValue, record.idempotencyKey,
+                                record.paymentHash.hex,
+                            ])
+                    }
+                } else {
+                    try database.execute(
+                        sql: """
+                            INSERT INTO payments (payment_hash, bolt11, status, amount_msat, max_fee_msat,
+                                idempotency_key, created_at)
+                            VALUES (?, ?, 'pending', ?, ?, ?, ?)
+                            """,
+                        arguments: [
+                            record.paymentHash.hex, record.bolt11, record.amount.rawValue, record.maxFee.rawValue,
+                            record.idempotencyKey, record.createdAt,
+                        ])
+                }
+                try database.execute(
+                    sql: "INSERT INTO payment_attempts (payment_hash, started_at) VALUES (?, ?)",
+                    arguments: [record.paymentHash.hex, record.createdAt])
+                let row = try Row.fetchOne(
+                    database, sql: "SELECT * FROM payments WHERE payment_hash = ?", arguments: [record.paymentHash.hex])
+                return .started(try PaymentRecord(row: row!))
+            }
+        }
+    }
+
+    /// Records the final outcome of a pending payment with its event, closing the open attempt.
+    /// Returns `nil` when the payment was not pending (already completed: nothing changes).
+    public func completePayment(
+        _ paymentHash: PaymentHash, outcome: PaymentOutcome, at now: Int64, event: (PaymentRecord) -> NewEvent
+    ) throws(StoreError) -> (PaymentRecord, EventRecord)? {
+        let (status, preimage, fee, reason): (PaymentStatus, String?, Int64?, String?)
+        switch outcome {
+        case .pending: return nil
+        case .succeeded(let paid, let paidFee): (status, preimage, fee, reason) = (.succeeded, paid.hex, paidFee.rawValue, nil)
+        case .failed(let failure): (status, preimage, fee, reason) = (.failed, nil, nil, failure.rawValue)
+        }
+        return try perform("complete payment") {
+            try database.write { database in
+                try database.execute(
+                    sql: """
+                        UPDATE payments SET status = ?, preimage = ?, fee_msat = ?, failure_reason = ?, completed_at = ?
+                        WHERE payment_hash = ? AND status = 'pending'
+                        """,
+                    arguments: [status.rawValue, preimage, fee, reason, now, paymentHash.hex])
+                guard database.changesCount == 1 else { return nil }
+                try database.execute(
+                    sql: """
+                        UPDATE payment_attempts SET completed_at = ?, outcome = ?, failure_reason = ?
+                        WHERE payment_hash = ? AND completed_at IS NULL
+                        """,
+                    arguments: [now, status.rawValue, reason, paymentHash.hex])
+                let row = try Row.fetchOne(
+                    database, sql: "SELECT * FROM payments WHERE payment_hash = ?", arguments: [paymentHash.hex])
+                let record = try PaymentRecord(row: row!)
+                return (record, try Self.insertEvent(event(record), in: database))
+            }
+        }
+    }
+
+    /// The payment to this hash.
+    public func payment(paymentHash: PaymentHash) throws(StoreError) -> PaymentRecord? {
+        try perform("read payment") {
+            try database.read { database in
+                try Row.fetchOne(
+                    database, sql: "SELECT * FROM payments WHERE payment_hash = ?", arguments: [paymentHash.hex]
+                ).map(PaymentRecord.init(row:))
+            }
+        }
+    }
+
+    /// Every payment still pending, oldest first (reconciled at start-up before new payments are accepted).
+    public func pendingPayments() throws(StoreError) -> [PaymentRecord] {
+        try perform("read pending payments") {
+            try database.read { database in
+                try Row.fetchAll(database, sql: "SELECT * FROM payments WHERE status = 'pending' ORDER BY created_at")
+                    .map(PaymentRecord.init(row:))
+            }
+        }
+    }
+
+    /// How many backend attempts were made for this hash.
+    public func attemptCount(_ paymentHash: PaymentHash) throws(StoreError) -> Int {
+        try perform("count attempts") {
+            try database.read { database in
+                try Int.fetchOne(
+                    database, sql: "SELECT count(*) FROM payment_attempts WHERE payment_hash = ?",
+                    arguments: [paymentHash.hex]) ?? 0
+            }
+        }
+    }
+
+    /// Payments newest first, optionally of one status.
+    public func payments(status: PaymentStatus?, limit: Int, cursor: String?) throws(StoreError) -> Page<PaymentRecord> {
+        try perform("list payments") {
+            try database.read { database in
+                let rows = try Row.fetchAll(
+                    database,
+                    sql: """
+                        SELECT rowid AS cursor_id, * FROM payments
+                        WHERE (?1 IS NULL OR status = ?1) AND (?2 IS NULL OR rowid < ?2)
+                        ORDER BY rowid DESC LIMIT ?3
+                        """,
+                    arguments: [status?.rawValue, cursor.flatMap { Int64($0) }, limit + 1])
+                return try Self.page(rows, limit: limit, PaymentRecord.init(row:))
+            }
+        }
+    }
+
+    /// Money in (paid invoices) and out (pending and succeeded payments), newest first, optionally in a time range.
+    public func walletTransactions(
+        from start: Int64?, to end: Int64?, limit: Int, cursor: String?
+    ) throws(StoreError) -> Page<WalletTransaction> {
+        try perform("list transactions") {
+            try database.read { database in
+                let (cursorTime, cursorHash) = Self.splitCursor(cursor)
+                let rows = try Row.fetchAll(
+                    database,
+                    sql: """
+                        SELECT * FROM (
+                            SELECT 'incoming' AS direction, payment_hash, amount_received_msat AS amount_msat,
+                                0 AS fee_msat, status, paid_at AS at, description FROM invoices WHERE status = 'paid'
+                            UNION ALL
+                            SELECT 'outgoing', payment_hash, amount_msat, coalesce(fee_msat, 0), status,
+                                coalesce(completed_at, created_at), NULL FROM payments WHERE status != 'failed'
+                        )
+                        WHERE (?1 IS NULL OR at >= ?1) AND (?2 IS NULL OR at <= ?2)
+                            AND (?3 IS NULL OR at < ?3 OR (at = ?3 AND payment_hash < ?4))
+                        ORDER BY at DESC, payment_hash DESC LIMIT ?5
+                        """,
+                    arguments: [start, end, cursorTime, cursorHash, limit + 1])
+                let items = try rows.prefix(limit).map { row in
+                    guard let hash = PaymentHash(hex: row["payment_hash"]),
+                        let direction = WalletTransaction.Direction(rawValue: row["direction"])
+                    else { throw StoreError(.corruptRow, "transaction row does not decode") }
+                    return WalletTransaction(
+                        direction: direction, paymentHash: hash, amount: MilliSatoshi(row["amount_msat"]),
+                        fee: MilliSatoshi(row["fee_msat"]), status: row["status"], at: row["at"],
+                        description: row["description"])
+                }
+                let next = rows.count > limit ? items.last.map { "\($0.at):\($0.paymentHash.hex)" } : nil
+                return Page(items: items, nextCursor: next)
+            }
+        }
+    }
+
+    private static func splitCursor(_ cursor: String?) -> (Int64?, String?) {
+        guard let cursor, let colon = cursor.firstIndex(of: ":"), let time = Int64(cursor[..<colon]) else {
+            return (nil, nil)
+        }
+        return (time, String(cursor[cursor.index(after: colon)...]))
+    }
+}
+
+extension PaymentRecord {
+    init(row: Row) throws {
+        guard let hash = PaymentHash(hex: row["payment_hash"]), let status = PaymentStatus(rawValue: row["status"])
+        else { throw StoreError(.corruptRow, "payment row does not decode") }
+        self.init(
+            paymentHash: hash, bolt11: row["bolt11"], status: status, amount: MilliSatoshi(row["amount_msat"]),
+            maxFee: MilliSatoshi(row["max_fee_msat"]), fee: (row["fee_msat"] as Int64?).map(MilliSatoshi.init(rawValue:)),
+            preimage: (row["preimage"] as String?).flatMap(Preimage.init(hex:)),
+            failureReason: (row["failure_reason"] as String?).flatMap(PaymentFailureReason.init(rawValue:)),
+            idempotencyKey: row["idempotency_key"], createdAt: row["created_at"], completedAt: row["completed_at"])
+    }
+}

@@ -1,0 +1,91 @@
+import GRDB
+import Lightning
+
+/// The daemon's durable state in SQLite (WAL): invoices, payments and their attempts, the event log, cursors.
+///
+/// Every state change and the event that reports it are written in one transaction, so the event log is
+/// exactly the history of the tables. `DatabasePool` serializes writers and lets readers run concurrently.
+public final class Store: Sendable {
+    /// How the store is opened.
+    public struct Configuration: Sendable {
+        /// The database file.
+        public var path: String
+        /// `true`: fsync on every commit (survives power loss); `false`: WAL `synchronous=NORMAL`
+        /// (survives a process crash, may lose the last commits on power loss).
+        public var fullSync: Bool
+
+        /// Creates a configuration.
+        public init(path: String, fullSync: Bool = true) {
+            self.path = path
+            self.fullSync = fullSync
+        }
+    }
+
+    let database: DatabasePool
+
+    /// Opens (creating if needed) and migrates the store.
+    public init(configuration: Configuration) throws(StoreError) {
+        var options = GRDB.Configuration()
+        let fullSync = configuration.fullSync
+        options.prepareDatabase { database in
+            try database.execute(sql: "PRAGMA synchronous = \(fullSync ? "FULL" : "NORMAL")")
+        }
+        options.busyMode = .timeout(10)
+        do {
+            database = try DatabasePool(path: configuration.path, configuration: options)
+            try Migrations.migrator.migrate(database)
+        } catch {
+            throw StoreError(.database, "cannot open \(configuration.path): \(Self.reason(error))")
+        }
+    }
+
+    /// Closes the database; later calls fail.
+    public func close() throws(StoreError) {
+        try perform("close") { try database.close() }
+    }
+
+    /// The names of the migrations applied, in order.
+    public func appliedMigrations() throws(StoreError) -> [String] {
+        try perform("read migrations") { try database.read { try Migrations.migrator.appliedMigrations($0) } }
+    }
+
+    /// Runs `PRAGMA integrity_check`; `true` when SQLite answers `ok`.
+    public func integrityCheck() throws(StoreError) -> Bool {
+        try perform("integrity check") {
+            try database.read { try String.fetchOne($0, sql: "PRAGMA integrity_check") == "ok" }
+        }
+    }
+
+    /// Writes a consistent copy of the whole store to `path` while the daemon keeps serving.
+    public func backup(to path: String) throws(StoreError) {
+        try perform("backup") {
+            let destination = try DatabaseQueue(path: path)
+            try database.backup(to: destination)
+            try destination.close()
+        }
+    }
+
+    func perform<T>(_ operation: String, _ body: () throws -> T) throws(StoreError) -> T {
+        do {
+            return try body()
+        } catch let error as StoreError {
+            throw error
+        } catch {
+            throw StoreError(.database, "\(operation): \(Self.reason(error))")
+        }
+    }
+
+    /// SQLite's message without the SQL text or arguments, which may hold secrets.
+    static func reason(_ error: any Error) -> String {
+        if let error = error as? DatabaseError {
+            return "\(error.resultCode)" + (error.message.map { " (\($0))" } ?? "")
+        }
+        return String(describing: type(of: error))
+    }
+
+    static func insertEvent(_ event: NewEvent, in database: Database) throws -> EventRecord {
+        try database.execute(
+            sql: "INSERT INTO events (type, at, data) VALUES (?, ?, ?)", arguments: [event.type, event.at, event.data])
+        return EventRecord(index: database.lastInsertedRowID, type: event.type, at: event.at, data: event.data)
+    }
+}

@@ -1,0 +1,32 @@
+/// A failure of the store. Descriptions name the operation, never stored secrets.
+public struct StoreError: Error, Hashable, Sendable, CustomStringConvertible {
+    /// The kind of failure.
+    public struct Code: Hashable, Sendable, CustomStringConvertible {
+        /// The stable name.
+        public let name: String
+
+        /// The label is taken by an invoice created with other parameters.
+        public static let labelConflict = Code(name: "label_conflict")
+        /// The idempotency key was used for another payment hash.
+        public static let idempotencyConflict = Code(name: "idempotency_conflict")
+        /// The database file cannot be opened, migrated or written.
+        public static let database = Code(name: "database")
+        /// A stored row does not decode (corruption or a bug).
+        public static let corruptRow = Code(name: "corrupt_row")
+
+        public var description: String { name }
+    }
+
+    /// What went wrong.
+    public let code: Code
+    /// Which operation failed and why.
+    public let detail: String
+
+    /// Creates an error.
+    public init(_ code: Code, _ detail: String) {
+        self.code = code
+        self.detail = detail
+    }
+
+    public var description: String { "store \(code.name): \(detail)" }
+}

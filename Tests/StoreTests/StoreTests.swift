@@ -1,0 +1,157 @@
+import GRDB
+import Lightning
+import Store
+import TestSupport
+import Testing
+
+@Suite struct StoreTests {
+    let directory = TemporaryDirectory()
+
+    func openStore() throws -> Store { try Store(configuration: .init(path: directory.file("store.sqlite"))) }
+
+    func invoice(_ label: String? = nil, fingerprint: String = "f") -> InvoiceRecord {
+        let preimage = Preimage.random()
+        return InvoiceRecord(
+            paymentHash: preimage.paymentHash, bolt11: "lnbcrt1...", label: label, amount: MilliSatoshi(1000),
+            description: "coffee", descriptionHash: nil, expirySeconds: 3600, status: .open, createdAt: 100,
+            expiresAt: 3700, preimage: preimage, metadata: nil, requestFingerprint: fingerprint)
+    }
+
+    func payment(_ hash: PaymentHash, key: String? = nil) -> PaymentRecord {
+        PaymentRecord(
+            paymentHash: hash, bolt11: "lnbcrt1...", status: .pending, amount: MilliSatoshi(5000),
+            maxFee: MilliSatoshi(100), idempotencyKey: key, createdAt: 10)
+    }
+
+    func event(_ type: String) -> (Any) -> NewEvent { { _ in NewEvent(type: type, at: 1, data: "{}") } }
+
+    @Test func migrationV1CreatesTheSchemaWithItsConstraints() throws {
+        defer { directory.remove() }
+        let store = try openStore()
+        #expect(try store.appliedMigrations() == ["v1_invoices_payments_events"])
+        #expect(try store.integrityCheck())
+        let queue = try DatabaseQueue(path: directory.file("store.sqlite"))
+        try queue.write { database in
+            for table in ["invoices", "payments", "payment_attempts", "events", "cursors"] {
+                #expect(try database.tableExists(table), "table \(table)")
+            }
+            let hash = String(repeating: "a", count: 64)
+            #expect(throws: DatabaseError.self) {
+                try database.execute(
+                    sql: """
+                        INSERT INTO payments (payment_hash, bolt11, status, amount_msat, max_fee_msat, created_at)
+                        VALUES (?, 'x', 'pending', -5, 0, 1)
+                        """, arguments: [hash])
+            }
+            try database.execute(
+                sql: """
+                    INSERT INTO payments (payment_hash, bolt11, status, amount_msat, max_fee_msat, created_at)
+                    VALUES (?, 'x', 'pending', 5, 0, 1)
+                    """, arguments: [hash])
+            #expect(throws: DatabaseError.self) {
+                try database.execute(
+                    sql: """
+                        INSERT INTO payments (payment_hash, bolt11, status, amount_msat, max_fee_msat, created_at)
+                        VALUES (?, 'x', 'pending', 5, 0, 1)
+                        """, arguments: [hash])
+            }
+            #expect(throws: DatabaseError.self) {
+                try database.execute(sql: "UPDATE payments SET status = 'succeeded' WHERE payment_hash = ?", arguments: [hash])
+            }
+        }
+        try queue.close()
+        // Reopening applies nothing new.
+        try store.close()
+        #expect(try openStore().appliedMigrations() == ["v1_invoices_payments_events"])
+    }
+
+    @Test func labelsAreIdempotentAndConflictsAreRefused() throws {
+        defer { directory.remove() }
+        let store = try openStore()
+        let first = invoice("order-1")
+        guard case .created = try store.createInvoice(first) else { Issue.record("not created"); return }
+        guard case .existing(let again) = try store.createInvoice(invoice("order-1")) else {
+            Issue.record("not idempotent")
+            return
+        }
+        #expect(again.paymentHash == first.paymentHash)
+        #expect(throws: StoreError(.labelConflict, "label is used by an invoice with other parameters")) {
+            try store.createInvoice(invoice("order-1", fingerprint: "other"))
+        }
+    }
+
+    @Test func invoiceLifecycleWritesOneEventPerChange() throws {
+        defer { directory.remove() }
+        let store = try openStore()
+        let record = invoice()
+        _ = try store.createInvoice(record)
+        let paid = try store.markInvoicePaid(
+            record.paymentHash, amountReceived: MilliSatoshi(1000), preimage: record.preimage!, paidAt: 200,
+            settleIndex: 1, event: event("invoice.paid"))
+        #expect(paid?.0.status == .paid)
+        #expect(paid?.1.index == 1)
+        #expect(
+            try store.markInvoicePaid(
+                record.paymentHash, amountReceived: MilliSatoshi(1000), preimage: record.preimage!, paidAt: 200,
+                settleIndex: 1, event: event("invoice.paid")) == nil)
+        #expect(try store.closeInvoice(record.paymentHash, as: .canceled, event: event("invoice.canceled")) == nil)
+        #expect(try store.events(after: 0, limit: 10).map(\.type) == ["invoice.paid"])
+        let other = invoice()
+        _ = try store.createInvoice(other)
+        #expect(try store.expiredOpenInvoices(now: 3700) == [other.paymentHash])
+        #expect(try store.closeInvoice(other.paymentHash, as: .expired, event: event("invoice.expired"))?.0.status == .expired)
+        #expect(try store.lastEventIndex() == 2)
+    }
+
+    @Test func aPaymentHashIsStartedOnceUntilItDefinitelyFails() throws {
+        defer { directory.remove() }
+        let store = try openStore()
+        let hash = Preimage.random().paymentHash
+        guard case .started = try store.beginPayment(payment(hash, key: "k1")) else { Issue.record("not started"); return }
+        guard case .inFlight = try store.beginPayment(payment(hash)) else { Issue.record("second start"); return }
+        #expect(try store.pendingPayments().map(\.paymentHash) == [hash])
+        let failed = try store.completePayment(hash, outcome: .failed(.noRoute), at: 20, event: event("payment.failed"))
+        #expect(failed?.0.status == .failed)
+        guard case .started = try store.beginPayment(payment(hash)) else { Issue.record("no retry after failure"); return }
+        #expect(try store.attemptCount(hash) == 2)
+        let preimage = Preimage.random()
+        _ = try store.completePayment(
+            hash, outcome: .succeeded(preimage: preimage, fee: MilliSatoshi(3)), at: 30, event: event("payment.succeeded"))
+        guard case .succeeded(let paid) = try store.beginPayment(payment(hash)) else { Issue.record("paid twice"); return }
+        #expect(paid.preimage == preimage)
+        #expect(
+            try store.completePayment(hash, outcome: .failed(.noRoute), at: 40, event: event("payment.failed")) == nil)
+        #expect(throws: StoreError.self) { try store.beginPayment(payment(Preimage.random().paymentHash, key: "k1")) }
+    }
+
+    @Test func pagingWalksEveryInvoiceOnce() throws {
+        defer { directory.remove() }
+        let store = try openStore()
+        let created = try (0..<25).map { _ in
+            let record = invoice()
+            _ = try store.createInvoice(record)
+            return record.paymentHash
+        }
+        var seen: [PaymentHash] = []
+        var cursor: String?
+        repeat {
+            let page = try store.invoices(status: .open, limit: 10, cursor: cursor)
+            seen += page.items.map(\.paymentHash)
+            cursor = page.nextCursor
+        } while cursor != nil
+        #expect(seen == created.reversed())
+    }
+
+    @Test func cursorsOnlyMoveForwardAndBackupsAreComplete() throws {
+        defer { directory.remove() }
+        let store = try openStore()
+        try store.advanceCursor("settle", to: 5)
+        try store.advanceCursor("settle", to: 3)
+        #expect(try store.cursor("settle") == 5)
+        _ = try store.createInvoice(invoice())
+        try store.backup(to: directory.file("backup.sqlite"))
+        let restored = try Store(configuration: .init(path: directory.file("backup.sqlite")))
+        #expect(try restored.invoices(status: nil, limit: 10, cursor: nil).items.count == 1)
+        #expect(try restored.cursor("settle") == 5)
+    }
+}
