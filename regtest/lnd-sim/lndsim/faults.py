@@ -1,0 +1,44 @@
+"""Per-node fault switches that tests flip through the control API."""
+
+from dataclasses import dataclass, field
+
+
+@dataclass
+class NodeFaults:
+    """Fault state of one node. Mutated only under `Network.lock`."""
+
+    refuse: bool = False  # REST listener closed, open connections reset
+    delay_ms: int = 0  # added before every REST response
+    hold_payments: bool = False  # outgoing HTLCs stay in flight until /v1/resolve
+    stall_payments: bool = False  # outgoing payments send no HTLC (fail with TIMEOUT)
+    drops: list = field(default_factory=list)  # [{"endpoint", "method", "after", "times", "grpc_code", "message"}]
+    errors: list = field(default_factory=list)  # [{"endpoint", "method", "grpc_code", "message", "times", "phase"}]
+
+    def clear(self):
+        """Switch every fault off."""
+        self.__dict__.update(NodeFaults().__dict__)
+
+    def take_error(self, method, path, route, phase):
+        """The forced error for this request, consuming one use; or None."""
+        return _take(self.errors, lambda e: e["phase"] == phase and _matches(e, method, path, route))
+
+    def take_drop(self, method, path, route):
+        """The drop rule for this stream, consuming one use; or None."""
+        return _take(self.drops, lambda d: _matches(d, method, path, route))
+
+
+def _matches(rule, method, path, route):
+    """A rule names the request path, the route template, or the template's literal prefix."""
+    method_ok = rule.get("method") in (None, method)
+    return method_ok and rule["endpoint"] in (path, route.pattern, route.endpoint)
+
+
+def _take(rules, predicate):
+    for rule in rules:
+        if predicate(rule):
+            if rule["times"] is not None:
+                rule["times"] -= 1
+                if rule["times"] <= 0:
+                    rules.remove(rule)
+            return dict(rule)
+    return None
