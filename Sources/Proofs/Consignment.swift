@@ -1,0 +1,90 @@
+import Foundation
+import Secp256k1
+
+/// Everything a receiver needs to validate a proof by itself: the genesis, the issuer's signature, every
+/// transition with its signature and preimage, and the disclosed fields with their salts.
+///
+/// Travels as one versioned JSON document (docs/proofs.md, "Consignment JSON"). Decoding checks shapes
+/// (hex lengths, key validity, version) and throws ``ProofError``; ``ProofValidator`` checks the rules.
+public struct Consignment: Hashable, Sendable {
+    /// The only consignment document version this implementation reads and writes.
+    public static let currentVersion = 1
+
+    /// The genesis.
+    public let genesis: Genesis
+    /// The issuer's BIP340 signature of the proof id.
+    public let issuerSignature: SchnorrSignature
+    /// Every transition, oldest first.
+    public let transitions: [SignedTransition]
+    /// The fields the sender chose to reveal, with their salts.
+    public let disclosedFields: [SaltedField]
+    /// The proof id the document states; the validator checks it against the genesis.
+    public let statedProofID: ProofID
+
+    /// Assembles a consignment; the stated ids are the computed ones.
+    public init(
+        genesis: Genesis, issuerSignature: SchnorrSignature, transitions: [SignedTransition],
+        disclosedFields: [SaltedField]
+    ) {
+        self.init(
+            genesis: genesis, issuerSignature: issuerSignature, transitions: transitions,
+            disclosedFields: disclosedFields, statedProofID: genesis.id)
+    }
+
+    init(
+        genesis: Genesis, issuerSignature: SchnorrSignature, transitions: [SignedTransition],
+        disclosedFields: [SaltedField], statedProofID: ProofID
+    ) {
+        self.genesis = genesis
+        self.issuerSignature = issuerSignature
+        self.transitions = transitions
+        self.disclosedFields = disclosedFields
+        self.statedProofID = statedProofID
+    }
+
+    /// Decodes a consignment JSON document.
+    ///
+    /// - Throws: `malformed_consignment` (not JSON, missing key, wrong JSON type), `unsupported_version`,
+    ///   `invalid_hex`, `invalid_length`, `invalid_key`, `invalid_kind`, `invalid_network`, `invalid_field`,
+    ///   `too_many_fields`, `duplicate_field`, `non_canonical`; the detail names the JSON path.
+    public init(json: Data) throws(ProofError) {
+        do {
+            self = try JSONDecoder().decode(Consignment.self, from: json)
+        } catch let error as ProofError {
+            throw error
+        } catch let error as DecodingError {
+            throw ProofError(.malformedConsignment, Self.describe(error))
+        } catch {
+            throw ProofError(.malformedConsignment, "not a JSON consignment")
+        }
+    }
+
+    /// The JSON document: snake_case keys in sorted order, lowercase hex, explicit `null` for absent values.
+    public func json(prettyPrinted: Bool = false) -> Data {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = prettyPrinted ? [.sortedKeys, .prettyPrinted] : [.sortedKeys]
+        do {
+            return try encoder.encode(self)
+        } catch {
+            preconditionFailure("a consignment holds only strings and integers, which always encode: \(error)")
+        }
+    }
+
+    private static func describe(_ error: DecodingError) -> String {
+        func path(_ codingPath: [any CodingKey]) -> String {
+            let text = codingPath.map { key in key.intValue.map { "[\($0)]" } ?? ".\(key.stringValue)" }.joined()
+            return text.isEmpty ? "document" : String(text.drop(while: { $0 == "." }))
+        }
+        switch error {
+        case .keyNotFound(let key, let context):
+            return "\(path(context.codingPath + [key])): missing"
+        case .typeMismatch(_, let context), .valueNotFound(_, let context):
+            return "\(path(context.codingPath)): wrong JSON type"
+        case .dataCorrupted(let context):
+            return context.codingPath.isEmpty
+                ? "not valid JSON, or a number out of range" : "\(path(context.codingPath)): invalid value"
+        @unknown default:
+            return "not a JSON consignment"
+        }
+    }
+}
