@@ -5,6 +5,7 @@ let package = Package(
     name: "t4gd",
     platforms: [.macOS(.v14)],
     products: [
+        .executable(name: "t4gd", targets: ["t4gd"]),
         .executable(name: "t4gctl", targets: ["t4gctl"]),
         .library(name: "Secp256k1", targets: ["Secp256k1"]),
         .library(name: "BOLT11", targets: ["BOLT11"]),
@@ -43,6 +44,14 @@ let package = Package(
                 .product(name: "Logging", package: "swift-log"),
             ]
         ),
+        .target(
+            name: "Daemon",
+            dependencies: [
+                "BOLT11", "Lightning", "Store", "DevBackend", "Proofs", "JSONRPC", "RPCServer", "TOML", "Secp256k1",
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+            ]
+        ),
         .target(name: "TOML"),
         .target(name: "JSONRPC"),
         .target(
@@ -56,18 +65,30 @@ let package = Package(
             ]
         ),
         .executableTarget(
+            name: "t4gd",
+            dependencies: [
+                "Daemon", "BOLT11",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "Logging", package: "swift-log"),
+            ]
+        ),
+        .executableTarget(
             name: "t4gctl",
             dependencies: [
-                "BOLT11",
+                "BOLT11", "JSONRPC", "RPCServer",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
-        .target(name: "TestSupport", path: "Tests/TestSupport"),
+        .target(name: "TestSupport", dependencies: ["JSONRPC", "RPCServer"], path: "Tests/TestSupport"),
         .testTarget(name: "Secp256k1Tests", dependencies: ["Secp256k1", "TestSupport"]),
         .testTarget(name: "BOLT11Tests", dependencies: ["BOLT11", "Secp256k1", "TestSupport"]),
         .testTarget(name: "ProofsTests", dependencies: ["Proofs", "Secp256k1", "TestSupport"]),
         .testTarget(name: "T4GCtlTests", dependencies: ["t4gctl", "TestSupport"]),
         .testTarget(name: "TOMLTests", dependencies: ["TOML"]),
+        .testTarget(
+            name: "DaemonTests",
+            dependencies: ["Daemon", "t4gd", "BOLT11", "Secp256k1", "JSONRPC", "RPCServer", "TestSupport"]
+        ),
         .testTarget(
             name: "StoreTests",
             dependencies: ["Store", "Lightning", "TestSupport", .product(name: "GRDB", package: "GRDB.swift")]

@@ -1,4 +1,5 @@
 import Foundation
+import JSONRPC
 
 /// How t4gctl prints results (stdout) and errors (stderr).
 enum CommandOutput {
@@ -29,5 +30,49 @@ enum CommandOutput {
             text = "error: \(message)"
         }
         FileHandle.standardError.write(Data((text + "\n").utf8))
+    }
+
+    /// Prints a daemon error on stderr (its reason, message and request id).
+    static func printError(rpcError error: RPCError, asJSON: Bool) {
+        if asJSON {
+            let text = String(decoding: JSONValue.object(["error": error.json]).serialized(), as: UTF8.self)
+            FileHandle.standardError.write(Data((text + "\n").utf8))
+        } else {
+            let details = error.data.keys.filter { $0 != "reason" }.map { key in
+                "\(key)=\(Self.inline(error.data[key] ?? .null))"
+            }
+            let line = "error: \(error.reason.name): \(error.message)" + (details.isEmpty ? "" : " (" + details.joined(separator: ", ") + ")")
+            FileHandle.standardError.write(Data((line + "\n").utf8))
+        }
+    }
+
+    /// Prints a result for people: objects as aligned rows, lists of objects as blocks, scalars as they are.
+    static func printHuman(_ value: JSONValue) {
+        switch value {
+        case .object(let object):
+            if let items = object["items"]?.arrayValue, object.keys.contains("next_cursor") {
+                printHuman(.array(items))
+                if let cursor = object["next_cursor"]?.stringValue { print("(more: --cursor \(cursor))") }
+                return
+            }
+            printTable(object.keys.map { ($0, inline(object[$0] ?? .null)) })
+        case .array(let items):
+            if items.isEmpty { print("(none)") }
+            for (index, item) in items.enumerated() {
+                if index > 0 { print("") }
+                printHuman(item)
+            }
+        default:
+            print(inline(value))
+        }
+    }
+
+    /// A value on one line: strings bare, `-` for null, compact JSON for the rest.
+    static func inline(_ value: JSONValue) -> String {
+        switch value {
+        case .null: "-"
+        case .string(let text): text
+        default: String(decoding: value.serialized(), as: UTF8.self)
+        }
     }
 }

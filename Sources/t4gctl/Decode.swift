@@ -1,33 +1,39 @@
 import ArgumentParser
 import BOLT11
 import Foundation
+import JSONRPC
 
 /// `t4gctl decode`: decode and check a BOLT #11 invoice natively.
-struct Decode: ParsableCommand {
+struct Decode: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         abstract: "Decode a BOLT #11 invoice and check its signature.",
         discussion: """
-            Decoding is native (no backend is asked). With --offline no daemon is contacted either; this is \
-            the only mode until the daemon's invoice.decode is wired in.
+            Decoding is native: no Lightning backend is ever asked. By default the daemon's invoice.decode does \
+            it; with --offline this process decodes without any daemon.
             """
     )
 
     @Flag(help: "Decode in this process, without a daemon.")
     var offline = false
 
-    @Flag(help: "Print the decoded object as JSON (the invoice.decode result).")
-    var json = false
+    @OptionGroup var connection: ConnectionOptions
 
     @Argument(help: "The invoice string (lnbc…, lntb…, lntbs…, lnbcrt…).")
     var bolt11: String
 
-    func run() throws {
+    func run() async throws {
+        let bolt11 = bolt11.trimmingCharacters(in: .whitespacesAndNewlines)
+        guard offline else {
+            try await connection.run("invoice.decode", ["bolt11": .string(bolt11)])
+            return
+        }
+        let json = connection.json
         let invoice: Invoice
         do {
-            invoice = try Invoice(bolt11: bolt11.trimmingCharacters(in: .whitespacesAndNewlines))
+            invoice = try Invoice(bolt11: bolt11)
         } catch {
             CommandOutput.printError(reason: error.code.name, message: error.description, asJSON: json)
-            throw ExitCode(2)
+            throw ExitCode(ExitCodes.invalidInput)
         }
         if json {
             CommandOutput.printJSON(invoice)

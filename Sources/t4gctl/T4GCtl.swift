@@ -2,14 +2,18 @@ import ArgumentParser
 
 /// `t4gctl`: the administration command line of t4gd.
 @main
-struct T4GCtl: ParsableCommand {
+struct T4GCtl: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "t4gctl",
         abstract: "Administer a t4gd Lightning payment daemon.",
         discussion: """
-            Exit codes: 0 success; 1 the command failed (an error was printed to stderr); 2 invalid input \
-            (for example an invalid invoice); 64 bad command-line usage.
+            Exit codes: 0 success; 1 the daemon answered an error (printed to stderr with its reason and \
+            request_id); 2 invalid input (for example an invalid invoice); 3 the daemon cannot be reached; \
+            64 bad command-line usage. The socket is --socket, else $T4GD_SOCKET, else ./data/t4gd.sock.
             """,
-        subcommands: [Decode.self]
+        subcommands: [
+            InvoiceCommand.self, Pay.self, PaymentCommand.self, Balance.self, Transactions.self, Events.self,
+            Decode.self, Info.self, Health.self, Node.self, Stop.self, Call.self,
+        ]
     )
 }

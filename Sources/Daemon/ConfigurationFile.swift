@@ -1,0 +1,154 @@
+import BOLT11
+import Foundation
+import Lightning
+import Logging
+import TOML
+
+/// Reads a TOML configuration file into ``DaemonConfiguration``, refusing unknown keys and wrong types with a
+/// message that names the key (`rpc.max_batch: expected integer`). Values are never echoed (they may be secrets).
+public enum ConfigurationFile {
+    /// A configuration problem; `key` is the dotted path of the offending key.
+    public struct Problem: Error, Sendable, CustomStringConvertible {
+        public let key: String
+        public let message: String
+
+        public var description: String { "configuration error: \(key): \(message)" }
+    }
+
+    private static let sections: [String: Set<String>] = [
+        "daemon": ["data_dir", "network", "backend"],
+        "rpc": [
+            "socket", "socket_mode", "socket_group", "max_line_bytes", "max_batch", "max_connections",
+            "max_in_flight_per_connection", "idle_timeout_s", "shutdown_grace_s",
+        ],
+        "roles": ["admin", "invoice", "readonly", "admin_gids", "invoice_gids", "readonly_gids"],
+        "store": ["path", "full_sync"],
+        "dev": ["ledger", "starting_balance_msat", "fee_base_msat", "fee_ppm", "alias"],
+        "payments": ["timeout_s", "reconcile_interval_s"],
+        "log": ["level", "format"],
+    ]
+
+    /// Applies the file's text on top of `configuration`.
+    public static func apply(_ text: String, to configuration: inout DaemonConfiguration) throws(Problem) {
+        let root: TOMLTable
+        do {
+            root = try TOMLTable(parsing: text)
+        } catch {
+            throw Problem(key: "(file)", message: error.description)
+        }
+        if let unknown = root.unknownKeys(allowed: Set(sections.keys)).first {
+            throw Problem(key: unknown, message: "unknown section")
+        }
+        for (name, allowed) in sections {
+            guard let table = try read(name, { try root.table(name) }) else { continue }
+            if let unknown = table.unknownKeys(allowed: allowed).first {
+                throw Problem(key: unknown, message: "unknown key")
+            }
+            try apply(section: name, table, to: &configuration)
+        }
+    }
+
+    /// Applies command-line flags given as (`section.key`, string value) pairs, validated like the file.
+    public static func applyFlags(_ flags: [(String, String?)], to configuration: inout DaemonConfiguration) throws(Problem) {
+        var sections: [String: [String]] = [:]
+        for (path, value) in flags {
+            guard let value, let dot = path.firstIndex(of: ".") else { continue }
+            let escaped = value.replacingOccurrences(of: "\\", with: "\\\\").replacingOccurrences(of: "\"", with: "\\\"")
+            sections[String(path[..<dot]), default: []].append("\(path[path.index(after: dot)...]) = \"\(escaped)\"")
+        }
+        let text = sections.map { "[\($0.key)]\n" + $0.value.joined(separator: "\n") }.joined(separator: "\n")
+        try apply(text, to: &configuration)
+    }
+
+    private static func apply(section: String, _ table: TOMLTable, to c: inout DaemonConfiguration) throws(Problem) {
+        func key(_ name: String) -> String { "\(section).\(name)" }
+        func string(_ name: String) throws(Problem) -> String? { try read(key(name)) { try table.string(name) } }
+        func integer(_ name: String, _ range: ClosedRange<Int64>) throws(Problem) -> Int64? {
+            guard let value = try read(key(name), { try table.integer(name) }) else { return nil }
+            guard range.contains(value) else {
+                throw Problem(key: key(name), message: "must be between \(range.lowerBound) and \(range.upperBound)")
+            }
+            return value
+        }
+        func bool(_ name: String) throws(Problem) -> Bool? { try read(key(name)) { try table.bool(name) } }
+        func ids(_ name: String) throws(Problem) -> [UInt32] {
+            let values = try read(key(name)) { try table.integerArray(name) } ?? []
+            guard values.allSatisfy({ (0...Int64(UInt32.max)).contains($0) }) else {
+                throw Problem(key: key(name), message: "must list numeric ids")
+            }
+            return values.map { UInt32($0) }
+        }
+        func choice<T: RawRepresentable & CaseIterable>(_ name: String, _: T.Type) throws(Problem) -> T?
+        where T.RawValue == String {
+            guard let raw = try string(name) else { return nil }
+            guard let value = T(rawValue: raw) else {
+                throw Problem(
+                    key: key(name), message: "must be one of " + T.allCases.map(\.rawValue).joined(separator: ", "))
+            }
+            return value
+        }
+        let large: ClosedRange<Int64> = 1...Int64(Int32.max)
+        switch section {
+        case "daemon":
+            if let value = try string("data_dir") { c.dataDirectory = value }
+            if let value = try choice("network", Network.self) { c.network = value }
+            if let value = try choice("backend", DaemonConfiguration.BackendKind.self) { c.backend = value }
+        case "rpc":
+            if let value = try string("socket") { c.socketPath = value }
+            if let value = try string("socket_mode") {
+                guard let mode = UInt16(value, radix: 8), mode <= 0o777 else {
+                    throw Problem(key: key("socket_mode"), message: "must be an octal mode such as \"0660\"")
+                }
+                c.socketMode = mode
+            }
+            if let value = try integer("socket_group", 0...Int64(UInt32.max)) { c.socketGroup = UInt32(value) }
+            if let value = try integer("max_line_bytes", 1024...Int64(64 << 20)) { c.maxLineBytes = Int(value) }
+            if let value = try integer("max_batch", 1...10_000) { c.maxBatch = Int(value) }
+            if let value = try integer("max_connections", 1...1_000_000) { c.maxConnections = Int(value) }
+            if let value = try integer("max_in_flight_per_connection", 1...100_000) {
+                c.maxInFlightPerConnection = Int(value)
+            }
+            if let value = try integer("idle_timeout_s", large) { c.idleTimeoutSeconds = value }
+            if let value = try integer("shutdown_grace_s", 0...3600) { c.shutdownGraceSeconds = value }
+        case "roles":
+            for role in DaemonConfiguration.Role.allCases {
+                for uid in try ids(role.rawValue) { c.roleByUID[uid] = role }
+                for gid in try ids(role.rawValue + "_gids") { c.roleByGID[gid] = role }
+            }
+        case "store":
+            if let value = try string("path") { c.storePath = value }
+            if let value = try bool("full_sync") { c.storeFullSync = value }
+        case "dev":
+            if let value = try string("ledger") { c.devLedgerPath = value }
+            if let value = try integer("starting_balance_msat", 0...2_100_000_000_000_000_000) {
+                c.devStartingBalance = MilliSatoshi(value)
+            }
+            if let value = try integer("fee_base_msat", 0...Int64(UInt32.max)) { c.devFeeBase = MilliSatoshi(value) }
+            if let value = try integer("fee_ppm", 0...1_000_000) { c.devFeeProportionalMillionths = value }
+            if let value = try string("alias") { c.devAlias = value }
+        case "payments":
+            if let value = try integer("timeout_s", 1...86_400) { c.paymentTimeoutSeconds = value }
+            if let value = try integer("reconcile_interval_s", 1...3600) { c.reconcileIntervalSeconds = value }
+        case "log":
+            if let value = try string("level") {
+                guard let level = Logger.Level(rawValue: value) else {
+                    throw Problem(
+                        key: key("level"),
+                        message: "must be one of " + Logger.Level.allCases.map(\.rawValue).joined(separator: ", "))
+                }
+                c.logLevel = level
+            }
+            if let value = try choice("format", DaemonConfiguration.LogFormat.self) { c.logFormat = value }
+        default: break
+        }
+    }
+
+    private static func read<T>(_ key: String, _ body: () throws -> T) throws(Problem) -> T {
+        do {
+            return try body()
+        } catch {
+            throw Problem(key: key, message: "\(error)")
+        }
+    }
+}
+

@@ -1,0 +1,23 @@
+import Lightning
+import Logging
+import Store
+
+/// The parts of a running daemon that RPC methods use.
+struct DaemonComponents: Sendable {
+    let configuration: DaemonConfiguration
+    let store: Store
+    let backend: any LightningBackend
+    let events: EventBus
+    let invoices: InvoiceBook
+    let payments: PaymentSender
+    /// The daemon's identity (x-only, hex), also its dev node key.
+    let identityPubkey: String
+    let startedAt: ContinuousClock.Instant
+    let now: @Sendable () -> Int64
+    /// Begins a graceful shutdown (`daemon.stop`).
+    let requestStop: @Sendable () -> Void
+    let logger: Logger
+
+    /// The daemon's version string.
+    static let version = "0.1.0"
+}

@@ -1,0 +1,81 @@
+import BOLT11
+import Foundation
+import Lightning
+import Logging
+
+/// Everything `t4gd` is configured with: the TOML file (`Config/t4gd.toml` documents every key and default),
+/// then command-line flags on top.
+public struct DaemonConfiguration: Sendable {
+    /// Which Lightning backend drives the daemon.
+    public enum BackendKind: String, Sendable, CaseIterable {
+        case dev, lnd, lnbits
+    }
+
+    /// Log output format.
+    public enum LogFormat: String, Sendable, CaseIterable {
+        case text, json
+    }
+
+    /// Roles of the RPC contract, from least to most powerful.
+    public enum Role: String, Sendable, CaseIterable, Comparable {
+        case readonly, invoice, admin
+
+        public static func < (lhs: Role, rhs: Role) -> Bool {
+            allCases.firstIndex(of: lhs)! < allCases.firstIndex(of: rhs)!
+        }
+    }
+
+    public var dataDirectory = "./data"
+    public var network = Network.regtest
+    public var backend = BackendKind.dev
+
+    public var socketPath: String?
+    public var socketMode: UInt16 = 0o660
+    public var socketGroup: UInt32?
+    public var maxLineBytes = 1 << 20
+    public var maxBatch = 100
+    public var maxConnections = 1024
+    public var maxInFlightPerConnection = 64
+    public var idleTimeoutSeconds: Int64 = 300
+    public var shutdownGraceSeconds: Int64 = 10
+
+    /// Role of each uid; the daemon's own uid and root are `admin` unless mapped otherwise.
+    public var roleByUID: [UInt32: Role] = [:]
+    /// Role of each gid, used when the uid is not mapped.
+    public var roleByGID: [UInt32: Role] = [:]
+
+    public var storePath: String?
+    public var storeFullSync = true
+
+    public var devLedgerPath: String?
+    public var devStartingBalance = MilliSatoshi(1_000_000_000)
+    public var devFeeBase = MilliSatoshi(1_000)
+    public var devFeeProportionalMillionths: Int64 = 1_000
+    public var devAlias = "t4gd-dev"
+
+    public var paymentTimeoutSeconds: Int64 = 60
+    public var reconcileIntervalSeconds: Int64 = 5
+
+    public var logLevel = Logger.Level.info
+    public var logFormat = LogFormat.text
+
+    /// The defaults: dev backend, regtest, data in `./data`.
+    public init() {}
+
+    /// The socket, by default `DATA_DIR/t4gd.sock`.
+    public var resolvedSocketPath: String { socketPath ?? dataDirectory + "/t4gd.sock" }
+    /// The store, by default `DATA_DIR/t4gd.sqlite`.
+    public var resolvedStorePath: String { storePath ?? dataDirectory + "/t4gd.sqlite" }
+    /// The dev ledger, by default `DATA_DIR/dev-ledger.sqlite` (a network of one).
+    public var resolvedDevLedgerPath: String { devLedgerPath ?? dataDirectory + "/dev-ledger.sqlite" }
+    /// The seed file, always `DATA_DIR/seed`.
+    public var seedPath: String { dataDirectory + "/seed" }
+
+    /// The role of a peer: its uid's mapping, else its gid's, else admin for root and the daemon's own uid.
+    public func role(uid: UInt32, gid: UInt32) -> Role? {
+        if let role = roleByUID[uid] { return role }
+        if let role = roleByGID[gid] { return role }
+        if uid == 0 || uid == getuid() { return .admin }
+        return nil
+    }
+}

@@ -1,0 +1,66 @@
+import JSONRPC
+import Logging
+import RPCServer
+import Store
+
+/// The RPC boundary: finds the method, checks the caller's role from its peer credentials, runs the handler,
+/// and maps every failure to a typed JSON-RPC error in exactly one place.
+struct DaemonRPCService: RPCService {
+    private let methods: [String: RPCMethod]
+    private let configuration: DaemonConfiguration
+
+    init(components: DaemonComponents) {
+        configuration = components.configuration
+        var all = components.nodeMethods + components.invoiceMethods + components.paymentMethods
+            + components.eventMethods
+        let document = OpenRPCDocument.make(all + [Self.discover(result: .null)])
+        all.append(Self.discover(result: document))
+        methods = Dictionary(uniqueKeysWithValues: all.map { ($0.name, $0) })
+    }
+
+    /// Every method the daemon serves, sorted by name.
+    var methodNames: [String] { methods.keys.sorted() }
+
+    func handle(_ request: RPCRequest, context: RPCRequestContext) async throws(RPCError) -> JSONValue {
+        guard let method = methods[request.method] else {
+            throw RPCError(.methodNotFound, message: "unknown method '\(request.method)'")
+        }
+        guard let role = configuration.role(uid: context.peer.uid, gid: context.peer.gid), role >= method.role else {
+            context.logger.notice(
+                "unauthorized call", metadata: ["method": "\(request.method)", "uid": "\(context.peer.uid)"])
+            throw RPCError(.unauthorized, message: "\(request.method) needs the \(method.role.rawValue) role")
+        }
+        do {
+            return try await method(request.params, RPCMethod.Call(context: context))
+        } catch {
+            throw Self.rpcError(error, logger: context.logger, method: request.method)
+        }
+    }
+
+    /// The one mapping from daemon failures to wire errors. Unknown failures become -32603 with a generic
+    /// message; their detail goes to the log with the request id.
+    static func rpcError(_ error: any Error, logger: Logger, method: String) -> RPCError {
+        switch error {
+        case let error as DaemonError:
+            guard let reason = RPCErrorReason.named(error.reason) else {
+                logger.error("unmapped error reason", metadata: ["method": "\(method)", "reason": "\(error.reason)"])
+                return RPCError(.internalError)
+            }
+            return RPCError(reason, message: error.message, data: error.data)
+        case let error as RPCError:
+            return error
+        case is CancellationError:
+            return RPCError(.shuttingDown)
+        default:
+            logger.error("internal error", metadata: ["method": "\(method)", "error": "\(String(reflecting: error))"])
+            return RPCError(.internalError, message: "internal error; see the daemon log for this request_id")
+        }
+    }
+
+    private static func discover(result: JSONValue) -> RPCMethod {
+        RPCMethod(
+            "rpc.discover", role: .readonly, summary: "This interface as an OpenRPC 1.2 document.",
+            result: ["$ref": "https://raw.githubusercontent.com/open-rpc/meta-schema/master/schema.json"]
+        ) { _, _ in result }
+    }
+}

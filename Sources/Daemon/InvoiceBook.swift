@@ -1,0 +1,146 @@
+import BOLT11
+import Foundation
+import JSONRPC
+import Lightning
+import Logging
+import Secp256k1
+import Store
+
+/// Creates, reads, waits for and cancels the invoices this daemon issues.
+public struct InvoiceBook: Sendable {
+    /// What a caller asks to invoice (`invoice.create`).
+    public struct CreateRequest: Sendable {
+        public var amount: MilliSatoshi?
+        public var description: String?
+        public var descriptionHash: [UInt8]?
+        public var expirySeconds: Int64
+        public var label: String?
+        /// Caller JSON kept locally, as compact text.
+        public var metadata: String?
+    }
+
+    let store: Store
+    let backend: any LightningBackend
+    let events: EventBus
+    let now: @Sendable () -> Int64
+    let logger: Logger
+
+    /// Creates an invoice at the backend and stores it. A label already used with the same parameters returns
+    /// that invoice (no backend call); with other parameters it fails with `label_conflict`.
+    public func create(_ request: CreateRequest) async throws -> InvoiceRecord {
+        let fingerprint = Self.fingerprint(request)
+        if let label = request.label, let existing = try store.invoice(label: label) {
+            guard existing.requestFingerprint == fingerprint else {
+                throw DaemonError("label_conflict", "label is already used by an invoice with other parameters")
+            }
+            return existing
+        }
+        let preimage = Preimage.random()
+        let created: CreatedInvoice
+        do {
+            created = try await backend.createInvoice(
+                InvoiceRequest(
+                    amount: request.amount, description: request.description, descriptionHash: request.descriptionHash,
+                    expirySeconds: UInt64(request.expirySeconds), preimage: preimage))
+        } catch {
+            throw BackendErrorMapping.daemonError(error)
+        }
+        let decoded: Invoice
+        do {
+            decoded = try Invoice(bolt11: created.bolt11)
+        } catch {
+            throw DaemonError("backend_error", "the backend returned an invoice that does not decode: \(error.code)")
+        }
+        guard decoded.fields.paymentHash == created.paymentHash.bytes else {
+            throw DaemonError("backend_error", "the backend's invoice does not carry the payment hash it reported")
+        }
+        let createdAt = Int64(decoded.fields.timestamp)
+        let record = InvoiceRecord(
+            paymentHash: created.paymentHash, bolt11: created.bolt11, label: request.label, amount: request.amount,
+            description: request.description, descriptionHash: request.descriptionHash?.hex,
+            expirySeconds: request.expirySeconds, status: .open, createdAt: createdAt,
+            expiresAt: Int64(decoded.fields.expiresAt), preimage: created.preimage, metadata: request.metadata,
+            requestFingerprint: fingerprint)
+        switch try store.createInvoice(record) {
+        case .created(let stored):
+            logger.info("invoice created", metadata: ["payment_hash": "\(stored.paymentHash)"])
+            return stored
+        case .existing(let stored):
+            return stored
+        }
+    }
+
+    /// Waits until the invoice is no longer open or `timeout` passes; returns its latest state.
+    public func wait(for paymentHash: PaymentHash, timeout: Duration) async throws -> InvoiceRecord {
+        let deadline = ContinuousClock.now + timeout
+        while true {
+            let seen = await events.latest
+            guard let record = try store.invoice(paymentHash: paymentHash) else {
+                throw DaemonError("invoice_not_found", "no invoice with this payment hash")
+            }
+            let remaining = deadline - ContinuousClock.now
+            if record.status.isFinal || remaining <= .zero { return record }
+            _ = await events.wait(after: seen, timeout: remaining)
+            try Task.checkCancellation()
+        }
+    }
+
+    /// Cancels an open invoice at the backend and in the store.
+    public func cancel(_ paymentHash: PaymentHash) async throws -> InvoiceRecord {
+        guard let record = try store.invoice(paymentHash: paymentHash) else {
+            throw DaemonError("invoice_not_found", "no invoice with this payment hash")
+        }
+        guard record.status == .open else {
+            throw DaemonError("invoice_not_open", "the invoice is \(record.status.rawValue)")
+        }
+        do {
+            try await backend.cancelInvoice(paymentHash)
+        } catch {
+            throw BackendErrorMapping.daemonError(error)
+        }
+        let now = now()
+        if let (closed, event) = try store.closeInvoice(paymentHash, as: .canceled, event: { invoice in
+            EventPayloads.invoiceEvent("invoice.canceled", invoice, at: now)
+        }) {
+            await events.published(upTo: event.index)
+            return closed
+        }
+        return try store.invoice(paymentHash: paymentHash) ?? record
+    }
+
+    /// Records a settlement reported by the backend (idempotent) and wakes waiters.
+    func settle(_ settlement: InvoiceSettlement) async throws {
+        let changed = try store.markInvoicePaid(
+            settlement.paymentHash, amountReceived: settlement.amountReceived, preimage: settlement.preimage,
+            paidAt: settlement.paidAt, settleIndex: Int64(settlement.settleIndex)
+        ) { invoice in
+            EventPayloads.invoiceEvent("invoice.paid", invoice, at: settlement.paidAt)
+        }
+        if let (_, event) = changed {
+            logger.info("invoice paid", metadata: ["payment_hash": "\(settlement.paymentHash)"])
+            await events.published(upTo: event.index)
+        }
+    }
+
+    /// Marks every open invoice past its expiry as expired; returns the earliest expiry still ahead.
+    func expireDue() async throws -> Int64? {
+        let now = now()
+        for hash in try store.expiredOpenInvoices(now: now) {
+            if let (_, event) = try store.closeInvoice(hash, as: .expired, event: { invoice in
+                EventPayloads.invoiceEvent("invoice.expired", invoice, at: now)
+            }) {
+                await events.published(upTo: event.index)
+            }
+        }
+        return try store.nextInvoiceExpiry()
+    }
+
+    /// A digest of everything that defines an invoice request, so a repeated label can be recognised.
+    static func fingerprint(_ request: CreateRequest) -> String {
+        let parts: [String] = [
+            request.amount.map { "\($0.rawValue)" } ?? "-", request.description ?? "-",
+            request.descriptionHash?.hex ?? "-", "\(request.expirySeconds)", request.metadata ?? "-",
+        ]
+        return SHA256.hash(Array(parts.map { "\($0.utf8.count):\($0)" }.joined().utf8)).hex
+    }
+}

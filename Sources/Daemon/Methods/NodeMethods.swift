@@ -1,0 +1,102 @@
+import JSONRPC
+import Lightning
+
+extension DaemonComponents {
+    var nodeMethods: [RPCMethod] {
+        [
+            RPCMethod(
+                "daemon.info", role: .readonly, summary: "Version, network, backend, identity and uptime.",
+                result: Schema.object([
+                    ("version", Schema.string), ("network", Schema.string), ("backend", Schema.string),
+                    ("identity_pubkey", Schema.hex32), ("uptime_s", Schema.integer(0, Int64.max)),
+                ])
+            ) { _, _ in
+                [
+                    "version": .string(Self.version), "network": .string(configuration.network.rawValue),
+                    "backend": .string(backend.kind), "identity_pubkey": .string(identityPubkey),
+                    "uptime_s": .integer((ContinuousClock.now - startedAt).components.seconds),
+                ]
+            },
+            RPCMethod(
+                "daemon.health", role: .readonly,
+                summary: "ok | degraded | down, with the store's and the backend's status, latency and error.",
+                result: Schema.object([("status", Schema.oneOf(["ok", "degraded", "down"])), ("components", Schema.anyObject)])
+            ) { _, _ in
+                await HealthCheck(store: store, backend: backend).report()
+            },
+            RPCMethod(
+                "daemon.stop", role: .admin, summary: "Shut down gracefully: finish in-flight requests, then exit.",
+                result: Schema.object([("stopping", Schema.boolean)])
+            ) { _, call in
+                call.logger.notice("stop requested over RPC")
+                requestStop()
+                return ["stopping": true]
+            },
+            RPCMethod(
+                "node.info", role: .readonly, summary: "The backend node: pubkey, alias, network, height, sync, counts.",
+                result: Schema.anyObject, errors: ["backend_unavailable", "backend_error"]
+            ) { _, _ in
+                let info = try await backendCall { try await backend.nodeInfo() }
+                return [
+                    "pubkey": .string(info.pubkey), "alias": .string(info.alias), "network": .string(info.network.rawValue),
+                    "block_height": .integer(info.blockHeight), "synced": .bool(info.synced),
+                    "channel_count": .integer(Int64(info.channelCount)), "peer_count": .integer(Int64(info.peerCount)),
+                ]
+            },
+            RPCMethod(
+                "node.channels", role: .readonly, summary: "The backend node's channels.",
+                result: Schema.array(Schema.anyObject), errors: ["backend_unavailable", "backend_error"]
+            ) { _, _ in
+                .array(
+                    try await backendCall { try await backend.channels() }.map { channel in
+                        [
+                            "id": .string(channel.id), "peer": .string(channel.peer),
+                            "capacity_msat": .integer(channel.capacity.rawValue),
+                            "local_msat": .integer(channel.localBalance.rawValue),
+                            "remote_msat": .integer(channel.remoteBalance.rawValue), "active": .bool(channel.active),
+                        ]
+                    })
+            },
+            RPCMethod(
+                "wallet.balance", role: .readonly, summary: "Spendable balance.",
+                result: Schema.anyObject, errors: ["backend_unavailable", "backend_error"]
+            ) { _, _ in
+                let balance = try await backendCall { try await backend.balance() }
+                return [
+                    "balance_msat": .integer(balance.balance.rawValue), "balance_sat": .integer(balance.balance.sat),
+                    "wallet_id": .string(balance.walletID), "wallet_name": .string(balance.walletName),
+                ]
+            },
+            RPCMethod(
+                "wallet.transactions", role: .readonly,
+                summary: "Money in (paid invoices) and out (payments), newest first.",
+                params: [
+                    .optional("from", Schema.integer(0, Int64.max), "earliest time (Unix seconds)"),
+                    .optional("to", Schema.integer(0, Int64.max), "latest time (Unix seconds)"),
+                ] + RPCMethod.Param.paging,
+                result: Schema.page(of: "transaction")
+            ) { params, _ in
+                let page = try store.walletTransactions(
+                    from: try params.integer("from", in: 0...Int64.max), to: try params.integer("to", in: 0...Int64.max),
+                    limit: try params.limit(), cursor: try params.string("cursor"))
+                return Self.page(
+                    page.items.map { item in
+                        [
+                            "direction": .string(item.direction.rawValue), "payment_hash": .string(item.paymentHash.hex),
+                            "amount_msat": .integer(item.amount.rawValue), "fee_msat": .integer(item.fee.rawValue),
+                            "status": .string(item.status), "at": .integer(item.at),
+                            "description": item.description.map(JSONValue.string) ?? .null,
+                        ]
+                    }, next: page.nextCursor)
+            },
+        ]
+    }
+
+    func backendCall<T: Sendable>(_ body: @Sendable () async throws -> T) async throws -> T {
+        do {
+            return try await body()
+        } catch {
+            throw BackendErrorMapping.daemonError(error)
+        }
+    }
+}

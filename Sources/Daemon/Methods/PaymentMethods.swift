@@ -1,0 +1,61 @@
+import JSONRPC
+import Lightning
+import Store
+
+extension DaemonComponents {
+    var paymentMethods: [RPCMethod] {
+        [
+            RPCMethod(
+                "payment.send", role: .admin,
+                summary: "Pay a BOLT #11 invoice; never pays the same payment_hash twice.",
+                params: [
+                    .required("bolt11", Schema.string, "the invoice"),
+                    .optional("amount_msat", Schema.msat, "only for any-amount invoices"),
+                    .optional("amount_sat", Schema.integer(1, 2_100_000_000_000_000), "or in sat"),
+                    .optional("max_fee_msat", Schema.integer(0, Params.maximumMsat), "default 1%, at least 10 sat"),
+                    .optional("timeout_s", Schema.integer(1, 3600), "wait at most this long, then return pending"),
+                    .optional("idempotency_key", Schema.string, "a key that identifies this payment request"),
+                ],
+                result: Schema.ref("payment"),
+                errors: [
+                    "invalid_bolt11", "invoice_not_payable", "network_mismatch", "invoice_expired", "amount_required",
+                    "amount_not_allowed", "invalid_amount", "self_payment", "already_paid", "insufficient_balance",
+                    "no_route", "incorrect_payment_details", "payment_timeout", "payment_failed",
+                    "idempotency_conflict", "backend_unavailable", "backend_error",
+                ]
+            ) { params, _ in
+                let request = PaymentSender.SendRequest(
+                    bolt11: try params.requiredString("bolt11", maxLength: 8192), amount: try params.amount(),
+                    maxFee: try params.integer("max_fee_msat", in: 0...Params.maximumMsat).map(MilliSatoshi.init(rawValue:)),
+                    timeoutSeconds: try params.integer("timeout_s", in: 1...3600) ?? configuration.paymentTimeoutSeconds,
+                    idempotencyKey: try params.string("idempotency_key", maxLength: 256))
+                return .object(EventPayloads.payment(try await payments.send(request)))
+            },
+            RPCMethod(
+                "payment.get", role: .readonly, summary: "The payment to a payment_hash.",
+                params: [.required("payment_hash", Schema.hex32, "the payment hash")],
+                result: Schema.ref("payment"), errors: ["payment_not_found"]
+            ) { params, _ in
+                guard let record = try store.payment(paymentHash: try params.requiredPaymentHash()) else {
+                    throw DaemonError("payment_not_found", "no payment with this payment hash")
+                }
+                return .object(EventPayloads.payment(record))
+            },
+            RPCMethod(
+                "payment.list", role: .readonly, summary: "Payments, newest first.",
+                params: [.optional("status", Schema.oneOf(PaymentStatus.allCases.map(\.rawValue)), "only this status")]
+                    + RPCMethod.Param.paging,
+                result: Schema.page(of: "payment")
+            ) { params, _ in
+                let status = try params.string("status").map { text in
+                    guard let status = PaymentStatus(rawValue: text) else {
+                        throw DaemonError.invalidParams("'status' must be pending, succeeded or failed")
+                    }
+                    return status
+                }
+                let page = try store.payments(status: status, limit: try params.limit(), cursor: try params.string("cursor"))
+                return Self.page(page.items.map { .object(EventPayloads.payment($0)) }, next: page.nextCursor)
+            },
+        ]
+    }
+}

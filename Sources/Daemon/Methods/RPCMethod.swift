@@ -1,0 +1,92 @@
+import JSONRPC
+import Logging
+import RPCServer
+
+/// One method of the RPC contract: its name, the role it needs, its documentation (published by
+/// `rpc.discover` as OpenRPC) and its handler.
+struct RPCMethod: Sendable {
+    /// A documented parameter.
+    struct Param: Sendable {
+        let name: String
+        let schema: JSONValue
+        let required: Bool
+        let summary: String
+    }
+
+    /// What a handler gets besides its params.
+    struct Call: Sendable {
+        let context: RPCRequestContext
+        var logger: Logger { context.logger }
+    }
+
+    let name: String
+    let role: DaemonConfiguration.Role
+    let summary: String
+    let params: [Param]
+    let result: JSONValue
+    /// Application error reasons the method can answer (standard JSON-RPC errors apply to all).
+    let errors: [String]
+    let handler: @Sendable (Params, Call) async throws -> JSONValue
+
+    init(
+        _ name: String, role: DaemonConfiguration.Role, summary: String, params: [Param] = [], result: JSONValue,
+        errors: [String] = [], handler: @escaping @Sendable (Params, Call) async throws -> JSONValue
+    ) {
+        self.name = name
+        self.role = role
+        self.summary = summary
+        self.params = params
+        self.result = result
+        self.errors = errors
+        self.handler = handler
+    }
+
+    /// Validates the params against the documented names and runs the handler.
+    func callAsFunction(_ object: JSONObject, _ call: Call) async throws -> JSONValue {
+        try await handler(try Params(object, allowed: params.map(\.name)), call)
+    }
+}
+
+/// JSON Schema fragments used to document params and results.
+enum Schema {
+    static let string: JSONValue = ["type": "string"]
+    static let boolean: JSONValue = ["type": "boolean"]
+    static let hex32: JSONValue = ["type": "string", "pattern": "^[0-9a-f]{64}$"]
+    static let msat: JSONValue = ["type": "integer", "minimum": 1, "maximum": .integer(Params.maximumMsat)]
+    static let anyObject: JSONValue = ["type": "object"]
+
+    static func integer(_ minimum: Int64, _ maximum: Int64) -> JSONValue {
+        ["type": "integer", "minimum": .integer(minimum), "maximum": .integer(maximum)]
+    }
+
+    static func oneOf(_ values: [String]) -> JSONValue {
+        ["type": "string", "enum": .array(values.map(JSONValue.string))]
+    }
+
+    static func ref(_ name: String) -> JSONValue { ["$ref": .string("#/components/schemas/\(name)")] }
+
+    static func array(_ items: JSONValue) -> JSONValue { ["type": "array", "items": items] }
+
+    static func object(_ properties: [(String, JSONValue)]) -> JSONValue {
+        ["type": "object", "properties": .object(JSONObject(properties))]
+    }
+
+    static func page(of item: String) -> JSONValue {
+        object([("items", array(ref(item))), ("next_cursor", ["type": ["string", "null"]])])
+    }
+}
+
+extension RPCMethod.Param {
+    static func optional(_ name: String, _ schema: JSONValue, _ summary: String) -> Self {
+        Self(name: name, schema: schema, required: false, summary: summary)
+    }
+
+    static func required(_ name: String, _ schema: JSONValue, _ summary: String) -> Self {
+        Self(name: name, schema: schema, required: true, summary: summary)
+    }
+
+    static let paging: [Self] = [
+        .optional("limit", Schema.integer(1, 1000), "page size, default 100"),
+        .optional("cursor", Schema.string, "next_cursor of the previous page"),
+    ]
+}

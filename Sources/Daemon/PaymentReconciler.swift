@@ -1,0 +1,54 @@
+import Lightning
+import Logging
+import ServiceLifecycle
+import Store
+
+/// Resolves payments left `pending` (by a crash, a lost connection or a timeout) by asking the backend.
+///
+/// At start-up it runs before new payments are accepted; afterwards it keeps resolving what is still pending,
+/// skipping hashes whose backend call is running in this process. A hash the backend never saw is failed
+/// (nothing was sent, so paying it again later is safe).
+struct PaymentReconciler: Service {
+    let store: Store
+    let backend: any LightningBackend
+    let sender: PaymentSender
+    let gate: PaymentGate
+    let interval: Duration
+    let logger: Logger
+
+    func run() async throws {
+        await cancelWhenGracefulShutdown {
+            while !Task.isCancelled {
+                let resolvedAll = await reconcileOnce()
+                if resolvedAll { await gate.acceptPayments() }
+                try? await Task.sleep(for: interval)
+            }
+        }
+    }
+
+    /// One pass over the pending payments; `true` when the backend answered for every one of them.
+    func reconcileOnce() async -> Bool {
+        let pending: [PaymentRecord]
+        do {
+            pending = try store.pendingPayments()
+        } catch {
+            logger.error("cannot read pending payments", metadata: ["error": "\(error)"])
+            return false
+        }
+        var answered = true
+        for payment in pending where await !gate.isAttempting(payment.paymentHash) {
+            do {
+                let outcome = try await backend.payment(for: payment.paymentHash) ?? .failed(.backendError)
+                guard outcome != .pending else { continue }
+                logger.info("reconciled payment", metadata: ["payment_hash": "\(payment.paymentHash)"])
+                _ = try await sender.complete(payment.paymentHash, outcome)
+            } catch {
+                answered = false
+                logger.warning(
+                    "cannot reconcile payment yet",
+                    metadata: ["payment_hash": "\(payment.paymentHash)", "error": "\(error)"])
+            }
+        }
+        return answered
+    }
+}

@@ -1,0 +1,155 @@
+import BOLT11
+import JSONRPC
+import Lightning
+import Logging
+import Store
+
+/// Pays invoices, never the same payment hash twice.
+///
+/// The intent is committed to the store before the backend is called; the store allows one payment row per
+/// hash and re-arms it only after a definitive failure. A backend call runs in its own task that records the
+/// outcome whether or not the caller is still waiting, so a timeout or a dropped client never loses a result.
+public struct PaymentSender: Sendable {
+    /// What a caller asks to pay (`payment.send`).
+    public struct SendRequest: Sendable {
+        public var bolt11: String
+        public var amount: MilliSatoshi?
+        public var maxFee: MilliSatoshi?
+        public var timeoutSeconds: Int64
+        public var idempotencyKey: String?
+    }
+
+    let store: Store
+    let backend: any LightningBackend
+    let events: EventBus
+    let network: Network
+    /// This node's public key, to refuse paying our own invoices.
+    let nodePubkey: String
+    let gate: PaymentGate
+    let now: @Sendable () -> Int64
+    let logger: Logger
+
+    /// Default fee budget: 1% of the amount, at least 10 sat.
+    static func defaultMaxFee(for amount: MilliSatoshi) -> MilliSatoshi {
+        MilliSatoshi(max(amount.rawValue / 100, 10_000))
+    }
+
+    /// Pays `request.bolt11` and returns the payment: succeeded, or still pending when the outcome is not
+    /// known by the timeout. A definitive failure throws its reason with the payment in `data.payment`.
+    public func send(_ request: SendRequest) async throws -> PaymentRecord {
+        guard await gate.paymentsAccepted else {
+            throw DaemonError(
+                "backend_unavailable", "pending payments are being reconciled with the backend",
+                data: ["retry_after_s": .integer(BackendErrorMapping.retryAfterSeconds)])
+        }
+        let invoice = try PayableInvoice.check(
+            request.bolt11, network: network, nodePubkey: nodePubkey, now: now(), amount: request.amount)
+        let record = PaymentRecord(
+            paymentHash: invoice.paymentHash, bolt11: request.bolt11, status: .pending, amount: invoice.amount,
+            maxFee: request.maxFee ?? Self.defaultMaxFee(for: invoice.amount), idempotencyKey: request.idempotencyKey,
+            createdAt: now())
+        let started: PaymentRecord
+        switch try beginPayment(record) {
+        case .inFlight(let existing), .succeeded(let existing): return existing
+        case .started(let stored): started = stored
+        }
+        logger.info("payment started", metadata: ["payment_hash": "\(started.paymentHash)"])
+        await gate.beginAttempt(started.paymentHash)
+        let attempt = Task { [self] in
+            defer { Task { await gate.endAttempt(started.paymentHash) } }
+            return await attemptPayment(
+                PaymentRequest(
+                    invoice: invoice.invoice, amount: started.amount, maxFee: started.maxFee,
+                    timeoutSeconds: UInt64(request.timeoutSeconds)),
+                record: started)
+        }
+        let result = await firstOf(attempt, timeout: .seconds(request.timeoutSeconds))
+        guard let result else { return try store.payment(paymentHash: started.paymentHash) ?? started }
+        return try result.get()
+    }
+
+    private func beginPayment(_ record: PaymentRecord) throws -> Store.PaymentStart {
+        do {
+            return try store.beginPayment(record)
+        } catch let error where error.code == .idempotencyConflict {
+            throw DaemonError("idempotency_conflict", "the idempotency key was used for another invoice")
+        }
+    }
+
+    /// Calls the backend once and records the outcome.
+    private func attemptPayment(_ request: PaymentRequest, record: PaymentRecord) async -> Result<PaymentRecord, any Error> {
+        let outcome: PaymentOutcome
+        do {
+            outcome = try await backend.pay(request)
+        } catch let error where error.code == .alreadyPaid || error.code == .selfPayment {
+            let ours = try? await backend.payment(for: record.paymentHash)
+            outcome = ours ?? .failed(error.code == .selfPayment ? .selfPayment : .incorrectPaymentDetails)
+            if ours == nil {
+                _ = try? await complete(record.paymentHash, outcome)
+                return .failure(BackendErrorMapping.daemonError(error))
+            }
+        } catch {
+            logger.warning(
+                "payment outcome unknown; left pending for reconciliation",
+                metadata: ["payment_hash": "\(record.paymentHash)", "error": "\(error)"])
+            var failure = BackendErrorMapping.daemonError(error)
+            var data = failure.data
+            data["payment"] = .object(EventPayloads.payment(record))
+            failure = DaemonError(failure.reason, failure.message, data: data)
+            return .failure(failure)
+        }
+        do {
+            let stored = try await complete(record.paymentHash, outcome)
+            if let reason = stored.failureReason, stored.status == .failed {
+                return .failure(Self.failure(reason, stored))
+            }
+            return .success(stored)
+        } catch {
+            return .failure(error)
+        }
+    }
+
+    /// Stores a final outcome (no-op for `.pending`) and wakes waiters; returns the stored payment.
+    func complete(_ paymentHash: PaymentHash, _ outcome: PaymentOutcome) async throws -> PaymentRecord {
+        let now = now()
+        if let (record, event) = try store.completePayment(paymentHash, outcome: outcome, at: now, event: { payment in
+            EventPayloads.paymentEvent(payment, at: now)
+        }) {
+            logger.info(
+                "payment \(record.status.rawValue)",
+                metadata: ["payment_hash": "\(paymentHash)", "reason": "\(record.failureReason?.rawValue ?? "-")"])
+            await events.published(upTo: event.index)
+            return record
+        }
+        guard let record = try store.payment(paymentHash: paymentHash) else {
+            throw DaemonError("payment_not_found", "no payment with this payment hash")
+        }
+        return record
+    }
+
+    static func failure(_ reason: PaymentFailureReason, _ record: PaymentRecord) -> DaemonError {
+        let rpcReason =
+            switch reason {
+            case .timeout: "payment_timeout"
+            case .invoiceExpired: "invoice_expired"
+            case .backendError: "payment_failed"
+            default: reason.rawValue
+            }
+        return DaemonError(
+            rpcReason, "the payment failed: \(reason.rawValue)", data: ["payment": .object(EventPayloads.payment(record))])
+    }
+}
+
+/// Waits for `task` at most `timeout`; `nil` when the time ran out (the task keeps running).
+func firstOf<T: Sendable>(_ task: Task<T, Never>, timeout: Duration) async -> T? {
+    await withTaskGroup(of: T?.self) { group in
+        group.addTask { await task.value }
+        group.addTask {
+            try? await Task.sleep(for: timeout)
+            return nil
+        }
+        let first = await group.next() ?? nil
+        group.cancelAll()
+        return first
+    }
+}

@@ -1,0 +1,58 @@
+import Lightning
+import Logging
+import ServiceLifecycle
+import Store
+
+/// Follows the backend's invoice settlements and records each one, resuming after the last settle index the
+/// store saw, so that no settlement is missed across disconnects or restarts.
+struct SettlementWatcher: Service {
+    static let cursorName = "backend_settle_index"
+
+    let store: Store
+    let backend: any LightningBackend
+    let invoices: InvoiceBook
+    let retryDelay: Duration
+    let logger: Logger
+
+    func run() async throws {
+        await cancelWhenGracefulShutdown {
+            while !Task.isCancelled {
+                do {
+                    let after = UInt64(try store.cursor(Self.cursorName) ?? 0)
+                    for try await settlement in backend.settlements(after: after) {
+                        try await invoices.settle(settlement)
+                        try store.advanceCursor(Self.cursorName, to: Int64(settlement.settleIndex))
+                    }
+                } catch {
+                    logger.warning("settlement stream interrupted; resuming", metadata: ["error": "\(error)"])
+                }
+                try? await Task.sleep(for: retryDelay)
+            }
+        }
+    }
+}
+
+/// Marks open invoices expired when their time comes: it looks at least every `maximumSleep` (one indexed
+/// query), so an invoice created while it sleeps is still expired on time.
+struct InvoiceExpirer: Service {
+    let invoices: InvoiceBook
+    let now: @Sendable () -> Int64
+    let maximumSleep: Duration
+    let logger: Logger
+
+    func run() async throws {
+        await cancelWhenGracefulShutdown {
+            while !Task.isCancelled {
+                var sleep = maximumSleep
+                do {
+                    if let next = try await invoices.expireDue() {
+                        sleep = min(sleep, .seconds(max(next - now(), 0)) + .milliseconds(50))
+                    }
+                } catch {
+                    logger.error("invoice expiry failed", metadata: ["error": "\(error)"])
+                }
+                try? await Task.sleep(for: sleep)
+            }
+        }
+    }
+}

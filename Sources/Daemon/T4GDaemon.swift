@@ -1,0 +1,115 @@
+import DevBackend
+import Foundation
+import Lightning
+import Logging
+import Proofs
+import RPCServer
+import Secp256k1
+import ServiceLifecycle
+import Store
+import Synchronization
+
+/// A whole t4gd: store, backend, background services and the RPC socket, run as one service group.
+///
+/// Service order encodes dependencies: the reconciler, settlement watcher and expirer start first; the RPC
+/// server is last, so it is the first to stop on SIGTERM/SIGINT or `daemon.stop` (stop accepting, finish
+/// in-flight requests), then the background services end and the store is closed.
+public struct T4GDaemon: Sendable {
+    let configuration: DaemonConfiguration
+    let logger: Logger
+
+    /// Prepares a daemon; nothing is opened until ``run()``.
+    public init(configuration: DaemonConfiguration, logger: Logger) {
+        self.configuration = configuration
+        self.logger = logger
+    }
+
+    /// Opens everything, serves until a graceful shutdown, then closes the store.
+    public func run() async throws {
+        let configuration = configuration
+        try FileManager.default.createDirectory(atPath: configuration.dataDirectory, withIntermediateDirectories: true)
+        var seed = try SeedFile.loadOrCreate(at: configuration.seedPath)
+        let keys = try KeyDerivation(seed: seed)
+        seed.wipe()
+        let identity = keys.identityKey()
+        let store = try Store(
+            configuration: .init(path: configuration.resolvedStorePath, fullSync: configuration.storeFullSync))
+        defer { try? store.close() }
+        let backend = try makeBackend(nodeKey: identity)
+        let now: @Sendable () -> Int64 = { Int64(Date().timeIntervalSince1970) }
+        let events = EventBus(latestIndex: try store.lastEventIndex())
+        let gate = PaymentGate()
+        let invoices = InvoiceBook(store: store, backend: backend, events: events, now: now, logger: logger)
+        let payments = PaymentSender(
+            store: store, backend: backend, events: events, network: configuration.network,
+            nodePubkey: identity.publicKey.compressed.hex, gate: gate, now: now, logger: logger)
+        let stopSwitch = StopSwitch()
+        let components = DaemonComponents(
+            configuration: configuration, store: store, backend: backend, events: events, invoices: invoices,
+            payments: payments, identityPubkey: identity.xOnlyPublicKey.bytes.hex, startedAt: .now, now: now,
+            requestStop: { stopSwitch.trigger() }, logger: logger)
+        let server = RPCServer(
+            configuration: rpcConfiguration, service: DaemonRPCService(components: components), logger: logger)
+        let group = ServiceGroup(
+            configuration: .init(
+                services: [
+                    .init(service: PaymentReconciler(
+                        store: store, backend: backend, sender: payments, gate: gate,
+                        interval: .seconds(configuration.reconcileIntervalSeconds), logger: logger)),
+                    .init(service: SettlementWatcher(
+                        store: store, backend: backend, invoices: invoices, retryDelay: .seconds(1), logger: logger)),
+                    .init(service: InvoiceExpirer(invoices: invoices, now: now, maximumSleep: .seconds(1), logger: logger)),
+                    .init(service: server),
+                ],
+                gracefulShutdownSignals: [.sigterm, .sigint],
+                logger: logger))
+        stopSwitch.set(group)
+        logger.notice(
+            "t4gd started",
+            metadata: [
+                "socket": "\(configuration.resolvedSocketPath)", "network": "\(configuration.network.rawValue)",
+                "backend": "\(backend.kind)", "data_dir": "\(configuration.dataDirectory)",
+            ])
+        try await group.run()
+        logger.notice("t4gd stopped")
+    }
+
+    private var rpcConfiguration: RPCServer.Configuration {
+        RPCServer.Configuration(
+            socketPath: configuration.resolvedSocketPath, socketPermissions: UInt32(configuration.socketMode),
+            socketGroupID: configuration.socketGroup, maxLineBytes: configuration.maxLineBytes,
+            maxBatch: configuration.maxBatch, maxInFlightPerConnection: configuration.maxInFlightPerConnection,
+            maxConnections: configuration.maxConnections, idleTimeout: .seconds(configuration.idleTimeoutSeconds),
+            shutdownGracePeriod: .seconds(configuration.shutdownGraceSeconds))
+    }
+
+    private func makeBackend(nodeKey: PrivateKey) throws -> any LightningBackend {
+        switch configuration.backend {
+        case .dev:
+            return try DevBackend(
+                configuration: .init(
+                    ledgerPath: configuration.resolvedDevLedgerPath, network: configuration.network,
+                    startingBalance: configuration.devStartingBalance, feeBase: configuration.devFeeBase,
+                    feeProportionalMillionths: configuration.devFeeProportionalMillionths, alias: configuration.devAlias),
+                nodeKey: nodeKey, logger: logger)
+        case .lnd, .lnbits:
+            throw ConfigurationFile.Problem(
+                key: "daemon.backend",
+                message: "the \(configuration.backend.rawValue) backend is not part of this build yet; use \"dev\"")
+        }
+    }
+}
+
+/// Lets `daemon.stop` reach the service group created after the methods.
+final class StopSwitch: Sendable {
+    private let group = Mutex<ServiceGroup?>(nil)
+
+    func set(_ serviceGroup: ServiceGroup) {
+        group.withLock { $0 = serviceGroup }
+    }
+
+    func trigger() {
+        guard let serviceGroup = group.withLock({ $0 }) else { return }
+        Task { await serviceGroup.triggerGracefulShutdown() }
+    }
+}

@@ -1,0 +1,21 @@
+import Logging
+
+/// Who sent a request, and how to reach them again.
+public struct RPCRequestContext: Sendable {
+    /// The peer process's credentials, read from the socket when the connection was accepted.
+    public var peer: PeerCredentials
+    /// This request's id: 16 hex digits, in the logs and in any error's `data.request_id`.
+    public var requestID: String
+    /// A logger whose metadata carries `request_id` and the connection's id and peer.
+    public var logger: Logger
+    /// The connection the request came on, for pushing notifications after replying.
+    public var connection: RPCConnection
+
+    /// Creates a context; the server makes one per request.
+    public init(peer: PeerCredentials, requestID: String, logger: Logger, connection: RPCConnection) {
+        self.peer = peer
+        self.requestID = requestID
+        self.logger = logger
+        self.connection = connection
+    }
+}

@@ -1,0 +1,219 @@
+import JSONRPC
+import Logging
+import NIOCore
+import NIOPosix
+import ServiceLifecycle
+
+/// The JSON-RPC 2.0 server on a Unix domain socket, one JSON text per line.
+///
+/// Run it in a `ServiceGroup`. `run()` binds the socket (replacing a stale one, refusing a live
+/// one), then serves each connection in a child task of a discarding task group. On graceful
+/// shutdown it stops accepting, answers new requests with `shutting_down`, lets requests in flight
+/// finish within ``Configuration/shutdownGracePeriod``, closes every connection, removes the
+/// socket file and returns.
+public actor RPCServer: Service {
+    private enum State {
+        case initial
+        case starting
+        case listening(connections: [ObjectIdentifier: any Channel])
+        case draining(connections: [ObjectIdentifier: any Channel])
+        case stopped(RPCServerError?)
+    }
+
+    /// A connection accepted and set up on its event loop, ready to be served.
+    private struct AcceptedConnection: Sendable {
+        let channel: NIOAsyncChannel<ConnectionWork, ConnectionOutbound>
+        let session: ConnectionSession
+    }
+
+    /// The server's settings.
+    public nonisolated let configuration: Configuration
+    private nonisolated let service: any RPCService
+    private nonisolated let logger: Logger
+    private nonisolated let eventLoopGroup: any EventLoopGroup
+    private var state = State.initial
+    private var listeningWaiters: [CheckedContinuation<Void, any Error>] = []
+
+    /// Creates a server that hands every admitted request to `service`.
+    ///
+    /// - Parameters:
+    ///   - configuration: socket path, permissions and limits.
+    ///   - service: the method dispatch.
+    ///   - logger: gets one debug line per request and per connection; never request params.
+    ///   - eventLoopGroup: the NIO event loops for the socket.
+    public init(
+        configuration: Configuration,
+        service: some RPCService,
+        logger: Logger,
+        eventLoopGroup: any EventLoopGroup = MultiThreadedEventLoopGroup.singleton
+    ) {
+        self.configuration = configuration
+        self.service = service
+        self.logger = logger
+        self.eventLoopGroup = eventLoopGroup
+    }
+
+    /// Returns once the socket accepts connections.
+    ///
+    /// - Throws: ``RPCServerError`` if binding failed or the server stopped first.
+    public func waitUntilListening() async throws {
+        switch state {
+        case .listening:
+            return
+        case .draining:
+            throw RPCServerError(.notListening, "the server is shutting down")
+        case .stopped(let failure):
+            throw failure ?? RPCServerError(.notListening, "the server has stopped")
+        case .initial, .starting:
+            try await withCheckedThrowingContinuation { listeningWaiters.append($0) }
+        }
+    }
+
+    /// Binds the socket and serves until graceful shutdown (or cancellation).
+    ///
+    /// - Throws: ``RPCServerError``: `socketInUse` if another process listens on the path,
+    ///   `invalidSocketPath` or `socketSetupFailed` if the socket cannot be set up, `alreadyStarted`
+    ///   on a second call; or the error that stopped the listening socket.
+    public func run() async throws {
+        guard case .initial = state else {
+            throw RPCServerError(.alreadyStarted, "run() was already called on this server")
+        }
+        state = .starting
+        var socketFile = SocketFile(path: configuration.socketPath)
+        let listener: NIOAsyncChannel<AcceptedConnection, Never>
+        do {
+            try socketFile.prepare()
+            listener = try await bind()
+            do {
+                try socketFile.claim(permissions: configuration.socketPermissions, groupID: configuration.socketGroupID)
+            } catch {
+                try? await listener.channel.close()
+                throw error
+            }
+        } catch {
+            let failure =
+                error as? RPCServerError
+                ?? RPCServerError(.socketSetupFailed, "cannot listen on \(configuration.socketPath): \(error)")
+            stop(failure)
+            throw failure
+        }
+        state = .listening(connections: [:])
+        for waiter in listeningWaiters {
+            waiter.resume()
+        }
+        listeningWaiters = []
+        logger.info("rpc server listening", metadata: ["socket": "\(configuration.socketPath)"])
+
+        let listenerChannel = listener.channel
+        var acceptFailure: (any Error)?
+        await withGracefulShutdownHandler {
+            await withDiscardingTaskGroup { group in
+                do {
+                    try await listener.executeThenClose { inbound in
+                        for try await accepted in inbound {
+                            serve(accepted, in: &group)
+                        }
+                    }
+                } catch is CancellationError {
+                    // Cancelled rather than shut down gracefully: connections are cancelled too.
+                } catch {
+                    acceptFailure = error
+                }
+                beginDraining()
+            }
+        } onGracefulShutdown: {
+            listenerChannel.close(promise: nil)
+        }
+        socketFile.remove()
+        stop(nil)
+        if let acceptFailure {
+            logger.error("rpc server stopped accepting connections", metadata: ["error": "\(acceptFailure)"])
+            throw acceptFailure
+        }
+        logger.info("rpc server stopped")
+    }
+
+    private nonisolated func bind() async throws -> NIOAsyncChannel<AcceptedConnection, Never> {
+        let configuration = self.configuration
+        let service = self.service
+        let logger = self.logger
+        return try await ServerBootstrap(group: eventLoopGroup)
+            .serverChannelOption(ChannelOptions.backlog, value: 256)
+            .childChannelOption(ChannelOptions.allowRemoteHalfClosure, value: true)
+            .bind(unixDomainSocketPath: configuration.socketPath) { channel in
+                let accepted = PeerCredentials.read(from: channel).flatMapThrowing { peer in
+                    let connectionID = String(RequestID.make().prefix(8))
+                    var logger = logger
+                    logger[metadataKey: "connection_id"] = "\(connectionID)"
+                    logger[metadataKey: "peer_uid"] = "\(peer.uid)"
+                    logger[metadataKey: "peer_pid"] = "\(peer.pid)"
+                    let asyncChannel = try ConnectionSession.configure(
+                        channel,
+                        configuration: configuration,
+                        logger: logger
+                    )
+                    let session = ConnectionSession(id: connectionID, peer: peer, service: service, logger: logger)
+                    return AcceptedConnection(channel: asyncChannel, session: session)
+                }
+                accepted.whenFailure { error in
+                    logger.warning("rpc connection dropped", metadata: ["error": "\(error)"])
+                }
+                return accepted
+            }
+    }
+
+    /// Starts serving `accepted` in `group`, or refuses it past ``Configuration/maxConnections``.
+    private func serve(_ accepted: AcceptedConnection, in group: inout DiscardingTaskGroup) {
+        guard case .listening(var connections) = state else {
+            group.addTask { await ConnectionSession.refuse(accepted.channel, notice: .shuttingDown) }
+            return
+        }
+        guard connections.count < configuration.maxConnections else {
+            logger.warning(
+                "rpc connection refused",
+                metadata: ["reason": "too_many_connections", "max_connections": "\(configuration.maxConnections)"]
+            )
+            group.addTask { await ConnectionSession.refuse(accepted.channel, notice: .tooManyConnections) }
+            return
+        }
+        let key = ObjectIdentifier(accepted.channel.channel)
+        connections[key] = accepted.channel.channel
+        state = .listening(connections: connections)
+        group.addTask {
+            await accepted.session.run(accepted.channel)
+            await self.connectionEnded(key)
+        }
+    }
+
+    private func connectionEnded(_ key: ObjectIdentifier) {
+        switch state {
+        case .listening(var connections):
+            connections[key] = nil
+            state = .listening(connections: connections)
+        case .draining(var connections):
+            connections[key] = nil
+            state = .draining(connections: connections)
+        case .initial, .starting, .stopped:
+            break
+        }
+    }
+
+    /// Tells every open connection that shutdown began.
+    private func beginDraining() {
+        guard case .listening(let connections) = state else { return }
+        state = .draining(connections: connections)
+        logger.info("rpc server shutting down", metadata: ["open_connections": "\(connections.count)"])
+        for channel in connections.values {
+            channel.triggerUserOutboundEvent(ConnectionEvent.beginShutdown, promise: nil)
+        }
+    }
+
+    private func stop(_ failure: RPCServerError?) {
+        state = .stopped(failure)
+        let error = failure ?? RPCServerError(.notListening, "the server has stopped")
+        for waiter in listeningWaiters {
+            waiter.resume(throwing: error)
+        }
+        listeningWaiters = []
+    }
+}

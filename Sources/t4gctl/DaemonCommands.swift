@@ -1,0 +1,117 @@
+import ArgumentParser
+import Foundation
+import JSONRPC
+
+/// `t4gctl call METHOD [PARAMS]`: any method with JSON params.
+struct Call: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(abstract: "Call any RPC method with a JSON object of params.")
+    @OptionGroup var connection: ConnectionOptions
+    @Argument(help: "The method, e.g. daemon.info.") var method: String
+    @Argument(help: "Params as a JSON object, e.g. '{\"limit\": 5}'.") var params: String = "{}"
+
+    func run() async throws {
+        guard let parsed = try? JSONValue.parse(Array(params.utf8)), let object = parsed.objectValue else {
+            CommandOutput.printError(reason: "invalid_params", message: "params must be a JSON object", asJSON: connection.json)
+            throw ExitCode(ExitCodes.invalidInput)
+        }
+        try await connection.run(method, object)
+    }
+}
+
+/// `t4gctl info`.
+struct Info: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(abstract: "Daemon version, network, backend, identity, uptime.")
+    @OptionGroup var connection: ConnectionOptions
+    func run() async throws { try await connection.run("daemon.info") }
+}
+
+/// `t4gctl health`.
+struct Health: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(abstract: "Health of the daemon, its store and its backend.")
+    @OptionGroup var connection: ConnectionOptions
+    func run() async throws { try await connection.run("daemon.health") }
+}
+
+/// `t4gctl stop`.
+struct Stop: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(abstract: "Stop the daemon gracefully.")
+    @OptionGroup var connection: ConnectionOptions
+    func run() async throws { try await connection.run("daemon.stop") }
+}
+
+/// `t4gctl node info|channels`.
+struct Node: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "The backend's Lightning node.", subcommands: [NodeInfo.self, NodeChannels.self])
+
+    struct NodeInfo: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(commandName: "info", abstract: "Node pubkey, alias, sync state.")
+        @OptionGroup var connection: ConnectionOptions
+        func run() async throws { try await connection.run("node.info") }
+    }
+
+    struct NodeChannels: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(commandName: "channels", abstract: "The node's channels.")
+        @OptionGroup var connection: ConnectionOptions
+        func run() async throws { try await connection.run("node.channels") }
+    }
+}
+
+/// `t4gctl balance`.
+struct Balance: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(abstract: "Spendable balance.")
+    @OptionGroup var connection: ConnectionOptions
+    func run() async throws { try await connection.run("wallet.balance") }
+}
+
+/// `t4gctl transactions`.
+struct Transactions: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(abstract: "Money in and out, newest first.")
+    @OptionGroup var connection: ConnectionOptions
+    @OptionGroup var page: PageOptions
+    @Option(help: "Earliest time (Unix seconds).") var from: Int64?
+    @Option(help: "Latest time (Unix seconds).") var to: Int64?
+
+    func run() async throws {
+        var params = page.params
+        if let from { params["from"] = .integer(from) }
+        if let to { params["to"] = .integer(to) }
+        try await connection.run("wallet.transactions", params)
+    }
+}
+
+/// `--limit` and `--cursor` of list commands.
+struct PageOptions: ParsableArguments {
+    @Option(help: "Page size (1-1000).") var limit: Int64?
+    @Option(help: "The next_cursor of the previous page.") var cursor: String?
+
+    var params: JSONObject {
+        var params = JSONObject()
+        if let limit { params["limit"] = .integer(limit) }
+        if let cursor { params["cursor"] = .string(cursor) }
+        return params
+    }
+}
+
+/// `t4gctl events [--since N] [--follow]`.
+struct Events: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(abstract: "The durable event log; --follow streams new events.")
+    @OptionGroup var connection: ConnectionOptions
+    @Option(help: "Show events after this index.") var since: Int64 = 0
+    @Flag(help: "Keep the connection open and print events as they happen.") var follow = false
+
+    func run() async throws {
+        guard follow else {
+            try await connection.run("events.list", ["since": .integer(since), "limit": 1000])
+            return
+        }
+        let client = try await connection.connect()
+        _ = try await client.call("events.subscribe", params: ["since": .integer(since)])
+        for await notification in client.notifications where notification.method == "event" {
+            connection.print(.object(notification.params))
+            if !connection.json { print("") }
+        }
+        CommandOutput.printError(reason: "connection_closed", message: "the daemon closed the stream", asJSON: connection.json)
+        throw ExitCode(ExitCodes.unreachable)
+    }
+}

@@ -1,0 +1,61 @@
+import ArgumentParser
+import BOLT11
+import Daemon
+import Foundation
+import Logging
+
+/// `t4gd`: the t4gd Lightning payment daemon.
+@main
+struct T4GD: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "t4gd",
+        abstract: "Lightning payments and proof contracts over a JSON-RPC Unix socket.",
+        discussion: """
+            With no configuration t4gd runs on its embedded dev backend (network regtest), keeps its data in \
+            ./data and listens on ./data/t4gd.sock. Flags override the configuration file.
+            """
+    )
+
+    @Option(help: "Configuration file (TOML); see Config/t4gd.toml.") var config: String?
+    @Option(name: .customLong("data-dir"), help: "Data directory (store, seed, default socket).") var dataDir: String?
+    @Option(help: "RPC socket path.") var socket: String?
+    @Option(help: "Network: regtest, signet, testnet or mainnet.") var network: String?
+    @Option(help: "Backend: dev, lnd or lnbits.") var backend: String?
+    @Option(name: .customLong("dev-ledger"), help: "Shared dev ledger file (dev backend).") var devLedger: String?
+    @Option(name: .customLong("log-level"), help: "trace, debug, info, notice, warning, error, critical.")
+    var logLevel: String?
+    @Option(name: .customLong("log-format"), help: "text or json.") var logFormat: String?
+
+    func run() async throws {
+        let configuration: DaemonConfiguration
+        do {
+            configuration = try loadConfiguration()
+        } catch {
+            FileHandle.standardError.write(Data("t4gd: \(error)\n".utf8))
+            throw ExitCode(78)
+        }
+        DaemonLogging.bootstrap(level: configuration.logLevel, format: configuration.logFormat)
+        let logger = Logger(label: "t4gd")
+        do {
+            try await T4GDaemon(configuration: configuration, logger: logger).run()
+        } catch {
+            logger.critical("t4gd cannot run: \(error)")
+            throw ExitCode(1)
+        }
+    }
+
+    private func loadConfiguration() throws -> DaemonConfiguration {
+        var configuration = DaemonConfiguration()
+        if let config {
+            let text = try String(contentsOfFile: config, encoding: .utf8)
+            try ConfigurationFile.apply(text, to: &configuration)
+        }
+        try ConfigurationFile.applyFlags(
+            [
+                ("daemon.data_dir", dataDir), ("rpc.socket", socket), ("daemon.network", network),
+                ("daemon.backend", backend), ("dev.ledger", devLedger), ("log.level", logLevel),
+                ("log.format", logFormat),
+            ], to: &configuration)
+        return configuration
+    }
+}

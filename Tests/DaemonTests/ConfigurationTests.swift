@@ -1,0 +1,59 @@
+import Daemon
+import Testing
+
+@Suite struct ConfigurationTests {
+    func problem(_ text: String) -> String? {
+        var configuration = DaemonConfiguration()
+        do {
+            try ConfigurationFile.apply(text, to: &configuration)
+            return nil
+        } catch {
+            return error.key
+        }
+    }
+
+    @Test func defaultsRunTheDevBackendOnRegtestInData() {
+        let configuration = DaemonConfiguration()
+        #expect(configuration.backend == .dev)
+        #expect(configuration.network == .regtest)
+        #expect(configuration.resolvedSocketPath == "./data/t4gd.sock")
+    }
+
+    @Test func theExampleFileIsValidAndHoldsTheDefaults() throws {
+        let text = try String(contentsOfFile: #filePath.replacingOccurrences(of: "Tests/DaemonTests/ConfigurationTests.swift", with: "Config/t4gd.toml"), encoding: .utf8)
+        var configuration = DaemonConfiguration()
+        try ConfigurationFile.apply(text, to: &configuration)
+        let defaults = DaemonConfiguration()
+        #expect(configuration.maxBatch == defaults.maxBatch)
+        #expect(configuration.socketMode == 0o660)
+        #expect(configuration.devStartingBalance == defaults.devStartingBalance)
+    }
+
+    @Test(arguments: [
+        ("[rpc]\nmax_batch = \"x\"", "rpc.max_batch"), ("[rpc]\nmax_batch = 0", "rpc.max_batch"),
+        ("[daemon]\nnetwork = \"moon\"", "daemon.network"), ("[lnd]\nrest_url = \"x\"", "lnd"),
+        ("[dev]\nledgr = \"x\"", "dev.ledgr"), ("[rpc]\nsocket_mode = \"999\"", "rpc.socket_mode"),
+        ("[roles]\nadmin = [\"root\"]", "roles.admin"), ("[log]\nlevel = \"loud\"", "log.level"),
+        ("[daemon\n", "(file)"),
+    ])
+    func badValuesNameTheirKey(text: String, key: String) {
+        #expect(problem(text) == key)
+    }
+
+    @Test func flagsOverrideTheFile() throws {
+        var configuration = DaemonConfiguration()
+        try ConfigurationFile.apply("[daemon]\nnetwork = \"signet\"", to: &configuration)
+        try ConfigurationFile.applyFlags([("daemon.network", "testnet"), ("rpc.socket", "/tmp/a \"b\".sock")], to: &configuration)
+        #expect(configuration.network == .testnet)
+        #expect(configuration.resolvedSocketPath == "/tmp/a \"b\".sock")
+    }
+
+    @Test func rolesMapUIDsAndGIDs() throws {
+        var configuration = DaemonConfiguration()
+        try ConfigurationFile.apply("[roles]\nreadonly = [1001]\ninvoice_gids = [2000]", to: &configuration)
+        #expect(configuration.role(uid: 1001, gid: 5) == .readonly)
+        #expect(configuration.role(uid: 1002, gid: 2000) == .invoice)
+        #expect(configuration.role(uid: 1003, gid: 5) == nil)
+        #expect(configuration.role(uid: 0, gid: 0) == .admin)
+    }
+}

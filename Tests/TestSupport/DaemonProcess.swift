@@ -1,0 +1,126 @@
+import Foundation
+import JSONRPC
+import RPCServer
+
+/// A real `t4gd` process for end-to-end tests: its own data directory under /tmp, the embedded dev backend,
+/// a socket to call through. Stop it with ``stop()`` (SIGTERM, graceful) or ``kill()`` (SIGKILL).
+public final class DaemonProcess: @unchecked Sendable {
+    // @unchecked: `process` is only touched by the test that owns this value, one call at a time.
+    public let directory: TemporaryDirectory
+    public let socketPath: String
+    public let configPath: String
+    private let process: Process
+    private let arguments: [String]
+
+    /// Starts `t4gd` with `config` (TOML text) and waits until its socket answers `daemon.info`.
+    public init(directory: TemporaryDirectory = TemporaryDirectory(), config: String = "", extraArguments: [String] = [])
+        async throws
+    {
+        self.directory = directory
+        socketPath = directory.file("t4gd.sock")
+        configPath = directory.file("t4gd.toml")
+        try config.write(toFile: configPath, atomically: true, encoding: .utf8)
+        arguments = ["--config", configPath, "--data-dir", directory.path, "--log-level", "debug"] + extraArguments
+        process = try Self.launch(arguments, log: directory.file("t4gd.log"))
+        try await waitUntilReady()
+    }
+
+    private static func launch(_ arguments: [String], log: String) throws -> Process {
+        let process = Process()
+        process.executableURL = productsDirectory.appendingPathComponent("t4gd")
+        process.arguments = arguments
+        _ = FileManager.default.createFile(atPath: log, contents: nil)
+        let handle = try FileHandle(forWritingTo: URL(fileURLWithPath: log))
+        handle.seekToEndOfFile()
+        process.standardError = handle
+        process.standardOutput = handle
+        try process.run()
+        return process
+    }
+
+    /// The folder holding the built products (`t4gd`, `t4gctl`), beside the test bundle.
+    public static var productsDirectory: URL {
+        URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent()
+    }
+
+    private func waitUntilReady() async throws {
+        let deadline = ContinuousClock.now + .seconds(30)
+        while ContinuousClock.now < deadline {
+            guard process.isRunning else {
+                throw DaemonProcessError(message: "t4gd exited with \(process.terminationStatus): \(log)")
+            }
+            if let client = try? await RPCClient.connect(unixDomainSocketPath: socketPath) {
+                let answered = (try? await client.call("daemon.info")) != nil
+                await client.close()
+                if answered { return }
+            }
+            try await Task.sleep(for: .milliseconds(50))
+        }
+        throw DaemonProcessError(message: "t4gd did not answer within 30 s: \(log)")
+    }
+
+    /// A new connection to the daemon.
+    public func client() async throws -> RPCClient {
+        try await RPCClient.connect(unixDomainSocketPath: socketPath)
+    }
+
+    /// Calls one method on a fresh connection.
+    public func call(_ method: String, _ params: JSONObject = [:]) async throws -> JSONValue {
+        let client = try await client()
+        defer { Task { await client.close() } }
+        return try await client.call(method, params: params)
+    }
+
+    /// The error a call fails with, or `nil` when it succeeds.
+    public func error(_ method: String, _ params: JSONObject = [:]) async throws -> RPCError? {
+        do {
+            _ = try await call(method, params)
+            return nil
+        } catch let error as RPCError {
+            return error
+        }
+    }
+
+    /// The daemon's log so far.
+    public var log: String { (try? String(contentsOfFile: directory.file("t4gd.log"), encoding: .utf8)) ?? "" }
+
+    /// Whether the process still runs.
+    public var isRunning: Bool { process.isRunning }
+
+    /// SIGTERM and wait for the exit status.
+    @discardableResult
+    public func stop() async -> Int32 {
+        if process.isRunning { process.terminate() }
+        return await waitForExit()
+    }
+
+    /// SIGKILL, as a crash would.
+    public func kill() async {
+        if process.isRunning { Foundation.kill(process.processIdentifier, SIGKILL) }
+        _ = await waitForExit()
+    }
+
+    /// Waits for the process to end (at most 30 s) and returns its status.
+    public func waitForExit() async -> Int32 {
+        let deadline = ContinuousClock.now + .seconds(30)
+        while process.isRunning, ContinuousClock.now < deadline { try? await Task.sleep(for: .milliseconds(20)) }
+        return process.isRunning ? -1 : process.terminationStatus
+    }
+
+    /// Starts the same daemon again (same data, config and arguments) after a stop or a kill.
+    public func restarted() async throws -> DaemonProcess {
+        try await DaemonProcess(directory: directory, config: try String(contentsOfFile: configPath, encoding: .utf8))
+    }
+}
+
+/// A daemon that did not start or answer.
+public struct DaemonProcessError: Error, CustomStringConvertible {
+    public let message: String
+
+    /// Creates an error.
+    public init(message: String) {
+        self.message = message
+    }
+
+    public var description: String { message }
+}
