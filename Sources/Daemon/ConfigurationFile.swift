@@ -2,6 +2,7 @@ import BOLT11
 import Foundation
 import Lightning
 import Logging
+import Secp256k1
 import TOML
 
 /// Reads a TOML configuration file into ``DaemonConfiguration``, refusing unknown keys and wrong types with a
@@ -26,6 +27,7 @@ public enum ConfigurationFile {
         "dev": ["ledger", "starting_balance_msat", "fee_base_msat", "fee_ppm", "alias"],
         "payments": ["timeout_s", "reconcile_interval_s"],
         "log": ["level", "format"],
+        "proofs": ["trusted_issuers"],
     ]
 
     /// Applies the file's text on top of `configuration`.
@@ -49,11 +51,14 @@ public enum ConfigurationFile {
     }
 
     /// Applies command-line flags given as (`section.key`, string value) pairs, validated like the file.
-    public static func applyFlags(_ flags: [(String, String?)], to configuration: inout DaemonConfiguration) throws(Problem) {
+    public static func applyFlags(_ flags: [(String, String?)], to configuration: inout DaemonConfiguration)
+        throws(Problem)
+    {
         var sections: [String: [String]] = [:]
         for (path, value) in flags {
             guard let value, let dot = path.firstIndex(of: ".") else { continue }
-            let escaped = value.replacingOccurrences(of: "\\", with: "\\\\").replacingOccurrences(of: "\"", with: "\\\"")
+            let escaped = value.replacingOccurrences(of: "\\", with: "\\\\").replacingOccurrences(
+                of: "\"", with: "\\\"")
             sections[String(path[..<dot]), default: []].append("\(path[path.index(after: dot)...]) = \"\(escaped)\"")
         }
         let text = sections.map { "[\($0.key)]\n" + $0.value.joined(separator: "\n") }.joined(separator: "\n")
@@ -129,6 +134,13 @@ public enum ConfigurationFile {
         case "payments":
             if let value = try integer("timeout_s", 1...86_400) { c.paymentTimeoutSeconds = value }
             if let value = try integer("reconcile_interval_s", 1...3600) { c.reconcileIntervalSeconds = value }
+        case "proofs":
+            for text in try read(key("trusted_issuers"), { try table.stringArray("trusted_issuers") }) ?? [] {
+                guard let bytes = [UInt8](hex: text), let issuer = try? XOnlyPublicKey(bytes: bytes) else {
+                    throw Problem(key: key("trusted_issuers"), message: "must list x-only public keys in hex")
+                }
+                c.trustedIssuers.append(issuer)
+            }
         case "log":
             if let value = try string("level") {
                 guard let level = Logger.Level(rawValue: value) else {
@@ -151,4 +163,3 @@ public enum ConfigurationFile {
         }
     }
 }
-

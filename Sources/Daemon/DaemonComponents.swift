@@ -10,6 +10,7 @@ struct DaemonComponents: Sendable {
     let events: EventBus
     let invoices: InvoiceBook
     let payments: PaymentSender
+    let proofs: ProofBook
     /// The daemon's identity (x-only, hex), also its dev node key.
     let identityPubkey: String
     let startedAt: ContinuousClock.Instant

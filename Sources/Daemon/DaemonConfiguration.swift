@@ -2,6 +2,7 @@ import BOLT11
 import Foundation
 import Lightning
 import Logging
+import Secp256k1
 
 /// Everything `t4gd` is configured with: the TOML file (`Config/t4gd.toml` documents every key and default),
 /// then command-line flags on top.
@@ -52,6 +53,9 @@ public struct DaemonConfiguration: Sendable {
     public var devFeeBase = MilliSatoshi(1_000)
     public var devFeeProportionalMillionths: Int64 = 1_000
     public var devAlias = "t4gd-dev"
+
+    /// Issuers whose proofs `proof.verify` reports as trusted, besides this daemon's own identity.
+    public var trustedIssuers: [XOnlyPublicKey] = []
 
     public var paymentTimeoutSeconds: Int64 = 60
     public var reconcileIntervalSeconds: Int64 = 5

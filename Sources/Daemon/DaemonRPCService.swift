@@ -11,8 +11,9 @@ struct DaemonRPCService: RPCService {
 
     init(components: DaemonComponents) {
         configuration = components.configuration
-        var all = components.nodeMethods + components.invoiceMethods + components.paymentMethods
-            + components.eventMethods
+        var all =
+            components.nodeMethods + components.invoiceMethods + components.paymentMethods
+            + components.eventMethods + components.proofMethods
         let document = OpenRPCDocument.make(all + [Self.discover(result: .null)])
         all.append(Self.discover(result: document))
         methods = Dictionary(uniqueKeysWithValues: all.map { ($0.name, $0) })

@@ -45,7 +45,8 @@ enum EventPayloads {
 
     static func paymentEvent(_ record: PaymentRecord, at: Int64) -> NewEvent {
         NewEvent(
-            type: record.status == .succeeded ? "payment.succeeded" : "payment.failed", at: at, data: text(payment(record)))
+            type: record.status == .succeeded ? "payment.succeeded" : "payment.failed", at: at,
+            data: text(payment(record)))
     }
 
     /// The event object `{index, type, at, data}`.

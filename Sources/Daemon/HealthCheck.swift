@@ -27,7 +27,8 @@ struct HealthCheck: Sendable {
         var json: JSONValue {
             [
                 "status": .string(ok ? "ok" : "down"),
-                "latency_ms": .number(Double(latency.components.attoseconds) / 1e15 + Double(latency.components.seconds) * 1000),
+                "latency_ms": .number(
+                    Double(latency.components.attoseconds) / 1e15 + Double(latency.components.seconds) * 1000),
                 "error": error.map(JSONValue.string) ?? .null,
             ]
         }

@@ -99,9 +99,12 @@ public struct InvoiceBook: Sendable {
             throw BackendErrorMapping.daemonError(error)
         }
         let now = now()
-        if let (closed, event) = try store.closeInvoice(paymentHash, as: .canceled, event: { invoice in
-            EventPayloads.invoiceEvent("invoice.canceled", invoice, at: now)
-        }) {
+        if let (closed, event) = try store.closeInvoice(
+            paymentHash, as: .canceled,
+            event: { invoice in
+                EventPayloads.invoiceEvent("invoice.canceled", invoice, at: now)
+            })
+        {
             await events.published(upTo: event.index)
             return closed
         }
@@ -117,6 +120,7 @@ public struct InvoiceBook: Sendable {
             EventPayloads.invoiceEvent("invoice.paid", invoice, at: settlement.paidAt)
         }
         if let (_, event) = changed {
+            FaultInjection.hit(FaultInjection.afterInvoicePaid)
             logger.info("invoice paid", metadata: ["payment_hash": "\(settlement.paymentHash)"])
             await events.published(upTo: event.index)
         }
@@ -126,9 +130,12 @@ public struct InvoiceBook: Sendable {
     func expireDue() async throws -> Int64? {
         let now = now()
         for hash in try store.expiredOpenInvoices(now: now) {
-            if let (_, event) = try store.closeInvoice(hash, as: .expired, event: { invoice in
-                EventPayloads.invoiceEvent("invoice.expired", invoice, at: now)
-            }) {
+            if let (_, event) = try store.closeInvoice(
+                hash, as: .expired,
+                event: { invoice in
+                    EventPayloads.invoiceEvent("invoice.expired", invoice, at: now)
+                })
+            {
                 await events.published(upTo: event.index)
             }
         }

@@ -23,7 +23,9 @@ struct LogOutput: LogHandler {
         switch format {
         case .text:
             let fields = merged.sorted { $0.key < $1.key }.map { "\($0.key)=\($0.value)" }.joined(separator: " ")
-            line = "\(time) \(event.level.rawValue.uppercased()) \(label): \(event.message)" + (fields.isEmpty ? "" : " " + fields)
+            line =
+                "\(time) \(event.level.rawValue.uppercased()) \(label): \(event.message)"
+                + (fields.isEmpty ? "" : " " + fields)
         case .json:
             var object: [String: String] = ["time": time, "level": event.level.rawValue, "label": label]
             object["message"] = "\(event.message)"

@@ -8,7 +8,8 @@ enum OpenRPCDocument {
             "openrpc": "1.2.6",
             "info": [
                 "title": "t4gd", "version": .string(DaemonComponents.version),
-                "description": "Lightning payments and proof contracts over a JSON-RPC 2.0 Unix socket (one JSON text per line).",
+                "description":
+                    "Lightning payments and proof contracts over a JSON-RPC 2.0 Unix socket (one JSON text per line).",
             ],
             "methods": .array(methods.sorted { $0.name < $1.name }.map(method)),
             "components": ["schemas": .object(schemas)],
@@ -52,9 +53,11 @@ enum OpenRPCDocument {
             "invoice": Schema.object([
                 ("payment_hash", Schema.hex32), ("bolt11", Schema.string), ("label", nullableString),
                 ("amount_msat", nullableInteger), ("description", nullableString), ("description_hash", nullableString),
-                ("status", Schema.oneOf(["open", "paid", "expired", "canceled"])), ("created_at", Schema.integer(0, Int64.max)),
+                ("status", Schema.oneOf(["open", "paid", "expired", "canceled"])),
+                ("created_at", Schema.integer(0, Int64.max)),
                 ("expires_at", Schema.integer(0, Int64.max)), ("paid_at", nullableInteger),
-                ("amount_received_msat", nullableInteger), ("preimage", nullableString), ("metadata", ["type": ["object", "null"]]),
+                ("amount_received_msat", nullableInteger), ("preimage", nullableString),
+                ("metadata", ["type": ["object", "null"]]),
             ]),
             "payment": Schema.object([
                 ("payment_hash", Schema.hex32), ("bolt11", Schema.string),
@@ -72,15 +75,33 @@ enum OpenRPCDocument {
                 ("amount_msat", Schema.msat), ("fee_msat", Schema.integer(0, Int64.max)), ("status", Schema.string),
                 ("at", Schema.integer(0, Int64.max)), ("description", nullableString),
             ]),
+            "proof": Schema.object([
+                ("proof_id", Schema.hex32), ("kind", Schema.string), ("issuer", Schema.hex32), ("owner", Schema.hex32),
+                ("owner_account", nullableString), ("status", Schema.oneOf(["active", "transfer_pending"])),
+                ("sequence", Schema.integer(0, Int64.max)), ("origin", Schema.oneOf(["issued", "imported"])),
+                ("fields", ["type": "object", "additionalProperties": Schema.string]),
+                ("created_at", Schema.integer(0, Int64.max)), ("updated_at", Schema.integer(0, Int64.max)),
+                ("pending_transfer", ["type": ["object", "null"]]),
+            ]),
+            "verification": Schema.object([
+                ("valid", Schema.boolean), ("proof_id", Schema.hex32), ("failed_rules", Schema.array(Schema.string)),
+                ("failures", Schema.array(Schema.anyObject)), ("owner", Schema.hex32), ("status", Schema.string),
+                ("issuer", Schema.hex32), ("issuer_trusted", Schema.boolean), ("kind", Schema.string),
+                ("sequence", Schema.integer(0, Int64.max)), ("disclosed_fields", Schema.anyObject),
+            ]),
             "decoded_invoice": Schema.object([
-                ("network", Schema.oneOf(["mainnet", "testnet", "signet", "regtest"])), ("amount_msat", nullableInteger),
+                ("network", Schema.oneOf(["mainnet", "testnet", "signet", "regtest"])),
+                ("amount_msat", nullableInteger),
                 ("timestamp", Schema.integer(0, Int64.max)), ("expiry", Schema.integer(0, Int64.max)),
                 ("expires_at", Schema.integer(0, Int64.max)), ("payment_hash", Schema.hex32),
-                ("payment_secret", nullableString), ("description", nullableString), ("description_hash", nullableString),
+                ("payment_secret", nullableString), ("description", nullableString),
+                ("description_hash", nullableString),
                 ("payee", Schema.string), ("min_final_cltv_expiry", Schema.integer(0, Int64.max)),
-                ("fallbacks", Schema.array(Schema.string)), ("route_hints", Schema.array(Schema.array(Schema.anyObject))),
+                ("fallbacks", Schema.array(Schema.string)),
+                ("route_hints", Schema.array(Schema.array(Schema.anyObject))),
                 ("features", Schema.array(Schema.integer(0, 1023))), ("metadata", nullableString),
-                ("signature", Schema.string), ("recovery_id", Schema.integer(0, 3)), ("warnings", Schema.array(Schema.string)),
+                ("signature", Schema.string), ("recovery_id", Schema.integer(0, 3)),
+                ("warnings", Schema.array(Schema.string)),
             ]),
         ]
     }

@@ -23,7 +23,8 @@ struct PayableInvoice: Sendable {
         let fields = invoice.fields
         guard fields.network == network else {
             throw DaemonError(
-                "network_mismatch", "the invoice is for \(fields.network.rawValue), this daemon runs on \(network.rawValue)")
+                "network_mismatch",
+                "the invoice is for \(fields.network.rawValue), this daemon runs on \(network.rawValue)")
         }
         guard invoice.payee.compressed.hex != nodePubkey else {
             throw DaemonError("self_payment", "the invoice was issued by this node")

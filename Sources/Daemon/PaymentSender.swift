@@ -55,6 +55,7 @@ public struct PaymentSender: Sendable {
         }
         logger.info("payment started", metadata: ["payment_hash": "\(started.paymentHash)"])
         await gate.beginAttempt(started.paymentHash)
+        FaultInjection.hit(FaultInjection.afterPaymentIntent)
         let attempt = Task { [self] in
             defer { Task { await gate.endAttempt(started.paymentHash) } }
             return await attemptPayment(
@@ -77,7 +78,9 @@ public struct PaymentSender: Sendable {
     }
 
     /// Calls the backend once and records the outcome.
-    private func attemptPayment(_ request: PaymentRequest, record: PaymentRecord) async -> Result<PaymentRecord, any Error> {
+    private func attemptPayment(_ request: PaymentRequest, record: PaymentRecord) async -> Result<
+        PaymentRecord, any Error
+    > {
         let outcome: PaymentOutcome
         do {
             outcome = try await backend.pay(request)
@@ -98,6 +101,7 @@ public struct PaymentSender: Sendable {
             failure = DaemonError(failure.reason, failure.message, data: data)
             return .failure(failure)
         }
+        FaultInjection.hit(FaultInjection.afterBackendPaid)
         do {
             let stored = try await complete(record.paymentHash, outcome)
             if let reason = stored.failureReason, stored.status == .failed {
@@ -112,9 +116,12 @@ public struct PaymentSender: Sendable {
     /// Stores a final outcome (no-op for `.pending`) and wakes waiters; returns the stored payment.
     func complete(_ paymentHash: PaymentHash, _ outcome: PaymentOutcome) async throws -> PaymentRecord {
         let now = now()
-        if let (record, event) = try store.completePayment(paymentHash, outcome: outcome, at: now, event: { payment in
-            EventPayloads.paymentEvent(payment, at: now)
-        }) {
+        if let (record, event) = try store.completePayment(
+            paymentHash, outcome: outcome, at: now,
+            event: { payment in
+                EventPayloads.paymentEvent(payment, at: now)
+            })
+        {
             logger.info(
                 "payment \(record.status.rawValue)",
                 metadata: ["payment_hash": "\(paymentHash)", "reason": "\(record.failureReason?.rawValue ?? "-")"])
@@ -136,7 +143,8 @@ public struct PaymentSender: Sendable {
             default: reason.rawValue
             }
         return DaemonError(
-            rpcReason, "the payment failed: \(reason.rawValue)", data: ["payment": .object(EventPayloads.payment(record))])
+            rpcReason, "the payment failed: \(reason.rawValue)",
+            data: ["payment": .object(EventPayloads.payment(record))])
     }
 }
 

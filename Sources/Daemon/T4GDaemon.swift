@@ -29,8 +29,8 @@ public struct T4GDaemon: Sendable {
         let configuration = configuration
         try FileManager.default.createDirectory(atPath: configuration.dataDirectory, withIntermediateDirectories: true)
         var seed = try SeedFile.loadOrCreate(at: configuration.seedPath)
+        defer { seed.wipe() }
         let keys = try KeyDerivation(seed: seed)
-        seed.wipe()
         let identity = keys.identityKey()
         let store = try Store(
             configuration: .init(path: configuration.resolvedStorePath, fullSync: configuration.storeFullSync))
@@ -43,22 +43,36 @@ public struct T4GDaemon: Sendable {
         let payments = PaymentSender(
             store: store, backend: backend, events: events, network: configuration.network,
             nodePubkey: identity.publicKey.compressed.hex, gate: gate, now: now, logger: logger)
+        guard let proofNetwork = ProofNetwork(rawValue: configuration.network.rawValue) else {
+            throw ConfigurationFile.Problem(key: "daemon.network", message: "has no proof network")
+        }
+        let proofs = ProofBook(
+            store: store, keys: keys, identity: identity, network: proofNetwork,
+            trustedIssuers: Set([identity.xOnlyPublicKey] + configuration.trustedIssuers), invoices: invoices,
+            events: events, now: now, logger: logger)
         let stopSwitch = StopSwitch()
         let components = DaemonComponents(
             configuration: configuration, store: store, backend: backend, events: events, invoices: invoices,
-            payments: payments, identityPubkey: identity.xOnlyPublicKey.bytes.hex, startedAt: .now, now: now,
+            payments: payments, proofs: proofs, identityPubkey: identity.xOnlyPublicKey.bytes.hex, startedAt: .now,
+            now: now,
             requestStop: { stopSwitch.trigger() }, logger: logger)
         let server = RPCServer(
             configuration: rpcConfiguration, service: DaemonRPCService(components: components), logger: logger)
         let group = ServiceGroup(
             configuration: .init(
                 services: [
-                    .init(service: PaymentReconciler(
-                        store: store, backend: backend, sender: payments, gate: gate,
-                        interval: .seconds(configuration.reconcileIntervalSeconds), logger: logger)),
-                    .init(service: SettlementWatcher(
-                        store: store, backend: backend, invoices: invoices, retryDelay: .seconds(1), logger: logger)),
-                    .init(service: InvoiceExpirer(invoices: invoices, now: now, maximumSleep: .seconds(1), logger: logger)),
+                    .init(
+                        service: PaymentReconciler(
+                            store: store, backend: backend, sender: payments, gate: gate,
+                            interval: .seconds(configuration.reconcileIntervalSeconds), logger: logger)),
+                    .init(
+                        service: SettlementWatcher(
+                            store: store, backend: backend, invoices: invoices, retryDelay: .seconds(1), logger: logger)
+                    ),
+                    .init(service: ProofSettler(proofs: proofs, events: events)),
+                    .init(
+                        service: InvoiceExpirer(invoices: invoices, now: now, maximumSleep: .seconds(1), logger: logger)
+                    ),
                     .init(service: server),
                 ],
                 gracefulShutdownSignals: [.sigterm, .sigint],
@@ -90,7 +104,8 @@ public struct T4GDaemon: Sendable {
                 configuration: .init(
                     ledgerPath: configuration.resolvedDevLedgerPath, network: configuration.network,
                     startingBalance: configuration.devStartingBalance, feeBase: configuration.devFeeBase,
-                    feeProportionalMillionths: configuration.devFeeProportionalMillionths, alias: configuration.devAlias),
+                    feeProportionalMillionths: configuration.devFeeProportionalMillionths, alias: configuration.devAlias
+                ),
                 nodeKey: nodeKey, logger: logger)
         case .lnd, .lnbits:
             throw ConfigurationFile.Problem(

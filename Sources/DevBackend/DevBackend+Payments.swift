@@ -44,7 +44,8 @@ extension DevBackend {
                     """,
                 arguments: [now, amount.rawValue, hash.hex])
             try database.execute(
-                sql: "INSERT INTO payments (payment_hash, payer, amount_msat, fee_msat, paid_at) VALUES (?, ?, ?, ?, ?)",
+                sql:
+                    "INSERT INTO payments (payment_hash, payer, amount_msat, fee_msat, paid_at) VALUES (?, ?, ?, ?, ?)",
                 arguments: [hash.hex, pubkey, amount.rawValue, fee.rawValue, now])
             guard let preimage = Preimage(hex: invoice["preimage"]) else {
                 throw BackendError(.failure, "dev ledger holds a malformed preimage")

@@ -100,7 +100,8 @@ public final class DevBackend: LightningBackend {
         let now = clock()
         let fields = InvoiceFields(
             network: configuration.network, amountMsat: request.amount.map { UInt64($0.rawValue) },
-            timestamp: UInt64(now), paymentHash: preimage.paymentHash.bytes, paymentSecret: SecureRandom.bytes(count: 32),
+            timestamp: UInt64(now), paymentHash: preimage.paymentHash.bytes,
+            paymentSecret: SecureRandom.bytes(count: 32),
             description: request.description, descriptionHash: request.descriptionHash,
             expirySeconds: request.expirySeconds, features: [8, 14])
         let bolt11: String

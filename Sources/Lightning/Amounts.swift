@@ -26,8 +26,12 @@ public struct MilliSatoshi: RawRepresentable, Hashable, Comparable, Sendable, Co
     public static let zero = MilliSatoshi(0)
 
     public static func < (lhs: MilliSatoshi, rhs: MilliSatoshi) -> Bool { lhs.rawValue < rhs.rawValue }
-    public static func + (lhs: MilliSatoshi, rhs: MilliSatoshi) -> MilliSatoshi { MilliSatoshi(lhs.rawValue + rhs.rawValue) }
-    public static func - (lhs: MilliSatoshi, rhs: MilliSatoshi) -> MilliSatoshi { MilliSatoshi(lhs.rawValue - rhs.rawValue) }
+    public static func + (lhs: MilliSatoshi, rhs: MilliSatoshi) -> MilliSatoshi {
+        MilliSatoshi(lhs.rawValue + rhs.rawValue)
+    }
+    public static func - (lhs: MilliSatoshi, rhs: MilliSatoshi) -> MilliSatoshi {
+        MilliSatoshi(lhs.rawValue - rhs.rawValue)
+    }
 
     public var description: String { "\(rawValue) msat" }
 }

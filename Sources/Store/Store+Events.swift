@@ -27,7 +27,9 @@ extension Store {
     /// A stored position, such as the backend's last settle index.
     public func cursor(_ name: String) throws(StoreError) -> Int64? {
         try perform("read cursor") {
-            try database.read { try Int64.fetchOne($0, sql: "SELECT value FROM cursors WHERE name = ?", arguments: [name]) }
+            try database.read {
+                try Int64.fetchOne($0, sql: "SELECT value FROM cursors WHERE name = ?", arguments: [name])
+            }
         }
     }
 

@@ -16,7 +16,8 @@ extension Store {
         try perform("create invoice") {
             try database.write { database in
                 if let label = record.label,
-                    let existing = try Row.fetchOne(database, sql: "SELECT * FROM invoices WHERE label = ?", arguments: [label])
+                    let existing = try Row.fetchOne(
+                        database, sql: "SELECT * FROM invoices WHERE label = ?", arguments: [label])
                 {
                     let stored = try InvoiceRecord(row: existing)
                     guard stored.requestFingerprint == record.requestFingerprint else {
@@ -60,7 +61,8 @@ extension Store {
     }
 
     /// Invoices newest first, optionally of one status; `cursor` comes from the previous page.
-    public func invoices(status: InvoiceStatus?, limit: Int, cursor: String?) throws(StoreError) -> Page<InvoiceRecord> {
+    public func invoices(status: InvoiceStatus?, limit: Int, cursor: String?) throws(StoreError) -> Page<InvoiceRecord>
+    {
         try perform("list invoices") {
             try database.read { database in
                 let rows = try Row.fetchAll(
@@ -137,7 +139,9 @@ extension Store {
     /// The earliest expiry among open invoices, to schedule the next expiry sweep.
     public func nextInvoiceExpiry() throws(StoreError) -> Int64? {
         try perform("find next expiry") {
-            try database.read { try Int64.fetchOne($0, sql: "SELECT min(expires_at) FROM invoices WHERE status = 'open'") }
+            try database.read {
+                try Int64.fetchOne($0, sql: "SELECT min(expires_at) FROM invoices WHERE status = 'open'")
+            }
         }
     }
 

@@ -77,7 +77,8 @@ extension Store {
         let (status, preimage, fee, reason): (PaymentStatus, String?, Int64?, String?)
         switch outcome {
         case .pending: return nil
-        case .succeeded(let paid, let paidFee): (status, preimage, fee, reason) = (.succeeded, paid.hex, paidFee.rawValue, nil)
+        case .succeeded(let paid, let paidFee):
+            (status, preimage, fee, reason) = (.succeeded, paid.hex, paidFee.rawValue, nil)
         case .failed(let failure): (status, preimage, fee, reason) = (.failed, nil, nil, failure.rawValue)
         }
         return try perform("complete payment") {
@@ -136,7 +137,8 @@ extension Store {
     }
 
     /// Payments newest first, optionally of one status.
-    public func payments(status: PaymentStatus?, limit: Int, cursor: String?) throws(StoreError) -> Page<PaymentRecord> {
+    public func payments(status: PaymentStatus?, limit: Int, cursor: String?) throws(StoreError) -> Page<PaymentRecord>
+    {
         try perform("list payments") {
             try database.read { database in
                 let rows = try Row.fetchAll(
@@ -203,7 +205,8 @@ extension PaymentRecord {
         else { throw StoreError(.corruptRow, "payment row does not decode") }
         self.init(
             paymentHash: hash, bolt11: row["bolt11"], status: status, amount: MilliSatoshi(row["amount_msat"]),
-            maxFee: MilliSatoshi(row["max_fee_msat"]), fee: (row["fee_msat"] as Int64?).map(MilliSatoshi.init(rawValue:)),
+            maxFee: MilliSatoshi(row["max_fee_msat"]),
+            fee: (row["fee_msat"] as Int64?).map(MilliSatoshi.init(rawValue:)),
             preimage: (row["preimage"] as String?).flatMap(Preimage.init(hex:)),
             failureReason: (row["failure_reason"] as String?).flatMap(PaymentFailureReason.init(rawValue:)),
             idempotencyKey: row["idempotency_key"], createdAt: row["created_at"], completedAt: row["completed_at"])

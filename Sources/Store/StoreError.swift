@@ -9,6 +9,10 @@ public struct StoreError: Error, Hashable, Sendable, CustomStringConvertible {
         public static let labelConflict = Code(name: "label_conflict")
         /// The idempotency key was used for another payment hash.
         public static let idempotencyConflict = Code(name: "idempotency_conflict")
+        /// A proof transition would spend a state another live transition already spends.
+        public static let doubleTransfer = Code(name: "double_transfer")
+        /// The proof changed between reading and writing it.
+        public static let staleProof = Code(name: "stale_proof")
         /// The database file cannot be opened, migrated or written.
         public static let database = Code(name: "database")
         /// A stored row does not decode (corruption or a bug).

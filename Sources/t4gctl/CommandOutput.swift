@@ -41,7 +41,9 @@ enum CommandOutput {
             let details = error.data.keys.filter { $0 != "reason" }.map { key in
                 "\(key)=\(Self.inline(error.data[key] ?? .null))"
             }
-            let line = "error: \(error.reason.name): \(error.message)" + (details.isEmpty ? "" : " (" + details.joined(separator: ", ") + ")")
+            let line =
+                "error: \(error.reason.name): \(error.message)"
+                + (details.isEmpty ? "" : " (" + details.joined(separator: ", ") + ")")
             FileHandle.standardError.write(Data((line + "\n").utf8))
         }
     }

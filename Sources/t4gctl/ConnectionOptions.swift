@@ -38,7 +38,8 @@ struct ConnectionOptions: ParsableArguments {
             return try await RPCClient.connect(unixDomainSocketPath: socketPath)
         } catch {
             CommandOutput.printError(
-                reason: "daemon_unreachable", message: "cannot reach t4gd at \(socketPath): is it running?", asJSON: json)
+                reason: "daemon_unreachable", message: "cannot reach t4gd at \(socketPath): is it running?",
+                asJSON: json)
             throw ExitCode(ExitCodes.unreachable)
         }
     }

@@ -11,7 +11,8 @@ struct Call: AsyncParsableCommand {
 
     func run() async throws {
         guard let parsed = try? JSONValue.parse(Array(params.utf8)), let object = parsed.objectValue else {
-            CommandOutput.printError(reason: "invalid_params", message: "params must be a JSON object", asJSON: connection.json)
+            CommandOutput.printError(
+                reason: "invalid_params", message: "params must be a JSON object", asJSON: connection.json)
             throw ExitCode(ExitCodes.invalidInput)
         }
         try await connection.run(method, object)
@@ -45,7 +46,8 @@ struct Node: AsyncParsableCommand {
         abstract: "The backend's Lightning node.", subcommands: [NodeInfo.self, NodeChannels.self])
 
     struct NodeInfo: AsyncParsableCommand {
-        static let configuration = CommandConfiguration(commandName: "info", abstract: "Node pubkey, alias, sync state.")
+        static let configuration = CommandConfiguration(
+            commandName: "info", abstract: "Node pubkey, alias, sync state.")
         @OptionGroup var connection: ConnectionOptions
         func run() async throws { try await connection.run("node.info") }
     }
@@ -111,7 +113,8 @@ struct Events: AsyncParsableCommand {
             connection.print(.object(notification.params))
             if !connection.json { print("") }
         }
-        CommandOutput.printError(reason: "connection_closed", message: "the daemon closed the stream", asJSON: connection.json)
+        CommandOutput.printError(
+            reason: "connection_closed", message: "the daemon closed the stream", asJSON: connection.json)
         throw ExitCode(ExitCodes.unreachable)
     }
 }

@@ -28,7 +28,8 @@ struct InvoiceCommand: AsyncParsableCommand {
             if let label { params["label"] = .string(label) }
             if let metadata {
                 guard let value = try? JSONValue.parse(Array(metadata.utf8)) else {
-                    CommandOutput.printError(reason: "invalid_params", message: "--metadata is not JSON", asJSON: connection.json)
+                    CommandOutput.printError(
+                        reason: "invalid_params", message: "--metadata is not JSON", asJSON: connection.json)
                     throw ExitCode(ExitCodes.invalidInput)
                 }
                 params["metadata"] = value

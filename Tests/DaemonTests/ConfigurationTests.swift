@@ -20,7 +20,9 @@ import Testing
     }
 
     @Test func theExampleFileIsValidAndHoldsTheDefaults() throws {
-        let text = try String(contentsOfFile: #filePath.replacingOccurrences(of: "Tests/DaemonTests/ConfigurationTests.swift", with: "Config/t4gd.toml"), encoding: .utf8)
+        let text = try String(
+            contentsOfFile: #filePath.replacingOccurrences(
+                of: "Tests/DaemonTests/ConfigurationTests.swift", with: "Config/t4gd.toml"), encoding: .utf8)
         var configuration = DaemonConfiguration()
         try ConfigurationFile.apply(text, to: &configuration)
         let defaults = DaemonConfiguration()
@@ -43,7 +45,8 @@ import Testing
     @Test func flagsOverrideTheFile() throws {
         var configuration = DaemonConfiguration()
         try ConfigurationFile.apply("[daemon]\nnetwork = \"signet\"", to: &configuration)
-        try ConfigurationFile.applyFlags([("daemon.network", "testnet"), ("rpc.socket", "/tmp/a \"b\".sock")], to: &configuration)
+        try ConfigurationFile.applyFlags(
+            [("daemon.network", "testnet"), ("rpc.socket", "/tmp/a \"b\".sock")], to: &configuration)
         #expect(configuration.network == .testnet)
         #expect(configuration.resolvedSocketPath == "/tmp/a \"b\".sock")
     }

@@ -8,7 +8,8 @@ import Testing
 /// Every error reason of the contract that the daemon and the dev backend can produce, provoked over the socket.
 @Suite(.serialized) struct ErrorReasonTests {
     func invoice(
-        network: Network = .regtest, amountMsat: UInt64? = 1000, timestamp: UInt64 = UInt64(Date().timeIntervalSince1970),
+        network: Network = .regtest, amountMsat: UInt64? = 1000,
+        timestamp: UInt64 = UInt64(Date().timeIntervalSince1970),
         expiry: UInt64? = nil, secret: Bool = true, key: PrivateKey = .random()
     ) throws -> String {
         try InvoiceFields(
@@ -25,25 +26,38 @@ import Testing
         defer { network.remove() }
         let alice = try await network.daemon()
         let poor = try await network.daemon(startingBalanceMsat: 5_000)
-        defer { Task { await alice.stop(); await poor.stop() } }
+        defer {
+            Task {
+                await alice.stop(); await poor.stop()
+            }
+        }
 
         let invalid = try await alice.error("payment.send", ["bolt11": "lnbcrt1invalid"])
         #expect(reason(invalid) == "invalid_bolt11")
         #expect(invalid?.data["cause"]?.stringValue != nil)
         #expect(invalid?.requestID?.count == 16)
-        #expect(reason(try await alice.error("payment.send", ["bolt11": .string(try invoice(network: .testnet))])) == "network_mismatch")
         #expect(
-            reason(try await alice.error("payment.send", ["bolt11": .string(try invoice(timestamp: 1_000_000, expiry: 60))]))
+            reason(try await alice.error("payment.send", ["bolt11": .string(try invoice(network: .testnet))]))
+                == "network_mismatch")
+        #expect(
+            reason(
+                try await alice.error(
+                    "payment.send", ["bolt11": .string(try invoice(timestamp: 1_000_000, expiry: 60))]))
                 == "invoice_expired")
-        #expect(reason(try await alice.error("payment.send", ["bolt11": .string(try invoice(amountMsat: nil))])) == "amount_required")
+        #expect(
+            reason(try await alice.error("payment.send", ["bolt11": .string(try invoice(amountMsat: nil))]))
+                == "amount_required")
         #expect(
             reason(try await alice.error("payment.send", ["bolt11": .string(try invoice()), "amount_msat": 5]))
                 == "amount_not_allowed")
-        #expect(reason(try await alice.error("payment.send", ["bolt11": .string(try invoice(secret: false))])) == "invoice_not_payable")
+        #expect(
+            reason(try await alice.error("payment.send", ["bolt11": .string(try invoice(secret: false))]))
+                == "invoice_not_payable")
         #expect(reason(try await alice.error("payment.send", ["bolt11": .string(try invoice())])) == "no_route")
 
         let own = try await alice.call("invoice.create", ["amount_msat": 1000, "description": "own"])
-        #expect(reason(try await alice.error("payment.send", ["bolt11": .string(own.string("bolt11"))])) == "self_payment")
+        #expect(
+            reason(try await alice.error("payment.send", ["bolt11": .string(own.string("bolt11"))])) == "self_payment")
 
         let expensive = try await alice.call("invoice.create", ["amount_msat": 1_000_000, "description": "too much"])
         let poorError = try await poor.error("payment.send", ["bolt11": .string(expensive.string("bolt11"))])
@@ -54,15 +68,21 @@ import Testing
         let third = try await network.daemon()
         defer { Task { await third.stop() } }
         _ = try await poor.call("payment.send", ["bolt11": .string(cheap.string("bolt11"))])
-        #expect(reason(try await third.error("payment.send", ["bolt11": .string(cheap.string("bolt11"))])) == "already_paid")
+        #expect(
+            reason(try await third.error("payment.send", ["bolt11": .string(cheap.string("bolt11"))])) == "already_paid"
+        )
 
         let keyed = try await alice.call("invoice.create", ["amount_msat": 1000, "description": "keyed"])
         _ = try await third.call("payment.send", ["bolt11": .string(keyed.string("bolt11")), "idempotency_key": "k-1"])
         let other = try await alice.call("invoice.create", ["amount_msat": 1000, "description": "other"])
         #expect(
-            reason(try await third.error("payment.send", ["bolt11": .string(other.string("bolt11")), "idempotency_key": "k-1"]))
+            reason(
+                try await third.error(
+                    "payment.send", ["bolt11": .string(other.string("bolt11")), "idempotency_key": "k-1"]))
                 == "idempotency_conflict")
-        #expect(reason(try await third.error("payment.get", ["payment_hash": .string(String(repeating: "0", count: 64))])) == "payment_not_found")
+        #expect(
+            reason(try await third.error("payment.get", ["payment_hash": .string(String(repeating: "0", count: 64))]))
+                == "payment_not_found")
     }
 
     @Test func invoiceErrorsNameTheirReason() async throws {
@@ -71,21 +91,36 @@ import Testing
         let alice = try await network.daemon()
         defer { Task { await alice.stop() } }
         _ = try await alice.call("invoice.create", ["amount_msat": 1000, "description": "a", "label": "l"])
-        #expect(reason(try await alice.error("invoice.create", ["amount_msat": 2000, "description": "a", "label": "l"])) == "label_conflict")
+        #expect(
+            reason(try await alice.error("invoice.create", ["amount_msat": 2000, "description": "a", "label": "l"]))
+                == "label_conflict")
         #expect(reason(try await alice.error("invoice.get", ["label": "missing"])) == "invoice_not_found")
-        #expect(reason(try await alice.error("invoice.create", ["amount_msat": -5, "description": "a"])) == "invalid_amount")
-        #expect(reason(try await alice.error("invoice.create", ["amount_msat": 1, "amount_sat": 1, "description": "a"])) == "invalid_params")
+        #expect(
+            reason(try await alice.error("invoice.create", ["amount_msat": -5, "description": "a"])) == "invalid_amount"
+        )
+        #expect(
+            reason(try await alice.error("invoice.create", ["amount_msat": 1, "amount_sat": 1, "description": "a"]))
+                == "invalid_params")
         #expect(reason(try await alice.error("invoice.create", ["amount_msat": 1000])) == "invalid_params")
-        #expect(reason(try await alice.error("invoice.create", ["amount_msat": .number(1e30), "description": "a"])) == "invalid_params")
-        #expect(reason(try await alice.error("invoice.create", ["amount_msat": "1000", "description": "a"])) == "invalid_params")
-        #expect(reason(try await alice.error("invoice.create", ["amount_sat": .integer(Int64.max), "description": "a"])) == "invalid_amount")
-        #expect(reason(try await alice.error("invoice.create", ["description": "a", "colour": "blue"])) == "invalid_params")
+        #expect(
+            reason(try await alice.error("invoice.create", ["amount_msat": .number(1e30), "description": "a"]))
+                == "invalid_params")
+        #expect(
+            reason(try await alice.error("invoice.create", ["amount_msat": "1000", "description": "a"]))
+                == "invalid_params")
+        #expect(
+            reason(try await alice.error("invoice.create", ["amount_sat": .integer(Int64.max), "description": "a"]))
+                == "invalid_amount")
+        #expect(
+            reason(try await alice.error("invoice.create", ["description": "a", "colour": "blue"])) == "invalid_params")
         #expect(reason(try await alice.error("invoice.wait", [:])) == "invalid_params")
         #expect(reason(try await alice.error("invoice.nope")) == "method_not_found")
         let created = try await alice.call("invoice.create", ["amount_msat": 1000, "description": "to cancel"])
         let canceled = try await alice.call("invoice.cancel", ["payment_hash": .string(created.string("payment_hash"))])
         #expect(canceled.string("status") == "canceled")
-        #expect(reason(try await alice.error("invoice.cancel", ["payment_hash": .string(created.string("payment_hash"))])) == "invoice_not_open")
+        #expect(
+            reason(try await alice.error("invoice.cancel", ["payment_hash": .string(created.string("payment_hash"))]))
+                == "invoice_not_open")
         let events = try await alice.call("events.list").arrayValue ?? []
         #expect(events.map { $0.string("type") } == ["invoice.canceled"])
     }
@@ -95,8 +130,10 @@ import Testing
         defer { network.remove() }
         let alice = try await network.daemon()
         defer { Task { await alice.stop() } }
-        let created = try await alice.call("invoice.create", ["amount_msat": 1000, "description": "short", "expiry_s": 1])
-        let waited = try await alice.call("invoice.wait", ["payment_hash": .string(created.string("payment_hash")), "timeout_s": 10])
+        let created = try await alice.call(
+            "invoice.create", ["amount_msat": 1000, "description": "short", "expiry_s": 1])
+        let waited = try await alice.call(
+            "invoice.wait", ["payment_hash": .string(created.string("payment_hash")), "timeout_s": 10])
         #expect(waited.string("status") == "expired")
         #expect((try await alice.call("events.list").arrayValue ?? []).map { $0.string("type") } == ["invoice.expired"])
     }
@@ -112,7 +149,9 @@ import Testing
         let expected = [
             "daemon.health", "daemon.info", "daemon.stop", "events.list", "events.subscribe", "events.wait",
             "invoice.cancel", "invoice.create", "invoice.decode", "invoice.get", "invoice.list", "invoice.wait",
-            "node.channels", "node.info", "payment.get", "payment.list", "payment.send", "rpc.discover",
+            "node.channels", "node.info", "payment.get", "payment.list", "payment.send", "proof.create", "proof.export",
+            "proof.get", "proof.history", "proof.import", "proof.list", "proof.owner_key", "proof.transfer",
+            "proof.verify", "rpc.discover",
             "wallet.balance", "wallet.transactions",
         ]
         #expect(names == expected)

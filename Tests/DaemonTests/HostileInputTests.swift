@@ -16,14 +16,18 @@ import Testing
             for (index, byte) in socketPath.utf8.enumerated() { raw[index] = byte }
         }
         let connected = withUnsafePointer(to: &address) {
-            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { connect(descriptor, $0, socklen_t(MemoryLayout<sockaddr_un>.size)) }
+            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) {
+                connect(descriptor, $0, socklen_t(MemoryLayout<sockaddr_un>.size))
+            }
         }
         guard connected == 0 else { throw DaemonProcessError(message: "connect failed") }
         var timeout = timeval(tv_sec: 10, tv_usec: 0)
         setsockopt(descriptor, SOL_SOCKET, SO_RCVTIMEO, &timeout, socklen_t(MemoryLayout<timeval>.size))
         var offset = 0
         while offset < bytes.count {
-            let sent = bytes[offset...].withUnsafeBytes { send(descriptor, $0.baseAddress, $0.count, Int32(MSG_NOSIGNAL)) }
+            let sent = bytes[offset...].withUnsafeBytes {
+                send(descriptor, $0.baseAddress, $0.count, Int32(MSG_NOSIGNAL))
+            }
             if sent <= 0 { break }
             offset += sent
         }
@@ -53,16 +57,23 @@ import Testing
         #expect(errorCode(try exchange(path, Array("{\"jsonrpc\":\"2.0\",\"id\":1}\n".utf8))) == -32600)
         #expect(errorCode(try exchange(path, [0xff, 0xfe, 0x0a])) == -32700)
         #expect(errorCode(try exchange(path, Array(String(repeating: "[", count: 10_000).utf8) + [0x0a])) != nil)
-        let long = "{\"jsonrpc\":\"2.0\",\"id\":1,\"method\":\"daemon.info\",\"params\":{\"x\":\"" + String(repeating: "a", count: 10_000) + "\"}}\n"
+        let long =
+            "{\"jsonrpc\":\"2.0\",\"id\":1,\"method\":\"daemon.info\",\"params\":{\"x\":\""
+            + String(repeating: "a", count: 10_000) + "\"}}\n"
         #expect(errorCode(try exchange(path, Array(long.utf8))) == 103)
-        let batch = "[" + (0..<6).map { "{\"jsonrpc\":\"2.0\",\"id\":\($0),\"method\":\"daemon.info\"}" }.joined(separator: ",") + "]\n"
+        let batch =
+            "[" + (0..<6).map { "{\"jsonrpc\":\"2.0\",\"id\":\($0),\"method\":\"daemon.info\"}" }.joined(separator: ",")
+            + "]\n"
         #expect(errorCode(try exchange(path, Array(batch.utf8))) == 104)
-        let huge = "{\"jsonrpc\":\"2.0\",\"id\":1,\"method\":\"invoice.create\",\"params\":{\"amount_msat\":123456789012345678901234567890,\"description\":\"x\"}}\n"
+        let huge =
+            "{\"jsonrpc\":\"2.0\",\"id\":1,\"method\":\"invoice.create\",\"params\":{\"amount_msat\":123456789012345678901234567890,\"description\":\"x\"}}\n"
         #expect(errorCode(try exchange(path, Array(huge.utf8))) == -32602)
         // A client that disconnects mid-request.
-        _ = try? exchange(path, Array("{\"jsonrpc\":\"2.0\",\"id\":1,\"method\":\"invoice.wait\",\"params\":{\"payment_ha".utf8))
+        _ = try? exchange(
+            path, Array("{\"jsonrpc\":\"2.0\",\"id\":1,\"method\":\"invoice.wait\",\"params\":{\"payment_ha".utf8))
         // A batch of valid requests is answered as an array.
-        let ok = "[{\"jsonrpc\":\"2.0\",\"id\":1,\"method\":\"daemon.info\"},{\"jsonrpc\":\"2.0\",\"method\":\"daemon.info\"}]\n"
+        let ok =
+            "[{\"jsonrpc\":\"2.0\",\"id\":1,\"method\":\"daemon.info\"},{\"jsonrpc\":\"2.0\",\"method\":\"daemon.info\"}]\n"
         let reply = try exchange(path, Array(ok.utf8))
         #expect((try? JSONValue.parse(Array((reply ?? "").utf8)))?.arrayValue?.count == 1)
         #expect(try await daemon.call("daemon.info").string("network") == "regtest")
@@ -77,7 +88,8 @@ import Testing
         let directory = TemporaryDirectory()
         defer { directory.remove() }
         do {
-            _ = try await DaemonProcess(directory: directory, config: "", extraArguments: ["--socket", first.socketPath])
+            _ = try await DaemonProcess(
+                directory: directory, config: "", extraArguments: ["--socket", first.socketPath])
             Issue.record("the second daemon started")
         } catch {
             #expect("\(error)".contains("listening"))

@@ -10,18 +10,26 @@ import Testing
         defer { network.remove() }
         let alice = try await network.daemon()
         let bob = try await network.daemon()
-        defer { Task { await alice.stop(); await bob.stop() } }
+        defer {
+            Task {
+                await alice.stop(); await bob.stop()
+            }
+        }
 
         let invoice = try await alice.call(
             "invoice.create", ["amount_sat": 2000, "description": "mentoring session", "label": "session-1"])
         #expect(invoice.string("status") == "open")
         #expect(invoice["preimage"] == .null)
-        #expect(try await alice.call("invoice.create", ["amount_sat": 2000, "description": "mentoring session", "label": "session-1"])
+        #expect(
+            try await alice.call(
+                "invoice.create", ["amount_sat": 2000, "description": "mentoring session", "label": "session-1"]
+            )
             .string("payment_hash") == invoice.string("payment_hash"))
 
         let aliceClient = try await alice.client()
         let waiter = Task {
-            try await aliceClient.call("invoice.wait", params: ["payment_hash": .string(invoice.string("payment_hash")), "timeout_s": 10])
+            try await aliceClient.call(
+                "invoice.wait", params: ["payment_hash": .string(invoice.string("payment_hash")), "timeout_s": 10])
         }
         let payment = try await bob.call("payment.send", ["bolt11": .string(invoice.string("bolt11"))])
         #expect(payment.string("status") == "succeeded")
@@ -51,7 +59,11 @@ import Testing
         defer { network.remove() }
         let alice = try await network.daemon()
         let bob = try await network.daemon()
-        defer { Task { await alice.stop(); await bob.stop() } }
+        defer {
+            Task {
+                await alice.stop(); await bob.stop()
+            }
+        }
         let invoice = try await alice.call("invoice.create", ["amount_msat": 10_000, "description": "race"])
         let results = await withTaskGroup(of: String.self) { group in
             for _ in 0..<20 {
@@ -72,12 +84,17 @@ import Testing
         defer { network.remove() }
         let alice = try await network.daemon()
         let bob = try await network.daemon()
-        defer { Task { await alice.stop(); await bob.stop() } }
+        defer {
+            Task {
+                await alice.stop(); await bob.stop()
+            }
+        }
         let subscriber = try await alice.client()
         _ = try await subscriber.call("events.subscribe", params: ["since": 0])
         var hashes: [String] = []
         for index in 0..<3 {
-            let invoice = try await alice.call("invoice.create", ["amount_msat": 1000, "description": .string("n\(index)")])
+            let invoice = try await alice.call(
+                "invoice.create", ["amount_msat": 1000, "description": .string("n\(index)")])
             hashes.append(invoice.string("payment_hash"))
             _ = try await bob.call("payment.send", ["bolt11": .string(invoice.string("bolt11"))])
         }
@@ -106,6 +123,8 @@ import Testing
         #expect(!FileManager.default.fileExists(atPath: alice.socketPath))
         let again = try await alice.restarted()
         defer { Task { await again.stop() } }
-        #expect(try await again.call("invoice.get", ["payment_hash": .string(invoice.string("payment_hash"))]).string("status") == "open")
+        #expect(
+            try await again.call("invoice.get", ["payment_hash": .string(invoice.string("payment_hash"))]).string(
+                "status") == "open")
     }
 }

@@ -3,17 +3,20 @@ import DevBackend
 import Lightning
 import Logging
 import Secp256k1
-import TestSupport
 import Synchronization
+import TestSupport
 import Testing
 
 @Suite struct DevBackendTests {
     let directory = TemporaryDirectory()
     let logger = Logger(label: "test")
 
-    func node(_ key: PrivateKey = .random(), balance: Int64 = 1_000_000, clock: @escaping @Sendable () -> Int64 = {
-        1_800_000_000
-    }) throws -> DevBackend {
+    func node(
+        _ key: PrivateKey = .random(), balance: Int64 = 1_000_000,
+        clock: @escaping @Sendable () -> Int64 = {
+            1_800_000_000
+        }
+    ) throws -> DevBackend {
         try DevBackend(
             configuration: .init(
                 ledgerPath: directory.file("ledger.sqlite"), network: .regtest, startingBalance: MilliSatoshi(balance),
@@ -25,7 +28,8 @@ import Testing
         -> PaymentOutcome
     {
         let invoice = try Invoice(bolt11: bolt11)
-        let amount = amount.map(MilliSatoshi.init(rawValue:)) ?? MilliSatoshi(rawValue: Int64(invoice.fields.amountMsat!))
+        let amount =
+            amount.map(MilliSatoshi.init(rawValue:)) ?? MilliSatoshi(rawValue: Int64(invoice.fields.amountMsat!))
         return try await payer.pay(
             PaymentRequest(invoice: invoice, amount: amount, maxFee: MilliSatoshi(rawValue: maxFee), timeoutSeconds: 5))
     }
@@ -85,7 +89,8 @@ import Testing
         let canceled = try await bob.createInvoice(request(1_000))
         try await bob.cancelInvoice(canceled.paymentHash)
         #expect(try await pay(carol, canceled.bolt11) == .failed(.incorrectPaymentDetails))
-        #expect(try await pay(carol, (try await bob.createInvoice(request(nil))).bolt11, amount: 777) != .failed(.noRoute))
+        #expect(
+            try await pay(carol, (try await bob.createInvoice(request(nil))).bolt11, amount: 777) != .failed(.noRoute))
     }
 
     @Test func expiredInvoicesCannotBePaid() async throws {

@@ -89,34 +89,4 @@ import Testing
         #expect(paid.status == .active)
         #expect(paid.owner == Fixtures.stranger)
     }
-
-    /// Validating N transitions costs at most 1.2 × N bare BIP340 verifications (the fastest of five
-    /// interleaved runs of each, so a busy machine slows both alike).
-    @Test func validationCostIsCloseToBareSignatureVerification() throws {
-        let consignment = try Self.chain1000.export()
-        let checks = consignment.transitions.enumerated().map { index, signed in
-            (
-                index == 0 ? consignment.genesis.owner : consignment.transitions[index - 1].transition.newOwner,
-                signed.signature, signed.transition.sighash
-            )
-        }
-        let clock = ContinuousClock()
-        var allValid = true
-        var result: ValidationResult?
-        var (bare, validation) = (Duration.seconds(1000), Duration.seconds(1000))
-        for _ in 0..<5 {
-            bare = min(
-                bare,
-                clock.measure {
-                    for (key, signature, message) in checks {
-                        allValid = key.isValidSignature(signature, message: message) && allValid
-                    }
-                })
-            validation = min(validation, clock.measure { result = Fixtures.validator.validate(consignment) })
-        }
-        #expect(allValid)
-        #expect(result?.isValid == true)
-        let ratio = validation / bare
-        #expect(ratio <= 1.2, "validation \(validation) vs bare \(bare): ratio \(ratio)")
-    }
 }

@@ -28,7 +28,7 @@ import Testing
     @Test func migrationV1CreatesTheSchemaWithItsConstraints() throws {
         defer { directory.remove() }
         let store = try openStore()
-        #expect(try store.appliedMigrations() == ["v1_invoices_payments_events"])
+        #expect(try store.appliedMigrations() == ["v1_invoices_payments_events", "v2_proofs"])
         #expect(try store.integrityCheck())
         let queue = try DatabaseQueue(path: directory.file("store.sqlite"))
         try queue.write { database in
@@ -56,13 +56,14 @@ import Testing
                         """, arguments: [hash])
             }
             #expect(throws: DatabaseError.self) {
-                try database.execute(sql: "UPDATE payments SET status = 'succeeded' WHERE payment_hash = ?", arguments: [hash])
+                try database.execute(
+                    sql: "UPDATE payments SET status = 'succeeded' WHERE payment_hash = ?", arguments: [hash])
             }
         }
         try queue.close()
         // Reopening applies nothing new.
         try store.close()
-        #expect(try openStore().appliedMigrations() == ["v1_invoices_payments_events"])
+        #expect(try openStore().appliedMigrations() == ["v1_invoices_payments_events", "v2_proofs"])
     }
 
     @Test func labelsAreIdempotentAndConflictsAreRefused() throws {
@@ -99,7 +100,9 @@ import Testing
         let other = invoice()
         _ = try store.createInvoice(other)
         #expect(try store.expiredOpenInvoices(now: 3700) == [other.paymentHash])
-        #expect(try store.closeInvoice(other.paymentHash, as: .expired, event: event("invoice.expired"))?.0.status == .expired)
+        #expect(
+            try store.closeInvoice(other.paymentHash, as: .expired, event: event("invoice.expired"))?.0.status
+                == .expired)
         #expect(try store.lastEventIndex() == 2)
     }
 
@@ -107,17 +110,24 @@ import Testing
         defer { directory.remove() }
         let store = try openStore()
         let hash = Preimage.random().paymentHash
-        guard case .started = try store.beginPayment(payment(hash, key: "k1")) else { Issue.record("not started"); return }
+        guard case .started = try store.beginPayment(payment(hash, key: "k1")) else {
+            Issue.record("not started"); return
+        }
         guard case .inFlight = try store.beginPayment(payment(hash)) else { Issue.record("second start"); return }
         #expect(try store.pendingPayments().map(\.paymentHash) == [hash])
         let failed = try store.completePayment(hash, outcome: .failed(.noRoute), at: 20, event: event("payment.failed"))
         #expect(failed?.0.status == .failed)
-        guard case .started = try store.beginPayment(payment(hash)) else { Issue.record("no retry after failure"); return }
+        guard case .started = try store.beginPayment(payment(hash)) else {
+            Issue.record("no retry after failure"); return
+        }
         #expect(try store.attemptCount(hash) == 2)
         let preimage = Preimage.random()
         _ = try store.completePayment(
-            hash, outcome: .succeeded(preimage: preimage, fee: MilliSatoshi(3)), at: 30, event: event("payment.succeeded"))
-        guard case .succeeded(let paid) = try store.beginPayment(payment(hash)) else { Issue.record("paid twice"); return }
+            hash, outcome: .succeeded(preimage: preimage, fee: MilliSatoshi(3)), at: 30,
+            event: event("payment.succeeded"))
+        guard case .succeeded(let paid) = try store.beginPayment(payment(hash)) else {
+            Issue.record("paid twice"); return
+        }
         #expect(paid.preimage == preimage)
         #expect(
             try store.completePayment(hash, outcome: .failed(.noRoute), at: 40, event: event("payment.failed")) == nil)
@@ -153,5 +163,42 @@ import Testing
         let restored = try Store(configuration: .init(path: directory.file("backup.sqlite")))
         #expect(try restored.invoices(status: nil, limit: 10, cursor: nil).items.count == 1)
         #expect(try restored.cursor("settle") == 5)
+    }
+
+    @Test func migrationV2MakesEachProofStateSpendableOnce() throws {
+        defer { directory.remove() }
+        let store = try openStore()
+        let id = String(repeating: "1", count: 64)
+        let key = String(repeating: "2", count: 64)
+        let record = ProofRecord(
+            proofID: id, kind: "purchase", issuer: key, owner: key, status: "active", sequence: 0, origin: .issued,
+            document: "{}", createdAt: 1, updatedAt: 1)
+        _ = try store.applyProofChange(
+            ProofChange(record: record, expected: nil, event: NewEvent(type: "proof.created", at: 1, data: "{}")))
+        func transition(_ name: String, state: ProofTransitionRecord.State = .final) -> ProofTransitionRecord {
+            ProofTransitionRecord(
+                transitionID: String(repeating: name, count: 64), proofID: id, previousID: id, sequence: 1,
+                newOwner: key, paymentHash: nil, createdAt: 2, state: state)
+        }
+        var moved = record
+        moved.sequence = 1
+        _ = try store.applyProofChange(
+            ProofChange(
+                record: moved, expected: ("active", 0), transitions: [transition("a", state: .pending)], event: nil))
+        #expect(throws: StoreError.self) {
+            try store.applyProofChange(ProofChange(record: moved, expected: ("active", 0), event: nil))
+        }
+        #expect(
+            performing: {
+                try store.applyProofChange(
+                    ProofChange(record: moved, expected: ("active", 1), transitions: [transition("b")], event: nil))
+            }, throws: { ($0 as? StoreError)?.code == .doubleTransfer })
+        _ = try store.applyProofChange(
+            ProofChange(
+                record: moved, expected: ("active", 1), transitions: [transition("a", state: .canceled)], event: nil))
+        _ = try store.applyProofChange(
+            ProofChange(record: moved, expected: ("active", 1), transitions: [transition("b")], event: nil))
+        #expect(try store.proofTransitions(proofID: id).map(\.state) == [.canceled, .final])
+        #expect(try store.proofs(owner: key, kind: "purchase", status: nil, limit: 10, cursor: nil).items.count == 1)
     }
 }

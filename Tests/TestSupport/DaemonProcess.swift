@@ -13,20 +13,22 @@ public final class DaemonProcess: @unchecked Sendable {
     private let arguments: [String]
 
     /// Starts `t4gd` with `config` (TOML text) and waits until its socket answers `daemon.info`.
-    public init(directory: TemporaryDirectory = TemporaryDirectory(), config: String = "", extraArguments: [String] = [])
-        async throws
-    {
+    public init(
+        directory: TemporaryDirectory = TemporaryDirectory(), config: String = "", extraArguments: [String] = [],
+        environment: [String: String] = [:]
+    ) async throws {
         self.directory = directory
         socketPath = directory.file("t4gd.sock")
         configPath = directory.file("t4gd.toml")
         try config.write(toFile: configPath, atomically: true, encoding: .utf8)
         arguments = ["--config", configPath, "--data-dir", directory.path, "--log-level", "debug"] + extraArguments
-        process = try Self.launch(arguments, log: directory.file("t4gd.log"))
+        process = try Self.launch(arguments, environment: environment, log: directory.file("t4gd.log"))
         try await waitUntilReady()
     }
 
-    private static func launch(_ arguments: [String], log: String) throws -> Process {
+    private static func launch(_ arguments: [String], environment: [String: String], log: String) throws -> Process {
         let process = Process()
+        process.environment = ProcessInfo.processInfo.environment.merging(environment) { $1 }
         process.executableURL = productsDirectory.appendingPathComponent("t4gd")
         process.arguments = arguments
         _ = FileManager.default.createFile(atPath: log, contents: nil)

@@ -54,7 +54,8 @@ extension DaemonComponents {
                 let seen = await events.latest
                 let batch = try store.events(after: last, limit: 500)
                 for event in batch {
-                    try await connection.send(RPCNotification(method: "event", params: EventPayloads.event(event).objectValue!))
+                    try await connection.send(
+                        RPCNotification(method: "event", params: EventPayloads.event(event).objectValue!))
                     last = event.index
                 }
                 if batch.isEmpty { _ = await events.wait(after: max(seen, last), timeout: .seconds(5)) }

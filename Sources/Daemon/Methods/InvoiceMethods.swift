@@ -69,7 +69,8 @@ extension DaemonComponents {
                     }
                     return status
                 }
-                let page = try store.invoices(status: status, limit: try params.limit(), cursor: try params.string("cursor"))
+                let page = try store.invoices(
+                    status: status, limit: try params.limit(), cursor: try params.string("cursor"))
                 return Self.page(page.items.map { .object(EventPayloads.invoice($0)) }, next: page.nextCursor)
             },
             RPCMethod(

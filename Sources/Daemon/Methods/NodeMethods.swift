@@ -20,7 +20,9 @@ extension DaemonComponents {
             RPCMethod(
                 "daemon.health", role: .readonly,
                 summary: "ok | degraded | down, with the store's and the backend's status, latency and error.",
-                result: Schema.object([("status", Schema.oneOf(["ok", "degraded", "down"])), ("components", Schema.anyObject)])
+                result: Schema.object([
+                    ("status", Schema.oneOf(["ok", "degraded", "down"])), ("components", Schema.anyObject),
+                ])
             ) { _, _ in
                 await HealthCheck(store: store, backend: backend).report()
             },
@@ -33,12 +35,14 @@ extension DaemonComponents {
                 return ["stopping": true]
             },
             RPCMethod(
-                "node.info", role: .readonly, summary: "The backend node: pubkey, alias, network, height, sync, counts.",
+                "node.info", role: .readonly,
+                summary: "The backend node: pubkey, alias, network, height, sync, counts.",
                 result: Schema.anyObject, errors: ["backend_unavailable", "backend_error"]
             ) { _, _ in
                 let info = try await backendCall { try await backend.nodeInfo() }
                 return [
-                    "pubkey": .string(info.pubkey), "alias": .string(info.alias), "network": .string(info.network.rawValue),
+                    "pubkey": .string(info.pubkey), "alias": .string(info.alias),
+                    "network": .string(info.network.rawValue),
                     "block_height": .integer(info.blockHeight), "synced": .bool(info.synced),
                     "channel_count": .integer(Int64(info.channelCount)), "peer_count": .integer(Int64(info.peerCount)),
                 ]
@@ -77,12 +81,14 @@ extension DaemonComponents {
                 result: Schema.page(of: "transaction")
             ) { params, _ in
                 let page = try store.walletTransactions(
-                    from: try params.integer("from", in: 0...Int64.max), to: try params.integer("to", in: 0...Int64.max),
+                    from: try params.integer("from", in: 0...Int64.max),
+                    to: try params.integer("to", in: 0...Int64.max),
                     limit: try params.limit(), cursor: try params.string("cursor"))
                 return Self.page(
                     page.items.map { item in
                         [
-                            "direction": .string(item.direction.rawValue), "payment_hash": .string(item.paymentHash.hex),
+                            "direction": .string(item.direction.rawValue),
+                            "payment_hash": .string(item.paymentHash.hex),
                             "amount_msat": .integer(item.amount.rawValue), "fee_msat": .integer(item.fee.rawValue),
                             "status": .string(item.status), "at": .integer(item.at),
                             "description": item.description.map(JSONValue.string) ?? .null,

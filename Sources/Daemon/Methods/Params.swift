@@ -37,7 +37,8 @@ struct Params: Sendable {
     func integer(_ name: String, in range: ClosedRange<Int64>) throws -> Int64? {
         guard let value = present(name) else { return nil }
         guard let integer = value.int64Value else {
-            throw DaemonError.invalidParams("'\(name)' must be an integer (got a non-integer or an out-of-range number)")
+            throw DaemonError.invalidParams(
+                "'\(name)' must be an integer (got a non-integer or an out-of-range number)")
         }
         guard range.contains(integer) else {
             throw DaemonError.invalidParams("'\(name)' must be between \(range.lowerBound) and \(range.upperBound)")

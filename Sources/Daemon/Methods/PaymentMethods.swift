@@ -26,8 +26,10 @@ extension DaemonComponents {
             ) { params, _ in
                 let request = PaymentSender.SendRequest(
                     bolt11: try params.requiredString("bolt11", maxLength: 8192), amount: try params.amount(),
-                    maxFee: try params.integer("max_fee_msat", in: 0...Params.maximumMsat).map(MilliSatoshi.init(rawValue:)),
-                    timeoutSeconds: try params.integer("timeout_s", in: 1...3600) ?? configuration.paymentTimeoutSeconds,
+                    maxFee: try params.integer("max_fee_msat", in: 0...Params.maximumMsat).map(
+                        MilliSatoshi.init(rawValue:)),
+                    timeoutSeconds: try params.integer("timeout_s", in: 1...3600)
+                        ?? configuration.paymentTimeoutSeconds,
                     idempotencyKey: try params.string("idempotency_key", maxLength: 256))
                 return .object(EventPayloads.payment(try await payments.send(request)))
             },
@@ -53,7 +55,8 @@ extension DaemonComponents {
                     }
                     return status
                 }
-                let page = try store.payments(status: status, limit: try params.limit(), cursor: try params.string("cursor"))
+                let page = try store.payments(
+                    status: status, limit: try params.limit(), cursor: try params.string("cursor"))
                 return Self.page(page.items.map { .object(EventPayloads.payment($0)) }, next: page.nextCursor)
             },
         ]

@@ -1,0 +1,327 @@
+import Foundation
+import JSONRPC
+import Lightning
+import Logging
+import Proofs
+import Secp256k1
+import Store
+
+/// Issues, transfers, verifies, exports and imports proof contracts held in the store.
+///
+/// A proof's stored document is its consignment with every field the daemon knows; each change rebuilds the
+/// proof from it, applies one step of the `Proofs` model (which enforces the rules), and writes the new
+/// document, the transition row and the event in one transaction, guarded by compare-and-swap on the
+/// proof's (status, sequence). The store's single-use index makes a second transition from one state
+/// impossible even across racing calls.
+struct ProofBook: Sendable {
+    /// The invoice terms of a transfer bound to a payment.
+    struct PaymentTerms: Sendable {
+        let amount: MilliSatoshi
+        let description: String
+        let expirySeconds: Int64
+    }
+
+    let store: Store
+    let keys: KeyDerivation
+    let identity: PrivateKey
+    let network: ProofNetwork
+    let trustedIssuers: Set<XOnlyPublicKey>
+    let invoices: InvoiceBook
+    let events: EventBus
+    let now: @Sendable () -> Int64
+    let logger: Logger
+
+    // MARK: Owners
+
+    /// A proof owner named by a caller: `account:<id>` (a key the daemon derives and holds) or an x-only key.
+    func owner(_ text: String) throws -> (key: XOnlyPublicKey, account: String?) {
+        if text.hasPrefix("account:") {
+            let account = String(text.dropFirst("account:".count))
+            let key: PrivateKey
+            do {
+                key = try keys.accountKey(accountID: account)
+            } catch {
+                throw DaemonError.invalidParams("'\(text)' is not a valid account reference: \(error.detail)")
+            }
+            let pubkey = key.xOnlyPublicKey
+            try store.rememberAccountKey(pubkey: pubkey.bytes.hex, accountID: account)
+            return (pubkey, account)
+        }
+        guard let bytes = [UInt8](hex: text.lowercased()), let key = try? XOnlyPublicKey(bytes: bytes) else {
+            throw DaemonError.invalidParams("an owner is 'account:<id>' or a 32-byte x-only public key in hex")
+        }
+        return (key, try store.account(forKey: key.bytes.hex))
+    }
+
+    /// The daemon-held key of `owner`, or `nil` for an external owner.
+    func signingKey(for owner: XOnlyPublicKey) throws -> PrivateKey? {
+        guard let account = try store.account(forKey: owner.bytes.hex) else { return nil }
+        return try keys.accountKey(accountID: account)
+    }
+
+    // MARK: Issue
+
+    func create(kind: String, fields: [(String, String)], owner ownerText: String) async throws -> ProofRecord {
+        let owner = try owner(ownerText)
+        let proof: Proof
+        do {
+            proof = try Proof.issue(
+                kind: ProofKind(kind), fields: fields.map { try Field(name: $0.0, value: $0.1) }, owner: owner.key,
+                issuer: identity, network: network, issuedAt: UInt64(now()))
+        } catch let error as ProofError {
+            throw DaemonError.invalidParams("cannot issue the proof: \(error.detail)")
+        }
+        let record = try makeRecord(proof, origin: .issued, createdAt: now())
+        let event = try store.applyProofChange(
+            ProofChange(
+                record: record, expected: nil,
+                fields: proof.fields.map { ($0.field.name, $0.field.value, $0.salt.hex) },
+                event: ProofPayloads.event("proof.created", record, at: now())))
+        await publish(event)
+        logger.info("proof created", metadata: ["proof_id": "\(record.proofID)", "kind": "\(kind)"])
+        return record
+    }
+
+    // MARK: Transfer
+
+    /// Moves a proof to `to`. With `payment`, the daemon creates the invoice whose hash binds the transition;
+    /// the transfer completes by itself when that invoice is paid. An external owner signs in a second call
+    /// (`transitionID` + `signature`).
+    func transfer(
+        proofID: String, to: String, payment: PaymentTerms?, transitionID: String?, signature: [UInt8]?
+    ) async throws -> JSONValue {
+        let (record, proof) = try load(proofID)
+        guard proof.status == .active else {
+            throw DaemonError("transfer_pending", "the proof's last transfer waits for its payment")
+        }
+        let newOwner = try owner(to)
+        let ownerKey = try signingKey(for: proof.owner)
+        if let transitionID, let signature {
+            return try await completeExternalTransfer(
+                record: record, proof: proof, newOwner: newOwner.key, transitionID: transitionID, signature: signature)
+        }
+        var invoice: InvoiceRecord?
+        if let payment {
+            invoice = try await invoices.create(
+                InvoiceBook.CreateRequest(
+                    amount: payment.amount, description: payment.description, descriptionHash: nil,
+                    expirySeconds: payment.expirySeconds, label: nil, metadata: "{\"proof_id\":\"\(proofID)\"}"))
+        }
+        let transition = try proofStep {
+            try proof.makeTransition(
+                to: newOwner.key, paymentHash: try invoice.map { try Hash256(bytes: $0.paymentHash.bytes) },
+                createdAt: UInt64(now()))
+        }
+        guard let ownerKey else {
+            try store.saveSigningRequest(
+                transitionID: transition.id.hex, proofID: proofID,
+                request: EventPayloads.text([
+                    "to": .string(to), "payment_hash": invoice.map { .string($0.paymentHash.hex) } ?? .null,
+                    "created_at": .integer(Int64(transition.createdAt)),
+                ]), at: now())
+            return [
+                "status": "signature_required", "transition_id": .string(transition.id.hex),
+                "sighash": .string(transition.sighash.hex), "transition": ProofPayloads.transition(transition),
+                "invoice": invoice.map { .object(EventPayloads.invoice($0)) } ?? .null,
+            ]
+        }
+        let signature = ownerKey.signSchnorr(message: transition.sighash)
+        let updated = try await append(transition, signature: signature, to: proof, record: record)
+        return [
+            "proof": ProofPayloads.proof(updated, account: try store.account(forKey: updated.owner)),
+            "transition_id": .string(transition.id.hex),
+            "invoice": invoice.map { .object(EventPayloads.invoice($0)) } ?? .null,
+        ]
+    }
+
+    private func completeExternalTransfer(
+        record: ProofRecord, proof: Proof, newOwner: XOnlyPublicKey, transitionID: String, signature: [UInt8]
+    ) async throws -> JSONValue {
+        guard let request = try store.signingRequest(transitionID: transitionID), request.proofID == record.proofID,
+            let fields = try? JSONValue.parse(Array(request.request.utf8)),
+            let createdAt = fields["created_at"]?.int64Value
+        else { throw DaemonError("transition_not_found", "no transfer waits for a signature with this transition_id") }
+        let paymentHash = try fields["payment_hash"]?.stringValue.map { try Hash256(hex: $0) }
+        let transition = try proofStep {
+            try proof.makeTransition(to: newOwner, paymentHash: paymentHash, createdAt: UInt64(createdAt))
+        }
+        guard transition.id.hex == transitionID else {
+            throw DaemonError(
+                "transition_not_found", "the proof or the new owner changed since the transition was made")
+        }
+        guard let schnorr = try? SchnorrSignature(bytes: signature) else {
+            throw DaemonError.invalidParams("'signature' must be 64 bytes of hex")
+        }
+        let updated = try await append(transition, signature: schnorr, to: proof, record: record)
+        return [
+            "proof": ProofPayloads.proof(updated, account: try store.account(forKey: updated.owner)),
+            "transition_id": .string(transitionID),
+        ]
+    }
+
+    private func append(
+        _ transition: Transition, signature: SchnorrSignature, to proof: Proof, record: ProofRecord
+    ) async throws -> ProofRecord {
+        var proof = proof
+        try proofStep { try proof.append(transition, signature: signature) }
+        let pending = transition.paymentHash != nil
+        let updated = try makeRecord(proof, origin: record.origin, createdAt: record.createdAt)
+        let event = try write(
+            ProofChange(
+                record: updated, expected: (record.status, record.sequence),
+                transitions: [transitionRecord(transition, state: pending ? .pending : .final)],
+                event: ProofPayloads.event(pending ? "proof.transfer_pending" : "proof.transferred", updated, at: now())
+            ))
+        await publish(event)
+        return updated
+    }
+
+    // MARK: Payment-bound completion
+
+    /// Completes every pending transfer whose invoice is paid (with its preimage) and cancels those whose
+    /// invoice expired or was canceled. Idempotent: safe after a crash, at start-up and on every event.
+    func settlePendingTransfers() async {
+        do {
+            for (transition, invoiceStatus) in try store.pendingPaymentTransitions() {
+                switch invoiceStatus {
+                case "paid": try await completePaid(transition)
+                case "expired", "canceled": try await cancelUnpaid(transition)
+                default: continue
+                }
+            }
+        } catch {
+            logger.error("pending proof transfers could not be settled yet", metadata: ["error": "\(error)"])
+        }
+    }
+
+    private func completePaid(_ pending: ProofTransitionRecord) async throws {
+        guard let hash = pending.paymentHash.flatMap(PaymentHash.init(hex:)),
+            let invoice = try store.invoice(paymentHash: hash), let preimage = invoice.preimage
+        else { return }
+        var (record, proof) = try load(pending.proofID)
+        try proofStep { try proof.attachPreimage(try Proofs.Preimage(bytes: preimage.bytes)) }
+        let updated = try makeRecord(proof, origin: record.origin, createdAt: record.createdAt)
+        var final = pending
+        final.state = .final
+        let event = try write(
+            ProofChange(
+                record: updated, expected: (record.status, record.sequence), transitions: [final],
+                event: ProofPayloads.event("proof.transferred", updated, at: now())))
+        record = updated
+        await publish(event)
+        logger.info("proof transfer completed by payment", metadata: ["proof_id": "\(record.proofID)"])
+    }
+
+    private func cancelUnpaid(_ pending: ProofTransitionRecord) async throws {
+        var (record, proof) = try load(pending.proofID)
+        _ = try proofStep { try proof.cancelPendingTransfer() }
+        let updated = try makeRecord(proof, origin: record.origin, createdAt: record.createdAt)
+        var canceled = pending
+        canceled.state = .canceled
+        let event = try write(
+            ProofChange(
+                record: updated, expected: (record.status, record.sequence), transitions: [canceled],
+                event: ProofPayloads.event("proof.transfer_canceled", updated, at: now())))
+        record = updated
+        await publish(event)
+    }
+
+    // MARK: Verify, export, import
+
+    func validator() -> ProofValidator { ProofValidator(trustedIssuers: trustedIssuers, network: network) }
+
+    func export(proofID: String, disclose: [String]?) throws -> Consignment {
+        let (_, proof) = try load(proofID)
+        return try proofStep { try proof.export(disclosing: disclose) }
+    }
+
+    func importConsignment(_ consignment: Consignment) async throws -> (ProofRecord, ValidationResult) {
+        let result = validator().validate(consignment)
+        guard result.isValid else { throw ProofPayloads.invalid(result) }
+        let proofID = consignment.genesis.id.hex
+        let stored = try store.proof(id: proofID)
+        if let stored {
+            let (_, held) = try load(proofID)
+            let conflicts = ProofValidator.conflicts(
+                stored: held.transitions.map(\.transition), incoming: consignment.transitions.map(\.transition))
+            guard conflicts.isEmpty else {
+                throw DaemonError(
+                    "double_transfer", "the consignment spends a state the stored chain spends differently",
+                    data: ["failed_rules": ["double_transfer"]])
+            }
+            guard consignment.transitions.count > held.transitions.count else { return (stored, result) }
+        }
+        let proof = Proof(consignment)
+        let record = try makeRecord(proof, origin: stored?.origin ?? .imported, createdAt: stored?.createdAt ?? now())
+        let event = try write(
+            ProofChange(
+                record: record, expected: stored.map { ($0.status, $0.sequence) },
+                fields: proof.fields.map { ($0.field.name, $0.field.value, $0.salt.hex) },
+                transitions: proof.transitions.map {
+                    transitionRecord($0.transition, state: $0.isFinal ? .final : .pending)
+                },
+                receivedConsignment: String(decoding: consignment.json(), as: UTF8.self),
+                event: ProofPayloads.event("proof.imported", record, at: now())))
+        await publish(event)
+        return (record, result)
+    }
+
+    // MARK: Helpers
+
+    func load(_ proofID: String) throws -> (ProofRecord, Proof) {
+        guard let record = try store.proof(id: proofID.lowercased()) else {
+            throw DaemonError("proof_not_found", "no proof with this id")
+        }
+        let consignment = try proofStep { try Consignment(json: Data(record.document.utf8)) }
+        return (record, Proof(consignment))
+    }
+
+    private func makeRecord(_ proof: Proof, origin: ProofRecord.Origin, createdAt: Int64) throws -> ProofRecord {
+        let document = try proofStep { try proof.export() }
+        return ProofRecord(
+            proofID: proof.id.hex, kind: proof.genesis.kind.name, issuer: proof.genesis.issuer.bytes.hex,
+            owner: proof.owner.bytes.hex, status: proof.status.rawValue, sequence: Int64(proof.transitions.count),
+            origin: origin, document: String(decoding: document.json(), as: UTF8.self), createdAt: createdAt,
+            updatedAt: now())
+    }
+
+    private func transitionRecord(_ transition: Transition, state: ProofTransitionRecord.State) -> ProofTransitionRecord
+    {
+        ProofTransitionRecord(
+            transitionID: transition.id.hex, proofID: transition.proofID.hex, previousID: transition.previous.hex,
+            sequence: Int64(transition.sequence), newOwner: transition.newOwner.bytes.hex,
+            paymentHash: transition.paymentHash?.hex, createdAt: Int64(transition.createdAt), state: state)
+    }
+
+    private func write(_ change: ProofChange) throws -> EventRecord? {
+        do {
+            return try store.applyProofChange(change)
+        } catch let error where error.code == .doubleTransfer {
+            throw DaemonError("double_transfer", "this proof state was already transferred")
+        } catch let error where error.code == .staleProof {
+            throw DaemonError("transfer_pending", "the proof changed meanwhile; read it and retry")
+        }
+    }
+
+    private func publish(_ event: EventRecord?) async {
+        if let event { await events.published(upTo: event.index) }
+    }
+
+    /// Runs a step of the proof model, turning its errors into RPC errors.
+    private func proofStep<T>(_ body: () throws -> T) throws -> T {
+        do {
+            return try body()
+        } catch let error as ProofError {
+            switch error.code {
+            case .transferPending: throw DaemonError("transfer_pending", error.detail)
+            case .invalidSignature:
+                throw DaemonError(
+                    "invalid_proof_signature", "the signature is not the current owner's over the sighash")
+            case .unknownField: throw DaemonError.invalidParams(error.detail)
+            default:
+                throw DaemonError(
+                    "proof_invalid", error.detail, data: ["failed_rules": .array([.string(error.code.name)])])
+            }
+        }
+    }
+}

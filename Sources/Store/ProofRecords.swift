@@ -1,0 +1,92 @@
+/// A proof held by this daemon, as stored. `document` is the consignment JSON with every field the daemon
+/// knows (values and salts): the source of truth; the other columns index it.
+public struct ProofRecord: Sendable, Hashable {
+    public enum Origin: String, Sendable { case issued, imported }
+
+    public var proofID: String
+    public var kind: String
+    public var issuer: String
+    /// The current owner's x-only key (hex); the previous owner while a transfer is pending.
+    public var owner: String
+    /// `active` or `transfer_pending`.
+    public var status: String
+    /// Number of transitions in the chain.
+    public var sequence: Int64
+    public var origin: Origin
+    public var document: String
+    public var createdAt: Int64
+    public var updatedAt: Int64
+
+    /// Creates a record.
+    public init(
+        proofID: String, kind: String, issuer: String, owner: String, status: String, sequence: Int64, origin: Origin,
+        document: String, createdAt: Int64, updatedAt: Int64
+    ) {
+        self.proofID = proofID
+        self.kind = kind
+        self.issuer = issuer
+        self.owner = owner
+        self.status = status
+        self.sequence = sequence
+        self.origin = origin
+        self.document = document
+        self.createdAt = createdAt
+        self.updatedAt = updatedAt
+    }
+}
+
+/// One transition of a stored proof. History is kept forever; a canceled transition stays as a record.
+public struct ProofTransitionRecord: Sendable, Hashable {
+    public enum State: String, Sendable { case pending, final, canceled }
+
+    public var transitionID: String
+    public var proofID: String
+    public var previousID: String
+    public var sequence: Int64
+    public var newOwner: String
+    public var paymentHash: String?
+    public var createdAt: Int64
+    public var state: State
+
+    /// Creates a record.
+    public init(
+        transitionID: String, proofID: String, previousID: String, sequence: Int64, newOwner: String,
+        paymentHash: String?, createdAt: Int64, state: State
+    ) {
+        self.transitionID = transitionID
+        self.proofID = proofID
+        self.previousID = previousID
+        self.sequence = sequence
+        self.newOwner = newOwner
+        self.paymentHash = paymentHash
+        self.createdAt = createdAt
+        self.state = state
+    }
+}
+
+/// One atomic change to a proof: the new proof row, transitions to insert or whose state changes, fields,
+/// an optional received consignment and the event — all in one transaction.
+public struct ProofChange: Sendable {
+    /// The proof as it must be after the change.
+    public var record: ProofRecord
+    /// The (status, sequence) the stored row must still have (compare-and-swap); `nil` inserts a new proof.
+    public var expected: (status: String, sequence: Int64)?
+    public var fields: [(name: String, value: String, salt: String)]
+    public var transitions: [ProofTransitionRecord]
+    public var receivedConsignment: String?
+    public var event: NewEvent?
+
+    /// Creates a change.
+    public init(
+        record: ProofRecord, expected: (status: String, sequence: Int64)?,
+        fields: [(name: String, value: String, salt: String)] = [], transitions: [ProofTransitionRecord] = [],
+        receivedConsignment: String? = nil, event: NewEvent?
+    ) {
+        self.record = record
+        self.expected = expected
+        self.fields = fields
+        self.transitions = transitions
+        self.receivedConsignment = receivedConsignment
+        self.event = event
+    }
+}

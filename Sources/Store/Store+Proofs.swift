@@ -1,0 +1,200 @@
+import GRDB
+
+extension Store {
+    /// Applies a ``ProofChange`` atomically. Throws `doubleTransfer` when a transition would spend a state
+    /// that another live transition already spends, and `staleProof` when the proof changed meanwhile.
+    public func applyProofChange(_ change: ProofChange) throws(StoreError) -> EventRecord? {
+        try perform("write proof") {
+            try database.write { database in
+                let record = change.record
+                if let expected = change.expected {
+                    try database.execute(
+                        sql: """
+                            UPDATE proofs SET owner = ?, status = ?, sequence = ?, document = ?, updated_at = ?
+                            WHERE proof_id = ? AND status = ? AND sequence = ?
+                            """,
+                        arguments: [
+                            record.owner, record.status, record.sequence, record.document, record.updatedAt,
+                            record.proofID, expected.status, expected.sequence,
+                        ])
+                    guard database.changesCount == 1 else {
+                        throw StoreError(.staleProof, "the proof changed while this operation ran")
+                    }
+                } else {
+                    try database.execute(
+                        sql: """
+                            INSERT INTO proofs (proof_id, kind, issuer, owner, status, sequence, origin, document,
+                                created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                            """,
+                        arguments: [
+                            record.proofID, record.kind, record.issuer, record.owner, record.status, record.sequence,
+                            record.origin.rawValue, record.document, record.createdAt, record.updatedAt,
+                        ])
+                }
+                for field in change.fields {
+                    try database.execute(
+                        sql: "INSERT OR IGNORE INTO proof_fields (proof_id, name, value, salt) VALUES (?, ?, ?, ?)",
+                        arguments: [record.proofID, field.name, field.value, field.salt])
+                }
+                for transition in change.transitions {
+                    try Self.upsertTransition(transition, in: database)
+                }
+                if let received = change.receivedConsignment {
+                    try database.execute(
+                        sql: "INSERT INTO received_consignments (proof_id, received_at, document) VALUES (?, ?, ?)",
+                        arguments: [record.proofID, record.updatedAt, received])
+                }
+                return try change.event.map { try Self.insertEvent($0, in: database) }
+            }
+        }
+    }
+
+    private static func upsertTransition(_ transition: ProofTransitionRecord, in database: Database) throws {
+        do {
+            try database.execute(
+                sql: """
+                    INSERT INTO proof_transitions (transition_id, proof_id, previous_id, sequence, new_owner,
+                        payment_hash, created_at, state) VALUES (?, ?, ?, ?, ?, ?, ?, ?)
+                    ON CONFLICT (transition_id) DO UPDATE SET state = excluded.state
+                    """,
+                arguments: [
+                    transition.transitionID, transition.proofID, transition.previousID, transition.sequence,
+                    transition.newOwner, transition.paymentHash, transition.createdAt, transition.state.rawValue,
+                ])
+        } catch let error as DatabaseError where error.resultCode == .SQLITE_CONSTRAINT {
+            throw StoreError(.doubleTransfer, "state \(transition.previousID) is already spent by another transition")
+        }
+    }
+
+    /// The stored proof with this id.
+    public func proof(id: String) throws(StoreError) -> ProofRecord? {
+        try perform("read proof") {
+            try database.read { database in
+                try Row.fetchOne(database, sql: "SELECT * FROM proofs WHERE proof_id = ?", arguments: [id])
+                    .map(ProofRecord.init(row:))
+            }
+        }
+    }
+
+    /// Proofs newest first, filtered by owner key, kind and status.
+    public func proofs(
+        owner: String?, kind: String?, status: String?, limit: Int, cursor: String?
+    ) throws(StoreError) -> Page<ProofRecord> {
+        try perform("list proofs") {
+            try database.read { database in
+                let rows = try Row.fetchAll(
+                    database,
+                    sql: """
+                        SELECT rowid AS cursor_id, * FROM proofs
+                        WHERE (?1 IS NULL OR owner = ?1) AND (?2 IS NULL OR kind = ?2) AND (?3 IS NULL OR status = ?3)
+                            AND (?4 IS NULL OR rowid < ?4)
+                        ORDER BY rowid DESC LIMIT ?5
+                        """,
+                    arguments: [owner, kind, status, cursor.flatMap { Int64($0) }, limit + 1])
+                return try Self.page(rows, limit: limit, ProofRecord.init(row:))
+            }
+        }
+    }
+
+    /// Every transition of a proof, in chain order (canceled ones included, at their sequence).
+    public func proofTransitions(proofID: String) throws(StoreError) -> [ProofTransitionRecord] {
+        try perform("read transitions") {
+            try database.read { database in
+                try Row.fetchAll(
+                    database, sql: "SELECT * FROM proof_transitions WHERE proof_id = ? ORDER BY sequence, created_at",
+                    arguments: [proofID]
+                ).map(ProofTransitionRecord.init(row:))
+            }
+        }
+    }
+
+    /// Pending payment-bound transitions, with the state of the invoice that binds each.
+    public func pendingPaymentTransitions() throws(StoreError) -> [(ProofTransitionRecord, invoiceStatus: String?)] {
+        try perform("read pending transfers") {
+            try database.read { database in
+                try Row.fetchAll(
+                    database,
+                    sql: """
+                        SELECT t.*, i.status AS invoice_status FROM proof_transitions t
+                        LEFT JOIN invoices i ON i.payment_hash = t.payment_hash
+                        WHERE t.state = 'pending'
+                        """
+                ).map { (try ProofTransitionRecord(row: $0), $0["invoice_status"]) }
+            }
+        }
+    }
+
+    /// Stores the request of a two-step transfer (the owner signs elsewhere) under its transition id.
+    public func saveSigningRequest(transitionID: String, proofID: String, request: String, at: Int64) throws(StoreError)
+    {
+        try perform("save signing request") {
+            try database.write { database in
+                try database.execute(
+                    sql: """
+                        INSERT OR REPLACE INTO proof_signing_requests (transition_id, proof_id, request, created_at)
+                        VALUES (?, ?, ?, ?)
+                        """,
+                    arguments: [transitionID, proofID, request, at])
+            }
+        }
+    }
+
+    /// The stored request of a two-step transfer.
+    public func signingRequest(transitionID: String) throws(StoreError) -> (proofID: String, request: String)? {
+        try perform("read signing request") {
+            try database.read { database in
+                try Row.fetchOne(
+                    database, sql: "SELECT proof_id, request FROM proof_signing_requests WHERE transition_id = ?",
+                    arguments: [transitionID]
+                ).map { ($0["proof_id"], $0["request"]) }
+            }
+        }
+    }
+}
+
+extension Store {
+    /// Remembers that the x-only key `pubkey` is the daemon-held key of platform account `accountID`.
+    public func rememberAccountKey(pubkey: String, accountID: String) throws(StoreError) {
+        try perform("remember account key") {
+            try database.write { database in
+                try database.execute(
+                    sql: "INSERT OR IGNORE INTO account_keys (pubkey, account_id) VALUES (?, ?)",
+                    arguments: [pubkey, accountID])
+            }
+        }
+    }
+
+    /// The account whose daemon-held key is `pubkey`, if any.
+    public func account(forKey pubkey: String) throws(StoreError) -> String? {
+        try perform("read account key") {
+            try database.read {
+                try String.fetchOne(
+                    $0, sql: "SELECT account_id FROM account_keys WHERE pubkey = ?", arguments: [pubkey])
+            }
+        }
+    }
+}
+
+extension ProofRecord {
+    init(row: Row) throws {
+        guard let origin = Origin(rawValue: row["origin"]) else {
+            throw StoreError(.corruptRow, "proof row does not decode")
+        }
+        self.init(
+            proofID: row["proof_id"], kind: row["kind"], issuer: row["issuer"], owner: row["owner"],
+            status: row["status"], sequence: row["sequence"], origin: origin, document: row["document"],
+            createdAt: row["created_at"], updatedAt: row["updated_at"])
+    }
+}
+
+extension ProofTransitionRecord {
+    init(row: Row) throws {
+        guard let state = State(rawValue: row["state"]) else {
+            throw StoreError(.corruptRow, "transition row does not decode")
+        }
+        self.init(
+            transitionID: row["transition_id"], proofID: row["proof_id"], previousID: row["previous_id"],
+            sequence: row["sequence"], newOwner: row["new_owner"], paymentHash: row["payment_hash"],
+            createdAt: row["created_at"], state: state)
+    }
+}
