@@ -5,88 +5,87 @@ import Testing
 /// SIGKILL at named points, restart, and check that nothing acknowledged is lost and nothing happens twice.
 @Suite(.serialized) struct CrashSafetyTests {
     @Test func aPayerKilledAfterTheBackendPaidDoesNotPayTwice() async throws {
-        let network = DevNetwork()
-        defer { network.remove() }
-        let payee = try await network.daemon()
-        let payer = try await DaemonProcess(
-            config: network.config(), environment: ["T4GD_FAULT_POINTS": "payment.after_backend"])
-        defer { Task { await payee.stop() } }
-        let invoice = try await payee.call("invoice.create", ["amount_msat": 100_000, "description": "crash"])
-        let bolt11 = JSONValue.string(invoice.string("bolt11"))
-        _ = try? await payer.call("payment.send", ["bolt11": bolt11])
-        #expect(await payer.waitForExit() != 0)
-        let restarted = try await payer.restarted()
-        defer { Task { await restarted.stop() } }
-        // Start-up reconciliation resolves the pending payment from the ledger; paying again is a no-op.
-        var status = ""
-        for _ in 0..<100 {
-            status = try await restarted.call("payment.get", ["payment_hash": .string(invoice.string("payment_hash"))])
+        try await DevNetwork.run { network in
+            let payee = try await network.daemon()
+            let payer = try await network.daemon(environment: ["T4GD_FAULT_POINTS": "payment.after_backend"])
+            let invoice = try await payee.call("invoice.create", ["amount_msat": 100_000, "description": "crash"])
+            let bolt11 = JSONValue.string(invoice.string("bolt11"))
+            _ = try? await payer.call("payment.send", ["bolt11": bolt11])
+            #expect(await payer.waitForExit() != 0)
+            let restarted = try await network.restart(payer)
+            // Start-up reconciliation resolves the pending payment from the ledger; paying again is a no-op.
+            var status = ""
+            for _ in 0..<100 {
+                status = try await restarted.call(
+                    "payment.get", ["payment_hash": .string(invoice.string("payment_hash"))]
+                )
                 .string("status")
-            if status != "pending" { break }
-            try await Task.sleep(for: .milliseconds(100))
+                if status != "pending" { break }
+                try await Task.sleep(for: .milliseconds(100))
+            }
+            #expect(status == "succeeded")
+            let again = try await restarted.call("payment.send", ["bolt11": bolt11])
+            #expect(again.string("status") == "succeeded")
+            #expect(
+                try await restarted.call("wallet.balance").integer("balance_msat") == 1_000_000_000 - 100_000 - 1100)
+            #expect(try await payee.call("wallet.balance").integer("balance_msat") == 1_000_100_000)
+            let events = try await restarted.call("events.list").arrayValue ?? []
+            #expect(events.map { $0.string("type") } == ["payment.succeeded"])
         }
-        #expect(status == "succeeded")
-        let again = try await restarted.call("payment.send", ["bolt11": bolt11])
-        #expect(again.string("status") == "succeeded")
-        #expect(try await restarted.call("wallet.balance").integer("balance_msat") == 1_000_000_000 - 100_000 - 1100)
-        #expect(try await payee.call("wallet.balance").integer("balance_msat") == 1_000_100_000)
-        let events = try await restarted.call("events.list").arrayValue ?? []
-        #expect(events.map { $0.string("type") } == ["payment.succeeded"])
     }
 
     @Test func aPayerKilledBeforeTheBackendCallFailsThePaymentAndCanRetry() async throws {
-        let network = DevNetwork()
-        defer { network.remove() }
-        let payee = try await network.daemon()
-        let payer = try await DaemonProcess(
-            config: network.config(), environment: ["T4GD_FAULT_POINTS": "payment.after_intent"])
-        defer { Task { await payee.stop() } }
-        let invoice = try await payee.call("invoice.create", ["amount_msat": 50_000, "description": "crash early"])
-        let bolt11 = JSONValue.string(invoice.string("bolt11"))
-        _ = try? await payer.call("payment.send", ["bolt11": bolt11])
-        #expect(await payer.waitForExit() != 0)
-        let restarted = try await payer.restarted()
-        defer { Task { await restarted.stop() } }
-        var payment = JSONValue.null
-        for _ in 0..<100 {
-            payment = try await restarted.call("payment.get", ["payment_hash": .string(invoice.string("payment_hash"))])
-            if payment.string("status") != "pending" { break }
-            try await Task.sleep(for: .milliseconds(100))
+        try await DevNetwork.run { network in
+            let payee = try await network.daemon()
+            let payer = try await network.daemon(environment: ["T4GD_FAULT_POINTS": "payment.after_intent"])
+            let invoice = try await payee.call("invoice.create", ["amount_msat": 50_000, "description": "crash early"])
+            let bolt11 = JSONValue.string(invoice.string("bolt11"))
+            _ = try? await payer.call("payment.send", ["bolt11": bolt11])
+            #expect(await payer.waitForExit() != 0)
+            let restarted = try await network.restart(payer)
+            var payment = JSONValue.null
+            for _ in 0..<100 {
+                payment = try await restarted.call(
+                    "payment.get", ["payment_hash": .string(invoice.string("payment_hash"))])
+                if payment.string("status") != "pending" { break }
+                try await Task.sleep(for: .milliseconds(100))
+            }
+            #expect(payment.string("status") == "failed")
+            #expect(try await restarted.call("payment.send", ["bolt11": bolt11]).string("status") == "succeeded")
+            #expect(try await payee.call("wallet.balance").integer("balance_msat") == 1_000_050_000)
         }
-        #expect(payment.string("status") == "failed")
-        #expect(try await restarted.call("payment.send", ["bolt11": bolt11]).string("status") == "succeeded")
-        #expect(try await payee.call("wallet.balance").integer("balance_msat") == 1_000_050_000)
     }
 
     @Test func aPayeeKilledBetweenInvoicePaidAndProofFinalizedFinishesTheTransferOnce() async throws {
-        let network = DevNetwork()
-        defer { network.remove() }
-        let platform = try await DaemonProcess(
-            config: network.config(), environment: ["T4GD_FAULT_POINTS": "invoice.after_paid"])
-        let customer = try await network.daemon()
-        defer { Task { await customer.stop() } }
-        let proof = try await platform.call(
-            "proof.create", ["kind": "mentoring_session", "owner": "account:mentor", "fields": ["topic": "x"]])
-        let buyer = try await customer.call("proof.owner_key", ["owner": "account:mentee"]).string("pubkey")
-        let transfer = try await platform.call(
-            "proof.transfer",
-            ["proof_id": .string(proof.string("proof_id")), "to": .string(buyer), "payment": ["amount_msat": 20_000]])
-        _ = try await customer.call("payment.send", ["bolt11": .string(transfer["invoice"]?.string("bolt11") ?? "")])
-        #expect(await platform.waitForExit() != 0)
-        let restarted = try await platform.restarted()
-        defer { Task { await restarted.stop() } }
-        var owner = ""
-        for _ in 0..<100 {
-            owner = try await restarted.call("proof.get", ["proof_id": .string(proof.string("proof_id"))]).string(
-                "owner")
-            if owner == buyer { break }
-            try await Task.sleep(for: .milliseconds(100))
+        try await DevNetwork.run { network in
+            let platform = try await network.daemon(environment: ["T4GD_FAULT_POINTS": "invoice.after_paid"])
+            let customer = try await network.daemon()
+            let proof = try await platform.call(
+                "proof.create", ["kind": "mentoring_session", "owner": "account:mentor", "fields": ["topic": "x"]])
+            let buyer = try await customer.call("proof.owner_key", ["owner": "account:mentee"]).string("pubkey")
+            let transfer = try await platform.call(
+                "proof.transfer",
+                [
+                    "proof_id": .string(proof.string("proof_id")), "to": .string(buyer),
+                    "payment": ["amount_msat": 20_000],
+                ])
+            _ = try await customer.call(
+                "payment.send", ["bolt11": .string(transfer["invoice"]?.string("bolt11") ?? "")])
+            #expect(await platform.waitForExit() != 0)
+            let restarted = try await network.restart(platform)
+            var owner = ""
+            for _ in 0..<100 {
+                owner = try await restarted.call("proof.get", ["proof_id": .string(proof.string("proof_id"))]).string(
+                    "owner")
+                if owner == buyer { break }
+                try await Task.sleep(for: .milliseconds(100))
+            }
+            #expect(owner == buyer)
+            let types = (try await restarted.call("events.list").arrayValue ?? []).map { $0.string("type") }
+            #expect(types.filter { $0 == "proof.transferred" }.count == 1)
+            #expect(types.filter { $0 == "invoice.paid" }.count == 1)
+            let history = try await restarted.call("proof.history", ["proof_id": .string(proof.string("proof_id"))])
+            #expect(history["transitions"]?.arrayValue?.map { $0.string("state") } == ["final"])
         }
-        #expect(owner == buyer)
-        let types = (try await restarted.call("events.list").arrayValue ?? []).map { $0.string("type") }
-        #expect(types.filter { $0 == "proof.transferred" }.count == 1)
-        #expect(types.filter { $0 == "invoice.paid" }.count == 1)
-        let history = try await restarted.call("proof.history", ["proof_id": .string(proof.string("proof_id"))])
-        #expect(history["transitions"]?.arrayValue?.map { $0.string("state") } == ["final"])
     }
 }

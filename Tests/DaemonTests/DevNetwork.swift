@@ -1,9 +1,31 @@
 import JSONRPC
 import TestSupport
 
-/// Daemons that share one dev ledger, so they can pay each other.
-struct DevNetwork {
+/// Daemons that share one dev ledger, so they can pay each other. ``run(_:)`` stops every daemon it
+/// started and removes its files, whether the test body passes or throws.
+final class DevNetwork: @unchecked Sendable {
+    // @unchecked: `daemons` is only touched by the test task that owns the network.
     let directory = TemporaryDirectory()
+    private var daemons: [DaemonProcess] = []
+
+    static func run(_ body: (DevNetwork) async throws -> Void) async throws {
+        let network = DevNetwork()
+        do {
+            try await body(network)
+        } catch {
+            await network.shutdown()
+            throw error
+        }
+        await network.shutdown()
+    }
+
+    private func shutdown() async {
+        for daemon in daemons {
+            await daemon.stop()
+            daemon.directory.remove()
+        }
+        directory.remove()
+    }
 
     var ledgerPath: String { directory.file("ledger.sqlite") }
 
@@ -18,11 +40,25 @@ struct DevNetwork {
         """
     }
 
-    func daemon(startingBalanceMsat: Int64 = 1_000_000_000, extra: String = "") async throws -> DaemonProcess {
-        try await DaemonProcess(config: config(startingBalanceMsat: startingBalanceMsat, extra: extra))
+    func daemon(
+        startingBalanceMsat: Int64 = 1_000_000_000, extra: String = "", environment: [String: String] = [:]
+    ) async throws -> DaemonProcess {
+        adopt(
+            try await DaemonProcess(
+                config: config(startingBalanceMsat: startingBalanceMsat, extra: extra), environment: environment))
     }
 
-    func remove() { directory.remove() }
+    /// Starts `daemon` again on its data after a stop or a kill.
+    func restart(_ daemon: DaemonProcess) async throws -> DaemonProcess {
+        adopt(try await daemon.restarted())
+    }
+
+    /// Stops `daemon` with the network.
+    @discardableResult
+    func adopt(_ daemon: DaemonProcess) -> DaemonProcess {
+        daemons.append(daemon)
+        return daemon
+    }
 }
 
 extension JSONValue {

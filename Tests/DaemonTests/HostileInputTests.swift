@@ -47,54 +47,53 @@ import Testing
     }
 
     @Test func malformedRequestsGetErrorsAndTheDaemonKeepsServing() async throws {
-        let network = DevNetwork()
-        defer { network.remove() }
-        let daemon = try await network.daemon(extra: "[rpc]\nmax_line_bytes = 4096\nmax_batch = 5")
-        defer { Task { await daemon.stop() } }
-        let path = daemon.socketPath
-        #expect(errorCode(try exchange(path, Array("{not json\n".utf8))) == -32700)
-        #expect(errorCode(try exchange(path, Array("[]\n".utf8))) == -32600)
-        #expect(errorCode(try exchange(path, Array("{\"jsonrpc\":\"2.0\",\"id\":1}\n".utf8))) == -32600)
-        #expect(errorCode(try exchange(path, [0xff, 0xfe, 0x0a])) == -32700)
-        #expect(errorCode(try exchange(path, Array(String(repeating: "[", count: 10_000).utf8) + [0x0a])) != nil)
-        let long =
-            "{\"jsonrpc\":\"2.0\",\"id\":1,\"method\":\"daemon.info\",\"params\":{\"x\":\""
-            + String(repeating: "a", count: 10_000) + "\"}}\n"
-        #expect(errorCode(try exchange(path, Array(long.utf8))) == 103)
-        let batch =
-            "[" + (0..<6).map { "{\"jsonrpc\":\"2.0\",\"id\":\($0),\"method\":\"daemon.info\"}" }.joined(separator: ",")
-            + "]\n"
-        #expect(errorCode(try exchange(path, Array(batch.utf8))) == 104)
-        let huge =
-            "{\"jsonrpc\":\"2.0\",\"id\":1,\"method\":\"invoice.create\",\"params\":{\"amount_msat\":123456789012345678901234567890,\"description\":\"x\"}}\n"
-        #expect(errorCode(try exchange(path, Array(huge.utf8))) == -32602)
-        // A client that disconnects mid-request.
-        _ = try? exchange(
-            path, Array("{\"jsonrpc\":\"2.0\",\"id\":1,\"method\":\"invoice.wait\",\"params\":{\"payment_ha".utf8))
-        // A batch of valid requests is answered as an array.
-        let ok =
-            "[{\"jsonrpc\":\"2.0\",\"id\":1,\"method\":\"daemon.info\"},{\"jsonrpc\":\"2.0\",\"method\":\"daemon.info\"}]\n"
-        let reply = try exchange(path, Array(ok.utf8))
-        #expect((try? JSONValue.parse(Array((reply ?? "").utf8)))?.arrayValue?.count == 1)
-        #expect(try await daemon.call("daemon.info").string("network") == "regtest")
-        #expect(daemon.isRunning)
+        try await DevNetwork.run { network in
+            let daemon = try await network.daemon(extra: "[rpc]\nmax_line_bytes = 4096\nmax_batch = 5")
+            let path = daemon.socketPath
+            #expect(errorCode(try exchange(path, Array("{not json\n".utf8))) == -32700)
+            #expect(errorCode(try exchange(path, Array("[]\n".utf8))) == -32600)
+            #expect(errorCode(try exchange(path, Array("{\"jsonrpc\":\"2.0\",\"id\":1}\n".utf8))) == -32600)
+            #expect(errorCode(try exchange(path, [0xff, 0xfe, 0x0a])) == -32700)
+            #expect(errorCode(try exchange(path, Array(String(repeating: "[", count: 10_000).utf8) + [0x0a])) != nil)
+            let long =
+                "{\"jsonrpc\":\"2.0\",\"id\":1,\"method\":\"daemon.info\",\"params\":{\"x\":\""
+                + String(repeating: "a", count: 10_000) + "\"}}\n"
+            #expect(errorCode(try exchange(path, Array(long.utf8))) == 103)
+            let batch =
+                "["
+                + (0..<6).map { "{\"jsonrpc\":\"2.0\",\"id\":\($0),\"method\":\"daemon.info\"}" }.joined(separator: ",")
+                + "]\n"
+            #expect(errorCode(try exchange(path, Array(batch.utf8))) == 104)
+            let huge =
+                "{\"jsonrpc\":\"2.0\",\"id\":1,\"method\":\"invoice.create\",\"params\":{\"amount_msat\":123456789012345678901234567890,\"description\":\"x\"}}\n"
+            #expect(errorCode(try exchange(path, Array(huge.utf8))) == -32602)
+            // A client that disconnects mid-request.
+            _ = try? exchange(
+                path, Array("{\"jsonrpc\":\"2.0\",\"id\":1,\"method\":\"invoice.wait\",\"params\":{\"payment_ha".utf8))
+            // A batch of valid requests is answered as an array.
+            let ok =
+                "[{\"jsonrpc\":\"2.0\",\"id\":1,\"method\":\"daemon.info\"},{\"jsonrpc\":\"2.0\",\"method\":\"daemon.info\"}]\n"
+            let reply = try exchange(path, Array(ok.utf8))
+            #expect((try? JSONValue.parse(Array((reply ?? "").utf8)))?.arrayValue?.count == 1)
+            #expect(try await daemon.call("daemon.info").string("network") == "regtest")
+            #expect(daemon.isRunning)
+        }
     }
 
     @Test func aSecondDaemonOnTheSameSocketExitsWithAClearError() async throws {
-        let network = DevNetwork()
-        defer { network.remove() }
-        let first = try await network.daemon()
-        defer { Task { await first.stop() } }
-        let directory = TemporaryDirectory()
-        defer { directory.remove() }
-        do {
-            _ = try await DaemonProcess(
-                directory: directory, config: "", extraArguments: ["--socket", first.socketPath])
-            Issue.record("the second daemon started")
-        } catch {
-            #expect("\(error)".contains("listening"))
+        try await DevNetwork.run { network in
+            let first = try await network.daemon()
+            let directory = TemporaryDirectory()
+            defer { directory.remove() }
+            do {
+                _ = try await DaemonProcess(
+                    directory: directory, config: "", extraArguments: ["--socket", first.socketPath])
+                Issue.record("the second daemon started")
+            } catch {
+                #expect("\(error)".contains("listening"))
+            }
+            #expect(try await first.call("daemon.info").string("backend") == "dev")
         }
-        #expect(try await first.call("daemon.info").string("backend") == "dev")
     }
 
     @Test func aBadConfigurationIsRefusedNamingTheKey() async throws {
