@@ -16,6 +16,8 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-log", from: "1.16.2"),
         .package(url: "https://github.com/swift-server/swift-service-lifecycle", from: "2.13.0"),
         .package(url: "https://github.com/groue/GRDB.swift", from: "7.10.0"),
+        .package(url: "https://github.com/swift-server/async-http-client", from: "1.37.0"),
+        .package(url: "https://github.com/apple/swift-nio-ssl", from: "2.37.6"),
     ],
     targets: [
         .systemLibrary(
@@ -47,9 +49,36 @@ let package = Package(
         .target(
             name: "Daemon",
             dependencies: [
-                "BOLT11", "Lightning", "Store", "DevBackend", "Proofs", "JSONRPC", "RPCServer", "TOML", "Secp256k1",
+                "BOLT11", "Lightning", "Store", "DevBackend", "LNDBackend", "LNbitsBackend", "Proofs", "JSONRPC",
+                "RPCServer", "TOML", "Secp256k1",
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+            ]
+        ),
+        .target(
+            name: "BackendHTTP",
+            dependencies: [.product(name: "NIOCore", package: "swift-nio")]
+        ),
+        .target(
+            name: "LNDBackend",
+            dependencies: [
+                "Lightning", "BOLT11", "BackendHTTP",
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOHTTP1", package: "swift-nio"),
+                .product(name: "NIOSSL", package: "swift-nio-ssl"),
+                .product(name: "Logging", package: "swift-log"),
+            ]
+        ),
+        .target(
+            name: "LNbitsBackend",
+            dependencies: [
+                "Lightning", "BOLT11", "BackendHTTP",
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOHTTP1", package: "swift-nio"),
+                .product(name: "NIOSSL", package: "swift-nio-ssl"),
+                .product(name: "Logging", package: "swift-log"),
             ]
         ),
         .target(name: "TOML"),
@@ -92,6 +121,14 @@ let package = Package(
         .testTarget(
             name: "StoreTests",
             dependencies: ["Store", "Lightning", "TestSupport", .product(name: "GRDB", package: "GRDB.swift")]
+        ),
+        .testTarget(
+            name: "BackendContractTests",
+            dependencies: [
+                "DevBackend", "LNDBackend", "LNbitsBackend", "BackendHTTP", "Lightning", "BOLT11", "Secp256k1",
+                "TestSupport",
+                .product(name: "Logging", package: "swift-log"),
+            ]
         ),
         .testTarget(
             name: "DevBackendTests",

@@ -28,6 +28,8 @@ public enum ConfigurationFile {
         "payments": ["timeout_s", "reconcile_interval_s"],
         "log": ["level", "format"],
         "proofs": ["trusted_issuers"],
+        "lnd": ["rest_url", "tls_cert_path", "macaroon_path", "timeout_s"],
+        "lnbits": ["url", "invoice_key", "admin_key", "timeout_s"],
     ]
 
     /// Applies the file's text on top of `configuration`.
@@ -134,6 +136,16 @@ public enum ConfigurationFile {
         case "payments":
             if let value = try integer("timeout_s", 1...86_400) { c.paymentTimeoutSeconds = value }
             if let value = try integer("reconcile_interval_s", 1...3600) { c.reconcileIntervalSeconds = value }
+        case "lnd":
+            c.lndRESTURL = try string("rest_url") ?? c.lndRESTURL
+            c.lndTLSCertPath = try string("tls_cert_path") ?? c.lndTLSCertPath
+            c.lndMacaroonPath = try string("macaroon_path") ?? c.lndMacaroonPath
+            if let value = try integer("timeout_s", 1...600) { c.backendTimeoutSeconds = value }
+        case "lnbits":
+            c.lnbitsURL = try string("url") ?? c.lnbitsURL
+            c.lnbitsInvoiceKey = try string("invoice_key") ?? c.lnbitsInvoiceKey
+            c.lnbitsAdminKey = try string("admin_key") ?? c.lnbitsAdminKey
+            if let value = try integer("timeout_s", 1...600) { c.backendTimeoutSeconds = value }
         case "proofs":
             for text in try read(key("trusted_issuers"), { try table.stringArray("trusted_issuers") }) ?? [] {
                 guard let bytes = [UInt8](hex: text), let issuer = try? XOnlyPublicKey(bytes: bytes) else {

@@ -57,6 +57,17 @@ public struct DaemonConfiguration: Sendable {
     /// Issuers whose proofs `proof.verify` reports as trusted, besides this daemon's own identity.
     public var trustedIssuers: [XOnlyPublicKey] = []
 
+    public var lndRESTURL: String?
+    public var lndTLSCertPath: String?
+    public var lndMacaroonPath: String?
+    public var lnbitsURL: String?
+    /// LNbits invoice/read key (receive, read). Secret: never logged.
+    public var lnbitsInvoiceKey: String?
+    /// LNbits admin key (pay). Secret: never logged. Without it `payment.send` is refused by LNbits.
+    public var lnbitsAdminKey: String?
+    /// Deadline of every backend request.
+    public var backendTimeoutSeconds: Int64 = 10
+
     public var paymentTimeoutSeconds: Int64 = 60
     public var reconcileIntervalSeconds: Int64 = 5
 

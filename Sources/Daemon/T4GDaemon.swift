@@ -1,5 +1,7 @@
 import DevBackend
 import Foundation
+import LNDBackend
+import LNbitsBackend
 import Lightning
 import Logging
 import Proofs
@@ -35,7 +37,7 @@ public struct T4GDaemon: Sendable {
         let store = try Store(
             configuration: .init(path: configuration.resolvedStorePath, fullSync: configuration.storeFullSync))
         defer { try? store.close() }
-        let backend = try makeBackend(nodeKey: identity)
+        let backend = try await makeBackend(nodeKey: identity)
         let now: @Sendable () -> Int64 = { Int64(Date().timeIntervalSince1970) }
         let events = EventBus(latestIndex: try store.lastEventIndex())
         let gate = PaymentGate()
@@ -84,7 +86,13 @@ public struct T4GDaemon: Sendable {
                 "socket": "\(configuration.resolvedSocketPath)", "network": "\(configuration.network.rawValue)",
                 "backend": "\(backend.kind)", "data_dir": "\(configuration.dataDirectory)",
             ])
-        try await group.run()
+        do {
+            try await group.run()
+        } catch {
+            await backend.shutdown()
+            throw error
+        }
+        await backend.shutdown()
         logger.notice("t4gd stopped")
     }
 
@@ -97,7 +105,8 @@ public struct T4GDaemon: Sendable {
             shutdownGracePeriod: .seconds(configuration.shutdownGraceSeconds))
     }
 
-    private func makeBackend(nodeKey: PrivateKey) throws -> any LightningBackend {
+    private func makeBackend(nodeKey: PrivateKey) async throws -> any LightningBackend {
+        let timeout = Duration.seconds(configuration.backendTimeoutSeconds)
         switch configuration.backend {
         case .dev:
             return try DevBackend(
@@ -107,11 +116,48 @@ public struct T4GDaemon: Sendable {
                     feeProportionalMillionths: configuration.devFeeProportionalMillionths, alias: configuration.devAlias
                 ),
                 nodeKey: nodeKey, logger: logger)
-        case .lnd, .lnbits:
-            throw ConfigurationFile.Problem(
-                key: "daemon.backend",
-                message: "the \(configuration.backend.rawValue) backend is not part of this build yet; use \"dev\"")
+        case .lnd:
+            let backend = try LNDBackend(
+                configuration: .init(
+                    restURL: try required(configuration.lndRESTURL, "lnd.rest_url"),
+                    tlsCertPath: try required(configuration.lndTLSCertPath, "lnd.tls_cert_path"),
+                    macaroonPath: try required(configuration.lndMacaroonPath, "lnd.macaroon_path"),
+                    network: configuration.network, requestTimeout: timeout),
+                logger: logger)
+            return try await started(backend) { () throws(BackendError) in try await backend.start() }
+        case .lnbits:
+            let backend = LNbitsBackend(
+                configuration: .init(
+                    baseURL: try required(configuration.lnbitsURL, "lnbits.url"),
+                    invoiceKey: try required(configuration.lnbitsInvoiceKey, "lnbits.invoice_key"),
+                    adminKey: configuration.lnbitsAdminKey, network: configuration.network, requestTimeout: timeout),
+                logger: logger)
+            return try await started(backend) { () throws(BackendError) in try await backend.start() }
         }
+    }
+
+    private func required(_ value: String?, _ key: String) throws -> String {
+        guard let value, !value.isEmpty else {
+            throw ConfigurationFile.Problem(
+                key: key, message: "is required by daemon.backend = \"\(configuration.backend)\"")
+        }
+        return value
+    }
+
+    /// Checks the backend's credentials and network. Wrong credentials or network refuse the start; an
+    /// unreachable backend does not: t4gd starts degraded (see `daemon.health`) and recovers by itself.
+    private func started(
+        _ backend: some LightningBackend, _ start: () async throws(BackendError) -> Void
+    ) async throws -> any LightningBackend {
+        do {
+            try await start()
+        } catch  where error.code == .unavailable || error.code == .timeout {
+            logger.warning("the backend is unreachable; starting degraded", metadata: ["error": "\(error)"])
+        } catch {
+            await backend.shutdown()
+            throw error
+        }
+        return backend
     }
 }
 

@@ -28,6 +28,13 @@ public protocol LightningBackend: Sendable {
     /// Settlements of invoices issued by this backend, starting after `settleIndex` (0 for all), in order.
     /// The stream ends when the connection is lost; the caller resumes from the last index it stored.
     func settlements(after settleIndex: UInt64) -> AsyncThrowingStream<InvoiceSettlement, any Error>
+    /// Releases connections; the daemon calls it once, last.
+    func shutdown() async
+}
+
+extension LightningBackend {
+    /// Nothing to release by default.
+    public func shutdown() async {}
 }
 
 /// What a backend says about its node.

@@ -1,0 +1,68 @@
+import Lightning
+
+extension LNDBackend {
+    /// Settled invoices after `settleIndex`, in LND's settle order, from SubscribeInvoices
+    /// (`GET /v1/invoices/subscribe?settle_index=N`, which first replays settlements after N, then goes live).
+    ///
+    /// LND replays nothing for `settle_index=0`, so for 0 the settled invoices are first listed with
+    /// ListInvoices and the subscription starts after the highest of them. The stream ends, throwing
+    /// `unavailable`, when the connection is lost; the caller resumes after the last index it stored.
+    public func settlements(after settleIndex: UInt64) -> AsyncThrowingStream<InvoiceSettlement, any Error> {
+        let (stream, continuation) = AsyncThrowingStream<InvoiceSettlement, any Error>.makeStream()
+        let task = Task { [self] in
+            do {
+                try await streamSettlements(after: settleIndex, into: continuation)
+                continuation.finish(throwing: BackendError(.unavailable, "LND closed the invoice subscription"))
+            } catch is CancellationError {
+                continuation.finish()
+            } catch {
+                continuation.finish(throwing: LNDErrorMapping.transport(error, operation: "invoice subscription"))
+            }
+        }
+        continuation.onTermination = { _ in task.cancel() }
+        return stream
+    }
+
+    private func streamSettlements(
+        after index: UInt64, into continuation: AsyncThrowingStream<InvoiceSettlement, any Error>.Continuation
+    ) async throws {
+        var last = index
+        if last == 0 {
+            for settlement in try await settledInvoices() {
+                continuation.yield(settlement)
+                last = settlement.settleIndex
+            }
+        }
+        switch try await client.stream(.GET, "/v1/invoices/subscribe?settle_index=\(last)", headTimeout: nil) {
+        case .rejected(let status, let bytes):
+            throw LNDErrorMapping.error(status: status, body: bytes)
+        case .open(let response):
+            logger.debug("LND invoice subscription open", metadata: ["after": "\(last)"])
+            _ = try await LNDClient.readLines(of: response, as: LNDInvoice.self) { message in
+                if let error = message.error {
+                    throw LNDErrorMapping.classify(status: 200, code: error.code, message: error.message ?? "")
+                }
+                guard let invoice = message.result, let settlement = LNDStateMapping.settlement(of: invoice),
+                    settlement.settleIndex > last
+                else { return false }
+                continuation.yield(settlement)
+                last = settlement.settleIndex
+                return false
+            }
+        }
+    }
+
+    /// Every settled invoice, by ListInvoices pages, in settle order.
+    private func settledInvoices() async throws(BackendError) -> [InvoiceSettlement] {
+        var settlements: [InvoiceSettlement] = []
+        var offset: Int64 = 0
+        while true {
+            let page = try await client.call(
+                .GET, "/v1/invoices?index_offset=\(offset)&num_max_invoices=1000", as: LNDInvoiceList.self)
+            settlements += page.invoices.compactMap(LNDStateMapping.settlement(of:))
+            guard let next = page.lastIndexOffset?.value, next > offset, !page.invoices.isEmpty else { break }
+            offset = next
+        }
+        return settlements.sorted { $0.settleIndex < $1.settleIndex }
+    }
+}

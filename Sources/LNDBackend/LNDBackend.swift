@@ -1,0 +1,147 @@
+import AsyncHTTPClient
+import BOLT11
+import Foundation
+import Lightning
+import Logging
+import Synchronization
+
+/// A Lightning backend that drives an LND node (v0.21) through its REST API.
+///
+/// TLS trusts only the node's own certificate; every request carries the macaroon (hex, never logged) and has
+/// a deadline. One `HTTPClient` is shared by all calls. Lifecycle: ``init(configuration:logger:)`` (reads the
+/// files, no I/O), ``start()`` (GetInfo: credentials and network), the calls, ``shutdown()``; or
+/// ``connect(configuration:logger:)`` for the first two.
+public final class LNDBackend: LightningBackend {
+    /// How to reach and use the node (`[lnd]` in the configuration file).
+    public struct Configuration: Sendable {
+        /// The REST endpoint, e.g. `https://127.0.0.1:8080`.
+        public var restURL: String
+        /// LND's `tls.cert` (PEM); the only certificate trusted.
+        public var tlsCertPath: String
+        /// A macaroon file (binary, as LND writes it), e.g. `admin.macaroon`; read once at start-up.
+        public var macaroonPath: String
+        /// The network the node must run on; ``start()`` refuses another.
+        public var network: Network
+        /// The deadline of every unary call and of the response head of a streaming one.
+        public var requestTimeout: Duration
+        /// How long LND itself keeps trying to route a payment (`timeout_seconds`).
+        public var paymentTimeout: Duration
+        /// Also check the certificate's names against the host. Off by default: the pinned certificate is
+        /// already the only one trusted, and LND's names its host's addresses only.
+        public var verifyHostname: Bool
+
+        /// Creates a configuration.
+        public init(
+            restURL: String, tlsCertPath: String, macaroonPath: String, network: Network,
+            requestTimeout: Duration = .seconds(10), paymentTimeout: Duration = .seconds(60),
+            verifyHostname: Bool = false
+        ) {
+            self.restURL = restURL
+            self.tlsCertPath = tlsCertPath
+            self.macaroonPath = macaroonPath
+            self.network = network
+            self.requestTimeout = requestTimeout
+            self.paymentTimeout = paymentTimeout
+            self.verifyHostname = verifyHostname
+        }
+    }
+
+    public let kind = "lnd"
+    let configuration: Configuration
+    let client: LNDClient
+    let logger: Logger
+    let clock: @Sendable () -> Int64
+    private let identity = Mutex<(pubkey: String, alias: String)?>(nil)
+
+    /// Reads the macaroon and the certificate and prepares the HTTP client; talks to nobody yet.
+    ///
+    /// - Throws: `unavailable` when a file cannot be read.
+    public init(
+        configuration: Configuration, logger: Logger,
+        clock: @escaping @Sendable () -> Int64 = { Int64(Date().timeIntervalSince1970) }
+    ) throws(BackendError) {
+        guard let macaroon = FileManager.default.contents(atPath: configuration.macaroonPath), !macaroon.isEmpty else {
+            throw BackendError(.unauthorized, "cannot read the macaroon file \(configuration.macaroonPath)")
+        }
+        self.configuration = configuration
+        self.logger = logger
+        self.clock = clock
+        client = try LNDClient(
+            baseURL: configuration.restURL, tlsCertPath: configuration.tlsCertPath,
+            macaroonHex: macaroon.map { String(format: "%02x", $0) }.joined(),
+            requestTimeout: configuration.requestTimeout, verifyHostname: configuration.verifyHostname,
+            logger: logger)
+    }
+
+    /// Creates the backend and starts it; shuts it down again when the start fails.
+    public static func connect(configuration: Configuration, logger: Logger) async throws(BackendError) -> LNDBackend {
+        let backend = try LNDBackend(configuration: configuration, logger: logger)
+        do {
+            try await backend.start()
+        } catch {
+            await backend.shutdown()
+            throw error
+        }
+        return backend
+    }
+
+    /// Checks credentials and network with GetInfo.
+    ///
+    /// - Throws: `unavailable`, `unauthorized`, `timeout`, or `networkMismatch` when the node runs on another
+    ///   network than configured.
+    public func start() async throws(BackendError) {
+        let info = try await nodeInfo()
+        guard info.network == configuration.network else {
+            throw BackendError(
+                .networkMismatch,
+                "LND runs on \(info.network.rawValue), t4gd is configured for \(configuration.network)")
+        }
+        logger.info(
+            "LND backend ready",
+            metadata: ["pubkey": "\(info.pubkey)", "alias": "\(info.alias)", "height": "\(info.blockHeight)"])
+    }
+
+    /// Closes the HTTP client; every call after this fails with `unavailable`.
+    public func shutdown() async {
+        await client.shutdown()
+    }
+
+    public func nodeInfo() async throws(BackendError) -> NodeInfo {
+        let info = try await client.call(.GET, "/v1/getinfo", as: LNDGetInfo.self)
+        let networkName = info.chains?.first?.network ?? "unknown"
+        guard let network = LNDStateMapping.network(networkName) else {
+            throw BackendError(.networkMismatch, "LND runs on \(networkName), which t4gd does not support")
+        }
+        identity.withLock { $0 = (info.identityPubkey, info.alias ?? "") }
+        return NodeInfo(
+            pubkey: info.identityPubkey, alias: info.alias ?? "", network: network,
+            blockHeight: info.blockHeight ?? 0, synced: info.syncedToChain ?? false,
+            channelCount: (info.numActiveChannels ?? 0) + (info.numInactiveChannels ?? 0),
+            peerCount: info.numPeers ?? 0)
+    }
+
+    public func channels() async throws(BackendError) -> [ChannelInfo] {
+        try await client.call(.GET, "/v1/channels", as: LNDChannelList.self).channels.map { channel in
+            ChannelInfo(
+                id: channel.chanId, peer: channel.remotePubkey,
+                capacity: MilliSatoshi((channel.capacity?.value ?? 0) * 1000),
+                localBalance: MilliSatoshi((channel.localBalance?.value ?? 0) * 1000),
+                remoteBalance: MilliSatoshi((channel.remoteBalance?.value ?? 0) * 1000),
+                active: channel.active ?? false)
+        }
+    }
+
+    /// The spendable channel balance (`local_balance.msat`); the wallet is the node (id = pubkey).
+    public func balance() async throws(BackendError) -> WalletBalance {
+        let balance = try await client.call(.GET, "/v1/balance/channels", as: LNDChannelBalance.self)
+        let node: (pubkey: String, alias: String)
+        if let known = identity.withLock({ $0 }) {
+            node = known
+        } else {
+            let info = try await nodeInfo()
+            node = (info.pubkey, info.alias)
+        }
+        let msat = balance.localBalance?.msat?.value ?? (balance.localBalance?.sat?.value ?? 0) * 1000
+        return WalletBalance(balance: MilliSatoshi(msat), walletID: node.pubkey, walletName: node.alias)
+    }
+}

@@ -1,0 +1,118 @@
+import BOLT11
+import Foundation
+import Lightning
+import Logging
+
+/// A Lightning backend that uses one LNbits (1.6) wallet through its REST API.
+///
+/// LNbits is a wallet, not a node: it has no channels, no node key and no settle index, takes no preimage and
+/// cannot cancel an invoice. `settlements(after:)` polls the wallet's paid invoices (see
+/// ``settlements(after:)`` for the index it defines). Lifecycle: ``init(configuration:logger:)`` (no I/O),
+/// ``start()`` (checks the keys), the calls, ``shutdown()``; or ``connect(configuration:logger:)``.
+public final class LNbitsBackend: LightningBackend {
+    /// How to reach and use the wallet (`[lnbits]` in the configuration file).
+    public struct Configuration: Sendable {
+        /// LNbits' base URL, e.g. `https://lnbits.example.com` or `http://127.0.0.1:5000`.
+        public var baseURL: String
+        /// The wallet's invoice/read key: creates invoices, reads the wallet.
+        public var invoiceKey: String
+        /// The wallet's admin key, needed to pay; without it `pay` fails with `unauthorized`.
+        public var adminKey: String?
+        /// The deadline of every call (a payment waits its own timeout instead).
+        public var requestTimeout: Duration
+        /// How often the settlement stream asks LNbits for newly paid invoices.
+        public var pollInterval: Duration
+        /// The network LNbits' funding source runs on. LNbits cannot be asked; each new invoice's prefix is
+        /// checked against it.
+        public var network: Network
+
+        /// Creates a configuration.
+        public init(
+            baseURL: String, invoiceKey: String, adminKey: String?, network: Network,
+            requestTimeout: Duration = .seconds(10), pollInterval: Duration = .seconds(2)
+        ) {
+            self.baseURL = baseURL
+            self.invoiceKey = invoiceKey
+            self.adminKey = adminKey
+            self.network = network
+            self.requestTimeout = requestTimeout
+            self.pollInterval = pollInterval
+        }
+    }
+
+    public let kind = "lnbits"
+    let configuration: Configuration
+    let client: LNbitsClient
+    let logger: Logger
+    let clock: @Sendable () -> Int64
+
+    /// Prepares the HTTP client; talks to nobody yet.
+    public init(
+        configuration: Configuration, logger: Logger,
+        clock: @escaping @Sendable () -> Int64 = { Int64(Date().timeIntervalSince1970) }
+    ) {
+        self.configuration = configuration
+        self.logger = logger
+        self.clock = clock
+        client = LNbitsClient(
+            baseURL: configuration.baseURL, requestTimeout: configuration.requestTimeout, logger: logger)
+    }
+
+    /// Creates the backend and starts it; shuts it down again when the start fails.
+    public static func connect(configuration: Configuration, logger: Logger) async throws(BackendError)
+        -> LNbitsBackend
+    {
+        let backend = LNbitsBackend(configuration: configuration, logger: logger)
+        do {
+            try await backend.start()
+        } catch {
+            await backend.shutdown()
+            throw error
+        }
+        return backend
+    }
+
+    /// Checks that the invoice key opens a wallet and that the admin key, if any, is an admin key of a wallet
+    /// with the same name.
+    ///
+    /// - Throws: `unavailable`, `timeout`, or `unauthorized` for a key LNbits refuses.
+    public func start() async throws(BackendError) {
+        let wallet = try await client.call(.GET, "/api/v1/wallet", key: configuration.invoiceKey, as: LNbitsWallet.self)
+        if let adminKey = configuration.adminKey {
+            let admin = try await client.call(.GET, "/api/v1/wallet", key: adminKey, as: LNbitsWallet.self)
+            guard admin.id != nil else {
+                throw BackendError(.unauthorized, "the configured admin key is an invoice key")
+            }
+            guard admin.name == wallet.name else {
+                throw BackendError(.unauthorized, "the invoice key and the admin key open different wallets")
+            }
+        }
+        logger.info("LNbits backend ready", metadata: ["wallet": "\(wallet.name ?? "")"])
+    }
+
+    /// Closes the HTTP client; every call after this fails with `unavailable`.
+    public func shutdown() async {
+        await client.shutdown()
+    }
+
+    /// What LNbits tells about itself: the wallet (name as alias); no node key (`pubkey` is empty), the
+    /// configured network, block height 0, no channels, no peers.
+    public func nodeInfo() async throws(BackendError) -> NodeInfo {
+        let wallet = try await client.call(
+            .GET, "/api/v1/wallet", key: configuration.adminKey ?? configuration.invoiceKey, as: LNbitsWallet.self)
+        return NodeInfo(
+            pubkey: "", alias: wallet.name ?? "", network: configuration.network, blockHeight: 0, synced: true,
+            channelCount: 0, peerCount: 0)
+    }
+
+    /// Always empty: an LNbits wallet has no channels of its own.
+    public func channels() async throws(BackendError) -> [ChannelInfo] { [] }
+
+    /// The wallet balance (`GET /api/v1/wallet`, msat). The wallet id is known only with the admin key.
+    public func balance() async throws(BackendError) -> WalletBalance {
+        let wallet = try await client.call(
+            .GET, "/api/v1/wallet", key: configuration.adminKey ?? configuration.invoiceKey, as: LNbitsWallet.self)
+        return WalletBalance(
+            balance: MilliSatoshi(wallet.balance), walletID: wallet.id ?? "", walletName: wallet.name ?? "")
+    }
+}

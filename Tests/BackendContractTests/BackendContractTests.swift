@@ -1,0 +1,166 @@
+import BOLT11
+import DevBackend
+import Foundation
+import LNDBackend
+import LNbitsBackend
+import Lightning
+import Logging
+import Secp256k1
+import TestSupport
+import Testing
+
+/// The same contract against the dev backend, a real LNbits 1.6.2 and the LND simulator. Each test starts its
+/// service on 127.0.0.1 and stops it, failure or not. Tests fail, never skip, when a service cannot start.
+@Suite struct BackendContractTests {
+    let logger = Logger(label: "contract")
+
+    @Test func devBackend() async throws {
+        let directory = TemporaryDirectory()
+        defer { directory.remove() }
+        func node() throws -> DevBackend {
+            try DevBackend(
+                configuration: .init(
+                    ledgerPath: directory.file("ledger.sqlite"), network: .regtest,
+                    startingBalance: MilliSatoshi(1_000_000_000), pollInterval: .milliseconds(10)),
+                nodeKey: .random(), logger: logger)
+        }
+        let payee = try node()
+        try await BackendContract.run(
+            ContractSubject(
+                name: "dev", payer: try node(), payee: payee, network: .regtest,
+                payeeKey: try await payee.nodeInfo().pubkey, cancels: true, revealsPreimage: true))
+    }
+
+    @Test(.timeLimit(.minutes(8))) func lnbits() async throws {
+        let clock = ContinuousClock()
+        let started = clock.now
+        let service = try await LNbitsService.start()
+        let ready = clock.now
+        try await withCleanup {
+            let payerWallet = try await service.createWallet("A")
+            let payeeWallet = try await service.createWallet("B")
+            try await service.fund(payerWallet, sats: 100_000)
+            let payer = lnbitsBackend(service, payerWallet)
+            let payee = lnbitsBackend(service, payeeWallet)
+            try await withCleanup {
+                try await payer.start()
+                try await payee.start()
+                try await BackendContract.run(
+                    ContractSubject(
+                        name: "lnbits", payer: payer, payee: payee, network: .mainnet,
+                        payeeKey: LNbitsService.fakeWalletKey, cancels: false, revealsPreimage: false))
+                try await lnbitsRefusals(service, payerWallet, payee)
+            } finally: {
+                await payer.shutdown()
+                await payee.shutdown()
+            }
+        } finally: {
+            await service.stop()
+        }
+        print("LNbits timings: start \(ready - started), contract and refusals \(clock.now - ready)")
+    }
+
+    private func lnbitsBackend(
+        _ service: LNbitsService, _ wallet: LNbitsService.Wallet, invoiceKey: String? = nil, adminKey: String?? = nil,
+        network: Network = .mainnet, baseURL: String? = nil
+    ) -> LNbitsBackend {
+        LNbitsBackend(
+            configuration: .init(
+                baseURL: baseURL ?? service.url, invoiceKey: invoiceKey ?? wallet.inkey,
+                adminKey: adminKey ?? wallet.adminkey, network: network, requestTimeout: .seconds(10),
+                pollInterval: .milliseconds(100)),
+            logger: logger)
+    }
+
+    /// What LNbits refuses: paying without the admin key, an invoice key as admin key, an unknown key (which
+    /// must not show in the error), another network; and a backend nobody listens on.
+    private func lnbitsRefusals(
+        _ service: LNbitsService, _ wallet: LNbitsService.Wallet, _ payee: LNbitsBackend
+    ) async throws {
+        let invoice = try await payee.createInvoice(BackendContract.request(1_000, "read-only"))
+        let readOnly = lnbitsBackend(service, wallet, adminKey: .some(nil))
+        await BackendContract.expectError(.unauthorized) { try await BackendContract.pay(readOnly, invoice.bolt11) }
+        await readOnly.shutdown()
+
+        let swapped = lnbitsBackend(service, wallet, adminKey: wallet.inkey)
+        await BackendContract.expectError(.unauthorized) { try await swapped.start() }
+        await swapped.shutdown()
+
+        let wrongKey = String(repeating: "ab", count: 16)
+        let stranger = lnbitsBackend(service, wallet, invoiceKey: wrongKey, adminKey: .some(nil))
+        do {
+            try await stranger.start()
+            Issue.record("a wrong key was accepted")
+        } catch {
+            #expect(error.code == .unauthorized)
+            #expect(!error.description.contains(wrongKey))
+        }
+        await stranger.shutdown()
+
+        let regtest = lnbitsBackend(service, wallet, network: .regtest)
+        await BackendContract.expectError(.networkMismatch) {
+            try await regtest.createInvoice(BackendContract.request(1_000, "wrong network"))
+        }
+        await regtest.shutdown()
+
+        let down = lnbitsBackend(service, wallet, baseURL: "http://127.0.0.1:9")
+        await BackendContract.expectError(.unavailable) { try await down.balance() }
+        await down.shutdown()
+    }
+
+    @Test(.timeLimit(.minutes(3))) func lndSimulator() async throws {
+        let clock = ContinuousClock()
+        let started = clock.now
+        let sim = try await LNDSimService.start(["--nodes", "alice,bob", "--channel", "alice:bob:1000000"])
+        let ready = clock.now
+        let lines = RecordingLogHandler.Lines()
+        let revealed = try await withCleanup {
+            let payer = try await LNDBackend.connect(
+                configuration: sim.configuration("alice"), logger: RecordingLogHandler.logger(lines))
+            return try await withCleanup {
+                let payee = try await LNDBackend.connect(
+                    configuration: sim.configuration("bob"), logger: RecordingLogHandler.logger(lines))
+                return try await withCleanup {
+                    try await BackendContract.run(
+                        ContractSubject(
+                            name: "lnd", payer: payer, payee: payee, network: .regtest,
+                            payeeKey: sim.node("bob").pubkey, cancels: true, revealsPreimage: true))
+                } finally: {
+                    await payee.shutdown()
+                }
+            } finally: {
+                await payer.shutdown()
+            }
+        } finally: {
+            await sim.stop()
+        }
+        #expect(lines.all.contains { $0.contains("LND backend ready") })
+        for node in sim.state.nodes.values {
+            #expect(!lines.all.contains { $0.contains(node.admin_macaroon_hex) }, "a macaroon was logged")
+        }
+        for preimage in revealed {
+            #expect(!lines.all.contains { $0.contains(preimage.hex) }, "a preimage was logged")
+        }
+        if ProcessInfo.processInfo.environment["T4G_SHOW_BACKEND_LOG"] != nil { lines.all.forEach { print("LOG", $0) } }
+        print("LND simulator timings: start \(ready - started), contract \(clock.now - ready)")
+    }
+}
+
+extension LNDSimService {
+    /// A backend configuration for `node` with its admin macaroon.
+    func configuration(
+        _ node: String, requestTimeout: Duration = .seconds(10), network: Network = .regtest,
+        macaroonPath: String? = nil, tlsCertPath: String? = nil
+    ) -> LNDBackend.Configuration {
+        let node = self.node(node)
+        return LNDBackend.Configuration(
+            restURL: node.url, tlsCertPath: tlsCertPath ?? node.tls_cert,
+            macaroonPath: macaroonPath ?? node.admin_macaroon,
+            network: network, requestTimeout: requestTimeout, paymentTimeout: .seconds(30))
+    }
+}
+
+extension LNbitsService {
+    /// The key FakeWallet signs its invoices with (from its default secret, `lnbits-regtest.md` §4).
+    static let fakeWalletKey = "02b3cfa77350f0b6c53a207c98d229983a2d9906bf75bd3ce5ec2c52d8dbc7a991"
+}

@@ -1,0 +1,195 @@
+import Foundation
+import TestSupport
+
+#if canImport(Glibc)
+    import Glibc
+#endif
+
+/// Runs `body`, then `cleanup`, whether `body` threw or not.
+func withCleanup<T>(_ body: () async throws -> T, finally cleanup: () async -> Void) async throws -> T {
+    do {
+        let value = try await body()
+        await cleanup()
+        return value
+    } catch {
+        await cleanup()
+        throw error
+    }
+}
+
+/// Starts and stops the test services of `regtest/` (a real LNbits, the LND simulator) on 127.0.0.1, each in a
+/// fresh short directory under /tmp, with the repository's own scripts.
+enum Services {
+    /// The repository's `regtest/` folder, found from this source file.
+    static let regtest = URL(fileURLWithPath: #filePath).deletingLastPathComponent()
+        .appendingPathComponent("../../regtest").standardizedFileURL.path
+
+    /// A failed script, with its output.
+    struct ScriptFailed: Error, CustomStringConvertible {
+        let script: String
+        let status: Int32
+        let output: String
+        var description: String { "\(script) exited \(status): \(output)" }
+    }
+
+    /// Runs `bash script arguments…` and waits for it on a thread of its own, not on the cooperative pool;
+    /// its stdout on success. (posix_spawn and waitpid: Foundation's `Process` left the script a zombie here.)
+    @discardableResult
+    static func run(_ script: String, _ arguments: [String], in directory: TemporaryDirectory) async throws -> String {
+        let name = URL(fileURLWithPath: script).lastPathComponent + "-" + String(UInt32.random(in: 0...UInt32.max))
+        let outPath = directory.file("\(name).out")
+        let errPath = directory.file("\(name).err")
+        let pid = try spawn(["/bin/bash", script] + arguments, stdout: outPath, stderr: errPath)
+        let status: Int32 = await withCheckedContinuation { continuation in
+            Thread {
+                var status: Int32 = 0
+                while waitpid(pid, &status, 0) == -1 && errno == EINTR {}
+                continuation.resume(returning: status & 0x7f == 0 ? (status >> 8) & 0xff : 128 + (status & 0x7f))
+            }.start()
+        }
+        let output = (try? String(contentsOfFile: outPath, encoding: .utf8)) ?? ""
+        guard status == 0 else {
+            let errors = (try? String(contentsOfFile: errPath, encoding: .utf8)) ?? ""
+            throw ScriptFailed(script: script, status: status, output: output + errors)
+        }
+        return output
+    }
+
+    /// Starts `arguments` with stdin from /dev/null, stdout and stderr into files, no signal blocked and every
+    /// signal at its default (the test process blocks or ignores some, which children would inherit: then
+    /// SIGTERM does not stop a service); its process id.
+    private static func spawn(_ arguments: [String], stdout: String, stderr: String) throws -> pid_t {
+        var attributes = posix_spawnattr_t()
+        posix_spawnattr_init(&attributes)
+        defer { posix_spawnattr_destroy(&attributes) }
+        var noSignals = sigset_t()
+        sigemptyset(&noSignals)
+        posix_spawnattr_setsigmask(&attributes, &noSignals)
+        var allSignals = sigset_t()
+        sigfillset(&allSignals)
+        posix_spawnattr_setsigdefault(&attributes, &allSignals)
+        posix_spawnattr_setflags(&attributes, Int16(POSIX_SPAWN_SETSIGMASK | POSIX_SPAWN_SETSIGDEF))
+        var actions = posix_spawn_file_actions_t()
+        posix_spawn_file_actions_init(&actions)
+        defer { posix_spawn_file_actions_destroy(&actions) }
+        posix_spawn_file_actions_addopen(&actions, 0, "/dev/null", O_RDONLY, 0)
+        posix_spawn_file_actions_addopen(&actions, 1, stdout, O_WRONLY | O_CREAT | O_TRUNC, 0o644)
+        posix_spawn_file_actions_addopen(&actions, 2, stderr, O_WRONLY | O_CREAT | O_TRUNC, 0o644)
+        let argv = arguments.map { strdup($0) } + [nil]
+        defer { argv.forEach { free($0) } }
+        var pid = pid_t()
+        let result = posix_spawn(&pid, arguments[0], &actions, &attributes, argv, environ)
+        guard result == 0 else { throw ScriptFailed(script: arguments[0], status: result, output: "cannot spawn") }
+        return pid
+    }
+
+    /// Decodes JSON text.
+    static func decode<T: Decodable>(_ type: T.Type, _ text: String) throws -> T {
+        try JSONDecoder().decode(type, from: Data(text.utf8))
+    }
+}
+
+/// A real LNbits 1.6.2 with FakeWallet (`regtest/lnbits/start.sh`): wallets of one instance pay each other.
+struct LNbitsService: Sendable {
+    struct State: Decodable, Sendable { let url: String }
+    struct Wallet: Decodable, Sendable {
+        let id: String
+        let adminkey: String
+        let inkey: String
+    }
+
+    let directory: TemporaryDirectory
+    let url: String
+
+    /// Starts LNbits (installing it first when its venv is missing).
+    static func start() async throws -> LNbitsService {
+        let directory = TemporaryDirectory()
+        do {
+            let output = try await Services.run(
+                "\(Services.regtest)/lnbits/start.sh", [directory.file("data")], in: directory)
+            return LNbitsService(directory: directory, url: try Services.decode(State.self, output).url)
+        } catch {
+            _ = try? await Services.run("\(Services.regtest)/lnbits/stop.sh", [directory.file("data")], in: directory)
+            directory.remove()
+            throw error
+        }
+    }
+
+    /// A new account with one wallet.
+    func createWallet(_ name: String) async throws -> Wallet {
+        try Services.decode(Wallet.self, try await wallet(["create", name]))
+    }
+
+    /// Credits `sats` to a wallet (super user top-up).
+    func fund(_ wallet: Wallet, sats: Int64) async throws {
+        try await self.wallet(["fund", wallet.id, String(sats)])
+    }
+
+    @discardableResult
+    private func wallet(_ arguments: [String]) async throws -> String {
+        try await Services.run(
+            "\(Services.regtest)/lnbits/wallet.sh", [directory.file("data")] + arguments, in: directory)
+    }
+
+    /// Stops LNbits and removes its directory.
+    func stop() async {
+        _ = try? await Services.run("\(Services.regtest)/lnbits/stop.sh", [directory.file("data")], in: directory)
+        directory.remove()
+    }
+}
+
+/// The LND REST simulator (`regtest/lnd-sim/start.sh`) and its control API.
+struct LNDSimService: Sendable {
+    struct Node: Decodable, Sendable {
+        let pubkey: String
+        let url: String
+        let tls_cert: String
+        let admin_macaroon: String
+        let invoice_macaroon: String
+        let admin_macaroon_hex: String
+    }
+
+    struct State: Decodable, Sendable {
+        let control_url: String
+        let nodes: [String: Node]
+    }
+
+    let directory: TemporaryDirectory
+    let state: State
+
+    /// Starts the simulator with `arguments` (nodes, channels, network).
+    static func start(_ arguments: [String]) async throws -> LNDSimService {
+        let directory = TemporaryDirectory()
+        do {
+            let path = try await Services.run(
+                "\(Services.regtest)/lnd-sim/start.sh", [directory.file("sim")] + arguments, in: directory
+            ).trimmingCharacters(in: .whitespacesAndNewlines)
+            let text = try String(contentsOfFile: path, encoding: .utf8)
+            return LNDSimService(directory: directory, state: try Services.decode(State.self, text))
+        } catch {
+            _ = try? await Services.run("\(Services.regtest)/lnd-sim/stop.sh", [directory.file("sim")], in: directory)
+            directory.remove()
+            throw error
+        }
+    }
+
+    /// A node by name.
+    func node(_ name: String) -> Node { state.nodes[name]! }
+
+    /// Sends `json` to a control endpoint (`/v1/fault`, `/v1/resolve`, `/v1/reset`); its answer.
+    @discardableResult
+    func control(_ path: String, _ json: String) async throws -> String {
+        try await Services.run(
+            "-c",
+            [
+                "curl -sf -X POST -H 'Content-Type: application/json' --data-binary \"$1\" \"$2\"", "curl", json,
+                state.control_url + path,
+            ], in: directory)
+    }
+
+    /// Stops the simulator and removes its directory.
+    func stop() async {
+        _ = try? await Services.run("\(Services.regtest)/lnd-sim/stop.sh", [directory.file("sim")], in: directory)
+        directory.remove()
+    }
+}
