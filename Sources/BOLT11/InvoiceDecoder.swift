@@ -81,6 +81,8 @@ extension Invoice {
 struct TaggedFieldReader {
     private(set) var fields: InvoiceFields
     private(set) var warnings: [InvoiceWarning] = []
+    /// Whether a `9` field was read: like every field, the first occurrence counts.
+    private var sawFeatures = false
 
     /// Data words of the fixed-length fields.
     private static let hashWords = 52
@@ -150,6 +152,8 @@ struct TaggedFieldReader {
         case .routeHint:
             fields.routeHints.append(try RouteHop.decodeRoute(WordConversion.bytes(fromWords: data)))
         case .features:
+            guard !sawFeatures else { return }
+            sawFeatures = true
             fields.features = data.reversed().enumerated().flatMap { position, word in
                 (0..<5).filter { word >> $0 & 1 == 1 }.map { position * 5 + $0 }
             }
