@@ -17,7 +17,11 @@ struct SystemdNotifier: Service {
     }
 
     func run() async throws {
-        guard socketPath != nil else { return }
+        guard socketPath != nil else {
+            // Not under systemd: a service that returned early would end the group, so wait for shutdown.
+            try? await gracefulShutdown()
+            return
+        }
         try await waitUntilReady()
         send("READY=1\nSTATUS=serving")
         await cancelWhenGracefulShutdown {

@@ -1,12 +1,11 @@
 import Foundation
-import TestSupport
 
 #if canImport(Glibc)
     import Glibc
 #endif
 
 /// Runs `body`, then `cleanup`, whether `body` threw or not.
-func withCleanup<T>(_ body: () async throws -> T, finally cleanup: () async -> Void) async throws -> T {
+public func withCleanup<T>(_ body: () async throws -> T, finally cleanup: () async -> Void) async throws -> T {
     do {
         let value = try await body()
         await cleanup()
@@ -19,23 +18,23 @@ func withCleanup<T>(_ body: () async throws -> T, finally cleanup: () async -> V
 
 /// Starts and stops the test services of `regtest/` (a real LNbits, the LND simulator) on 127.0.0.1, each in a
 /// fresh short directory under /tmp, with the repository's own scripts.
-enum Services {
+public enum Services {
     /// The repository's `regtest/` folder, found from this source file.
-    static let regtest = URL(fileURLWithPath: #filePath).deletingLastPathComponent()
+    public static let regtest = URL(fileURLWithPath: #filePath).deletingLastPathComponent()
         .appendingPathComponent("../../regtest").standardizedFileURL.path
 
     /// A failed script, with its output.
-    struct ScriptFailed: Error, CustomStringConvertible {
-        let script: String
-        let status: Int32
-        let output: String
-        var description: String { "\(script) exited \(status): \(output)" }
+    public struct ScriptFailed: Error, CustomStringConvertible {
+        public let script: String
+        public let status: Int32
+        public let output: String
+        public var description: String { "\(script) exited \(status): \(output)" }
     }
 
     /// Runs `bash script arguments…` and waits for it on a thread of its own, not on the cooperative pool;
     /// its stdout on success. (posix_spawn and waitpid: Foundation's `Process` left the script a zombie here.)
     @discardableResult
-    static func run(_ script: String, _ arguments: [String], in directory: TemporaryDirectory) async throws -> String {
+    public static func run(_ script: String, _ arguments: [String], in directory: TemporaryDirectory) async throws -> String {
         let name = URL(fileURLWithPath: script).lastPathComponent + "-" + String(UInt32.random(in: 0...UInt32.max))
         let outPath = directory.file("\(name).out")
         let errPath = directory.file("\(name).err")
@@ -84,25 +83,25 @@ enum Services {
     }
 
     /// Decodes JSON text.
-    static func decode<T: Decodable>(_ type: T.Type, _ text: String) throws -> T {
+    public static func decode<T: Decodable>(_ type: T.Type, _ text: String) throws -> T {
         try JSONDecoder().decode(type, from: Data(text.utf8))
     }
 }
 
 /// A real LNbits 1.6.2 with FakeWallet (`regtest/lnbits/start.sh`): wallets of one instance pay each other.
-struct LNbitsService: Sendable {
-    struct State: Decodable, Sendable { let url: String }
-    struct Wallet: Decodable, Sendable {
-        let id: String
-        let adminkey: String
-        let inkey: String
+public struct LNbitsService: Sendable {
+    public struct State: Decodable, Sendable { public let url: String }
+    public struct Wallet: Decodable, Sendable {
+        public let id: String
+        public let adminkey: String
+        public let inkey: String
     }
 
-    let directory: TemporaryDirectory
-    let url: String
+    public let directory: TemporaryDirectory
+    public let url: String
 
     /// Starts LNbits (installing it first when its venv is missing).
-    static func start() async throws -> LNbitsService {
+    public static func start() async throws -> LNbitsService {
         let directory = TemporaryDirectory()
         do {
             let output = try await Services.run(
@@ -116,12 +115,12 @@ struct LNbitsService: Sendable {
     }
 
     /// A new account with one wallet.
-    func createWallet(_ name: String) async throws -> Wallet {
+    public func createWallet(_ name: String) async throws -> Wallet {
         try Services.decode(Wallet.self, try await wallet(["create", name]))
     }
 
     /// Credits `sats` to a wallet (super user top-up).
-    func fund(_ wallet: Wallet, sats: Int64) async throws {
+    public func fund(_ wallet: Wallet, sats: Int64) async throws {
         try await self.wallet(["fund", wallet.id, String(sats)])
     }
 
@@ -132,33 +131,33 @@ struct LNbitsService: Sendable {
     }
 
     /// Stops LNbits and removes its directory.
-    func stop() async {
+    public func stop() async {
         _ = try? await Services.run("\(Services.regtest)/lnbits/stop.sh", [directory.file("data")], in: directory)
         directory.remove()
     }
 }
 
 /// The LND REST simulator (`regtest/lnd-sim/start.sh`) and its control API.
-struct LNDSimService: Sendable {
-    struct Node: Decodable, Sendable {
-        let pubkey: String
-        let url: String
-        let tls_cert: String
-        let admin_macaroon: String
-        let invoice_macaroon: String
-        let admin_macaroon_hex: String
+public struct LNDSimService: Sendable {
+    public struct Node: Decodable, Sendable {
+        public let pubkey: String
+        public let url: String
+        public let tls_cert: String
+        public let admin_macaroon: String
+        public let invoice_macaroon: String
+        public let admin_macaroon_hex: String
     }
 
-    struct State: Decodable, Sendable {
-        let control_url: String
-        let nodes: [String: Node]
+    public struct State: Decodable, Sendable {
+        public let control_url: String
+        public let nodes: [String: Node]
     }
 
-    let directory: TemporaryDirectory
-    let state: State
+    public let directory: TemporaryDirectory
+    public let state: State
 
     /// Starts the simulator with `arguments` (nodes, channels, network).
-    static func start(_ arguments: [String]) async throws -> LNDSimService {
+    public static func start(_ arguments: [String]) async throws -> LNDSimService {
         let directory = TemporaryDirectory()
         do {
             let path = try await Services.run(
@@ -174,11 +173,11 @@ struct LNDSimService: Sendable {
     }
 
     /// A node by name.
-    func node(_ name: String) -> Node { state.nodes[name]! }
+    public func node(_ name: String) -> Node { state.nodes[name]! }
 
     /// Sends `json` to a control endpoint (`/v1/fault`, `/v1/resolve`, `/v1/reset`); its answer.
     @discardableResult
-    func control(_ path: String, _ json: String) async throws -> String {
+    public func control(_ path: String, _ json: String) async throws -> String {
         try await Services.run(
             "-c",
             [
@@ -188,7 +187,7 @@ struct LNDSimService: Sendable {
     }
 
     /// Stops the simulator and removes its directory.
-    func stop() async {
+    public func stop() async {
         _ = try? await Services.run("\(Services.regtest)/lnd-sim/stop.sh", [directory.file("sim")], in: directory)
         directory.remove()
     }

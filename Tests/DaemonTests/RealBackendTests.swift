@@ -1,0 +1,137 @@
+import Foundation
+import JSONRPC
+import TestSupport
+import Testing
+
+/// t4gd itself on the LND simulator and on a real LNbits: start-up checks, degraded start and recovery, and
+/// the proof workflow paid over LNbits.
+@Suite(.serialized) struct RealBackendTests {
+    func lndConfig(_ node: LNDSimService.Node, macaroon: String? = nil) -> String {
+        """
+        [daemon]
+        backend = "lnd"
+        [lnd]
+        rest_url = "\(node.url)"
+        tls_cert_path = "\(node.tls_cert)"
+        macaroon_path = "\(macaroon ?? node.admin_macaroon)"
+        timeout_s = 3
+        """
+    }
+
+    @Test(.timeLimit(.minutes(3)))
+    func lndDownAtStartIsDegradedThenRecovers() async throws {
+        let sim = try await LNDSimService.start(["--nodes", "alice,bob", "--channel", "alice:bob:1000000:500000"])
+        try await withCleanup {
+            try await sim.control("/v1/fault", #"{"node":"alice","kind":"refuse","enabled":true}"#)
+            try await DevNetwork.run { network in
+                let alice = network.adopt(try await DaemonProcess(config: lndConfig(sim.node("alice"))))
+                let bob = network.adopt(try await DaemonProcess(config: lndConfig(sim.node("bob"))))
+                let health = try await alice.call("daemon.health")
+                #expect(health.string("status") == "degraded")
+                #expect(health["components"]?["backend"]?.string("status") == "down")
+                let down = try await alice.error("invoice.create", ["amount_msat": 5000, "description": "x"])
+                #expect(down?.reason.name == "backend_unavailable")
+                #expect((down?.retryAfterSeconds ?? 0) > 0)
+                try await sim.control("/v1/fault", #"{"node":"alice","kind":"refuse","enabled":false}"#)
+                let invoice = try await alice.call("invoice.create", ["amount_msat": 5000, "description": "x"])
+                _ = try await bob.call("payment.send", ["bolt11": .string(invoice.string("bolt11"))])
+                let paid = try await alice.call(
+                    "invoice.wait", ["payment_hash": .string(invoice.string("payment_hash")), "timeout_s": 20])
+                #expect(paid.string("status") == "paid")
+                #expect(try await alice.call("daemon.health").string("status") == "ok")
+            }
+        } finally: {
+            await sim.stop()
+        }
+    }
+
+    @Test(.timeLimit(.minutes(3)))
+    func wrongCredentialsAndNetworkRefuseTheStart() async throws {
+        let sim = try await LNDSimService.start(["--nodes", "alice"])
+        try await withCleanup {
+            let directory = TemporaryDirectory()
+            defer { directory.remove() }
+            let bogus = String(repeating: "ab", count: 40)
+            try Data([UInt8](hex: bogus)!).write(to: URL(fileURLWithPath: directory.file("bad.macaroon")))
+            let badMacaroon = TemporaryDirectory()
+            defer { badMacaroon.remove() }
+            do {
+                _ = try await DaemonProcess(
+                    directory: badMacaroon,
+                    config: lndConfig(sim.node("alice"), macaroon: directory.file("bad.macaroon")))
+                Issue.record("started with a wrong macaroon")
+            } catch {
+                let log = (try? String(contentsOfFile: badMacaroon.file("t4gd.log"), encoding: .utf8)) ?? ""
+                #expect(log.contains("macaroon"))
+                #expect(!log.contains(bogus))
+            }
+            let mismatch = TemporaryDirectory()
+            defer { mismatch.remove() }
+            do {
+                _ = try await DaemonProcess(
+                    directory: mismatch, config: lndConfig(sim.node("alice")), extraArguments: ["--network", "testnet"])
+                Issue.record("started on the wrong network")
+            } catch {
+                let log = (try? String(contentsOfFile: mismatch.file("t4gd.log"), encoding: .utf8)) ?? ""
+                #expect(log.contains("network"))
+            }
+        } finally: {
+            await sim.stop()
+        }
+    }
+
+    @Test(.timeLimit(.minutes(5)))
+    func proofWorkflowPaidOverLNbits() async throws {
+        let lnbits = try await LNbitsService.start()
+        try await withCleanup {
+            let platformWallet = try await lnbits.createWallet("platform")
+            let customerWallet = try await lnbits.createWallet("customer")
+            try await lnbits.fund(customerWallet, sats: 100_000)
+            func config(_ wallet: LNbitsService.Wallet) -> String {
+                """
+                [daemon]
+                backend = "lnbits"
+                network = "mainnet"
+                [lnbits]
+                url = "\(lnbits.url)"
+                invoice_key = "\(wallet.inkey)"
+                admin_key = "\(wallet.adminkey)"
+                """
+            }
+            try await DevNetwork.run { network in
+                let platform = network.adopt(try await DaemonProcess(config: config(platformWallet)))
+                let customer = network.adopt(try await DaemonProcess(config: config(customerWallet)))
+                let proof = try await platform.call(
+                    "proof.create",
+                    [
+                        "kind": "mentoring_session", "owner": "account:mentor",
+                        "fields": ["topic": "lightning", "duration": "60"],
+                    ])
+                let proofID = JSONValue.string(proof.string("proof_id"))
+                let mentee = try await customer.call("proof.owner_key", ["owner": "account:mentee"]).string("pubkey")
+                let transfer = try await platform.call(
+                    "proof.transfer",
+                    [
+                        "proof_id": proofID, "to": .string(mentee),
+                        "payment": ["amount_msat": 21_000, "description": "session"],
+                    ])
+                let payment = try await customer.call(
+                    "payment.send", ["bolt11": .string(transfer["invoice"]?.string("bolt11") ?? "")])
+                #expect(payment.string("status") == "succeeded")
+                var owner = ""
+                for _ in 0..<100 where owner != mentee {
+                    owner = try await platform.call("proof.get", ["proof_id": proofID]).string("owner")
+                    try await Task.sleep(for: .milliseconds(200))
+                }
+                #expect(owner == mentee)
+                let exported = try await platform.call("proof.export", ["proof_id": proofID])
+                let imported = try await customer.call(
+                    "proof.import", ["consignment": exported["consignment"] ?? .null])
+                #expect(imported["verification"]?["valid"] == .bool(true))
+                #expect(imported["proof"]?.string("owner_account") == "account:mentee")
+            }
+        } finally: {
+            await lnbits.stop()
+        }
+    }
+}
