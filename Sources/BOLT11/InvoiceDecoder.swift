@@ -81,8 +81,6 @@ extension Invoice {
 struct TaggedFieldReader {
     private(set) var fields: InvoiceFields
     private(set) var warnings: [InvoiceWarning] = []
-    /// Whether a `9` field was read: like every field, the first occurrence counts.
-    private var sawFeatures = false
 
     /// Data words of the fixed-length fields.
     private static let hashWords = 52
@@ -152,11 +150,13 @@ struct TaggedFieldReader {
         case .routeHint:
             fields.routeHints.append(try RouteHop.decodeRoute(WordConversion.bytes(fromWords: data)))
         case .features:
-            guard !sawFeatures else { return }
-            sawFeatures = true
-            fields.features = data.reversed().enumerated().flatMap { position, word in
-                (0..<5).filter { word >> $0 & 1 == 1 }.map { position * 5 + $0 }
+            // Every `9` field counts (their union): the signature covers all of them, so a required bit in any
+            // one must be honoured (found by the fuzzer: keeping one field hid the other's required bits).
+            var bits = Set(fields.features)
+            for (position, word) in data.reversed().enumerated() {
+                for bit in 0..<5 where word >> UInt8(bit) & 1 == 1 { bits.insert(position * 5 + bit) }
             }
+            fields.features = bits.sorted()
         case .metadata:
             if fields.metadata == nil { fields.metadata = WordConversion.bytes(fromWords: data) }
         }

@@ -1,0 +1,36 @@
+// swift-tools-version:6.1
+import PackageDescription
+
+let package = Package(
+    name: "t4gd-benchmarks",
+    platforms: [.macOS(.v14)],
+    dependencies: [
+        .package(name: "t4gd", path: ".."),
+        .package(url: "https://github.com/ordo-one/benchmark", exact: "1.38.1", traits: ["MallocInterposer"]),
+    ],
+    targets: [
+        // libsecp256k1 and OpenSSL under their own module names: the bare baseline calls them directly.
+        .systemLibrary(name: "CSecp256k1Bare", pkgConfig: "libsecp256k1"),
+        .systemLibrary(name: "COpenSSLBare", pkgConfig: "libcrypto"),
+        .target(name: "BareBaseline", dependencies: ["CSecp256k1Bare", "COpenSSLBare"]),
+        // The generated invoices and the measured loops, shared by the benchmarks and the profiling tool.
+        .target(
+            name: "InvoiceCorpus",
+            dependencies: [
+                .product(name: "BOLT11", package: "t4gd"), .product(name: "Secp256k1", package: "t4gd"), "BareBaseline",
+            ]
+        ),
+        .executableTarget(name: "BOLT11Profile", dependencies: ["InvoiceCorpus", "BareBaseline"]),
+        .executableTarget(
+            name: "BOLT11Benchmarks",
+            dependencies: [
+                .product(name: "Benchmark", package: "benchmark"),
+                "InvoiceCorpus",
+                "BareBaseline",
+            ],
+            path: "Benchmarks/BOLT11Benchmarks",
+            plugins: [.plugin(name: "BenchmarkPlugin", package: "benchmark")]
+        ),
+    ],
+    swiftLanguageModes: [.v6]
+)
