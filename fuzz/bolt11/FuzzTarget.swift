@@ -129,6 +129,52 @@ private func checkInvariants(_ invoice: Invoice, text: String) {
     require(again.warnings.count == expectedWarnings, "re-encoded invoice warns: \(again.warnings)", text)
     require(
         (try? resigned.encode(signingWith: fixedKey)) == encoded, "encoding is not deterministic", text)
+
+    // High-S: s replaced by n - s with the recovery id flipped still recovers the signer's key, but
+    // must be refused when the invoice names its payee in `n`.
+    if resigned.payeeNodeID == nil {
+        do {
+            let high = try Invoice(bolt11: withHighS(encoded))
+            require(high.signature.isHighS, "n - s is not high-S", text)
+            require(high.payee.compressed == fixedPublicKey, "high-S signature recovers another key", text)
+            require(high.fields == resigned, "high-S copy decodes to other fields", text)
+        } catch {
+            fail("high-S copy without n rejected: \(error)", text)
+        }
+    }
+    var withPayee = resigned
+    withPayee.payeeNodeID = fixedPublicKey
+    if let signed = try? withPayee.encode(signingWith: fixedKey) {
+        do {
+            _ = try Invoice(bolt11: withHighS(signed))
+            fail("high-S signature accepted with n", text)
+        } catch {
+            require(error.code == .highSWithPayee, "high-S with n rejected as \(error.code)", text)
+        }
+    }
+}
+
+/// The curve order n of secp256k1, big-endian.
+private let curveOrder: [UInt8] = [
+    0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xfe,
+    0xba, 0xae, 0xdc, 0xe6, 0xaf, 0x48, 0xa0, 0x3b, 0xbf, 0xd2, 0x5e, 0x8c, 0xd0, 0x36, 0x41, 0x41,
+]
+
+/// A well-formed lower-case invoice with its signature's s replaced by n - s and the recovery id's
+/// parity flipped (the other valid encoding of the same signature), checksum recomputed.
+private func withHighS(_ bolt11: String) -> String {
+    let bytes = Array(bolt11.utf8)
+    let separator = bytes.lastIndex(of: UInt8(ascii: "1"))!
+    let words = bytes[(separator + 1)...].dropLast(6).map { UInt8(bech32Alphabet.firstIndex(of: $0)!) }
+    var signature = packWords(Array(words.suffix(104)))
+    var borrow = 0
+    for index in stride(from: 63, through: 32, by: -1) {
+        let difference = Int(curveOrder[index - 32]) - Int(signature[index]) - borrow
+        signature[index] = UInt8(truncatingIfNeeded: difference)
+        borrow = difference < 0 ? 1 : 0
+    }
+    signature[64] ^= 1
+    return bech32String(hrp: Array(bytes[..<separator]), words: words.dropLast(104) + unpackBytes(signature))
 }
 
 /// Checks the decoded fields against an independent reading of the raw tagged fields: every field the
@@ -172,6 +218,23 @@ private func rawTaggedFields(_ text: String) -> [(type: UInt8, data: [UInt8])] {
         index += 3 + length
     }
     return fields
+}
+
+/// Bytes split into 5-bit words, the last one zero-padded.
+private func unpackBytes(_ bytes: [UInt8]) -> [UInt8] {
+    var words = [UInt8]()
+    var accumulator: UInt32 = 0
+    var bits = 0
+    for byte in bytes {
+        accumulator = (accumulator << 8 | UInt32(byte)) & 0xfff
+        bits += 8
+        while bits >= 5 {
+            bits -= 5
+            words.append(UInt8(accumulator >> UInt32(bits) & 31))
+        }
+    }
+    if bits > 0 { words.append(UInt8(accumulator << UInt32(5 - bits) & 31)) }
+    return words
 }
 
 /// 5-bit words packed into bytes, trailing bits dropped.
