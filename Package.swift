@@ -3,10 +3,11 @@ import PackageDescription
 
 let package = Package(
     name: "t4gd",
-    platforms: [.macOS(.v14)],
+    platforms: [.macOS(.v15)],
     products: [
         .executable(name: "t4gd", targets: ["t4gd"]),
         .executable(name: "t4gctl", targets: ["t4gctl"]),
+        .executable(name: "t4gload", targets: ["t4gload"]),
         .library(name: "Secp256k1", targets: ["Secp256k1"]),
         .library(name: "BOLT11", targets: ["BOLT11"]),
     ],
@@ -34,14 +35,15 @@ let package = Package(
         .target(name: "BOLT11", dependencies: ["Secp256k1"]),
         .target(name: "Proofs", dependencies: ["Secp256k1"]),
         .target(name: "Lightning", dependencies: ["BOLT11", "Secp256k1"]),
+        .target(name: "GroupCommit", dependencies: [.product(name: "GRDB", package: "GRDB.swift")]),
         .target(
             name: "Store",
-            dependencies: ["Lightning", "Proofs", .product(name: "GRDB", package: "GRDB.swift")]
+            dependencies: ["Lightning", "Proofs", "GroupCommit", .product(name: "GRDB", package: "GRDB.swift")]
         ),
         .target(
             name: "DevBackend",
             dependencies: [
-                "Lightning", "BOLT11", "Secp256k1",
+                "Lightning", "BOLT11", "Secp256k1", "GroupCommit",
                 .product(name: "GRDB", package: "GRDB.swift"),
                 .product(name: "Logging", package: "swift-log"),
             ]
@@ -98,6 +100,7 @@ let package = Package(
             dependencies: [
                 "Daemon", "BOLT11",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "NIOPosix", package: "swift-nio"),
                 .product(name: "Logging", package: "swift-log"),
             ]
         ),
@@ -107,6 +110,10 @@ let package = Package(
                 "BOLT11", "JSONRPC", "RPCServer",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
+        ),
+        .executableTarget(
+            name: "t4gload",
+            dependencies: ["JSONRPC", "RPCServer", .product(name: "ArgumentParser", package: "swift-argument-parser")]
         ),
         .target(name: "TestSupport", dependencies: ["JSONRPC", "RPCServer"], path: "Tests/TestSupport"),
         .testTarget(name: "Secp256k1Tests", dependencies: ["Secp256k1", "TestSupport"]),
@@ -120,7 +127,7 @@ let package = Package(
         ),
         .testTarget(
             name: "StoreTests",
-            dependencies: ["Store", "Lightning", "TestSupport", .product(name: "GRDB", package: "GRDB.swift")]
+            dependencies: ["Store", "GroupCommit", "Lightning", "TestSupport", .product(name: "GRDB", package: "GRDB.swift")]
         ),
         .testTarget(
             name: "BackendContractTests",

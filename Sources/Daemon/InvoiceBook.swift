@@ -61,7 +61,7 @@ public struct InvoiceBook: Sendable {
             expirySeconds: request.expirySeconds, status: .open, createdAt: createdAt,
             expiresAt: Int64(decoded.fields.expiresAt), preimage: created.preimage, metadata: request.metadata,
             requestFingerprint: fingerprint)
-        switch try store.createInvoice(record) {
+        switch try await store.createInvoice(record) {
         case .created(let stored):
             logger.info("invoice created", metadata: ["payment_hash": "\(stored.paymentHash)"])
             return stored
@@ -99,7 +99,7 @@ public struct InvoiceBook: Sendable {
             throw BackendErrorMapping.daemonError(error)
         }
         let now = now()
-        if let (closed, event) = try store.closeInvoice(
+        if let (closed, event) = try await store.closeInvoice(
             paymentHash, as: .canceled,
             event: { invoice in
                 EventPayloads.invoiceEvent("invoice.canceled", invoice, at: now)
@@ -113,7 +113,7 @@ public struct InvoiceBook: Sendable {
 
     /// Records a settlement reported by the backend (idempotent) and wakes waiters.
     func settle(_ settlement: InvoiceSettlement) async throws {
-        let changed = try store.markInvoicePaid(
+        let changed = try await store.markInvoicePaid(
             settlement.paymentHash, amountReceived: settlement.amountReceived, preimage: settlement.preimage,
             paidAt: settlement.paidAt, settleIndex: Int64(settlement.settleIndex)
         ) { invoice in
@@ -130,7 +130,7 @@ public struct InvoiceBook: Sendable {
     func expireDue() async throws -> Int64? {
         let now = now()
         for hash in try store.expiredOpenInvoices(now: now) {
-            if let (_, event) = try store.closeInvoice(
+            if let (_, event) = try await store.closeInvoice(
                 hash, as: .expired,
                 event: { invoice in
                     EventPayloads.invoiceEvent("invoice.expired", invoice, at: now)

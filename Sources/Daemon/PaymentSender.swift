@@ -49,7 +49,7 @@ public struct PaymentSender: Sendable {
             maxFee: request.maxFee ?? Self.defaultMaxFee(for: invoice.amount), idempotencyKey: request.idempotencyKey,
             createdAt: now())
         let started: PaymentRecord
-        switch try beginPayment(record) {
+        switch try await beginPayment(record) {
         case .inFlight(let existing), .succeeded(let existing): return existing
         case .started(let stored): started = stored
         }
@@ -69,9 +69,9 @@ public struct PaymentSender: Sendable {
         return try result.get()
     }
 
-    private func beginPayment(_ record: PaymentRecord) throws -> Store.PaymentStart {
+    private func beginPayment(_ record: PaymentRecord) async throws -> Store.PaymentStart {
         do {
-            return try store.beginPayment(record)
+            return try await store.beginPayment(record)
         } catch let error where error.code == .idempotencyConflict {
             throw DaemonError("idempotency_conflict", "the idempotency key was used for another invoice")
         }
@@ -116,7 +116,7 @@ public struct PaymentSender: Sendable {
     /// Stores a final outcome (no-op for `.pending`) and wakes waiters; returns the stored payment.
     func complete(_ paymentHash: PaymentHash, _ outcome: PaymentOutcome) async throws -> PaymentRecord {
         let now = now()
-        if let (record, event) = try store.completePayment(
+        if let (record, event) = try await store.completePayment(
             paymentHash, outcome: outcome, at: now,
             event: { payment in
                 EventPayloads.paymentEvent(payment, at: now)

@@ -34,7 +34,7 @@ struct ProofBook: Sendable {
     // MARK: Owners
 
     /// A proof owner named by a caller: `account:<id>` (a key the daemon derives and holds) or an x-only key.
-    func owner(_ text: String) throws -> (key: XOnlyPublicKey, account: String?) {
+    func owner(_ text: String) async throws -> (key: XOnlyPublicKey, account: String?) {
         if text.hasPrefix("account:") {
             let account = String(text.dropFirst("account:".count))
             let key: PrivateKey
@@ -44,7 +44,7 @@ struct ProofBook: Sendable {
                 throw DaemonError.invalidParams("'\(text)' is not a valid account reference: \(error.detail)")
             }
             let pubkey = key.xOnlyPublicKey
-            try store.rememberAccountKey(pubkey: pubkey.bytes.hex, accountID: account)
+            try await store.rememberAccountKey(pubkey: pubkey.bytes.hex, accountID: account)
             return (pubkey, account)
         }
         guard let bytes = [UInt8](hex: text.lowercased()), let key = try? XOnlyPublicKey(bytes: bytes) else {
@@ -62,7 +62,7 @@ struct ProofBook: Sendable {
     // MARK: Issue
 
     func create(kind: String, fields: [(String, String)], owner ownerText: String) async throws -> ProofRecord {
-        let owner = try owner(ownerText)
+        let owner = try await owner(ownerText)
         let proof: Proof
         do {
             proof = try Proof.issue(
@@ -72,7 +72,7 @@ struct ProofBook: Sendable {
             throw DaemonError.invalidParams("cannot issue the proof: \(error.detail)")
         }
         let record = try makeRecord(proof, origin: .issued, createdAt: now())
-        let event = try store.applyProofChange(
+        let event = try await store.applyProofChange(
             ProofChange(
                 record: record, expected: nil,
                 fields: proof.fields.map { ($0.field.name, $0.field.value, $0.salt.hex) },
@@ -94,7 +94,7 @@ struct ProofBook: Sendable {
         guard proof.status == .active else {
             throw DaemonError("transfer_pending", "the proof's last transfer waits for its payment")
         }
-        let newOwner = try owner(to)
+        let newOwner = try await owner(to)
         let ownerKey = try signingKey(for: proof.owner)
         if let transitionID, let signature {
             return try await completeExternalTransfer(
@@ -113,7 +113,7 @@ struct ProofBook: Sendable {
                 createdAt: UInt64(now()))
         }
         guard let ownerKey else {
-            try store.saveSigningRequest(
+            try await store.saveSigningRequest(
                 transitionID: transition.id.hex, proofID: proofID,
                 request: EventPayloads.text([
                     "to": .string(to), "payment_hash": invoice.map { .string($0.paymentHash.hex) } ?? .null,
@@ -166,7 +166,7 @@ struct ProofBook: Sendable {
         try proofStep { try proof.append(transition, signature: signature) }
         let pending = transition.paymentHash != nil
         let updated = try makeRecord(proof, origin: record.origin, createdAt: record.createdAt)
-        let event = try write(
+        let event = try await write(
             ProofChange(
                 record: updated, expected: (record.status, record.sequence),
                 transitions: [transitionRecord(transition, state: pending ? .pending : .final)],
@@ -203,7 +203,7 @@ struct ProofBook: Sendable {
         let updated = try makeRecord(proof, origin: record.origin, createdAt: record.createdAt)
         var final = pending
         final.state = .final
-        let event = try write(
+        let event = try await write(
             ProofChange(
                 record: updated, expected: (record.status, record.sequence), transitions: [final],
                 event: ProofPayloads.event("proof.transferred", updated, at: now())))
@@ -218,7 +218,7 @@ struct ProofBook: Sendable {
         let updated = try makeRecord(proof, origin: record.origin, createdAt: record.createdAt)
         var canceled = pending
         canceled.state = .canceled
-        let event = try write(
+        let event = try await write(
             ProofChange(
                 record: updated, expected: (record.status, record.sequence), transitions: [canceled],
                 event: ProofPayloads.event("proof.transfer_canceled", updated, at: now())))
@@ -253,7 +253,7 @@ struct ProofBook: Sendable {
         }
         let proof = Proof(consignment)
         let record = try makeRecord(proof, origin: stored?.origin ?? .imported, createdAt: stored?.createdAt ?? now())
-        let event = try write(
+        let event = try await write(
             ProofChange(
                 record: record, expected: stored.map { ($0.status, $0.sequence) },
                 fields: proof.fields.map { ($0.field.name, $0.field.value, $0.salt.hex) },
@@ -293,9 +293,9 @@ struct ProofBook: Sendable {
             paymentHash: transition.paymentHash?.hex, createdAt: Int64(transition.createdAt), state: state)
     }
 
-    private func write(_ change: ProofChange) throws -> EventRecord? {
+    private func write(_ change: ProofChange) async throws -> EventRecord? {
         do {
-            return try store.applyProofChange(change)
+            return try await store.applyProofChange(change)
         } catch let error where error.code == .doubleTransfer {
             throw DaemonError("double_transfer", "this proof state was already transferred")
         } catch let error where error.code == .staleProof {

@@ -21,7 +21,7 @@ struct SettlementWatcher: Service {
                     let after = UInt64(try store.cursor(Self.cursorName) ?? 0)
                     for try await settlement in backend.settlements(after: after) {
                         try await invoices.settle(settlement)
-                        try store.advanceCursor(Self.cursorName, to: Int64(settlement.settleIndex))
+                        try await store.advanceCursor(Self.cursorName, to: Int64(settlement.settleIndex))
                     }
                 } catch {
                     logger.warning("settlement stream interrupted; resuming", metadata: ["error": "\(error)"])

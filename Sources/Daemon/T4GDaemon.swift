@@ -75,9 +75,10 @@ public struct T4GDaemon: Sendable {
                     .init(
                         service: InvoiceExpirer(invoices: invoices, now: now, maximumSleep: .seconds(1), logger: logger)
                     ),
-                    .init(service: SystemdNotifier(
-                        environment: ProcessInfo.processInfo.environment,
-                        waitUntilReady: { try await server.waitUntilListening() })),
+                    .init(
+                        service: SystemdNotifier(
+                            environment: ProcessInfo.processInfo.environment,
+                            waitUntilReady: { try await server.waitUntilListening() })),
                     .init(service: server),
                 ],
                 gracefulShutdownSignals: [.sigterm, .sigint],

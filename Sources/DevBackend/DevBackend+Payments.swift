@@ -11,7 +11,7 @@ extension DevBackend {
             configuration.feeBase.rawValue + amount.rawValue * configuration.feeProportionalMillionths / 1_000_000)
         let now = clock()
         guard payee != pubkey else { throw BackendError(.selfPayment, "the invoice is this node's own") }
-        return try write("pay") { database -> PaymentOutcome in
+        return try await write("pay") { [pubkey] database -> PaymentOutcome in
             guard
                 let invoice = try Row.fetchOne(
                     database, sql: "SELECT * FROM invoices WHERE payment_hash = ? AND payee = ?",

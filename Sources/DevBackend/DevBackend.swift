@@ -68,13 +68,15 @@ public final class DevBackend: LightningBackend {
         self.clock = clock
         ledger = try DevLedger(path: configuration.ledgerPath)
         let now = clock()
-        try write("join the dev network") { database in
-            try database.execute(
-                sql: """
-                    INSERT INTO nodes (pubkey, alias, balance_msat, funded_msat, created_at) VALUES (?1, ?2, ?3, ?3, ?4)
-                    ON CONFLICT (pubkey) DO NOTHING
-                    """,
-                arguments: [pubkey, configuration.alias, configuration.startingBalance.rawValue, now])
+        try ledgerOperation("join the dev network") {
+            try ledger.database.write { database in
+                try database.execute(
+                    sql: """
+                        INSERT INTO nodes (pubkey, alias, balance_msat, funded_msat, created_at) VALUES (?1, ?2, ?3, ?3, ?4)
+                        ON CONFLICT (pubkey) DO NOTHING
+                        """,
+                    arguments: [pubkey, configuration.alias, configuration.startingBalance.rawValue, now])
+            }
         }
     }
 
@@ -110,7 +112,7 @@ public final class DevBackend: LightningBackend {
         } catch {
             throw BackendError(.invalidRequest, "cannot encode the invoice: \(error.code.name)")
         }
-        try write("store the invoice") { database in
+        try await write("store the invoice") { [pubkey] database in
             try database.execute(
                 sql: """
                     INSERT INTO invoices (payment_hash, payee, amount_msat, preimage, status, expires_at)
@@ -139,7 +141,7 @@ public final class DevBackend: LightningBackend {
     }
 
     public func cancelInvoice(_ paymentHash: PaymentHash) async throws(BackendError) {
-        let changed = try write("cancel the invoice") { database in
+        let changed = try await write("cancel the invoice") { [pubkey] database in
             try database.execute(
                 sql: "UPDATE invoices SET status = 'canceled' WHERE payment_hash = ? AND payee = ? AND status = 'open'",
                 arguments: [paymentHash.hex, pubkey])
@@ -202,20 +204,30 @@ public final class DevBackend: LightningBackend {
     }
 
     func read<T>(_ operation: String, _ body: (Database) throws -> T) throws(BackendError) -> T {
+        try ledgerOperation(operation) { try ledger.database.read(body) }
+    }
+
+    /// Runs `body` as one write of the ledger's next group commit; returns once it is durable.
+    func write<T: Sendable>(
+        _ operation: String, _ body: @escaping @Sendable (Database) throws -> T
+    ) async throws(BackendError) -> T {
         do {
-            return try ledger.database.read(body)
+            return try await ledger.writer.write(body)
         } catch {
-            throw BackendError(.unavailable, "dev ledger: cannot \(operation)")
+            throw Self.ledgerError(error, operation: operation)
         }
     }
 
-    func write<T>(_ operation: String, _ body: (Database) throws -> T) throws(BackendError) -> T {
+    private func ledgerOperation<T>(_ operation: String, _ body: () throws -> T) throws(BackendError) -> T {
         do {
-            return try ledger.database.write(body)
-        } catch let error as BackendError {
-            throw error
+            return try body()
         } catch {
-            throw BackendError(.unavailable, "dev ledger: cannot \(operation)")
+            throw Self.ledgerError(error, operation: operation)
         }
+    }
+
+    /// A backend error as it is, anything else as the ledger being unavailable (without SQL or arguments).
+    private static func ledgerError(_ error: any Error, operation: String) -> BackendError {
+        (error as? BackendError) ?? BackendError(.unavailable, "dev ledger: cannot \(operation)")
     }
 }

@@ -1,4 +1,5 @@
 import GRDB
+import GroupCommit
 import Lightning
 
 /// The shared SQLite file of a dev network: the nodes and their balances, the invoices they issued and the
@@ -6,6 +7,8 @@ import Lightning
 /// payment one atomic transaction across processes.
 struct DevLedger: Sendable {
     let database: DatabasePool
+    /// Group commits for this daemon's writes (other daemons on the file commit on their own).
+    let writer: GroupCommitWriter
 
     init(path: String) throws(BackendError) {
         var options = Configuration()
@@ -17,6 +20,7 @@ struct DevLedger: Sendable {
         } catch {
             throw BackendError(.unavailable, "dev ledger \(path) cannot be opened")
         }
+        writer = GroupCommitWriter(database: database, label: "t4gd.dev-ledger.writer")
     }
 
     private static var migrator: DatabaseMigrator {

@@ -34,16 +34,14 @@ extension Store {
     }
 
     /// Stores a position; it only moves forward.
-    public func advanceCursor(_ name: String, to value: Int64) throws(StoreError) {
-        try perform("write cursor") {
-            try database.write { database in
-                try database.execute(
-                    sql: """
-                        INSERT INTO cursors (name, value) VALUES (?1, ?2)
-                        ON CONFLICT (name) DO UPDATE SET value = max(value, ?2)
-                        """,
-                    arguments: [name, value])
-            }
+    public func advanceCursor(_ name: String, to value: Int64) async throws(StoreError) {
+        try await write("write cursor") { database in
+            try database.execute(
+                sql: """
+                    INSERT INTO cursors (name, value) VALUES (?1, ?2)
+                    ON CONFLICT (name) DO UPDATE SET value = max(value, ?2)
+                    """,
+                arguments: [name, value])
         }
     }
 }

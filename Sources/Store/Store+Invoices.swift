@@ -12,33 +12,31 @@ extension Store {
 
     /// Stores a new invoice. A label already used with the same request fingerprint returns the stored invoice;
     /// with another fingerprint it throws `labelConflict`.
-    public func createInvoice(_ record: InvoiceRecord) throws(StoreError) -> InvoiceInsertion {
-        try perform("create invoice") {
-            try database.write { database in
-                if let label = record.label,
-                    let existing = try Row.fetchOne(
-                        database, sql: "SELECT * FROM invoices WHERE label = ?", arguments: [label])
-                {
-                    let stored = try InvoiceRecord(row: existing)
-                    guard stored.requestFingerprint == record.requestFingerprint else {
-                        throw StoreError(.labelConflict, "label is used by an invoice with other parameters")
-                    }
-                    return .existing(stored)
+    public func createInvoice(_ record: InvoiceRecord) async throws(StoreError) -> InvoiceInsertion {
+        try await write("create invoice") { database in
+            if let label = record.label,
+                let existing = try Row.fetchOne(
+                    database, sql: "SELECT * FROM invoices WHERE label = ?", arguments: [label])
+            {
+                let stored = try InvoiceRecord(row: existing)
+                guard stored.requestFingerprint == record.requestFingerprint else {
+                    throw StoreError(.labelConflict, "label is used by an invoice with other parameters")
                 }
-                try database.execute(
-                    sql: """
-                        INSERT INTO invoices (payment_hash, bolt11, label, amount_msat, description, description_hash,
-                            expiry_s, status, created_at, expires_at, preimage, metadata, request_fingerprint)
-                        VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
-                        """,
-                    arguments: [
-                        record.paymentHash.hex, record.bolt11, record.label, record.amount?.rawValue,
-                        record.description, record.descriptionHash, record.expirySeconds, record.status.rawValue,
-                        record.createdAt, record.expiresAt, record.preimage?.hex, record.metadata,
-                        record.requestFingerprint,
-                    ])
-                return .created(record)
+                return .existing(stored)
             }
+            try database.execute(
+                sql: """
+                    INSERT INTO invoices (payment_hash, bolt11, label, amount_msat, description, description_hash,
+                        expiry_s, status, created_at, expires_at, preimage, metadata, request_fingerprint)
+                    VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                    """,
+                arguments: [
+                    record.paymentHash.hex, record.bolt11, record.label, record.amount?.rawValue,
+                    record.description, record.descriptionHash, record.expirySeconds, record.status.rawValue,
+                    record.createdAt, record.expiresAt, record.preimage?.hex, record.metadata,
+                    record.requestFingerprint,
+                ])
+            return .created(record)
         }
     }
 
@@ -83,44 +81,40 @@ extension Store {
     /// paid or canceled (nothing changes: settlements are idempotent).
     public func markInvoicePaid(
         _ paymentHash: PaymentHash, amountReceived: MilliSatoshi, preimage: Preimage, paidAt: Int64,
-        settleIndex: Int64?, event: (InvoiceRecord) -> NewEvent
-    ) throws(StoreError) -> (InvoiceRecord, EventRecord)? {
-        try perform("mark invoice paid") {
-            try database.write { database in
-                try database.execute(
-                    sql: """
-                        UPDATE invoices SET status = 'paid', paid_at = ?, amount_received_msat = ?, preimage = ?,
-                            settle_index = ?
-                        WHERE payment_hash = ? AND status IN ('open', 'expired')
-                        """,
-                    arguments: [paidAt, amountReceived.rawValue, preimage.hex, settleIndex, paymentHash.hex])
-                guard database.changesCount == 1,
-                    let row = try Row.fetchOne(
-                        database, sql: "SELECT * FROM invoices WHERE payment_hash = ?", arguments: [paymentHash.hex])
-                else { return nil }
-                let record = try InvoiceRecord(row: row)
-                return (record, try Self.insertEvent(event(record), in: database))
-            }
+        settleIndex: Int64?, event: @escaping @Sendable (InvoiceRecord) -> NewEvent
+    ) async throws(StoreError) -> (InvoiceRecord, EventRecord)? {
+        try await write("mark invoice paid") { database in
+            try database.execute(
+                sql: """
+                    UPDATE invoices SET status = 'paid', paid_at = ?, amount_received_msat = ?, preimage = ?,
+                        settle_index = ?
+                    WHERE payment_hash = ? AND status IN ('open', 'expired')
+                    """,
+                arguments: [paidAt, amountReceived.rawValue, preimage.hex, settleIndex, paymentHash.hex])
+            guard database.changesCount == 1,
+                let row = try Row.fetchOne(
+                    database, sql: "SELECT * FROM invoices WHERE payment_hash = ?", arguments: [paymentHash.hex])
+            else { return nil }
+            let record = try InvoiceRecord(row: row)
+            return (record, try Self.insertEvent(event(record), in: database))
         }
     }
 
     /// Moves an `open` invoice to `expired` or `canceled` with its event; `nil` when it was not open.
     public func closeInvoice(
-        _ paymentHash: PaymentHash, as status: InvoiceStatus, event: (InvoiceRecord) -> NewEvent
-    ) throws(StoreError) -> (InvoiceRecord, EventRecord)? {
+        _ paymentHash: PaymentHash, as status: InvoiceStatus, event: @escaping @Sendable (InvoiceRecord) -> NewEvent
+    ) async throws(StoreError) -> (InvoiceRecord, EventRecord)? {
         precondition(status == .expired || status == .canceled)
-        return try perform("close invoice") {
-            try database.write { database in
-                try database.execute(
-                    sql: "UPDATE invoices SET status = ? WHERE payment_hash = ? AND status = 'open'",
-                    arguments: [status.rawValue, paymentHash.hex])
-                guard database.changesCount == 1,
-                    let row = try Row.fetchOne(
-                        database, sql: "SELECT * FROM invoices WHERE payment_hash = ?", arguments: [paymentHash.hex])
-                else { return nil }
-                let record = try InvoiceRecord(row: row)
-                return (record, try Self.insertEvent(event(record), in: database))
-            }
+        return try await write("close invoice") { database in
+            try database.execute(
+                sql: "UPDATE invoices SET status = ? WHERE payment_hash = ? AND status = 'open'",
+                arguments: [status.rawValue, paymentHash.hex])
+            guard database.changesCount == 1,
+                let row = try Row.fetchOne(
+                    database, sql: "SELECT * FROM invoices WHERE payment_hash = ?", arguments: [paymentHash.hex])
+            else { return nil }
+            let record = try InvoiceRecord(row: row)
+            return (record, try Self.insertEvent(event(record), in: database))
         }
     }
 

@@ -17,63 +17,62 @@ extension Store {
     /// One row per payment hash, ever: a pending or succeeded payment is returned as it is; a failed one is
     /// re-armed as pending with a new attempt (the backend said it definitively failed). An idempotency key
     /// bound to another hash throws `idempotencyConflict`.
-    public func beginPayment(_ record: PaymentRecord) throws(StoreError) -> PaymentStart {
-        try perform("begin payment") {
-            try database.write { database in
-                if let key = record.idempotencyKey,
-                    let owner = try String.fetchOne(
-                        database, sql: "SELECT payment_hash FROM payments WHERE idempotency_key = ?", arguments: [key]),
-                    owner != record.paymentHash.hex
-                {
-                    throw StoreError(.idempotencyConflict, "idempotency key already used for another invoice")
-                }
-                if let row = try Row.fetchOne(
-                    database, sql: "SELECT * FROM payments WHERE payment_hash = ?", arguments: [record.paymentHash.hex])
-                {
-                    let existing = try PaymentRecord(row: row)
-                    switch existing.status {
-                    case .pending: return .inFlight(existing)
-                    case .succeeded: return .succeeded(existing)
-                    case .failed:
-                        try database.execute(
-                            sql: """
-                                UPDATE payments SET status = 'pending', amount_msat = ?, max_fee_msat = ?, fee_msat = NULL,
-                                    failure_reason = NULL, completed_at = NULL,
-                                    idempotency_key = coalesce(?, idempotency_key)
-                                WHERE payment_hash = ?
-                                """,
-                            arguments: [
-                                record.amount.rawValue, record.maxFee.rawValue, record.idempotencyKey,
-                                record.paymentHash.hex,
-                            ])
-                    }
-                } else {
+    public func beginPayment(_ record: PaymentRecord) async throws(StoreError) -> PaymentStart {
+        try await write("begin payment") { database in
+            if let key = record.idempotencyKey,
+                let owner = try String.fetchOne(
+                    database, sql: "SELECT payment_hash FROM payments WHERE idempotency_key = ?", arguments: [key]),
+                owner != record.paymentHash.hex
+            {
+                throw StoreError(.idempotencyConflict, "idempotency key already used for another invoice")
+            }
+            if let row = try Row.fetchOne(
+                database, sql: "SELECT * FROM payments WHERE payment_hash = ?", arguments: [record.paymentHash.hex])
+            {
+                let existing = try PaymentRecord(row: row)
+                switch existing.status {
+                case .pending: return .inFlight(existing)
+                case .succeeded: return .succeeded(existing)
+                case .failed:
                     try database.execute(
                         sql: """
-                            INSERT INTO payments (payment_hash, bolt11, status, amount_msat, max_fee_msat,
-                                idempotency_key, created_at)
-                            VALUES (?, ?, 'pending', ?, ?, ?, ?)
+                            UPDATE payments SET status = 'pending', amount_msat = ?, max_fee_msat = ?, fee_msat = NULL,
+                                failure_reason = NULL, completed_at = NULL,
+                                idempotency_key = coalesce(?, idempotency_key)
+                            WHERE payment_hash = ?
                             """,
                         arguments: [
-                            record.paymentHash.hex, record.bolt11, record.amount.rawValue, record.maxFee.rawValue,
-                            record.idempotencyKey, record.createdAt,
+                            record.amount.rawValue, record.maxFee.rawValue, record.idempotencyKey,
+                            record.paymentHash.hex,
                         ])
                 }
+            } else {
                 try database.execute(
-                    sql: "INSERT INTO payment_attempts (payment_hash, started_at) VALUES (?, ?)",
-                    arguments: [record.paymentHash.hex, record.createdAt])
-                let row = try Row.fetchOne(
-                    database, sql: "SELECT * FROM payments WHERE payment_hash = ?", arguments: [record.paymentHash.hex])
-                return .started(try PaymentRecord(row: row!))
+                    sql: """
+                        INSERT INTO payments (payment_hash, bolt11, status, amount_msat, max_fee_msat,
+                            idempotency_key, created_at)
+                        VALUES (?, ?, 'pending', ?, ?, ?, ?)
+                        """,
+                    arguments: [
+                        record.paymentHash.hex, record.bolt11, record.amount.rawValue, record.maxFee.rawValue,
+                        record.idempotencyKey, record.createdAt,
+                    ])
             }
+            try database.execute(
+                sql: "INSERT INTO payment_attempts (payment_hash, started_at) VALUES (?, ?)",
+                arguments: [record.paymentHash.hex, record.createdAt])
+            let row = try Row.fetchOne(
+                database, sql: "SELECT * FROM payments WHERE payment_hash = ?", arguments: [record.paymentHash.hex])
+            return .started(try PaymentRecord(row: row!))
         }
     }
 
     /// Records the final outcome of a pending payment with its event, closing the open attempt.
     /// Returns `nil` when the payment was not pending (already completed: nothing changes).
     public func completePayment(
-        _ paymentHash: PaymentHash, outcome: PaymentOutcome, at now: Int64, event: (PaymentRecord) -> NewEvent
-    ) throws(StoreError) -> (PaymentRecord, EventRecord)? {
+        _ paymentHash: PaymentHash, outcome: PaymentOutcome, at now: Int64,
+        event: @escaping @Sendable (PaymentRecord) -> NewEvent
+    ) async throws(StoreError) -> (PaymentRecord, EventRecord)? {
         let (status, preimage, fee, reason): (PaymentStatus, String?, Int64?, String?)
         switch outcome {
         case .pending: return nil
@@ -81,26 +80,24 @@ extension Store {
             (status, preimage, fee, reason) = (.succeeded, paid.hex, paidFee.rawValue, nil)
         case .failed(let failure): (status, preimage, fee, reason) = (.failed, nil, nil, failure.rawValue)
         }
-        return try perform("complete payment") {
-            try database.write { database in
-                try database.execute(
-                    sql: """
-                        UPDATE payments SET status = ?, preimage = ?, fee_msat = ?, failure_reason = ?, completed_at = ?
-                        WHERE payment_hash = ? AND status = 'pending'
-                        """,
-                    arguments: [status.rawValue, preimage, fee, reason, now, paymentHash.hex])
-                guard database.changesCount == 1 else { return nil }
-                try database.execute(
-                    sql: """
-                        UPDATE payment_attempts SET completed_at = ?, outcome = ?, failure_reason = ?
-                        WHERE payment_hash = ? AND completed_at IS NULL
-                        """,
-                    arguments: [now, status.rawValue, reason, paymentHash.hex])
-                let row = try Row.fetchOne(
-                    database, sql: "SELECT * FROM payments WHERE payment_hash = ?", arguments: [paymentHash.hex])
-                let record = try PaymentRecord(row: row!)
-                return (record, try Self.insertEvent(event(record), in: database))
-            }
+        return try await write("complete payment") { database in
+            try database.execute(
+                sql: """
+                    UPDATE payments SET status = ?, preimage = ?, fee_msat = ?, failure_reason = ?, completed_at = ?
+                    WHERE payment_hash = ? AND status = 'pending'
+                    """,
+                arguments: [status.rawValue, preimage, fee, reason, now, paymentHash.hex])
+            guard database.changesCount == 1 else { return nil }
+            try database.execute(
+                sql: """
+                    UPDATE payment_attempts SET completed_at = ?, outcome = ?, failure_reason = ?
+                    WHERE payment_hash = ? AND completed_at IS NULL
+                    """,
+                arguments: [now, status.rawValue, reason, paymentHash.hex])
+            let row = try Row.fetchOne(
+                database, sql: "SELECT * FROM payments WHERE payment_hash = ?", arguments: [paymentHash.hex])
+            let record = try PaymentRecord(row: row!)
+            return (record, try Self.insertEvent(event(record), in: database))
         }
     }
 

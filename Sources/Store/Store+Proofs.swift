@@ -3,49 +3,47 @@ import GRDB
 extension Store {
     /// Applies a ``ProofChange`` atomically. Throws `doubleTransfer` when a transition would spend a state
     /// that another live transition already spends, and `staleProof` when the proof changed meanwhile.
-    public func applyProofChange(_ change: ProofChange) throws(StoreError) -> EventRecord? {
-        try perform("write proof") {
-            try database.write { database in
-                let record = change.record
-                if let expected = change.expected {
-                    try database.execute(
-                        sql: """
-                            UPDATE proofs SET owner = ?, status = ?, sequence = ?, document = ?, updated_at = ?
-                            WHERE proof_id = ? AND status = ? AND sequence = ?
-                            """,
-                        arguments: [
-                            record.owner, record.status, record.sequence, record.document, record.updatedAt,
-                            record.proofID, expected.status, expected.sequence,
-                        ])
-                    guard database.changesCount == 1 else {
-                        throw StoreError(.staleProof, "the proof changed while this operation ran")
-                    }
-                } else {
-                    try database.execute(
-                        sql: """
-                            INSERT INTO proofs (proof_id, kind, issuer, owner, status, sequence, origin, document,
-                                created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
-                            """,
-                        arguments: [
-                            record.proofID, record.kind, record.issuer, record.owner, record.status, record.sequence,
-                            record.origin.rawValue, record.document, record.createdAt, record.updatedAt,
-                        ])
+    public func applyProofChange(_ change: ProofChange) async throws(StoreError) -> EventRecord? {
+        try await write("write proof") { database in
+            let record = change.record
+            if let expected = change.expected {
+                try database.execute(
+                    sql: """
+                        UPDATE proofs SET owner = ?, status = ?, sequence = ?, document = ?, updated_at = ?
+                        WHERE proof_id = ? AND status = ? AND sequence = ?
+                        """,
+                    arguments: [
+                        record.owner, record.status, record.sequence, record.document, record.updatedAt,
+                        record.proofID, expected.status, expected.sequence,
+                    ])
+                guard database.changesCount == 1 else {
+                    throw StoreError(.staleProof, "the proof changed while this operation ran")
                 }
-                for field in change.fields {
-                    try database.execute(
-                        sql: "INSERT OR IGNORE INTO proof_fields (proof_id, name, value, salt) VALUES (?, ?, ?, ?)",
-                        arguments: [record.proofID, field.name, field.value, field.salt])
-                }
-                for transition in change.transitions {
-                    try Self.upsertTransition(transition, in: database)
-                }
-                if let received = change.receivedConsignment {
-                    try database.execute(
-                        sql: "INSERT INTO received_consignments (proof_id, received_at, document) VALUES (?, ?, ?)",
-                        arguments: [record.proofID, record.updatedAt, received])
-                }
-                return try change.event.map { try Self.insertEvent($0, in: database) }
+            } else {
+                try database.execute(
+                    sql: """
+                        INSERT INTO proofs (proof_id, kind, issuer, owner, status, sequence, origin, document,
+                            created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                        """,
+                    arguments: [
+                        record.proofID, record.kind, record.issuer, record.owner, record.status, record.sequence,
+                        record.origin.rawValue, record.document, record.createdAt, record.updatedAt,
+                    ])
             }
+            for field in change.fields {
+                try database.execute(
+                    sql: "INSERT OR IGNORE INTO proof_fields (proof_id, name, value, salt) VALUES (?, ?, ?, ?)",
+                    arguments: [record.proofID, field.name, field.value, field.salt])
+            }
+            for transition in change.transitions {
+                try Self.upsertTransition(transition, in: database)
+            }
+            if let received = change.receivedConsignment {
+                try database.execute(
+                    sql: "INSERT INTO received_consignments (proof_id, received_at, document) VALUES (?, ?, ?)",
+                    arguments: [record.proofID, record.updatedAt, received])
+            }
+            return try change.event.map { try Self.insertEvent($0, in: database) }
         }
     }
 
@@ -125,17 +123,16 @@ extension Store {
     }
 
     /// Stores the request of a two-step transfer (the owner signs elsewhere) under its transition id.
-    public func saveSigningRequest(transitionID: String, proofID: String, request: String, at: Int64) throws(StoreError)
+    public func saveSigningRequest(transitionID: String, proofID: String, request: String, at: Int64)
+        async throws(StoreError)
     {
-        try perform("save signing request") {
-            try database.write { database in
-                try database.execute(
-                    sql: """
-                        INSERT OR REPLACE INTO proof_signing_requests (transition_id, proof_id, request, created_at)
-                        VALUES (?, ?, ?, ?)
-                        """,
-                    arguments: [transitionID, proofID, request, at])
-            }
+        try await write("save signing request") { database in
+            try database.execute(
+                sql: """
+                    INSERT OR REPLACE INTO proof_signing_requests (transition_id, proof_id, request, created_at)
+                    VALUES (?, ?, ?, ?)
+                    """,
+                arguments: [transitionID, proofID, request, at])
         }
     }
 
@@ -154,13 +151,11 @@ extension Store {
 
 extension Store {
     /// Remembers that the x-only key `pubkey` is the daemon-held key of platform account `accountID`.
-    public func rememberAccountKey(pubkey: String, accountID: String) throws(StoreError) {
-        try perform("remember account key") {
-            try database.write { database in
-                try database.execute(
-                    sql: "INSERT OR IGNORE INTO account_keys (pubkey, account_id) VALUES (?, ?)",
-                    arguments: [pubkey, accountID])
-            }
+    public func rememberAccountKey(pubkey: String, accountID: String) async throws(StoreError) {
+        try await write("remember account key") { database in
+            try database.execute(
+                sql: "INSERT OR IGNORE INTO account_keys (pubkey, account_id) VALUES (?, ?)",
+                arguments: [pubkey, accountID])
         }
     }
 

@@ -1,10 +1,13 @@
 import GRDB
+import GroupCommit
 import Lightning
 
 /// The daemon's durable state in SQLite (WAL): invoices, payments and their attempts, the event log, cursors.
 ///
 /// Every state change and the event that reports it are written in one transaction, so the event log is
-/// exactly the history of the tables. `DatabasePool` serializes writers and lets readers run concurrently.
+/// exactly the history of the tables. Writes go through one ``GroupCommitWriter``: concurrent writes share a
+/// transaction and its sync to disk, each in its own savepoint, and return only once committed. Readers run
+/// concurrently on the `DatabasePool`.
 public final class Store: Sendable {
     /// How the store is opened.
     public struct Configuration: Sendable {
@@ -22,6 +25,7 @@ public final class Store: Sendable {
     }
 
     let database: DatabasePool
+    private let writer: GroupCommitWriter
 
     /// Opens (creating if needed) and migrates the store.
     public init(configuration: Configuration) throws(StoreError) {
@@ -37,6 +41,7 @@ public final class Store: Sendable {
         } catch {
             throw StoreError(.database, "cannot open \(configuration.path): \(Self.reason(error))")
         }
+        writer = GroupCommitWriter(database: database, label: "t4gd.store.writer")
     }
 
     /// Closes the database; later calls fail.
@@ -62,6 +67,19 @@ public final class Store: Sendable {
             let destination = try DatabaseQueue(path: path)
             try database.backup(to: destination)
             try destination.close()
+        }
+    }
+
+    /// Runs `body` as one write of the next group commit; returns once it is durable.
+    func write<T: Sendable>(
+        _ operation: String, _ body: @escaping @Sendable (Database) throws -> T
+    ) async throws(StoreError) -> T {
+        do {
+            return try await writer.write(body)
+        } catch let error as StoreError {
+            throw error
+        } catch {
+            throw StoreError(.database, "\(operation): \(Self.reason(error))")
         }
     }
 

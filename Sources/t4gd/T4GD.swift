@@ -5,7 +5,6 @@ import Foundation
 import Logging
 
 /// `t4gd`: the t4gd Lightning payment daemon.
-@main
 struct T4GD: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "t4gd",
@@ -25,6 +24,16 @@ struct T4GD: AsyncParsableCommand {
     @Option(name: .customLong("log-level"), help: "trace, debug, info, notice, warning, error, critical.")
     var logLevel: String?
     @Option(name: .customLong("log-format"), help: "text or json.") var logFormat: String?
+
+    /// Parses the command line and runs the daemon; exits with the command's error, if any.
+    static func parseAndRun() async {
+        do {
+            let command = try parse()
+            try await command.run()
+        } catch {
+            exit(withError: error)
+        }
+    }
 
     func run() async throws {
         let configuration: DaemonConfiguration

@@ -216,7 +216,8 @@ import Testing
     }
 
     @Test func streamsNotificationsToSubscribers() async throws {
-        try await withServer({ $0.idleTimeout = .milliseconds(200) }) { running in
+        // The idle timeout must outlast the wait below, yet leave a loaded machine time to send the request.
+        try await withServer({ $0.idleTimeout = .seconds(1) }) { running in
             let client = try await running.client()
             #expect(try await client.call("subscribe", params: ["count": 3]) == ["subscribed": true])
             var notifications = client.notifications.makeAsyncIterator()
@@ -224,7 +225,7 @@ import Testing
                 let notification = try #require(await notifications.next())
                 #expect(notification == RPCNotification(method: "event", params: ["index": .integer(Int64(index))]))
             }
-            try await Task.sleep(for: .milliseconds(500))
+            try await Task.sleep(for: .milliseconds(1_500))
             #expect(!client.isClosed)
             await client.close()
             try await eventually { await running.service.recorder.events == ["subscriber saw close"] }

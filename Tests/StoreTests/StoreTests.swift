@@ -23,15 +23,15 @@ import Testing
             maxFee: MilliSatoshi(100), idempotencyKey: key, createdAt: 10)
     }
 
-    func event(_ type: String) -> (Any) -> NewEvent { { _ in NewEvent(type: type, at: 1, data: "{}") } }
+    func event(_ type: String) -> @Sendable (Any) -> NewEvent { { _ in NewEvent(type: type, at: 1, data: "{}") } }
 
-    @Test func migrationV1CreatesTheSchemaWithItsConstraints() throws {
+    @Test func migrationV1CreatesTheSchemaWithItsConstraints() async throws {
         defer { directory.remove() }
         let store = try openStore()
         #expect(try store.appliedMigrations() == ["v1_invoices_payments_events", "v2_proofs"])
         #expect(try store.integrityCheck())
         let queue = try DatabaseQueue(path: directory.file("store.sqlite"))
-        try queue.write { database in
+        try await queue.write { database in
             for table in ["invoices", "payments", "payment_attempts", "events", "cursors"] {
                 #expect(try database.tableExists(table), "table \(table)")
             }
@@ -66,81 +66,87 @@ import Testing
         #expect(try openStore().appliedMigrations() == ["v1_invoices_payments_events", "v2_proofs"])
     }
 
-    @Test func labelsAreIdempotentAndConflictsAreRefused() throws {
+    @Test func labelsAreIdempotentAndConflictsAreRefused() async throws {
         defer { directory.remove() }
         let store = try openStore()
         let first = invoice("order-1")
-        guard case .created = try store.createInvoice(first) else { Issue.record("not created"); return }
-        guard case .existing(let again) = try store.createInvoice(invoice("order-1")) else {
+        guard case .created = try await store.createInvoice(first) else { Issue.record("not created"); return }
+        guard case .existing(let again) = try await store.createInvoice(invoice("order-1")) else {
             Issue.record("not idempotent")
             return
         }
         #expect(again.paymentHash == first.paymentHash)
-        #expect(throws: StoreError(.labelConflict, "label is used by an invoice with other parameters")) {
-            try store.createInvoice(invoice("order-1", fingerprint: "other"))
+        await #expect(throws: StoreError(.labelConflict, "label is used by an invoice with other parameters")) {
+            try await store.createInvoice(invoice("order-1", fingerprint: "other"))
         }
     }
 
-    @Test func invoiceLifecycleWritesOneEventPerChange() throws {
+    @Test func invoiceLifecycleWritesOneEventPerChange() async throws {
         defer { directory.remove() }
         let store = try openStore()
         let record = invoice()
-        _ = try store.createInvoice(record)
-        let paid = try store.markInvoicePaid(
+        _ = try await store.createInvoice(record)
+        let paid = try await store.markInvoicePaid(
             record.paymentHash, amountReceived: MilliSatoshi(1000), preimage: record.preimage!, paidAt: 200,
             settleIndex: 1, event: event("invoice.paid"))
         #expect(paid?.0.status == .paid)
         #expect(paid?.1.index == 1)
         #expect(
-            try store.markInvoicePaid(
+            try await store.markInvoicePaid(
                 record.paymentHash, amountReceived: MilliSatoshi(1000), preimage: record.preimage!, paidAt: 200,
                 settleIndex: 1, event: event("invoice.paid")) == nil)
-        #expect(try store.closeInvoice(record.paymentHash, as: .canceled, event: event("invoice.canceled")) == nil)
+        #expect(
+            try await store.closeInvoice(record.paymentHash, as: .canceled, event: event("invoice.canceled")) == nil)
         #expect(try store.events(after: 0, limit: 10).map(\.type) == ["invoice.paid"])
         let other = invoice()
-        _ = try store.createInvoice(other)
+        _ = try await store.createInvoice(other)
         #expect(try store.expiredOpenInvoices(now: 3700) == [other.paymentHash])
         #expect(
-            try store.closeInvoice(other.paymentHash, as: .expired, event: event("invoice.expired"))?.0.status
+            try await store.closeInvoice(other.paymentHash, as: .expired, event: event("invoice.expired"))?.0.status
                 == .expired)
         #expect(try store.lastEventIndex() == 2)
     }
 
-    @Test func aPaymentHashIsStartedOnceUntilItDefinitelyFails() throws {
+    @Test func aPaymentHashIsStartedOnceUntilItDefinitelyFails() async throws {
         defer { directory.remove() }
         let store = try openStore()
         let hash = Preimage.random().paymentHash
-        guard case .started = try store.beginPayment(payment(hash, key: "k1")) else {
+        guard case .started = try await store.beginPayment(payment(hash, key: "k1")) else {
             Issue.record("not started"); return
         }
-        guard case .inFlight = try store.beginPayment(payment(hash)) else { Issue.record("second start"); return }
+        guard case .inFlight = try await store.beginPayment(payment(hash)) else { Issue.record("second start"); return }
         #expect(try store.pendingPayments().map(\.paymentHash) == [hash])
-        let failed = try store.completePayment(hash, outcome: .failed(.noRoute), at: 20, event: event("payment.failed"))
+        let failed = try await store.completePayment(
+            hash, outcome: .failed(.noRoute), at: 20, event: event("payment.failed"))
         #expect(failed?.0.status == .failed)
-        guard case .started = try store.beginPayment(payment(hash)) else {
+        guard case .started = try await store.beginPayment(payment(hash)) else {
             Issue.record("no retry after failure"); return
         }
         #expect(try store.attemptCount(hash) == 2)
         let preimage = Preimage.random()
-        _ = try store.completePayment(
+        _ = try await store.completePayment(
             hash, outcome: .succeeded(preimage: preimage, fee: MilliSatoshi(3)), at: 30,
             event: event("payment.succeeded"))
-        guard case .succeeded(let paid) = try store.beginPayment(payment(hash)) else {
+        guard case .succeeded(let paid) = try await store.beginPayment(payment(hash)) else {
             Issue.record("paid twice"); return
         }
         #expect(paid.preimage == preimage)
         #expect(
-            try store.completePayment(hash, outcome: .failed(.noRoute), at: 40, event: event("payment.failed")) == nil)
-        #expect(throws: StoreError.self) { try store.beginPayment(payment(Preimage.random().paymentHash, key: "k1")) }
+            try await store.completePayment(hash, outcome: .failed(.noRoute), at: 40, event: event("payment.failed"))
+                == nil)
+        await #expect(throws: StoreError.self) {
+            try await store.beginPayment(payment(Preimage.random().paymentHash, key: "k1"))
+        }
     }
 
-    @Test func pagingWalksEveryInvoiceOnce() throws {
+    @Test func pagingWalksEveryInvoiceOnce() async throws {
         defer { directory.remove() }
         let store = try openStore()
-        let created = try (0..<25).map { _ in
+        var created: [PaymentHash] = []
+        for _ in 0..<25 {
             let record = invoice()
-            _ = try store.createInvoice(record)
-            return record.paymentHash
+            _ = try await store.createInvoice(record)
+            created.append(record.paymentHash)
         }
         var seen: [PaymentHash] = []
         var cursor: String?
@@ -152,20 +158,20 @@ import Testing
         #expect(seen == created.reversed())
     }
 
-    @Test func cursorsOnlyMoveForwardAndBackupsAreComplete() throws {
+    @Test func cursorsOnlyMoveForwardAndBackupsAreComplete() async throws {
         defer { directory.remove() }
         let store = try openStore()
-        try store.advanceCursor("settle", to: 5)
-        try store.advanceCursor("settle", to: 3)
+        try await store.advanceCursor("settle", to: 5)
+        try await store.advanceCursor("settle", to: 3)
         #expect(try store.cursor("settle") == 5)
-        _ = try store.createInvoice(invoice())
+        _ = try await store.createInvoice(invoice())
         try store.backup(to: directory.file("backup.sqlite"))
         let restored = try Store(configuration: .init(path: directory.file("backup.sqlite")))
         #expect(try restored.invoices(status: nil, limit: 10, cursor: nil).items.count == 1)
         #expect(try restored.cursor("settle") == 5)
     }
 
-    @Test func migrationV2MakesEachProofStateSpendableOnce() throws {
+    @Test func migrationV2MakesEachProofStateSpendableOnce() async throws {
         defer { directory.remove() }
         let store = try openStore()
         let id = String(repeating: "1", count: 64)
@@ -173,7 +179,7 @@ import Testing
         let record = ProofRecord(
             proofID: id, kind: "purchase", issuer: key, owner: key, status: "active", sequence: 0, origin: .issued,
             document: "{}", createdAt: 1, updatedAt: 1)
-        _ = try store.applyProofChange(
+        _ = try await store.applyProofChange(
             ProofChange(record: record, expected: nil, event: NewEvent(type: "proof.created", at: 1, data: "{}")))
         func transition(_ name: String, state: ProofTransitionRecord.State = .final) -> ProofTransitionRecord {
             ProofTransitionRecord(
@@ -182,21 +188,21 @@ import Testing
         }
         var moved = record
         moved.sequence = 1
-        _ = try store.applyProofChange(
+        _ = try await store.applyProofChange(
             ProofChange(
                 record: moved, expected: ("active", 0), transitions: [transition("a", state: .pending)], event: nil))
-        #expect(throws: StoreError.self) {
-            try store.applyProofChange(ProofChange(record: moved, expected: ("active", 0), event: nil))
+        await #expect(throws: StoreError.self) {
+            try await store.applyProofChange(ProofChange(record: moved, expected: ("active", 0), event: nil))
         }
-        #expect(
+        await #expect(
             performing: {
-                try store.applyProofChange(
+                try await store.applyProofChange(
                     ProofChange(record: moved, expected: ("active", 1), transitions: [transition("b")], event: nil))
             }, throws: { ($0 as? StoreError)?.code == .doubleTransfer })
-        _ = try store.applyProofChange(
+        _ = try await store.applyProofChange(
             ProofChange(
                 record: moved, expected: ("active", 1), transitions: [transition("a", state: .canceled)], event: nil))
-        _ = try store.applyProofChange(
+        _ = try await store.applyProofChange(
             ProofChange(record: moved, expected: ("active", 1), transitions: [transition("b")], event: nil))
         #expect(try store.proofTransitions(proofID: id).map(\.state) == [.canceled, .final])
         #expect(try store.proofs(owner: key, kind: "purchase", status: nil, limit: 10, cursor: nil).items.count == 1)

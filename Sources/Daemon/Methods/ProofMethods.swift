@@ -38,7 +38,7 @@ extension DaemonComponents {
                 params: [.required("owner", owner, "'account:<id>' or a key")],
                 result: Schema.object([("pubkey", Schema.hex32), ("owner_account", ["type": ["string", "null"]])])
             ) { params, _ in
-                let resolved = try proofs.owner(try params.requiredString("owner"))
+                let resolved = try await proofs.owner(try params.requiredString("owner"))
                 return [
                     "pubkey": .string(resolved.key.bytes.hex),
                     "owner_account": resolved.account.map { .string("account:\($0)") } ?? .null,
@@ -59,7 +59,10 @@ extension DaemonComponents {
                 ] + RPCMethod.Param.paging,
                 result: Schema.page(of: "proof")
             ) { params, _ in
-                let ownerKey = try params.string("owner").map { try proofs.owner($0).key.bytes.hex }
+                var ownerKey: String?
+                if let owner = try params.string("owner") {
+                    ownerKey = try await proofs.owner(owner).key.bytes.hex
+                }
                 let page = try store.proofs(
                     owner: ownerKey, kind: try params.string("kind"), status: try params.string("status"),
                     limit: try params.limit(), cursor: try params.string("cursor"))

@@ -1,0 +1,129 @@
+import Foundation
+import GRDB
+import GroupCommit
+import Synchronization
+import TestSupport
+import Testing
+
+@Suite struct GroupCommitWriterTests {
+    let directory = TemporaryDirectory()
+
+    private func openDatabase() throws -> DatabasePool {
+        var configuration = Configuration()
+        configuration.foreignKeysEnabled = true
+        let pool = try DatabasePool(path: directory.file("group.sqlite"), configuration: configuration)
+        try pool.write { database in
+            try database.execute(
+                sql: """
+                    CREATE TABLE parent (id INTEGER PRIMARY KEY);
+                    CREATE TABLE item (id INTEGER PRIMARY KEY, value INTEGER NOT NULL UNIQUE,
+                        parent INTEGER REFERENCES parent (id) DEFERRABLE INITIALLY DEFERRED);
+                    """)
+        }
+        return pool
+    }
+
+    /// A flag or counter shared with concurrent tasks.
+    private final class Shared<Value: Sendable>: Sendable {
+        private let value: Mutex<Value>
+        init(_ value: Value) { self.value = Mutex(value) }
+        var current: Value { value.withLock { $0 } }
+        func update(_ body: (inout Value) -> Void) { value.withLock { body(&$0) } }
+    }
+
+    /// Counts the transactions SQLite committed.
+    private final class CommitCounter: TransactionObserver, @unchecked Sendable {
+        let commits = Mutex(0)
+        func observes(eventsOfKind eventKind: DatabaseEventKind) -> Bool { true }
+        func databaseDidChange(with event: DatabaseEvent) {}
+        func databaseDidCommit(_ db: Database) { commits.withLock { $0 += 1 } }
+        func databaseDidRollback(_ db: Database) {}
+    }
+
+    @Test func concurrentWritesShareCommitsAndEachGetsItsOwnResult() async throws {
+        defer { directory.remove() }
+        let pool = try openDatabase()
+        let counter = CommitCounter()
+        pool.add(transactionObserver: counter, extent: .databaseLifetime)
+        let writer = GroupCommitWriter(database: pool, label: "test")
+        let writes = 200
+        let started = Shared(0)
+        // The first write holds the writer until every other write has been handed to it, so they queue up.
+        let results = try await withThrowingTaskGroup(of: (Int, Int64).self) { group in
+            for value in 0..<writes {
+                group.addTask {
+                    started.update { $0 += 1 }
+                    let rowID = try await writer.write { database in
+                        if value == 0 {
+                            while started.current < writes { usleep(1_000) }
+                            usleep(50_000)
+                        }
+                        try database.execute(sql: "INSERT INTO item (value) VALUES (?)", arguments: [value])
+                        return database.lastInsertedRowID
+                    }
+                    return (value, rowID)
+                }
+            }
+            return try await group.reduce(into: [:]) { $0[$1.0] = $1.1 }
+        }
+        #expect(results.count == writes)
+        let stored = try await pool.read { database in
+            try Row.fetchAll(database, sql: "SELECT id, value FROM item").map {
+                ($0["value"] as Int, $0["id"] as Int64)
+            }
+        }
+        #expect(Dictionary(uniqueKeysWithValues: stored) == results)
+        let commits = counter.commits.withLock { $0 }
+        #expect(commits >= 1 && commits < writes / 2, "\(commits) commits for \(writes) writes")
+    }
+
+    @Test func aFailingWriteIsRolledBackAloneAndGetsItsError() async throws {
+        defer { directory.remove() }
+        let pool = try openDatabase()
+        let writer = GroupCommitWriter(database: pool, label: "test")
+        try await writer.write { try $0.execute(sql: "INSERT INTO item (value) VALUES (1)") }
+        await withTaskGroup(of: Void.self) { group in
+            group.addTask {
+                await #expect(throws: DatabaseError.self) {
+                    try await writer.write { database in
+                        try database.execute(sql: "INSERT INTO item (value) VALUES (2)")
+                        try database.execute(sql: "INSERT INTO item (value) VALUES (1)")  // UNIQUE violation
+                    }
+                }
+            }
+            for value in 3...20 {
+                group.addTask {
+                    await #expect(throws: Never.self) {
+                        try await writer.write {
+                            try $0.execute(sql: "INSERT INTO item (value) VALUES (?)", arguments: [value])
+                        }
+                    }
+                }
+            }
+        }
+        let values = try await pool.read { try Int.fetchAll($0, sql: "SELECT value FROM item ORDER BY value") }
+        #expect(values == [1] + Array(3...20))
+    }
+
+    @Test func aFailedCommitFailsEveryWriteOfItsBatch() async throws {
+        defer { directory.remove() }
+        let pool = try openDatabase()
+        let writer = GroupCommitWriter(database: pool, label: "test", maxBatch: 1_000)
+        let gate = Shared(false)
+        // A deferred foreign key is checked at COMMIT, so the whole group transaction fails there.
+        async let blocker: Void = writer.write { _ in
+            while !gate.current { usleep(1_000) }
+        }
+        try await Task.sleep(for: .milliseconds(20))
+        let good = Task { try await writer.write { try $0.execute(sql: "INSERT INTO item (value) VALUES (10)") } }
+        let bad = Task {
+            try await writer.write { try $0.execute(sql: "INSERT INTO item (value, parent) VALUES (11, 99)") }
+        }
+        try await Task.sleep(for: .milliseconds(20))
+        gate.update { $0 = true }
+        try await blocker
+        await #expect(throws: DatabaseError.self) { try await good.value }
+        await #expect(throws: DatabaseError.self) { try await bad.value }
+        #expect(try await pool.read { try Int.fetchOne($0, sql: "SELECT count(*) FROM item") } == 0)
+    }
+}
