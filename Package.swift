@@ -123,7 +123,10 @@ let package = Package(
         .testTarget(name: "TOMLTests", dependencies: ["TOML"]),
         .testTarget(
             name: "DaemonTests",
-            dependencies: ["Daemon", "t4gd", "BOLT11", "Secp256k1", "JSONRPC", "RPCServer", "TestSupport"]
+            dependencies: [
+                "Daemon", "t4gd", "BOLT11", "Secp256k1", "JSONRPC", "RPCServer", "TestSupport",
+                .product(name: "GRDB", package: "GRDB.swift"),
+            ]
         ),
         .testTarget(
             name: "StoreTests",

@@ -48,9 +48,9 @@ final class DevNetwork: @unchecked Sendable {
                 config: config(startingBalanceMsat: startingBalanceMsat, extra: extra), environment: environment))
     }
 
-    /// Starts `daemon` again on its data after a stop or a kill.
-    func restart(_ daemon: DaemonProcess) async throws -> DaemonProcess {
-        adopt(try await daemon.restarted())
+    /// Starts `daemon` again on its data after a stop or a kill, with `environment`.
+    func restart(_ daemon: DaemonProcess, environment: [String: String] = [:]) async throws -> DaemonProcess {
+        adopt(try await daemon.restarted(environment: environment))
     }
 
     /// Stops `daemon` with the network.

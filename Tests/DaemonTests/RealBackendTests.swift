@@ -6,7 +6,7 @@ import Testing
 /// t4gd itself on the LND simulator and on a real LNbits: start-up checks, degraded start and recovery, and
 /// the proof workflow paid over LNbits.
 @Suite(.serialized) struct RealBackendTests {
-    func lndConfig(_ node: LNDSimService.Node, macaroon: String? = nil) -> String {
+    static func lndConfig(_ node: LNDSimService.Node, macaroon: String? = nil) -> String {
         """
         [daemon]
         backend = "lnd"
@@ -24,8 +24,8 @@ import Testing
         try await withCleanup {
             try await sim.control("/v1/fault", #"{"node":"alice","kind":"refuse","enabled":true}"#)
             try await DevNetwork.run { network in
-                let alice = network.adopt(try await DaemonProcess(config: lndConfig(sim.node("alice"))))
-                let bob = network.adopt(try await DaemonProcess(config: lndConfig(sim.node("bob"))))
+                let alice = network.adopt(try await DaemonProcess(config: Self.lndConfig(sim.node("alice"))))
+                let bob = network.adopt(try await DaemonProcess(config: Self.lndConfig(sim.node("bob"))))
                 let health = try await alice.call("daemon.health")
                 #expect(health.string("status") == "degraded")
                 #expect(health["components"]?["backend"]?.string("status") == "down")
@@ -58,7 +58,7 @@ import Testing
             do {
                 _ = try await DaemonProcess(
                     directory: badMacaroon,
-                    config: lndConfig(sim.node("alice"), macaroon: directory.file("bad.macaroon")))
+                    config: Self.lndConfig(sim.node("alice"), macaroon: directory.file("bad.macaroon")))
                 Issue.record("started with a wrong macaroon")
             } catch {
                 let log = (try? String(contentsOfFile: badMacaroon.file("t4gd.log"), encoding: .utf8)) ?? ""
@@ -69,7 +69,8 @@ import Testing
             defer { mismatch.remove() }
             do {
                 _ = try await DaemonProcess(
-                    directory: mismatch, config: lndConfig(sim.node("alice")), extraArguments: ["--network", "testnet"])
+                    directory: mismatch, config: Self.lndConfig(sim.node("alice")),
+                    extraArguments: ["--network", "testnet"])
                 Issue.record("started on the wrong network")
             } catch {
                 let log = (try? String(contentsOfFile: mismatch.file("t4gd.log"), encoding: .utf8)) ?? ""

@@ -109,9 +109,11 @@ public final class DaemonProcess: @unchecked Sendable {
         return process.isRunning ? -1 : process.terminationStatus
     }
 
-    /// Starts the same daemon again (same data, config and arguments) after a stop or a kill.
-    public func restarted() async throws -> DaemonProcess {
-        try await DaemonProcess(directory: directory, config: try String(contentsOfFile: configPath, encoding: .utf8))
+    /// Starts the same daemon again (same data and config) after a stop or a kill, with `environment`.
+    public func restarted(environment: [String: String] = [:]) async throws -> DaemonProcess {
+        try await DaemonProcess(
+            directory: directory, config: try String(contentsOfFile: configPath, encoding: .utf8),
+            environment: environment)
     }
 }
 

@@ -34,7 +34,9 @@ public enum Services {
     /// Runs `bash script arguments…` and waits for it on a thread of its own, not on the cooperative pool;
     /// its stdout on success. (posix_spawn and waitpid: Foundation's `Process` left the script a zombie here.)
     @discardableResult
-    public static func run(_ script: String, _ arguments: [String], in directory: TemporaryDirectory) async throws -> String {
+    public static func run(_ script: String, _ arguments: [String], in directory: TemporaryDirectory) async throws
+        -> String
+    {
         let name = URL(fileURLWithPath: script).lastPathComponent + "-" + String(UInt32.random(in: 0...UInt32.max))
         let outPath = directory.file("\(name).out")
         let errPath = directory.file("\(name).err")
@@ -184,6 +186,11 @@ public struct LNDSimService: Sendable {
                 "curl -sf -X POST -H 'Content-Type: application/json' --data-binary \"$1\" \"$2\"", "curl", json,
                 state.control_url + path,
             ], in: directory)
+    }
+
+    /// The simulator's whole state (`GET /v1/state`): nodes, channels and per-hash payment counters.
+    public func currentState() async throws -> String {
+        try await Services.run("-c", ["curl -sf \"$1\"", "curl", state.control_url + "/v1/state"], in: directory)
     }
 
     /// Stops the simulator and removes its directory.
