@@ -124,7 +124,7 @@ let package = Package(
         .testTarget(
             name: "DaemonTests",
             dependencies: [
-                "Daemon", "t4gd", "BOLT11", "Secp256k1", "JSONRPC", "RPCServer", "TestSupport",
+                "Daemon", "t4gd", "t4gload", "BOLT11", "Secp256k1", "JSONRPC", "RPCServer", "TestSupport",
                 .product(name: "GRDB", package: "GRDB.swift"),
             ]
         ),

@@ -6,39 +6,8 @@ import Testing
 /// Raw bytes over the socket: malformed input gets its JSON-RPC error (or a clean close) and the daemon keeps
 /// serving everyone else.
 @Suite(.serialized) struct HostileInputTests {
-    /// Sends raw bytes on a fresh connection and reads one reply line (or nil when the daemon closes first).
     func exchange(_ socketPath: String, _ bytes: [UInt8]) throws -> String? {
-        let descriptor = socket(AF_UNIX, Int32(SOCK_STREAM.rawValue), 0)
-        defer { close(descriptor) }
-        var address = sockaddr_un()
-        address.sun_family = sa_family_t(AF_UNIX)
-        withUnsafeMutableBytes(of: &address.sun_path) { raw in
-            for (index, byte) in socketPath.utf8.enumerated() { raw[index] = byte }
-        }
-        let connected = withUnsafePointer(to: &address) {
-            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) {
-                connect(descriptor, $0, socklen_t(MemoryLayout<sockaddr_un>.size))
-            }
-        }
-        guard connected == 0 else { throw DaemonProcessError(message: "connect failed") }
-        var timeout = timeval(tv_sec: 10, tv_usec: 0)
-        setsockopt(descriptor, SOL_SOCKET, SO_RCVTIMEO, &timeout, socklen_t(MemoryLayout<timeval>.size))
-        var offset = 0
-        while offset < bytes.count {
-            let sent = bytes[offset...].withUnsafeBytes {
-                send(descriptor, $0.baseAddress, $0.count, Int32(MSG_NOSIGNAL))
-            }
-            if sent <= 0 { break }
-            offset += sent
-        }
-        var reply = [UInt8]()
-        var buffer = [UInt8](repeating: 0, count: 65_536)
-        while !reply.contains(UInt8(ascii: "\n")) {
-            let count = recv(descriptor, &buffer, buffer.count, 0)
-            if count <= 0 { break }
-            reply += buffer[0..<count]
-        }
-        return reply.isEmpty ? nil : String(decoding: reply, as: UTF8.self)
+        try RawConnection.exchange(socketPath, bytes)
     }
 
     func errorCode(_ reply: String?) -> Int64? {
@@ -76,6 +45,59 @@ import Testing
             let reply = try exchange(path, Array(ok.utf8))
             #expect((try? JSONValue.parse(Array((reply ?? "").utf8)))?.arrayValue?.count == 1)
             #expect(try await daemon.call("daemon.info").string("network") == "regtest")
+            #expect(daemon.isRunning)
+        }
+    }
+
+    @Test(.timeLimit(.minutes(3)))
+    func slowAndMaliciousClientsDoNotStopTheOthers() async throws {
+        try await DevNetwork.run { network in
+            let daemon = try await network.daemon(extra: "[rpc]\nidle_timeout_s = 3\nmax_line_bytes = 65536")
+            let path = daemon.socketPath
+            // Half a line, then silence: the idle timeout answers idle_timeout and closes.
+            let silent = Task {
+                let connection = try RawConnection(path)
+                connection.send(Array(#"{"jsonrpc":"2.0","id":1,"meth"#.utf8))
+                let reply = connection.readLine()
+                return (reply, connection.isClosedByPeer())
+            }
+            // Data without end and without a newline: refused with request_too_large once past the limit.
+            let endless = Task {
+                let connection = try RawConnection(path)
+                var sent = 0
+                let chunk = [UInt8](repeating: UInt8(ascii: "a"), count: 16_384)
+                while sent < 64 << 20 {
+                    let count = connection.send(chunk)
+                    sent += count
+                    if count < chunk.count { break }
+                }
+                return (sent, connection.readLine())
+            }
+            // Thousands of connections opened and dropped, half of them mid-request.
+            let churn = Task { () -> Int in
+                var opened = 0
+                for index in 0..<2_000 {
+                    guard let connection = try? RawConnection(path) else { continue }
+                    if index.isMultiple(of: 2) { connection.send(Array(#"{"jsonrpc":"2.0","id":1,"#.utf8)) }
+                    opened += 1
+                }
+                return opened
+            }
+            // Meanwhile a well-behaved client keeps being served.
+            for index in 0..<100 {
+                #expect(try await daemon.call("daemon.info").string("network") == "regtest")
+                let invoice = try await daemon.call(
+                    "invoice.create", ["amount_msat": 1_000, "description": .string("served \(index)")])
+                #expect(invoice.string("bolt11").hasPrefix("lnbcrt"))
+            }
+            let (idleReply, idleClosed) = try await silent.value
+            #expect(idleReply?.contains("idle_timeout") == true)
+            #expect(idleClosed)
+            let (sent, tooLarge) = try await endless.value
+            #expect(sent < 64 << 20, "the daemon kept reading \(sent) bytes without a newline")
+            #expect(tooLarge?.contains("request_too_large") == true)
+            #expect(await churn.value > 1_900)
+            #expect(try await daemon.call("daemon.health").string("status") == "ok")
             #expect(daemon.isRunning)
         }
     }

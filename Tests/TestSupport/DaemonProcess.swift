@@ -86,6 +86,9 @@ public final class DaemonProcess: @unchecked Sendable {
     /// The daemon's log so far.
     public var log: String { (try? String(contentsOfFile: directory.file("t4gd.log"), encoding: .utf8)) ?? "" }
 
+    /// The daemon's process id.
+    public var processIdentifier: Int32 { process.processIdentifier }
+
     /// Whether the process still runs.
     public var isRunning: Bool { process.isRunning }
 
