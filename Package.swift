@@ -1,6 +1,16 @@
 // swift-tools-version:6.2
 import PackageDescription
 
+/// What a backend that talks HTTP(S) to its node or wallet builds on.
+let httpBackendDependencies: [Target.Dependency] = [
+    "Lightning", "BOLT11", "BackendHTTP",
+    .product(name: "AsyncHTTPClient", package: "async-http-client"),
+    .product(name: "NIOCore", package: "swift-nio"),
+    .product(name: "NIOHTTP1", package: "swift-nio"),
+    .product(name: "NIOSSL", package: "swift-nio-ssl"),
+    .product(name: "Logging", package: "swift-log"),
+]
+
 let package = Package(
     name: "t4gd",
     platforms: [.macOS(.v15)],
@@ -61,28 +71,8 @@ let package = Package(
             name: "BackendHTTP",
             dependencies: [.product(name: "NIOCore", package: "swift-nio")]
         ),
-        .target(
-            name: "LNDBackend",
-            dependencies: [
-                "Lightning", "BOLT11", "BackendHTTP",
-                .product(name: "AsyncHTTPClient", package: "async-http-client"),
-                .product(name: "NIOCore", package: "swift-nio"),
-                .product(name: "NIOHTTP1", package: "swift-nio"),
-                .product(name: "NIOSSL", package: "swift-nio-ssl"),
-                .product(name: "Logging", package: "swift-log"),
-            ]
-        ),
-        .target(
-            name: "LNbitsBackend",
-            dependencies: [
-                "Lightning", "BOLT11", "BackendHTTP",
-                .product(name: "AsyncHTTPClient", package: "async-http-client"),
-                .product(name: "NIOCore", package: "swift-nio"),
-                .product(name: "NIOHTTP1", package: "swift-nio"),
-                .product(name: "NIOSSL", package: "swift-nio-ssl"),
-                .product(name: "Logging", package: "swift-log"),
-            ]
-        ),
+        .target(name: "LNDBackend", dependencies: httpBackendDependencies),
+        .target(name: "LNbitsBackend", dependencies: httpBackendDependencies),
         .target(name: "TOML"),
         .target(name: "JSONRPC"),
         .target(
@@ -120,7 +110,7 @@ let package = Package(
         .testTarget(name: "BOLT11Tests", dependencies: ["BOLT11", "Secp256k1", "TestSupport"]),
         .testTarget(name: "ProofsTests", dependencies: ["Proofs", "Secp256k1", "TestSupport"]),
         .testTarget(name: "T4GCtlTests", dependencies: ["t4gctl", "TestSupport"]),
-        .testTarget(name: "TOMLTests", dependencies: ["TOML"]),
+        .testTarget(name: "TOMLTests", dependencies: ["TOML", "TestSupport"]),
         .testTarget(
             name: "DaemonTests",
             dependencies: [

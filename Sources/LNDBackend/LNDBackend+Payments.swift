@@ -1,6 +1,6 @@
-import BackendHTTP
 import AsyncHTTPClient
 import BOLT11
+import BackendHTTP
 import Lightning
 
 extension LNDBackend {

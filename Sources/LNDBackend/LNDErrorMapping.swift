@@ -1,5 +1,5 @@
-import BackendHTTP
 import AsyncHTTPClient
+import BackendHTTP
 import Lightning
 import NIOSSL
 
@@ -75,6 +75,7 @@ enum LNDErrorMapping {
             return BackendError(
                 .unavailable, "TLS with LND failed (\(operation)); is tlsCertPath the node's own tls.cert? \(error)")
         }
-        return BackendError(.unavailable, "cannot reach LND (\(operation)): \(SecretRedaction.redacted(String(describing: error)))")
+        return BackendError(
+            .unavailable, "cannot reach LND (\(operation)): \(SecretRedaction.redacted(String(describing: error)))")
     }
 }

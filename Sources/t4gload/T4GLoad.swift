@@ -88,7 +88,7 @@ struct T4GLoad: AsyncParsableCommand {
         -> ClientTally
     {
         var tally = ClientTally()
-        var picker = Workload.Picker(operations: operations, seed: UInt64(index + 1))
+        let picker = Workload.Picker(operations: operations)
         var pair: ClientPair?
         var sequence = 0
         while ContinuousClock.now < deadline {

@@ -64,26 +64,17 @@ enum Workload {
         }
     }
 
-    /// Picks operations by weight, deterministically from a seed.
+    /// Picks operations at random, in proportion to their weights.
     struct Picker: Sendable {
         private let table: [Int]
         private let operations: [Operation]
-        private var state: UInt64
 
-        init(operations: [Operation], seed: UInt64) {
+        init(operations: [Operation]) {
             self.operations = operations
             self.table = operations.indices.flatMap { Array(repeating: $0, count: operations[$0].weight) }
-            self.state = seed
         }
 
-        mutating func next() -> Operation {
-            state &+= 0x9E37_79B9_7F4A_7C15
-            var mixed = state
-            mixed = (mixed ^ (mixed >> 30)) &* 0xBF58_476D_1CE4_E5B9
-            mixed = (mixed ^ (mixed >> 27)) &* 0x94D0_49BB_1331_11EB
-            mixed ^= mixed >> 31
-            return operations[table[Int(mixed % UInt64(table.count))]]
-        }
+        func next() -> Operation { operations[table.randomElement()!] }
     }
 }
 

@@ -116,6 +116,10 @@ import Testing
                 reason(try await alice.error("invoice.create", ["description": "a", "colour": "blue"]))
                     == "invalid_params")
             #expect(reason(try await alice.error("invoice.wait", [:])) == "invalid_params")
+            // A status filter outside its list is refused, the same way for invoices, payments and proofs.
+            for method in ["invoice.list", "payment.list", "proof.list"] {
+                #expect(reason(try await alice.error(method, ["status": "bogus"])) == "invalid_params", "\(method)")
+            }
             #expect(reason(try await alice.error("invoice.nope")) == "method_not_found")
             let created = try await alice.call("invoice.create", ["amount_msat": 1000, "description": "to cancel"])
             let canceled = try await alice.call(

@@ -1,19 +1,6 @@
 import TOML
+import TestSupport
 import Testing
-
-/// SplitMix64: a small seeded generator so a failing mutation can be replayed.
-private struct SplitMix64: RandomNumberGenerator {
-    var state: UInt64
-
-    mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
-    }
-}
-
 @Suite struct RobustnessTests {
     static let seeds: [String] = [
         DaemonConfigTests.config,
@@ -38,7 +25,7 @@ private struct SplitMix64: RandomNumberGenerator {
         Array(#"[]{}"'\=.,#_+-0x1eE:nT "#.utf8) + [0x0A, 0x0D, 0x09, 0x00, 0x7F, 0xC3, 0xA9, 0xFF]
 
     @Test func randomMutationsNeverCrash() {
-        var generator = SplitMix64(state: 0x74_34_67_64)
+        var generator = SeededGenerator(state: 0x74_34_67_64)
         let clock = ContinuousClock()
         let deadline = clock.now.advanced(by: .seconds(1))
         var iterations = 0
@@ -73,7 +60,7 @@ private struct SplitMix64: RandomNumberGenerator {
         }
     }
 
-    private static func mutate(_ bytes: inout [UInt8], using generator: inout SplitMix64) {
+    private static func mutate(_ bytes: inout [UInt8], using generator: inout SeededGenerator) {
         let position = bytes.isEmpty ? 0 : Int.random(in: 0..<bytes.count, using: &generator)
         let byte = interesting.randomElement(using: &generator)!
         switch Int.random(in: 0..<6, using: &generator) {

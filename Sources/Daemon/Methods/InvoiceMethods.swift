@@ -63,12 +63,7 @@ extension DaemonComponents {
                     + RPCMethod.Param.paging,
                 result: Schema.page(of: "invoice")
             ) { params, _ in
-                let status = try params.string("status").map { text in
-                    guard let status = InvoiceStatus(rawValue: text) else {
-                        throw DaemonError.invalidParams("'status' must be open, paid, expired or canceled")
-                    }
-                    return status
-                }
+                let status = try params.choice("status", of: InvoiceStatus.self)
                 let page = try store.invoices(
                     status: status, limit: try params.limit(), cursor: try params.string("cursor"))
                 return Self.page(page.items.map { .object(EventPayloads.invoice($0)) }, next: page.nextCursor)

@@ -27,6 +27,20 @@ struct Params: Sendable {
         return text
     }
 
+    /// A string param that must be one of `choices`.
+    func choice(_ name: String, of choices: [String]) throws -> String? {
+        guard let text = try string(name) else { return nil }
+        guard choices.contains(text) else {
+            throw DaemonError.invalidParams("'\(name)' must be one of: \(choices.joined(separator: ", "))")
+        }
+        return text
+    }
+
+    /// A param naming a case of `T` by its raw value.
+    func choice<T: CaseIterable & RawRepresentable<String>>(_ name: String, of type: T.Type) throws -> T? {
+        try choice(name, of: T.allCases.map(\.rawValue)).flatMap(T.init(rawValue:))
+    }
+
     func requiredString(_ name: String, maxLength: Int = 65_536) throws -> String {
         guard let text = try string(name, maxLength: maxLength) else {
             throw DaemonError.invalidParams("'\(name)' is required")

@@ -49,12 +49,7 @@ extension DaemonComponents {
                     + RPCMethod.Param.paging,
                 result: Schema.page(of: "payment")
             ) { params, _ in
-                let status = try params.string("status").map { text in
-                    guard let status = PaymentStatus(rawValue: text) else {
-                        throw DaemonError.invalidParams("'status' must be pending, succeeded or failed")
-                    }
-                    return status
-                }
+                let status = try params.choice("status", of: PaymentStatus.self)
                 let page = try store.payments(
                     status: status, limit: try params.limit(), cursor: try params.string("cursor"))
                 return Self.page(page.items.map { .object(EventPayloads.payment($0)) }, next: page.nextCursor)

@@ -4,6 +4,9 @@ import Lightning
 import Proofs
 
 extension DaemonComponents {
+    /// The statuses `proof.list` filters by.
+    static let proofStatuses = ["active", "transfer_pending"]
+
     var proofMethods: [RPCMethod] {
         let proofID = RPCMethod.Param.required("proof_id", Schema.hex32, "the proof (contract) id")
         let owner: JSONValue = ["type": "string", "description": "'account:<id>' or an x-only public key (hex)"]
@@ -55,7 +58,7 @@ extension DaemonComponents {
                 "proof.list", role: .readonly, summary: "Proofs, newest first, by owner, kind and status.",
                 params: [
                     .optional("owner", owner, "only this owner"), .optional("kind", Schema.string, "only this kind"),
-                    .optional("status", Schema.oneOf(["active", "transfer_pending"]), "only this status"),
+                    .optional("status", Schema.oneOf(Self.proofStatuses), "only this status"),
                 ] + RPCMethod.Param.paging,
                 result: Schema.page(of: "proof")
             ) { params, _ in
@@ -64,7 +67,8 @@ extension DaemonComponents {
                     ownerKey = try await proofs.owner(owner).key.bytes.hex
                 }
                 let page = try store.proofs(
-                    owner: ownerKey, kind: try params.string("kind"), status: try params.string("status"),
+                    owner: ownerKey, kind: try params.string("kind"),
+                    status: try params.choice("status", of: Self.proofStatuses),
                     limit: try params.limit(), cursor: try params.string("cursor"))
                 return Self.page(
                     try page.items.map { ProofPayloads.proof($0, account: try store.account(forKey: $0.owner)) },
