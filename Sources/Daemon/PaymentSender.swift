@@ -147,17 +147,3 @@ public struct PaymentSender: Sendable {
             data: ["payment": .object(EventPayloads.payment(record))])
     }
 }
-
-/// Waits for `task` at most `timeout`; `nil` when the time ran out (the task keeps running).
-func firstOf<T: Sendable>(_ task: Task<T, Never>, timeout: Duration) async -> T? {
-    await withTaskGroup(of: T?.self) { group in
-        group.addTask { await task.value }
-        group.addTask {
-            try? await Task.sleep(for: timeout)
-            return nil
-        }
-        let first = await group.next() ?? nil
-        group.cancelAll()
-        return first
-    }
-}
