@@ -105,7 +105,12 @@ let package = Package(
             name: "t4gload",
             dependencies: ["JSONRPC", "RPCServer", .product(name: "ArgumentParser", package: "swift-argument-parser")]
         ),
-        .target(name: "TestSupport", dependencies: ["JSONRPC", "RPCServer"], path: "Tests/TestSupport"),
+        .target(
+            name: "TestSupport",
+            dependencies: ["JSONRPC", "RPCServer", "Secp256k1", .product(name: "GRDB", package: "GRDB.swift")],
+            path: "Tests/TestSupport"
+        ),
+        .testTarget(name: "SecretScanTests", dependencies: ["TestSupport"]),
         .testTarget(name: "Secp256k1Tests", dependencies: ["Secp256k1", "TestSupport"]),
         .testTarget(name: "BOLT11Tests", dependencies: ["BOLT11", "Secp256k1", "TestSupport"]),
         .testTarget(name: "ProofsTests", dependencies: ["Proofs", "Secp256k1", "TestSupport"]),

@@ -23,6 +23,8 @@ public enum ConfigurationFile {
             "max_in_flight_per_connection", "idle_timeout_s", "shutdown_grace_s",
         ],
         "roles": ["admin", "invoice", "readonly", "admin_gids", "invoice_gids", "readonly_gids"],
+        "rate_limits": Set(
+            DaemonConfiguration.Role.allCases.flatMap { ["\($0.rawValue)_requests_per_s", "\($0.rawValue)_burst"] }),
         "store": ["path", "full_sync"],
         "dev": ["ledger", "starting_balance_msat", "fee_base_msat", "fee_ppm", "alias"],
         "payments": ["timeout_s", "reconcile_interval_s"],
@@ -108,7 +110,7 @@ public enum ConfigurationFile {
                 }
                 c.socketMode = mode
             }
-            if let value = try integer("socket_group", 0...Int64(UInt32.max)) { c.socketGroup = UInt32(value) }
+            if let value = try socketGroup(table) { c.socketGroup = value }
             if let value = try integer("max_line_bytes", 1024...Int64(64 << 20)) { c.maxLineBytes = Int(value) }
             if let value = try integer("max_batch", 1...10_000) { c.maxBatch = Int(value) }
             if let value = try integer("max_connections", 1...1_000_000) { c.maxConnections = Int(value) }
@@ -122,6 +124,8 @@ public enum ConfigurationFile {
                 for uid in try ids(role.rawValue) { c.roleByUID[uid] = role }
                 for gid in try ids(role.rawValue + "_gids") { c.roleByGID[gid] = role }
             }
+        case "rate_limits":
+            try applyRateLimits(table, to: &c)
         case "store":
             if let value = try string("path") { c.storePath = value }
             if let value = try bool("full_sync") { c.storeFullSync = value }
@@ -167,7 +171,7 @@ public enum ConfigurationFile {
         }
     }
 
-    private static func read<T>(_ key: String, _ body: () throws -> T) throws(Problem) -> T {
+    static func read<T>(_ key: String, _ body: () throws -> T) throws(Problem) -> T {
         do {
             return try body()
         } catch {

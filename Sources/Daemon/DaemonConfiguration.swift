@@ -44,6 +44,8 @@ public struct DaemonConfiguration: Sendable {
     public var roleByUID: [UInt32: Role] = [:]
     /// Role of each gid, used when the uid is not mapped.
     public var roleByGID: [UInt32: Role] = [:]
+    /// Request rate limit per caller of each role; a role without an entry is not limited.
+    public var rateLimits = DaemonConfiguration.defaultRateLimits
 
     public var storePath: String?
     public var storeFullSync = true

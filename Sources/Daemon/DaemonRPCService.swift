@@ -3,14 +3,16 @@ import Logging
 import RPCServer
 import Store
 
-/// The RPC boundary: finds the method, checks the caller's role from its peer credentials, runs the handler,
-/// and maps every failure to a typed JSON-RPC error in exactly one place.
+/// The RPC boundary: finds the method, checks the caller's role from its peer credentials and its rate limit,
+/// runs the handler, and maps every failure to a typed JSON-RPC error in exactly one place.
 struct DaemonRPCService: RPCService {
     private let methods: [String: RPCMethod]
     private let configuration: DaemonConfiguration
+    private let rateLimiter: RateLimiter
 
     init(components: DaemonComponents) {
         configuration = components.configuration
+        rateLimiter = RateLimiter(configuration: components.configuration)
         var all =
             components.nodeMethods + components.invoiceMethods + components.paymentMethods
             + components.eventMethods + components.proofMethods
@@ -26,7 +28,11 @@ struct DaemonRPCService: RPCService {
         guard let method = methods[request.method] else {
             throw RPCError(.methodNotFound, message: "unknown method '\(request.method)'")
         }
-        guard let role = configuration.role(uid: context.peer.uid, gid: context.peer.gid), role >= method.role else {
+        let role = configuration.role(uid: context.peer.uid, gid: context.peer.gid)
+        if let role, let wait = rateLimiter.admit(uid: context.peer.uid, role: role) {
+            throw RPCError(.rateLimited, retryAfter: wait, message: "rate limit of the \(role.rawValue) role exceeded")
+        }
+        guard let role, role >= method.role else {
             context.logger.notice(
                 "unauthorized call", metadata: ["method": "\(request.method)", "uid": "\(context.peer.uid)"])
             throw RPCError(.unauthorized, message: "\(request.method) needs the \(method.role.rawValue) role")

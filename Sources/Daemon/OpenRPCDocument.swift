@@ -42,7 +42,7 @@ enum OpenRPCDocument {
 
     /// Errors any method can answer.
     private static let standardErrors = [
-        "invalid_params", "internal_error", "unauthorized", "overloaded", "shutting_down",
+        "invalid_params", "internal_error", "unauthorized", "overloaded", "rate_limited", "shutting_down",
     ]
 
     private static let nullableString: JSONValue = ["type": ["string", "null"]]

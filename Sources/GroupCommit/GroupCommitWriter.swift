@@ -47,6 +47,9 @@ public final class GroupCommitWriter: Sendable {
         }
     }
 
+    /// Writes waiting for the next transaction (for tests).
+    var waitingWrites: Int { state.withLock { $0.waiting.count } }
+
     /// Commits batches until no write is waiting.
     private func drain() {
         while true {

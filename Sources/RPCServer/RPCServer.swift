@@ -138,9 +138,9 @@ public actor RPCServer: Service {
         let service = self.service
         let logger = self.logger
         return try await ServerBootstrap(group: eventLoopGroup)
-            // The kernel queue holds as many pending connections as the server would serve, so a burst of
+            // A deep kernel queue (Linux caps it at net.core.somaxconn, 4096 by default), so a burst of
             // connections (or a client opening and dropping thousands) does not make connect() fail for others.
-            .serverChannelOption(ChannelOptions.backlog, value: Int32(clamping: max(256, configuration.maxConnections)))
+            .serverChannelOption(ChannelOptions.backlog, value: 4096)
             .childChannelOption(ChannelOptions.allowRemoteHalfClosure, value: true)
             .bind(unixDomainSocketPath: configuration.socketPath) { channel in
                 let accepted = PeerCredentials.read(from: channel).flatMapThrowing { peer in

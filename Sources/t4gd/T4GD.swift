@@ -56,8 +56,7 @@ struct T4GD: AsyncParsableCommand {
     private func loadConfiguration() throws -> DaemonConfiguration {
         var configuration = DaemonConfiguration()
         if let config {
-            let text = try String(contentsOfFile: config, encoding: .utf8)
-            try ConfigurationFile.apply(text, to: &configuration)
+            try ConfigurationFile.load(path: config, into: &configuration)
         }
         try ConfigurationFile.applyFlags(
             [

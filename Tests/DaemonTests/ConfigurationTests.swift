@@ -29,6 +29,7 @@ import Testing
         #expect(configuration.maxBatch == defaults.maxBatch)
         #expect(configuration.socketMode == 0o660)
         #expect(configuration.devStartingBalance == defaults.devStartingBalance)
+        #expect(configuration.rateLimits == defaults.rateLimits)
     }
 
     @Test(arguments: [

@@ -1,9 +1,10 @@
 import Foundation
 import GRDB
-import GroupCommit
 import Synchronization
 import TestSupport
 import Testing
+
+@testable import GroupCommit
 
 @Suite struct GroupCommitWriterTests {
     let directory = TemporaryDirectory()
@@ -110,16 +111,19 @@ import Testing
         let pool = try openDatabase()
         let writer = GroupCommitWriter(database: pool, label: "test", maxBatch: 1_000)
         let gate = Shared(false)
-        // A deferred foreign key is checked at COMMIT, so the whole group transaction fails there.
+        let entered = Shared(false)
+        // A deferred foreign key is checked at COMMIT, so the whole group transaction fails there. The blocker
+        // holds the writer until both writes are queued, so they share the next transaction.
         async let blocker: Void = writer.write { _ in
+            entered.update { $0 = true }
             while !gate.current { usleep(1_000) }
         }
-        try await Task.sleep(for: .milliseconds(20))
+        while !entered.current { try await Task.sleep(for: .milliseconds(1)) }
         let good = Task { try await writer.write { try $0.execute(sql: "INSERT INTO item (value) VALUES (10)") } }
         let bad = Task {
             try await writer.write { try $0.execute(sql: "INSERT INTO item (value, parent) VALUES (11, 99)") }
         }
-        try await Task.sleep(for: .milliseconds(20))
+        while writer.waitingWrites < 2 { try await Task.sleep(for: .milliseconds(1)) }
         gate.update { $0 = true }
         try await blocker
         await #expect(throws: DatabaseError.self) { try await good.value }

@@ -1,4 +1,5 @@
 import Foundation
+import GRDB
 import JSONRPC
 import RPCServer
 
@@ -12,18 +13,23 @@ public final class DaemonProcess: @unchecked Sendable {
     private let process: Process
     private let arguments: [String]
 
-    /// Starts `t4gd` with `config` (TOML text) and waits until its socket answers `daemon.info`.
+    /// Starts `t4gd` with `config` (TOML text, written with `configMode`) and waits until its socket answers
+    /// `daemon.info`. The seed it creates is recorded for the run's secret scan (``TestRun``).
     public init(
-        directory: TemporaryDirectory = TemporaryDirectory(), config: String = "", extraArguments: [String] = [],
-        environment: [String: String] = [:]
+        directory: TemporaryDirectory = TemporaryDirectory(), config: String = "", configMode: mode_t = 0o600,
+        extraArguments: [String] = [], environment: [String: String] = [:]
     ) async throws {
         self.directory = directory
         socketPath = directory.file("t4gd.sock")
         configPath = directory.file("t4gd.toml")
         try config.write(toFile: configPath, atomically: true, encoding: .utf8)
+        chmod(configPath, configMode)
         arguments = ["--config", configPath, "--data-dir", directory.path, "--log-level", "debug"] + extraArguments
         process = try Self.launch(arguments, environment: environment, log: directory.file("t4gd.log"))
         try await waitUntilReady()
+        if let seed = FileManager.default.contents(atPath: directory.file("seed")) {
+            TestRun.recordSecret([UInt8](seed), kind: "seed")
+        }
     }
 
     private static func launch(_ arguments: [String], environment: [String: String], log: String) throws -> Process {
@@ -96,6 +102,7 @@ public final class DaemonProcess: @unchecked Sendable {
     @discardableResult
     public func stop() async -> Int32 {
         if process.isRunning { process.terminate() }
+        defer { recordUnpaidPreimages() }
         return await waitForExit()
     }
 
@@ -103,6 +110,26 @@ public final class DaemonProcess: @unchecked Sendable {
     public func kill() async {
         if process.isRunning { Foundation.kill(process.processIdentifier, SIGKILL) }
         _ = await waitForExit()
+        recordUnpaidPreimages()
+    }
+
+    /// Records for the run's secret scan the preimages of the dev ledger's invoices that are not paid: no log
+    /// may show them.
+    private func recordUnpaidPreimages() {
+        guard TestRun.directory != nil, FileManager.default.fileExists(atPath: devLedgerPath) else { return }
+        var configuration = Configuration()
+        configuration.readonly = true
+        let preimages = try? DatabaseQueue(path: devLedgerPath, configuration: configuration).read { database in
+            try String.fetchAll(database, sql: "SELECT preimage FROM invoices WHERE status != 'paid'")
+        }
+        for preimage in preimages ?? [] { TestRun.recordSecret(text: preimage, kind: "unpaid preimage") }
+    }
+
+    /// The dev ledger: the config's `ledger = "..."`, else the default in the data directory.
+    private var devLedgerPath: String {
+        let config = (try? String(contentsOfFile: configPath, encoding: .utf8)) ?? ""
+        let match = config.firstMatch(of: /ledger = "([^"]+)"/)
+        return match.map { String($0.output.1) } ?? directory.file("dev-ledger.sqlite")
     }
 
     /// Waits for the process to end (at most 30 s) and returns its status.

@@ -92,7 +92,10 @@ public enum Services {
 
 /// A real LNbits 1.6.2 with FakeWallet (`regtest/lnbits/start.sh`): wallets of one instance pay each other.
 public struct LNbitsService: Sendable {
-    public struct State: Decodable, Sendable { public let url: String }
+    public struct State: Decodable, Sendable {
+        public let url: String
+        let admin_token: String
+    }
     public struct Wallet: Decodable, Sendable {
         public let id: String
         public let adminkey: String
@@ -102,13 +105,16 @@ public struct LNbitsService: Sendable {
     public let directory: TemporaryDirectory
     public let url: String
 
-    /// Starts LNbits (installing it first when its venv is missing).
+    /// Starts LNbits (installing it first when its venv is missing); its super user token is recorded for the
+    /// run's secret scan (``TestRun``).
     public static func start() async throws -> LNbitsService {
         let directory = TemporaryDirectory()
         do {
             let output = try await Services.run(
                 "\(Services.regtest)/lnbits/start.sh", [directory.file("data")], in: directory)
-            return LNbitsService(directory: directory, url: try Services.decode(State.self, output).url)
+            let state = try Services.decode(State.self, output)
+            TestRun.recordSecret(text: state.admin_token, kind: "lnbits admin token")
+            return LNbitsService(directory: directory, url: state.url)
         } catch {
             _ = try? await Services.run("\(Services.regtest)/lnbits/stop.sh", [directory.file("data")], in: directory)
             directory.remove()
@@ -116,9 +122,12 @@ public struct LNbitsService: Sendable {
         }
     }
 
-    /// A new account with one wallet.
+    /// A new account with one wallet; its keys are recorded for the run's secret scan (``TestRun``).
     public func createWallet(_ name: String) async throws -> Wallet {
-        try Services.decode(Wallet.self, try await wallet(["create", name]))
+        let wallet = try Services.decode(Wallet.self, try await wallet(["create", name]))
+        TestRun.recordSecret(text: wallet.adminkey, kind: "lnbits admin key")
+        TestRun.recordSecret(text: wallet.inkey, kind: "lnbits invoice key")
+        return wallet
     }
 
     /// Credits `sats` to a wallet (super user top-up).
@@ -158,7 +167,8 @@ public struct LNDSimService: Sendable {
     public let directory: TemporaryDirectory
     public let state: State
 
-    /// Starts the simulator with `arguments` (nodes, channels, network).
+    /// Starts the simulator with `arguments` (nodes, channels, network); its macaroons are recorded for the
+    /// run's secret scan (``TestRun``).
     public static func start(_ arguments: [String]) async throws -> LNDSimService {
         let directory = TemporaryDirectory()
         do {
@@ -166,7 +176,14 @@ public struct LNDSimService: Sendable {
                 "\(Services.regtest)/lnd-sim/start.sh", [directory.file("sim")] + arguments, in: directory
             ).trimmingCharacters(in: .whitespacesAndNewlines)
             let text = try String(contentsOfFile: path, encoding: .utf8)
-            return LNDSimService(directory: directory, state: try Services.decode(State.self, text))
+            let state = try Services.decode(State.self, text)
+            for node in state.nodes.values {
+                TestRun.recordSecret(text: node.admin_macaroon_hex, kind: "lnd admin macaroon")
+                if let macaroon = FileManager.default.contents(atPath: node.invoice_macaroon) {
+                    TestRun.recordSecret([UInt8](macaroon), kind: "lnd invoice macaroon")
+                }
+            }
+            return LNDSimService(directory: directory, state: state)
         } catch {
             _ = try? await Services.run("\(Services.regtest)/lnd-sim/stop.sh", [directory.file("sim")], in: directory)
             directory.remove()

@@ -15,8 +15,9 @@ public struct TemporaryDirectory: Sendable {
     /// A path inside the directory.
     public func file(_ name: String) -> String { path + "/" + name }
 
-    /// Deletes the directory and everything in it.
+    /// Deletes the directory and everything in it, keeping its logs for the run's secret scan (``TestRun``).
     public func remove() {
+        TestRun.keepLogs(under: path)
         try? FileManager.default.removeItem(atPath: path)
     }
 }

@@ -1,0 +1,106 @@
+import Foundation
+import JSONRPC
+import TestSupport
+import Testing
+
+/// Roles from peer credentials, with real Unix users: the test creates (idempotently) the group `t4gtest`
+/// and the users `t4gtest-ro`, `t4gtest-inv` and `t4gtest-none` in it, serves the socket to that group with
+/// mode 0660, and runs `t4gctl` as each user through `setpriv`.
+@Suite struct PeerRoleTests {
+    struct User {
+        let uid: UInt32
+        let gid: UInt32
+    }
+
+    static let group = "t4gtest"
+
+    /// Creates the group and `name` in it unless they exist; the user's ids.
+    static func user(_ name: String, in directory: TemporaryDirectory) async throws -> User {
+        if getpwnam(name) == nil {
+            try await Services.run(
+                "-c",
+                [
+                    "groupadd -f --system \"$1\" && { id -u \"$2\" >/dev/null 2>&1 || useradd --system"
+                        + " --no-create-home --shell /usr/sbin/nologin -g \"$1\" \"$2\"; }", "create", group, name,
+                ], in: directory)
+        }
+        let entry = try #require(getpwnam(name))
+        return User(uid: entry.pointee.pw_uid, gid: entry.pointee.pw_gid)
+    }
+
+    /// Runs the copied `t4gctl` as `user` (no supplementary groups); its stdout, or the failure with stderr.
+    static func t4gctl(
+        as user: User, _ arguments: [String], daemon: DaemonProcess
+    ) async throws -> String {
+        try await Services.run(
+            "-c",
+            [
+                "exec setpriv \"$@\"", "setpriv", "--reuid=\(user.uid)", "--regid=\(user.gid)", "--clear-groups", "--",
+                daemon.directory.file("t4gctl"),
+            ] + arguments + ["--socket", daemon.socketPath, "--json"], in: daemon.directory)
+    }
+
+    /// The stderr of a `t4gctl` run that must fail.
+    static func refusal(as user: User, _ arguments: [String], daemon: DaemonProcess) async throws -> String {
+        do {
+            let output = try await t4gctl(as: user, arguments, daemon: daemon)
+            Issue.record("t4gctl \(arguments) as uid \(user.uid) succeeded: \(output)")
+            return ""
+        } catch let failure as Services.ScriptFailed {
+            return failure.output
+        }
+    }
+
+    @Test(.enabled(if: getuid() == 0, "creating Unix users and switching to them needs root (CI runs as root)"))
+    func eachUIDGetsOnlyWhatItsRoleAllows() async throws {
+        let setup = TemporaryDirectory()
+        defer { setup.remove() }
+        let readonly = try await Self.user("t4gtest-ro", in: setup)
+        let invoice = try await Self.user("t4gtest-inv", in: setup)
+        let unmapped = try await Self.user("t4gtest-none", in: setup)
+        let outsider = User(uid: 65534, gid: 65534)
+        try await DevNetwork.run { network in
+            let daemon = try await network.daemon(
+                extra: """
+                    [rpc]
+                    socket_group = "\(Self.group)"
+                    socket_mode = "0660"
+                    [roles]
+                    readonly = [\(readonly.uid)]
+                    invoice = [\(invoice.uid)]
+                    """)
+            chmod(daemon.directory.path, 0o755)
+            let t4gctl = daemon.directory.file("t4gctl")
+            try FileManager.default.copyItem(
+                atPath: DaemonProcess.productsDirectory.appendingPathComponent("t4gctl").path, toPath: t4gctl)
+            chmod(t4gctl, 0o755)
+            let target = try await daemon.call("invoice.create", ["amount_msat": 5000, "description": "roles"])
+            let bolt11 = target.string("bolt11")
+            let pay = ["call", "payment.send", "{\"bolt11\":\"\(bolt11)\"}"]
+
+            let info = try await Self.t4gctl(as: readonly, ["call", "daemon.info"], daemon: daemon)
+            #expect(info.contains("\"network\""))
+            #expect(try await Self.refusal(as: readonly, pay, daemon: daemon).contains("unauthorized"))
+            #expect(
+                try await Self.refusal(
+                    as: readonly, ["call", "invoice.create", "{\"amount_msat\":1000,\"description\":\"ro\"}"],
+                    daemon: daemon
+                ).contains("unauthorized"))
+
+            let created = try await Self.t4gctl(
+                as: invoice, ["call", "invoice.create", "{\"amount_msat\":1000,\"description\":\"inv\"}"],
+                daemon: daemon)
+            #expect(created.contains("lnbcrt"))
+            #expect(try await Self.refusal(as: invoice, pay, daemon: daemon).contains("unauthorized"))
+
+            #expect(
+                try await Self.refusal(as: unmapped, ["call", "daemon.info"], daemon: daemon).contains("unauthorized"))
+            #expect(
+                try await Self.refusal(as: outsider, ["call", "daemon.info"], daemon: daemon).contains(
+                    "daemon_unreachable"))
+
+            let unpaid = try await daemon.error("payment.get", ["payment_hash": .string(target.string("payment_hash"))])
+            #expect(unpaid?.reason == .paymentNotFound, "a refused payment.send must not pay")
+        }
+    }
+}
