@@ -62,7 +62,8 @@ public struct T4GDaemon: Sendable {
         let health = HealthCheck(store: store, backend: backend, gate: gate)
         let components = DaemonComponents(
             configuration: configuration, store: store, backend: backend, events: events, invoices: invoices,
-            payments: payments, proofs: proofs, health: health, identityPubkey: identity.xOnlyPublicKey.bytes.hex, startedAt: .now,
+            payments: payments, proofs: proofs, health: health, identityPubkey: identity.xOnlyPublicKey.bytes.hex,
+            startedAt: .now,
             now: now,
             requestStop: { stopSwitch.trigger() }, logger: logger)
         let server = RPCServer(

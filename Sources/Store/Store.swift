@@ -18,7 +18,9 @@ public final class Store: Sendable {
         public var metricsFactory: any MetricsFactory
 
         /// Creates a configuration.
-        public init(path: String, fullSync: Bool = true, metricsFactory: any MetricsFactory = NOOPMetricsHandler.instance) {
+        public init(
+            path: String, fullSync: Bool = true, metricsFactory: any MetricsFactory = NOOPMetricsHandler.instance
+        ) {
             self.path = path
             self.fullSync = fullSync
             self.metricsFactory = metricsFactory

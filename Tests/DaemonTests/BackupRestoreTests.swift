@@ -55,7 +55,10 @@ import Testing
             let buyer = try await bob.call("proof.owner_key", ["owner": "account:buyer"]).string("pubkey")
             let transfer = try await alice.call(
                 "proof.transfer",
-                ["proof_id": .string(proof.string("proof_id")), "to": .string(buyer), "payment": ["amount_msat": 9_000]])
+                [
+                    "proof_id": .string(proof.string("proof_id")), "to": .string(buyer),
+                    "payment": ["amount_msat": 9_000],
+                ])
             _ = try await bob.call("payment.send", ["bolt11": .string(transfer["invoice"]?.string("bolt11") ?? "")])
             for _ in 0..<100 {
                 if try await allEvents(alice).contains(where: { $0.string("type") == "proof.transferred" }) { break }
@@ -81,7 +84,8 @@ import Testing
             let eventsBefore = try await allEvents(alice)
             var invoicesBefore: [JSONValue] = []
             for invoice in invoices {
-                invoicesBefore.append(try await alice.call("invoice.get", ["payment_hash": .string(invoice.string("payment_hash"))]))
+                invoicesBefore.append(
+                    try await alice.call("invoice.get", ["payment_hash": .string(invoice.string("payment_hash"))]))
             }
             var paymentsBefore: [JSONValue] = []
             for hash in paymentHashes {
@@ -108,25 +112,37 @@ import Testing
             #expect(try t4gctl(["restore", backupPath, "--data-dir", alice.directory.path]).status == 2)
             await alice.stop()
             let restoredDirectory = TemporaryDirectory()
-            try FileManager.default.copyItem(atPath: alice.directory.file("seed"), toPath: restoredDirectory.file("seed"))
+            try FileManager.default.copyItem(
+                atPath: alice.directory.file("seed"), toPath: restoredDirectory.file("seed"))
             #expect(try t4gctl(["restore", backupPath, "--data-dir", restoredDirectory.path, "--json"]).status == 0)
-            let restored = network.adopt(try await DaemonProcess(directory: restoredDirectory, config: network.config()))
+            let restored = network.adopt(
+                try await DaemonProcess(directory: restoredDirectory, config: network.config()))
 
             for hash in acknowledgedBefore {
-                #expect(try await restored.call("invoice.get", ["payment_hash": .string(hash)]).string("payment_hash") == hash)
+                #expect(
+                    try await restored.call("invoice.get", ["payment_hash": .string(hash)]).string("payment_hash")
+                        == hash)
             }
             for invoice in invoicesBefore {
-                #expect(try await restored.call("invoice.get", ["payment_hash": .string(invoice.string("payment_hash"))]) == invoice)
+                #expect(
+                    try await restored.call("invoice.get", ["payment_hash": .string(invoice.string("payment_hash"))])
+                        == invoice)
             }
             for payment in paymentsBefore {
-                #expect(try await restored.call("payment.get", ["payment_hash": .string(payment.string("payment_hash"))]) == payment)
+                #expect(
+                    try await restored.call("payment.get", ["payment_hash": .string(payment.string("payment_hash"))])
+                        == payment)
             }
-            #expect(try await restored.call("proof.get", ["proof_id": .string(proof.string("proof_id"))]) == proofBefore)
+            #expect(
+                try await restored.call("proof.get", ["proof_id": .string(proof.string("proof_id"))]) == proofBefore)
             let eventsAfter = try await allEvents(restored)
             #expect(eventsAfter.map { $0.integer("index") } == Array(1...Int64(eventsAfter.count)), "no gap")
             #expect(Int64(eventsAfter.count) == summary.lastEventIndex)
             #expect(Array(eventsAfter.prefix(eventsBefore.count)) == eventsBefore)
-            #expect(Set(eventsBefore.map { $0.string("type") }).isSuperset(of: ["invoice.paid", "payment.succeeded", "proof.created", "proof.transferred"]))
+            #expect(
+                Set(eventsBefore.map { $0.string("type") }).isSuperset(of: [
+                    "invoice.paid", "payment.succeeded", "proof.created", "proof.transferred",
+                ]))
         }
     }
 

@@ -33,11 +33,13 @@ import Testing
 
     @Test(arguments: [
         ("[rpc]\nmax_batch = \"x\"", "rpc.max_batch"), ("[rpc]\nmax_batch = 0", "rpc.max_batch"),
-        ("[daemon]\nnetwork = \"moon\"", "daemon.network"), ("[lnd]\nrest_ulr = \"x\"", "lnd.rest_ulr"), ("[lndx]\na = 1", "lndx"),
+        ("[daemon]\nnetwork = \"moon\"", "daemon.network"), ("[lnd]\nrest_ulr = \"x\"", "lnd.rest_ulr"),
+        ("[lndx]\na = 1", "lndx"),
         ("[dev]\nledgr = \"x\"", "dev.ledgr"), ("[rpc]\nsocket_mode = \"999\"", "rpc.socket_mode"),
         ("[roles]\nadmin = [\"root\"]", "roles.admin"), ("[log]\nlevel = \"loud\"", "log.level"),
         ("[daemon\n", "(file)"), ("[metrics]\nlisten = \"localhost:9464\"", "metrics.listen"),
-        ("[metrics]\nlisten = \"127.0.0.1:70000\"", "metrics.listen"), ("[metrics]\nlisten = \"::1:9464\"", "metrics.listen"),
+        ("[metrics]\nlisten = \"127.0.0.1:70000\"", "metrics.listen"),
+        ("[metrics]\nlisten = \"::1:9464\"", "metrics.listen"),
         ("[metrics]\nenabled = \"yes\"", "metrics.enabled"), ("[metrics]\nport = 1", "metrics.port"),
     ])
     func badValuesNameTheirKey(text: String, key: String) {

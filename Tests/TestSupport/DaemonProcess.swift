@@ -22,7 +22,10 @@ public final class DaemonProcess: @unchecked Sendable {
         configPath = directory.file("t4gd.toml")
         try config.write(toFile: configPath, atomically: true, encoding: .utf8)
         arguments =
-            ["--config", configPath, "--data-dir", directory.path, "--log-level", "debug", "--metrics-listen", "127.0.0.1:0"]
+            [
+                "--config", configPath, "--data-dir", directory.path, "--log-level", "debug", "--metrics-listen",
+                "127.0.0.1:0",
+            ]
             + extraArguments
         process = try Self.launch(arguments, environment: environment, log: directory.file("t4gd.log"))
         try await waitUntilReady()

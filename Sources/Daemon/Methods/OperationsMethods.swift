@@ -29,8 +29,9 @@ extension DaemonComponents {
                 return [
                     "path": .string(outcome.path), "size_bytes": .integer(outcome.sizeBytes),
                     "last_event_index": .integer(outcome.summary.lastEventIndex), "integrity_check": "ok",
-                    "duration_ms": .integer(outcome.duration.components.seconds * 1000
-                        + outcome.duration.components.attoseconds / 1_000_000_000_000_000),
+                    "duration_ms": .integer(
+                        outcome.duration.components.seconds * 1000
+                            + outcome.duration.components.attoseconds / 1_000_000_000_000_000),
                 ]
             }
         ]

@@ -63,7 +63,8 @@ struct OperationsServer: Service {
                 }
         } catch {
             throw ConfigurationFile.Problem(
-                key: "metrics.listen", message: "cannot listen on \(configuration.host):\(configuration.port): \(error)")
+                key: "metrics.listen", message: "cannot listen on \(configuration.host):\(configuration.port): \(error)"
+            )
         }
     }
 
