@@ -146,6 +146,16 @@ import Testing
         }
     }
 
+    @Test func restoreRefusesADamagedBackupAndKeepsTheStore() throws {
+        let directory = TemporaryDirectory()
+        defer { directory.remove() }
+        let damaged = directory.file("damaged.sqlite")
+        try Data(repeating: 0x42, count: 8192).write(to: URL(fileURLWithPath: damaged))
+        try Data("current".utf8).write(to: URL(fileURLWithPath: directory.file("t4gd.sqlite")))
+        #expect(try t4gctl(["restore", damaged, "--data-dir", directory.path]).status == 2)
+        #expect(try String(contentsOfFile: directory.file("t4gd.sqlite"), encoding: .utf8) == "current")
+    }
+
     @Test func daemonBackupRefusesBadPaths() async throws {
         try await DevNetwork.run { network in
             let alice = try await network.daemon()

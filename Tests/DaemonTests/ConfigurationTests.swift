@@ -29,6 +29,9 @@ import Testing
         #expect(configuration.maxBatch == defaults.maxBatch)
         #expect(configuration.socketMode == 0o660)
         #expect(configuration.devStartingBalance == defaults.devStartingBalance)
+        #expect(configuration.metricsEnabled == defaults.metricsEnabled)
+        #expect(configuration.metricsAddress == defaults.metricsAddress)
+        #expect(configuration.metricsPort == defaults.metricsPort)
     }
 
     @Test(arguments: [
