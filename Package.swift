@@ -131,7 +131,7 @@ let package = Package(
             name: "DaemonTests",
             dependencies: [
                 "Daemon", "t4gd", "BOLT11", "Secp256k1", "JSONRPC", "RPCServer", "Store", "TestSupport",
-                .product(name: "Metrics", package: "swift-metrics"),
+                .product(name: "NIOHTTP1", package: "swift-nio"),
             ]
         ),
         .testTarget(
