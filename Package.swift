@@ -29,6 +29,8 @@ let package = Package(
         .package(url: "https://github.com/groue/GRDB.swift", from: "7.10.0"),
         .package(url: "https://github.com/swift-server/async-http-client", from: "1.37.0"),
         .package(url: "https://github.com/apple/swift-nio-ssl", from: "2.37.6"),
+        .package(url: "https://github.com/apple/swift-metrics", from: "2.13.0"),
+        .package(url: "https://github.com/swift-server/swift-prometheus", from: "2.4.1"),
     ],
     targets: [
         .systemLibrary(
@@ -48,7 +50,10 @@ let package = Package(
         .target(name: "GroupCommit", dependencies: [.product(name: "GRDB", package: "GRDB.swift")]),
         .target(
             name: "Store",
-            dependencies: ["Lightning", "Proofs", "GroupCommit", .product(name: "GRDB", package: "GRDB.swift")]
+            dependencies: [
+                "Lightning", "Proofs", "GroupCommit", .product(name: "GRDB", package: "GRDB.swift"),
+                .product(name: "CoreMetrics", package: "swift-metrics"),
+            ]
         ),
         .target(
             name: "DevBackend",
@@ -65,6 +70,12 @@ let package = Package(
                 "RPCServer", "TOML", "Secp256k1",
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+                .product(name: "CoreMetrics", package: "swift-metrics"),
+                .product(name: "Metrics", package: "swift-metrics"),
+                .product(name: "Prometheus", package: "swift-prometheus"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "NIOHTTP1", package: "swift-nio"),
             ]
         ),
         .target(
@@ -79,6 +90,7 @@ let package = Package(
             name: "RPCServer",
             dependencies: [
                 "JSONRPC",
+                .product(name: "CoreMetrics", package: "swift-metrics"),
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
                 .product(name: "Logging", package: "swift-log"),
@@ -89,6 +101,7 @@ let package = Package(
             name: "t4gd",
             dependencies: [
                 "Daemon", "BOLT11",
+                .product(name: "Metrics", package: "swift-metrics"),
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "NIOPosix", package: "swift-nio"),
                 .product(name: "Logging", package: "swift-log"),
@@ -97,7 +110,7 @@ let package = Package(
         .executableTarget(
             name: "t4gctl",
             dependencies: [
-                "BOLT11", "JSONRPC", "RPCServer",
+                "BOLT11", "JSONRPC", "RPCServer", "Store",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
@@ -119,8 +132,9 @@ let package = Package(
         .testTarget(
             name: "DaemonTests",
             dependencies: [
-                "Daemon", "t4gd", "t4gload", "BOLT11", "Secp256k1", "JSONRPC", "RPCServer", "TestSupport",
+                "Daemon", "t4gd", "t4gload", "BOLT11", "Secp256k1", "JSONRPC", "RPCServer", "Store", "TestSupport",
                 .product(name: "GRDB", package: "GRDB.swift"),
+                .product(name: "NIOHTTP1", package: "swift-nio"),
             ]
         ),
         .testTarget(

@@ -29,6 +29,7 @@ public enum ConfigurationFile {
         "dev": ["ledger", "starting_balance_msat", "fee_base_msat", "fee_ppm", "alias"],
         "payments": ["timeout_s", "reconcile_interval_s"],
         "log": ["level", "format"],
+        "metrics": ["enabled", "listen"],
         "proofs": ["trusted_issuers"],
         "lnd": ["rest_url", "tls_cert_path", "macaroon_path", "timeout_s"],
         "lnbits": ["url", "invoice_key", "admin_key", "timeout_s"],
@@ -156,6 +157,15 @@ public enum ConfigurationFile {
                     throw Problem(key: key("trusted_issuers"), message: "must list x-only public keys in hex")
                 }
                 c.trustedIssuers.append(issuer)
+            }
+        case "metrics":
+            if let value = try bool("enabled") { c.metricsEnabled = value }
+            if let value = try string("listen") {
+                guard let (address, port) = ListenAddress.parse(value) else {
+                    throw Problem(
+                        key: key("listen"), message: "must be IP:PORT such as \"127.0.0.1:9464\" or \"[::1]:9464\"")
+                }
+                (c.metricsAddress, c.metricsPort) = (address, port)
             }
         case "log":
             if let value = try string("level") {

@@ -73,6 +73,13 @@ public struct DaemonConfiguration: Sendable {
     public var paymentTimeoutSeconds: Int64 = 60
     public var reconcileIntervalSeconds: Int64 = 5
 
+    /// Whether the operations HTTP listener (`/metrics`, `/health/live`, `/health/ready`) runs.
+    public var metricsEnabled = true
+    /// Where the operations HTTP listener binds: an IP literal, loopback by default.
+    public var metricsAddress = "127.0.0.1"
+    /// The operations listener's TCP port; 0 picks a free port (logged at start).
+    public var metricsPort = 9464
+
     public var logLevel = Logger.Level.info
     public var logFormat = LogFormat.text
 

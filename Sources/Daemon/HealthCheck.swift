@@ -2,24 +2,38 @@ import JSONRPC
 import Lightning
 import Store
 
-/// Measures the store and the backend for `daemon.health`.
+/// Measures the store, the backend and start-up reconciliation, for `daemon.health` and `/health/ready`.
 struct HealthCheck: Sendable {
     let store: Store
     let backend: any LightningBackend
+    let gate: PaymentGate
     static let backendDeadline: Duration = .seconds(2)
 
-    func report() async -> JSONValue {
-        let storeStatus = measure { _ = try store.lastEventIndex() }
-        let backendStatus = await measureAsync { [backend] in _ = try await backend.nodeInfo() }
-        let overall =
-            storeStatus.ok ? (backendStatus.ok ? "ok" : "degraded") : "down"
-        return [
-            "status": .string(overall),
-            "components": ["store": storeStatus.json, "backend": backendStatus.json],
-        ]
+    /// One measurement of every component.
+    struct Report: Sendable {
+        let store: Component
+        let backend: Component
+        let reconciliation: Component
+
+        /// `down` without the store, `degraded` without the backend or before reconciliation, else `ok`.
+        var status: String {
+            guard store.ok else { return "down" }
+            return backend.ok && reconciliation.ok ? "ok" : "degraded"
+        }
+
+        /// Ready for traffic: every component is ok.
+        var ready: Bool { status == "ok" }
+
+        /// The `daemon.health` result.
+        var json: JSONValue { ["status": .string(status), "ready": .bool(ready), "components": components] }
+
+        /// Each component's status, latency and error.
+        var components: JSONValue {
+            ["store": store.json, "backend": backend.json, "reconciliation": reconciliation.json]
+        }
     }
 
-    struct Component {
+    struct Component: Sendable {
         let ok: Bool
         let latency: Duration
         let error: String?
@@ -32,6 +46,17 @@ struct HealthCheck: Sendable {
                 "error": error.map(JSONValue.string) ?? .null,
             ]
         }
+    }
+
+    func report() async -> Report {
+        let storeStatus = measure { _ = try store.lastEventIndex() }
+        let backendStatus = await measureAsync { [backend] in _ = try await backend.nodeInfo() }
+        let reconciled = await gate.paymentsAccepted
+        return Report(
+            store: storeStatus, backend: backendStatus,
+            reconciliation: Component(
+                ok: reconciled, latency: .zero,
+                error: reconciled ? nil : "payments left pending by the previous run are not reconciled yet"))
     }
 
     private func measure(_ body: () throws -> Void) -> Component {

@@ -19,11 +19,15 @@ import Synchronization
 public struct T4GDaemon: Sendable {
     let configuration: DaemonConfiguration
     let logger: Logger
+    let metrics: DaemonMetrics
 
     /// Prepares a daemon; nothing is opened until ``run()``.
-    public init(configuration: DaemonConfiguration, logger: Logger) {
+    ///
+    /// - Parameter metrics: where every component records its metrics; `/metrics` serves its registry.
+    public init(configuration: DaemonConfiguration, logger: Logger, metrics: DaemonMetrics = DaemonMetrics()) {
         self.configuration = configuration
         self.logger = logger
+        self.metrics = metrics
     }
 
     /// Opens everything, serves until a graceful shutdown, then closes the store.
@@ -35,9 +39,11 @@ public struct T4GDaemon: Sendable {
         let keys = try KeyDerivation(seed: seed)
         let identity = keys.identityKey()
         let store = try Store(
-            configuration: .init(path: configuration.resolvedStorePath, fullSync: configuration.storeFullSync))
+            configuration: .init(
+                path: configuration.resolvedStorePath, fullSync: configuration.storeFullSync,
+                metricsFactory: metrics.factory))
         defer { try? store.close() }
-        let backend = try await makeBackend(nodeKey: identity)
+        let backend = MeteredBackend(try await makeBackend(nodeKey: identity), factory: metrics.factory)
         let now: @Sendable () -> Int64 = { Int64(Date().timeIntervalSince1970) }
         let events = EventBus(latestIndex: try store.lastEventIndex())
         let gate = PaymentGate()
@@ -53,13 +59,25 @@ public struct T4GDaemon: Sendable {
             trustedIssuers: Set([identity.xOnlyPublicKey] + configuration.trustedIssuers), invoices: invoices,
             events: events, now: now, logger: logger)
         let stopSwitch = StopSwitch()
+        let health = HealthCheck(store: store, backend: backend, gate: gate)
         let components = DaemonComponents(
             configuration: configuration, store: store, backend: backend, events: events, invoices: invoices,
-            payments: payments, proofs: proofs, identityPubkey: identity.xOnlyPublicKey.bytes.hex, startedAt: .now,
+            payments: payments, proofs: proofs, health: health, identityPubkey: identity.xOnlyPublicKey.bytes.hex,
+            startedAt: .now,
             now: now,
             requestStop: { stopSwitch.trigger() }, logger: logger)
         let server = RPCServer(
-            configuration: rpcConfiguration, service: DaemonRPCService(components: components), logger: logger)
+            configuration: rpcConfiguration,
+            service: MeteredRPCService(base: DaemonRPCService(components: components), factory: metrics.factory),
+            logger: logger, metricsFactory: metrics.factory)
+        let operations = OperationsServer(
+            configuration: .init(
+                enabled: configuration.metricsEnabled, host: configuration.metricsAddress,
+                port: configuration.metricsPort),
+            responder: OperationsResponder(
+                registry: metrics.registry, gauges: StatusGauges(store: store, factory: metrics.factory),
+                health: health),
+            logger: logger)
         let group = ServiceGroup(
             configuration: .init(
                 services: [
@@ -79,6 +97,7 @@ public struct T4GDaemon: Sendable {
                         service: SystemdNotifier(
                             environment: ProcessInfo.processInfo.environment,
                             waitUntilReady: { try await server.waitUntilListening() })),
+                    .init(service: operations),
                     .init(service: server),
                 ],
                 gracefulShutdownSignals: [.sigterm, .sigint],

@@ -3,6 +3,7 @@ extension RPCErrorReason {
     public static let all: [RPCErrorReason] = [
         parseError, invalidRequest, methodNotFound, invalidParams, internalError,
         overloaded, shuttingDown, rateLimited, requestTooLarge, batchTooLarge, tooManyConnections, idleTimeout,
+        backupFailed,
         unauthorized,
         invoiceNotFound, labelConflict, invalidBolt11, networkMismatch, invoiceExpired, amountRequired,
         amountNotAllowed, invoiceNotOpen, invalidAmount,
@@ -87,6 +88,13 @@ extension RPCErrorReason {
         dataFields: ["idle_timeout_s"],
         summary: "Nothing was received, no request was in flight and nothing was subscribed for the idle timeout;"
             + " sent with id null, then closed."
+    )
+
+    /// `backup_failed` (107).
+    public static let backupFailed = Self(
+        name: "backup_failed", code: 107, area: .daemon, message: "Backup failed",
+        summary: "`daemon.backup` could not write or check the copy (permissions, disk full, integrity check);"
+            + " no partial file is left."
     )
 
     // MARK: auth

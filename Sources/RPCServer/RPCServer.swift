@@ -1,3 +1,4 @@
+import CoreMetrics
 import JSONRPC
 import Logging
 import NIOCore
@@ -31,6 +32,7 @@ public actor RPCServer: Service {
     private nonisolated let service: any RPCService
     private nonisolated let logger: Logger
     private nonisolated let eventLoopGroup: any EventLoopGroup
+    private nonisolated let openConnections: Meter
     private var state = State.initial
     private var listeningWaiters: [CheckedContinuation<Void, any Error>] = []
 
@@ -40,17 +42,20 @@ public actor RPCServer: Service {
     ///   - configuration: socket path, permissions and limits.
     ///   - service: the method dispatch.
     ///   - logger: gets one debug line per request and per connection; never request params.
+    ///   - metricsFactory: receives the `t4gd_rpc_open_connections` gauge.
     ///   - eventLoopGroup: the NIO event loops for the socket.
     public init(
         configuration: Configuration,
         service: some RPCService,
         logger: Logger,
+        metricsFactory: any MetricsFactory = NOOPMetricsHandler.instance,
         eventLoopGroup: any EventLoopGroup = MultiThreadedEventLoopGroup.singleton
     ) {
         self.configuration = configuration
         self.service = service
         self.logger = logger
         self.eventLoopGroup = eventLoopGroup
+        openConnections = Meter(label: "t4gd_rpc_open_connections", factory: metricsFactory)
     }
 
     /// Returns once the socket accepts connections.
@@ -181,6 +186,7 @@ public actor RPCServer: Service {
         let key = ObjectIdentifier(accepted.channel.channel)
         connections[key] = accepted.channel.channel
         state = .listening(connections: connections)
+        openConnections.set(connections.count)
         group.addTask {
             await accepted.session.run(accepted.channel)
             await self.connectionEnded(key)
@@ -192,9 +198,11 @@ public actor RPCServer: Service {
         case .listening(var connections):
             connections[key] = nil
             state = .listening(connections: connections)
+            openConnections.set(connections.count)
         case .draining(var connections):
             connections[key] = nil
             state = .draining(connections: connections)
+            openConnections.set(connections.count)
         case .initial, .starting, .stopped:
             break
         }

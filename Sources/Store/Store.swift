@@ -1,3 +1,4 @@
+import CoreMetrics
 import GRDB
 import GroupCommit
 import Lightning
@@ -16,16 +17,22 @@ public final class Store: Sendable {
         /// `true`: fsync on every commit (survives power loss); `false`: WAL `synchronous=NORMAL`
         /// (survives a process crash, may lose the last commits on power loss).
         public var fullSync: Bool
+        /// Receives the latency and failures of every operation (`t4gd_store_*`).
+        public var metricsFactory: any MetricsFactory
 
         /// Creates a configuration.
-        public init(path: String, fullSync: Bool = true) {
+        public init(
+            path: String, fullSync: Bool = true, metricsFactory: any MetricsFactory = NOOPMetricsHandler.instance
+        ) {
             self.path = path
             self.fullSync = fullSync
+            self.metricsFactory = metricsFactory
         }
     }
 
     let database: DatabasePool
     private let writer: GroupCommitWriter
+    private let metrics: StoreMetrics
 
     /// Opens (creating if needed) and migrates the store.
     public init(configuration: Configuration) throws(StoreError) {
@@ -35,6 +42,7 @@ public final class Store: Sendable {
             try database.execute(sql: "PRAGMA synchronous = \(fullSync ? "FULL" : "NORMAL")")
         }
         options.busyMode = .timeout(10)
+        metrics = StoreMetrics(factory: configuration.metricsFactory)
         do {
             database = try DatabasePool(path: configuration.path, configuration: options)
             try Migrations.migrator.migrate(database)
@@ -61,21 +69,17 @@ public final class Store: Sendable {
         }
     }
 
-    /// Writes a consistent copy of the whole store to `path` while the daemon keeps serving.
-    public func backup(to path: String) throws(StoreError) {
-        try perform("backup") {
-            let destination = try DatabaseQueue(path: path)
-            try database.backup(to: destination)
-            try destination.close()
-        }
-    }
-
     /// Runs `body` as one write of the next group commit; returns once it is durable.
     func write<T: Sendable>(
         _ operation: String, _ body: @escaping @Sendable (Database) throws -> T
     ) async throws(StoreError) -> T {
+        let start = ContinuousClock.now
+        var failed = true
+        defer { metrics.record(operation, since: start, failed: failed) }
         do {
-            return try await writer.write(body)
+            let result = try await writer.write(body)
+            failed = false
+            return result
         } catch let error as StoreError {
             throw error
         } catch {
@@ -84,8 +88,13 @@ public final class Store: Sendable {
     }
 
     func perform<T>(_ operation: String, _ body: () throws -> T) throws(StoreError) -> T {
+        let start = ContinuousClock.now
+        var failed = true
+        defer { metrics.record(operation, since: start, failed: failed) }
         do {
-            return try body()
+            let result = try body()
+            failed = false
+            return result
         } catch let error as StoreError {
             throw error
         } catch {

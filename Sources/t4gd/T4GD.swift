@@ -3,6 +3,7 @@ import BOLT11
 import Daemon
 import Foundation
 import Logging
+import Metrics
 
 /// `t4gd`: the t4gd Lightning payment daemon.
 struct T4GD: AsyncParsableCommand {
@@ -24,6 +25,12 @@ struct T4GD: AsyncParsableCommand {
     @Option(name: .customLong("log-level"), help: "trace, debug, info, notice, warning, error, critical.")
     var logLevel: String?
     @Option(name: .customLong("log-format"), help: "text or json.") var logFormat: String?
+    @Option(
+        name: .customLong("metrics-listen"),
+        help: "IP:PORT of the /metrics and /health listener (default 127.0.0.1:9464; port 0 picks a free one).")
+    var metricsListen: String?
+    @Flag(name: .customLong("no-metrics"), help: "Do not start the /metrics and /health listener.")
+    var noMetrics = false
 
     /// Parses the command line and runs the daemon; exits with the command's error, if any.
     static func parseAndRun() async {
@@ -44,9 +51,11 @@ struct T4GD: AsyncParsableCommand {
             throw ExitCode(78)
         }
         DaemonLogging.bootstrap(level: configuration.logLevel, format: configuration.logFormat)
+        let metrics = DaemonMetrics()
+        MetricsSystem.bootstrap(metrics.factory)
         let logger = Logger(label: "t4gd")
         do {
-            try await T4GDaemon(configuration: configuration, logger: logger).run()
+            try await T4GDaemon(configuration: configuration, logger: logger, metrics: metrics).run()
         } catch {
             logger.critical("t4gd cannot run: \(error)")
             throw ExitCode(1)
@@ -62,8 +71,9 @@ struct T4GD: AsyncParsableCommand {
             [
                 ("daemon.data_dir", dataDir), ("rpc.socket", socket), ("daemon.network", network),
                 ("daemon.backend", backend), ("dev.ledger", devLedger), ("log.level", logLevel),
-                ("log.format", logFormat),
+                ("log.format", logFormat), ("metrics.listen", metricsListen),
             ], to: &configuration)
+        if noMetrics { configuration.metricsEnabled = false }
         return configuration
     }
 }

@@ -30,6 +30,9 @@ import Testing
         #expect(configuration.socketMode == 0o660)
         #expect(configuration.devStartingBalance == defaults.devStartingBalance)
         #expect(configuration.rateLimits == defaults.rateLimits)
+        #expect(configuration.metricsEnabled == defaults.metricsEnabled)
+        #expect(configuration.metricsAddress == defaults.metricsAddress)
+        #expect(configuration.metricsPort == defaults.metricsPort)
     }
 
     @Test(arguments: [
@@ -38,7 +41,10 @@ import Testing
         ("[lndx]\na = 1", "lndx"),
         ("[dev]\nledgr = \"x\"", "dev.ledgr"), ("[rpc]\nsocket_mode = \"999\"", "rpc.socket_mode"),
         ("[roles]\nadmin = [\"root\"]", "roles.admin"), ("[log]\nlevel = \"loud\"", "log.level"),
-        ("[daemon\n", "(file)"),
+        ("[daemon\n", "(file)"), ("[metrics]\nlisten = \"localhost:9464\"", "metrics.listen"),
+        ("[metrics]\nlisten = \"127.0.0.1:70000\"", "metrics.listen"),
+        ("[metrics]\nlisten = \"::1:9464\"", "metrics.listen"),
+        ("[metrics]\nenabled = \"yes\"", "metrics.enabled"), ("[metrics]\nport = 1", "metrics.port"),
     ])
     func badValuesNameTheirKey(text: String, key: String) {
         #expect(problem(text) == key)
@@ -51,6 +57,16 @@ import Testing
             [("daemon.network", "testnet"), ("rpc.socket", "/tmp/a \"b\".sock")], to: &configuration)
         #expect(configuration.network == .testnet)
         #expect(configuration.resolvedSocketPath == "/tmp/a \"b\".sock")
+    }
+
+    @Test func metricsListenTakesIPv4AndIPv6AndTheOffSwitch() throws {
+        var configuration = DaemonConfiguration()
+        #expect(configuration.metricsEnabled && configuration.metricsAddress == "127.0.0.1")
+        try ConfigurationFile.apply("[metrics]\nenabled = false\nlisten = \"[::1]:0\"", to: &configuration)
+        #expect(!configuration.metricsEnabled)
+        #expect(configuration.metricsAddress == "::1" && configuration.metricsPort == 0)
+        try ConfigurationFile.applyFlags([("metrics.listen", "127.0.0.2:9100")], to: &configuration)
+        #expect(configuration.metricsAddress == "127.0.0.2" && configuration.metricsPort == 9100)
     }
 
     @Test func rolesMapUIDsAndGIDs() throws {

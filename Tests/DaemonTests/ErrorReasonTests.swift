@@ -154,7 +154,8 @@ import Testing
             #expect(document.string("openrpc").hasPrefix("1."))
             let names = (document["methods"]?.arrayValue ?? []).map { $0.string("name") }
             let expected = [
-                "daemon.health", "daemon.info", "daemon.stop", "events.list", "events.subscribe", "events.wait",
+                "daemon.backup", "daemon.health", "daemon.info", "daemon.stop", "events.list", "events.subscribe",
+                "events.wait",
                 "invoice.cancel", "invoice.create", "invoice.decode", "invoice.get", "invoice.list", "invoice.wait",
                 "node.channels", "node.info", "payment.get", "payment.list", "payment.send", "proof.create",
                 "proof.export",

@@ -29,6 +29,15 @@ import Testing
                 let health = try await alice.call("daemon.health")
                 #expect(health.string("status") == "degraded")
                 #expect(health["components"]?["backend"]?.string("status") == "down")
+                let port = try await alice.metricsPort()
+                let notReady = try HTTPProbe.get("/health/ready", port: port)
+                #expect(notReady.status == 503)
+                #expect(try JSONValue.parse(notReady.body).string("status") == "not_ready")
+                #expect(try HTTPProbe.get("/health/live", port: port).status == 200)
+                let backendErrors = try HTTPProbe.get("/metrics", port: port).body.split(separator: "\n").first {
+                    $0.hasPrefix(#"t4gd_backend_errors_total{backend="lnd",operation="node_info",code="unavailable"}"#)
+                }
+                #expect(backendErrors != nil, "the failed health check is counted")
                 let down = try await alice.error("invoice.create", ["amount_msat": 5000, "description": "x"])
                 #expect(down?.reason.name == "backend_unavailable")
                 #expect((down?.retryAfterSeconds ?? 0) > 0)
@@ -39,6 +48,7 @@ import Testing
                     "invoice.wait", ["payment_hash": .string(invoice.string("payment_hash")), "timeout_s": 20])
                 #expect(paid.string("status") == "paid")
                 #expect(try await alice.call("daemon.health").string("status") == "ok")
+                #expect(try HTTPProbe.get("/health/ready", port: port).status == 200)
             }
         } finally: {
             await sim.stop()

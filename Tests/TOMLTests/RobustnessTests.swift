@@ -1,6 +1,7 @@
 import TOML
 import TestSupport
 import Testing
+
 @Suite struct RobustnessTests {
     static let seeds: [String] = [
         DaemonConfigTests.config,

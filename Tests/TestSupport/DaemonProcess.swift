@@ -4,7 +4,7 @@ import JSONRPC
 import RPCServer
 
 /// A real `t4gd` process for end-to-end tests: its own data directory under /tmp, the embedded dev backend,
-/// a socket to call through. Stop it with ``stop()`` (SIGTERM, graceful) or ``kill()`` (SIGKILL).
+/// a socket to call through, and its operations listener on a free loopback port. Stop it with ``stop()`` (SIGTERM, graceful) or ``kill()`` (SIGKILL).
 public final class DaemonProcess: @unchecked Sendable {
     // @unchecked: `process` is only touched by the test that owns this value, one call at a time.
     public let directory: TemporaryDirectory
@@ -24,7 +24,12 @@ public final class DaemonProcess: @unchecked Sendable {
         configPath = directory.file("t4gd.toml")
         try config.write(toFile: configPath, atomically: true, encoding: .utf8)
         chmod(configPath, configMode)
-        arguments = ["--config", configPath, "--data-dir", directory.path, "--log-level", "debug"] + extraArguments
+        arguments =
+            [
+                "--config", configPath, "--data-dir", directory.path, "--log-level", "debug", "--metrics-listen",
+                "127.0.0.1:0",
+            ]
+            + extraArguments
         process = try Self.launch(arguments, environment: environment, log: directory.file("t4gd.log"))
         try await waitUntilReady()
         if let seed = FileManager.default.contents(atPath: directory.file("seed")) {
@@ -87,6 +92,21 @@ public final class DaemonProcess: @unchecked Sendable {
         } catch let error as RPCError {
             return error
         }
+    }
+
+    /// The port of the operations listener (`/metrics`, `/health/*`), read from the daemon's log.
+    public func metricsPort() async throws -> Int {
+        let deadline = ContinuousClock.now + .seconds(30)
+        while ContinuousClock.now < deadline {
+            let line = log.split(separator: "\n").first { $0.contains("operations listener ready") }
+            if let line, let field = line.split(separator: " ").first(where: { $0.hasPrefix("listen=") }),
+                let port = field.split(separator: ":").last.flatMap({ Int($0) })
+            {
+                return port
+            }
+            try await Task.sleep(for: .milliseconds(50))
+        }
+        throw DaemonProcessError(message: "no operations listener in the log: \(log)")
     }
 
     /// The daemon's log so far.

@@ -19,12 +19,15 @@ extension DaemonComponents {
             },
             RPCMethod(
                 "daemon.health", role: .readonly,
-                summary: "ok | degraded | down, with the store's and the backend's status, latency and error.",
+                summary:
+                    "ok | degraded | down and ready, with the store's, the backend's and start-up reconciliation's"
+                    + " status, latency and error.",
                 result: Schema.object([
-                    ("status", Schema.oneOf(["ok", "degraded", "down"])), ("components", Schema.anyObject),
+                    ("status", Schema.oneOf(["ok", "degraded", "down"])), ("ready", Schema.boolean),
+                    ("components", Schema.anyObject),
                 ])
             ) { _, _ in
-                await HealthCheck(store: store, backend: backend).report()
+                await health.report().json
             },
             RPCMethod(
                 "daemon.stop", role: .admin, summary: "Shut down gracefully: finish in-flight requests, then exit.",

@@ -394,7 +394,7 @@ log("work dir \(root), t4gd \(t4gd), duration \(duration) s")
 var children: [Child] = []
 func startDaemon(_ name: String, ledger: String?) -> (Child, String) {
     let dir = "\(root)/\(name)"
-    var args = ["--data-dir", dir, "--log-level", "warning"]
+    var args = ["--data-dir", dir, "--log-level", "warning", "--metrics-listen", "127.0.0.1:0"]
     if let ledger { args += ["--dev-ledger", ledger] }
     try! FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
     let child = spawn(t4gd, args, logFile: "\(root)/\(name).log", name: "t4gd \(name)")

@@ -1,0 +1,26 @@
+import CoreMetrics
+import JSONRPC
+import RPCServer
+
+/// Wraps the daemon's method dispatch with ``RPCMetrics``: every request's method, outcome and latency.
+struct MeteredRPCService: RPCService {
+    let base: DaemonRPCService
+    let metrics: RPCMetrics
+
+    init(base: DaemonRPCService, factory: any MetricsFactory) {
+        self.base = base
+        metrics = RPCMetrics(methodNames: base.methodNames, factory: factory)
+    }
+
+    func handle(_ request: RPCRequest, context: RPCRequestContext) async throws(RPCError) -> JSONValue {
+        let start = ContinuousClock.now
+        do {
+            let result = try await base.handle(request, context: context)
+            metrics.record(method: request.method, duration: ContinuousClock.now - start, failure: nil)
+            return result
+        } catch {
+            metrics.record(method: request.method, duration: ContinuousClock.now - start, failure: error.reason)
+            throw error
+        }
+    }
+}

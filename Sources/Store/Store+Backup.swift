@@ -1,0 +1,39 @@
+import GRDB
+
+/// What a store copy holds, checked by SQLite.
+public struct StoreCopySummary: Sendable, Equatable {
+    /// `PRAGMA integrity_check` answered `ok`.
+    public var integrityOK: Bool
+    /// The newest event in the copy (0 when its log is empty).
+    public var lastEventIndex: Int64
+    /// The schema migrations the copy has, in order.
+    public var migrations: [String]
+}
+
+extension Store {
+    /// Writes a consistent copy of the whole store to `path` while the daemon keeps serving: SQLite's online
+    /// backup reads one snapshot, so the copy holds every transaction committed before it began and none after.
+    public func backup(to path: String) throws(StoreError) {
+        try perform("backup") {
+            let destination = try DatabaseQueue(path: path)
+            defer { try? destination.close() }
+            try database.backup(to: destination)
+        }
+    }
+
+    /// Opens the store copy at `path` without migrating it and checks it: integrity, newest event, migrations.
+    public static func inspectCopy(at path: String) throws(StoreError) -> StoreCopySummary {
+        do {
+            let copy = try DatabaseQueue(path: path)
+            defer { try? copy.close() }
+            return try copy.read { database in
+                StoreCopySummary(
+                    integrityOK: try String.fetchOne(database, sql: "PRAGMA integrity_check") == "ok",
+                    lastEventIndex: try Int64.fetchOne(database, sql: "SELECT coalesce(max(idx), 0) FROM events") ?? 0,
+                    migrations: try Migrations.migrator.appliedMigrations(database))
+            }
+        } catch {
+            throw StoreError(.database, "cannot read the store copy \(path): \(reason(error))")
+        }
+    }
+}

@@ -1,0 +1,88 @@
+import ArgumentParser
+import Foundation
+import JSONRPC
+import RPCServer
+import Store
+
+/// `t4gctl backup PATH`: a consistent copy of the store, written by the daemon while it serves.
+struct Backup: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Copy the daemon's store to PATH while it serves (daemon.backup, admin role).",
+        discussion: """
+            PATH is on the daemon's file system, must not exist, and its directory must; a relative PATH is \
+            taken from this shell's directory. The copy is owner-only (0600) and checked with PRAGMA \
+            integrity_check. Back up the data directory's seed file separately, once: it never changes.
+            """)
+    @OptionGroup var connection: ConnectionOptions
+    @Argument(help: "Where to write the copy.") var path: String
+
+    func run() async throws {
+        let absolute = URL(fileURLWithPath: path).standardizedFileURL.path
+        try await connection.run("daemon.backup", ["path": .string(absolute)])
+    }
+}
+
+/// `t4gctl restore BACKUP --data-dir DIR`: puts a backup in place as a stopped daemon's store.
+struct Restore: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Put a backup in place as the store of a stopped daemon.",
+        discussion: """
+            Checks the backup (PRAGMA integrity_check), refuses while a daemon answers on the socket, moves an \
+            existing store (with its -wal and -shm files) aside to STORE.before-restore-TIME, and copies the \
+            backup in as the store (mode 0600). Start t4gd afterwards; it reconciles pending payments and \
+            catches up on invoices paid since the backup. Exit code 2 when the restore is refused.
+            """)
+    @Argument(help: "The backup file (from t4gctl backup).") var backup: String
+    @Option(name: .customLong("data-dir"), help: "The daemon's data directory.") var dataDir = "./data"
+    @Option(help: "The store path, when store.path is set (default: DATA_DIR/t4gd.sqlite).") var store: String?
+    @Option(help: "The daemon's socket (default: DATA_DIR/t4gd.sock).") var socket: String?
+    @Flag(help: "Print the result as JSON.") var json = false
+
+    func run() async throws {
+        let target = store ?? dataDir + "/t4gd.sqlite"
+        let socketPath = socket ?? dataDir + "/t4gd.sock"
+        if let client = try? await RPCClient.connect(unixDomainSocketPath: socketPath) {
+            await client.close()
+            throw refusal("a daemon is serving on \(socketPath): stop it before restoring")
+        }
+        let summary: StoreCopySummary
+        do {
+            summary = try Store.inspectCopy(at: backup)
+        } catch {
+            throw refusal("\(error)")
+        }
+        guard summary.integrityOK else { throw refusal("\(backup) fails PRAGMA integrity_check") }
+        let files = FileManager.default
+        var movedAside: String?
+        if files.fileExists(atPath: target) {
+            let aside = target + ".before-restore-\(Int(Date().timeIntervalSince1970))"
+            for suffix in ["", "-wal", "-shm"] where files.fileExists(atPath: target + suffix) {
+                try files.moveItem(atPath: target + suffix, toPath: aside + suffix)
+            }
+            movedAside = aside
+        }
+        try files.createDirectory(
+            atPath: URL(fileURLWithPath: target).deletingLastPathComponent().path, withIntermediateDirectories: true,
+            attributes: [.posixPermissions: 0o700])
+        let staging = target + ".restoring"
+        try? files.removeItem(atPath: staging)
+        try files.copyItem(atPath: backup, toPath: staging)
+        try files.setAttributes([.posixPermissions: 0o600], ofItemAtPath: staging)
+        try files.moveItem(atPath: staging, toPath: target)
+        let result: JSONValue = [
+            "store": .string(target), "last_event_index": .integer(summary.lastEventIndex),
+            "moved_aside": movedAside.map(JSONValue.string) ?? .null,
+            "seed_present": .bool(files.fileExists(atPath: dataDir + "/seed")),
+        ]
+        if json {
+            print(String(decoding: result.serialized(), as: UTF8.self))
+        } else {
+            CommandOutput.printHuman(result)
+        }
+    }
+
+    private func refusal(_ message: String) -> ExitCode {
+        CommandOutput.printError(reason: "restore_refused", message: message, asJSON: json)
+        return ExitCode(ExitCodes.invalidInput)
+    }
+}

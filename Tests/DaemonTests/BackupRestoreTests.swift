@@ -1,0 +1,172 @@
+import Foundation
+import JSONRPC
+import Store
+import TestSupport
+import Testing
+
+/// `t4gctl backup` while the daemon serves, `t4gctl restore`, and a fresh daemon on the restored store.
+@Suite(.serialized) struct BackupRestoreTests {
+    /// The payment hashes of invoices whose `invoice.create` was answered.
+    actor Acknowledged {
+        private(set) var hashes: [String] = []
+        func add(_ hash: String) { hashes.append(hash) }
+    }
+
+    /// Runs the built `t4gctl`; returns its exit status and stdout.
+    func t4gctl(_ arguments: [String]) throws -> (status: Int32, output: String) {
+        let process = Process()
+        process.executableURL = DaemonProcess.productsDirectory.appendingPathComponent("t4gctl")
+        process.arguments = arguments
+        let output = Pipe()
+        process.standardOutput = output
+        process.standardError = FileHandle.nullDevice
+        try process.run()
+        let data = output.fileHandleForReading.readDataToEndOfFile()
+        process.waitUntilExit()
+        return (process.terminationStatus, String(decoding: data, as: UTF8.self))
+    }
+
+    func allEvents(_ daemon: DaemonProcess) async throws -> [JSONValue] {
+        try await daemon.call("events.list", ["since": 0, "limit": 1000]).arrayValue ?? []
+    }
+
+    @Test func anOnlineBackupRestoresEveryRecordAndTheWholeEventLog() async throws {
+        try await DevNetwork.run { network in
+            let alice = try await network.daemon()
+            let bob = try await network.daemon()
+            var invoices: [JSONValue] = []
+            for index in 0..<4 {
+                invoices.append(
+                    try await alice.call(
+                        "invoice.create", ["amount_msat": .integer(10_000 + Int64(index)), "description": "before"]))
+            }
+            for invoice in invoices.prefix(2) {
+                _ = try await bob.call("payment.send", ["bolt11": .string(invoice.string("bolt11"))])
+            }
+            var paymentHashes: [String] = []
+            for _ in 0..<2 {
+                let invoice = try await bob.call("invoice.create", ["amount_msat": 7_000, "description": "to bob"])
+                paymentHashes.append(
+                    try await alice.call("payment.send", ["bolt11": .string(invoice.string("bolt11"))]).string(
+                        "payment_hash"))
+            }
+            let proof = try await alice.call(
+                "proof.create", ["kind": "purchase", "owner": "account:seller", "fields": ["item": "course"]])
+            let buyer = try await bob.call("proof.owner_key", ["owner": "account:buyer"]).string("pubkey")
+            let transfer = try await alice.call(
+                "proof.transfer",
+                [
+                    "proof_id": .string(proof.string("proof_id")), "to": .string(buyer),
+                    "payment": ["amount_msat": 9_000],
+                ])
+            _ = try await bob.call("payment.send", ["bolt11": .string(transfer["invoice"]?.string("bolt11") ?? "")])
+            for _ in 0..<100 {
+                if try await allEvents(alice).contains(where: { $0.string("type") == "proof.transferred" }) { break }
+                try await Task.sleep(for: .milliseconds(100))
+            }
+            let proofBefore = try await alice.call("proof.get", ["proof_id": .string(proof.string("proof_id"))])
+            #expect(proofBefore.string("owner") == buyer)
+
+            let acknowledged = Acknowledged()
+            let writer = Task {
+                let client = try await alice.client()
+                var index: Int64 = 0
+                while !Task.isCancelled {
+                    index += 1
+                    let invoice = try await client.call(
+                        "invoice.create", params: ["amount_msat": .integer(1_000 + index), "description": "during"])
+                    await acknowledged.add(invoice.string("payment_hash"))
+                }
+                await client.close()
+            }
+            while await acknowledged.hashes.count < 20 { try await Task.sleep(for: .milliseconds(20)) }
+            let acknowledgedBefore = await acknowledged.hashes
+            let eventsBefore = try await allEvents(alice)
+            var invoicesBefore: [JSONValue] = []
+            for invoice in invoices {
+                invoicesBefore.append(
+                    try await alice.call("invoice.get", ["payment_hash": .string(invoice.string("payment_hash"))]))
+            }
+            var paymentsBefore: [JSONValue] = []
+            for hash in paymentHashes {
+                paymentsBefore.append(try await alice.call("payment.get", ["payment_hash": .string(hash)]))
+            }
+
+            let backupPath = network.directory.file("alice-backup.sqlite")
+            let backup = try t4gctl(["backup", backupPath, "--socket", alice.socketPath, "--json"])
+            let duringBackup = await acknowledged.hashes.count
+            writer.cancel()
+            _ = await writer.result
+            #expect(backup.status == 0)
+            let result = try JSONValue.parse(Array(backup.output.utf8))
+            #expect(result.string("integrity_check") == "ok")
+            #expect(duringBackup > acknowledgedBefore.count, "invoices kept being created while the backup ran")
+
+            let summary = try Store.inspectCopy(at: backupPath)
+            #expect(summary.integrityOK)
+            #expect(summary.lastEventIndex == result.integer("last_event_index"))
+            let mode = try FileManager.default.attributesOfItem(atPath: backupPath)[.posixPermissions] as? Int
+            #expect(mode == 0o600)
+            #expect(try t4gctl(["backup", backupPath, "--socket", alice.socketPath]).status == 1, "never overwrites")
+
+            #expect(try t4gctl(["restore", backupPath, "--data-dir", alice.directory.path]).status == 2)
+            await alice.stop()
+            let restoredDirectory = TemporaryDirectory()
+            try FileManager.default.copyItem(
+                atPath: alice.directory.file("seed"), toPath: restoredDirectory.file("seed"))
+            #expect(try t4gctl(["restore", backupPath, "--data-dir", restoredDirectory.path, "--json"]).status == 0)
+            let restored = network.adopt(
+                try await DaemonProcess(directory: restoredDirectory, config: network.config()))
+
+            for hash in acknowledgedBefore {
+                #expect(
+                    try await restored.call("invoice.get", ["payment_hash": .string(hash)]).string("payment_hash")
+                        == hash)
+            }
+            for invoice in invoicesBefore {
+                #expect(
+                    try await restored.call("invoice.get", ["payment_hash": .string(invoice.string("payment_hash"))])
+                        == invoice)
+            }
+            for payment in paymentsBefore {
+                #expect(
+                    try await restored.call("payment.get", ["payment_hash": .string(payment.string("payment_hash"))])
+                        == payment)
+            }
+            #expect(
+                try await restored.call("proof.get", ["proof_id": .string(proof.string("proof_id"))]) == proofBefore)
+            let eventsAfter = try await allEvents(restored)
+            #expect(eventsAfter.map { $0.integer("index") } == Array(1...Int64(eventsAfter.count)), "no gap")
+            #expect(Int64(eventsAfter.count) == summary.lastEventIndex)
+            #expect(Array(eventsAfter.prefix(eventsBefore.count)) == eventsBefore)
+            #expect(
+                Set(eventsBefore.map { $0.string("type") }).isSuperset(of: [
+                    "invoice.paid", "payment.succeeded", "proof.created", "proof.transferred",
+                ]))
+        }
+    }
+
+    @Test func restoreRefusesADamagedBackupAndKeepsTheStore() throws {
+        let directory = TemporaryDirectory()
+        defer { directory.remove() }
+        let damaged = directory.file("damaged.sqlite")
+        try Data(repeating: 0x42, count: 8192).write(to: URL(fileURLWithPath: damaged))
+        try Data("current".utf8).write(to: URL(fileURLWithPath: directory.file("t4gd.sqlite")))
+        #expect(try t4gctl(["restore", damaged, "--data-dir", directory.path]).status == 2)
+        #expect(try String(contentsOfFile: directory.file("t4gd.sqlite"), encoding: .utf8) == "current")
+    }
+
+    @Test func daemonBackupRefusesBadPaths() async throws {
+        try await DevNetwork.run { network in
+            let alice = try await network.daemon()
+            func reason(_ path: String) async throws -> String? {
+                try await alice.error("daemon.backup", ["path": .string(path)])?.reason.name
+            }
+            #expect(try await reason("relative.sqlite") == "invalid_params")
+            #expect(try await reason(alice.directory.file("seed")) == "invalid_params")
+            #expect(try await reason(network.directory.file("missing/backup.sqlite")) == "invalid_params")
+            #expect(try await reason("/proc/t4g-backup.sqlite") == "backup_failed")
+            #expect(try await alice.error("daemon.backup", [:])?.reason.name == "invalid_params")
+        }
+    }
+}
