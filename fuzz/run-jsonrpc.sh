@@ -7,7 +7,7 @@
 #
 # Environment: FUZZ_JOBS (parallel workers, default 1), FUZZ_BUILD_ONLY=1 (build and stop).
 # Sources/JSONRPC and Sources/RPCServer/LineFramer.swift are compiled instrumented; NIOCore (for
-# ByteBuffer) comes uninstrumented from the package's debug build, which the script runs first.
+# ByteBuffer) comes uninstrumented from the package's release build, which the script runs first.
 # Crashes land in fuzz/work/jsonrpc/artifacts/; copy the ones that matter into fuzz/jsonrpc/regressions/
 # (they seed every later run) and add a test to Tests/JSONRPCTests. Replay: .build-fuzz/jsonrpc/fuzz-jsonrpc FILE...
 set -euo pipefail
@@ -19,9 +19,9 @@ out="$root/.build-fuzz/jsonrpc"
 work="$root/fuzz/work/jsonrpc"
 mkdir -p "$out" "$work/corpus" "$work/seeds" "$work/artifacts"
 
-echo "== building NIOCore (debug, via SwiftPM)"
-swift build --target NIOCore >/dev/null
-bin="$(swift build --show-bin-path)"
+echo "== building NIOCore (release, via SwiftPM)"
+swift build -c release --target NIOCore >/dev/null
+bin="$(swift build -c release --show-bin-path)"
 nio=(NIOCore NIOConcurrencyHelpers _NIOBase64 _NIODataStructures DequeModule ContainersPreview InternalCollectionsUtilities Atomics
     _AtomicsShims CNIOAtomics CNIOLinux CNIODarwin CNIOWindows CNIOWASI CNIOFreeBSD CNIOOpenBSD)
 objects=()
