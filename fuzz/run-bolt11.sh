@@ -46,21 +46,5 @@ for invoice in invoices + [i.upper() for i in invoices] + [i.lower() for i in in
 EOF
 if compgen -G "fuzz/regressions/*" >/dev/null; then cp fuzz/regressions/* "$work/seeds/"; fi
 
-echo "== fuzzing for ${seconds}s with ${FUZZ_JOBS:-1} job(s); corpus $work/corpus"
-log="$work/fuzz-$(date -u +%Y%m%dT%H%M%SZ).log"
-jobs=()
-if [[ "${FUZZ_JOBS:-1}" -gt 1 ]]; then jobs=(-jobs="$FUZZ_JOBS" -workers="$FUZZ_JOBS"); fi
-set +e
-# The Swift runtime's backtracer reads the stack in a way ASan reports; libFuzzer's own report suffices.
-SWIFT_BACKTRACE="${SWIFT_BACKTRACE:-enable=no}" ASAN_OPTIONS="${ASAN_OPTIONS:-detect_leaks=0}" "$out/fuzz-bolt11" "${jobs[@]}" \
-    -max_total_time="$seconds" -max_len=4096 -timeout=10 -print_final_stats=1 \
-    -dict=fuzz/bolt11.dict -artifact_prefix="$work/artifacts/" \
-    "$work/corpus" "$work/seeds" 2>&1 | tee "$log"
-status=${PIPESTATUS[0]}
-set -e
-
-echo "== summary (log: $log)"
-grep -E "^(#[0-9]+.*(DONE|INITED)|stat::)" "$log" | tail -n 12 || true
-echo "corpus files: $(find "$work/corpus" -type f | wc -l)"
-echo "artifacts: $(find "$work/artifacts" -type f | wc -l)"
-exit "$status"
+source fuzz/run-fuzzer.sh
+run_fuzzer "$out/fuzz-bolt11" "$work" fuzz/bolt11.dict 4096 "$seconds"

@@ -1,11 +1,12 @@
 #!/usr/bin/env bash
 # Installs what building and testing t4gd needs on a fresh Debian machine with Swift 6.3:
-# the C libraries (libsecp256k1 with recovery/schnorrsig/extrakeys, SQLite, OpenSSL) from apt, and systemd
-# for `systemd-analyze` (the unit-file test; installing the package does not start systemd in a container).
+# the C libraries (libsecp256k1 with recovery/schnorrsig/extrakeys, SQLite, OpenSSL) from apt; systemd for
+# `systemd-analyze` (the unit-file test; installing the package does not start systemd in a container); setpriv
+# (util-linux) and useradd/groupadd (passwd) for the peer-credential tests.
 # Idempotent: does nothing when everything is present. Needs root (or sudo) only to install.
 set -euo pipefail
 
-packages=(libsecp256k1-dev libsqlite3-dev libssl-dev pkg-config systemd)
+packages=(libsecp256k1-dev libsqlite3-dev libssl-dev pkg-config systemd util-linux passwd)
 missing=()
 for package in "${packages[@]}"; do
     dpkg-query -W -f='${Status}' "$package" 2>/dev/null | grep -q "install ok installed" || missing+=("$package")

@@ -122,8 +122,9 @@ public final class DaemonProcess: @unchecked Sendable {
     @discardableResult
     public func stop() async -> Int32 {
         if process.isRunning { process.terminate() }
-        defer { recordUnpaidPreimages() }
-        return await waitForExit()
+        let status = await waitForExit()
+        recordUnpaidPreimages()
+        return status
     }
 
     /// SIGKILL, as a crash would.
