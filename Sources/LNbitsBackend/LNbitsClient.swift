@@ -1,5 +1,5 @@
-import BackendHTTP
 import AsyncHTTPClient
+import BackendHTTP
 import Lightning
 import Logging
 import NIOCore

@@ -1,5 +1,5 @@
-import BackendHTTP
 import AsyncHTTPClient
+import BackendHTTP
 import Lightning
 import NIOSSL
 
@@ -103,6 +103,7 @@ enum LNbitsErrorMapping {
         if error is NIOSSLError || error is BoringSSLError {
             return BackendError(.unavailable, "TLS with LNbits failed (\(operation)): \(error)")
         }
-        return BackendError(.unavailable, "cannot reach LNbits (\(operation)): \(SecretRedaction.redacted(String(describing: error)))")
+        return BackendError(
+            .unavailable, "cannot reach LNbits (\(operation)): \(SecretRedaction.redacted(String(describing: error)))")
     }
 }

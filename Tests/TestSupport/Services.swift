@@ -34,7 +34,9 @@ public enum Services {
     /// Runs `bash script arguments…` and waits for it on a thread of its own, not on the cooperative pool;
     /// its stdout on success. (posix_spawn and waitpid: Foundation's `Process` left the script a zombie here.)
     @discardableResult
-    public static func run(_ script: String, _ arguments: [String], in directory: TemporaryDirectory) async throws -> String {
+    public static func run(_ script: String, _ arguments: [String], in directory: TemporaryDirectory) async throws
+        -> String
+    {
         let name = URL(fileURLWithPath: script).lastPathComponent + "-" + String(UInt32.random(in: 0...UInt32.max))
         let outPath = directory.file("\(name).out")
         let errPath = directory.file("\(name).err")
@@ -184,6 +186,24 @@ public struct LNDSimService: Sendable {
                 "curl -sf -X POST -H 'Content-Type: application/json' --data-binary \"$1\" \"$2\"", "curl", json,
                 state.control_url + path,
             ], in: directory)
+    }
+
+    /// How often the simulated nodes were asked to pay a hash, over all nodes (`GET /v1/state`).
+    public struct PaymentCounters: Decodable, Sendable {
+        /// SendPaymentV2 requests that passed validation (duplicates included).
+        public let sends: Int
+        /// Payments actually started.
+        public let initiated: Int
+        public let succeeded: Int
+        public let failed: Int
+    }
+
+    /// The simulator's counters for `paymentHash` (hex), or `nil` when no node was asked to pay it.
+    public func paymentCounters(_ paymentHash: String) async throws -> PaymentCounters? {
+        struct State: Decodable { let payment_hashes: [String: PaymentCounters] }
+        let text = try await Services.run(
+            "-c", ["curl -sf \"$1\"", "curl", state.control_url + "/v1/state"], in: directory)
+        return try Services.decode(State.self, text).payment_hashes[paymentHash]
     }
 
     /// Stops the simulator and removes its directory.
