@@ -58,6 +58,8 @@ struct LNbitsPushChannel: Sendable {
             throw Self.error(error)
         }
         continuation.onTermination = { _ in channel.close(promise: nil) }
+        // The stream ends with the channel, whatever the pipeline does with the close.
+        channel.closeFuture.whenComplete { _ in continuation.finish() }
         do {
             guard try await withDeadline(timeout, { try await upgraded.get() }) else {
                 throw BackendError(.unavailable, "LNbits refused the WebSocket upgrade of its push channel")
