@@ -83,7 +83,14 @@ let package = Package(
             dependencies: [.product(name: "NIOCore", package: "swift-nio")]
         ),
         .target(name: "LNDBackend", dependencies: httpBackendDependencies),
-        .target(name: "LNbitsBackend", dependencies: httpBackendDependencies),
+        .target(
+            name: "LNbitsBackend",
+            dependencies: httpBackendDependencies + [
+                .product(name: "NIOConcurrencyHelpers", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "NIOWebSocket", package: "swift-nio"),
+            ]
+        ),
         .target(name: "TOML"),
         .target(name: "JSONRPC"),
         .target(
@@ -147,6 +154,10 @@ let package = Package(
                 "DevBackend", "LNDBackend", "LNbitsBackend", "BackendHTTP", "Lightning", "BOLT11", "Secp256k1",
                 "TestSupport",
                 .product(name: "Logging", package: "swift-log"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOEmbedded", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "NIOWebSocket", package: "swift-nio"),
             ]
         ),
         .testTarget(

@@ -6,9 +6,10 @@ import Logging
 /// A Lightning backend that uses one LNbits (1.6) wallet through its REST API.
 ///
 /// LNbits is a wallet, not a node: it has no channels, no node key and no settle index, takes no preimage and
-/// cannot cancel an invoice. `settlements(after:)` polls the wallet's paid invoices (see
-/// ``settlements(after:)`` for the index it defines). Lifecycle: ``init(configuration:logger:)`` (no I/O),
-/// ``start()`` (checks the keys), the calls, ``shutdown()``; or ``connect(configuration:logger:)``.
+/// cannot cancel an invoice. `settlements(after:)` follows LNbits' WebSocket push and polls the wallet's
+/// paid invoices (see ``settlements(after:)`` for the index it defines). Lifecycle:
+/// ``init(configuration:logger:)`` (no I/O), ``start()`` (checks the keys), the calls, ``shutdown()``; or
+/// ``connect(configuration:logger:)``.
 public final class LNbitsBackend: LightningBackend {
     /// How to reach and use the wallet (`[lnbits]` in the configuration file).
     public struct Configuration: Sendable {
@@ -20,8 +21,14 @@ public final class LNbitsBackend: LightningBackend {
         public var adminKey: String?
         /// The deadline of every call (a payment waits its own timeout instead).
         public var requestTimeout: Duration
-        /// How often the settlement stream asks LNbits for newly paid invoices.
+        /// How often the settlement stream asks LNbits for newly paid invoices (also while push works).
         public var pollInterval: Duration
+        /// Whether the settlement stream also listens on LNbits' WebSocket (`/api/v1/ws/{invoice key}`) and
+        /// polls as soon as it reports a settlement.
+        public var push: Bool
+        /// How long the push channel may stay silent before t4gd pings LNbits; a second silent interval
+        /// closes it (and it reconnects).
+        public var pingInterval: Duration
         /// The network LNbits' funding source runs on. LNbits cannot be asked; each new invoice's prefix is
         /// checked against it.
         public var network: Network
@@ -29,7 +36,8 @@ public final class LNbitsBackend: LightningBackend {
         /// Creates a configuration.
         public init(
             baseURL: String, invoiceKey: String, adminKey: String?, network: Network,
-            requestTimeout: Duration = .seconds(10), pollInterval: Duration = .seconds(2)
+            requestTimeout: Duration = .seconds(10), pollInterval: Duration = .seconds(2), push: Bool = true,
+            pingInterval: Duration = .seconds(20)
         ) {
             self.baseURL = baseURL
             self.invoiceKey = invoiceKey
@@ -37,6 +45,8 @@ public final class LNbitsBackend: LightningBackend {
             self.network = network
             self.requestTimeout = requestTimeout
             self.pollInterval = pollInterval
+            self.push = push
+            self.pingInterval = pingInterval
         }
     }
 

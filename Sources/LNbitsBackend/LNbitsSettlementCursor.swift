@@ -22,6 +22,11 @@ struct LNbitsSettlementCursor: Sendable {
             || page.contains { (LNbitsStateMapping.settleIndex(of: $0) ?? 0) <= last }
     }
 
+    /// Whether this stream delivered `hash` (among the last `memory` hashes).
+    func hasDelivered(_ hash: PaymentHash) -> Bool {
+        delivered.contains(hash)
+    }
+
     /// The new settlements among `payments`, oldest first; moves the cursor past them.
     mutating func advance(over payments: [LNbitsPayment]) -> [InvoiceSettlement] {
         let fresh = payments.compactMap(LNbitsStateMapping.settlement(of:))

@@ -56,6 +56,51 @@ import Testing
     }
 
     @Test(.timeLimit(.minutes(3)))
+    func paymentStreamDroppedInFlightStaysPendingAndIsTrackedToSuccess() async throws {
+        let sim = try await LNDSimService.start(["--nodes", "alice,bob", "--channel", "alice:bob:1000000:500000"])
+        try await withCleanup {
+            try await DevNetwork.run { network in
+                let alice = network.adopt(
+                    try await DaemonProcess(
+                        config: Self.lndConfig(sim.node("alice")) + "\n[payments]\nreconcile_interval_s = 1\n"))
+                let bob = network.adopt(try await DaemonProcess(config: Self.lndConfig(sim.node("bob"))))
+                let invoice = try await bob.call("invoice.create", ["amount_msat": 50_000, "description": "drop"])
+                let bolt11 = JSONValue.string(invoice.string("bolt11"))
+                let hash = invoice.string("payment_hash")
+                try await sim.control("/v1/fault", #"{"node":"alice","kind":"hold_payments","enabled":true}"#)
+                try await sim.control(
+                    "/v1/fault", #"{"node":"alice","kind":"drop_stream","endpoint":"/v2/router/send","after":1}"#)
+                let first = try await alice.call("payment.send", ["bolt11": bolt11, "timeout_s": 10])
+                #expect(first.string("status") == "pending")
+                let again = try await alice.call("payment.send", ["bolt11": bolt11, "timeout_s": 10])
+                #expect(again.string("status") == "pending")
+                try await Task.sleep(for: .seconds(3))
+                let tracked = try await alice.call("payment.get", ["payment_hash": .string(hash)])
+                #expect(tracked.string("status") == "pending", "reconciliation keeps an in-flight payment pending")
+                let held = try await sim.paymentCounters(hash)
+                #expect(held.map { [$0.sends, $0.initiated] } == [1, 1], "the second send did not reach LND")
+
+                try await sim.control("/v1/fault", #"{"node":"alice","kind":"clear"}"#)
+                try await sim.control(
+                    "/v1/resolve", #"{"node":"alice","payment_hash":"\#(hash)","outcome":"succeeded"}"#)
+                var payment = tracked
+                for _ in 0..<100 where payment.string("status") == "pending" {
+                    try await Task.sleep(for: .milliseconds(200))
+                    payment = try await alice.call("payment.get", ["payment_hash": .string(hash)])
+                }
+                #expect(payment.string("status") == "succeeded")
+                #expect(payment.string("preimage").count == 64)
+                let paid = try await bob.call("invoice.wait", ["payment_hash": .string(hash), "timeout_s": 20])
+                #expect(paid.string("status") == "paid")
+                let counters = try await sim.paymentCounters(hash)
+                #expect(counters.map { [$0.sends, $0.initiated, $0.succeeded, $0.failed] } == [1, 1, 1, 0])
+            }
+        } finally: {
+            await sim.stop()
+        }
+    }
+
+    @Test(.timeLimit(.minutes(3)))
     func wrongCredentialsAndNetworkRefuseTheStart() async throws {
         let sim = try await LNDSimService.start(["--nodes", "alice"])
         try await withCleanup {

@@ -210,6 +210,22 @@ public struct LNDSimService: Sendable {
         try await Services.run("-c", ["curl -sf \"$1\"", "curl", state.control_url + "/v1/state"], in: directory)
     }
 
+    /// How often the simulated nodes were asked to pay a hash, over all nodes (`GET /v1/state`).
+    public struct PaymentCounters: Decodable, Sendable {
+        /// SendPaymentV2 requests that passed validation (duplicates included).
+        public let sends: Int
+        /// Payments actually started.
+        public let initiated: Int
+        public let succeeded: Int
+        public let failed: Int
+    }
+
+    /// The simulator's counters for `paymentHash` (hex), or `nil` when no node was asked to pay it.
+    public func paymentCounters(_ paymentHash: String) async throws -> PaymentCounters? {
+        struct State: Decodable { let payment_hashes: [String: PaymentCounters] }
+        return try Services.decode(State.self, try await currentState()).payment_hashes[paymentHash]
+    }
+
     /// Stops the simulator and removes its directory.
     public func stop() async {
         _ = try? await Services.run("\(Services.regtest)/lnd-sim/stop.sh", [directory.file("sim")], in: directory)
