@@ -30,7 +30,7 @@ private enum ProofMetric {
 let benchmarks: @Sendable () -> Void = {
     for workload in workloads {
         let configuration = Benchmark.Configuration(
-            metrics: [.wallClock, .mallocCountTotal]
+            metrics: [.wallClock, .throughput, .mallocCountTotal]
                 + (workload.hasBare
                     ? [ProofMetric.measured, ProofMetric.bare, ProofMetric.ratio] : [ProofMetric.measured]),
             timeUnits: .milliseconds, warmupIterations: 2, maxDuration: .seconds(60), maxIterations: 15)
