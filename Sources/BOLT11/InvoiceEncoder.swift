@@ -36,7 +36,8 @@ extension InvoiceFields {
         return Bech32.encode(hrp: hrp, words: words, variant: .bech32)
     }
 
-    /// An upper bound of the data words (timestamp, tagged fields, signature), so `words` grows once.
+    /// About as many data words as the invoice takes (timestamp, tagged fields, signature; an upper bound
+    /// unless it has both `d` and `h`), reserved at once so that `words` does not grow field by field.
     private var estimatedWordCount: Int {
         func words(_ bytes: Int) -> Int { 3 + (bytes * 8 + 4) / 5 }
         var count = Invoice.timestampWords + Invoice.signatureWords + 2 * words(32) + words(33) + 3 * words(8)
