@@ -108,7 +108,8 @@ if proofs:
         if "ratio to bare x1000" in metrics:
             ratios = [value / 1000 for value in metrics["ratio to bare x1000"]]
             bare = f"{statistics.median(metrics['bare CPU ns/operation']) / 1000:.1f}"
-            ratio, low, high, goal = f"{statistics.median(ratios):.3f}", f"{min(ratios):.3f}", f"{max(ratios):.3f}", "≤1.20"
+            ratio, low, high = f"{statistics.median(ratios):.3f}", f"{min(ratios):.3f}", f"{max(ratios):.3f}"
+            goal = "≤1.20" if name.rsplit(".", 1)[-1].isdigit() else "—"  # the goal is for full validations
         print(
             f"| {name:<22} | {measured:>9.1f} | {1e6 / measured:>9.0f} | {bare:>10} | {ratio:>14} | {low:>5} | "
             f"{high:>5} | {goal:>6} | {len(metrics['CPU ns/operation']):>3} |"
