@@ -20,6 +20,7 @@ let package = Package(
         .executable(name: "t4gload", targets: ["t4gload"]),
         .library(name: "Secp256k1", targets: ["Secp256k1"]),
         .library(name: "BOLT11", targets: ["BOLT11"]),
+        .library(name: "Proofs", targets: ["Proofs"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),

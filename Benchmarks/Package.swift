@@ -18,9 +18,21 @@ let package = Package(
             name: "InvoiceCorpus",
             dependencies: [
                 .product(name: "BOLT11", package: "t4gd"), .product(name: "Secp256k1", package: "t4gd"), "BareBaseline",
+                "BenchmarkSupport",
             ]
         ),
-        .executableTarget(name: "BOLT11Profile", dependencies: ["InvoiceCorpus", "BareBaseline"]),
+        // Thread CPU time, the paired (alternating) measurement, `consume`.
+        .target(name: "BenchmarkSupport"),
+        // The proof chains and their measured operations, shared by the benchmarks and the profiling tool.
+        .target(
+            name: "ProofCorpus",
+            dependencies: [
+                .product(name: "Proofs", package: "t4gd"), .product(name: "Secp256k1", package: "t4gd"), "BareBaseline",
+                "BenchmarkSupport",
+            ]
+        ),
+        .executableTarget(name: "BOLT11Profile", dependencies: ["InvoiceCorpus", "BareBaseline", "BenchmarkSupport"]),
+        .executableTarget(name: "ProofProfile", dependencies: ["ProofCorpus", "BareBaseline", "BenchmarkSupport"]),
         .executableTarget(
             name: "BOLT11Benchmarks",
             dependencies: [
@@ -29,6 +41,17 @@ let package = Package(
                 "BareBaseline",
             ],
             path: "Benchmarks/BOLT11Benchmarks",
+            plugins: [.plugin(name: "BenchmarkPlugin", package: "benchmark")]
+        ),
+        .executableTarget(
+            name: "ProofBenchmarks",
+            dependencies: [
+                .product(name: "Benchmark", package: "benchmark"),
+                "ProofCorpus",
+                "BareBaseline",
+                "BenchmarkSupport",
+            ],
+            path: "Benchmarks/ProofBenchmarks",
             plugins: [.plugin(name: "BenchmarkPlugin", package: "benchmark")]
         ),
     ],

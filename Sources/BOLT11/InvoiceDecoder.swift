@@ -47,7 +47,7 @@ extension Invoice {
         } catch {
             throw BOLT11Error(.invalidRecoveryID, "recovery id \(signatureBytes[64]) is not in 0...3")
         }
-        let sighash = SHA256.hash(hrpBytes + WordConversion.bytes(fromWords: signedWords, padded: true))
+        let sighash = SHA256.hash(WordConversion.bytes(fromWords: signedWords, padded: true, after: hrpBytes))
         self.init(
             bolt11: string, fields: fields,
             payee: try Self.checkSignature(signature, sighash: sighash, payeeNodeID: fields.payeeNodeID),
@@ -152,11 +152,16 @@ struct TaggedFieldReader {
         case .features:
             // Every `9` field counts (their union): the signature covers all of them, so a required bit in any
             // one must be honoured (found by the fuzzer: keeping one field hid the other's required bits).
-            var bits = Set(fields.features)
-            for (position, word) in data.reversed().enumerated() {
-                for bit in 0..<5 where word >> UInt8(bit) & 1 == 1 { bits.insert(position * 5 + bit) }
+            var bits = [Int]()  // ascending: the last word holds bits 0 to 4
+            for position in 0..<data.count {
+                let word = data[data.endIndex - 1 - position]
+                for bit in 0..<5 where word >> UInt8(bit) & 1 == 1 { bits.append(position * 5 + bit) }
             }
-            fields.features = bits.sorted()
+            if fields.features.isEmpty {
+                fields.features = bits
+            } else if !bits.isEmpty {
+                fields.features = Set(fields.features).union(bits).sorted()
+            }
         case .metadata:
             if fields.metadata == nil { fields.metadata = WordConversion.bytes(fromWords: data) }
         }

@@ -21,52 +21,90 @@ extension InvoiceFields {
         guard words.count == Invoice.timestampWords else {
             throw BOLT11Error(.integerOverflow, "timestamp does not fit 35 bits")
         }
-        for (type, data) in taggedFields {
-            guard data.count <= Self.maximumFieldWords else {
-                throw BOLT11Error(.fieldTooLong, "field \(type) has \(data.count) words, more than 1023")
-            }
-            words += [type, UInt8(data.count >> 5), UInt8(data.count & 31)] + data
-        }
-        let sighash = SHA256.hash(hrp + WordConversion.bytes(fromWords: words, padded: true))
+        words.reserveCapacity(estimatedWordCount)
+        try appendTaggedFields(to: &words)
+        let sighash = SHA256.hash(WordConversion.bytes(fromWords: words, padded: true, after: hrp))
         let signature: RecoverableSignature
         do {
             signature = try key.signRecoverable(messageHash: sighash)
         } catch {
             preconditionFailure("a SHA-256 digest is always a valid message hash")
         }
-        words += WordConversion.words(fromBytes: signature.compact + [UInt8(signature.recoveryID)])
+        var signatureBytes = signature.compact
+        signatureBytes.append(UInt8(signature.recoveryID))
+        WordConversion.append(signatureBytes, to: &words)
         return Bech32.encode(hrp: hrp, words: words, variant: .bech32)
     }
 
-    /// The tagged fields as (type, data words), in the order this encoder writes them.
-    private var taggedFields: [(UInt8, [UInt8])] {
-        var result: [(FieldType, [UInt8])] = [(.paymentHash, WordConversion.words(fromBytes: paymentHash))]
-        if let paymentSecret { result.append((.paymentSecret, WordConversion.words(fromBytes: paymentSecret))) }
-        if let description { result.append((.description, WordConversion.words(fromBytes: Array(description.utf8)))) }
-        if let descriptionHash {
-            result.append((.descriptionHash, WordConversion.words(fromBytes: descriptionHash)))
-        }
-        if let payeeNodeID { result.append((.payeeNodeID, WordConversion.words(fromBytes: payeeNodeID))) }
-        if let expirySeconds { result.append((.expiry, WordConversion.words(fromInteger: expirySeconds))) }
-        if let minFinalCLTVExpiry {
-            result.append((.minFinalCLTVExpiry, WordConversion.words(fromInteger: minFinalCLTVExpiry)))
-        }
-        for fallback in fallbacks {
-            result.append((.fallback, [fallback.version] + WordConversion.words(fromBytes: fallback.program)))
-        }
-        for route in routeHints {
-            result.append((.routeHint, WordConversion.words(fromBytes: route.flatMap(\.encoded))))
-        }
-        if !features.isEmpty { result.append((.features, featureWords)) }
-        if let metadata { result.append((.metadata, WordConversion.words(fromBytes: metadata))) }
-        return result.map { ($0.0.rawValue, $0.1) } + unknownFields.map { ($0.type, $0.words) }
+    /// About as many data words as the invoice takes (timestamp, tagged fields, signature; an upper bound
+    /// unless it has both `d` and `h`), reserved at once so that `words` does not grow field by field.
+    private var estimatedWordCount: Int {
+        func words(_ bytes: Int) -> Int { 3 + (bytes * 8 + 4) / 5 }
+        var count = Invoice.timestampWords + Invoice.signatureWords + 2 * words(32) + words(33) + 3 * words(8)
+        count += description.map { words($0.utf8.count) } ?? words(32)
+        count += fallbacks.reduce(0) { $0 + 1 + words($1.program.count) }
+        count += routeHints.reduce(0) { $0 + words($1.count * RouteHop.encodedSize) }
+        count += 3 + (features.max() ?? 0) / 5 + 1
+        count += metadata.map { words($0.count) } ?? 0
+        return unknownFields.reduce(count) { $0 + 3 + $1.words.count }
     }
 
-    /// The feature bits as the fewest words that hold the highest bit (bit 0 is the last word's lowest).
-    private var featureWords: [UInt8] {
+    /// Appends each tagged field (type, 10-bit length, data words) to `words`, in the order this encoder
+    /// writes them.
+    private func appendTaggedFields(to words: inout [UInt8]) throws(BOLT11Error) {
+        /// Appends a field whose data `body` appends; fills in the length afterwards.
+        func field(_ type: UInt8, _ body: (inout [UInt8]) -> Void) throws(BOLT11Error) {
+            let header = words.count
+            words.append(contentsOf: [type, 0, 0])
+            body(&words)
+            let length = words.count - header - 3
+            guard length <= Self.maximumFieldWords else {
+                throw BOLT11Error(.fieldTooLong, "field \(type) has \(length) words, more than 1023")
+            }
+            words[header + 1] = UInt8(length >> 5)
+            words[header + 2] = UInt8(length & 31)
+        }
+        func bytesField(_ type: FieldType, _ bytes: some Collection<UInt8>) throws(BOLT11Error) {
+            try field(type.rawValue) { WordConversion.append(bytes, to: &$0) }
+        }
+        try bytesField(.paymentHash, paymentHash)
+        if let paymentSecret { try bytesField(.paymentSecret, paymentSecret) }
+        if let description { try bytesField(.description, description.utf8) }
+        if let descriptionHash { try bytesField(.descriptionHash, descriptionHash) }
+        if let payeeNodeID { try bytesField(.payeeNodeID, payeeNodeID) }
+        if let expirySeconds {
+            try field(FieldType.expiry.rawValue) { $0 += WordConversion.words(fromInteger: expirySeconds) }
+        }
+        if let minFinalCLTVExpiry {
+            try field(FieldType.minFinalCLTVExpiry.rawValue) {
+                $0 += WordConversion.words(fromInteger: minFinalCLTVExpiry)
+            }
+        }
+        for fallback in fallbacks {
+            try field(FieldType.fallback.rawValue) {
+                $0.append(fallback.version)
+                WordConversion.append(fallback.program, to: &$0)
+            }
+        }
+        for route in routeHints {
+            try field(FieldType.routeHint.rawValue) {
+                var bytes = [UInt8]()
+                bytes.reserveCapacity(route.count * RouteHop.encodedSize)
+                for hop in route { hop.append(to: &bytes) }
+                WordConversion.append(bytes, to: &$0)
+            }
+        }
+        if !features.isEmpty { try field(FieldType.features.rawValue) { appendFeatureWords(to: &$0) } }
+        if let metadata { try bytesField(.metadata, metadata) }
+        for unknown in unknownFields { try field(unknown.type) { $0 += unknown.words } }
+    }
+
+    /// Appends the feature bits as the fewest words that hold the highest bit (bit 0 is the last word's
+    /// lowest).
+    private func appendFeatureWords(to words: inout [UInt8]) {
         let count = (features.max() ?? 0) / 5 + 1
-        var words = [UInt8](repeating: 0, count: count)
-        for bit in features { words[count - 1 - bit / 5] |= 1 << UInt8(bit % 5) }
-        return words
+        let start = words.count
+        words.append(contentsOf: repeatElement(0, count: count))
+        for bit in features { words[start + count - 1 - bit / 5] |= 1 << UInt8(bit % 5) }
     }
 }

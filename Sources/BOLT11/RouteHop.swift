@@ -51,10 +51,13 @@ public struct RouteHop: Hashable, Sendable {
         }
     }
 
-    /// The 51 wire bytes of this hop.
-    var encoded: [UInt8] {
-        nodeID + bigEndianBytes(shortChannelID, 8) + bigEndianBytes(UInt64(feeBaseMsat), 4)
-            + bigEndianBytes(UInt64(feeProportionalMillionths), 4) + bigEndianBytes(UInt64(cltvExpiryDelta), 2)
+    /// Appends the 51 wire bytes of this hop to `bytes`.
+    func append(to bytes: inout [UInt8]) {
+        bytes += nodeID
+        appendBigEndian(shortChannelID, 8, to: &bytes)
+        appendBigEndian(UInt64(feeBaseMsat), 4, to: &bytes)
+        appendBigEndian(UInt64(feeProportionalMillionths), 4, to: &bytes)
+        appendBigEndian(UInt64(cltvExpiryDelta), 2, to: &bytes)
     }
 }
 
@@ -63,6 +66,6 @@ private func bigEndian(_ bytes: ArraySlice<UInt8>, _ offset: Int, _ count: Int) 
     return bytes[start..<(start + count)].reduce(0) { $0 << 8 | UInt64($1) }
 }
 
-private func bigEndianBytes(_ value: UInt64, _ count: Int) -> [UInt8] {
-    (0..<count).map { UInt8(truncatingIfNeeded: value >> (8 * UInt64(count - 1 - $0))) }
+private func appendBigEndian(_ value: UInt64, _ count: Int, to bytes: inout [UInt8]) {
+    for index in 0..<count { bytes.append(UInt8(truncatingIfNeeded: value >> (8 * UInt64(count - 1 - index)))) }
 }

@@ -41,4 +41,19 @@ import Testing
                 ($0 as? BOLT11Error)?.code == .unknownRequiredFeature
             })
     }
+
+    @Test func aRequiredBitInAnEarlierFeatureFieldCounts() throws {
+        let key = PrivateKey.random()
+        var fields = InvoiceFields(
+            network: .regtest, amountMsat: 1000, timestamp: 1_700_000_000,
+            paymentHash: [UInt8](repeating: 1, count: 32),
+            paymentSecret: [UInt8](repeating: 2, count: 32), description: "x", features: [])
+        // Two `9` fields: first one with the unknown required bit 0, then one with the known bits 8 and 14.
+        fields.unknownFields = [UnknownField(type: 5, words: [0, 1]), UnknownField(type: 5, words: [16, 8, 0])]
+        #expect(
+            performing: { try Invoice(bolt11: try fields.encode(signingWith: key)) },
+            throws: {
+                ($0 as? BOLT11Error)?.code == .unknownRequiredFeature
+            })
+    }
 }

@@ -1,4 +1,5 @@
 import BareBaseline
+import BenchmarkSupport
 import Foundation
 import InvoiceCorpus
 
@@ -30,12 +31,11 @@ enum Profile {
 }
 
 /// Runs the workload at `index` in `Workload.allCases` `count` times over the corpus.
+@inline(never)
 @_silgen_name("t4g_bench_passes")
 func benchPasses(_ index: Int, _ count: Int) {
     for _ in 0..<count { Workload.allCases[index].run(Profile.corpus, bare: Profile.bare) }
 }
-
-func median(_ values: [Double]) -> Double { values.sorted()[values.count / 2] }
 
 let arguments = CommandLine.arguments
 let usage =

@@ -1,11 +1,12 @@
 internal import COpenSSLBare
 internal import CSecp256k1Bare
 
-/// The work a BOLT #11 codec cannot avoid, done by calling OpenSSL and libsecp256k1 directly: the
-/// baseline the codec benchmarks compare against.
+/// The work a BOLT #11 codec or a proof validator cannot avoid, done by calling OpenSSL and libsecp256k1
+/// directly: the baseline the benchmarks compare against.
 ///
 /// Per invoice the decoder must hash the signed data once and recover (or verify) one signature;
-/// the encoder must hash once and sign once. Nothing here allocates.
+/// the encoder must hash once and sign once. A proof validator must run one BIP340 verification per
+/// signature. Nothing here allocates.
 public final class BareSecp256k1: @unchecked Sendable {
     // Safe to share: after `init` the context is only read; libsecp256k1 documents signing and
     // recovery on a shared context as thread-safe.
@@ -41,6 +42,17 @@ public final class BareSecp256k1: @unchecked Sendable {
             var signature = secp256k1_ecdsa_recoverable_signature()
             return secp256k1_ecdsa_sign_recoverable(context, &signature, hash.baseAddress!, secret, nil, nil) == 1
         }
+    }
+
+    /// A BIP340 verification as BIP340's `Verify(pk, m, sig)` defines it: `lift_x` of the 32-byte
+    /// x-only `publicKey` (`secp256k1_xonly_pubkey_parse`), then `secp256k1_schnorrsig_verify` of the
+    /// 64-byte `signature` over the 32-byte `message`. Returns whether the signature is valid.
+    @inline(never)
+    public func verifySchnorr(publicKey: [UInt8], message: [UInt8], signature: [UInt8]) -> Bool {
+        precondition(publicKey.count == 32 && message.count == 32 && signature.count == 64)
+        var point = secp256k1_xonly_pubkey()
+        guard secp256k1_xonly_pubkey_parse(context, &point, publicKey) == 1 else { return false }
+        return secp256k1_schnorrsig_verify(context, signature, message, 32, &point) == 1
     }
 
     /// The compressed public key that `recover` finds, for checking that the baseline does the

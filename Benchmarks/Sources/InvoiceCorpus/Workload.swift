@@ -1,6 +1,6 @@
 import BOLT11
 import BareBaseline
-import Glibc
+import BenchmarkSupport
 
 /// One measured loop over the corpus: a codec operation or its bare baseline.
 public enum Workload: String, CaseIterable, Sendable {
@@ -41,30 +41,13 @@ public enum Workload: String, CaseIterable, Sendable {
         _ corpus: InvoiceCorpus, bare: BareSecp256k1, chunk: Int = 250
     ) -> (codec: Double, bare: Double) {
         guard let baseline = self.bare else { preconditionFailure("\(rawValue) is a baseline") }
-        var codecNanoseconds: UInt64 = 0
-        var bareNanoseconds: UInt64 = 0
-        for (number, start) in stride(from: 0, to: corpus.entries.count, by: chunk).enumerated() {
-            let range = start..<min(start + chunk, corpus.entries.count)
-            for workload in number % 2 == 0 ? [self, baseline] : [baseline, self] {
-                let before = threadCPUTimeNanoseconds()
-                workload.run(corpus, bare: bare, range: range)
-                let spent = threadCPUTimeNanoseconds() - before
-                if workload == self { codecNanoseconds += spent } else { bareNanoseconds += spent }
-            }
-        }
-        let invoices = Double(corpus.entries.count)
+        let count = corpus.entries.count
+        func range(_ number: Int) -> Range<Int> { number * chunk..<min((number + 1) * chunk, count) }
+        let (codecNanoseconds, bareNanoseconds) = pairedCPUTime(
+            chunks: (count + chunk - 1) / chunk,
+            measured: { run(corpus, bare: bare, range: range($0)) },
+            bare: { baseline.run(corpus, bare: bare, range: range($0)) })
+        let invoices = Double(count)
         return (Double(codecNanoseconds) / invoices, Double(bareNanoseconds) / invoices)
     }
-}
-
-/// Keeps `value` alive so that the optimizer cannot drop the work that made it.
-@inline(never)
-@_optimize(none)
-public func consume<T>(_ value: T) {}
-
-/// CPU time consumed by the calling thread, in nanoseconds.
-public func threadCPUTimeNanoseconds() -> UInt64 {
-    var time = timespec()
-    clock_gettime(CLOCK_THREAD_CPUTIME_ID, &time)
-    return UInt64(time.tv_sec) * 1_000_000_000 + UInt64(time.tv_nsec)
 }
