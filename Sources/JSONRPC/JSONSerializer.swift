@@ -6,8 +6,39 @@ extension JSONValue {
     /// non-finite ``number(_:)`` is written as `null`.
     public func serialized() -> [UInt8] {
         var output: [UInt8] = []
-        JSONSerializer.write(self, into: &output)
+        serialize(into: &output)
         return output
+    }
+
+    /// Appends the compact JSON text of this value (see ``serialized()``) to `output`.
+    public func serialize(into output: inout [UInt8]) {
+        JSONSerializer.write(self, into: &output)
+    }
+}
+
+extension RPCResponse {
+    /// Appends the compact JSON text of ``json`` to `output`, without building ``json`` first.
+    ///
+    /// The bytes are exactly those of `json.serialized()`: `jsonrpc`, then `result` or `error`
+    /// (`code`, `message`, `data`), then `id`.
+    public func serialize(into output: inout [UInt8]) {
+        output.append(contentsOf: #"{"jsonrpc":"2.0","#.utf8)
+        switch outcome {
+        case .success(let result):
+            output.append(contentsOf: #""result":"#.utf8)
+            JSONSerializer.write(result, into: &output)
+        case .failure(let error):
+            output.append(contentsOf: #""error":{"code":"#.utf8)
+            output.append(contentsOf: String(error.code).utf8)
+            output.append(contentsOf: #","message":"#.utf8)
+            JSONSerializer.writeString(error.message, into: &output)
+            output.append(contentsOf: #","data":"#.utf8)
+            JSONSerializer.write(.object(error.data), into: &output)
+            output.append(UInt8(ascii: "}"))
+        }
+        output.append(contentsOf: #","id":"#.utf8)
+        JSONSerializer.write(id?.json ?? .null, into: &output)
+        output.append(UInt8(ascii: "}"))
     }
 }
 
@@ -45,7 +76,7 @@ enum JSONSerializer {
         }
     }
 
-    private static func writeString(_ string: String, into output: inout [UInt8]) {
+    static func writeString(_ string: String, into output: inout [UInt8]) {
         output.append(UInt8(ascii: "\""))
         for byte in string.utf8 {
             switch byte {

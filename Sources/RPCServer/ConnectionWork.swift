@@ -8,7 +8,7 @@ struct RPCCall: Sendable {
     let received: ContinuousClock.Instant
 }
 
-/// What the connection handler passes to the connection's session: one task's worth of work.
+/// One task's worth of work on a connection: what the handler passes to the ``ConnectionSession``.
 enum ConnectionWork: Sendable {
     /// One request or notification.
     case single(RPCCall)
@@ -21,16 +21,18 @@ enum ConnectionWork: Sendable {
     }
 }
 
-/// What the connection's session writes to the connection handler.
-enum ConnectionOutbound: Sendable {
-    /// Admitted requests finished: `finished` of them, answered by `line` (none if all were notifications).
-    case completion(line: ByteBuffer?, finished: Int)
-    /// A server-to-client notification line.
-    case push(line: ByteBuffer)
+/// What a finished ``ConnectionWork`` hands back to the connection handler.
+struct ConnectionReply: Sendable {
+    /// The reply line, or `nil` if every request was a notification.
+    let line: ByteBuffer?
+    /// How many admitted requests finished.
+    let finished: Int
 }
 
 /// Outbound user events the connection handler understands.
 enum ConnectionEvent: Sendable {
+    /// The server took the connection on: start reading requests.
+    case accept
     /// The client subscribed to notifications: exempt from the idle timeout.
     case beginStreaming
     /// The server is shutting down: refuse new requests, close when in-flight ones finish or the grace period ends.

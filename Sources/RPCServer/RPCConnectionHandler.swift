@@ -2,41 +2,76 @@ import JSONRPC
 import Logging
 import NIOCore
 
-/// The event-loop side of one connection: framing, parsing, limits, idle and shutdown timers.
+/// One connection: framing, parsing, limits, idle and shutdown timers, and the tasks running its requests.
 ///
-/// Admitted requests go on to the connection's session as ``ConnectionWork``; everything the
-/// handler can answer alone (invalid JSON, invalid requests, limits) it answers itself. Replies
-/// come back as ``ConnectionOutbound`` and leave as whole lines, so lines never interleave.
+/// Each admitted request (or batch) runs in a task of its own, which hands its reply line back to
+/// the handler on the event loop; everything the handler can answer alone (invalid JSON, invalid
+/// requests, limits) it answers itself. Replies leave as whole lines, so lines never interleave.
+/// Nothing is read until the server accepts the connection (``ConnectionEvent/accept``). When the
+/// channel closes, the tasks still running are cancelled and their replies dropped.
 final class RPCConnectionHandler: ChannelDuplexHandler {
     typealias InboundIn = ByteBuffer
-    typealias InboundOut = ConnectionWork
-    typealias OutboundIn = ConnectionOutbound
+    typealias OutboundIn = ByteBuffer
     typealias OutboundOut = ByteBuffer
 
     private let configuration: RPCServer.Configuration
-    private let logger: Logger
+    private let session: ConnectionSession
+    private var logger: Logger { session.logger }
+    /// Succeeded once the channel has closed and every request task has finished.
+    private let finished: EventLoopPromise<Void>
+    private var context: ChannelHandlerContext?
     private var framer: LineFramer
     private var state: ConnectionStateMachine
     private var idleTimer: Scheduled<Void>?
+    /// When the connection counts as idle if nothing happens before; the idle timer checks it when it fires.
+    private var idleDeadline = NIODeadline.distantFuture
     private var closeTimer: Scheduled<Void>?
+    private var isAccepted = false
+    /// Whether the client closed its sending side (acted on once the connection is accepted).
+    private var hasInputEnded = false
     private var isPausedForWritability = false
     private var hasPendingRead = false
+    private var isChannelOpen = true
+    /// The tasks running admitted work, by the number they were started under.
+    private var tasks: [Int: Task<Void, Never>] = [:]
+    private var nextTaskNumber = 0
+    /// Senders of notifications waiting for the channel to become writable.
+    private var pushWaiters: [EventLoopPromise<Void>] = []
 
-    init(configuration: RPCServer.Configuration, logger: Logger) {
+    private init(configuration: RPCServer.Configuration, session: ConnectionSession, finished: EventLoopPromise<Void>) {
         self.configuration = configuration
-        self.logger = logger
+        self.session = session
+        self.finished = finished
         self.framer = LineFramer(maxLineBytes: configuration.maxLineBytes)
         self.state = ConnectionStateMachine(maxInFlight: configuration.maxInFlightPerConnection)
     }
 
+    /// Adds the handler for a new connection to `channel`'s pipeline.
+    ///
+    /// Must run on the channel's event loop.
+    ///
+    /// - Returns: a future that succeeds once the channel has closed and every request task has finished.
+    static func install(
+        on channel: any Channel,
+        configuration: RPCServer.Configuration,
+        session: ConnectionSession
+    ) throws -> EventLoopFuture<Void> {
+        let finished = channel.eventLoop.makePromise(of: Void.self)
+        let handler = RPCConnectionHandler(configuration: configuration, session: session, finished: finished)
+        try channel.pipeline.syncOperations.addHandler(handler)
+        return finished.futureResult
+    }
+
     func handlerAdded(context: ChannelHandlerContext) {
+        self.context = context
         if context.channel.isActive {
             perform(.armIdleTimer, context: context)
         }
     }
 
     func handlerRemoved(context: ChannelHandlerContext) {
-        cancelTimers()
+        channelEnded()
+        self.context = nil
     }
 
     func channelActive(context: ChannelHandlerContext) {
@@ -45,8 +80,7 @@ final class RPCConnectionHandler: ChannelDuplexHandler {
     }
 
     func channelInactive(context: ChannelHandlerContext) {
-        state.channelClosed()
-        cancelTimers()
+        channelEnded()
         context.fireChannelInactive()
     }
 
@@ -54,16 +88,22 @@ final class RPCConnectionHandler: ChannelDuplexHandler {
         guard state.phase != .closed else { return }
         framer.append(unwrapInboundIn(data))
         perform(state.bytesReceived(), context: context)
-        processFrames(context: context)
+        if isAccepted {
+            processFrames(context: context)
+        }
     }
 
     func channelWritabilityChanged(context: ChannelHandlerContext) {
-        if context.channel.isWritable && isPausedForWritability {
-            isPausedForWritability = false
-            processFrames(context: context)
-            if hasPendingRead {
-                hasPendingRead = false
-                context.read()
+        if context.channel.isWritable {
+            let waiters = pushWaiters
+            pushWaiters = []
+            for waiter in waiters {
+                waiter.succeed()
+            }
+            if isPausedForWritability {
+                isPausedForWritability = false
+                processFrames(context: context)
+                resumeReading(context: context)
             }
         }
         context.fireChannelWritabilityChanged()
@@ -71,31 +111,20 @@ final class RPCConnectionHandler: ChannelDuplexHandler {
 
     func userInboundEventTriggered(context: ChannelHandlerContext, event: Any) {
         if case .inputClosed = event as? ChannelEvent {
-            perform(state.inputEnded(), context: context)
+            hasInputEnded = true
+            if isAccepted {
+                perform(state.inputEnded(), context: context)
+            }
         }
         context.fireUserInboundEventTriggered(event)
     }
 
     func read(context: ChannelHandlerContext) {
         guard state.phase != .closed else { return }
-        if isPausedForWritability {
-            hasPendingRead = true
-        } else {
+        if isAccepted && !isPausedForWritability {
             context.read()
-        }
-    }
-
-    func write(context: ChannelHandlerContext, data: NIOAny, promise: EventLoopPromise<Void>?) {
-        switch unwrapOutboundIn(data) {
-        case .completion(let line, let finished):
-            if let line {
-                context.writeAndFlush(wrapOutboundOut(line), promise: promise)
-            } else {
-                promise?.succeed()
-            }
-            perform(state.requestsCompleted(finished), context: context)
-        case .push(let line):
-            context.writeAndFlush(wrapOutboundOut(line), promise: promise)
+        } else {
+            hasPendingRead = true
         }
     }
 
@@ -105,6 +134,13 @@ final class RPCConnectionHandler: ChannelDuplexHandler {
             return
         }
         switch event {
+        case .accept:
+            isAccepted = true
+            processFrames(context: context)
+            if hasInputEnded {
+                perform(state.inputEnded(), context: context)
+            }
+            resumeReading(context: context)
         case .beginStreaming:
             perform(state.streamingBegan(), context: context)
         case .beginShutdown:
@@ -115,10 +151,17 @@ final class RPCConnectionHandler: ChannelDuplexHandler {
         promise?.succeed()
     }
 
+    /// Issues the read held back while the connection was not yet accepted or not writable.
+    private func resumeReading(context: ChannelHandlerContext) {
+        if hasPendingRead && isAccepted && !isPausedForWritability {
+            hasPendingRead = false
+            context.read()
+        }
+    }
+
     // MARK: - Requests
 
     private func processFrames(context: ChannelHandlerContext) {
-        var didDispatch = false
         while state.phase != .closed {
             guard context.channel.isWritable else {
                 isPausedForWritability = true
@@ -130,48 +173,44 @@ final class RPCConnectionHandler: ChannelDuplexHandler {
                 logger.debug("rpc line too long", metadata: ["max_bytes": "\(configuration.maxLineBytes)"])
                 perform(state.terminate(.requestTooLarge), context: context)
             case .line(let line):
-                didDispatch = handle(line: line, context: context) || didDispatch
+                handle(line: line, context: context)
             }
         }
         context.flush()
-        if didDispatch {
-            context.fireChannelReadComplete()
-        }
     }
 
-    /// Parses one line and dispatches or answers it; returns whether work went to the session.
-    private func handle(line: ByteBuffer, context: ChannelHandlerContext) -> Bool {
+    /// Parses one line and dispatches or answers it.
+    private func handle(line: ByteBuffer, context: ChannelHandlerContext) {
         let bytes = line.readableBytesView
-        guard bytes.contains(where: { !Self.isWhitespace($0) }) else { return false }
+        guard bytes.contains(where: { !Self.isWhitespace($0) }) else { return }
         switch RPCMessage.parse(line: bytes, limits: configuration.jsonLimits) {
         case .single(.request(let request)):
-            if let call = admit(request, context: context) {
-                context.fireChannelRead(wrapInboundOut(.single(call)))
-                return true
+            if let call = admit(request) {
+                dispatch(.single(call), context: context)
+                return
             }
             if let answer = refusal(for: request) {
-                write(answer.json, context: context)
+                write(ByteBuffer(responseLine: answer), context: context)
             }
         case .single(.invalid(let id, let error)):
-            write(rejection(id: id, method: nil, error: error).json, context: context)
+            write(ByteBuffer(responseLine: rejection(id: id, method: nil, error: error)), context: context)
         case .single(.invalidNotification(let method, let error)):
             logRejected(method: method, requestID: RequestID.make(), reason: error.reason)
         case .batch(let entries) where entries.count > configuration.maxBatch:
             let error = RPCError(.batchTooLarge, data: ["max_batch": .integer(Int64(configuration.maxBatch))])
-            write(rejection(id: nil, method: nil, error: error).json, context: context)
+            write(ByteBuffer(responseLine: rejection(id: nil, method: nil, error: error)), context: context)
         case .batch(let entries):
-            return handle(batch: entries, context: context)
+            handle(batch: entries, context: context)
         }
-        return false
     }
 
-    private func handle(batch entries: [RPCEntry], context: ChannelHandlerContext) -> Bool {
+    private func handle(batch entries: [RPCEntry], context: ChannelHandlerContext) {
         var slots: [ConnectionWork.BatchSlot] = []
         var didAdmit = false
         for entry in entries {
             switch entry {
             case .request(let request):
-                if let call = admit(request, context: context) {
+                if let call = admit(request) {
                     slots.append(.call(call))
                     didAdmit = true
                 } else if let answer = refusal(for: request) {
@@ -184,23 +223,65 @@ final class RPCConnectionHandler: ChannelDuplexHandler {
             }
         }
         if didAdmit {
-            context.fireChannelRead(wrapInboundOut(.batch(slots)))
-            return true
+            dispatch(.batch(slots), context: context)
+            return
         }
-        let answers = slots.compactMap { slot -> JSONValue? in
+        let answers = slots.compactMap { slot -> RPCResponse? in
             guard case .answered(let response) = slot else { return nil }
-            return response.json
+            return response
         }
         if !answers.isEmpty {
-            write(.array(answers), context: context)
+            write(ByteBuffer(responseLine: answers), context: context)
         }
-        return false
+    }
+
+    /// Runs `work` in a task of its own, which hands its reply back through ``complete(_:with:)``.
+    private func dispatch(_ work: ConnectionWork, context: ChannelHandlerContext) {
+        let number = nextTaskNumber
+        nextTaskNumber += 1
+        let handler = NIOLoopBound(self, eventLoop: context.eventLoop)
+        let connection = RPCConnection(id: session.id, channel: context.channel, handler: handler)
+        let session = self.session
+        tasks[number] = Task {
+            let reply = await session.perform(work, connection: connection)
+            handler.withHandler { $0.complete(number, with: reply) }
+        }
+    }
+
+    /// A request task finished: writes its reply line, if the connection is still open, and
+    /// counts its requests as done.
+    private func complete(_ number: Int, with reply: ConnectionReply) {
+        tasks[number] = nil
+        guard isChannelOpen, let context else {
+            if tasks.isEmpty {
+                finished.succeed()
+            }
+            return
+        }
+        if let line = reply.line {
+            context.writeAndFlush(wrapOutboundOut(line), promise: nil)
+        }
+        perform(state.requestsCompleted(reply.finished), context: context)
+    }
+
+    /// Writes a notification line; `writable` succeeds once the channel can take more, or fails
+    /// if the connection is gone.
+    func push(_ line: ByteBuffer, writable: EventLoopPromise<Void>) {
+        guard isChannelOpen, let context else {
+            writable.fail(RPCServerError.clientConnectionClosed)
+            return
+        }
+        context.writeAndFlush(wrapOutboundOut(line), promise: nil)
+        if context.channel.isWritable {
+            writable.succeed()
+        } else {
+            pushWaiters.append(writable)
+        }
     }
 
     /// Counts `request` as in flight and returns it ready to run, or `nil` if the state machine refuses it.
-    private func admit(_ request: RPCRequest, context: ChannelHandlerContext) -> RPCCall? {
+    private func admit(_ request: RPCRequest) -> RPCCall? {
         guard state.admitRequest() == .dispatch else { return nil }
-        perform(.cancelIdleTimer, context: context)
         return RPCCall(request: request, requestID: RequestID.make(), received: .now)
     }
 
@@ -227,8 +308,8 @@ final class RPCConnectionHandler: ChannelDuplexHandler {
         return RPCResponse(id: id, error: error.stamped(requestID: requestID))
     }
 
-    private func write(_ value: JSONValue, context: ChannelHandlerContext) {
-        context.write(wrapOutboundOut(ByteBuffer(jsonLine: value)), promise: nil)
+    private func write(_ line: ByteBuffer, context: ChannelHandlerContext) {
+        context.write(wrapOutboundOut(line), promise: nil)
     }
 
     // MARK: - Lifecycle
@@ -238,9 +319,9 @@ final class RPCConnectionHandler: ChannelDuplexHandler {
         case .none:
             break
         case .armIdleTimer:
-            idleTimer?.cancel()
-            idleTimer = context.eventLoop.assumeIsolated().scheduleTask(in: TimeAmount(configuration.idleTimeout)) {
-                self.perform(self.state.idleTimerFired(), context: context)
+            idleDeadline = context.eventLoop.now + TimeAmount(configuration.idleTimeout)
+            if idleTimer == nil {
+                scheduleIdleTimer(context: context)
             }
         case .cancelIdleTimer:
             idleTimer?.cancel()
@@ -258,11 +339,25 @@ final class RPCConnectionHandler: ChannelDuplexHandler {
         }
     }
 
+    /// Schedules the idle timer for ``idleDeadline``. Arming it again only moves the deadline, so a
+    /// timer that fires early schedules itself anew; one that fires while requests are in flight
+    /// does nothing, and the next completion arms it again.
+    private func scheduleIdleTimer(context: ChannelHandlerContext) {
+        idleTimer = context.eventLoop.assumeIsolated().scheduleTask(deadline: idleDeadline) {
+            self.idleTimer = nil
+            if context.eventLoop.now < self.idleDeadline {
+                self.scheduleIdleTimer(context: context)
+            } else {
+                self.perform(self.state.idleTimerFired(), context: context)
+            }
+        }
+    }
+
     /// Writes the notice (or nothing), closes once everything written so far is flushed, and
     /// closes regardless after the grace period if the client never reads.
     private func close(with notice: ConnectionStateMachine.CloseNotice?, context: ChannelHandlerContext) {
         cancelTimers()
-        let line = notice.map { ByteBuffer(jsonLine: RPCResponse(id: nil, error: error(for: $0)).json) } ?? ByteBuffer()
+        let line = notice.map { ByteBuffer(responseLine: RPCResponse(id: nil, error: error(for: $0))) } ?? ByteBuffer()
         let channel = context.channel
         context.writeAndFlush(wrapOutboundOut(line)).whenComplete { _ in
             channel.close(promise: nil)
@@ -292,6 +387,26 @@ final class RPCConnectionHandler: ChannelDuplexHandler {
         return error.stamped(requestID: requestID)
     }
 
+    /// The channel closed or the handler left the pipeline: cancels the request tasks and fails
+    /// waiting senders; `finished` succeeds once the last task has handed back its reply.
+    private func channelEnded() {
+        guard isChannelOpen else { return }
+        isChannelOpen = false
+        state.channelClosed()
+        cancelTimers()
+        let waiters = pushWaiters
+        pushWaiters = []
+        for waiter in waiters {
+            waiter.fail(RPCServerError.clientConnectionClosed)
+        }
+        for task in tasks.values {
+            task.cancel()
+        }
+        if tasks.isEmpty {
+            finished.succeed()
+        }
+    }
+
     private func cancelTimers() {
         idleTimer?.cancel()
         idleTimer = nil
@@ -309,5 +424,16 @@ final class RPCConnectionHandler: ChannelDuplexHandler {
 
     private static func isWhitespace(_ byte: UInt8) -> Bool {
         byte == UInt8(ascii: " ") || byte == UInt8(ascii: "\t") || byte == UInt8(ascii: "\r")
+    }
+}
+
+extension NIOLoopBound<RPCConnectionHandler> {
+    /// Runs `body` with the handler on its event loop: at once when already there, else enqueued.
+    func withHandler(_ body: @escaping @Sendable (RPCConnectionHandler) -> Void) {
+        if eventLoop.inEventLoop {
+            body(value)
+        } else {
+            eventLoop.execute { body(self.value) }
+        }
     }
 }

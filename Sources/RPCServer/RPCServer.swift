@@ -8,7 +8,8 @@ import ServiceLifecycle
 /// The JSON-RPC 2.0 server on a Unix domain socket, one JSON text per line.
 ///
 /// Run it in a `ServiceGroup`. `run()` binds the socket (replacing a stale one, refusing a live
-/// one), then serves each connection in a child task of a discarding task group. On graceful
+/// one), then follows each connection in a child task of a discarding task group, which returns once the
+/// connection has closed and its requests have finished. On graceful
 /// shutdown it stops accepting, answers new requests with `shutting_down`, lets requests in flight
 /// finish within ``Configuration/shutdownGracePeriod``, closes every connection, removes the
 /// socket file and returns.
@@ -21,10 +22,35 @@ public actor RPCServer: Service {
         case stopped(RPCServerError?)
     }
 
-    /// A connection accepted and set up on its event loop, ready to be served.
+    /// A connection accepted and set up on its event loop, waiting to be served or refused.
     private struct AcceptedConnection: Sendable {
-        let channel: NIOAsyncChannel<ConnectionWork, ConnectionOutbound>
-        let session: ConnectionSession
+        let channel: any Channel
+        /// Succeeds once the channel has closed and every request task has finished.
+        let finished: EventLoopFuture<Void>
+        let logger: Logger
+
+        /// Lets the connection read requests; returns once it has closed and its requests have finished.
+        func serve() async {
+            logger.debug("rpc connection opened")
+            channel.triggerUserOutboundEvent(ConnectionEvent.accept, promise: nil)
+            await waitUntilFinished()
+            logger.debug("rpc connection closed")
+        }
+
+        /// Refuses the connection with `notice` and waits until it is closed.
+        func refuse(_ notice: ConnectionStateMachine.CloseNotice) async {
+            channel.triggerUserOutboundEvent(ConnectionEvent.refuse(notice), promise: nil)
+            await waitUntilFinished()
+        }
+
+        /// Waits for ``finished``; closes the channel if the waiting task is cancelled.
+        private func waitUntilFinished() async {
+            await withTaskCancellationHandler {
+                try? await finished.get()
+            } onCancel: {
+                channel.close(promise: nil)
+            }
+        }
     }
 
     /// The server's settings.
@@ -154,13 +180,10 @@ public actor RPCServer: Service {
                     logger[metadataKey: "connection_id"] = "\(connectionID)"
                     logger[metadataKey: "peer_uid"] = "\(peer.uid)"
                     logger[metadataKey: "peer_pid"] = "\(peer.pid)"
-                    let asyncChannel = try ConnectionSession.configure(
-                        channel,
-                        configuration: configuration,
-                        logger: logger
-                    )
                     let session = ConnectionSession(id: connectionID, peer: peer, service: service, logger: logger)
-                    return AcceptedConnection(channel: asyncChannel, session: session)
+                    let finished = try RPCConnectionHandler.install(
+                        on: channel, configuration: configuration, session: session)
+                    return AcceptedConnection(channel: channel, finished: finished, logger: logger)
                 }
                 accepted.whenFailure { error in
                     logger.warning("rpc connection dropped", metadata: ["error": "\(error)"])
@@ -172,7 +195,7 @@ public actor RPCServer: Service {
     /// Starts serving `accepted` in `group`, or refuses it past ``Configuration/maxConnections``.
     private func serve(_ accepted: AcceptedConnection, in group: inout DiscardingTaskGroup) {
         guard case .listening(var connections) = state else {
-            group.addTask { await ConnectionSession.refuse(accepted.channel, notice: .shuttingDown) }
+            group.addTask { await accepted.refuse(.shuttingDown) }
             return
         }
         guard connections.count < configuration.maxConnections else {
@@ -180,15 +203,15 @@ public actor RPCServer: Service {
                 "rpc connection refused",
                 metadata: ["reason": "too_many_connections", "max_connections": "\(configuration.maxConnections)"]
             )
-            group.addTask { await ConnectionSession.refuse(accepted.channel, notice: .tooManyConnections) }
+            group.addTask { await accepted.refuse(.tooManyConnections) }
             return
         }
-        let key = ObjectIdentifier(accepted.channel.channel)
-        connections[key] = accepted.channel.channel
+        let key = ObjectIdentifier(accepted.channel)
+        connections[key] = accepted.channel
         state = .listening(connections: connections)
         openConnections.set(connections.count)
         group.addTask {
-            await accepted.session.run(accepted.channel)
+            await accepted.serve()
             await self.connectionEnded(key)
         }
     }

@@ -91,4 +91,18 @@ import Testing
         #expect(value["missing"] == nil)
         #expect(JSONValue.integer(1)["key"] == nil)
     }
+
+    @Test func responsesSerializeLikeTheirJSON() {
+        let responses = [
+            RPCResponse(id: 7, result: ["b": [1, "\u{1}é"], "a": [:]]),
+            RPCResponse(id: "x\"y", result: nil),
+            RPCResponse(id: nil, error: RPCError(.parseError, message: "Parse error: \"quoted\"")),
+            RPCResponse(id: 3, error: RPCError(.overloaded, retryAfter: .seconds(2), data: ["n": 1])),
+        ]
+        for response in responses {
+            var bytes: [UInt8] = []
+            response.serialize(into: &bytes)
+            #expect(bytes == response.json.serialized())
+        }
+    }
 }

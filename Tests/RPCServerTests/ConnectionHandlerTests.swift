@@ -6,18 +6,14 @@ import Testing
 
 @testable import RPCServer
 
-/// One connection's pipeline and session on a `NIOAsyncTestingChannel`: bytes in, lines out.
+/// One connection's handler on a `NIOAsyncTestingChannel`, accepted: bytes in, lines out.
 private struct TestConnection {
     let channel: NIOAsyncTestingChannel
     let service: TestService
-    private let session: Task<Void, Never>
+    private let finished: EventLoopFuture<Void>
 
     init(configuration: RPCServer.Configuration = RPCServer.Configuration(socketPath: "/unused")) async throws {
         let channel = NIOAsyncTestingChannel()
-        let asyncChannel = try await channel.testingEventLoop.executeInContext {
-            try ConnectionSession.configure(channel, configuration: configuration, logger: .test)
-        }
-        try await channel.connect(to: SocketAddress(unixDomainSocketPath: "/tmp/t4gd-test.sock"))
         let service = TestService()
         let session = ConnectionSession(
             id: "test",
@@ -25,9 +21,14 @@ private struct TestConnection {
             service: service,
             logger: .test
         )
+        let finished = try await channel.testingEventLoop.executeInContext {
+            try RPCConnectionHandler.install(on: channel, configuration: configuration, session: session)
+        }
+        try await channel.connect(to: SocketAddress(unixDomainSocketPath: "/tmp/t4gd-test.sock"))
         self.channel = channel
         self.service = service
-        self.session = Task { await session.run(asyncChannel) }
+        self.finished = finished
+        try await trigger(.accept)
     }
 
     func send(_ text: String) async throws {
@@ -63,9 +64,10 @@ private struct TestConnection {
         }
     }
 
+    /// Closes the connection and waits until its request tasks have finished.
     func finish() async throws {
         try? await channel.close()
-        await session.value
+        try await finished.get()
     }
 }
 
