@@ -13,7 +13,15 @@ swift build --build-tests
 run_dir="${T4G_TEST_RUN_DIR:-$(mktemp -d /tmp/t4g-run.XXXXXX)}"
 mkdir -p "$run_dir"
 status=0
-T4G_TEST_RUN_DIR="$run_dir" swift test --skip-build "$@" || status=$?
+if [[ $# -gt 0 ]]; then
+    T4G_TEST_RUN_DIR="$run_dir" swift test --skip-build "$@" || status=$?
+else
+    # LNbitsPushTests times push delivery and a dropped WebSocket on real LNbits. Sharing a process with the
+    # other backend suites, its connection drop was not seen within 30 s (not yet explained; alone it passes
+    # every time), so it runs on its own after the rest.
+    T4G_TEST_RUN_DIR="$run_dir" swift test --skip-build --skip LNbitsPushTests || status=$?
+    T4G_TEST_RUN_DIR="$run_dir" swift test --skip-build --filter LNbitsPushTests || status=$?
+fi
 if (($# == 0)); then
     echo "== scanning the logs in $run_dir/logs for recorded secrets"
     T4G_SCAN_RUN_DIR="$run_dir" swift test --skip-build \

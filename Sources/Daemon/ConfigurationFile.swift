@@ -32,7 +32,7 @@ public enum ConfigurationFile {
         "metrics": ["enabled", "listen"],
         "proofs": ["trusted_issuers"],
         "lnd": ["rest_url", "tls_cert_path", "macaroon_path", "timeout_s"],
-        "lnbits": ["url", "invoice_key", "admin_key", "timeout_s"],
+        "lnbits": ["url", "invoice_key", "admin_key", "timeout_s", "push", "poll_interval_s"],
     ]
 
     /// Applies the file's text on top of `configuration`.
@@ -151,6 +151,8 @@ public enum ConfigurationFile {
             c.lnbitsInvoiceKey = try string("invoice_key") ?? c.lnbitsInvoiceKey
             c.lnbitsAdminKey = try string("admin_key") ?? c.lnbitsAdminKey
             if let value = try integer("timeout_s", 1...600) { c.backendTimeoutSeconds = value }
+            if let value = try bool("push") { c.lnbitsPush = value }
+            if let value = try integer("poll_interval_s", 1...3600) { c.lnbitsPollIntervalSeconds = value }
         case "proofs":
             for text in try read(key("trusted_issuers"), { try table.stringArray("trusted_issuers") }) ?? [] {
                 guard let bytes = [UInt8](hex: text), let issuer = try? XOnlyPublicKey(bytes: bytes) else {

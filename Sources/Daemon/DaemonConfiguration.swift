@@ -67,6 +67,10 @@ public struct DaemonConfiguration: Sendable {
     public var lnbitsInvoiceKey: String?
     /// LNbits admin key (pay). Secret: never logged. Without it `payment.send` is refused by LNbits.
     public var lnbitsAdminKey: String?
+    /// Follow LNbits' WebSocket push channel for settlements (polling stays the fallback).
+    public var lnbitsPush = true
+    /// How often LNbits is polled for settlements, push or not.
+    public var lnbitsPollIntervalSeconds: Int64 = 2
     /// Deadline of every backend request.
     public var backendTimeoutSeconds: Int64 = 10
 

@@ -153,7 +153,8 @@ public struct T4GDaemon: Sendable {
                 configuration: .init(
                     baseURL: try required(configuration.lnbitsURL, "lnbits.url"),
                     invoiceKey: try required(configuration.lnbitsInvoiceKey, "lnbits.invoice_key"),
-                    adminKey: configuration.lnbitsAdminKey, network: configuration.network, requestTimeout: timeout),
+                    adminKey: configuration.lnbitsAdminKey, network: configuration.network, requestTimeout: timeout,
+                    pollInterval: .seconds(configuration.lnbitsPollIntervalSeconds), push: configuration.lnbitsPush),
                 logger: logger)
             return try await started(backend) { () throws(BackendError) in try await backend.start() }
         }

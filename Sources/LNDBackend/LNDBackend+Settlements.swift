@@ -4,8 +4,8 @@ extension LNDBackend {
     /// Settled invoices after `settleIndex`, in LND's settle order, from SubscribeInvoices
     /// (`GET /v1/invoices/subscribe?settle_index=N`, which first replays settlements after N, then goes live).
     ///
-    /// LND replays nothing for `settle_index=0`, so for 0 the settled invoices are first listed with
-    /// ListInvoices and the subscription starts after the highest of them. The stream ends, throwing
+    /// LND replays nothing for `settle_index=0`, so for 0 the settled invoices are listed with ListInvoices
+    /// (every second until there is one) and the subscription starts after the highest of them. The stream ends, throwing
     /// `unavailable`, when the connection is lost; the caller resumes after the last index it stored.
     public func settlements(after settleIndex: UInt64) -> AsyncThrowingStream<InvoiceSettlement, any Error> {
         let (stream, continuation) = AsyncThrowingStream<InvoiceSettlement, any Error>.makeStream()
@@ -27,11 +27,15 @@ extension LNDBackend {
         after index: UInt64, into continuation: AsyncThrowingStream<InvoiceSettlement, any Error>.Continuation
     ) async throws {
         var last = index
-        if last == 0 {
+        // `settle_index=0` replays nothing and LND gives no sign of when a subscription is registered, so a
+        // settlement between a listing and the subscription would be lost. Until the node's first settlement,
+        // list settled invoices every second; from then on the subscription replays everything after `last`.
+        while last == 0 {
             for settlement in try await settledInvoices() {
                 continuation.yield(settlement)
                 last = settlement.settleIndex
             }
+            if last == 0 { try await Task.sleep(for: .seconds(1)) }
         }
         switch try await client.stream(.GET, "/v1/invoices/subscribe?settle_index=\(last)", headTimeout: nil) {
         case .rejected(let status, let bytes):

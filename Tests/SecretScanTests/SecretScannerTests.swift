@@ -55,6 +55,19 @@ import Testing
         #expect(findings.map(\.description) == ["\(directory.path)/b.err:3: lnbits admin key (raw)"])
     }
 
+    @Test func onlyLNbitsOwnLogMayShowItsPushChannelPath() throws {
+        let key = SecretScanner.Secret(
+            kind: "lnbits invoice key", bytes: Array("18eb0e3c386f4bb08410ceecd14a5037".utf8))
+        let line = Array(
+            #"INFO | 127.0.0.1:35562 - "WebSocket /api/v1/ws/18eb0e3c386f4bb08410ceecd14a5037" [accepted]"#.utf8)
+        let scanner = SecretScanner(secrets: [key])
+        #expect(scanner.scan(line, file: "/run/logs/t4g-x-data_lnbits.log").isEmpty)
+        #expect(scanner.scan(line, file: "/run/logs/t4g-x-t4gd.log").count == 1, "t4gd's own log is not exempt")
+        #expect(
+            scanner.scan(Array("key 18eb0e3c386f4bb08410ceecd14a5037".utf8), file: "/run/logs/t4g-x-data_lnbits.log")
+                .count == 1, "only the push channel's path is exempt")
+    }
+
     /// The step of `scripts/test.sh` after the tests: no log of the run may hold a secret the run recorded.
     @Test(.enabled(if: ProcessInfo.processInfo.environment["T4G_SCAN_RUN_DIR"] != nil))
     func noLogOfTheTestRunHoldsASecret() throws {
