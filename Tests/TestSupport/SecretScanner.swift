@@ -83,7 +83,7 @@ public struct SecretScanner: Sendable {
     static func isExempt(_ finding: Finding, line: ArraySlice<UInt8>) -> Bool {
         let name = URL(fileURLWithPath: finding.file).lastPathComponent
         let isLNbitsLog = name.hasSuffix("_lnbits.log") || name.hasSuffix("_logs_debug.log")
-        let markers = ["/api/v1/ws/", "Websocket connected to "]
+        let markers = ["/api/v1/ws/", "Websocket connected to ", "WS disconnected from "]
         return isLNbitsLog && finding.kind == "lnbits invoice key"
             && markers.contains { line.firstRange(of: Array($0.utf8)) != nil }
     }
