@@ -7,8 +7,9 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 cycles="${1:-200}"
 report="${2:-crash-harness-report.txt}"
+[[ "$report" = /* ]] || report="$(pwd)/$report"
 scripts/setup.sh
 swift build --build-tests
 : > "$report"
-T4GD_CRASH_CYCLES="$cycles" T4GD_CRASH_REPORT="$(pwd)/$report" swift test --skip-build --filter CrashHarnessTests
+T4GD_CRASH_CYCLES="$cycles" T4GD_CRASH_REPORT="$report" swift test --skip-build --filter CrashHarnessTests
 echo "crash harness: $(grep -c 'all invariants hold' "$report") of $(wc -l < "$report") cycles held every invariant ($report)"

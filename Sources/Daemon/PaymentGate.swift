@@ -5,7 +5,8 @@ import Lightning
 /// this process (the reconciler never touches those).
 public actor PaymentGate {
     private(set) var paymentsAccepted = false
-    private var attempting: Set<PaymentHash> = []
+    /// Payment calls in this process that may be paying each hash (a count: two sends of one invoice overlap).
+    private var attempting: [PaymentHash: Int] = [:]
 
     /// Creates a closed gate.
     public init() {}
@@ -15,18 +16,20 @@ public actor PaymentGate {
         paymentsAccepted = true
     }
 
-    /// Marks a backend call for `hash` as running.
+    /// Marks a payment of `hash` as possibly running: called before its intent is committed, so the
+    /// reconciler can never see the pending row without seeing the attempt.
     func beginAttempt(_ hash: PaymentHash) {
-        attempting.insert(hash)
+        attempting[hash, default: 0] += 1
     }
 
     /// Marks the backend call for `hash` as finished.
     func endAttempt(_ hash: PaymentHash) {
-        attempting.remove(hash)
+        guard let count = attempting[hash] else { return }
+        attempting[hash] = count > 1 ? count - 1 : nil
     }
 
     /// Whether a backend call for `hash` is running in this process.
     func isAttempting(_ hash: PaymentHash) -> Bool {
-        attempting.contains(hash)
+        attempting[hash] != nil
     }
 }

@@ -48,13 +48,22 @@ public struct PaymentSender: Sendable {
             paymentHash: invoice.paymentHash, bolt11: request.bolt11, status: .pending, amount: invoice.amount,
             maxFee: request.maxFee ?? Self.defaultMaxFee(for: invoice.amount), idempotencyKey: request.idempotencyKey,
             createdAt: now())
+        // Registered before the intent is committed: the periodic reconciler skips hashes being attempted, and
+        // must never see this pending row without it (it would fail a payment that is about to be paid).
+        await gate.beginAttempt(record.paymentHash)
         let started: PaymentRecord
-        switch try await beginPayment(record) {
-        case .inFlight(let existing), .succeeded(let existing): return existing
-        case .started(let stored): started = stored
+        do {
+            switch try await beginPayment(record) {
+            case .inFlight(let existing), .succeeded(let existing):
+                await gate.endAttempt(record.paymentHash)
+                return existing
+            case .started(let stored): started = stored
+            }
+        } catch {
+            await gate.endAttempt(record.paymentHash)
+            throw error
         }
         logger.info("payment started", metadata: ["payment_hash": "\(started.paymentHash)"])
-        await gate.beginAttempt(started.paymentHash)
         FaultInjection.hit(FaultInjection.afterPaymentIntent)
         let attempt = Task { [self] in
             defer { Task { await gate.endAttempt(started.paymentHash) } }
