@@ -49,7 +49,7 @@ struct HealthCheck: Sendable {
     }
 
     func report() async -> Report {
-        let storeStatus = measure { _ = try store.lastEventIndex() }
+        let storeStatus = await measure { _ = try await store.lastEventIndex() }
         let backendStatus = await measureAsync { [backend] in _ = try await backend.nodeInfo() }
         let reconciled = await gate.paymentsAccepted
         return Report(
@@ -59,10 +59,10 @@ struct HealthCheck: Sendable {
                 error: reconciled ? nil : "payments left pending by the previous run are not reconciled yet"))
     }
 
-    private func measure(_ body: () throws -> Void) -> Component {
+    private func measure(_ body: () async throws -> Void) async -> Component {
         let start = ContinuousClock.now
         do {
-            try body()
+            try await body()
             return Component(ok: true, latency: ContinuousClock.now - start, error: nil)
         } catch {
             return Component(ok: false, latency: ContinuousClock.now - start, error: "\(error)")
