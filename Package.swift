@@ -149,7 +149,7 @@ let package = Package(
         .testTarget(name: "Secp256k1Tests", dependencies: ["Secp256k1", "TestSupport"]),
         .testTarget(name: "BOLT11Tests", dependencies: ["BOLT11", "Secp256k1", "TestSupport"]),
         .testTarget(name: "ProofsTests", dependencies: ["Proofs", "Secp256k1", "TestSupport"]),
-        .testTarget(name: "T4GCtlTests", dependencies: ["t4gctl", "TestSupport"]),
+        .testTarget(name: "T4GCtlTests", dependencies: ["t4gctl", "Store", "Lightning", "TestSupport"]),
         .testTarget(name: "TOMLTests", dependencies: ["TOML", "TestSupport"]),
         .testTarget(
             name: "DaemonTests",

@@ -48,14 +48,8 @@ extension PostgresStore {
         status: InvoiceStatus?, limit: Int, cursor: String?
     ) async throws(StoreError) -> Page<InvoiceRecord> {
         try await onConnection("list invoices") { connection in
-            let status = status?.rawValue
-            let before = cursor.flatMap { Int64($0) }
-            let rows = try await connection.rows(
-                """
-                SELECT row_id AS cursor_id, * FROM invoices
-                WHERE (\(status)::text IS NULL OR status = \(status)) AND (\(before)::bigint IS NULL OR row_id < \(before))
-                ORDER BY row_id DESC LIMIT \(limit + 1)
-                """, logger)
+            let rows = try await connection.newestFirst(
+                "invoices", status: status?.rawValue, limit: limit, cursor: cursor, logger)
             return try Page.of(rows, limit: limit, InvoiceRecord.init(row:))
         }
     }

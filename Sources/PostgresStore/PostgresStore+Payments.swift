@@ -64,13 +64,10 @@ extension PostgresStore {
         _ paymentHash: PaymentHash, outcome: PaymentOutcome, at now: Int64,
         event: @escaping @Sendable (PaymentRecord) -> NewEvent
     ) async throws(StoreError) -> (PaymentRecord, EventRecord)? {
-        let (status, preimage, fee, reason): (PaymentStatus, String?, Int64?, String?)
-        switch outcome {
-        case .pending: return nil
-        case .succeeded(let paid, let paidFee):
-            (status, preimage, fee, reason) = (.succeeded, paid.hex, paidFee.rawValue, nil)
-        case .failed(let failure): (status, preimage, fee, reason) = (.failed, nil, nil, failure.rawValue)
-        }
+        guard let completion = PaymentCompletion(outcome) else { return nil }
+        let (status, preimage, fee, reason) = (
+            completion.status, completion.preimage, completion.fee, completion.reason
+        )
         return try await transaction("complete payment") { connection in
             guard
                 let row = try await connection.rows(
@@ -136,14 +133,8 @@ extension PostgresStore {
         status: PaymentStatus?, limit: Int, cursor: String?
     ) async throws(StoreError) -> Page<PaymentRecord> {
         try await onConnection("list payments") { connection in
-            let status = status?.rawValue
-            let before = cursor.flatMap { Int64($0) }
-            let rows = try await connection.rows(
-                """
-                SELECT row_id AS cursor_id, * FROM payments
-                WHERE (\(status)::text IS NULL OR status = \(status)) AND (\(before)::bigint IS NULL OR row_id < \(before))
-                ORDER BY row_id DESC LIMIT \(limit + 1)
-                """, logger)
+            let rows = try await connection.newestFirst(
+                "payments", status: status?.rawValue, limit: limit, cursor: cursor, logger)
             return try Page.of(rows, limit: limit, PaymentRecord.init(row:))
         }
     }

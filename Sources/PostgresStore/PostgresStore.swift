@@ -162,6 +162,20 @@ extension PostgresConnection {
         try await self.query(query, logger: logger).collect().map { $0.makeRandomAccess() }
     }
 
+    /// One page of `table` newest first (`limit + 1` rows, to tell whether another page follows), optionally of
+    /// one status, before the `row_id` `cursor`.
+    func newestFirst(
+        _ table: String, status: String?, limit: Int, cursor: String?, _ logger: Logger
+    ) async throws -> [PostgresRandomAccessRow] {
+        let before = cursor.flatMap { Int64($0) }
+        var query: PostgresQuery = """
+            WHERE (\(status)::text IS NULL OR status = \(status)) AND (\(before)::bigint IS NULL OR row_id < \(before))
+            ORDER BY row_id DESC LIMIT \(limit + 1)
+            """
+        query.sql = "SELECT row_id AS cursor_id, * FROM \(table) " + query.sql
+        return try await rows(query, logger)
+    }
+
     /// Runs `query`, throwing `code` (with `detail`) when it violates a unique constraint.
     func rows(
         _ query: PostgresQuery, _ logger: Logger, uniqueViolation code: StoreError.Code, _ detail: String

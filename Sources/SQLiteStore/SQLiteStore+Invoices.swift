@@ -56,14 +56,8 @@ extension SQLiteStore {
     {
         try perform("list invoices") {
             try database.read { database in
-                let rows = try Row.fetchAll(
-                    database,
-                    sql: """
-                        SELECT rowid AS cursor_id, * FROM invoices
-                        WHERE (?1 IS NULL OR status = ?1) AND (?2 IS NULL OR rowid < ?2)
-                        ORDER BY rowid DESC LIMIT ?3
-                        """,
-                    arguments: [status?.rawValue, cursor.flatMap { Int64($0) }, limit + 1])
+                let rows = try Self.newestFirst(
+                    "invoices", status: status?.rawValue, limit: limit, cursor: cursor, database)
                 return try Page.of(rows, limit: limit, InvoiceRecord.init(row:))
             }
         }

@@ -64,13 +64,10 @@ extension SQLiteStore {
         _ paymentHash: PaymentHash, outcome: PaymentOutcome, at now: Int64,
         event: @escaping @Sendable (PaymentRecord) -> NewEvent
     ) async throws(StoreError) -> (PaymentRecord, EventRecord)? {
-        let (status, preimage, fee, reason): (PaymentStatus, String?, Int64?, String?)
-        switch outcome {
-        case .pending: return nil
-        case .succeeded(let paid, let paidFee):
-            (status, preimage, fee, reason) = (.succeeded, paid.hex, paidFee.rawValue, nil)
-        case .failed(let failure): (status, preimage, fee, reason) = (.failed, nil, nil, failure.rawValue)
-        }
+        guard let completion = PaymentCompletion(outcome) else { return nil }
+        let (status, preimage, fee, reason) = (
+            completion.status, completion.preimage, completion.fee, completion.reason
+        )
         return try await write("complete payment") { database in
             try database.execute(
                 sql: """
@@ -144,14 +141,8 @@ extension SQLiteStore {
     {
         try perform("list payments") {
             try database.read { database in
-                let rows = try Row.fetchAll(
-                    database,
-                    sql: """
-                        SELECT rowid AS cursor_id, * FROM payments
-                        WHERE (?1 IS NULL OR status = ?1) AND (?2 IS NULL OR rowid < ?2)
-                        ORDER BY rowid DESC LIMIT ?3
-                        """,
-                    arguments: [status?.rawValue, cursor.flatMap { Int64($0) }, limit + 1])
+                let rows = try Self.newestFirst(
+                    "payments", status: status?.rawValue, limit: limit, cursor: cursor, database)
                 return try Page.of(rows, limit: limit, PaymentRecord.init(row:))
             }
         }

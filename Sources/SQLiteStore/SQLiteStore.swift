@@ -107,6 +107,21 @@ public final class SQLiteStore: StoreEngine {
         return String(describing: type(of: error))
     }
 
+    /// One page of `table` newest first (`limit + 1` rows, to tell whether another page follows), optionally of
+    /// one status, before the rowid `cursor`.
+    static func newestFirst(
+        _ table: String, status: String?, limit: Int, cursor: String?, _ database: Database
+    ) throws -> [Row] {
+        try Row.fetchAll(
+            database,
+            sql: """
+                SELECT rowid AS cursor_id, * FROM \(table)
+                WHERE (?1 IS NULL OR status = ?1) AND (?2 IS NULL OR rowid < ?2)
+                ORDER BY rowid DESC LIMIT ?3
+                """,
+            arguments: [status, cursor.flatMap { Int64($0) }, limit + 1])
+    }
+
     static func insertEvent(_ event: NewEvent, in database: Database) throws -> EventRecord {
         try database.execute(
             sql: "INSERT INTO events (type, at, data) VALUES (?, ?, ?)", arguments: [event.type, event.at, event.data])
