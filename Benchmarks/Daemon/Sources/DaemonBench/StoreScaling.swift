@@ -35,20 +35,15 @@ func postgresProcesses(postmaster: Int32) -> [Int32] {
     }
 }
 
-/// Runs a shell command and returns its stdout.
+/// Runs a shell command with system(3) and returns its stdout (through a file: Foundation's `Process` never
+/// saw the cluster's start command exit, as it leaves the cluster's supervisor running).
 @discardableResult
-func shell(_ command: String, environment: [String: String] = [:]) -> String {
-    let process = Process()
-    process.executableURL = URL(fileURLWithPath: "/bin/bash")
-    process.arguments = ["-c", command]
-    process.environment = ProcessInfo.processInfo.environment.merging(environment) { $1 }
-    let pipe = Pipe()
-    process.standardOutput = pipe
-    do { try process.run() } catch { fail("cannot run \(command): \(error)") }
-    let output = pipe.fileHandleForReading.readDataToEndOfFile()
-    process.waitUntilExit()
-    guard process.terminationStatus == 0 else { fail("\(command) exited \(process.terminationStatus)") }
-    return String(decoding: output, as: UTF8.self)
+func shell(_ command: String) -> String {
+    let output = "/tmp/t4gd-sbench-shell.\(getpid()).\(UInt32.random(in: 0...UInt32.max))"
+    defer { try? FileManager.default.removeItem(atPath: output) }
+    let status = system("(\(command)) >'\(output)'")
+    guard status == 0 else { fail("\(command) exited \(status)") }
+    return (try? String(contentsOfFile: output, encoding: .utf8)) ?? ""
 }
 
 func runStoreScaling(_ t4gd: String) -> Never {
