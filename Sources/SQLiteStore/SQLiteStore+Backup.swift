@@ -1,27 +1,18 @@
-import Dispatch
 import GRDB
 import StoreModel
 
 extension SQLiteStore {
     /// Writes a consistent copy of the whole store to `path` while the daemon keeps serving: SQLite's online
     /// backup reads one snapshot, so the copy holds every transaction committed before it began and none after.
-    /// The copy runs on a Dispatch thread, not on one of Swift concurrency's few cooperative threads.
+    /// The copy runs on a Dispatch thread.
     public func backup(to path: String) async throws(StoreError) {
-        let failure = await withCheckedContinuation { (continuation: CheckedContinuation<StoreError?, Never>) in
-            DispatchQueue.global().async {
-                do throws(StoreError) {
-                    try self.perform("backup") {
-                        let destination = try DatabaseQueue(path: path)
-                        defer { try? destination.close() }
-                        try self.database.backup(to: destination)
-                    }
-                    continuation.resume(returning: nil)
-                } catch {
-                    continuation.resume(returning: error)
-                }
+        try await Self.offCooperativePool { () throws(StoreError) in
+            try self.perform("backup") {
+                let destination = try DatabaseQueue(path: path)
+                defer { try? destination.close() }
+                try self.database.backup(to: destination)
             }
         }
-        if let failure { throw failure }
     }
 
     /// Opens the store copy at `path` without migrating it and checks it: integrity, newest event, migrations.

@@ -1,3 +1,4 @@
+import Dispatch
 import GRDB
 import GroupCommit
 import Lightning
@@ -45,6 +46,23 @@ public final class SQLiteStore: StoreEngine {
             throw StoreError(.database, "cannot open \(configuration.path): \(Self.reason(error))")
         }
         writer = GroupCommitWriter(database: database, label: "t4gd.store.writer")
+    }
+
+    /// Opens (creating if needed) and migrates the store on a Dispatch thread: opening may wait for another
+    /// process's write lock, which must not hold one of Swift concurrency's few cooperative threads.
+    public static func open(configuration: Configuration) async throws(StoreError) -> SQLiteStore {
+        try await offCooperativePool { () throws(StoreError) in try SQLiteStore(configuration: configuration) }
+    }
+
+    /// Runs blocking work on a Dispatch thread and waits for it without holding a cooperative thread.
+    static func offCooperativePool<T: Sendable>(
+        _ body: @escaping @Sendable () throws(StoreError) -> T
+    ) async throws(StoreError) -> T {
+        let result = await withCheckedContinuation {
+            (continuation: CheckedContinuation<Result<T, StoreError>, Never>) in
+            DispatchQueue.global().async { continuation.resume(returning: Result(catching: body)) }
+        }
+        return try result.get()
     }
 
     /// Closes the database; later calls fail.

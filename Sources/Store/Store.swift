@@ -66,7 +66,7 @@ public final class Store: Sendable {
         instance = configuration.instance
         switch configuration.location {
         case .sqlite(let path):
-            engine = try SQLiteStore(configuration: .init(path: path, fullSync: configuration.fullSync))
+            engine = try await SQLiteStore.open(configuration: .init(path: path, fullSync: configuration.fullSync))
         case .postgres(let address):
             engine = try await PostgresStore(
                 configuration: .init(address: address, caFile: configuration.caFile), logger: configuration.logger)

@@ -74,10 +74,12 @@ import Testing
             var seen: Int64 = 0
             var skipped = 0
             while seen < Int64(total) {
-                for event in try await stores[0].events(after: seen, limit: 1000) {
+                let batch = try await stores[0].events(after: seen, limit: 1000)
+                for event in batch {
                     if event.index != seen + 1 { skipped += 1 }
                     seen = event.index
                 }
+                if batch.isEmpty { try await Task.sleep(for: .milliseconds(2)) }
             }
             return skipped
         }
