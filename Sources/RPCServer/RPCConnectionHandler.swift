@@ -185,8 +185,13 @@ final class RPCConnectionHandler: ChannelDuplexHandler {
         guard bytes.contains(where: { !Self.isWhitespace($0) }) else { return }
         switch RPCMessage.parse(line: bytes, limits: configuration.jsonLimits) {
         case .single(.request(let request)):
-            if let call = admit(request) {
-                dispatch(.single(call), context: context)
+            let immediately = session.service.answersImmediately(request)
+            if let call = admit(request, immediately: immediately) {
+                if immediately, let reply = session.performImmediately(call, connection: connection(context: context)) {
+                    complete(reply, context: context)
+                } else {
+                    dispatch(.single(call), context: context)
+                }
                 return
             }
             if let answer = refusal(for: request) {
@@ -239,13 +244,18 @@ final class RPCConnectionHandler: ChannelDuplexHandler {
     private func dispatch(_ work: ConnectionWork, context: ChannelHandlerContext) {
         let number = nextTaskNumber
         nextTaskNumber += 1
-        let handler = NIOLoopBound(self, eventLoop: context.eventLoop)
-        let connection = RPCConnection(id: session.id, channel: context.channel, handler: handler)
+        let connection = connection(context: context)
         let session = self.session
         tasks[number] = Task {
             let reply = await session.perform(work, connection: connection)
-            handler.withHandler { $0.complete(number, with: reply) }
+            connection.handler.withHandler { $0.complete(number, with: reply) }
         }
+    }
+
+    /// The handle a request gets on this connection.
+    private func connection(context: ChannelHandlerContext) -> RPCConnection {
+        RPCConnection(
+            id: session.id, channel: context.channel, handler: NIOLoopBound(self, eventLoop: context.eventLoop))
     }
 
     /// A request task finished: writes its reply line, if the connection is still open, and
@@ -258,8 +268,14 @@ final class RPCConnectionHandler: ChannelDuplexHandler {
             }
             return
         }
+        complete(reply, context: context)
+        context.flush()
+    }
+
+    /// Queues a finished request's reply line and counts its requests as done; the caller flushes.
+    private func complete(_ reply: ConnectionReply, context: ChannelHandlerContext) {
         if let line = reply.line {
-            context.writeAndFlush(wrapOutboundOut(line), promise: nil)
+            write(line, context: context)
         }
         perform(state.requestsCompleted(reply.finished), context: context)
     }
@@ -280,8 +296,8 @@ final class RPCConnectionHandler: ChannelDuplexHandler {
     }
 
     /// Counts `request` as in flight and returns it ready to run, or `nil` if the state machine refuses it.
-    private func admit(_ request: RPCRequest) -> RPCCall? {
-        guard state.admitRequest() == .dispatch else { return nil }
+    private func admit(_ request: RPCRequest, immediately: Bool = false) -> RPCCall? {
+        guard state.admitRequest(immediately: immediately) == .dispatch else { return nil }
         return RPCCall(request: request, requestID: RequestID.make(), received: .now)
     }
 

@@ -290,6 +290,36 @@ private func errorReason(_ reply: JSONValue) -> String? {
         try await connection.finish()
     }
 
+    @Test func immediateMethodsAnswerInOrderWithoutTakingInFlightSlots() async throws {
+        var configuration = RPCServer.Configuration(socketPath: "/unused")
+        configuration.maxInFlightPerConnection = 1
+        let connection = try await TestConnection(configuration: configuration)
+        try await connection.send(#"{"jsonrpc":"2.0","method":"wait","params":{"key":"k"},"id":1}"# + "\n")
+        try await eventually { await connection.service.gate.waiterCount("k") == 1 }
+        let instant = (2...4).map { #"{"jsonrpc":"2.0","method":"instant_echo","params":{"n":\#($0)},"id":\#($0)}"# }
+        try await connection.send(instant.joined(separator: "\n") + "\n")
+        for id in 2...4 {
+            #expect(
+                try await connection.reply() == [
+                    "jsonrpc": "2.0", "result": ["n": .integer(Int64(id))], "id": .integer(Int64(id)),
+                ])
+        }
+        try await connection.send(#"{"jsonrpc":"2.0","method":"instant_fail","id":5}"# + "\n")
+        let failed = try await connection.reply()
+        #expect(errorReason(failed) == "invoice_not_found")
+        #expect(failed["error"]?["data"]?["request_id"]?.stringValue?.count == 16)
+        try await connection.send(#"{"jsonrpc":"2.0","method":"instant_echo","params":{"quiet":true}}"# + "\n")
+        await connection.service.gate.open("k")
+        #expect(try await connection.reply() == ["jsonrpc": "2.0", "result": "k", "id": 1])
+        try await connection.send(
+            #"[{"jsonrpc":"2.0","method":"instant_echo","id":"b1"},{"jsonrpc":"2.0","method":"echo","id":"b2"}]"# + "\n"
+        )
+        let batch = try #require(try await connection.reply().arrayValue)
+        #expect(batch.map { $0["id"] } == ["b1", "b2"])
+        try await connection.expectNoMoreOutput()
+        try await connection.finish()
+    }
+
     @Test func closesAfterALineTooLong() async throws {
         var configuration = RPCServer.Configuration(socketPath: "/unused")
         configuration.maxLineBytes = 64

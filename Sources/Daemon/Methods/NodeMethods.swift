@@ -4,7 +4,7 @@ import Lightning
 extension DaemonComponents {
     var nodeMethods: [RPCMethod] {
         [
-            RPCMethod(
+            RPCMethod.immediate(
                 "daemon.info", role: .readonly, summary: "Version, network, backend, identity and uptime.",
                 result: Schema.object([
                     ("version", Schema.string), ("network", Schema.string), ("backend", Schema.string),
