@@ -124,6 +124,7 @@ public struct T4GDaemon: Sendable {
             socketPath: configuration.resolvedSocketPath, socketPermissions: UInt32(configuration.socketMode),
             socketGroupID: configuration.socketGroup, maxLineBytes: configuration.maxLineBytes,
             maxBatch: configuration.maxBatch, maxInFlightPerConnection: configuration.maxInFlightPerConnection,
+            maxInFlight: configuration.maxInFlight,
             maxConnections: configuration.maxConnections, idleTimeout: .seconds(configuration.idleTimeoutSeconds),
             shutdownGracePeriod: .seconds(configuration.shutdownGraceSeconds))
     }

@@ -12,6 +12,8 @@ struct ConnectionSession: Sendable {
     let peer: PeerCredentials
     let service: any RPCService
     let logger: Logger
+    /// The daemon-wide bound on requests running in tasks, shared by every connection.
+    let budget: InFlightBudget
 
     /// Runs `work`; returns its reply line and how many admitted requests it finished.
     func perform(_ work: ConnectionWork, connection: RPCConnection) async -> ConnectionReply {

@@ -56,6 +56,9 @@ struct ConnectionStateMachine {
         self.maxInFlight = maxInFlight
     }
 
+    /// Whether a request arriving now would be run (given room under the limits).
+    var acceptsRequests: Bool { phase == .open || phase == .inputClosed }
+
     /// Whether the idle timeout applies now.
     var isIdle: Bool { phase == .open && inFlight == 0 && !isStreaming }
 

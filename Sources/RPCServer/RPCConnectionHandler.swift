@@ -262,6 +262,7 @@ final class RPCConnectionHandler: ChannelDuplexHandler {
     /// counts its requests as done.
     private func complete(_ number: Int, with reply: ConnectionReply) {
         tasks[number] = nil
+        session.budget.release(reply.finished)
         guard isChannelOpen, let context else {
             if tasks.isEmpty {
                 finished.succeed()
@@ -297,7 +298,14 @@ final class RPCConnectionHandler: ChannelDuplexHandler {
 
     /// Counts `request` as in flight and returns it ready to run, or `nil` if the state machine refuses it.
     private func admit(_ request: RPCRequest, immediately: Bool = false) -> RPCCall? {
-        guard state.admitRequest(immediately: immediately) == .dispatch else { return nil }
+        // A request for a task also needs a unit of the daemon-wide budget; refused, it is answered
+        // `overloaded` (the connection is open) like one past the connection's own limit.
+        let needsBudget = !immediately && state.acceptsRequests
+        if needsBudget && !session.budget.acquire() { return nil }
+        guard state.admitRequest(immediately: immediately) == .dispatch else {
+            if needsBudget { session.budget.release(1) }
+            return nil
+        }
         return RPCCall(request: request, requestID: RequestID.make(), received: .now)
     }
 
