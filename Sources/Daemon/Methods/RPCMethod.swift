@@ -31,6 +31,8 @@ struct RPCMethod: Sendable {
     let role: DaemonConfiguration.Role
     let summary: String
     let params: [Param]
+    /// The names of ``params``, which are all a request may name.
+    private let paramNames: [String]
     let result: JSONValue
     /// Application error reasons the method can answer (standard JSON-RPC errors apply to all).
     let errors: [String]
@@ -52,6 +54,7 @@ struct RPCMethod: Sendable {
         self.role = role
         self.summary = summary
         self.params = params
+        self.paramNames = params.map(\.name)
         self.result = result
         self.errors = errors
         self.handler = handler
@@ -77,7 +80,7 @@ struct RPCMethod: Sendable {
 
     /// The params, once their names are all documented ones.
     func validated(_ object: JSONObject) throws -> Params {
-        try Params(object, allowed: params.map(\.name))
+        try Params(object, allowed: paramNames)
     }
 }
 
