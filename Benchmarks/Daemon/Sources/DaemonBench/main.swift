@@ -570,8 +570,8 @@ emit("| increase for \(heldCount) connections | \(fmt(Double(connectedRSS - idle
 emit("| (info) daemon after phase 1 load | \(fmt(Double(infoRSSAfter) / 1024, 1)) |")
 emit("| (info) daemon after invoice.create load | \(fmt(Double(invoiceRSSAfter) / 1024, 1)) |")
 emit("")
-for (label, r) in [("invoice.create", invoices), ("payments", payments)] + phase1.map { ("daemon.info \($0.0)", $0.1) }
-{
+let invoiceLabels = invoiceRuns.map { ("invoice.create \($0.clients)", $0.result) }
+for (label, r) in invoiceLabels + [("payments", payments)] + phase1.map { ("daemon.info \($0.0)", $0.1) } {
     if let e = r.firstError { emit("first error, \(label): \(e)") }
 }
 emit("load average at end: \(loadEnd)")
