@@ -113,11 +113,13 @@ public final class DevBackend: LightningBackend {
             throw BackendError(.invalidRequest, "cannot encode the invoice: \(error.code.name)")
         }
         try await write("store the invoice") { [pubkey] database in
-            try database.execute(
+            // Cached: parsed once per connection, not once per invoice.
+            try database.cachedStatement(
                 sql: """
                     INSERT INTO invoices (payment_hash, payee, amount_msat, preimage, status, expires_at)
                     VALUES (?, ?, ?, ?, 'open', ?)
-                    """,
+                    """
+            ).execute(
                 arguments: [
                     preimage.paymentHash.hex, pubkey, request.amount?.rawValue, preimage.hex,
                     now + Int64(request.expirySeconds),
