@@ -463,8 +463,14 @@ let echoSocket = "\(root)/echo.sock"
 let echo = spawn(self_, ["echo-server", echoSocket, replyLine], logFile: "\(root)/echo.log", name: "echo")
 children.append(echo)
 waitForSocket(echoSocket, child: echo)
+let nioEchoSocket = "\(root)/nio-echo.sock"
+let nioEchoPath = URL(fileURLWithPath: self_).deletingLastPathComponent().appendingPathComponent("NIOEchoServer").path
+let nioEcho = spawn(nioEchoPath, [nioEchoSocket, replyLine], logFile: "\(root)/nio-echo.log", name: "NIO echo")
+children.append(nioEcho)
+waitForSocket(nioEchoSocket, child: nioEcho)
 let infoRequestBytes = request(id: 1, method: "daemon.info", params: "{}").count
 var phase1: [(Int, LoadResult, LoadResult)] = []
+var phase1NIO: [LoadResult] = []
 for clients in [1, 16, 64] {
     log("  t4gd daemon.info, \(clients) clients")
     let daemon = runLoad(
@@ -476,11 +482,19 @@ for clients in [1, 16, 64] {
         clients: clients, duration: duration,
         makeWorker: roundTripWorker(socket: echoSocket, method: "daemon.info", params: "{}", expect: "\"result\""))
     log("    \(fmt(echoResult.rate)) /s, errors \(echoResult.errors)")
+    log("  NIO echo, \(clients) clients")
+    let nioEchoResult = runLoad(
+        clients: clients, duration: duration,
+        makeWorker: roundTripWorker(socket: nioEchoSocket, method: "daemon.info", params: "{}", expect: "\"result\""))
+    log("    \(fmt(nioEchoResult.rate)) /s, errors \(nioEchoResult.errors)")
     phase1.append((clients, daemon, echoResult))
+    phase1NIO.append(nioEchoResult)
 }
 let infoRSSAfter = rssKB(pid: infoDaemon.pid) ?? -1
-echo.process.terminate()
-echo.process.waitUntilExit()
+for server in [echo, nioEcho] {
+    server.process.terminate()
+    server.process.waitUntilExit()
+}
 infoDaemon.stop()
 
 // Phase 2: invoice.create, at 16 clients and at 64 (each commit syncs to disk: with few clients the rate is
@@ -546,7 +560,15 @@ for (clients, daemon, echoResult) in phase1 {
     )
 }
 emit("")
-emit("(request \(infoRequestBytes) bytes, reply \(infoReply.count + 1) bytes, same for both servers)")
+emit("| Baseline 2: NIO echo | Clients | NIO echo ops/s | p50 ms | p99 ms | t4gd/NIO echo | NIO echo/echo | errors |")
+emit("|---|---:|---:|---:|---:|---:|---:|---:|")
+for ((clients, daemon, echoResult), nio) in zip(phase1, phase1NIO) {
+    emit(
+        "| daemon.info round trip | \(clients) | \(fmt(nio.rate)) | \(fmt(nio.percentileMillis(0.5), 3)) | \(fmt(nio.percentileMillis(0.99), 3)) | \(fmt(100 * daemon.rate / nio.rate, 1))% | \(fmt(100 * nio.rate / echoResult.rate, 1))% | \(nio.errors) |"
+    )
+}
+emit("")
+emit("(request \(infoRequestBytes) bytes, reply \(infoReply.count + 1) bytes, same for all three servers)")
 emit("")
 emit("| Benchmark | Clients/workers | ops/s | p50 ms | p99 ms | ops | errors |")
 emit("|---|---:|---:|---:|---:|---:|---:|")
