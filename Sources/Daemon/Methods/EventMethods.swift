@@ -7,7 +7,7 @@ extension DaemonComponents {
         let since = RPCMethod.Param.optional("since", Schema.integer(0, Int64.max), "last index seen; default 0")
         let limit = RPCMethod.Param.optional("limit", Schema.integer(1, 1000), "at most this many, default 100")
         return [
-            RPCMethod.immediate(
+            RPCMethod(
                 "events.list", role: .readonly, summary: "Events of the durable log after `since`, oldest first.",
                 params: [since, limit], result: Schema.array(Schema.ref("event"))
             ) { params, _ in

@@ -47,7 +47,7 @@ extension DaemonComponents {
                     label: try params.string("label", maxLength: 256), metadata: metadata)
                 return .object(EventPayloads.invoice(try await invoices.create(request)))
             },
-            RPCMethod.immediate(
+            RPCMethod(
                 "invoice.get", role: .readonly, summary: "An invoice by payment_hash or label.",
                 params: [
                     .optional("payment_hash", Schema.hex32, "the invoice's payment hash"),
@@ -57,7 +57,7 @@ extension DaemonComponents {
             ) { params, _ in
                 .object(EventPayloads.invoice(try findInvoice(params)))
             },
-            RPCMethod.immediate(
+            RPCMethod(
                 "invoice.list", role: .readonly, summary: "Invoices, newest first.",
                 params: [.optional("status", Schema.oneOf(InvoiceStatus.allCases.map(\.rawValue)), "only this status")]
                     + RPCMethod.Param.paging,

@@ -33,7 +33,7 @@ extension DaemonComponents {
                     idempotencyKey: try params.string("idempotency_key", maxLength: 256))
                 return .object(EventPayloads.payment(try await payments.send(request)))
             },
-            RPCMethod.immediate(
+            RPCMethod(
                 "payment.get", role: .readonly, summary: "The payment to a payment_hash.",
                 params: [.required("payment_hash", Schema.hex32, "the payment hash")],
                 result: Schema.ref("payment"), errors: ["payment_not_found"]
@@ -43,7 +43,7 @@ extension DaemonComponents {
                 }
                 return .object(EventPayloads.payment(record))
             },
-            RPCMethod.immediate(
+            RPCMethod(
                 "payment.list", role: .readonly, summary: "Payments, newest first.",
                 params: [.optional("status", Schema.oneOf(PaymentStatus.allCases.map(\.rawValue)), "only this status")]
                     + RPCMethod.Param.paging,

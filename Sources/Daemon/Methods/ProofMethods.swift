@@ -47,7 +47,7 @@ extension DaemonComponents {
                     "owner_account": resolved.account.map { .string("account:\($0)") } ?? .null,
                 ]
             },
-            RPCMethod.immediate(
+            RPCMethod(
                 "proof.get", role: .readonly, summary: "A proof held by this daemon.", params: [proofID],
                 result: Schema.ref("proof"), errors: ["proof_not_found"]
             ) { params, _ in
@@ -139,7 +139,7 @@ extension DaemonComponents {
                     proofID: try params.requiredString("proof_id").lowercased(), to: try params.requiredString("to"),
                     payment: terms, transitionID: try params.string("transition_id"), signature: signature)
             },
-            RPCMethod.immediate(
+            RPCMethod(
                 "proof.history", role: .readonly, summary: "The proof's chain: genesis and every transition.",
                 params: [proofID], result: Schema.anyObject, errors: ["proof_not_found"]
             ) { params, _ in

@@ -21,7 +21,7 @@ struct RPCMethod: Sendable {
 
     /// How a method runs.
     enum Handler: Sendable {
-        /// Never suspends and only reads local state: run at once on the connection's event loop.
+        /// Never suspends and only reads memory: run at once on the connection's event loop.
         case immediate(@Sendable (Params, Call) throws -> JSONValue)
         /// Runs in a task of its own.
         case suspending(@Sendable (Params, Call) async throws -> JSONValue)
@@ -60,8 +60,8 @@ struct RPCMethod: Sendable {
         self.handler = handler
     }
 
-    /// A method that never suspends and only reads local state (memory, or a short read of the store), answered
-    /// at once on the connection's event loop without a task of its own.
+    /// A method that never suspends and only reads memory (no store, no backend), answered at once on the
+    /// connection's event loop without a task of its own.
     static func immediate(
         _ name: String, role: DaemonConfiguration.Role, summary: String, params: [Param] = [], result: JSONValue,
         errors: [String] = [], handler: @escaping @Sendable (Params, Call) throws -> JSONValue
