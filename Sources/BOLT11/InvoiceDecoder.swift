@@ -24,21 +24,7 @@ extension Invoice {
         var reader = TaggedFieldReader(network: hrp.network, amountMsat: hrp.amountMsat, timestamp: timestamp)
         try reader.read(signedWords.dropFirst(Self.timestampWords))
         let fields = reader.fields
-        var warnings = reader.warnings
-
-        guard !fields.paymentHash.isEmpty else { throw BOLT11Error(.missingPaymentHash, "no valid p field") }
-        guard (fields.description == nil) != (fields.descriptionHash == nil) else {
-            throw BOLT11Error(.descriptionAndHash, "an invoice needs exactly one of d and h")
-        }
-        if let unknown = fields.features.first(where: { $0 % 2 == 0 && !InvoiceFeature.known.contains($0) }) {
-            throw BOLT11Error(.unknownRequiredFeature, "requires unknown feature bit \(unknown)")
-        }
-        if fields.paymentSecret == nil {
-            guard !fields.features.contains(InvoiceFeature.paymentSecretRequired) else {
-                throw BOLT11Error(.missingPaymentSecret, "feature 14 is set but there is no s field")
-            }
-            warnings.append(InvoiceWarning(code: .missingPaymentSecret, detail: "no s field (pre-2021 invoice)"))
-        }
+        let warnings = reader.warnings + (try fields.requireWholeInvoiceRules())
 
         let signature: RecoverableSignature
         do {

@@ -10,6 +10,41 @@ extension InvoiceFields {
     ///   `payeeMismatch` when `payeeNodeID` is not `key`'s public key, `invalidAmount` for a zero or
     ///   excessive amount.
     public func encode(signingWith key: PrivateKey) throws(BOLT11Error) -> String {
+        try encodeAndSign(with: key).bolt11
+    }
+
+    /// Encodes and signs these fields with `key`, and returns the invoice exactly as
+    /// ``Invoice/init(bolt11:)`` would decode it, without decoding it again or recovering the key.
+    ///
+    /// - Throws: what ``encode(signingWith:)`` throws, and what decoding would throw for fields that break
+    ///   the whole-invoice rules (no payment hash, both or neither of `d` and `h`, an unknown required
+    ///   feature, feature 14 without a payment secret).
+    public func signed(with key: PrivateKey) throws(BOLT11Error) -> Invoice {
+        let warnings = try requireWholeInvoiceRules()
+        let (bolt11, signature) = try encodeAndSign(with: key)
+        return Invoice(bolt11: bolt11, fields: self, payee: key.publicKey, signature: signature, warnings: warnings)
+    }
+
+    /// The whole-invoice rules of BOLT #11 that fields read from an invoice must meet; returns the leniencies
+    /// to warn about (a missing payment secret when feature 14 is not set).
+    func requireWholeInvoiceRules() throws(BOLT11Error) -> [InvoiceWarning] {
+        guard !paymentHash.isEmpty else { throw BOLT11Error(.missingPaymentHash, "no valid p field") }
+        guard (description == nil) != (descriptionHash == nil) else {
+            throw BOLT11Error(.descriptionAndHash, "an invoice needs exactly one of d and h")
+        }
+        if let unknown = features.first(where: { $0 % 2 == 0 && !InvoiceFeature.known.contains($0) }) {
+            throw BOLT11Error(.unknownRequiredFeature, "requires unknown feature bit \(unknown)")
+        }
+        guard paymentSecret == nil else { return [] }
+        guard !features.contains(InvoiceFeature.paymentSecretRequired) else {
+            throw BOLT11Error(.missingPaymentSecret, "feature 14 is set but there is no s field")
+        }
+        return [InvoiceWarning(code: .missingPaymentSecret, detail: "no s field (pre-2021 invoice)")]
+    }
+
+    private func encodeAndSign(with key: PrivateKey) throws(BOLT11Error) -> (
+        bolt11: String, signature: RecoverableSignature
+    ) {
         if let amountMsat, amountMsat == 0 || amountMsat > HumanReadablePart.maximumMsat {
             throw BOLT11Error(.invalidAmount, "amount must be between 1 msat and 21 million bitcoin")
         }
@@ -33,7 +68,7 @@ extension InvoiceFields {
         var signatureBytes = signature.compact
         signatureBytes.append(UInt8(signature.recoveryID))
         WordConversion.append(signatureBytes, to: &words)
-        return Bech32.encode(hrp: hrp, words: words, variant: .bech32)
+        return (Bech32.encode(hrp: hrp, words: words, variant: .bech32), signature)
     }
 
     /// About as many data words as the invoice takes (timestamp, tagged fields, signature; an upper bound

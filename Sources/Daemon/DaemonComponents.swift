@@ -11,7 +11,7 @@ struct DaemonComponents: Sendable {
     let invoices: InvoiceBook
     let payments: PaymentSender
     let proofs: ProofBook
-    let health: HealthCheck
+    let health: HealthMonitor
     /// The daemon's identity (x-only, hex), also its dev node key.
     let identityPubkey: String
     let startedAt: ContinuousClock.Instant

@@ -38,6 +38,7 @@ public struct DaemonConfiguration: Sendable {
     public var maxBatch = 100
     public var maxConnections = 1024
     public var maxInFlightPerConnection = 64
+    public var maxInFlight = 1024
     public var idleTimeoutSeconds: Int64 = 300
     public var shutdownGraceSeconds: Int64 = 10
 

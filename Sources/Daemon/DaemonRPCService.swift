@@ -25,6 +25,33 @@ struct DaemonRPCService: RPCService {
     var methodNames: [String] { methods.keys.sorted() }
 
     func handle(_ request: RPCRequest, context: RPCRequestContext) async throws(RPCError) -> JSONValue {
+        let method = try authorize(request, context: context)
+        do {
+            return try await method(request.params, RPCMethod.Call(context: context))
+        } catch {
+            throw Self.rpcError(error, logger: context.logger, method: request.method)
+        }
+    }
+
+    func answersImmediately(_ request: RPCRequest) -> Bool {
+        guard case .immediate = methods[request.method]?.handler else { return false }
+        return true
+    }
+
+    func handleImmediately(_ request: RPCRequest, context: RPCRequestContext) -> Result<JSONValue, RPCError>? {
+        guard let method = methods[request.method], case .immediate(let body) = method.handler else { return nil }
+        do {
+            _ = try authorize(request, context: context)
+            return .success(try body(try method.validated(request.params), RPCMethod.Call(context: context)))
+        } catch let error as RPCError {
+            return .failure(error)
+        } catch {
+            return .failure(Self.rpcError(error, logger: context.logger, method: request.method))
+        }
+    }
+
+    /// The method `request` names, once the caller's role may call it and its rate limit admits the call.
+    private func authorize(_ request: RPCRequest, context: RPCRequestContext) throws(RPCError) -> RPCMethod {
         guard let method = methods[request.method] else {
             throw RPCError(.methodNotFound, message: "unknown method '\(request.method)'")
         }
@@ -37,11 +64,7 @@ struct DaemonRPCService: RPCService {
                 "unauthorized call", metadata: ["method": "\(request.method)", "uid": "\(context.peer.uid)"])
             throw RPCError(.unauthorized, message: "\(request.method) needs the \(method.role.rawValue) role")
         }
-        do {
-            return try await method(request.params, RPCMethod.Call(context: context))
-        } catch {
-            throw Self.rpcError(error, logger: context.logger, method: request.method)
-        }
+        return method
     }
 
     /// The one mapping from daemon failures to wire errors. Unknown failures become -32603 with a generic
@@ -65,7 +88,7 @@ struct DaemonRPCService: RPCService {
     }
 
     private static func discover(result: JSONValue) -> RPCMethod {
-        RPCMethod(
+        .immediate(
             "rpc.discover", role: .readonly, summary: "This interface as an OpenRPC 1.2 document.",
             result: ["$ref": "https://raw.githubusercontent.com/open-rpc/meta-schema/master/schema.json"]
         ) { _, _ in result }

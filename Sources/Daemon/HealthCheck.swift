@@ -2,35 +2,17 @@ import JSONRPC
 import Lightning
 import Store
 
-/// Measures the store, the backend and start-up reconciliation, for `daemon.health` and `/health/ready`.
+/// One measurement of the store and the backend: whether each answered, how fast, and when.
 struct HealthCheck: Sendable {
     let store: Store
     let backend: any LightningBackend
-    let gate: PaymentGate
     static let backendDeadline: Duration = .seconds(2)
 
-    /// One measurement of every component.
-    struct Report: Sendable {
+    /// The outcome of one measurement.
+    struct Measurement: Sendable {
         let store: Component
         let backend: Component
-        let reconciliation: Component
-
-        /// `down` without the store, `degraded` without the backend or before reconciliation, else `ok`.
-        var status: String {
-            guard store.ok else { return "down" }
-            return backend.ok && reconciliation.ok ? "ok" : "degraded"
-        }
-
-        /// Ready for traffic: every component is ok.
-        var ready: Bool { status == "ok" }
-
-        /// The `daemon.health` result.
-        var json: JSONValue { ["status": .string(status), "ready": .bool(ready), "components": components] }
-
-        /// Each component's status, latency and error.
-        var components: JSONValue {
-            ["store": store.json, "backend": backend.json, "reconciliation": reconciliation.json]
-        }
+        let finishedAt: ContinuousClock.Instant
     }
 
     struct Component: Sendable {
@@ -48,15 +30,11 @@ struct HealthCheck: Sendable {
         }
     }
 
-    func report() async -> Report {
+    /// Reads from the store and asks the backend for its node info (at most ``backendDeadline``).
+    func measure() async -> Measurement {
         let storeStatus = await measure { _ = try await store.lastEventIndex() }
         let backendStatus = await measureAsync { [backend] in _ = try await backend.nodeInfo() }
-        let reconciled = await gate.paymentsAccepted
-        return Report(
-            store: storeStatus, backend: backendStatus,
-            reconciliation: Component(
-                ok: reconciled, latency: .zero,
-                error: reconciled ? nil : "payments left pending by the previous run are not reconciled yet"))
+        return Measurement(store: storeStatus, backend: backendStatus, finishedAt: .now)
     }
 
     private func measure(_ body: () async throws -> Void) async -> Component {

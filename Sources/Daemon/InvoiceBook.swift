@@ -45,12 +45,7 @@ public struct InvoiceBook: Sendable {
         } catch {
             throw BackendErrorMapping.daemonError(error)
         }
-        let decoded: Invoice
-        do {
-            decoded = try Invoice(bolt11: created.bolt11)
-        } catch {
-            throw DaemonError("backend_error", "the backend returned an invoice that does not decode: \(error.code)")
-        }
+        let decoded = try created.signedInProcess ?? Self.decode(created.bolt11)
         guard decoded.fields.paymentHash == created.paymentHash.bytes else {
             throw DaemonError("backend_error", "the backend's invoice does not carry the payment hash it reported")
         }
@@ -140,6 +135,15 @@ public struct InvoiceBook: Sendable {
             }
         }
         return try await store.nextInvoiceExpiry()
+    }
+
+    /// Decodes and verifies an invoice a remote backend returned.
+    private static func decode(_ bolt11: String) throws(DaemonError) -> Invoice {
+        do {
+            return try Invoice(bolt11: bolt11)
+        } catch {
+            throw DaemonError("backend_error", "the backend returned an invoice that does not decode: \(error.code)")
+        }
     }
 
     /// A digest of everything that defines an invoice request, so a repeated label can be recognised.

@@ -1,10 +1,11 @@
 import Lightning
+import Synchronization
 
 /// What the payment path and the reconciler share: whether new payments are accepted yet (not before every
 /// payment left pending by a previous run is reconciled), and which hashes have a backend call running in
 /// this process (the reconciler never touches those).
 public actor PaymentGate {
-    private(set) var paymentsAccepted = false
+    private let accepted = Atomic<Bool>(false)
     /// Payment calls in this process that may be paying each hash (a count: two sends of one invoice overlap).
     private var attempting: [PaymentHash: Int] = [:]
 
@@ -13,8 +14,11 @@ public actor PaymentGate {
 
     /// Opens the gate once start-up reconciliation has finished.
     func acceptPayments() {
-        paymentsAccepted = true
+        accepted.store(true, ordering: .releasing)
     }
+
+    /// Whether start-up reconciliation has finished and new payments are accepted; readable from anywhere.
+    nonisolated var paymentsAccepted: Bool { accepted.load(ordering: .acquiring) }
 
     /// Marks a payment of `hash` as possibly running: called before its intent is committed, so the
     /// reconciler can never see the pending row without seeing the attempt.

@@ -37,7 +37,7 @@ public struct PaymentSender: Sendable {
     /// Pays `request.bolt11` and returns the payment: succeeded, or still pending when the outcome is not
     /// known by the timeout. A definitive failure throws its reason with the payment in `data.payment`.
     public func send(_ request: SendRequest) async throws -> PaymentRecord {
-        guard await gate.paymentsAccepted else {
+        guard gate.paymentsAccepted else {
             throw DaemonError(
                 "backend_unavailable", "pending payments are being reconciled with the backend",
                 data: ["retry_after_s": .integer(BackendErrorMapping.retryAfterSeconds)])

@@ -21,6 +21,9 @@ public struct T4GDaemon: Sendable {
     let logger: Logger
     let metrics: DaemonMetrics
 
+    /// How often the store and the backend are measured for `daemon.health` and `/health/ready`.
+    static let healthInterval: Duration = .seconds(1)
+
     /// Prepares a daemon; nothing is opened until ``run()``.
     ///
     /// - Parameter metrics: where every component records its metrics; `/metrics` serves its registry.
@@ -61,7 +64,9 @@ public struct T4GDaemon: Sendable {
             trustedIssuers: Set([identity.xOnlyPublicKey] + configuration.trustedIssuers), invoices: invoices,
             events: events, now: now, logger: logger)
         let stopSwitch = StopSwitch()
-        let health = HealthCheck(store: store, backend: backend, gate: gate)
+        let health = HealthMonitor(
+            check: HealthCheck(store: store, backend: backend), gate: gate, interval: Self.healthInterval)
+        await health.measureNow()
         let components = DaemonComponents(
             configuration: configuration, store: store, backend: backend, events: events, invoices: invoices,
             payments: payments, proofs: proofs, health: health, identityPubkey: identity.xOnlyPublicKey.bytes.hex,
@@ -94,6 +99,7 @@ public struct T4GDaemon: Sendable {
                     .init(service: ProofSettler(proofs: proofs, events: events)),
                     .init(service: InstanceHeartbeat(store: store, interval: .seconds(1), now: now, logger: logger)),
                     .init(service: EventFollower(store: store, events: events)),
+                    .init(service: health),
                     .init(
                         service: InvoiceExpirer(invoices: invoices, now: now, maximumSleep: .seconds(1), logger: logger)
                     ),
@@ -131,6 +137,7 @@ public struct T4GDaemon: Sendable {
             socketPath: configuration.resolvedSocketPath, socketPermissions: UInt32(configuration.socketMode),
             socketGroupID: configuration.socketGroup, maxLineBytes: configuration.maxLineBytes,
             maxBatch: configuration.maxBatch, maxInFlightPerConnection: configuration.maxInFlightPerConnection,
+            maxInFlight: configuration.maxInFlight,
             maxConnections: configuration.maxConnections, idleTimeout: .seconds(configuration.idleTimeoutSeconds),
             shutdownGracePeriod: .seconds(configuration.shutdownGraceSeconds))
     }

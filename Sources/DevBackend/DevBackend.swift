@@ -106,24 +106,26 @@ public final class DevBackend: LightningBackend {
             paymentSecret: SecureRandom.bytes(count: 32),
             description: request.description, descriptionHash: request.descriptionHash,
             expirySeconds: request.expirySeconds, features: [8, 14])
-        let bolt11: String
+        let invoice: Invoice
         do {
-            bolt11 = try fields.encode(signingWith: nodeKey)
+            invoice = try fields.signed(with: nodeKey)
         } catch {
             throw BackendError(.invalidRequest, "cannot encode the invoice: \(error.code.name)")
         }
         try await write("store the invoice") { [pubkey] database in
-            try database.execute(
+            // Cached: parsed once per connection, not once per invoice.
+            try database.cachedStatement(
                 sql: """
                     INSERT INTO invoices (payment_hash, payee, amount_msat, preimage, status, expires_at)
                     VALUES (?, ?, ?, ?, 'open', ?)
-                    """,
+                    """
+            ).execute(
                 arguments: [
                     preimage.paymentHash.hex, pubkey, request.amount?.rawValue, preimage.hex,
                     now + Int64(request.expirySeconds),
                 ])
         }
-        return CreatedInvoice(bolt11: bolt11, paymentHash: preimage.paymentHash, preimage: preimage, addIndex: nil)
+        return CreatedInvoice(signedInProcess: invoice, preimage: preimage)
     }
 
     public func invoice(for paymentHash: PaymentHash) async throws(BackendError) -> InvoiceState {

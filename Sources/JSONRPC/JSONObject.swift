@@ -2,16 +2,20 @@
 ///
 /// Keys are unique. Equality and hashing ignore order (two objects with the same members are
 /// equal), while iteration and serialization follow insertion order.
+///
+/// Members live in one array; an object of up to ``indexThreshold`` members (nearly every RPC object) finds a
+/// key by comparing keys in turn, which costs less than hashing it, and a larger one keeps a hash index.
 public struct JSONObject: Sendable {
-    private var storedKeys: [String]
-    private var storedValues: [JSONValue]
-    private var positions: [String: Int]
+    private var members: [(key: String, value: JSONValue)]
+    /// Each key's position, kept once the object has more than ``indexThreshold`` members.
+    private var positions: [String: Int]?
+
+    /// The most members an object finds its keys in without a hash index.
+    static let indexThreshold = 12
 
     /// An empty object.
     public init() {
-        self.storedKeys = []
-        self.storedValues = []
-        self.positions = [:]
+        self.members = []
     }
 
     /// An object with `members` in the given order.
@@ -19,27 +23,28 @@ public struct JSONObject: Sendable {
     /// - Precondition: keys are unique, as with `Dictionary(uniqueKeysWithValues:)`.
     public init(_ members: some Sequence<(String, JSONValue)>) {
         self.init()
+        self.members.reserveCapacity(members.underestimatedCount)
         for (key, value) in members {
             precondition(self.appendNew(key: key, value: value), "duplicate key \"\(key)\" in JSONObject")
         }
     }
 
     /// The keys in insertion order.
-    public var keys: [String] { storedKeys }
+    public var keys: [String] { members.map(\.key) }
 
     /// The values in insertion order.
-    public var values: [JSONValue] { storedValues }
+    public var values: [JSONValue] { members.map(\.value) }
 
     /// The number of members.
-    public var count: Int { storedKeys.count }
+    public var count: Int { members.count }
 
     /// Whether the object has no members.
-    public var isEmpty: Bool { storedKeys.isEmpty }
+    public var isEmpty: Bool { members.isEmpty }
 
     /// The value for `key`; setting `nil` removes the member, setting a new key appends it.
     public subscript(key: String) -> JSONValue? {
         get {
-            positions[key].map { storedValues[$0] }
+            position(of: key).map { members[$0].value }
         }
         set {
             if let newValue {
@@ -55,12 +60,12 @@ public struct JSONObject: Sendable {
     /// - Returns: the previous value, if any.
     @discardableResult
     public mutating func updateValue(_ value: JSONValue, forKey key: String) -> JSONValue? {
-        if let position = positions[key] {
-            let previous = storedValues[position]
-            storedValues[position] = value
+        if let position = position(of: key) {
+            let previous = members[position].value
+            members[position].value = value
             return previous
         }
-        _ = appendNew(key: key, value: value)
+        append(key: key, value: value)
         return nil
     }
 
@@ -69,22 +74,35 @@ public struct JSONObject: Sendable {
     /// - Returns: the removed value, if any.
     @discardableResult
     public mutating func removeValue(forKey key: String) -> JSONValue? {
-        guard let position = positions.removeValue(forKey: key) else { return nil }
-        storedKeys.remove(at: position)
-        let removed = storedValues.remove(at: position)
-        for index in position..<storedKeys.count {
-            positions[storedKeys[index]] = index
-        }
+        guard let position = position(of: key) else { return nil }
+        let removed = members.remove(at: position).value
+        positions = members.count > Self.indexThreshold ? Self.index(of: members) : nil
         return removed
     }
 
     /// Appends a member whose key is not present yet; returns `false` (and changes nothing) otherwise.
     mutating func appendNew(key: String, value: JSONValue) -> Bool {
-        guard positions[key] == nil else { return false }
-        positions[key] = storedKeys.count
-        storedKeys.append(key)
-        storedValues.append(value)
+        guard position(of: key) == nil else { return false }
+        append(key: key, value: value)
         return true
+    }
+
+    private mutating func append(key: String, value: JSONValue) {
+        members.append((key, value))
+        if positions != nil {
+            positions![key] = members.count - 1
+        } else if members.count > Self.indexThreshold {
+            positions = Self.index(of: members)
+        }
+    }
+
+    private func position(of key: String) -> Int? {
+        if let positions { return positions[key] }
+        return members.firstIndex { $0.key == key }
+    }
+
+    private static func index(of members: [(key: String, value: JSONValue)]) -> [String: Int] {
+        Dictionary(uniqueKeysWithValues: members.enumerated().map { ($0.element.key, $0.offset) })
     }
 }
 
@@ -93,17 +111,14 @@ extension JSONObject: Sequence {
 
     /// Iterates members in insertion order.
     public struct Iterator: IteratorProtocol {
-        private let object: JSONObject
-        private var index = 0
+        private var members: IndexingIterator<[(key: String, value: JSONValue)]>
 
         init(_ object: JSONObject) {
-            self.object = object
+            members = object.members.makeIterator()
         }
 
         public mutating func next() -> Element? {
-            guard index < object.storedKeys.count else { return nil }
-            defer { index += 1 }
-            return (object.storedKeys[index], object.storedValues[index])
+            members.next()
         }
     }
 

@@ -48,9 +48,9 @@ extension RPCErrorReason {
 
     /// `overloaded` (100).
     public static let overloaded = Self(
-        name: "overloaded", code: 100, area: .daemon, message: "Too many requests in flight on this connection",
+        name: "overloaded", code: 100, area: .daemon, message: "Too many requests in flight",
         dataFields: ["retry_after_s"],
-        summary: "The connection already has the maximum number of requests in flight."
+        summary: "The connection, or the daemon as a whole, already has the maximum number of requests in flight."
     )
     /// `shutting_down` (101).
     public static let shuttingDown = Self(

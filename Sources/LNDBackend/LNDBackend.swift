@@ -1,5 +1,6 @@
 import AsyncHTTPClient
 import BOLT11
+import BackendHTTP
 import Foundation
 import Lightning
 import Logging
@@ -11,7 +12,7 @@ import Synchronization
 /// a deadline. One `HTTPClient` is shared by all calls. Lifecycle: ``init(configuration:logger:)`` (reads the
 /// files, no I/O), ``start()`` (GetInfo: credentials and network), the calls, ``shutdown()``; or
 /// ``connect(configuration:logger:)`` for the first two.
-public final class LNDBackend: LightningBackend {
+public final class LNDBackend: LightningBackend, StartableBackend {
     /// How to reach and use the node (`[lnd]` in the configuration file).
     public struct Configuration: Sendable {
         /// The REST endpoint, e.g. `https://127.0.0.1:8080`.
@@ -75,14 +76,7 @@ public final class LNDBackend: LightningBackend {
 
     /// Creates the backend and starts it; shuts it down again when the start fails.
     public static func connect(configuration: Configuration, logger: Logger) async throws(BackendError) -> LNDBackend {
-        let backend = try LNDBackend(configuration: configuration, logger: logger)
-        do {
-            try await backend.start()
-        } catch {
-            await backend.shutdown()
-            throw error
-        }
-        return backend
+        try await LNDBackend(configuration: configuration, logger: logger).started()
     }
 
     /// Checks credentials and network with GetInfo.

@@ -7,8 +7,8 @@ import NIOCore
 import NIOHTTP1
 import NIOSSL
 
-/// The HTTP side of the LND backend: one shared `HTTPClient` (connection reuse) that trusts only the node's
-/// certificate and sends the macaroon with every request. Every call has a deadline.
+/// The HTTP side of the LND backend: one ``BackendHTTPClient`` (HTTP/1.1) that trusts only the node's certificate
+/// and sends the macaroon with every request. Every call has a deadline.
 struct LNDClient: Sendable {
     /// How a streaming call started: LND streams, or it refused before the first message.
     enum StreamStart: Sendable {
@@ -16,15 +16,12 @@ struct LNDClient: Sendable {
         case rejected(status: UInt, body: [UInt8])
     }
 
-    let http: HTTPClient
+    let http: BackendHTTPClient
     let baseURL: String
     /// The macaroon, hex. Sent in `Grpc-Metadata-macaroon`; never logged, never in an error.
     let macaroonHex: String
     let requestTimeout: Duration
     let logger: Logger
-    /// The logger given to AsyncHTTPClient: at most `info`, as its trace lines carry bodies (preimages).
-    let httpLogger: Logger
-    static let maxBodyBytes = 16 << 20
 
     /// Reads the certificate and builds the client; no I/O to LND yet.
     init(
@@ -42,24 +39,16 @@ struct LNDClient: Sendable {
         tls.certificateVerification = verifyHostname ? .fullVerification : .noHostnameVerification
         // Closing a connection waits this long for the server's close_notify (NIO's default is 5 s).
         tls.shutdownTimeout = .seconds(1)
-        var configuration = HTTPClient.Configuration(
-            tlsConfiguration: tls, timeout: .init(connect: requestTimeout.timeAmount, read: nil))
-        // Fail a request at once when LND refuses the connection, instead of retrying until its deadline.
-        configuration.connectionPool.retryConnectionEstablishment = false
-        configuration.httpVersion = .http1Only
-        http = HTTPClient(eventLoopGroup: HTTPClient.defaultEventLoopGroup, configuration: configuration)
+        http = BackendHTTPClient(connectTimeout: requestTimeout, tls: tls, http1Only: true, logger: logger)
         self.baseURL = baseURL.hasSuffix("/") ? String(baseURL.dropLast()) : baseURL
         self.macaroonHex = macaroonHex
         self.requestTimeout = requestTimeout
         self.logger = logger
-        var httpLogger = logger
-        httpLogger.logLevel = max(logger.logLevel, .info)
-        self.httpLogger = httpLogger
     }
 
     /// Closes every connection.
     func shutdown() async {
-        try? await http.shutdown()
+        await http.shutdown()
     }
 
     /// A unary call: the decoded answer on 2xx, else the mapped error. Bounded by the request timeout.
@@ -80,16 +69,9 @@ struct LNDClient: Sendable {
         _ method: HTTPMethod, _ path: String, body: (some Encodable)? = nil as Never?
     ) async throws(BackendError) -> (UInt, [UInt8]) {
         let request = try makeRequest(method, path, body: body)
-        let timeout = requestTimeout
-        let (http, httpLogger) = (http, httpLogger)
         logger.debug("LND request", metadata: ["method": "\(method)", "path": "\(path)"])
         do {
-            return try await withDeadline(timeout) {
-                let response = try await http.execute(
-                    request, deadline: .now() + timeout.timeAmount, logger: httpLogger)
-                var buffer = try await response.body.collect(upTo: Self.maxBodyBytes)
-                return (response.status.code, buffer.readBytes(length: buffer.readableBytes) ?? [])
-            }
+            return try await http.exchange(request, timeout: requestTimeout)
         } catch {
             throw LNDErrorMapping.transport(error, operation: "\(method) \(path)")
         }
@@ -102,27 +84,17 @@ struct LNDClient: Sendable {
         _ method: HTTPMethod, _ path: String, body: (some Encodable)? = nil as Never?, headTimeout: Duration?
     ) async throws(BackendError) -> StreamStart {
         let request = try makeRequest(method, path, body: body)
-        let (http, httpLogger) = (http, httpLogger)
         logger.debug("LND stream", metadata: ["method": "\(method)", "path": "\(path)"])
         let response: HTTPClientResponse
         do {
-            if let headTimeout {
-                response = try await withDeadline(headTimeout) {
-                    try await http.execute(request, deadline: .now() + headTimeout.timeAmount, logger: httpLogger)
-                }
-            } else {
-                response = try await http.execute(request, deadline: .distantFuture, logger: httpLogger)
-            }
+            response = try await http.head(request, timeout: headTimeout)
         } catch {
             throw LNDErrorMapping.transport(error, operation: "\(method) \(path)")
         }
         guard (200..<300).contains(response.status.code) else {
             let body: [UInt8]
             do {
-                body = try await withDeadline(requestTimeout) {
-                    var buffer = try await response.body.collect(upTo: Self.maxBodyBytes)
-                    return buffer.readBytes(length: buffer.readableBytes) ?? []
-                }
+                body = try await withDeadline(requestTimeout) { try await BackendHTTPClient.body(of: response) }
             } catch {
                 body = []
             }
@@ -162,17 +134,8 @@ struct LNDClient: Sendable {
     private func makeRequest(
         _ method: HTTPMethod, _ path: String, body: (some Encodable)?
     ) throws(BackendError) -> HTTPClientRequest {
-        var request = HTTPClientRequest(url: baseURL + path)
-        request.method = method
+        var request = try SnakeCaseJSON.request(method, baseURL, path, body: body)
         request.headers.add(name: "Grpc-Metadata-macaroon", value: macaroonHex)
-        if let body {
-            do {
-                request.body = .bytes(try LNDJSON.encode(body))
-            } catch {
-                throw BackendError(.invalidRequest, "cannot encode the request to \(path)")
-            }
-            request.headers.add(name: "Content-Type", value: "application/json")
-        }
         return request
     }
 }

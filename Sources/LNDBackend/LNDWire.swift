@@ -1,3 +1,4 @@
+import BackendHTTP
 import Foundation
 
 /// An LND `int64`/`uint64`: protojson writes it as a JSON string; a number is accepted too.
@@ -138,16 +139,4 @@ struct LNDStreamMessage<Result: Decodable & Sendable>: Decodable, Sendable {
 }
 
 /// JSON coding as LND's REST gateway expects it: snake_case names.
-enum LNDJSON {
-    static func decode<T: Decodable>(_ type: T.Type, from bytes: [UInt8]) throws -> T {
-        let decoder = JSONDecoder()
-        decoder.keyDecodingStrategy = .convertFromSnakeCase
-        return try decoder.decode(type, from: Data(bytes))
-    }
-
-    static func encode(_ value: some Encodable) throws -> [UInt8] {
-        let encoder = JSONEncoder()
-        encoder.keyEncodingStrategy = .convertToSnakeCase
-        return [UInt8](try encoder.encode(value))
-    }
-}
+typealias LNDJSON = SnakeCaseJSON

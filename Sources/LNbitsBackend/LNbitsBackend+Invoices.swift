@@ -37,6 +37,7 @@ extension LNbitsBackend {
         guard invoice.fields.paymentHash == hash.bytes else {
             throw BackendError(.failure, "LNbits returned an invoice for another payment hash")
         }
+        signingKeys.withLock { $0.learn(invoice.payee.compressed) }
         return CreatedInvoice(bolt11: bolt11, paymentHash: hash, preimage: nil, addIndex: nil)
     }
 

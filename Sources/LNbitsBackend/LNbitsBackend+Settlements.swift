@@ -92,6 +92,8 @@ extension LNbitsBackend {
                             }
                         }
                     }
+                    // The reconnect polls anyway: no retry may hold it back.
+                    group.cancelAll()
                 }
                 lifetime = clock.now - opened
                 if !Task.isCancelled { logger.info("LNbits push channel closed; polling until it reconnects") }

@@ -1,7 +1,9 @@
 import BOLT11
+import BackendHTTP
 import Foundation
 import Lightning
 import Logging
+import Synchronization
 
 /// A Lightning backend that uses one LNbits (1.6) wallet through its REST API.
 ///
@@ -10,7 +12,7 @@ import Logging
 /// paid invoices (see ``settlements(after:)`` for the index it defines). Lifecycle:
 /// ``init(configuration:logger:)`` (no I/O), ``start()`` (checks the keys), the calls, ``shutdown()``; or
 /// ``connect(configuration:logger:)``.
-public final class LNbitsBackend: LightningBackend {
+public final class LNbitsBackend: LightningBackend, StartableBackend {
     /// How to reach and use the wallet (`[lnbits]` in the configuration file).
     public struct Configuration: Sendable {
         /// LNbits' base URL, e.g. `https://lnbits.example.com` or `http://127.0.0.1:5000`.
@@ -55,6 +57,9 @@ public final class LNbitsBackend: LightningBackend {
     let client: LNbitsClient
     let logger: Logger
     let clock: @Sendable () -> Int64
+    /// The keys seen signing invoices of this LNbits: `pay` asks LNbits whether an invoice is the wallet's own
+    /// only when it is signed by one of them (see ``LNbitsSigningKeys``).
+    let signingKeys = Mutex(LNbitsSigningKeys())
 
     /// Prepares the HTTP client; talks to nobody yet.
     public init(
@@ -72,14 +77,7 @@ public final class LNbitsBackend: LightningBackend {
     public static func connect(configuration: Configuration, logger: Logger) async throws(BackendError)
         -> LNbitsBackend
     {
-        let backend = LNbitsBackend(configuration: configuration, logger: logger)
-        do {
-            try await backend.start()
-        } catch {
-            await backend.shutdown()
-            throw error
-        }
-        return backend
+        try await LNbitsBackend(configuration: configuration, logger: logger).started()
     }
 
     /// Checks that the invoice key opens a wallet and that the admin key, if any, is an admin key of a wallet

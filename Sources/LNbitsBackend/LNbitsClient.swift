@@ -5,34 +5,25 @@ import Logging
 import NIOCore
 import NIOHTTP1
 
-/// The HTTP side of the LNbits backend: one shared `HTTPClient`; every call names the key it uses
-/// (`X-Api-Key`, never logged) and is bounded by a deadline.
+/// The HTTP side of the LNbits backend: one ``BackendHTTPClient`` (HTTPS with the system's trust store); every
+/// call names the key it uses (`X-Api-Key`, never logged) and is bounded by a deadline.
 struct LNbitsClient: Sendable {
-    let http: HTTPClient
+    let http: BackendHTTPClient
     let baseURL: String
     let requestTimeout: Duration
     let logger: Logger
-    /// The logger given to AsyncHTTPClient: at most `info`, as its trace lines carry bodies (preimages).
-    let httpLogger: Logger
-    static let maxBodyBytes = 16 << 20
 
-    /// Builds the client; no I/O yet. HTTPS uses the system's trust store.
+    /// Builds the client; no I/O yet.
     init(baseURL: String, requestTimeout: Duration, logger: Logger) {
-        var configuration = HTTPClient.Configuration(timeout: .init(connect: requestTimeout.timeAmount, read: nil))
-        // Fail a request at once when LNbits refuses the connection, instead of retrying until its deadline.
-        configuration.connectionPool.retryConnectionEstablishment = false
-        http = HTTPClient(eventLoopGroup: HTTPClient.defaultEventLoopGroup, configuration: configuration)
+        http = BackendHTTPClient(connectTimeout: requestTimeout, logger: logger)
         self.baseURL = baseURL.hasSuffix("/") ? String(baseURL.dropLast()) : baseURL
         self.requestTimeout = requestTimeout
         self.logger = logger
-        var httpLogger = logger
-        httpLogger.logLevel = max(logger.logLevel, .info)
-        self.httpLogger = httpLogger
     }
 
     /// Closes every connection.
     func shutdown() async {
-        try? await http.shutdown()
+        await http.shutdown()
     }
 
     /// A call's status and body, whatever the status; bounded by `timeout` (default: the request timeout).
@@ -40,27 +31,11 @@ struct LNbitsClient: Sendable {
         _ method: HTTPMethod, _ path: String, key: String?, body: (some Encodable)? = nil as Never?,
         timeout: Duration? = nil
     ) async throws(BackendError) -> (UInt, [UInt8]) {
-        var request = HTTPClientRequest(url: baseURL + path)
-        request.method = method
+        var request = try SnakeCaseJSON.request(method, baseURL, path, body: body)
         if let key { request.headers.add(name: "X-Api-Key", value: key) }
-        if let body {
-            do {
-                request.body = .bytes(try LNbitsJSON.encode(body))
-            } catch {
-                throw BackendError(.invalidRequest, "cannot encode the request to \(path)")
-            }
-            request.headers.add(name: "Content-Type", value: "application/json")
-        }
-        let timeout = timeout ?? requestTimeout
-        let (http, httpLogger) = (http, httpLogger)
         logger.debug("LNbits request", metadata: ["method": "\(method)", "path": "\(path)"])
         do {
-            return try await withDeadline(timeout) { [request] in
-                let response = try await http.execute(
-                    request, deadline: .now() + timeout.timeAmount, logger: httpLogger)
-                var buffer = try await response.body.collect(upTo: Self.maxBodyBytes)
-                return (response.status.code, buffer.readBytes(length: buffer.readableBytes) ?? [])
-            }
+            return try await http.exchange(request, timeout: timeout ?? requestTimeout)
         } catch {
             throw LNbitsErrorMapping.transport(error, operation: "\(method) \(path)")
         }

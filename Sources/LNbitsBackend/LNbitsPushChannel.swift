@@ -48,6 +48,8 @@ struct LNbitsPushChannel: Sendable {
         do {
             (channel, upgraded) = try await ClientBootstrap(group: MultiThreadedEventLoopGroup.singleton)
                 .connectTimeout(timeout.timeAmount)
+                // LNbits' end of the stream (EOF) closes the channel at once, which ends the message stream.
+                .channelOption(.allowRemoteHalfClosure, value: false)
                 .connect(host: endpoint.host, port: endpoint.port) { [self] channel in
                     channel.eventLoop.makeCompletedFuture {
                         (channel, try configure(channel, key: key, messages: continuation))

@@ -1,3 +1,4 @@
+import BackendHTTP
 import Foundation
 
 /// `GET /api/v1/wallet`: `id` only for the admin key; `balance` in msat.
@@ -51,16 +52,4 @@ struct LNbitsPayRequest: Encodable, Sendable {
 }
 
 /// JSON coding as LNbits speaks it: snake_case names.
-enum LNbitsJSON {
-    static func decode<T: Decodable>(_ type: T.Type, from bytes: [UInt8]) throws -> T {
-        let decoder = JSONDecoder()
-        decoder.keyDecodingStrategy = .convertFromSnakeCase
-        return try decoder.decode(type, from: Data(bytes))
-    }
-
-    static func encode(_ value: some Encodable) throws -> [UInt8] {
-        let encoder = JSONEncoder()
-        encoder.keyEncodingStrategy = .convertToSnakeCase
-        return [UInt8](try encoder.encode(value))
-    }
-}
+typealias LNbitsJSON = SnakeCaseJSON

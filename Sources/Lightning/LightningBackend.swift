@@ -131,13 +131,22 @@ public struct CreatedInvoice: Sendable, Hashable {
     public var preimage: Preimage?
     /// The backend's add index, where it has one.
     public var addIndex: UInt64?
+    /// The invoice as decoded, when an in-process backend signed it with this codec (dev); `nil` from a
+    /// remote node or wallet, whose `bolt11` the daemon decodes and verifies itself.
+    public var signedInProcess: Invoice?
 
-    /// Creates a result.
+    /// Creates the result of a remote backend.
     public init(bolt11: String, paymentHash: PaymentHash, preimage: Preimage?, addIndex: UInt64?) {
         self.bolt11 = bolt11
         self.paymentHash = paymentHash
         self.preimage = preimage
         self.addIndex = addIndex
+    }
+
+    /// Creates the result of an in-process backend that signed `invoice` itself.
+    public init(signedInProcess invoice: Invoice, preimage: Preimage) {
+        self.init(bolt11: invoice.bolt11, paymentHash: preimage.paymentHash, preimage: preimage, addIndex: nil)
+        signedInProcess = invoice
     }
 }
 

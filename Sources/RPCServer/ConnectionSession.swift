@@ -12,6 +12,8 @@ struct ConnectionSession: Sendable {
     let peer: PeerCredentials
     let service: any RPCService
     let logger: Logger
+    /// The daemon-wide bound on requests running in tasks, shared by every connection.
+    let budget: InFlightBudget
 
     /// Runs `work`; returns its reply line and how many admitted requests it finished.
     func perform(_ work: ConnectionWork, connection: RPCConnection) async -> ConnectionReply {
@@ -48,25 +50,47 @@ struct ConnectionSession: Sendable {
         }
     }
 
+    /// Runs `call` at once if the service can (see ``RPCService/handleImmediately(_:context:)``); `nil` when
+    /// it needs a task.
+    func performImmediately(_ call: RPCCall, connection: RPCConnection) -> ConnectionReply? {
+        let context = self.context(for: call, connection: connection)
+        guard let outcome = service.handleImmediately(call.request, context: context) else { return nil }
+        let response = finish(call, outcome: outcome, context: context)
+        return ConnectionReply(line: response.map { ByteBuffer(responseLine: $0) }, finished: 1)
+    }
+
     /// Runs one call; returns its response, or `nil` for a notification.
     private func execute(_ call: RPCCall, connection: RPCConnection) async -> RPCResponse? {
-        var logger = self.logger
-        logger[metadataKey: "request_id"] = "\(call.requestID)"
-        let context = RPCRequestContext(peer: peer, requestID: call.requestID, logger: logger, connection: connection)
+        let context = self.context(for: call, connection: connection)
         let outcome: Result<JSONValue, RPCError>
         do {
             outcome = .success(try await service.handle(call.request, context: context))
         } catch {
-            outcome = .failure(error.stamped(requestID: call.requestID))
+            outcome = .failure(error)
         }
-        logger.debug(
-            "rpc request",
-            metadata: [
-                "rpc_method": "\(call.request.method)",
-                "duration_ms": "\(Self.milliseconds(since: call.received))",
-                "outcome": "\(outcome.errorReason?.name ?? "ok")",
-            ]
-        )
+        return finish(call, outcome: outcome, context: context)
+    }
+
+    private func context(for call: RPCCall, connection: RPCConnection) -> RPCRequestContext {
+        RPCRequestContext(peer: peer, requestID: call.requestID, connectionLogger: logger, connection: connection)
+    }
+
+    /// Logs a finished call and returns its response (`nil` for a notification), errors stamped with the
+    /// request id.
+    private func finish(
+        _ call: RPCCall, outcome: Result<JSONValue, RPCError>, context: RPCRequestContext
+    ) -> RPCResponse? {
+        let outcome = outcome.mapError { $0.stamped(requestID: call.requestID) }
+        if logger.logLevel <= .debug {
+            context.logger.debug(
+                "rpc request",
+                metadata: [
+                    "rpc_method": "\(call.request.method)",
+                    "duration_ms": "\(Self.milliseconds(since: call.received))",
+                    "outcome": "\(outcome.errorReason?.name ?? "ok")",
+                ]
+            )
+        }
         guard let id = call.request.id else { return nil }
         return RPCResponse(id: id, outcome: outcome)
     }

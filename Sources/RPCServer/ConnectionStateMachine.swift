@@ -56,18 +56,22 @@ struct ConnectionStateMachine {
         self.maxInFlight = maxInFlight
     }
 
+    /// Whether a request arriving now would be run (given room under the limits).
+    var acceptsRequests: Bool { phase == .open || phase == .inputClosed }
+
     /// Whether the idle timeout applies now.
     var isIdle: Bool { phase == .open && inFlight == 0 && !isStreaming }
 
-    /// A request (or notification) arrived.
-    mutating func admitRequest() -> Admission {
+    /// A request (or notification) arrived; one answered `immediately`, before anything else is read, is
+    /// not held to the in-flight limit.
+    mutating func admitRequest(immediately: Bool = false) -> Admission {
         switch phase {
         case .closed:
             return .closed
         case .draining:
             return .shuttingDown
         case .open, .inputClosed:
-            guard inFlight < maxInFlight else { return .overloaded }
+            guard immediately || inFlight < maxInFlight else { return .overloaded }
             inFlight += 1
             return .dispatch
         }

@@ -185,8 +185,13 @@ final class RPCConnectionHandler: ChannelDuplexHandler {
         guard bytes.contains(where: { !Self.isWhitespace($0) }) else { return }
         switch RPCMessage.parse(line: bytes, limits: configuration.jsonLimits) {
         case .single(.request(let request)):
-            if let call = admit(request) {
-                dispatch(.single(call), context: context)
+            let immediately = session.service.answersImmediately(request)
+            if let call = admit(request, immediately: immediately) {
+                if immediately, let reply = session.performImmediately(call, connection: connection(context: context)) {
+                    complete(reply, context: context)
+                } else {
+                    dispatch(.single(call), context: context)
+                }
                 return
             }
             if let answer = refusal(for: request) {
@@ -239,27 +244,39 @@ final class RPCConnectionHandler: ChannelDuplexHandler {
     private func dispatch(_ work: ConnectionWork, context: ChannelHandlerContext) {
         let number = nextTaskNumber
         nextTaskNumber += 1
-        let handler = NIOLoopBound(self, eventLoop: context.eventLoop)
-        let connection = RPCConnection(id: session.id, channel: context.channel, handler: handler)
+        let connection = connection(context: context)
         let session = self.session
         tasks[number] = Task {
             let reply = await session.perform(work, connection: connection)
-            handler.withHandler { $0.complete(number, with: reply) }
+            connection.handler.withHandler { $0.complete(number, with: reply) }
         }
+    }
+
+    /// The handle a request gets on this connection.
+    private func connection(context: ChannelHandlerContext) -> RPCConnection {
+        RPCConnection(
+            id: session.id, channel: context.channel, handler: NIOLoopBound(self, eventLoop: context.eventLoop))
     }
 
     /// A request task finished: writes its reply line, if the connection is still open, and
     /// counts its requests as done.
     private func complete(_ number: Int, with reply: ConnectionReply) {
         tasks[number] = nil
+        session.budget.release(reply.finished)
         guard isChannelOpen, let context else {
             if tasks.isEmpty {
                 finished.succeed()
             }
             return
         }
+        complete(reply, context: context)
+        context.flush()
+    }
+
+    /// Queues a finished request's reply line and counts its requests as done; the caller flushes.
+    private func complete(_ reply: ConnectionReply, context: ChannelHandlerContext) {
         if let line = reply.line {
-            context.writeAndFlush(wrapOutboundOut(line), promise: nil)
+            write(line, context: context)
         }
         perform(state.requestsCompleted(reply.finished), context: context)
     }
@@ -280,8 +297,15 @@ final class RPCConnectionHandler: ChannelDuplexHandler {
     }
 
     /// Counts `request` as in flight and returns it ready to run, or `nil` if the state machine refuses it.
-    private func admit(_ request: RPCRequest) -> RPCCall? {
-        guard state.admitRequest() == .dispatch else { return nil }
+    private func admit(_ request: RPCRequest, immediately: Bool = false) -> RPCCall? {
+        // A request for a task also needs a unit of the daemon-wide budget; refused, it is answered
+        // `overloaded` (the connection is open) like one past the connection's own limit.
+        let needsBudget = !immediately && state.acceptsRequests
+        if needsBudget && !session.budget.acquire() { return nil }
+        guard state.admitRequest(immediately: immediately) == .dispatch else {
+            if needsBudget { session.budget.release(1) }
+            return nil
+        }
         return RPCCall(request: request, requestID: RequestID.make(), received: .now)
     }
 

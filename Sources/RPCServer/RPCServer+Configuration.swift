@@ -17,6 +17,9 @@ extension RPCServer {
         /// The most requests (batch elements included) running at once on one connection;
         /// requests past it get `overloaded`.
         public var maxInFlightPerConnection: Int
+        /// The most requests running in tasks at once across all connections; requests past it get
+        /// `overloaded`. Requests answered at once on the event loop do not count.
+        public var maxInFlight: Int
         /// The most open connections; past it a new connection gets `too_many_connections` and is closed.
         public var maxConnections: Int
         /// How long a connection may stay with nothing received, nothing in flight and no subscription.
@@ -36,6 +39,7 @@ extension RPCServer {
             maxLineBytes: Int = 1 << 20,
             maxBatch: Int = 100,
             maxInFlightPerConnection: Int = 64,
+            maxInFlight: Int = 1024,
             maxConnections: Int = 1024,
             idleTimeout: Duration = .seconds(300),
             shutdownGracePeriod: Duration = .seconds(10),
@@ -48,6 +52,7 @@ extension RPCServer {
             self.maxLineBytes = maxLineBytes
             self.maxBatch = maxBatch
             self.maxInFlightPerConnection = maxInFlightPerConnection
+            self.maxInFlight = maxInFlight
             self.maxConnections = maxConnections
             self.idleTimeout = idleTimeout
             self.shutdownGracePeriod = shutdownGracePeriod

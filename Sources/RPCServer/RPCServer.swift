@@ -168,6 +168,7 @@ public actor RPCServer: Service {
         let configuration = self.configuration
         let service = self.service
         let logger = self.logger
+        let budget = InFlightBudget(limit: configuration.maxInFlight)
         return try await ServerBootstrap(group: eventLoopGroup)
             // A deep kernel queue (Linux caps it at net.core.somaxconn, 4096 by default), so a burst of
             // connections (or a client opening and dropping thousands) does not make connect() fail for others.
@@ -180,7 +181,8 @@ public actor RPCServer: Service {
                     logger[metadataKey: "connection_id"] = "\(connectionID)"
                     logger[metadataKey: "peer_uid"] = "\(peer.uid)"
                     logger[metadataKey: "peer_pid"] = "\(peer.pid)"
-                    let session = ConnectionSession(id: connectionID, peer: peer, service: service, logger: logger)
+                    let session = ConnectionSession(
+                        id: connectionID, peer: peer, service: service, logger: logger, budget: budget)
                     let finished = try RPCConnectionHandler.install(
                         on: channel, configuration: configuration, session: session)
                     return AcceptedConnection(channel: channel, finished: finished, logger: logger)

@@ -8,6 +8,8 @@ public final class PrivateKey: @unchecked Sendable, CustomStringConvertible, Cus
     CustomReflectable
 {
     private let secret: UnsafeMutablePointer<UInt8>
+    /// The compressed public key, derived once at creation (each derivation is an elliptic-curve multiplication).
+    public let publicKey: PublicKey
 
     /// Creates a key from 32 bytes; throws `invalidPrivateKey` when they are zero or not below the order.
     public init(bytes: some Sequence<UInt8>) throws(Secp256k1Error) {
@@ -18,9 +20,15 @@ public final class PrivateKey: @unchecked Sendable, CustomStringConvertible, Cus
             if count < 32 { secret[count] = byte }
             count += 1
         }
-        guard count == 32, secp256k1_ec_seckey_verify(Context.shared.pointer, secret) == 1 else {
+        var point = secp256k1_pubkey()
+        guard count == 32, secp256k1_ec_seckey_verify(Context.shared.pointer, secret) == 1,
+            secp256k1_ec_pubkey_create(Context.shared.pointer, &point, secret) == 1
+        else {
+            secret.initialize(repeating: 0, count: 32)
+            secret.deallocate()
             throw Secp256k1Error(.invalidPrivateKey)
         }
+        publicKey = PublicKey(point: point)
     }
 
     /// A fresh key from the operating system's secure random generator.
@@ -35,13 +43,6 @@ public final class PrivateKey: @unchecked Sendable, CustomStringConvertible, Cus
     deinit {
         for index in 0..<32 { secret[index] = 0 }
         secret.deallocate()
-    }
-
-    /// The compressed public key.
-    public var publicKey: PublicKey {
-        var point = secp256k1_pubkey()
-        precondition(secp256k1_ec_pubkey_create(Context.shared.pointer, &point, secret) == 1)
-        return PublicKey(point: point)
     }
 
     /// The BIP340 x-only public key.

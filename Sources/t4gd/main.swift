@@ -1,8 +1,4 @@
-import NIOCore
-import NIOPosix
-
-// Swift concurrency runs on NIO's event loops, so a request is read, handled and answered without hopping
-// between NIO's threads and the cooperative pool. Store writes and syncs to disk run on their own queue
-// (GroupCommitWriter), never on these threads. This must happen before the first task is created.
-NIOSingletons.unsafeTryInstallSingletonPosixEventLoopGroupAsConcurrencyGlobalExecutor()
+// Swift concurrency keeps its own cooperative pool: request tasks (store reads and writes, backend calls) run
+// there, while NIO's event loops only move bytes and answer the requests that never wait (daemon.info,
+// daemon.health, ...), so those stay prompt however much store work is queued.
 await T4GD.parseAndRun()

@@ -1,7 +1,13 @@
+import Foundation
+import JSONRPC
 import RPCServer
+import Synchronization
 
 /// Calls `daemon.health` on its own connection at a fixed interval for the whole run and keeps the worst
 /// latency: the daemon must stay responsive while it is under load.
+///
+/// The probe runs on a thread of its own with blocking socket I/O, so what it measures is the daemon's answer
+/// time, not how long the load tool's own tasks (hundreds of clients on the same cores) kept it waiting.
 struct HealthProbe: Sendable {
     struct Result: Sendable {
         var probes = 0
@@ -15,26 +21,42 @@ struct HealthProbe: Sendable {
 
     /// Probes until the task is cancelled.
     func run() async -> Result {
+        let stop = Atomic<Bool>(false)
+        return await withTaskCancellationHandler {
+            await withCheckedContinuation { continuation in
+                Thread { continuation.resume(returning: probe(until: stop)) }.start()
+            }
+        } onCancel: {
+            stop.store(true, ordering: .relaxed)
+        }
+    }
+
+    private func probe(until stop: borrowing Atomic<Bool>) -> Result {
         var result = Result()
-        guard let client = try? await RPCClient.connect(unixDomainSocketPath: socket) else {
+        guard let connection = try? BlockingConnection(socket, timeoutSeconds: 5) else {
             result.failures = 1
             return result
         }
-        while !Task.isCancelled {
+        var id: Int64 = 0
+        while !stop.load(ordering: .relaxed) {
+            id += 1
+            let request = JSONValue.object(["jsonrpc": "2.0", "id": .integer(id), "method": "daemon.health"])
             let start = ContinuousClock.now
-            do {
-                _ = try await client.call("daemon.health", timeout: .seconds(5))
-                let milliseconds = (ContinuousClock.now - start) / .milliseconds(1)
+            connection.send(request.serialized() + [UInt8(ascii: "\n")])
+            let reply = connection.readLine()
+            let milliseconds = (ContinuousClock.now - start) / .milliseconds(1)
+            if let reply, let parsed = try? JSONValue.parse(reply), let response = RPCResponse(json: parsed),
+                response.id == .integer(id), case .success = response.outcome
+            {
                 result.probes += 1
                 result.maxMilliseconds = max(result.maxMilliseconds, milliseconds)
                 if milliseconds > 100 { result.over100ms += 1 }
-            } catch {
-                if Task.isCancelled { break }
+            } else if !stop.load(ordering: .relaxed) {
                 result.failures += 1
+                return result
             }
-            try? await Task.sleep(for: interval)
+            Thread.sleep(forTimeInterval: Double(interval / .milliseconds(1)) / 1000)
         }
-        await client.close()
         return result
     }
 }

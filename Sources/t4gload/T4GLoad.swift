@@ -10,8 +10,9 @@ struct T4GLoad: AsyncParsableCommand {
         commandName: "t4gload",
         abstract: "Load a t4gd daemon through its JSON-RPC socket and report what it did.",
         discussion: """
-            Each client is one connection sending one request at a time, chosen from --mix by weight. Meanwhile a \
-            separate connection calls daemon.health every --health-interval-ms, and the daemon's resident memory \
+            Each client is one connection sending one request at a time, chosen from --mix by weight; after an \
+            error carrying retry_after_s (overloaded, rate_limited) it waits that long. Meanwhile a separate \
+            connection, on a thread of its own, calls daemon.health every --health-interval-ms, and the daemon's resident memory \
             is sampled when --pid is given. Exits 1 when an error outside --allow occurred, when a health probe \
             took longer than --max-health-ms, or when the peak RSS passed --max-rss-mb.
             """
@@ -107,6 +108,9 @@ struct T4GLoad: AsyncParsableCommand {
                     await pair?.payee?.close()
                     pair = nil
                     try? await Task.sleep(for: .milliseconds(10))
+                } else if let wait = (error as? RPCError)?.retryAfterSeconds {
+                    // Back-pressure (`overloaded`, `rate_limited`): come back when the daemon said to.
+                    try? await Task.sleep(until: min(ContinuousClock.now + .seconds(wait), deadline))
                 }
             }
         }

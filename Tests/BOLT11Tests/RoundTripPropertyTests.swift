@@ -62,7 +62,24 @@ func randomFields(_ random: inout SeededGenerator, payee: PrivateKey) -> Invoice
             #expect(decoded.payee == key.publicKey)
             #expect(!decoded.signature.isHighS)
             #expect(try Invoice(bolt11: bolt11.uppercased()).fields == fields)
+            #expect(try fields.signed(with: key) == decoded, "seed \(seed)")
         }
+    }
+
+    @Test func signingRefusesWhatDecodingWouldRefuse() throws {
+        let key = PrivateKey.random()
+        var fields = InvoiceFields(
+            network: .regtest, amountMsat: 1, timestamp: 1, paymentHash: [UInt8](repeating: 1, count: 32),
+            paymentSecret: nil, description: "ok", features: [14])
+        #expect(
+            performing: { try fields.signed(with: key) },
+            throws: { ($0 as? BOLT11Error)?.code == .missingPaymentSecret })
+        fields.features = []
+        #expect(try fields.signed(with: key).warnings.map(\.code) == [.missingPaymentSecret])
+        fields.descriptionHash = [UInt8](repeating: 2, count: 32)
+        #expect(
+            performing: { try fields.signed(with: key) },
+            throws: { ($0 as? BOLT11Error)?.code == .descriptionAndHash })
     }
 
     @Test func invoicesLongerThanBIP173LimitDecode() throws {

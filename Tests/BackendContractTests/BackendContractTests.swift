@@ -50,6 +50,7 @@ import Testing
                         name: "lnbits", payer: payer, payee: payee, network: .mainnet,
                         payeeKey: LNbitsService.fakeWalletKey, cancels: false, revealsPreimage: false))
                 try await lnbitsRefusals(service, payerWallet, payee)
+                try await lnbitsOwnInvoiceLookup(service, payerWallet)
             } finally: {
                 await payer.shutdown()
                 await payee.shutdown()
@@ -70,6 +71,42 @@ import Testing
                 adminKey: adminKey ?? wallet.adminkey, network: network, requestTimeout: .seconds(10),
                 pollInterval: .milliseconds(100)),
             logger: logger)
+    }
+
+    /// `pay` looks an invoice up (`GET /api/v1/payments/{hash}`, to refuse the wallet's own) only while it may
+    /// be LNbits' own: signed by FakeWallet's key once the backend has seen that key, or any before. An invoice
+    /// of another node is then sent at once (and LNbits refuses it: FakeWallet pays only its own invoices).
+    private func lnbitsOwnInvoiceLookup(_ service: LNbitsService, _ wallet: LNbitsService.Wallet) async throws {
+        let lines = RecordingLogHandler.Lines()
+        let backend = LNbitsBackend(
+            configuration: .init(
+                baseURL: service.url, invoiceKey: wallet.inkey, adminKey: wallet.adminkey, network: .mainnet),
+            logger: RecordingLogHandler.logger(lines))
+        try await withCleanup {
+            func foreignInvoice() throws -> (bolt11: String, hash: PaymentHash) {
+                let hash = Preimage.random().paymentHash
+                let bolt11 = try InvoiceFields(
+                    network: .mainnet, amountMsat: 5_000, timestamp: UInt64(Date().timeIntervalSince1970),
+                    paymentHash: hash.bytes, paymentSecret: Preimage.random().paymentHash.bytes,
+                    description: "another node"
+                ).encode(signingWith: .random())
+                return (bolt11, hash)
+            }
+            func lookedUp(_ hash: PaymentHash) -> Bool {
+                lines.all.contains { $0.contains("/api/v1/payments/\(hash.hex)") }
+            }
+            let first = try foreignInvoice()
+            #expect(try await BackendContract.pay(backend, first.bolt11) == .failed(.noRoute))
+            #expect(lookedUp(first.hash), "no key known yet: looked up")
+            let own = try await backend.createInvoice(BackendContract.request(1_000, "own"))
+            let second = try foreignInvoice()
+            #expect(try await BackendContract.pay(backend, second.bolt11) == .failed(.noRoute))
+            #expect(!lookedUp(second.hash), "another node's invoice: sent at once")
+            await BackendContract.expectError(.selfPayment) { try await BackendContract.pay(backend, own.bolt11) }
+            #expect(lookedUp(own.paymentHash))
+        } finally: {
+            await backend.shutdown()
+        }
     }
 
     /// What LNbits refuses: paying without the admin key, an invoice key as admin key, an unknown key (which

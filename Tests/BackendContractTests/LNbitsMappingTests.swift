@@ -118,3 +118,17 @@ import Testing
         #expect(cursor.last == base + 9)
     }
 }
+
+extension LNbitsMappingTests {
+    @Test func anInvoiceMayBeLNbitsOwnUntilItsSigningKeyIsKnown() {
+        var keys = LNbitsSigningKeys()
+        let fakeWallet = [UInt8](repeating: 2, count: 33)
+        let otherNode = [UInt8](repeating: 3, count: 33)
+        #expect(keys.mayHaveSigned(otherNode), "no key known: any invoice may be LNbits' own")
+        keys.learn(fakeWallet)
+        #expect(keys.mayHaveSigned(fakeWallet))
+        #expect(!keys.mayHaveSigned(otherNode))
+        keys.learn(otherNode)
+        #expect(keys.mayHaveSigned(otherNode), "a funding source with two keys")
+    }
+}

@@ -3,31 +3,43 @@ import NIOCore
 import NIOPosix
 
 /// A TCP proxy on 127.0.0.1 for tests that need to break connections: it forwards every accepted connection
-/// to `target`, can cut all open connections at once, and can refuse (accept and close at once) new ones.
+/// to `target`, can cut all open connections at once, can refuse (accept and close at once) new ones, and can
+/// silence the WebSocket connections open through it (drop their bytes both ways, keeping the sockets open, as
+/// a dead network path would).
 final class TCPProxy: Sendable {
+    private struct State {
+        var refusing = false
+        /// Each forwarded connection: the accepted (client-side) channel and the one to the target.
+        var open: [(client: any Channel, target: any Channel)] = []
+        /// Client-side channels whose first bytes asked for a WebSocket upgrade.
+        var webSockets: Set<ObjectIdentifier> = []
+        /// Channels (both sides) whose bytes are dropped.
+        var silenced: Set<ObjectIdentifier> = []
+    }
+
     private let server: any Channel
-    private let state: NIOLockedValueBox<(refusing: Bool, open: [any Channel])>
+    private let state: NIOLockedValueBox<State>
 
     /// The port the proxy listens on.
     var port: Int { server.localAddress?.port ?? 0 }
 
-    private init(server: any Channel, state: NIOLockedValueBox<(refusing: Bool, open: [any Channel])>) {
+    private init(server: any Channel, state: NIOLockedValueBox<State>) {
         self.server = server
         self.state = state
     }
 
     /// Starts a proxy to `targetPort` on 127.0.0.1.
     static func start(to targetPort: Int) async throws -> TCPProxy {
-        let state = NIOLockedValueBox<(refusing: Bool, open: [any Channel])>((false, []))
+        let state = NIOLockedValueBox(State())
         let server = try await ServerBootstrap(group: MultiThreadedEventLoopGroup.singleton)
             .childChannelOption(.autoRead, value: false)
             .childChannelInitializer { inbound in
                 if state.withLockedValue({ $0.refusing }) { return inbound.close() }
                 return ClientBootstrap(group: inbound.eventLoop).connect(host: "127.0.0.1", port: targetPort)
                     .flatMap { outbound in
-                        state.withLockedValue { $0.open += [inbound, outbound] }
-                        return inbound.pipeline.addHandler(Forward(to: outbound))
-                            .flatMap { outbound.pipeline.addHandler(Forward(to: inbound)) }
+                        state.withLockedValue { $0.open.append((inbound, outbound)) }
+                        return inbound.pipeline.addHandler(Forward(to: outbound, state: state, client: true))
+                            .flatMap { outbound.pipeline.addHandler(Forward(to: inbound, state: state, client: false)) }
                             .flatMap { inbound.setOption(.autoRead, value: true) }
                     }
             }
@@ -37,12 +49,31 @@ final class TCPProxy: Sendable {
 
     /// Closes every connection open through the proxy.
     func cutAll() {
-        for channel in state.withLockedValue({ $0.open }) { channel.close(promise: nil) }
+        for pair in state.withLockedValue({ $0.open }) {
+            pair.client.close(promise: nil)
+            pair.target.close(promise: nil)
+        }
     }
 
     /// Makes the proxy close new connections at once (`true`) or forward them again (`false`).
     func refuse(_ refusing: Bool) {
         state.withLockedValue { $0.refusing = refusing }
+    }
+
+    /// Drops every byte of the WebSocket connections open now, both ways, without closing them. Returns how
+    /// many connections it silenced.
+    @discardableResult
+    func silenceWebSockets() -> Int {
+        state.withLockedValue { state in
+            let webSockets = state.open.filter {
+                $0.client.isActive && state.webSockets.contains(ObjectIdentifier($0.client))
+            }
+            for pair in webSockets {
+                state.silenced.insert(ObjectIdentifier(pair.client))
+                state.silenced.insert(ObjectIdentifier(pair.target))
+            }
+            return webSockets.count
+        }
     }
 
     /// Cuts everything and stops listening.
@@ -51,17 +82,30 @@ final class TCPProxy: Sendable {
         try? await server.close()
     }
 
-    /// Writes what one side reads to the other, and closes the other side when this one closes.
+    /// Writes what one side reads to the other unless the connection is silenced, notes the client side of a
+    /// WebSocket upgrade, and closes the other side when this one closes.
     private final class Forward: ChannelInboundHandler, Sendable {
         typealias InboundIn = ByteBuffer
         let partner: any Channel
+        let state: NIOLockedValueBox<State>
+        let client: Bool
 
-        init(to partner: any Channel) {
+        init(to partner: any Channel, state: NIOLockedValueBox<State>, client: Bool) {
             self.partner = partner
+            self.state = state
+            self.client = client
         }
 
         func channelRead(context: ChannelHandlerContext, data: NIOAny) {
-            partner.writeAndFlush(unwrapInboundIn(data), promise: nil)
+            let bytes = unwrapInboundIn(data)
+            let id = ObjectIdentifier(context.channel)
+            let silenced = state.withLockedValue { state in
+                if client, String(buffer: bytes).lowercased().contains("upgrade: websocket") {
+                    state.webSockets.insert(id)
+                }
+                return state.silenced.contains(id)
+            }
+            if !silenced { partner.writeAndFlush(bytes, promise: nil) }
         }
 
         func channelInactive(context: ChannelHandlerContext) {

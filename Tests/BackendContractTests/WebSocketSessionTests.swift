@@ -59,6 +59,50 @@ import Testing
         #expect(received == ["{\"payment\"}"], "the stream finishes with the connection")
     }
 
+    /// The pipeline's own read timer (`IdleStateHandler`, as ``LNbitsPushChannel`` installs it) with the session
+    /// handler, in an `NIOAsyncTestingChannel`: one silent interval sends a ping, a pong (or any frame) keeps the
+    /// connection, and a second silent interval after an unanswered ping closes it and ends the message stream.
+    /// IdleStateHandler reads the wall clock for the last read and the event loop's clock for its timer, so the
+    /// test sleeps before each advance of the loop.
+    @Test func aSilentConnectionIsGivenUpAfterTwoReadTimeouts() async throws {
+        let timeout = TimeAmount.milliseconds(100)
+        let (messages, continuation) = AsyncStream<String>.makeStream()
+        let channel = try await NIOAsyncTestingChannel { channel in
+            try channel.pipeline.syncOperations.addHandlers([
+                IdleStateHandler(readTimeout: timeout), WebSocketSessionHandler(messages: continuation),
+            ])
+        }
+        try await channel.connect(to: SocketAddress(ipAddress: "127.0.0.1", port: 1)).get()
+        func silence() async throws {
+            try await Task.sleep(for: .milliseconds(150))
+            await channel.testingEventLoop.advanceTime(by: timeout)
+        }
+        try await silence()
+        #expect(try await channel.readOutbound(as: WebSocketFrame.self)?.opcode == .ping, "silent once: a ping")
+        try await channel.writeInbound(WebSocketFrame(fin: true, opcode: .pong, data: ByteBuffer()))
+        try await silence()
+        #expect(try await channel.readOutbound(as: WebSocketFrame.self)?.opcode == .ping, "answered: pinged again")
+        #expect(channel.isActive)
+        try await silence()
+        await channel.testingEventLoop.run()
+        #expect(!channel.isActive, "the ping went unanswered for a whole interval: closed")
+        #expect(try await channel.readOutbound(as: WebSocketFrame.self) == nil, "closed without a close frame")
+        var received: [String] = []
+        for await message in messages { received.append(message) }
+        #expect(received.isEmpty, "the stream ended with the connection")
+    }
+
+    @Test func theEndOfTheServersStreamEndsTheMessages() async throws {
+        let (messages, continuation) = AsyncStream<String>.makeStream()
+        let channel = EmbeddedChannel(handler: WebSocketSessionHandler(messages: continuation))
+        channel.connect(to: try SocketAddress(ipAddress: "127.0.0.1", port: 1), promise: nil)
+        try channel.writeInbound(WebSocketFrame(fin: true, opcode: .text, data: ByteBuffer(string: "last")))
+        channel.pipeline.fireChannelInactive()
+        var received: [String] = []
+        for await message in messages { received.append(message) }
+        #expect(received == ["last"])
+    }
+
     @Test func theHandlerEchoesTheServersClose() throws {
         let (_, continuation) = AsyncStream<String>.makeStream()
         let channel = EmbeddedChannel(handler: WebSocketSessionHandler(messages: continuation))

@@ -1,5 +1,7 @@
 import Daemon
+import Foundation
 import Store
+import TestSupport
 import Testing
 
 @Suite struct ConfigurationTests {
@@ -99,6 +101,68 @@ import Testing
         #expect(configuration.metricsAddress == "::1" && configuration.metricsPort == 0)
         try ConfigurationFile.applyFlags([("metrics.listen", "127.0.0.2:9100")], to: &configuration)
         #expect(configuration.metricsAddress == "127.0.0.2" && configuration.metricsPort == 9100)
+    }
+
+    @Test(arguments: [
+        ("push = \"yes\"", "lnbits.push"), ("push = 1", "lnbits.push"), ("push = \"true\"", "lnbits.push"),
+        ("poll_interval_s = 0", "lnbits.poll_interval_s"), ("poll_interval_s = -2", "lnbits.poll_interval_s"),
+        ("poll_interval_s = 3601", "lnbits.poll_interval_s"), ("poll_interval_s = \"2\"", "lnbits.poll_interval_s"),
+        ("poll_interval_s = 1.5", "lnbits.poll_interval_s"), ("pol_interval_s = 2", "lnbits.pol_interval_s"),
+    ])
+    func badLNbitsPushSettingsNameTheirKey(line: String, key: String) throws {
+        var configuration = DaemonConfiguration()
+        do {
+            try ConfigurationFile.apply("[lnbits]\n\(line)", to: &configuration)
+            Issue.record("\(line) was accepted")
+        } catch {
+            #expect(error.key == key)
+            #expect("\(error)".hasPrefix("configuration error: \(key): "), "\(error)")
+        }
+        #expect(configuration.lnbitsPush == DaemonConfiguration().lnbitsPush)
+        #expect(configuration.lnbitsPollIntervalSeconds == DaemonConfiguration().lnbitsPollIntervalSeconds)
+    }
+
+    @Test func lnbitsPushSettingsInRangeAreTaken() throws {
+        var configuration = DaemonConfiguration()
+        try ConfigurationFile.apply("[lnbits]\npush = false\npoll_interval_s = 3600", to: &configuration)
+        #expect(!configuration.lnbitsPush)
+        #expect(configuration.lnbitsPollIntervalSeconds == 3600)
+        try ConfigurationFile.apply("[lnbits]\npoll_interval_s = 1", to: &configuration)
+        #expect(configuration.lnbitsPollIntervalSeconds == 1)
+    }
+
+    /// t4gd refuses to start on a bad `[lnbits]` value: exit status 78 (EX_CONFIG) and the key on stderr, before
+    /// it touches the backend (the URL and keys here lead nowhere).
+    @Test(arguments: [
+        ("push = \"sometimes\"", "lnbits.push"), ("poll_interval_s = 0", "lnbits.poll_interval_s"),
+    ])
+    func t4gdRefusesToStartOnABadLNbitsValue(line: String, key: String) async throws {
+        let directory = TemporaryDirectory()
+        defer { directory.remove() }
+        let config = directory.file("t4gd.toml")
+        try """
+        [daemon]
+        backend = "lnbits"
+        network = "mainnet"
+        [lnbits]
+        url = "http://127.0.0.1:9"
+        invoice_key = "0123"
+        \(line)
+        """.write(toFile: config, atomically: true, encoding: .utf8)
+        let process = Process()
+        process.executableURL = DaemonProcess.productsDirectory.appendingPathComponent("t4gd")
+        process.arguments = ["--config", config, "--data-dir", directory.file("data")]
+        let errors = Pipe()
+        process.standardError = errors
+        process.standardOutput = FileHandle.nullDevice
+        try process.run()
+        let stderr = try await blocking {
+            let data = errors.fileHandleForReading.readDataToEndOfFile()
+            process.waitUntilExit()
+            return String(decoding: data, as: UTF8.self)
+        }
+        #expect(process.terminationStatus == 78)
+        #expect(stderr.contains("configuration error: \(key): "), "\(stderr)")
     }
 
     @Test func rolesMapUIDsAndGIDs() throws {

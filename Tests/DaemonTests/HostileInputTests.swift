@@ -1,5 +1,6 @@
 import Foundation
 import JSONRPC
+import RPCServer
 import TestSupport
 import Testing
 
@@ -7,7 +8,7 @@ import Testing
 /// serving everyone else.
 @Suite(.serialized) struct HostileInputTests {
     func exchange(_ socketPath: String, _ bytes: [UInt8]) async throws -> String? {
-        try await blocking { try RawConnection.exchange(socketPath, bytes) }
+        try await blocking { try BlockingConnection.exchange(socketPath, bytes) }
     }
 
     func errorCode(_ reply: String?) -> Int64? {
@@ -58,7 +59,7 @@ import Testing
             // Half a line, then silence: the idle timeout answers idle_timeout and closes.
             let silent = Task {
                 try await blocking {
-                    let connection = try RawConnection(path)
+                    let connection = try BlockingConnection(path)
                     connection.send(Array(#"{"jsonrpc":"2.0","id":1,"meth"#.utf8))
                     let reply = connection.readLine()
                     return (reply, connection.isClosedByPeer())
@@ -67,7 +68,7 @@ import Testing
             // Data without end and without a newline: refused with request_too_large once past the limit.
             let endless = Task {
                 try await blocking {
-                    let connection = try RawConnection(path)
+                    let connection = try BlockingConnection(path)
                     var sent = 0
                     let chunk = [UInt8](repeating: UInt8(ascii: "a"), count: 16_384)
                     while sent < 64 << 20 {
@@ -83,7 +84,7 @@ import Testing
                 try await blocking {
                     var opened = 0
                     for index in 0..<2_000 {
-                        guard let connection = try? RawConnection(path) else { continue }
+                        guard let connection = try? BlockingConnection(path) else { continue }
                         if index.isMultiple(of: 2) { connection.send(Array(#"{"jsonrpc":"2.0","id":1,"#.utf8)) }
                         opened += 1
                     }

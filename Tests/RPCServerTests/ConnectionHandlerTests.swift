@@ -12,14 +12,17 @@ private struct TestConnection {
     let service: TestService
     private let finished: EventLoopFuture<Void>
 
-    init(configuration: RPCServer.Configuration = RPCServer.Configuration(socketPath: "/unused")) async throws {
+    init(
+        configuration: RPCServer.Configuration = RPCServer.Configuration(socketPath: "/unused"),
+        service: TestService = TestService(), budget: InFlightBudget? = nil
+    ) async throws {
         let channel = NIOAsyncTestingChannel()
-        let service = TestService()
         let session = ConnectionSession(
             id: "test",
             peer: PeerCredentials(uid: 1000, gid: 100, pid: 42),
             service: service,
-            logger: .test
+            logger: .test,
+            budget: budget ?? InFlightBudget(limit: configuration.maxInFlight)
         )
         let finished = try await channel.testingEventLoop.executeInContext {
             try RPCConnectionHandler.install(on: channel, configuration: configuration, session: session)
@@ -288,6 +291,61 @@ private func errorReason(_ reply: JSONValue) -> String? {
         try await connection.send(#"{"jsonrpc":"2.0","method":"echo","id":4}"# + "\n")
         #expect(try await connection.reply()["id"] == 4)
         try await connection.finish()
+    }
+
+    @Test func immediateMethodsAnswerInOrderWithoutTakingInFlightSlots() async throws {
+        var configuration = RPCServer.Configuration(socketPath: "/unused")
+        configuration.maxInFlightPerConnection = 1
+        let connection = try await TestConnection(configuration: configuration)
+        try await connection.send(#"{"jsonrpc":"2.0","method":"wait","params":{"key":"k"},"id":1}"# + "\n")
+        try await eventually { await connection.service.gate.waiterCount("k") == 1 }
+        let instant = (2...4).map { #"{"jsonrpc":"2.0","method":"instant_echo","params":{"n":\#($0)},"id":\#($0)}"# }
+        try await connection.send(instant.joined(separator: "\n") + "\n")
+        for id in 2...4 {
+            #expect(
+                try await connection.reply() == [
+                    "jsonrpc": "2.0", "result": ["n": .integer(Int64(id))], "id": .integer(Int64(id)),
+                ])
+        }
+        try await connection.send(#"{"jsonrpc":"2.0","method":"instant_fail","id":5}"# + "\n")
+        let failed = try await connection.reply()
+        #expect(errorReason(failed) == "invoice_not_found")
+        #expect(failed["error"]?["data"]?["request_id"]?.stringValue?.count == 16)
+        try await connection.send(#"{"jsonrpc":"2.0","method":"instant_echo","params":{"quiet":true}}"# + "\n")
+        await connection.service.gate.open("k")
+        #expect(try await connection.reply() == ["jsonrpc": "2.0", "result": "k", "id": 1])
+        try await connection.send(
+            #"[{"jsonrpc":"2.0","method":"instant_echo","id":"b1"},{"jsonrpc":"2.0","method":"echo","id":"b2"}]"# + "\n"
+        )
+        let batch = try #require(try await connection.reply().arrayValue)
+        #expect(batch.map { $0["id"] } == ["b1", "b2"])
+        try await connection.expectNoMoreOutput()
+        try await connection.finish()
+    }
+
+    @Test func theDaemonWideBudgetRefusesTasksButNotImmediateAnswers() async throws {
+        let service = TestService()
+        let budget = InFlightBudget(limit: 2)
+        let first = try await TestConnection(service: service, budget: budget)
+        let second = try await TestConnection(service: service, budget: budget)
+        for id in 1...2 {
+            try await first.send(#"{"jsonrpc":"2.0","method":"wait","params":{"key":"k"},"id":\#(id)}"# + "\n")
+        }
+        try await eventually { await service.gate.waiterCount("k") == 2 }
+        try await second.send(#"{"jsonrpc":"2.0","method":"wait","params":{"key":"k"},"id":3}"# + "\n")
+        let refused = try await second.reply()
+        #expect(errorReason(refused) == "overloaded")
+        #expect(refused["error"]?["data"]?["retry_after_s"] == 1)
+        try await second.send(#"{"jsonrpc":"2.0","method":"instant_echo","id":4}"# + "\n")
+        #expect(try await second.reply()["id"] == 4)
+        await service.gate.open("k")
+        _ = (try await first.reply(), try await first.reply())
+        #expect(budget.inUse == 0)
+        try await second.send(#"{"jsonrpc":"2.0","method":"wait","params":{"key":"k"},"id":5}"# + "\n")
+        #expect(try await second.reply()["result"] == "k")
+        try await first.finish()
+        try await second.finish()
+        #expect(budget.inUse == 0)
     }
 
     @Test func closesAfterALineTooLong() async throws {

@@ -14,6 +14,16 @@ import Testing
         #expect(state.isIdle)
     }
 
+    @Test func immediateRequestsPassTheInFlightLimitButNotShutdown() {
+        var state = ConnectionStateMachine(maxInFlight: 1)
+        #expect(state.admitRequest() == .dispatch)
+        #expect(state.admitRequest() == .overloaded)
+        #expect(state.admitRequest(immediately: true) == .dispatch)
+        #expect(state.requestsCompleted(1) == .none)
+        #expect(state.shutdownBegan() == .scheduleForceClose)
+        #expect(state.admitRequest(immediately: true) == .shuttingDown)
+    }
+
     @Test func idleTimeoutOnlyWhenNothingHappens() {
         var state = ConnectionStateMachine(maxInFlight: 4)
         #expect(state.bytesReceived() == .armIdleTimer)

@@ -217,7 +217,7 @@ import Testing
 
     @Test func streamsNotificationsToSubscribers() async throws {
         // The idle timeout must outlast the wait below, yet leave a loaded machine time to send the request.
-        try await withServer({ $0.idleTimeout = .seconds(1) }) { running in
+        try await withServer({ $0.idleTimeout = .seconds(3) }) { running in
             let client = try await running.client()
             #expect(try await client.call("subscribe", params: ["count": 3]) == ["subscribed": true])
             var notifications = client.notifications.makeAsyncIterator()
@@ -225,7 +225,7 @@ import Testing
                 let notification = try #require(await notifications.next())
                 #expect(notification == RPCNotification(method: "event", params: ["index": .integer(Int64(index))]))
             }
-            try await Task.sleep(for: .milliseconds(1_500))
+            try await Task.sleep(for: .milliseconds(4_000))
             #expect(!client.isClosed)
             await client.close()
             try await eventually { await running.service.recorder.events == ["subscriber saw close"] }

@@ -57,8 +57,24 @@ struct TestService: RPCService {
                 await recorder.record("subscriber saw close")
             }
             return ["subscribed": true]
+        case "instant_echo", "instant_fail":
+            return try handleImmediately(request, context: context)!.get()
         default:
             throw RPCError(.methodNotFound, data: ["method": .string(request.method)])
+        }
+    }
+
+    /// `instant_echo` and `instant_fail` are answered at once, without a task; a batch runs them through
+    /// ``handle(_:context:)``.
+    func answersImmediately(_ request: RPCRequest) -> Bool {
+        request.method.hasPrefix("instant_")
+    }
+
+    func handleImmediately(_ request: RPCRequest, context: RPCRequestContext) -> Result<JSONValue, RPCError>? {
+        switch request.method {
+        case "instant_echo": .success(.object(request.params))
+        case "instant_fail": .failure(RPCError(.invoiceNotFound))
+        default: nil
         }
     }
 }

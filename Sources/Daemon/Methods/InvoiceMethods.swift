@@ -89,7 +89,7 @@ extension DaemonComponents {
             ) { params, _ in
                 .object(EventPayloads.invoice(try await invoices.cancel(try params.requiredPaymentHash())))
             },
-            RPCMethod(
+            RPCMethod.immediate(
                 "invoice.decode", role: .readonly,
                 summary: "Decode a BOLT #11 invoice natively and check its signature (no backend call).",
                 params: [.required("bolt11", Schema.string, "the invoice")],

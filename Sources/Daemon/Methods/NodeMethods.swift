@@ -4,7 +4,7 @@ import Lightning
 extension DaemonComponents {
     var nodeMethods: [RPCMethod] {
         [
-            RPCMethod(
+            RPCMethod.immediate(
                 "daemon.info", role: .readonly, summary: "Version, network, backend, identity and uptime.",
                 result: Schema.object([
                     ("version", Schema.string), ("network", Schema.string), ("backend", Schema.string),
@@ -17,17 +17,17 @@ extension DaemonComponents {
                     "uptime_s": .integer((ContinuousClock.now - startedAt).components.seconds),
                 ]
             },
-            RPCMethod(
+            RPCMethod.immediate(
                 "daemon.health", role: .readonly,
                 summary:
                     "ok | degraded | down and ready, with the store's, the backend's and start-up reconciliation's"
-                    + " status, latency and error.",
+                    + " status, latency and error, from a measurement taken every second (measured_ms_ago).",
                 result: Schema.object([
                     ("status", Schema.oneOf(["ok", "degraded", "down"])), ("ready", Schema.boolean),
-                    ("components", Schema.anyObject),
+                    ("components", Schema.anyObject), ("measured_ms_ago", Schema.integer(0, Int64.max)),
                 ])
             ) { _, _ in
-                await health.report().json
+                health.report().json
             },
             RPCMethod(
                 "daemon.stop", role: .admin, summary: "Shut down gracefully: finish in-flight requests, then exit.",

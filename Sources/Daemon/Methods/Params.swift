@@ -8,8 +8,8 @@ struct Params: Sendable {
 
     init(_ object: JSONObject, allowed: [String]) throws {
         self.object = object
-        if let unknown = object.keys.first(where: { !allowed.contains($0) }) {
-            throw DaemonError.invalidParams("unknown parameter '\(unknown)'")
+        if let unknown = object.first(where: { !allowed.contains($0.key) }) {
+            throw DaemonError.invalidParams("unknown parameter '\(unknown.key)'")
         }
     }
 

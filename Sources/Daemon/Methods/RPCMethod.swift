@@ -19,31 +19,68 @@ struct RPCMethod: Sendable {
         var logger: Logger { context.logger }
     }
 
+    /// How a method runs.
+    enum Handler: Sendable {
+        /// Never suspends and only reads memory: run at once on the connection's event loop.
+        case immediate(@Sendable (Params, Call) throws -> JSONValue)
+        /// Runs in a task of its own.
+        case suspending(@Sendable (Params, Call) async throws -> JSONValue)
+    }
+
     let name: String
     let role: DaemonConfiguration.Role
     let summary: String
     let params: [Param]
+    /// The names of ``params``, which are all a request may name.
+    private let paramNames: [String]
     let result: JSONValue
     /// Application error reasons the method can answer (standard JSON-RPC errors apply to all).
     let errors: [String]
-    let handler: @Sendable (Params, Call) async throws -> JSONValue
+    let handler: Handler
 
+    /// A method that runs in a task of its own.
     init(
         _ name: String, role: DaemonConfiguration.Role, summary: String, params: [Param] = [], result: JSONValue,
         errors: [String] = [], handler: @escaping @Sendable (Params, Call) async throws -> JSONValue
+    ) {
+        self.init(name, role, summary, params, result, errors, .suspending(handler))
+    }
+
+    private init(
+        _ name: String, _ role: DaemonConfiguration.Role, _ summary: String, _ params: [Param], _ result: JSONValue,
+        _ errors: [String], _ handler: Handler
     ) {
         self.name = name
         self.role = role
         self.summary = summary
         self.params = params
+        self.paramNames = params.map(\.name)
         self.result = result
         self.errors = errors
         self.handler = handler
     }
 
+    /// A method that never suspends and only reads memory (no store, no backend), answered at once on the
+    /// connection's event loop without a task of its own.
+    static func immediate(
+        _ name: String, role: DaemonConfiguration.Role, summary: String, params: [Param] = [], result: JSONValue,
+        errors: [String] = [], handler: @escaping @Sendable (Params, Call) throws -> JSONValue
+    ) -> RPCMethod {
+        RPCMethod(name, role, summary, params, result, errors, .immediate(handler))
+    }
+
     /// Validates the params against the documented names and runs the handler.
     func callAsFunction(_ object: JSONObject, _ call: Call) async throws -> JSONValue {
-        try await handler(try Params(object, allowed: params.map(\.name)), call)
+        let params = try validated(object)
+        switch handler {
+        case .immediate(let body): return try body(params, call)
+        case .suspending(let body): return try await body(params, call)
+        }
+    }
+
+    /// The params, once their names are all documented ones.
+    func validated(_ object: JSONObject) throws -> Params {
+        try Params(object, allowed: paramNames)
     }
 }
 

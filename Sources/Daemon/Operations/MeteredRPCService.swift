@@ -23,4 +23,18 @@ struct MeteredRPCService: RPCService {
             throw error
         }
     }
+
+    func answersImmediately(_ request: RPCRequest) -> Bool { base.answersImmediately(request) }
+
+    func handleImmediately(_ request: RPCRequest, context: RPCRequestContext) -> Result<JSONValue, RPCError>? {
+        let start = ContinuousClock.now
+        guard let outcome = base.handleImmediately(request, context: context) else { return nil }
+        let failure: RPCErrorReason?
+        switch outcome {
+        case .success: failure = nil
+        case .failure(let error): failure = error.reason
+        }
+        metrics.record(method: request.method, duration: ContinuousClock.now - start, failure: failure)
+        return outcome
+    }
 }

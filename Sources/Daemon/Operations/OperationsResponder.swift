@@ -13,7 +13,7 @@ struct OperationsResponder: Sendable {
 
     let registry: PrometheusCollectorRegistry
     let gauges: StatusGauges
-    let health: HealthCheck
+    let health: HealthMonitor
 
     /// The response to a routed request.
     func respond(to route: OperationsRequest.Route) async -> Response {
@@ -25,7 +25,7 @@ struct OperationsResponder: Sendable {
         case .live:
             return Self.json(.ok, ["status": "live"])
         case .ready:
-            let report = await health.report()
+            let report = health.report()
             return Self.json(
                 report.ready ? .ok : .serviceUnavailable,
                 [

@@ -5,9 +5,12 @@
 //   (a) invoice creation: N x `POST /api/v1/payments {"out":false}` with B's invoice key on a keep-alive HTTP/1.1
 //       connection per worker, vs N x t4gd `invoice.create` on B's daemon (one Unix-socket connection per worker).
 //   (b) payment: N x `POST /api/v1/payments {"out":true}` with A's admin key, vs N x t4gd `payment.send` on A's
-//       daemon. The invoices (B's, made directly on LNbits) are created before each timed loop.
-// Each round runs both sides of (a) then both of (b) with the same N and C; the side that goes first alternates
-// between rounds, so slow drift of the machine hits both. The summary pools the latencies of all rounds.
+//       daemon, and a third side "direct + check": what t4gd's LNbits backend sends, `GET /api/v1/payments/{hash}`
+//       with A's invoice key (refusing the wallet's own invoice) and then the `POST`, to price that extra request.
+//       The invoices (B's, made directly on LNbits) are created before each timed loop.
+// Each round runs the sides of (a) then those of (b) with the same N and C; the order of the sides rotates
+// between rounds, so slow drift of the machine hits all alike. The summary pools the latencies of all rounds and
+// also gives the median of the per-round (paired) time ratios, which a load spike in one round cannot move.
 
 import Foundation
 
@@ -231,8 +234,8 @@ func runLNbitsOverhead(_ t4gd: String) -> Never {
             return { ticket in body(connection, ticket) }
         }
     }
-    /// `operations` fresh invoices of B, made directly on LNbits (untimed).
-    func prepareInvoices() -> [String] {
+    /// `operations` fresh invoices of B (bolt11 and payment hash), made directly on LNbits (untimed).
+    func prepareInvoices() -> [(bolt11: String, hash: String)] {
         let result = LockedList()
         _ = runCount(
             operations: operations, concurrency: concurrency,
@@ -240,13 +243,17 @@ func runLNbitsOverhead(_ t4gd: String) -> Never {
                 guard
                     let (status, body) = connection.request(
                         "POST", "/api/v1/payments", key: payee.invoice, body: invoiceBody),
-                    status == 201, let bolt11 = stringField(body, "bolt11")
+                    status == 201, let bolt11 = stringField(body, "bolt11"),
+                    let hash = stringField(body, "payment_hash")
                 else { return "prepare invoice failed" }
-                result.append(bolt11)
+                result.append(bolt11 + " " + hash)
                 return nil
             })
         guard result.items.count == operations else { fail("could not prepare \(operations) invoices") }
-        return result.items
+        return result.items.map { item in
+            let parts = item.split(separator: " ")
+            return (String(parts[0]), String(parts[1]))
+        }
     }
 
     let directCreate = httpWorker { connection, _ in
@@ -264,22 +271,29 @@ func runLNbitsOverhead(_ t4gd: String) -> Never {
         else { return "connection lost" }
         return contains(reply, "\"bolt11\"") ? nil : String(decoding: reply.prefix(200), as: UTF8.self)
     }
-    func directPay(_ invoices: [String]) -> (Int) -> (Int) -> String? {
+    func directPay(_ invoices: [(bolt11: String, hash: String)], check: Bool) -> (Int) -> (Int) -> String? {
         httpWorker { connection, ticket in
+            if check {
+                guard
+                    let (status, _) = connection.request(
+                        "GET", "/api/v1/payments/\(invoices[ticket].hash)", key: payer.invoice, body: nil)
+                else { return "connection lost" }
+                guard status == 404 else { return "check: HTTP \(status), expected 404" }
+            }
             guard
                 let (status, body) = connection.request(
                     "POST", "/api/v1/payments", key: payer.admin,
-                    body: "{\"out\":true,\"bolt11\":\"\(invoices[ticket])\"}")
+                    body: "{\"out\":true,\"bolt11\":\"\(invoices[ticket].bolt11)\"}")
             else { return "connection lost" }
             return status == 201 && contains(body, "\"status\":\"success\"")
                 ? nil : "HTTP \(status): \(String(decoding: body.prefix(200), as: UTF8.self))"
         }
     }
-    func t4gdPay(_ invoices: [String]) -> (Int) -> (Int) -> String? {
+    func t4gdPay(_ invoices: [(bolt11: String, hash: String)]) -> (Int) -> (Int) -> String? {
         rpcWorker(payerSocket) { connection, ticket in
             guard
                 let reply = connection.call(
-                    request(id: ticket, method: "payment.send", params: "{\"bolt11\":\"\(invoices[ticket])\"}"))
+                    request(id: ticket, method: "payment.send", params: "{\"bolt11\":\"\(invoices[ticket].bolt11)\"}"))
             else { return "connection lost" }
             return contains(reply, "\"status\":\"succeeded\"")
                 ? nil : String(decoding: reply.prefix(200), as: UTF8.self)
@@ -292,21 +306,24 @@ func runLNbitsOverhead(_ t4gd: String) -> Never {
     _ = runCount(operations: warm, concurrency: concurrency, makeWorker: t4gdCreate)
 
     var results: [String: [LoadResult]] = [:]
+    /// `sides` rotated by `round`.
+    func rotated(_ sides: [String], _ round: Int) -> [String] {
+        Array(sides[(round % sides.count)...] + sides[..<(round % sides.count)])
+    }
     for round in 0..<rounds {
-        let directFirst = round % 2 == 0
-        log("round \(round + 1)/\(rounds) (\(directFirst ? "direct" : "t4gd") first)")
-        for side in directFirst ? ["direct", "t4gd"] : ["t4gd", "direct"] {
+        log("round \(round + 1)/\(rounds)")
+        for side in rotated(["direct", "t4gd"], round) {
             let create = runCount(
                 operations: operations, concurrency: concurrency,
                 makeWorker: side == "direct" ? directCreate : t4gdCreate)
             results["create \(side)", default: []].append(create)
             log("  create \(side): \(fmt(create.rate, 1))/s, errors \(create.errors) \(create.firstError ?? "")")
         }
-        for side in directFirst ? ["direct", "t4gd"] : ["t4gd", "direct"] {
+        for side in rotated(["direct", "t4gd", "direct + check"], round) {
             let invoices = prepareInvoices()
             let pay = runCount(
                 operations: operations, concurrency: concurrency,
-                makeWorker: side == "direct" ? directPay(invoices) : t4gdPay(invoices))
+                makeWorker: side == "t4gd" ? t4gdPay(invoices) : directPay(invoices, check: side != "direct"))
             results["pay \(side)", default: []].append(pay)
             log("  pay \(side): \(fmt(pay.rate, 1))/s, errors \(pay.errors) \(pay.firstError ?? "")")
         }
@@ -332,21 +349,34 @@ func runLNbitsOverhead(_ t4gd: String) -> Never {
     print("load average at start: \(loadStart); at end: \(loadEnd)")
     print("\(rounds) rounds x \(operations) operations per side, concurrency \(concurrency), \(amountSat) sat each")
     print("")
-    print("| Operation | Path | ops | errors | ops/s | p50 ms | p99 ms | time ratio t4gd/direct | per-round ratios |")
-    print("|---|---|---:|---:|---:|---:|---:|---:|---|")
+    print(
+        "| Operation | Path | ops | errors | ops/s | p50 ms | p99 ms | time ratio to direct (pooled) | median of per-round ratios | per-round ratios |"
+    )
+    print("|---|---|---:|---:|---:|---:|---:|---:|---:|---|")
     for operation in ["create", "pay"] {
         let direct = pooled("\(operation) direct")
-        let daemon = pooled("\(operation) t4gd")
-        let perRound = zip(results["\(operation) t4gd"] ?? [], results["\(operation) direct"] ?? [])
-            .map { fmt($0.0.seconds / $0.1.seconds, 2) }.joined(separator: ", ")
         let name = operation == "create" ? "create invoice" : "pay invoice (A pays B)"
-        for (path, result) in [("LNbits direct", direct), ("t4gd", daemon)] {
-            let ratio = path == "t4gd" ? fmt(daemon.seconds / direct.seconds, 3) : ""
+        let paths = operation == "create" ? ["direct", "t4gd"] : ["direct", "direct + check", "t4gd"]
+        for path in paths {
+            let result = pooled("\(operation) \(path)")
+            var ratios = zip(results["\(operation) \(path)"] ?? [], results["\(operation) direct"] ?? [])
+                .map { $0.0.seconds / $0.1.seconds }
+            let perRound = ratios.map { fmt($0, 2) }.joined(separator: ", ")
+            ratios.sort()
+            let median =
+                ratios.isEmpty
+                ? Double.nan
+                : ratios.count % 2 == 1
+                    ? ratios[ratios.count / 2] : (ratios[ratios.count / 2 - 1] + ratios[ratios.count / 2]) / 2
+            let label = path == "direct" ? "LNbits direct" : path == "direct + check" ? "LNbits direct + check GET" : "t4gd"
+            let columns =
+                path == "direct"
+                ? "| | |" : "\(fmt(result.seconds / direct.seconds, 3)) | \(fmt(median, 3)) | \(perRound) |"
             print(
-                "| \(name) | \(path) | \(result.operations) | \(result.errors) | \(fmt(result.rate, 1)) | \(fmt(result.percentileMillis(0.5), 1)) | \(fmt(result.percentileMillis(0.99), 1)) | \(ratio) | \(path == "t4gd" ? perRound : "") |"
+                "| \(name) | \(label) | \(result.operations) | \(result.errors) | \(fmt(result.rate, 1)) | \(fmt(result.percentileMillis(0.5), 1)) | \(fmt(result.percentileMillis(0.99), 1)) | \(columns)"
             )
+            if let error = result.firstError { print("first error (\(operation) \(path)): \(error)") }
         }
-        if let error = daemon.firstError ?? direct.firstError { print("first error (\(operation)): \(error)") }
     }
     exit(0)
 }

@@ -18,8 +18,9 @@
 // notifications are then dropped silently and the daemon runs normally.
 
 import Foundation
+
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #endif
 
 // MARK: - Small utilities
@@ -100,9 +101,11 @@ final class LineConnection {
             scanFrom = end
             if start > 0 {
                 let count = end - start
-                if count > 0 { buffer.withUnsafeMutableBufferPointer { p in
-                    _ = memmove(p.baseAddress!, p.baseAddress! + start, count)
-                } }
+                if count > 0 {
+                    buffer.withUnsafeMutableBufferPointer { p in
+                        _ = memmove(p.baseAddress!, p.baseAddress! + start, count)
+                    }
+                }
                 scanFrom -= start
                 start = 0
                 end = count
@@ -248,7 +251,9 @@ func spawn(_ executable: String, _ arguments: [String], logFile: String, name: S
 func waitForSocket(_ path: String, child: Child, timeout: Double = 60) {
     let deadline = Date().addingTimeInterval(timeout)
     while Date() < deadline {
-        if !child.process.isRunning { fail("\(child.name) exited (status \(child.process.terminationStatus)) before listening") }
+        if !child.process.isRunning {
+            fail("\(child.name) exited (status \(child.process.terminationStatus)) before listening")
+        }
         if let fd = connectUnix(path) {
             close(fd)
             return
@@ -416,7 +421,8 @@ func emit(_ line: String) {
 }
 func fmt(_ value: Double, _ digits: Int = 0) -> String { String(format: "%.\(digits)f", value) }
 
-let loadStart = (try? String(contentsOfFile: "/proc/loadavg", encoding: .utf8))?
+let loadStart =
+    (try? String(contentsOfFile: "/proc/loadavg", encoding: .utf8))?
     .trimmingCharacters(in: .whitespacesAndNewlines) ?? "?"
 emit("load average at start: \(loadStart)")
 
@@ -459,8 +465,14 @@ let echoSocket = "\(root)/echo.sock"
 let echo = spawn(self_, ["echo-server", echoSocket, replyLine], logFile: "\(root)/echo.log", name: "echo")
 children.append(echo)
 waitForSocket(echoSocket, child: echo)
+let nioEchoSocket = "\(root)/nio-echo.sock"
+let nioEchoPath = URL(fileURLWithPath: self_).deletingLastPathComponent().appendingPathComponent("NIOEchoServer").path
+let nioEcho = spawn(nioEchoPath, [nioEchoSocket, replyLine], logFile: "\(root)/nio-echo.log", name: "NIO echo")
+children.append(nioEcho)
+waitForSocket(nioEchoSocket, child: nioEcho)
 let infoRequestBytes = request(id: 1, method: "daemon.info", params: "{}").count
 var phase1: [(Int, LoadResult, LoadResult)] = []
+var phase1NIO: [LoadResult] = []
 for clients in [1, 16, 64] {
     log("  t4gd daemon.info, \(clients) clients")
     let daemon = runLoad(
@@ -472,22 +484,36 @@ for clients in [1, 16, 64] {
         clients: clients, duration: duration,
         makeWorker: roundTripWorker(socket: echoSocket, method: "daemon.info", params: "{}", expect: "\"result\""))
     log("    \(fmt(echoResult.rate)) /s, errors \(echoResult.errors)")
+    log("  NIO echo, \(clients) clients")
+    let nioEchoResult = runLoad(
+        clients: clients, duration: duration,
+        makeWorker: roundTripWorker(socket: nioEchoSocket, method: "daemon.info", params: "{}", expect: "\"result\""))
+    log("    \(fmt(nioEchoResult.rate)) /s, errors \(nioEchoResult.errors)")
     phase1.append((clients, daemon, echoResult))
+    phase1NIO.append(nioEchoResult)
 }
 let infoRSSAfter = rssKB(pid: infoDaemon.pid) ?? -1
-echo.process.terminate()
-echo.process.waitUntilExit()
+for server in [echo, nioEcho] {
+    server.process.terminate()
+    server.process.waitUntilExit()
+}
 infoDaemon.stop()
 
-// Phase 2: invoice.create.
-log("phase 2: invoice.create, 16 clients")
+// Phase 2: invoice.create, at 16 clients and at 64 (each commit syncs to disk: with few clients the rate is
+// bound by sync latency, with more it is bound by CPU).
+let invoiceClientCounts = [16, 64]
 let (invoiceDaemon, invoiceSocket) = startDaemon("invoice", ledger: nil)
-let invoices = runLoad(
-    clients: 16, duration: duration,
-    makeWorker: roundTripWorker(
-        socket: invoiceSocket, method: "invoice.create", params: "{\"amount_msat\":1000,\"description\":\"bench\"}",
-        expect: "\"bolt11\""))
-log("  \(fmt(invoices.rate)) /s, errors \(invoices.errors) \(invoices.firstError ?? "")")
+var invoiceRuns: [(clients: Int, result: LoadResult)] = []
+for clients in invoiceClientCounts {
+    log("phase 2: invoice.create, \(clients) clients")
+    let result = runLoad(
+        clients: clients, duration: duration,
+        makeWorker: roundTripWorker(
+            socket: invoiceSocket, method: "invoice.create",
+            params: "{\"amount_msat\":1000,\"description\":\"bench\"}", expect: "\"bolt11\""))
+    log("  \(fmt(result.rate)) /s, errors \(result.errors) \(result.firstError ?? "")")
+    invoiceRuns.append((clients, result))
+}
 let invoiceRSSAfter = rssKB(pid: invoiceDaemon.pid) ?? -1
 invoiceDaemon.stop()
 
@@ -503,7 +529,8 @@ let payments = runLoad(clients: payWorkers, duration: duration) { _ in
     return { sequence in
         guard
             let invoice = payee.call(
-                request(id: sequence, method: "invoice.create", params: "{\"amount_msat\":1000,\"description\":\"pay\"}"))
+                request(
+                    id: sequence, method: "invoice.create", params: "{\"amount_msat\":1000,\"description\":\"pay\"}"))
         else { return "connection lost (A)" }
         guard let bolt11 = stringField(invoice, "bolt11") else {
             return "invoice.create: " + String(decoding: invoice.prefix(300), as: UTF8.self)
@@ -518,13 +545,16 @@ log("  \(fmt(payments.rate)) /s, errors \(payments.errors) \(payments.firstError
 payeeDaemon.stop()
 payerDaemon.stop()
 
-let loadEnd = (try? String(contentsOfFile: "/proc/loadavg", encoding: .utf8))?
+let loadEnd =
+    (try? String(contentsOfFile: "/proc/loadavg", encoding: .utf8))?
     .trimmingCharacters(in: .whitespacesAndNewlines) ?? "?"
 
 // MARK: - Report
 
 emit("")
-emit("| Benchmark | Clients | t4gd ops/s | t4gd p50 ms | t4gd p99 ms | echo ops/s | echo p50 ms | echo p99 ms | t4gd/echo | errors (t4gd/echo) |")
+emit(
+    "| Benchmark | Clients | t4gd ops/s | t4gd p50 ms | t4gd p99 ms | echo ops/s | echo p50 ms | echo p99 ms | t4gd/echo | errors (t4gd/echo) |"
+)
 emit("|---|---:|---:|---:|---:|---:|---:|---:|---:|---|")
 for (clients, daemon, echoResult) in phase1 {
     emit(
@@ -532,13 +562,24 @@ for (clients, daemon, echoResult) in phase1 {
     )
 }
 emit("")
-emit("(request \(infoRequestBytes) bytes, reply \(infoReply.count + 1) bytes, same for both servers)")
+emit("| Baseline 2: NIO echo | Clients | NIO echo ops/s | p50 ms | p99 ms | t4gd/NIO echo | NIO echo/echo | errors |")
+emit("|---|---:|---:|---:|---:|---:|---:|---:|")
+for ((clients, daemon, echoResult), nio) in zip(phase1, phase1NIO) {
+    emit(
+        "| daemon.info round trip | \(clients) | \(fmt(nio.rate)) | \(fmt(nio.percentileMillis(0.5), 3)) | \(fmt(nio.percentileMillis(0.99), 3)) | \(fmt(100 * daemon.rate / nio.rate, 1))% | \(fmt(100 * nio.rate / echoResult.rate, 1))% | \(nio.errors) |"
+    )
+}
+emit("")
+emit("(request \(infoRequestBytes) bytes, reply \(infoReply.count + 1) bytes, same for all three servers)")
 emit("")
 emit("| Benchmark | Clients/workers | ops/s | p50 ms | p99 ms | ops | errors |")
 emit("|---|---:|---:|---:|---:|---:|---:|")
-emit(
-    "| invoice.create (durable SQLite store) | 16 | \(fmt(invoices.rate)) | \(fmt(invoices.percentileMillis(0.5), 3)) | \(fmt(invoices.percentileMillis(0.99), 3)) | \(invoices.operations) | \(invoices.errors) |"
-)
+for run in invoiceRuns {
+    let result = run.result
+    emit(
+        "| invoice.create (durable SQLite store) | \(run.clients) | \(fmt(result.rate)) | \(fmt(result.percentileMillis(0.5), 3)) | \(fmt(result.percentileMillis(0.99), 3)) | \(result.operations) | \(result.errors) |"
+    )
+}
 emit(
     "| paid invoice (create on A + payment.send on B) | \(payWorkers) | \(fmt(payments.rate)) | \(fmt(payments.percentileMillis(0.5), 3)) | \(fmt(payments.percentileMillis(0.99), 3)) | \(payments.operations) | \(payments.errors) |"
 )
@@ -546,12 +587,15 @@ emit("")
 emit("| Memory (VmRSS) | MB |")
 emit("|---|---:|")
 emit("| fresh daemon, idle 3 s | \(fmt(Double(idleRSS) / 1024, 1)) |")
-emit("| with \(heldCount) idle connections (each did 1 daemon.info; \(openFailures) failed to open) | \(fmt(Double(connectedRSS) / 1024, 1)) |")
+emit(
+    "| with \(heldCount) idle connections (each did 1 daemon.info; \(openFailures) failed to open) | \(fmt(Double(connectedRSS) / 1024, 1)) |"
+)
 emit("| increase for \(heldCount) connections | \(fmt(Double(connectedRSS - idleRSS) / 1024, 1)) |")
 emit("| (info) daemon after phase 1 load | \(fmt(Double(infoRSSAfter) / 1024, 1)) |")
 emit("| (info) daemon after invoice.create load | \(fmt(Double(invoiceRSSAfter) / 1024, 1)) |")
 emit("")
-for (label, r) in [("invoice.create", invoices), ("payments", payments)] + phase1.map { ("daemon.info \($0.0)", $0.1) } {
+let invoiceLabels = invoiceRuns.map { ("invoice.create \($0.clients)", $0.result) }
+for (label, r) in invoiceLabels + [("payments", payments)] + phase1.map { ("daemon.info \($0.0)", $0.1) } {
     if let e = r.firstError { emit("first error, \(label): \(e)") }
 }
 emit("load average at end: \(loadEnd)")

@@ -1,0 +1,34 @@
+import Synchronization
+
+/// The daemon-wide bound on requests running in tasks, across every connection: past it a request gets
+/// `overloaded` with `retry_after_s` at once, instead of queueing behind the others and holding memory.
+///
+/// Requests answered at once on the event loop (``RPCService/answersImmediately(_:)``) never hold a unit.
+final class InFlightBudget: Sendable {
+    let limit: Int
+    private let used = Atomic<Int>(0)
+
+    init(limit: Int) {
+        self.limit = limit
+    }
+
+    /// Takes one unit; `false` when all are taken.
+    func acquire() -> Bool {
+        var current = used.load(ordering: .relaxed)
+        while current < limit {
+            let (exchanged, original) = used.compareExchange(
+                expected: current, desired: current + 1, ordering: .acquiringAndReleasing)
+            if exchanged { return true }
+            current = original
+        }
+        return false
+    }
+
+    /// Gives back `count` units.
+    func release(_ count: Int) {
+        used.subtract(count, ordering: .acquiringAndReleasing)
+    }
+
+    /// The units taken now.
+    var inUse: Int { used.load(ordering: .relaxed) }
+}
