@@ -118,7 +118,8 @@ import Testing
             try await Task.sleep(for: .milliseconds(50))
         }
         #expect(leaders.value.withLock { $0 } == [0, 1])
-        #expect(ContinuousClock.now - handOver < .seconds(3))
+        // Typically well under a second (retry every 200 ms); the bound allows for a loaded machine.
+        #expect(ContinuousClock.now - handOver < .seconds(10))
         second.cancel()
     }
 
