@@ -32,6 +32,7 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-nio-ssl", from: "2.37.6"),
         .package(url: "https://github.com/apple/swift-metrics", from: "2.13.0"),
         .package(url: "https://github.com/swift-server/swift-prometheus", from: "2.4.1"),
+        .package(url: "https://github.com/vapor/postgres-nio", from: "1.33.2"),
     ],
     targets: [
         .systemLibrary(
@@ -49,11 +50,24 @@ let package = Package(
         .target(name: "Proofs", dependencies: ["Secp256k1"]),
         .target(name: "Lightning", dependencies: ["BOLT11", "Secp256k1"]),
         .target(name: "GroupCommit", dependencies: [.product(name: "GRDB", package: "GRDB.swift")]),
+        .target(name: "StoreModel", dependencies: ["Lightning"]),
+        .target(
+            name: "SQLiteStore",
+            dependencies: ["StoreModel", "Lightning", "GroupCommit", .product(name: "GRDB", package: "GRDB.swift")]
+        ),
+        .target(
+            name: "PostgresStore",
+            dependencies: [
+                "StoreModel", "Lightning", .product(name: "PostgresNIO", package: "postgres-nio"),
+                .product(name: "NIOSSL", package: "swift-nio-ssl"), .product(name: "Logging", package: "swift-log"),
+            ]
+        ),
         .target(
             name: "Store",
             dependencies: [
-                "Lightning", "Proofs", "GroupCommit", .product(name: "GRDB", package: "GRDB.swift"),
+                "StoreModel", "SQLiteStore", "PostgresStore", "Lightning",
                 .product(name: "CoreMetrics", package: "swift-metrics"),
+                .product(name: "Logging", package: "swift-log"),
             ]
         ),
         .target(
@@ -142,7 +156,7 @@ let package = Package(
         .testTarget(name: "Secp256k1Tests", dependencies: ["Secp256k1", "TestSupport"]),
         .testTarget(name: "BOLT11Tests", dependencies: ["BOLT11", "Secp256k1", "TestSupport"]),
         .testTarget(name: "ProofsTests", dependencies: ["Proofs", "Secp256k1", "TestSupport"]),
-        .testTarget(name: "T4GCtlTests", dependencies: ["t4gctl", "TestSupport"]),
+        .testTarget(name: "T4GCtlTests", dependencies: ["t4gctl", "Store", "Lightning", "TestSupport"]),
         .testTarget(name: "TOMLTests", dependencies: ["TOML", "TestSupport"]),
         .testTarget(
             name: "DaemonTests",
@@ -154,7 +168,9 @@ let package = Package(
         ),
         .testTarget(
             name: "StoreTests",
-            dependencies: ["Store", "GroupCommit", "Lightning", "TestSupport", .product(name: "GRDB", package: "GRDB.swift")]
+            dependencies: [
+                "Store", "GroupCommit", "Lightning", "TestSupport", .product(name: "GRDB", package: "GRDB.swift"),
+            ]
         ),
         .testTarget(
             name: "BackendContractTests",

@@ -1,10 +1,11 @@
 #!/usr/bin/env bash
 # Runs the whole test suite: unit, property, CLI and integration tests (Swift Testing).
 # Installs missing system packages first (scripts/setup.sh). Warnings are errors (see Package.swift).
-# Then scans every log the run wrote (daemons, LND simulator, LNbits) for every secret the run created or
-# learned (macaroons, LNbits keys, seeds, preimages of unpaid invoices); a secret in a log fails the run,
-# naming the file, line, kind and encoding but never the secret (only on a full run: with test filters or
-# other arguments the scan is skipped, as a partial run may write no log at all). The run's record stays in
+# Then scans every log the run wrote (daemons, LND simulator, LNbits, PostgreSQL) for every secret the run
+# created or learned (macaroons, LNbits keys, seeds, preimages of unpaid invoices, the test PostgreSQL
+# password); a secret in a log fails the run, naming the file, line, kind and encoding but never the secret
+# (only on a full run: with test filters or other arguments the scan is skipped, as a partial run may write no
+# log at all). The run's record stays in
 # $T4G_TEST_RUN_DIR (default: a new /tmp/t4g-run.* folder, removed when the scan passes).
 set -euo pipefail
 cd "$(dirname "$0")/.."

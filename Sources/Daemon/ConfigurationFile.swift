@@ -3,6 +3,7 @@ import Foundation
 import Lightning
 import Logging
 import Secp256k1
+import Store
 import TOML
 
 /// Reads a TOML configuration file into ``DaemonConfiguration``, refusing unknown keys and wrong types with a
@@ -25,7 +26,7 @@ public enum ConfigurationFile {
         "roles": ["admin", "invoice", "readonly", "admin_gids", "invoice_gids", "readonly_gids"],
         "rate_limits": Set(
             DaemonConfiguration.Role.allCases.flatMap { ["\($0.rawValue)_requests_per_s", "\($0.rawValue)_burst"] }),
-        "store": ["path", "full_sync"],
+        "store": ["path", "url", "ca_file", "instance", "full_sync"],
         "dev": ["ledger", "starting_balance_msat", "fee_base_msat", "fee_ppm", "alias"],
         "payments": ["timeout_s", "reconcile_interval_s"],
         "log": ["level", "format"],
@@ -130,6 +131,23 @@ public enum ConfigurationFile {
             try applyRateLimits(table, to: &c)
         case "store":
             if let value = try string("path") { c.storePath = value }
+            if let value = try string("url") {
+                do {
+                    c.storeLocation = try StoreLocation(url: value)
+                } catch {
+                    throw Problem(key: key("url"), message: error.detail)
+                }
+            }
+            if c.storePath != nil, case .postgres = c.storeLocation {
+                throw Problem(key: key("path"), message: "cannot be combined with a postgres:// store.url")
+            }
+            c.storeCAFile = try string("ca_file") ?? c.storeCAFile
+            if let value = try string("instance") {
+                guard !value.isEmpty, value.count <= 64,
+                    value.allSatisfy({ $0.isLetter || $0.isNumber || "-_.".contains($0) })
+                else { throw Problem(key: key("instance"), message: "must be 1-64 letters, digits, '-', '_' or '.'") }
+                c.instanceName = value
+            }
             if let value = try bool("full_sync") { c.storeFullSync = value }
         case "dev":
             if let value = try string("ledger") { c.devLedgerPath = value }

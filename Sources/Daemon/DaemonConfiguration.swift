@@ -3,6 +3,7 @@ import Foundation
 import Lightning
 import Logging
 import Secp256k1
+import Store
 
 /// Everything `t4gd` is configured with: the TOML file (`Config/t4gd.toml` documents every key and default),
 /// then command-line flags on top.
@@ -49,6 +50,12 @@ public struct DaemonConfiguration: Sendable {
     public var rateLimits = DaemonConfiguration.defaultRateLimits
 
     public var storePath: String?
+    /// `store.url`: a PostgreSQL database, or a SQLite file; `nil` is the SQLite file ``resolvedStorePath``.
+    public var storeLocation: StoreLocation?
+    /// `store.ca_file`: the CA certificates a `verify-full` PostgreSQL server's certificate must chain to.
+    public var storeCAFile: String?
+    /// `store.instance`: this instance's stable name among those sharing a store (default: `DATA_DIR/instance`).
+    public var instanceName: String?
     public var storeFullSync = true
 
     public var devLedgerPath: String?
@@ -95,6 +102,8 @@ public struct DaemonConfiguration: Sendable {
     public var resolvedSocketPath: String { socketPath ?? dataDirectory + "/t4gd.sock" }
     /// The store, by default `DATA_DIR/t4gd.sqlite`.
     public var resolvedStorePath: String { storePath ?? dataDirectory + "/t4gd.sqlite" }
+    /// Where the store lives: `store.url`, else the SQLite file ``resolvedStorePath``.
+    public var resolvedStoreLocation: StoreLocation { storeLocation ?? .sqlite(path: resolvedStorePath) }
     /// The dev ledger, by default `DATA_DIR/dev-ledger.sqlite` (a network of one).
     public var resolvedDevLedgerPath: String { devLedgerPath ?? dataDirectory + "/dev-ledger.sqlite" }
     /// The seed file, always `DATA_DIR/seed`.

@@ -32,15 +32,15 @@ struct HealthCheck: Sendable {
 
     /// Reads from the store and asks the backend for its node info (at most ``backendDeadline``).
     func measure() async -> Measurement {
-        let storeStatus = measure { _ = try store.lastEventIndex() }
+        let storeStatus = await measure { _ = try await store.lastEventIndex() }
         let backendStatus = await measureAsync { [backend] in _ = try await backend.nodeInfo() }
         return Measurement(store: storeStatus, backend: backendStatus, finishedAt: .now)
     }
 
-    private func measure(_ body: () throws -> Void) -> Component {
+    private func measure(_ body: () async throws -> Void) async -> Component {
         let start = ContinuousClock.now
         do {
-            try body()
+            try await body()
             return Component(ok: true, latency: ContinuousClock.now - start, error: nil)
         } catch {
             return Component(ok: false, latency: ContinuousClock.now - start, error: "\(error)")

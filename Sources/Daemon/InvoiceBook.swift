@@ -29,7 +29,7 @@ public struct InvoiceBook: Sendable {
     /// that invoice (no backend call); with other parameters it fails with `label_conflict`.
     public func create(_ request: CreateRequest) async throws -> InvoiceRecord {
         let fingerprint = Self.fingerprint(request)
-        if let label = request.label, let existing = try store.invoice(label: label) {
+        if let label = request.label, let existing = try await store.invoice(label: label) {
             guard existing.requestFingerprint == fingerprint else {
                 throw DaemonError("label_conflict", "label is already used by an invoice with other parameters")
             }
@@ -70,7 +70,7 @@ public struct InvoiceBook: Sendable {
         let deadline = ContinuousClock.now + timeout
         while true {
             let seen = await events.latest
-            guard let record = try store.invoice(paymentHash: paymentHash) else {
+            guard let record = try await store.invoice(paymentHash: paymentHash) else {
                 throw DaemonError("invoice_not_found", "no invoice with this payment hash")
             }
             let remaining = deadline - ContinuousClock.now
@@ -82,7 +82,7 @@ public struct InvoiceBook: Sendable {
 
     /// Cancels an open invoice at the backend and in the store.
     public func cancel(_ paymentHash: PaymentHash) async throws -> InvoiceRecord {
-        guard let record = try store.invoice(paymentHash: paymentHash) else {
+        guard let record = try await store.invoice(paymentHash: paymentHash) else {
             throw DaemonError("invoice_not_found", "no invoice with this payment hash")
         }
         guard record.status == .open else {
@@ -103,7 +103,7 @@ public struct InvoiceBook: Sendable {
             await events.published(upTo: event.index)
             return closed
         }
-        return try store.invoice(paymentHash: paymentHash) ?? record
+        return try await store.invoice(paymentHash: paymentHash) ?? record
     }
 
     /// Records a settlement reported by the backend (idempotent) and wakes waiters.
@@ -124,7 +124,7 @@ public struct InvoiceBook: Sendable {
     /// Marks every open invoice past its expiry as expired; returns the earliest expiry still ahead.
     func expireDue() async throws -> Int64? {
         let now = now()
-        for hash in try store.expiredOpenInvoices(now: now) {
+        for hash in try await store.expiredOpenInvoices(now: now) {
             if let (_, event) = try await store.closeInvoice(
                 hash, as: .expired,
                 event: { invoice in
@@ -134,7 +134,7 @@ public struct InvoiceBook: Sendable {
                 await events.published(upTo: event.index)
             }
         }
-        return try store.nextInvoiceExpiry()
+        return try await store.nextInvoiceExpiry()
     }
 
     /// Decodes and verifies an invoice a remote backend returned.

@@ -6,13 +6,17 @@ import Store
 /// Resolves payments left `pending` (by a crash, a lost connection or a timeout) by asking the backend.
 ///
 /// At start-up it runs before new payments are accepted; afterwards it keeps resolving what is still pending,
-/// skipping hashes whose backend call is running in this process. A hash the backend never saw is failed
-/// (nothing was sent, so paying it again later is safe).
+/// skipping hashes whose backend call is running in this process, and hashes whose attempt another live
+/// instance sharing the store owns (that instance may be about to call the backend: failing its payment here
+/// could let a second send pay the hash again). A hash the backend never saw is failed (nothing was sent, so
+/// paying it again later is safe). An attempt whose owner stopped sending heartbeats is resolved by any
+/// instance after ``InstanceHeartbeat/lease``.
 struct PaymentReconciler: Service {
     let store: Store
     let backend: any LightningBackend
     let sender: PaymentSender
     let gate: PaymentGate
+    let now: @Sendable () -> Int64
     let interval: Duration
     let logger: Logger
 
@@ -30,7 +34,7 @@ struct PaymentReconciler: Service {
     func reconcileOnce() async -> Bool {
         let pending: [PaymentRecord]
         do {
-            pending = try store.pendingPayments()
+            pending = try await store.pendingPayments()
         } catch {
             logger.error("cannot read pending payments", metadata: ["error": "\(error)"])
             return false
@@ -38,6 +42,9 @@ struct PaymentReconciler: Service {
         var answered = true
         for payment in pending where await !gate.isAttempting(payment.paymentHash) {
             do {
+                let owner = try await store.liveAttemptOwner(
+                    of: payment.paymentHash, aliveSince: now() - InstanceHeartbeat.lease)
+                if let owner, owner != store.instance { continue }
                 let outcome = try await backend.payment(for: payment.paymentHash) ?? .failed(.backendError)
                 guard outcome != .pending else { continue }
                 logger.info("reconciled payment", metadata: ["payment_hash": "\(payment.paymentHash)"])

@@ -74,7 +74,7 @@ public struct PaymentSender: Sendable {
                 record: started)
         }
         let result = await firstOf(attempt, timeout: .seconds(request.timeoutSeconds))
-        guard let result else { return try store.payment(paymentHash: started.paymentHash) ?? started }
+        guard let result else { return try await store.payment(paymentHash: started.paymentHash) ?? started }
         return try result.get()
     }
 
@@ -137,7 +137,7 @@ public struct PaymentSender: Sendable {
             await events.published(upTo: event.index)
             return record
         }
-        guard let record = try store.payment(paymentHash: paymentHash) else {
+        guard let record = try await store.payment(paymentHash: paymentHash) else {
             throw DaemonError("payment_not_found", "no payment with this payment hash")
         }
         return record

@@ -50,12 +50,12 @@ struct ProofBook: Sendable {
         guard let bytes = [UInt8](hex: text.lowercased()), let key = try? XOnlyPublicKey(bytes: bytes) else {
             throw DaemonError.invalidParams("an owner is 'account:<id>' or a 32-byte x-only public key in hex")
         }
-        return (key, try store.account(forKey: key.bytes.hex))
+        return (key, try await store.account(forKey: key.bytes.hex))
     }
 
     /// The daemon-held key of `owner`, or `nil` for an external owner.
-    func signingKey(for owner: XOnlyPublicKey) throws -> PrivateKey? {
-        guard let account = try store.account(forKey: owner.bytes.hex) else { return nil }
+    func signingKey(for owner: XOnlyPublicKey) async throws -> PrivateKey? {
+        guard let account = try await store.account(forKey: owner.bytes.hex) else { return nil }
         return try keys.accountKey(accountID: account)
     }
 
@@ -90,12 +90,12 @@ struct ProofBook: Sendable {
     func transfer(
         proofID: String, to: String, payment: PaymentTerms?, transitionID: String?, signature: [UInt8]?
     ) async throws -> JSONValue {
-        let (record, proof) = try load(proofID)
+        let (record, proof) = try await load(proofID)
         guard proof.status == .active else {
             throw DaemonError("transfer_pending", "the proof's last transfer waits for its payment")
         }
         let newOwner = try await owner(to)
-        let ownerKey = try signingKey(for: proof.owner)
+        let ownerKey = try await signingKey(for: proof.owner)
         if let transitionID, let signature {
             return try await completeExternalTransfer(
                 record: record, proof: proof, newOwner: newOwner.key, transitionID: transitionID, signature: signature)
@@ -128,7 +128,7 @@ struct ProofBook: Sendable {
         let signature = ownerKey.signSchnorr(message: transition.sighash)
         let updated = try await append(transition, signature: signature, to: proof, record: record)
         return [
-            "proof": ProofPayloads.proof(updated, account: try store.account(forKey: updated.owner)),
+            "proof": ProofPayloads.proof(updated, account: try await store.account(forKey: updated.owner)),
             "transition_id": .string(transition.id.hex),
             "invoice": invoice.map { .object(EventPayloads.invoice($0)) } ?? .null,
         ]
@@ -137,7 +137,8 @@ struct ProofBook: Sendable {
     private func completeExternalTransfer(
         record: ProofRecord, proof: Proof, newOwner: XOnlyPublicKey, transitionID: String, signature: [UInt8]
     ) async throws -> JSONValue {
-        guard let request = try store.signingRequest(transitionID: transitionID), request.proofID == record.proofID,
+        guard let request = try await store.signingRequest(transitionID: transitionID),
+            request.proofID == record.proofID,
             let fields = try? JSONValue.parse(Array(request.request.utf8)),
             let createdAt = fields["created_at"]?.int64Value
         else { throw DaemonError("transition_not_found", "no transfer waits for a signature with this transition_id") }
@@ -154,7 +155,7 @@ struct ProofBook: Sendable {
         }
         let updated = try await append(transition, signature: schnorr, to: proof, record: record)
         return [
-            "proof": ProofPayloads.proof(updated, account: try store.account(forKey: updated.owner)),
+            "proof": ProofPayloads.proof(updated, account: try await store.account(forKey: updated.owner)),
             "transition_id": .string(transitionID),
         ]
     }
@@ -182,7 +183,7 @@ struct ProofBook: Sendable {
     /// invoice expired or was canceled. Idempotent: safe after a crash, at start-up and on every event.
     func settlePendingTransfers() async {
         do {
-            for (transition, invoiceStatus) in try store.pendingPaymentTransitions() {
+            for (transition, invoiceStatus) in try await store.pendingPaymentTransitions() {
                 switch invoiceStatus {
                 case "paid": try await completePaid(transition)
                 case "expired", "canceled": try await cancelUnpaid(transition)
@@ -196,9 +197,9 @@ struct ProofBook: Sendable {
 
     private func completePaid(_ pending: ProofTransitionRecord) async throws {
         guard let hash = pending.paymentHash.flatMap(PaymentHash.init(hex:)),
-            let invoice = try store.invoice(paymentHash: hash), let preimage = invoice.preimage
+            let invoice = try await store.invoice(paymentHash: hash), let preimage = invoice.preimage
         else { return }
-        var (record, proof) = try load(pending.proofID)
+        var (record, proof) = try await load(pending.proofID)
         try proofStep { try proof.attachPreimage(try Proofs.Preimage(bytes: preimage.bytes)) }
         let updated = try makeRecord(proof, origin: record.origin, createdAt: record.createdAt)
         var final = pending
@@ -213,7 +214,7 @@ struct ProofBook: Sendable {
     }
 
     private func cancelUnpaid(_ pending: ProofTransitionRecord) async throws {
-        var (record, proof) = try load(pending.proofID)
+        var (record, proof) = try await load(pending.proofID)
         _ = try proofStep { try proof.cancelPendingTransfer() }
         let updated = try makeRecord(proof, origin: record.origin, createdAt: record.createdAt)
         var canceled = pending
@@ -230,8 +231,8 @@ struct ProofBook: Sendable {
 
     func validator() -> ProofValidator { ProofValidator(trustedIssuers: trustedIssuers, network: network) }
 
-    func export(proofID: String, disclose: [String]?) throws -> Consignment {
-        let (_, proof) = try load(proofID)
+    func export(proofID: String, disclose: [String]?) async throws -> Consignment {
+        let (_, proof) = try await load(proofID)
         return try proofStep { try proof.export(disclosing: disclose) }
     }
 
@@ -239,9 +240,9 @@ struct ProofBook: Sendable {
         let result = validator().validate(consignment)
         guard result.isValid else { throw ProofPayloads.invalid(result) }
         let proofID = consignment.genesis.id.hex
-        let stored = try store.proof(id: proofID)
+        let stored = try await store.proof(id: proofID)
         if let stored {
-            let (_, held) = try load(proofID)
+            let (_, held) = try await load(proofID)
             let conflicts = ProofValidator.conflicts(
                 stored: held.transitions.map(\.transition), incoming: consignment.transitions.map(\.transition))
             guard conflicts.isEmpty else {
@@ -268,8 +269,8 @@ struct ProofBook: Sendable {
 
     // MARK: Helpers
 
-    func load(_ proofID: String) throws -> (ProofRecord, Proof) {
-        guard let record = try store.proof(id: proofID.lowercased()) else {
+    func load(_ proofID: String) async throws -> (ProofRecord, Proof) {
+        guard let record = try await store.proof(id: proofID.lowercased()) else {
             throw DaemonError("proof_not_found", "no proof with this id")
         }
         let consignment = try proofStep { try Consignment(json: Data(record.document.utf8)) }

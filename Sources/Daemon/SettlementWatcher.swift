@@ -5,6 +5,10 @@ import Store
 
 /// Follows the backend's invoice settlements and records each one, resuming after the last settle index the
 /// store saw, so that no settlement is missed across disconnects or restarts.
+///
+/// Among several instances sharing a PostgreSQL store only the leader follows (``Store/whileLeading``); a
+/// follower takes over within `retryDelay` of the leader's death and resumes from the stored cursor, so no
+/// settlement is lost in the hand-over (one settled twice during an overlap is recorded once).
 struct SettlementWatcher: Service {
     static let cursorName = "backend_settle_index"
 
@@ -16,18 +20,22 @@ struct SettlementWatcher: Service {
 
     func run() async throws {
         await cancelWhenGracefulShutdown {
-            while !Task.isCancelled {
-                do {
-                    let after = UInt64(try store.cursor(Self.cursorName) ?? 0)
-                    for try await settlement in backend.settlements(after: after) {
-                        try await invoices.settle(settlement)
-                        try await store.advanceCursor(Self.cursorName, to: Int64(settlement.settleIndex))
-                    }
-                } catch {
-                    logger.warning("settlement stream interrupted; resuming", metadata: ["error": "\(error)"])
+            try? await store.whileLeading("settlements", retryDelay: retryDelay) { await follow() }
+        }
+    }
+
+    private func follow() async {
+        while !Task.isCancelled {
+            do {
+                let after = UInt64(try await store.cursor(Self.cursorName) ?? 0)
+                for try await settlement in backend.settlements(after: after) {
+                    try await invoices.settle(settlement)
+                    try await store.advanceCursor(Self.cursorName, to: Int64(settlement.settleIndex))
                 }
-                try? await Task.sleep(for: retryDelay)
+            } catch {
+                logger.warning("settlement stream interrupted; resuming", metadata: ["error": "\(error)"])
             }
+            try? await Task.sleep(for: retryDelay)
         }
     }
 }

@@ -41,14 +41,16 @@ public struct T4GDaemon: Sendable {
         defer { seed.wipe() }
         let keys = try KeyDerivation(seed: seed)
         let identity = keys.identityKey()
-        let store = try Store(
+        let store = try await Store(
             configuration: .init(
-                path: configuration.resolvedStorePath, fullSync: configuration.storeFullSync,
-                metricsFactory: metrics.factory))
-        defer { try? store.close() }
+                location: configuration.resolvedStoreLocation, fullSync: configuration.storeFullSync,
+                caFile: configuration.storeCAFile, instance: try InstanceName.resolve(configuration),
+                metricsFactory: metrics.factory, logger: logger))
         let backend = MeteredBackend(try await makeBackend(nodeKey: identity), factory: metrics.factory)
         let now: @Sendable () -> Int64 = { Int64(Date().timeIntervalSince1970) }
-        let events = EventBus(latestIndex: try store.lastEventIndex())
+        // Alive before any attempt is owned: other instances sharing the store leave this one's attempts alone.
+        try await store.recordHeartbeat(at: now())
+        let events = EventBus(latestIndex: try await store.lastEventIndex())
         let gate = PaymentGate()
         let invoices = InvoiceBook(store: store, backend: backend, events: events, now: now, logger: logger)
         let payments = PaymentSender(
@@ -88,7 +90,7 @@ public struct T4GDaemon: Sendable {
                 services: [
                     .init(
                         service: PaymentReconciler(
-                            store: store, backend: backend, sender: payments, gate: gate,
+                            store: store, backend: backend, sender: payments, gate: gate, now: now,
                             interval: .seconds(configuration.reconcileIntervalSeconds), logger: logger)),
                     .init(
                         service: SettlementWatcher(
@@ -96,6 +98,8 @@ public struct T4GDaemon: Sendable {
                     ),
                     .init(service: ProofSettler(proofs: proofs, events: events)),
                     .init(service: health),
+                    .init(service: InstanceHeartbeat(store: store, interval: .seconds(1), now: now, logger: logger)),
+                    .init(service: EventFollower(store: store, events: events)),
                     .init(
                         service: InvoiceExpirer(invoices: invoices, now: now, maximumSleep: .seconds(1), logger: logger)
                     ),
@@ -114,14 +118,17 @@ public struct T4GDaemon: Sendable {
             metadata: [
                 "socket": "\(configuration.resolvedSocketPath)", "network": "\(configuration.network.rawValue)",
                 "backend": "\(backend.kind)", "data_dir": "\(configuration.dataDirectory)",
+                "store": "\(configuration.resolvedStoreLocation.redacted)", "instance": "\(store.instance)",
             ])
         do {
             try await group.run()
         } catch {
             await backend.shutdown()
+            try? await store.close()
             throw error
         }
         await backend.shutdown()
+        try? await store.close()
         logger.notice("t4gd stopped")
     }
 

@@ -1,118 +1,112 @@
 import CoreMetrics
-import GRDB
-import GroupCommit
 import Lightning
+import Logging
+import PostgresStore
+import SQLiteStore
+@_exported import StoreModel
 
-/// The daemon's durable state in SQLite (WAL): invoices, payments and their attempts, the event log, cursors.
+/// The daemon's durable state: invoices, payments and their attempts, the event log, cursors, proofs — in SQLite
+/// (one instance, the default) or PostgreSQL (several instances sharing one database), chosen by
+/// ``Configuration/location``.
 ///
-/// Every state change and the event that reports it are written in one transaction, so the event log is
-/// exactly the history of the tables. Writes go through one ``GroupCommitWriter``: concurrent writes share a
-/// transaction and its sync to disk, each in its own savepoint, and return only once committed. Readers run
-/// concurrently on the `DatabasePool`.
+/// Every call goes to the engine (``StoreEngine``) and is measured (`t4gd_store_*`). Every state change and
+/// the event that reports it commit together.
 public final class Store: Sendable {
     /// How the store is opened.
     public struct Configuration: Sendable {
-        /// The database file.
-        public var path: String
-        /// `true`: fsync on every commit (survives power loss); `false`: WAL `synchronous=NORMAL`
-        /// (survives a process crash, may lose the last commits on power loss).
+        /// Where the store lives.
+        public var location: StoreLocation
+        /// SQLite: `true` fsyncs on every commit (survives power loss); `false` uses WAL `synchronous=NORMAL`.
         public var fullSync: Bool
+        /// PostgreSQL `verify-full`: the CA certificates (PEM) the server's certificate must chain to.
+        public var caFile: String?
+        /// This daemon instance's stable name: it owns the payment attempts it starts.
+        public var instance: String
         /// Receives the latency and failures of every operation (`t4gd_store_*`).
         public var metricsFactory: any MetricsFactory
+        /// Where the PostgreSQL client logs its background events.
+        public var logger: Logger
 
         /// Creates a configuration.
         public init(
+            location: StoreLocation, fullSync: Bool = true, caFile: String? = nil, instance: String = "local",
+            metricsFactory: any MetricsFactory = NOOPMetricsHandler.instance,
+            logger: Logger = Logger(label: "t4gd.store")
+        ) {
+            self.location = location
+            self.fullSync = fullSync
+            self.caFile = caFile
+            self.instance = instance
+            self.metricsFactory = metricsFactory
+            self.logger = logger
+        }
+
+        /// A SQLite store at `path`.
+        public init(
             path: String, fullSync: Bool = true, metricsFactory: any MetricsFactory = NOOPMetricsHandler.instance
         ) {
-            self.path = path
-            self.fullSync = fullSync
-            self.metricsFactory = metricsFactory
+            self.init(location: .sqlite(path: path), fullSync: fullSync, metricsFactory: metricsFactory)
         }
     }
 
-    let database: DatabasePool
-    private let writer: GroupCommitWriter
+    /// Outcome of ``beginPayment(_:)``.
+    public typealias PaymentStart = StoreModel.PaymentStart
+    /// Outcome of ``createInvoice(_:)``.
+    public typealias InvoiceInsertion = StoreModel.InvoiceInsertion
+
+    /// The engine behind the store.
+    public let engine: any StoreEngine
+    /// This instance's name (``Configuration/instance``).
+    public let instance: String
     private let metrics: StoreMetrics
 
     /// Opens (creating if needed) and migrates the store.
-    public init(configuration: Configuration) throws(StoreError) {
-        var options = GRDB.Configuration()
-        let fullSync = configuration.fullSync
-        options.prepareDatabase { database in
-            try database.execute(sql: "PRAGMA synchronous = \(fullSync ? "FULL" : "NORMAL")")
-        }
-        options.busyMode = .timeout(10)
+    public init(configuration: Configuration) async throws(StoreError) {
         metrics = StoreMetrics(factory: configuration.metricsFactory)
-        do {
-            database = try DatabasePool(path: configuration.path, configuration: options)
-            try Migrations.migrator.migrate(database)
-        } catch {
-            throw StoreError(.database, "cannot open \(configuration.path): \(Self.reason(error))")
-        }
-        writer = GroupCommitWriter(database: database, label: "t4gd.store.writer")
-    }
-
-    /// Closes the database; later calls fail.
-    public func close() throws(StoreError) {
-        try perform("close") { try database.close() }
-    }
-
-    /// The names of the migrations applied, in order.
-    public func appliedMigrations() throws(StoreError) -> [String] {
-        try perform("read migrations") { try database.read { try Migrations.migrator.appliedMigrations($0) } }
-    }
-
-    /// Runs `PRAGMA integrity_check`; `true` when SQLite answers `ok`.
-    public func integrityCheck() throws(StoreError) -> Bool {
-        try perform("integrity check") {
-            try database.read { try String.fetchOne($0, sql: "PRAGMA integrity_check") == "ok" }
+        instance = configuration.instance
+        switch configuration.location {
+        case .sqlite(let path):
+            engine = try SQLiteStore(configuration: .init(path: path, fullSync: configuration.fullSync))
+        case .postgres(let address):
+            engine = try await PostgresStore(
+                configuration: .init(address: address, caFile: configuration.caFile), logger: configuration.logger)
         }
     }
 
-    /// Runs `body` as one write of the next group commit; returns once it is durable.
-    func write<T: Sendable>(
-        _ operation: String, _ body: @escaping @Sendable (Database) throws -> T
+    /// Which engine holds the store.
+    public var kind: StoreEngineKind { engine.kind }
+
+    /// Opens the SQLite store copy at `path` without migrating it and checks it: integrity, newest event,
+    /// migrations.
+    public static func inspectCopy(at path: String) throws(StoreError) -> StoreCopySummary {
+        try SQLiteStore.inspectCopy(at: path)
+    }
+
+    /// Runs one engine call, recording its latency and failure under `operation`.
+    public func measure<T>(
+        _ operation: String, _ body: (any StoreEngine) async throws(StoreError) -> T
     ) async throws(StoreError) -> T {
         let start = ContinuousClock.now
         var failed = true
         defer { metrics.record(operation, since: start, failed: failed) }
-        do {
-            let result = try await writer.write(body)
-            failed = false
-            return result
-        } catch let error as StoreError {
-            throw error
-        } catch {
-            throw StoreError(.database, "\(operation): \(Self.reason(error))")
-        }
+        let result = try await body(engine)
+        failed = false
+        return result
+    }
+}
+
+extension Store {
+    /// Runs `body` while this instance leads the task `name` among the instances sharing the store (always, on
+    /// SQLite); see ``StoreEngine/whileLeading(_:retryDelay:_:)``.
+    public func whileLeading(
+        _ name: String, retryDelay: Duration, _ body: @escaping @Sendable () async throws -> Void
+    ) async throws {
+        try await engine.whileLeading(name, retryDelay: retryDelay, body)
     }
 
-    func perform<T>(_ operation: String, _ body: () throws -> T) throws(StoreError) -> T {
-        let start = ContinuousClock.now
-        var failed = true
-        defer { metrics.record(operation, since: start, failed: failed) }
-        do {
-            let result = try body()
-            failed = false
-            return result
-        } catch let error as StoreError {
-            throw error
-        } catch {
-            throw StoreError(.database, "\(operation): \(Self.reason(error))")
-        }
-    }
-
-    /// SQLite's message without the SQL text or arguments, which may hold secrets.
-    static func reason(_ error: any Error) -> String {
-        if let error = error as? DatabaseError {
-            return "\(error.resultCode)" + (error.message.map { " (\($0))" } ?? "")
-        }
-        return String(describing: type(of: error))
-    }
-
-    static func insertEvent(_ event: NewEvent, in database: Database) throws -> EventRecord {
-        try database.execute(
-            sql: "INSERT INTO events (type, at, data) VALUES (?, ?, ?)", arguments: [event.type, event.at, event.data])
-        return EventRecord(index: database.lastInsertedRowID, type: event.type, at: event.at, data: event.data)
+    /// Calls `published` with the newest event index whenever another instance may have appended events, until
+    /// cancelled (returns at once on SQLite).
+    public func followEvents(_ published: @escaping @Sendable (Int64) async -> Void) async throws {
+        try await engine.followEvents(published)
     }
 }

@@ -14,7 +14,8 @@ struct T4GCtl: AsyncParsableCommand {
         subcommands: [
             InvoiceCommand.self, Pay.self, PaymentCommand.self, Balance.self, Transactions.self, Events.self,
             ProofCommand.self,
-            Decode.self, Info.self, Health.self, Node.self, Stop.self, Backup.self, Restore.self, Call.self,
+            Decode.self, Info.self, Health.self, Node.self, Stop.self, Backup.self, Restore.self, StoreCommand.self,
+            Call.self,
         ]
     )
 }

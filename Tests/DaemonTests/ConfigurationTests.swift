@@ -1,5 +1,6 @@
 import Daemon
 import Foundation
+import Store
 import TestSupport
 import Testing
 
@@ -47,9 +48,40 @@ import Testing
         ("[metrics]\nlisten = \"127.0.0.1:70000\"", "metrics.listen"),
         ("[metrics]\nlisten = \"::1:9464\"", "metrics.listen"),
         ("[metrics]\nenabled = \"yes\"", "metrics.enabled"), ("[metrics]\nport = 1", "metrics.port"),
+        ("[store]\nurl = \"mysql://x\"", "store.url"), ("[store]\nurl = \"postgres://u@h:99999/db\"", "store.url"),
+        ("[store]\nurl = \"postgres://u@h/db?sslmode=maybe\"", "store.url"),
+        ("[store]\nurl = \"sqlite:\"", "store.url"),
+        ("[store]\npath = \"/a\"\nurl = \"postgres://u@h/db\"", "store.path"),
+        ("[store]\ninstance = \"a b\"", "store.instance"),
     ])
     func badValuesNameTheirKey(text: String, key: String) {
         #expect(problem(text) == key)
+    }
+
+    @Test func aPostgresStoreURLIsParsedAndItsPasswordNeverShown() throws {
+        var configuration = DaemonConfiguration()
+        try ConfigurationFile.apply(
+            "[store]\nurl = \"postgres://t4gd:s%40cret@db.internal:6432/pay?sslmode=verify-full\"\nca_file = \"/ca.pem\"",
+            to: &configuration)
+        guard case .postgres(let address) = configuration.resolvedStoreLocation else {
+            Issue.record("not a postgres store")
+            return
+        }
+        #expect(
+            address
+                == PostgresAddress(
+                    host: "db.internal", port: 6432, user: "t4gd", password: "s@cret", database: "pay",
+                    tlsMode: .verifyFull))
+        #expect(configuration.storeCAFile == "/ca.pem")
+        #expect(!configuration.resolvedStoreLocation.redacted.contains("cret"))
+        var broken = DaemonConfiguration()
+        do {
+            try ConfigurationFile.apply("[store]\nurl = \"postgres://t4gd:s3cret@h:0/pay\"", to: &broken)
+            Issue.record("accepted port 0")
+        } catch {
+            #expect(!error.description.contains("s3cret"))
+        }
+        #expect(DaemonConfiguration().resolvedStoreLocation == .sqlite(path: "./data/t4gd.sqlite"))
     }
 
     @Test func flagsOverrideTheFile() throws {

@@ -102,8 +102,8 @@ struct CrashHarness {
         let deadline = ContinuousClock.now + .seconds(20)
         while true {
             let network = try await networkView()
-            let payeeStore = try CrashInvariants.readStore(payee.directory.file("t4gd.sqlite"))
-            let payerStore = try CrashInvariants.readStore(payer.directory.file("t4gd.sqlite"))
+            let payeeStore = try await CrashInvariants.readStore("sqlite:" + payee.directory.file("t4gd.sqlite"))
+            let payerStore = try await CrashInvariants.readStore("sqlite:" + payer.directory.file("t4gd.sqlite"))
             let reconciled = !payerStore.payments.values.contains("pending")
             let settled = payeeStore.invoices.allSatisfy { hash, status in
                 !network.paidHashes.contains(hash) || status == "paid"

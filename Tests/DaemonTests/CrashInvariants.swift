@@ -1,8 +1,8 @@
 import Foundation
 import GRDB
+import Store
 
-/// What the harness checks after every crash cycle, read straight from the daemons' SQLite files (read-only,
-/// beside the running daemons) and from the payment network's own record (dev ledger or LND simulator).
+/// What the harness checks after every crash cycle, read from the daemons' stores (beside the running daemons) and from the payment network's own record (dev ledger or LND simulator).
 struct CrashInvariants {
     /// The payment network's view: which hashes it settled, and whether any was settled twice or money
     /// appeared or vanished.
@@ -25,34 +25,43 @@ struct CrashInvariants {
         var integrityOK: Bool
     }
 
-    static func readStore(_ path: String) throws -> StoreView {
-        try withReadOnlyDatabase(path) { database in
-            let invoices = try Row.fetchAll(database, sql: "SELECT payment_hash, status FROM invoices")
-            let payments = try Row.fetchAll(database, sql: "SELECT payment_hash, status FROM payments")
-            // A settlement or a payment outcome is recorded once: the same event twice for one hash is a duplicate.
-            let duplicates = try String.fetchAll(
-                database,
-                sql: """
-                    SELECT type || ' ' || coalesce(json_extract(data, '$.payment_hash'),
-                        json_extract(data, '$.proof_id') || '#' || json_extract(data, '$.sequence'))
-                    FROM events WHERE type IN ('invoice.paid', 'payment.succeeded', 'proof.transferred')
-                    GROUP BY 1 HAVING count(*) > 1
-                    """)
-            return StoreView(
-                invoices: Dictionary(uniqueKeysWithValues: invoices.map { ($0["payment_hash"], $0["status"]) }),
-                payments: Dictionary(uniqueKeysWithValues: payments.map { ($0["payment_hash"], $0["status"]) }),
-                proofs: Set(try String.fetchAll(database, sql: "SELECT proof_id FROM proofs")),
-                pendingTransitionsWithPaidInvoice: try Int.fetchOne(
-                    database,
-                    sql: """
-                        SELECT count(*) FROM proof_transitions t JOIN invoices i ON i.payment_hash = t.payment_hash
-                        WHERE t.state = 'pending' AND i.status = 'paid'
-                        """) ?? -1,
-                eventCount: try Int.fetchOne(database, sql: "SELECT count(*) FROM events") ?? -1,
-                eventMaxIndex: try Int64.fetchOne(database, sql: "SELECT coalesce(max(idx), 0) FROM events") ?? -1,
-                duplicateEvents: duplicates,
-                integrityOK: try String.fetchOne(database, sql: "PRAGMA integrity_check") == "ok")
+    /// A daemon's store at `url` (`sqlite:PATH` or `postgres://…`), read through the store's own engine beside
+    /// the running daemons.
+    static func readStore(_ url: String) async throws -> StoreView {
+        let store = try await Store(configuration: .init(location: try StoreLocation(url: url), instance: "harness"))
+        func rows(_ table: String) async throws -> [[String: StoreValue]] {
+            let table = StoreSchema.tables.first { $0.name == table }!
+            return try await store.engine.rows(of: table).map {
+                Dictionary(uniqueKeysWithValues: zip(table.columns, $0))
+            }
         }
+        func statuses(_ rows: [[String: StoreValue]]) -> [String: String] {
+            Dictionary(uniqueKeysWithValues: rows.map { ($0["payment_hash"]!.text, $0["status"]!.text) })
+        }
+        let invoices = statuses(try await rows("invoices"))
+        let paid = Set(invoices.filter { $0.value == "paid" }.keys)
+        let events = try await rows("events")
+        // A settlement or a payment outcome is recorded once: the same event twice for one hash is a duplicate.
+        var once: [String: Int] = [:]
+        for event in events
+        where ["invoice.paid", "payment.succeeded", "proof.transferred"].contains(event["type"]!.text) {
+            let data =
+                (try? JSONSerialization.jsonObject(with: Data(event["data"]!.text.utf8))) as? [String: Any] ?? [:]
+            let subject = data["payment_hash"].map { "\($0)" } ?? "\(data["proof_id"] ?? "")#\(data["sequence"] ?? "")"
+            once[event["type"]!.text + " " + subject, default: 0] += 1
+        }
+        let view = StoreView(
+            invoices: invoices, payments: statuses(try await rows("payments")),
+            proofs: Set(try await rows("proofs").map { $0["proof_id"]!.text }),
+            pendingTransitionsWithPaidInvoice: try await rows("proof_transitions").filter {
+                $0["state"]!.text == "pending" && paid.contains($0["payment_hash"]!.text)
+            }.count,
+            eventCount: events.count,
+            eventMaxIndex: events.map { $0["idx"]!.integer }.max() ?? 0,
+            duplicateEvents: once.filter { $0.value > 1 }.keys.sorted(),
+            integrityOK: try await store.integrityCheck())
+        try await store.close()
+        return view
     }
 
     /// The dev ledger: money is conserved when every node's balance plus the fees collected equals what the
@@ -149,4 +158,18 @@ actor Acknowledged {
         if snapshot.payments[hash] != "succeeded" { snapshot.payments[hash] = status }
     }
     func proof(_ id: String) { snapshot.proofs.insert(id) }
+}
+
+extension StoreValue {
+    /// The text, or "" (test convenience).
+    fileprivate var text: String {
+        if case .text(let text) = self { return text }
+        return ""
+    }
+
+    /// The integer, or 0 (test convenience).
+    fileprivate var integer: Int64 {
+        if case .integer(let integer) = self { return integer }
+        return 0
+    }
 }

@@ -4,8 +4,9 @@ import Testing
 
 /// SIGKILL at named points, restart, and check that nothing acknowledged is lost and nothing happens twice.
 @Suite(.serialized) struct CrashSafetyTests {
-    @Test func aPayerKilledAfterTheBackendPaidDoesNotPayTwice() async throws {
-        try await DevNetwork.run { network in
+    @Test(arguments: StoreEngines.all) func aPayerKilledAfterTheBackendPaidDoesNotPayTwice(engine: String) async throws
+    {
+        try await DevNetwork.run(engine: engine) { network in
             let payee = try await network.daemon()
             let payer = try await network.daemon(environment: ["T4GD_FAULT_POINTS": "payment.after_backend"])
             let invoice = try await payee.call("invoice.create", ["amount_msat": 100_000, "description": "crash"])
@@ -34,8 +35,10 @@ import Testing
         }
     }
 
-    @Test func aPayerKilledBeforeTheBackendCallFailsThePaymentAndCanRetry() async throws {
-        try await DevNetwork.run { network in
+    @Test(arguments: StoreEngines.all) func aPayerKilledBeforeTheBackendCallFailsThePaymentAndCanRetry(engine: String)
+        async throws
+    {
+        try await DevNetwork.run(engine: engine) { network in
             let payee = try await network.daemon()
             let payer = try await network.daemon(environment: ["T4GD_FAULT_POINTS": "payment.after_intent"])
             let invoice = try await payee.call("invoice.create", ["amount_msat": 50_000, "description": "crash early"])
@@ -56,8 +59,10 @@ import Testing
         }
     }
 
-    @Test func aPayeeKilledBetweenInvoicePaidAndProofFinalizedFinishesTheTransferOnce() async throws {
-        try await DevNetwork.run { network in
+    @Test(arguments: StoreEngines.all) func aPayeeKilledBetweenInvoicePaidAndProofFinalizedFinishesTheTransferOnce(
+        engine: String
+    ) async throws {
+        try await DevNetwork.run(engine: engine) { network in
             let platform = try await network.daemon(environment: ["T4GD_FAULT_POINTS": "invoice.after_paid"])
             let customer = try await network.daemon()
             let proof = try await platform.call(

@@ -1,15 +1,24 @@
+import Foundation
 import JSONRPC
 import TestSupport
 
-/// Daemons that share one dev ledger, so they can pay each other. ``run(_:)`` stops every daemon it
+/// Daemons that share one dev ledger, so they can pay each other. ``run(engine:_:)`` stops every daemon it
 /// started and removes its files, whether the test body passes or throws.
+///
+/// With `engine` "postgres" each daemon keeps its store in a database of its own in the test process's
+/// PostgreSQL cluster; ``instances(_:)`` starts several instances of one wallet on one database.
 final class DevNetwork: @unchecked Sendable {
     // @unchecked: `daemons` is only touched by the test task that owns the network.
     let directory = TemporaryDirectory()
+    let engine: String
     private var daemons: [DaemonProcess] = []
 
-    static func run(_ body: (DevNetwork) async throws -> Void) async throws {
-        let network = DevNetwork()
+    init(engine: String) {
+        self.engine = engine
+    }
+
+    static func run(engine: String = "sqlite", _ body: (DevNetwork) async throws -> Void) async throws {
+        let network = DevNetwork(engine: engine)
         do {
             try await body(network)
         } catch {
@@ -43,9 +52,32 @@ final class DevNetwork: @unchecked Sendable {
     func daemon(
         startingBalanceMsat: Int64 = 1_000_000_000, extra: String = "", environment: [String: String] = [:]
     ) async throws -> DaemonProcess {
-        adopt(
+        let store = engine == "postgres" ? Self.storeSection(try await PostgresServer.shared.database()) : ""
+        return adopt(
             try await DaemonProcess(
-                config: config(startingBalanceMsat: startingBalanceMsat, extra: extra), environment: environment))
+                config: config(startingBalanceMsat: startingBalanceMsat, extra: extra + store),
+                environment: environment))
+    }
+
+    /// `count` instances of one wallet: one PostgreSQL database, one seed, one dev ledger node; each its own
+    /// data directory and socket.
+    func instances(_ count: Int, extra: String = "", environment: [String: String] = [:]) async throws
+        -> [DaemonProcess]
+    {
+        let config = config(extra: extra + Self.storeSection(try await PostgresServer.shared.database()))
+        let first = adopt(try await DaemonProcess(config: config, environment: environment))
+        var instances = [first]
+        for _ in 1..<count {
+            let directory = TemporaryDirectory()
+            try FileManager.default.copyItem(atPath: first.directory.file("seed"), toPath: directory.file("seed"))
+            instances.append(
+                adopt(try await DaemonProcess(directory: directory, config: config, environment: environment)))
+        }
+        return instances
+    }
+
+    private static func storeSection(_ url: String) -> String {
+        "\n[store]\nurl = \"\(url)\"\n"
     }
 
     /// Starts `daemon` again on its data after a stop or a kill, with `environment`.

@@ -3,10 +3,10 @@ import JSONRPC
 import TestSupport
 import Testing
 
-/// Two daemons on one dev network, end to end over their sockets.
+/// Two daemons on one dev network, end to end over their sockets; each flow with SQLite and PostgreSQL stores.
 @Suite(.serialized) struct PaymentFlowTests {
-    @Test func aPaysBAndBothSidesSeeIt() async throws {
-        try await DevNetwork.run { network in
+    @Test(arguments: StoreEngines.all) func aPaysBAndBothSidesSeeIt(engine: String) async throws {
+        try await DevNetwork.run(engine: engine) { network in
             let alice = try await network.daemon()
             let bob = try await network.daemon()
 
@@ -49,8 +49,8 @@ import Testing
         }
     }
 
-    @Test func concurrentSendsOfOneInvoicePayOnce() async throws {
-        try await DevNetwork.run { network in
+    @Test(arguments: StoreEngines.all) func concurrentSendsOfOneInvoicePayOnce(engine: String) async throws {
+        try await DevNetwork.run(engine: engine) { network in
             let alice = try await network.daemon()
             let bob = try await network.daemon()
             let invoice = try await alice.call("invoice.create", ["amount_msat": 10_000, "description": "race"])
@@ -69,8 +69,8 @@ import Testing
         }
     }
 
-    @Test func subscribersReceiveEveryEventAfterTheirIndex() async throws {
-        try await DevNetwork.run { network in
+    @Test(arguments: StoreEngines.all) func subscribersReceiveEveryEventAfterTheirIndex(engine: String) async throws {
+        try await DevNetwork.run(engine: engine) { network in
             let alice = try await network.daemon()
             let bob = try await network.daemon()
             let subscriber = try await alice.client()
@@ -99,8 +99,10 @@ import Testing
         }
     }
 
-    @Test func stateSurvivesARestartAndTheSocketIsRemovedOnStop() async throws {
-        try await DevNetwork.run { network in
+    @Test(arguments: StoreEngines.all) func stateSurvivesARestartAndTheSocketIsRemovedOnStop(engine: String)
+        async throws
+    {
+        try await DevNetwork.run(engine: engine) { network in
             let alice = try await network.daemon()
             let invoice = try await alice.call("invoice.create", ["amount_msat": 1000, "description": "kept"])
             #expect(await alice.stop() == 0)

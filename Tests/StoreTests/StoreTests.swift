@@ -4,10 +4,14 @@ import Store
 import TestSupport
 import Testing
 
+/// The store's behaviour, run against both engines.
 @Suite struct StoreTests {
     let directory = TemporaryDirectory()
 
-    func openStore() throws -> Store { try Store(configuration: .init(path: directory.file("store.sqlite"))) }
+    func openStore(_ engine: String) async throws -> Store {
+        try await Store(
+            configuration: .init(location: try StoreLocation(url: try await StoreEngines.url(engine, in: directory))))
+    }
 
     func invoice(_ label: String? = nil, fingerprint: String = "f") -> InvoiceRecord {
         let preimage = Preimage.random()
@@ -27,9 +31,9 @@ import Testing
 
     @Test func migrationV1CreatesTheSchemaWithItsConstraints() async throws {
         defer { directory.remove() }
-        let store = try openStore()
-        #expect(try store.appliedMigrations() == ["v1_invoices_payments_events", "v2_proofs"])
-        #expect(try store.integrityCheck())
+        let store = try await openStore("sqlite")
+        #expect(try await store.appliedMigrations() == StoreSchema.versions)
+        #expect(try await store.integrityCheck())
         let queue = try DatabaseQueue(path: directory.file("store.sqlite"))
         try await queue.write { database in
             for table in ["invoices", "payments", "payment_attempts", "events", "cursors"] {
@@ -62,13 +66,13 @@ import Testing
         }
         try queue.close()
         // Reopening applies nothing new.
-        try store.close()
-        #expect(try openStore().appliedMigrations() == ["v1_invoices_payments_events", "v2_proofs"])
+        try await store.close()
+        #expect(try await openStore("sqlite").appliedMigrations() == StoreSchema.versions)
     }
 
-    @Test func labelsAreIdempotentAndConflictsAreRefused() async throws {
+    @Test(arguments: StoreEngines.all) func labelsAreIdempotentAndConflictsAreRefused(engine: String) async throws {
         defer { directory.remove() }
-        let store = try openStore()
+        let store = try await openStore(engine)
         let first = invoice("order-1")
         guard case .created = try await store.createInvoice(first) else { Issue.record("not created"); return }
         guard case .existing(let again) = try await store.createInvoice(invoice("order-1")) else {
@@ -81,9 +85,9 @@ import Testing
         }
     }
 
-    @Test func invoiceLifecycleWritesOneEventPerChange() async throws {
+    @Test(arguments: StoreEngines.all) func invoiceLifecycleWritesOneEventPerChange(engine: String) async throws {
         defer { directory.remove() }
-        let store = try openStore()
+        let store = try await openStore(engine)
         let record = invoice()
         _ = try await store.createInvoice(record)
         let paid = try await store.markInvoicePaid(
@@ -97,32 +101,33 @@ import Testing
                 settleIndex: 1, event: event("invoice.paid")) == nil)
         #expect(
             try await store.closeInvoice(record.paymentHash, as: .canceled, event: event("invoice.canceled")) == nil)
-        #expect(try store.events(after: 0, limit: 10).map(\.type) == ["invoice.paid"])
+        #expect(try await store.events(after: 0, limit: 10).map(\.type) == ["invoice.paid"])
         let other = invoice()
         _ = try await store.createInvoice(other)
-        #expect(try store.expiredOpenInvoices(now: 3700) == [other.paymentHash])
+        #expect(try await store.expiredOpenInvoices(now: 3700) == [other.paymentHash])
         #expect(
             try await store.closeInvoice(other.paymentHash, as: .expired, event: event("invoice.expired"))?.0.status
                 == .expired)
-        #expect(try store.lastEventIndex() == 2)
+        #expect(try await store.lastEventIndex() == 2)
     }
 
-    @Test func aPaymentHashIsStartedOnceUntilItDefinitelyFails() async throws {
+    @Test(arguments: StoreEngines.all) func aPaymentHashIsStartedOnceUntilItDefinitelyFails(engine: String) async throws
+    {
         defer { directory.remove() }
-        let store = try openStore()
+        let store = try await openStore(engine)
         let hash = Preimage.random().paymentHash
         guard case .started = try await store.beginPayment(payment(hash, key: "k1")) else {
             Issue.record("not started"); return
         }
         guard case .inFlight = try await store.beginPayment(payment(hash)) else { Issue.record("second start"); return }
-        #expect(try store.pendingPayments().map(\.paymentHash) == [hash])
+        #expect(try await store.pendingPayments().map(\.paymentHash) == [hash])
         let failed = try await store.completePayment(
             hash, outcome: .failed(.noRoute), at: 20, event: event("payment.failed"))
         #expect(failed?.0.status == .failed)
         guard case .started = try await store.beginPayment(payment(hash)) else {
             Issue.record("no retry after failure"); return
         }
-        #expect(try store.attemptCount(hash) == 2)
+        #expect(try await store.attemptCount(hash) == 2)
         let preimage = Preimage.random()
         _ = try await store.completePayment(
             hash, outcome: .succeeded(preimage: preimage, fee: MilliSatoshi(3)), at: 30,
@@ -139,9 +144,9 @@ import Testing
         }
     }
 
-    @Test func pagingWalksEveryInvoiceOnce() async throws {
+    @Test(arguments: StoreEngines.all) func pagingWalksEveryInvoiceOnce(engine: String) async throws {
         defer { directory.remove() }
-        let store = try openStore()
+        let store = try await openStore(engine)
         var created: [PaymentHash] = []
         for _ in 0..<25 {
             let record = invoice()
@@ -151,7 +156,7 @@ import Testing
         var seen: [PaymentHash] = []
         var cursor: String?
         repeat {
-            let page = try store.invoices(status: .open, limit: 10, cursor: cursor)
+            let page = try await store.invoices(status: .open, limit: 10, cursor: cursor)
             seen += page.items.map(\.paymentHash)
             cursor = page.nextCursor
         } while cursor != nil
@@ -160,20 +165,20 @@ import Testing
 
     @Test func cursorsOnlyMoveForwardAndBackupsAreComplete() async throws {
         defer { directory.remove() }
-        let store = try openStore()
+        let store = try await openStore("sqlite")
         try await store.advanceCursor("settle", to: 5)
         try await store.advanceCursor("settle", to: 3)
-        #expect(try store.cursor("settle") == 5)
+        #expect(try await store.cursor("settle") == 5)
         _ = try await store.createInvoice(invoice())
-        try store.backup(to: directory.file("backup.sqlite"))
-        let restored = try Store(configuration: .init(path: directory.file("backup.sqlite")))
-        #expect(try restored.invoices(status: nil, limit: 10, cursor: nil).items.count == 1)
-        #expect(try restored.cursor("settle") == 5)
+        try await store.backup(to: directory.file("backup.sqlite"))
+        let restored = try await Store(configuration: .init(path: directory.file("backup.sqlite")))
+        #expect(try await restored.invoices(status: nil, limit: 10, cursor: nil).items.count == 1)
+        #expect(try await restored.cursor("settle") == 5)
     }
 
-    @Test func migrationV2MakesEachProofStateSpendableOnce() async throws {
+    @Test(arguments: StoreEngines.all) func migrationV2MakesEachProofStateSpendableOnce(engine: String) async throws {
         defer { directory.remove() }
-        let store = try openStore()
+        let store = try await openStore(engine)
         let id = String(repeating: "1", count: 64)
         let key = String(repeating: "2", count: 64)
         let record = ProofRecord(
@@ -204,7 +209,8 @@ import Testing
                 record: moved, expected: ("active", 1), transitions: [transition("a", state: .canceled)], event: nil))
         _ = try await store.applyProofChange(
             ProofChange(record: moved, expected: ("active", 1), transitions: [transition("b")], event: nil))
-        #expect(try store.proofTransitions(proofID: id).map(\.state) == [.canceled, .final])
-        #expect(try store.proofs(owner: key, kind: "purchase", status: nil, limit: 10, cursor: nil).items.count == 1)
+        #expect(try await store.proofTransitions(proofID: id).map(\.state) == [.canceled, .final])
+        #expect(
+            try await store.proofs(owner: key, kind: "purchase", status: nil, limit: 10, cursor: nil).items.count == 1)
     }
 }

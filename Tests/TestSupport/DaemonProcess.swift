@@ -65,11 +65,24 @@ public final class DaemonProcess: @unchecked Sendable {
             if let client = try? await RPCClient.connect(unixDomainSocketPath: socketPath) {
                 let answered = (try? await client.call("daemon.info")) != nil
                 await client.close()
-                if answered { return }
+                if answered {
+                    await waitForReconciliation(until: min(deadline, ContinuousClock.now + .seconds(5)))
+                    return
+                }
             }
             try await Task.sleep(for: .milliseconds(50))
         }
         throw DaemonProcessError(message: "t4gd did not answer within 30 s: \(log)")
+    }
+
+    /// Waits (until `deadline` at most) for start-up reconciliation, after which `payment.send` is accepted;
+    /// a daemon that cannot reconcile (its backend is down) is left as it is.
+    private func waitForReconciliation(until deadline: ContinuousClock.Instant) async {
+        while ContinuousClock.now < deadline {
+            let health = try? await call("daemon.health")
+            if health?["components"]?["reconciliation"]?["status"]?.stringValue == "ok" { return }
+            try? await Task.sleep(for: .milliseconds(20))
+        }
     }
 
     /// A new connection to the daemon.

@@ -12,7 +12,7 @@ extension DaemonComponents {
                 params: [since, limit], result: Schema.array(Schema.ref("event"))
             ) { params, _ in
                 let after = try params.integer("since", in: 0...Int64.max) ?? 0
-                return .array(try store.events(after: after, limit: try params.limit()).map(EventPayloads.event))
+                return .array(try await store.events(after: after, limit: try params.limit()).map(EventPayloads.event))
             },
             RPCMethod(
                 "events.wait", role: .readonly,
@@ -25,7 +25,7 @@ extension DaemonComponents {
                 let deadline = ContinuousClock.now + (try params.timeout(default: 60))
                 while true {
                     let seen = await events.latest
-                    let found = try store.events(after: after, limit: limit)
+                    let found = try await store.events(after: after, limit: limit)
                     let remaining = deadline - ContinuousClock.now
                     if !found.isEmpty || remaining <= .zero { return .array(found.map(EventPayloads.event)) }
                     _ = await events.wait(after: max(seen, after), timeout: remaining)
@@ -52,7 +52,7 @@ extension DaemonComponents {
         while !connection.isClosed {
             do {
                 let seen = await events.latest
-                let batch = try store.events(after: last, limit: 500)
+                let batch = try await store.events(after: last, limit: 500)
                 for event in batch {
                     try await connection.send(
                         RPCNotification(method: "event", params: EventPayloads.event(event).objectValue!))

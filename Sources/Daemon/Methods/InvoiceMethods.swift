@@ -55,7 +55,7 @@ extension DaemonComponents {
                 ],
                 result: Schema.ref("invoice"), errors: ["invoice_not_found"]
             ) { params, _ in
-                .object(EventPayloads.invoice(try findInvoice(params)))
+                .object(EventPayloads.invoice(try await findInvoice(params)))
             },
             RPCMethod(
                 "invoice.list", role: .readonly, summary: "Invoices, newest first.",
@@ -64,7 +64,7 @@ extension DaemonComponents {
                 result: Schema.page(of: "invoice")
             ) { params, _ in
                 let status = try params.choice("status", of: InvoiceStatus.self)
-                let page = try store.invoices(
+                let page = try await store.invoices(
                     status: status, limit: try params.limit(), cursor: try params.string("cursor"))
                 return Self.page(page.items.map { .object(EventPayloads.invoice($0)) }, next: page.nextCursor)
             },
@@ -100,12 +100,12 @@ extension DaemonComponents {
         ]
     }
 
-    func findInvoice(_ params: Params) throws -> InvoiceRecord {
+    func findInvoice(_ params: Params) async throws -> InvoiceRecord {
         let record: InvoiceRecord?
         if let hash = try params.paymentHash() {
-            record = try store.invoice(paymentHash: hash)
+            record = try await store.invoice(paymentHash: hash)
         } else if let label = try params.string("label") {
-            record = try store.invoice(label: label)
+            record = try await store.invoice(label: label)
         } else {
             throw DaemonError.invalidParams("give payment_hash or label")
         }

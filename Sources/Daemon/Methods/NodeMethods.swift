@@ -83,7 +83,7 @@ extension DaemonComponents {
                 ] + RPCMethod.Param.paging,
                 result: Schema.page(of: "transaction")
             ) { params, _ in
-                let page = try store.walletTransactions(
+                let page = try await store.walletTransactions(
                     from: try params.integer("from", in: 0...Int64.max),
                     to: try params.integer("to", in: 0...Int64.max),
                     limit: try params.limit(), cursor: try params.string("cursor"))

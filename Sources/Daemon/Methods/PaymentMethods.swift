@@ -38,7 +38,7 @@ extension DaemonComponents {
                 params: [.required("payment_hash", Schema.hex32, "the payment hash")],
                 result: Schema.ref("payment"), errors: ["payment_not_found"]
             ) { params, _ in
-                guard let record = try store.payment(paymentHash: try params.requiredPaymentHash()) else {
+                guard let record = try await store.payment(paymentHash: try params.requiredPaymentHash()) else {
                     throw DaemonError("payment_not_found", "no payment with this payment hash")
                 }
                 return .object(EventPayloads.payment(record))
@@ -50,7 +50,7 @@ extension DaemonComponents {
                 result: Schema.page(of: "payment")
             ) { params, _ in
                 let status = try params.choice("status", of: PaymentStatus.self)
-                let page = try store.payments(
+                let page = try await store.payments(
                     status: status, limit: try params.limit(), cursor: try params.string("cursor"))
                 return Self.page(page.items.map { .object(EventPayloads.payment($0)) }, next: page.nextCursor)
             },

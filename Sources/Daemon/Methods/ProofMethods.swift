@@ -32,7 +32,7 @@ extension DaemonComponents {
                 let record = try await proofs.create(
                     kind: try params.requiredString("kind", maxLength: 64), fields: pairs,
                     owner: try params.requiredString("owner"))
-                return ProofPayloads.proof(record, account: try store.account(forKey: record.owner))
+                return ProofPayloads.proof(record, account: try await store.account(forKey: record.owner))
             },
             RPCMethod(
                 "proof.owner_key", role: .readonly,
@@ -51,8 +51,8 @@ extension DaemonComponents {
                 "proof.get", role: .readonly, summary: "A proof held by this daemon.", params: [proofID],
                 result: Schema.ref("proof"), errors: ["proof_not_found"]
             ) { params, _ in
-                let (record, _) = try proofs.load(try params.requiredString("proof_id"))
-                return ProofPayloads.proof(record, account: try store.account(forKey: record.owner))
+                let (record, _) = try await proofs.load(try params.requiredString("proof_id"))
+                return ProofPayloads.proof(record, account: try await store.account(forKey: record.owner))
             },
             RPCMethod(
                 "proof.list", role: .readonly, summary: "Proofs, newest first, by owner, kind and status.",
@@ -66,13 +66,15 @@ extension DaemonComponents {
                 if let owner = try params.string("owner") {
                     ownerKey = try await proofs.owner(owner).key.bytes.hex
                 }
-                let page = try store.proofs(
+                let page = try await store.proofs(
                     owner: ownerKey, kind: try params.string("kind"),
                     status: try params.choice("status", of: Self.proofStatuses),
                     limit: try params.limit(), cursor: try params.string("cursor"))
-                return Self.page(
-                    try page.items.map { ProofPayloads.proof($0, account: try store.account(forKey: $0.owner)) },
-                    next: page.nextCursor)
+                var items: [JSONValue] = []
+                for record in page.items {
+                    items.append(ProofPayloads.proof(record, account: try await store.account(forKey: record.owner)))
+                }
+                return Self.page(items, next: page.nextCursor)
             },
             RPCMethod(
                 "proof.verify", role: .readonly,
@@ -87,7 +89,7 @@ extension DaemonComponents {
                 if let value = params.object["consignment"], !value.isNull {
                     consignment = try ProofPayloads.consignment(value)
                 } else {
-                    consignment = try proofs.export(proofID: try params.requiredString("proof_id"), disclose: nil)
+                    consignment = try await proofs.export(proofID: try params.requiredString("proof_id"), disclose: nil)
                 }
                 return ProofPayloads.verification(proofs.validator().validate(consignment))
             },
@@ -143,8 +145,8 @@ extension DaemonComponents {
                 "proof.history", role: .readonly, summary: "The proof's chain: genesis and every transition.",
                 params: [proofID], result: Schema.anyObject, errors: ["proof_not_found"]
             ) { params, _ in
-                let (record, proof) = try proofs.load(try params.requiredString("proof_id"))
-                let rows = try store.proofTransitions(proofID: record.proofID)
+                let (record, proof) = try await proofs.load(try params.requiredString("proof_id"))
+                let rows = try await store.proofTransitions(proofID: record.proofID)
                 return [
                     "proof_id": .string(record.proofID), "issuer": .string(record.issuer),
                     "initial_owner": .string(proof.genesis.owner.bytes.hex),
@@ -173,7 +175,8 @@ extension DaemonComponents {
                     else { throw DaemonError.invalidParams("'disclose' must be a list of field names") }
                     disclose = names
                 }
-                let consignment = try proofs.export(proofID: try params.requiredString("proof_id"), disclose: disclose)
+                let consignment = try await proofs.export(
+                    proofID: try params.requiredString("proof_id"), disclose: disclose)
                 return ["consignment": try JSONValue.parse(Array(consignment.json()))]
             },
             RPCMethod(
@@ -188,7 +191,7 @@ extension DaemonComponents {
                 }
                 let (record, result) = try await proofs.importConsignment(try ProofPayloads.consignment(value))
                 return [
-                    "proof": ProofPayloads.proof(record, account: try store.account(forKey: record.owner)),
+                    "proof": ProofPayloads.proof(record, account: try await store.account(forKey: record.owner)),
                     "verification": ProofPayloads.verification(result),
                 ]
             },

@@ -19,7 +19,7 @@ struct OperationsResponder: Sendable {
     func respond(to route: OperationsRequest.Route) async -> Response {
         switch route {
         case .metrics:
-            gauges.refresh()
+            await gauges.refresh()
             return Response(
                 status: .ok, contentType: "text/plain; version=0.0.4; charset=utf-8", body: registry.emitToBuffer())
         case .live:

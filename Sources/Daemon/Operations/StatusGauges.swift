@@ -22,8 +22,8 @@ struct StatusGauges: Sendable {
     }
 
     /// Sets every gauge from the store; a failed read leaves them as they were (the store metrics count it).
-    func refresh() {
-        guard let counts = try? store.statusCounts() else { return }
+    func refresh() async {
+        guard let counts = try? await store.statusCounts() else { return }
         for (gauges, values) in [(invoices, counts.invoices), (payments, counts.payments), (proofs, counts.proofs)] {
             for (status, gauge) in gauges {
                 gauge.record(values[status] ?? 0)

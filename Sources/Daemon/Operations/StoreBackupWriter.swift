@@ -35,10 +35,8 @@ struct StoreBackupWriter: Sendable {
         close(descriptor)
         let start = ContinuousClock.now
         do {
-            let summary = try await NIOThreadPool.singleton.runIfActive { [store] in
-                try store.backup(to: path)
-                return try Store.inspectCopy(at: path)
-            }
+            try await store.backup(to: path)
+            let summary = try await NIOThreadPool.singleton.runIfActive { try Store.inspectCopy(at: path) }
             guard summary.integrityOK else {
                 throw DaemonError("backup_failed", "the copy at \(path) fails PRAGMA integrity_check")
             }

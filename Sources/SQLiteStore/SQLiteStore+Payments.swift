@@ -1,23 +1,14 @@
 import GRDB
 import Lightning
+import StoreModel
 
-extension Store {
-    /// Outcome of ``beginPayment(_:)``.
-    public enum PaymentStart: Sendable {
-        /// The intent is committed and an attempt opened: the caller may now ask the backend to pay.
-        case started(PaymentRecord)
-        /// A payment to this hash is pending: the backend must not be asked again.
-        case inFlight(PaymentRecord)
-        /// This hash was already paid successfully.
-        case succeeded(PaymentRecord)
-    }
-
+extension SQLiteStore {
     /// Durably records the intent to pay `record.paymentHash` before any backend call.
     ///
     /// One row per payment hash, ever: a pending or succeeded payment is returned as it is; a failed one is
     /// re-armed as pending with a new attempt (the backend said it definitively failed). An idempotency key
     /// bound to another hash throws `idempotencyConflict`.
-    public func beginPayment(_ record: PaymentRecord) async throws(StoreError) -> PaymentStart {
+    public func beginPayment(_ record: PaymentRecord, owner: String) async throws(StoreError) -> PaymentStart {
         try await write("begin payment") { database in
             if let key = record.idempotencyKey,
                 let owner = try String.fetchOne(
@@ -59,8 +50,8 @@ extension Store {
                     ])
             }
             try database.execute(
-                sql: "INSERT INTO payment_attempts (payment_hash, started_at) VALUES (?, ?)",
-                arguments: [record.paymentHash.hex, record.createdAt])
+                sql: "INSERT INTO payment_attempts (payment_hash, started_at, owner) VALUES (?, ?, ?)",
+                arguments: [record.paymentHash.hex, record.createdAt, owner])
             let row = try Row.fetchOne(
                 database, sql: "SELECT * FROM payments WHERE payment_hash = ?", arguments: [record.paymentHash.hex])
             return .started(try PaymentRecord(row: row!))
@@ -73,13 +64,10 @@ extension Store {
         _ paymentHash: PaymentHash, outcome: PaymentOutcome, at now: Int64,
         event: @escaping @Sendable (PaymentRecord) -> NewEvent
     ) async throws(StoreError) -> (PaymentRecord, EventRecord)? {
-        let (status, preimage, fee, reason): (PaymentStatus, String?, Int64?, String?)
-        switch outcome {
-        case .pending: return nil
-        case .succeeded(let paid, let paidFee):
-            (status, preimage, fee, reason) = (.succeeded, paid.hex, paidFee.rawValue, nil)
-        case .failed(let failure): (status, preimage, fee, reason) = (.failed, nil, nil, failure.rawValue)
-        }
+        guard let completion = PaymentCompletion(outcome) else { return nil }
+        let (status, preimage, fee, reason) = (
+            completion.status, completion.preimage, completion.fee, completion.reason
+        )
         return try await write("complete payment") { database in
             try database.execute(
                 sql: """
@@ -133,20 +121,29 @@ extension Store {
         }
     }
 
+    /// The live owner of the open attempt of this hash.
+    public func liveAttemptOwner(of paymentHash: PaymentHash, aliveSince: Int64) throws(StoreError) -> String? {
+        try perform("read attempt owner") {
+            try database.read { database in
+                try String.fetchOne(
+                    database,
+                    sql: """
+                        SELECT a.owner FROM payment_attempts a JOIN instances i ON i.id = a.owner
+                        WHERE a.payment_hash = ? AND a.completed_at IS NULL AND i.heartbeat_at >= ?
+                        """,
+                    arguments: [paymentHash.hex, aliveSince])
+            }
+        }
+    }
+
     /// Payments newest first, optionally of one status.
     public func payments(status: PaymentStatus?, limit: Int, cursor: String?) throws(StoreError) -> Page<PaymentRecord>
     {
         try perform("list payments") {
             try database.read { database in
-                let rows = try Row.fetchAll(
-                    database,
-                    sql: """
-                        SELECT rowid AS cursor_id, * FROM payments
-                        WHERE (?1 IS NULL OR status = ?1) AND (?2 IS NULL OR rowid < ?2)
-                        ORDER BY rowid DESC LIMIT ?3
-                        """,
-                    arguments: [status?.rawValue, cursor.flatMap { Int64($0) }, limit + 1])
-                return try Self.page(rows, limit: limit, PaymentRecord.init(row:))
+                let rows = try Self.newestFirst(
+                    "payments", status: status?.rawValue, limit: limit, cursor: cursor, database)
+                return try Page.of(rows, limit: limit, PaymentRecord.init(row:))
             }
         }
     }
@@ -157,7 +154,7 @@ extension Store {
     ) throws(StoreError) -> Page<WalletTransaction> {
         try perform("list transactions") {
             try database.read { database in
-                let (cursorTime, cursorHash) = Self.splitCursor(cursor)
+                let (cursorTime, cursorHash) = Page<WalletTransaction>.splitCursor(cursor)
                 let rows = try Row.fetchAll(
                     database,
                     sql: """
@@ -173,39 +170,8 @@ extension Store {
                         ORDER BY at DESC, payment_hash DESC LIMIT ?5
                         """,
                     arguments: [start, end, cursorTime, cursorHash, limit + 1])
-                let items = try rows.prefix(limit).map { row in
-                    guard let hash = PaymentHash(hex: row["payment_hash"]),
-                        let direction = WalletTransaction.Direction(rawValue: row["direction"])
-                    else { throw StoreError(.corruptRow, "transaction row does not decode") }
-                    return WalletTransaction(
-                        direction: direction, paymentHash: hash, amount: MilliSatoshi(row["amount_msat"]),
-                        fee: MilliSatoshi(row["fee_msat"]), status: row["status"], at: row["at"],
-                        description: row["description"])
-                }
-                let next = rows.count > limit ? items.last.map { "\($0.at):\($0.paymentHash.hex)" } : nil
-                return Page(items: items, nextCursor: next)
+                return try Page.transactions(rows, limit: limit)
             }
         }
-    }
-
-    private static func splitCursor(_ cursor: String?) -> (Int64?, String?) {
-        guard let cursor, let colon = cursor.firstIndex(of: ":"), let time = Int64(cursor[..<colon]) else {
-            return (nil, nil)
-        }
-        return (time, String(cursor[cursor.index(after: colon)...]))
-    }
-}
-
-extension PaymentRecord {
-    init(row: Row) throws {
-        guard let hash = PaymentHash(hex: row["payment_hash"]), let status = PaymentStatus(rawValue: row["status"])
-        else { throw StoreError(.corruptRow, "payment row does not decode") }
-        self.init(
-            paymentHash: hash, bolt11: row["bolt11"], status: status, amount: MilliSatoshi(row["amount_msat"]),
-            maxFee: MilliSatoshi(row["max_fee_msat"]),
-            fee: (row["fee_msat"] as Int64?).map(MilliSatoshi.init(rawValue:)),
-            preimage: (row["preimage"] as String?).flatMap(Preimage.init(hex:)),
-            failureReason: (row["failure_reason"] as String?).flatMap(PaymentFailureReason.init(rawValue:)),
-            idempotencyKey: row["idempotency_key"], createdAt: row["created_at"], completedAt: row["completed_at"])
     }
 }

@@ -1,8 +1,9 @@
 import GRDB
+import StoreModel
 
-/// Every schema change of the store, in order. A migration, once released, is never edited: a change is a
-/// new migration. `StoreMigrationTests` checks each one.
-enum Migrations {
+/// The SQLite SQL of every version of ``StoreSchema/versions``, in order. A migration, once released, is never
+/// edited: a change is a new migration. `StoreMigrationTests` checks each one and that both engines agree.
+enum SQLiteMigrations {
     static var migrator: DatabaseMigrator {
         var migrator = DatabaseMigrator()
         migrator.registerMigration("v1_invoices_payments_events") { database in
@@ -133,6 +134,16 @@ enum Migrations {
                         request TEXT NOT NULL,
                         created_at INTEGER NOT NULL
                     );
+                    """)
+        }
+        migrator.registerMigration("v3_instances") { database in
+            try database.execute(
+                sql: """
+                    CREATE TABLE instances (
+                        id TEXT PRIMARY KEY NOT NULL,
+                        heartbeat_at INTEGER NOT NULL
+                    );
+                    ALTER TABLE payment_attempts ADD COLUMN owner TEXT;
                     """)
         }
         return migrator

@@ -1,6 +1,7 @@
 import GRDB
+import StoreModel
 
-extension Store {
+extension SQLiteStore {
     /// Applies a ``ProofChange`` atomically. Throws `doubleTransfer` when a transition would spend a state
     /// that another live transition already spends, and `staleProof` when the proof changed meanwhile.
     public func applyProofChange(_ change: ProofChange) async throws(StoreError) -> EventRecord? {
@@ -89,7 +90,7 @@ extension Store {
                         ORDER BY rowid DESC LIMIT ?5
                         """,
                     arguments: [owner, kind, status, cursor.flatMap { Int64($0) }, limit + 1])
-                return try Self.page(rows, limit: limit, ProofRecord.init(row:))
+                return try Page.of(rows, limit: limit, ProofRecord.init(row:))
             }
         }
     }
@@ -149,7 +150,7 @@ extension Store {
     }
 }
 
-extension Store {
+extension SQLiteStore {
     /// Remembers that the x-only key `pubkey` is the daemon-held key of platform account `accountID`.
     public func rememberAccountKey(pubkey: String, accountID: String) async throws(StoreError) {
         try await write("remember account key") { database in
@@ -167,29 +168,5 @@ extension Store {
                     $0, sql: "SELECT account_id FROM account_keys WHERE pubkey = ?", arguments: [pubkey])
             }
         }
-    }
-}
-
-extension ProofRecord {
-    init(row: Row) throws {
-        guard let origin = Origin(rawValue: row["origin"]) else {
-            throw StoreError(.corruptRow, "proof row does not decode")
-        }
-        self.init(
-            proofID: row["proof_id"], kind: row["kind"], issuer: row["issuer"], owner: row["owner"],
-            status: row["status"], sequence: row["sequence"], origin: origin, document: row["document"],
-            createdAt: row["created_at"], updatedAt: row["updated_at"])
-    }
-}
-
-extension ProofTransitionRecord {
-    init(row: Row) throws {
-        guard let state = State(rawValue: row["state"]) else {
-            throw StoreError(.corruptRow, "transition row does not decode")
-        }
-        self.init(
-            transitionID: row["transition_id"], proofID: row["proof_id"], previousID: row["previous_id"],
-            sequence: row["sequence"], newOwner: row["new_owner"], paymentHash: row["payment_hash"],
-            createdAt: row["created_at"], state: state)
     }
 }

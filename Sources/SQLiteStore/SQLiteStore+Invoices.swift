@@ -1,15 +1,8 @@
 import GRDB
 import Lightning
+import StoreModel
 
-extension Store {
-    /// Outcome of ``createInvoice(_:)``.
-    public enum InvoiceInsertion: Sendable {
-        /// Stored as new.
-        case created(InvoiceRecord)
-        /// The label already names an invoice created with the same parameters: that one.
-        case existing(InvoiceRecord)
-    }
-
+extension SQLiteStore {
     /// Stores a new invoice. A label already used with the same request fingerprint returns the stored invoice;
     /// with another fingerprint it throws `labelConflict`.
     public func createInvoice(_ record: InvoiceRecord) async throws(StoreError) -> InvoiceInsertion {
@@ -63,15 +56,9 @@ extension Store {
     {
         try perform("list invoices") {
             try database.read { database in
-                let rows = try Row.fetchAll(
-                    database,
-                    sql: """
-                        SELECT rowid AS cursor_id, * FROM invoices
-                        WHERE (?1 IS NULL OR status = ?1) AND (?2 IS NULL OR rowid < ?2)
-                        ORDER BY rowid DESC LIMIT ?3
-                        """,
-                    arguments: [status?.rawValue, cursor.flatMap { Int64($0) }, limit + 1])
-                return try Self.page(rows, limit: limit, InvoiceRecord.init(row:))
+                let rows = try Self.newestFirst(
+                    "invoices", status: status?.rawValue, limit: limit, cursor: cursor, database)
+                return try Page.of(rows, limit: limit, InvoiceRecord.init(row:))
             }
         }
     }
@@ -137,26 +124,5 @@ extension Store {
                 try Int64.fetchOne($0, sql: "SELECT min(expires_at) FROM invoices WHERE status = 'open'")
             }
         }
-    }
-
-    static func page<Element>(_ rows: [Row], limit: Int, _ decode: (Row) throws -> Element) throws -> Page<Element> {
-        let items = try rows.prefix(limit).map(decode)
-        let next = rows.count > limit ? (rows[limit - 1]["cursor_id"] as Int64?).map { String($0) } : nil
-        return Page(items: items, nextCursor: next)
-    }
-}
-
-extension InvoiceRecord {
-    init(row: Row) throws {
-        guard let hash = PaymentHash(hex: row["payment_hash"]), let status = InvoiceStatus(rawValue: row["status"])
-        else { throw StoreError(.corruptRow, "invoice row does not decode") }
-        self.init(
-            paymentHash: hash, bolt11: row["bolt11"], label: row["label"],
-            amount: (row["amount_msat"] as Int64?).map(MilliSatoshi.init(rawValue:)), description: row["description"],
-            descriptionHash: row["description_hash"], expirySeconds: row["expiry_s"], status: status,
-            createdAt: row["created_at"], expiresAt: row["expires_at"], paidAt: row["paid_at"],
-            amountReceived: (row["amount_received_msat"] as Int64?).map(MilliSatoshi.init(rawValue:)),
-            preimage: (row["preimage"] as String?).flatMap(Preimage.init(hex:)), metadata: row["metadata"],
-            requestFingerprint: row["request_fingerprint"], settleIndex: row["settle_index"])
     }
 }

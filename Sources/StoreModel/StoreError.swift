@@ -13,10 +13,16 @@ public struct StoreError: Error, Hashable, Sendable, CustomStringConvertible {
         public static let doubleTransfer = Code(name: "double_transfer")
         /// The proof changed between reading and writing it.
         public static let staleProof = Code(name: "stale_proof")
-        /// The database file cannot be opened, migrated or written.
+        /// The database cannot be opened, migrated, read or written.
         public static let database = Code(name: "database")
         /// A stored row does not decode (corruption or a bug).
         public static let corruptRow = Code(name: "corrupt_row")
+        /// The store location (`store.url`) does not parse.
+        public static let invalidLocation = Code(name: "invalid_location")
+        /// The engine does not offer this operation (a SQLite backup of a PostgreSQL store).
+        public static let unsupported = Code(name: "unsupported")
+        /// A store copy differs from its source (`t4gctl store migrate`).
+        public static let copyMismatch = Code(name: "copy_mismatch")
 
         public var description: String { name }
     }

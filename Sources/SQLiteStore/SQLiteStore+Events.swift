@@ -1,6 +1,7 @@
 import GRDB
+import StoreModel
 
-extension Store {
+extension SQLiteStore {
     /// Appends an event on its own (for events not tied to a table change).
     public func appendEvent(_ event: NewEvent) throws(StoreError) -> EventRecord {
         try perform("append event") { try database.write { try Self.insertEvent(event, in: $0) } }
@@ -12,7 +13,7 @@ extension Store {
             try database.read { database in
                 try Row.fetchAll(
                     database, sql: "SELECT * FROM events WHERE idx > ? ORDER BY idx LIMIT ?", arguments: [index, limit]
-                ).map { EventRecord(index: $0["idx"], type: $0["type"], at: $0["at"], data: $0["data"]) }
+                ).map(EventRecord.init(row:))
             }
         }
     }
@@ -42,6 +43,18 @@ extension Store {
                     ON CONFLICT (name) DO UPDATE SET value = max(value, ?2)
                     """,
                 arguments: [name, value])
+        }
+    }
+
+    /// Upserts the heartbeat of `instance`.
+    public func recordHeartbeat(instance: String, at: Int64) async throws(StoreError) {
+        try await write("record heartbeat") { database in
+            try database.execute(
+                sql: """
+                    INSERT INTO instances (id, heartbeat_at) VALUES (?1, ?2)
+                    ON CONFLICT (id) DO UPDATE SET heartbeat_at = max(heartbeat_at, ?2)
+                    """,
+                arguments: [instance, at])
         }
     }
 }

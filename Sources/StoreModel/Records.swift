@@ -125,10 +125,30 @@ public struct WalletTransaction: Sendable, Hashable {
     public var status: String
     public var at: Int64
     public var description: String?
+
+    /// Creates a row.
+    public init(
+        direction: Direction, paymentHash: PaymentHash, amount: MilliSatoshi, fee: MilliSatoshi, status: String,
+        at: Int64, description: String?
+    ) {
+        self.direction = direction
+        self.paymentHash = paymentHash
+        self.amount = amount
+        self.fee = fee
+        self.status = status
+        self.at = at
+        self.description = description
+    }
 }
 
 /// A page of results and the cursor of the next page (`nil` at the end).
 public struct Page<Element: Sendable>: Sendable {
     public var items: [Element]
     public var nextCursor: String?
+
+    /// Creates a page.
+    public init(items: [Element], nextCursor: String?) {
+        self.items = items
+        self.nextCursor = nextCursor
+    }
 }

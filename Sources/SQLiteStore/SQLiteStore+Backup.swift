@@ -1,24 +1,27 @@
+import Dispatch
 import GRDB
+import StoreModel
 
-/// What a store copy holds, checked by SQLite.
-public struct StoreCopySummary: Sendable, Equatable {
-    /// `PRAGMA integrity_check` answered `ok`.
-    public var integrityOK: Bool
-    /// The newest event in the copy (0 when its log is empty).
-    public var lastEventIndex: Int64
-    /// The schema migrations the copy has, in order.
-    public var migrations: [String]
-}
-
-extension Store {
+extension SQLiteStore {
     /// Writes a consistent copy of the whole store to `path` while the daemon keeps serving: SQLite's online
     /// backup reads one snapshot, so the copy holds every transaction committed before it began and none after.
-    public func backup(to path: String) throws(StoreError) {
-        try perform("backup") {
-            let destination = try DatabaseQueue(path: path)
-            defer { try? destination.close() }
-            try database.backup(to: destination)
+    /// The copy runs on a Dispatch thread, not on one of Swift concurrency's few cooperative threads.
+    public func backup(to path: String) async throws(StoreError) {
+        let failure = await withCheckedContinuation { (continuation: CheckedContinuation<StoreError?, Never>) in
+            DispatchQueue.global().async {
+                do throws(StoreError) {
+                    try self.perform("backup") {
+                        let destination = try DatabaseQueue(path: path)
+                        defer { try? destination.close() }
+                        try self.database.backup(to: destination)
+                    }
+                    continuation.resume(returning: nil)
+                } catch {
+                    continuation.resume(returning: error)
+                }
+            }
         }
+        if let failure { throw failure }
     }
 
     /// Opens the store copy at `path` without migrating it and checks it: integrity, newest event, migrations.
@@ -30,7 +33,7 @@ extension Store {
                 StoreCopySummary(
                     integrityOK: try String.fetchOne(database, sql: "PRAGMA integrity_check") == "ok",
                     lastEventIndex: try Int64.fetchOne(database, sql: "SELECT coalesce(max(idx), 0) FROM events") ?? 0,
-                    migrations: try Migrations.migrator.appliedMigrations(database))
+                    migrations: try SQLiteMigrations.migrator.appliedMigrations(database))
             }
         } catch {
             throw StoreError(.database, "cannot read the store copy \(path): \(reason(error))")

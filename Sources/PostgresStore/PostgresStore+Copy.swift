@@ -1,0 +1,50 @@
+import PostgresNIO
+import StoreModel
+
+extension PostgresStore {
+    /// Every row of `table`, in its columns' order (`row` order is `row_id`: the order rows were inserted).
+    public func rows(of table: StoreSchema.Table) async throws(StoreError) -> [[StoreValue]] {
+        let order = table.order == "row" ? "row_id" : table.order
+        let sql = "SELECT \(table.columns.joined(separator: ", ")) FROM \(table.name) ORDER BY \(order)"
+        return try await onConnection("read \(table.name)") { connection in
+            let rows = try await connection.query(PostgresQuery(unsafeSQL: sql), logger: logger).collect()
+            return try rows.map { row in try row.map(StoreValue.init(cell:)) }
+        }
+    }
+
+    /// Inserts rows into `table` in one transaction (an `id` identity then continues after the copied ids).
+    public func insert(_ rows: [[StoreValue]], into table: StoreSchema.Table) async throws(StoreError) {
+        let placeholders = (1...table.columns.count).map { "$\($0)" }.joined(separator: ", ")
+        let sql = "INSERT INTO \(table.name) (\(table.columns.joined(separator: ", "))) VALUES (\(placeholders))"
+        try await transaction("copy \(table.name)") { connection in
+            for row in rows {
+                var bindings = PostgresBindings(capacity: row.count)
+                for value in row {
+                    switch value {
+                    case .null: bindings.appendNull()
+                    case .integer(let integer): bindings.append(integer)
+                    case .text(let text): bindings.append(text)
+                    }
+                }
+                try await connection.query(PostgresQuery(unsafeSQL: sql, binds: bindings), logger: logger)
+            }
+            // Copied ids are explicit: the identity must continue after them.
+            guard table.columns.contains("id") else { return }
+            try await connection.query(
+                PostgresQuery(
+                    unsafeSQL: """
+                        SELECT setval(pg_get_serial_sequence('\(table.name)', 'id'),
+                            (SELECT coalesce(max(id), 0) + 1 FROM \(table.name)), false)
+                        """), logger: logger)
+        }
+    }
+}
+
+extension StoreValue {
+    fileprivate init(cell: PostgresCell) throws {
+        switch cell.dataType {
+        case .int8, .int4, .int2: self = try cell.decode(Int64?.self).map(StoreValue.integer) ?? .null
+        default: self = try cell.decode(String?.self).map(StoreValue.text) ?? .null
+        }
+    }
+}

@@ -1,0 +1,69 @@
+import PostgresNIO
+import StoreModel
+
+extension PostgresStore {
+    /// Appends an event on its own.
+    public func appendEvent(_ event: NewEvent) async throws(StoreError) -> EventRecord {
+        try await transaction("append event") { connection in try await EventLog.append(event, on: connection, logger) }
+    }
+
+    /// Events with an index above `index`, oldest first, at most `limit`.
+    public func events(after index: Int64, limit: Int) async throws(StoreError) -> [EventRecord] {
+        try await onConnection("read events") { connection in
+            try await connection.rows("SELECT * FROM events WHERE idx > \(index) ORDER BY idx LIMIT \(limit)", logger)
+                .map(EventRecord.init(row:))
+        }
+    }
+
+    /// The index of the newest event (0 when the log is empty).
+    public func lastEventIndex() async throws(StoreError) -> Int64 {
+        try await onConnection("read last event") { connection in
+            try await connection.rows("SELECT coalesce(max(idx), 0) AS idx FROM events", logger).first?.integer("idx")
+                ?? 0
+        }
+    }
+
+    /// A stored position, such as the backend's last settle index.
+    public func cursor(_ name: String) async throws(StoreError) -> Int64? {
+        try await onConnection("read cursor") { connection in
+            try await connection.rows("SELECT value FROM cursors WHERE name = \(name)", logger).first?.integer("value")
+        }
+    }
+
+    /// Stores a position; it only moves forward.
+    public func advanceCursor(_ name: String, to value: Int64) async throws(StoreError) {
+        try await onConnection("write cursor") { connection in
+            _ = try await connection.query(
+                """
+                INSERT INTO cursors (name, value) VALUES (\(name), \(value))
+                ON CONFLICT (name) DO UPDATE SET value = greatest(cursors.value, excluded.value)
+                """, logger: logger)
+        }
+    }
+
+    /// Upserts the heartbeat of `instance`.
+    public func recordHeartbeat(instance: String, at: Int64) async throws(StoreError) {
+        try await onConnection("record heartbeat") { connection in
+            _ = try await connection.query(
+                """
+                INSERT INTO instances (id, heartbeat_at) VALUES (\(instance), \(at))
+                ON CONFLICT (id) DO UPDATE SET heartbeat_at = greatest(instances.heartbeat_at, excluded.heartbeat_at)
+                """, logger: logger)
+        }
+    }
+
+    /// Counts invoices, payments and proofs by status.
+    public func statusCounts() async throws(StoreError) -> StatusCounts {
+        try await onConnection("count by status") { connection in
+            func counts(_ table: String) async throws -> [String: Int64] {
+                let rows = try await connection.rows(
+                    PostgresQuery(unsafeSQL: "SELECT status, count(*) AS n FROM \(table) GROUP BY status"), logger)
+                return Dictionary(
+                    uniqueKeysWithValues: try rows.map { (try $0.requiredText("status"), try $0.requiredInteger("n")) })
+            }
+            return StatusCounts(
+                invoices: try await counts("invoices"), payments: try await counts("payments"),
+                proofs: try await counts("proofs"))
+        }
+    }
+}

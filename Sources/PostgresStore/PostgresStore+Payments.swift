@@ -1,0 +1,164 @@
+import Lightning
+import PostgresNIO
+import StoreModel
+
+extension PostgresStore {
+    /// Durably records the intent to pay before any backend call; see ``StoreEngine/beginPayment(_:owner:)``.
+    ///
+    /// Across instances the row is the gate: the insert of a new hash waits for a concurrent one and then does
+    /// nothing, and the existing row is read `FOR UPDATE`, so of concurrent calls for one hash exactly one gets
+    /// `.started` and the others see it pending.
+    public func beginPayment(_ record: PaymentRecord, owner: String) async throws(StoreError) -> PaymentStart {
+        try await transaction("begin payment") { connection in
+            let hash = record.paymentHash.hex
+            if let key = record.idempotencyKey,
+                let other = try await connection.rows(
+                    "SELECT payment_hash FROM payments WHERE idempotency_key = \(key)", logger
+                ).first, try other.requiredText("payment_hash") != hash
+            {
+                throw StoreError(.idempotencyConflict, "idempotency key already used for another invoice")
+            }
+            let inserted = try await connection.rows(
+                """
+                INSERT INTO payments (payment_hash, bolt11, status, amount_msat, max_fee_msat, idempotency_key,
+                    created_at)
+                VALUES (\(hash), \(record.bolt11), 'pending', \(record.amount.rawValue), \(record.maxFee.rawValue),
+                    \(record.idempotencyKey), \(record.createdAt))
+                ON CONFLICT (payment_hash) DO NOTHING RETURNING *
+                """, logger, uniqueViolation: .idempotencyConflict, "idempotency key already used for another invoice")
+            var started = try inserted.first.map(PaymentRecord.init(row:))
+            if started == nil {
+                let row = try await connection.rows(
+                    "SELECT * FROM payments WHERE payment_hash = \(hash) FOR UPDATE", logger)
+                guard let existing = try row.first.map(PaymentRecord.init(row:)) else {
+                    throw StoreError(.corruptRow, "payment row vanished")
+                }
+                switch existing.status {
+                case .pending: return .inFlight(existing)
+                case .succeeded: return .succeeded(existing)
+                case .failed:
+                    started = try await connection.rows(
+                        """
+                        UPDATE payments SET status = 'pending', amount_msat = \(record.amount.rawValue),
+                            max_fee_msat = \(record.maxFee.rawValue), fee_msat = NULL, failure_reason = NULL,
+                            completed_at = NULL, idempotency_key = coalesce(\(record.idempotencyKey), idempotency_key)
+                        WHERE payment_hash = \(hash) RETURNING *
+                        """, logger, uniqueViolation: .idempotencyConflict,
+                        "idempotency key already used for another invoice"
+                    ).first.map(PaymentRecord.init(row:))
+                }
+            }
+            try await connection.query(
+                """
+                INSERT INTO payment_attempts (payment_hash, started_at, owner)
+                VALUES (\(hash), \(record.createdAt), \(owner))
+                """, logger: logger)
+            guard let started else { throw StoreError(.corruptRow, "payment row vanished") }
+            return .started(started)
+        }
+    }
+
+    /// Records the final outcome of a pending payment with its event, closing the open attempt; `nil` when it
+    /// was not pending.
+    public func completePayment(
+        _ paymentHash: PaymentHash, outcome: PaymentOutcome, at now: Int64,
+        event: @escaping @Sendable (PaymentRecord) -> NewEvent
+    ) async throws(StoreError) -> (PaymentRecord, EventRecord)? {
+        guard let completion = PaymentCompletion(outcome) else { return nil }
+        let (status, preimage, fee, reason) = (
+            completion.status, completion.preimage, completion.fee, completion.reason
+        )
+        return try await transaction("complete payment") { connection in
+            guard
+                let row = try await connection.rows(
+                    """
+                    UPDATE payments SET status = \(status.rawValue), preimage = \(preimage), fee_msat = \(fee),
+                        failure_reason = \(reason), completed_at = \(now)
+                    WHERE payment_hash = \(paymentHash.hex) AND status = 'pending' RETURNING *
+                    """, logger
+                ).first
+            else { return nil }
+            try await connection.query(
+                """
+                UPDATE payment_attempts SET completed_at = \(now), outcome = \(status.rawValue),
+                    failure_reason = \(reason)
+                WHERE payment_hash = \(paymentHash.hex) AND completed_at IS NULL
+                """, logger: logger)
+            let record = try PaymentRecord(row: row)
+            return (record, try await EventLog.append(event(record), on: connection, logger))
+        }
+    }
+
+    /// The payment to this hash.
+    public func payment(paymentHash: PaymentHash) async throws(StoreError) -> PaymentRecord? {
+        try await onConnection("read payment") { connection in
+            try await connection.rows("SELECT * FROM payments WHERE payment_hash = \(paymentHash.hex)", logger).first
+                .map(PaymentRecord.init(row:))
+        }
+    }
+
+    /// Every payment still pending, oldest first.
+    public func pendingPayments() async throws(StoreError) -> [PaymentRecord] {
+        try await onConnection("read pending payments") { connection in
+            try await connection.rows(
+                "SELECT * FROM payments WHERE status = 'pending' ORDER BY created_at, row_id", logger
+            ).map(PaymentRecord.init(row:))
+        }
+    }
+
+    /// How many backend attempts were made for this hash.
+    public func attemptCount(_ paymentHash: PaymentHash) async throws(StoreError) -> Int {
+        try await onConnection("count attempts") { connection in
+            Int(
+                try await connection.rows(
+                    "SELECT count(*) AS n FROM payment_attempts WHERE payment_hash = \(paymentHash.hex)", logger
+                ).first?.integer("n") ?? 0)
+        }
+    }
+
+    /// The live owner of the open attempt of this hash.
+    public func liveAttemptOwner(of paymentHash: PaymentHash, aliveSince: Int64) async throws(StoreError) -> String? {
+        try await onConnection("read attempt owner") { connection in
+            try await connection.rows(
+                """
+                SELECT a.owner FROM payment_attempts a JOIN instances i ON i.id = a.owner
+                WHERE a.payment_hash = \(paymentHash.hex) AND a.completed_at IS NULL AND i.heartbeat_at >= \(aliveSince)
+                """, logger
+            ).first?.text("owner")
+        }
+    }
+
+    /// Payments newest first, optionally of one status.
+    public func payments(
+        status: PaymentStatus?, limit: Int, cursor: String?
+    ) async throws(StoreError) -> Page<PaymentRecord> {
+        try await onConnection("list payments") { connection in
+            let rows = try await connection.newestFirst(
+                "payments", status: status?.rawValue, limit: limit, cursor: cursor, logger)
+            return try Page.of(rows, limit: limit, PaymentRecord.init(row:))
+        }
+    }
+
+    /// Money in (paid invoices) and out (pending and succeeded payments), newest first.
+    public func walletTransactions(
+        from start: Int64?, to end: Int64?, limit: Int, cursor: String?
+    ) async throws(StoreError) -> Page<WalletTransaction> {
+        try await onConnection("list transactions") { connection in
+            let (time, hash) = Page<WalletTransaction>.splitCursor(cursor)
+            let rows = try await connection.rows(
+                """
+                SELECT * FROM (
+                    SELECT 'incoming' AS direction, payment_hash, amount_received_msat AS amount_msat,
+                        0::bigint AS fee_msat, status, paid_at AS at, description FROM invoices WHERE status = 'paid'
+                    UNION ALL
+                    SELECT 'outgoing', payment_hash, amount_msat, coalesce(fee_msat, 0), status,
+                        coalesce(completed_at, created_at), NULL FROM payments WHERE status != 'failed'
+                ) AS history
+                WHERE (\(start)::bigint IS NULL OR at >= \(start)) AND (\(end)::bigint IS NULL OR at <= \(end))
+                    AND (\(time)::bigint IS NULL OR at < \(time) OR (at = \(time) AND payment_hash < \(hash)))
+                ORDER BY at DESC, payment_hash DESC LIMIT \(limit + 1)
+                """, logger)
+            return try Page.transactions(rows, limit: limit)
+        }
+    }
+}

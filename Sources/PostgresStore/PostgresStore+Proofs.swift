@@ -1,0 +1,154 @@
+import PostgresNIO
+import StoreModel
+
+extension PostgresStore {
+    /// Applies a ``ProofChange`` atomically. Throws `doubleTransfer` when a transition would spend a state that
+    /// another live transition already spends (the partial unique index, across instances), and `staleProof`
+    /// when the proof changed meanwhile (the compare-and-swap waits for a concurrent writer, then re-checks).
+    public func applyProofChange(_ change: ProofChange) async throws(StoreError) -> EventRecord? {
+        try await transaction("write proof") { connection in
+            let record = change.record
+            if let expected = change.expected {
+                let updated = try await connection.rows(
+                    """
+                    UPDATE proofs SET owner = \(record.owner), status = \(record.status), sequence = \(record.sequence),
+                        document = \(record.document), updated_at = \(record.updatedAt)
+                    WHERE proof_id = \(record.proofID) AND status = \(expected.status)
+                        AND sequence = \(expected.sequence)
+                    RETURNING proof_id
+                    """, logger)
+                guard updated.count == 1 else {
+                    throw StoreError(.staleProof, "the proof changed while this operation ran")
+                }
+            } else {
+                try await connection.query(
+                    """
+                    INSERT INTO proofs (proof_id, kind, issuer, owner, status, sequence, origin, document, created_at,
+                        updated_at)
+                    VALUES (\(record.proofID), \(record.kind), \(record.issuer), \(record.owner), \(record.status),
+                        \(record.sequence), \(record.origin.rawValue), \(record.document), \(record.createdAt),
+                        \(record.updatedAt))
+                    """, logger: logger)
+            }
+            for field in change.fields {
+                try await connection.query(
+                    """
+                    INSERT INTO proof_fields (proof_id, name, value, salt)
+                    VALUES (\(record.proofID), \(field.name), \(field.value), \(field.salt)) ON CONFLICT DO NOTHING
+                    """, logger: logger)
+            }
+            for transition in change.transitions {
+                _ = try await connection.rows(
+                    """
+                    INSERT INTO proof_transitions (transition_id, proof_id, previous_id, sequence, new_owner,
+                        payment_hash, created_at, state)
+                    VALUES (\(transition.transitionID), \(transition.proofID), \(transition.previousID),
+                        \(transition.sequence), \(transition.newOwner), \(transition.paymentHash),
+                        \(transition.createdAt), \(transition.state.rawValue))
+                    ON CONFLICT (transition_id) DO UPDATE SET state = excluded.state
+                    """, logger, uniqueViolation: .doubleTransfer,
+                    "state \(transition.previousID) is already spent by another transition")
+            }
+            if let received = change.receivedConsignment {
+                try await connection.query(
+                    """
+                    INSERT INTO received_consignments (proof_id, received_at, document)
+                    VALUES (\(record.proofID), \(record.updatedAt), \(received))
+                    """, logger: logger)
+            }
+            guard let event = change.event else { return nil }
+            return try await EventLog.append(event, on: connection, logger)
+        }
+    }
+
+    /// The stored proof with this id.
+    public func proof(id: String) async throws(StoreError) -> ProofRecord? {
+        try await onConnection("read proof") { connection in
+            try await connection.rows("SELECT * FROM proofs WHERE proof_id = \(id)", logger).first
+                .map(ProofRecord.init(row:))
+        }
+    }
+
+    /// Proofs newest first, filtered by owner key, kind and status.
+    public func proofs(
+        owner: String?, kind: String?, status: String?, limit: Int, cursor: String?
+    ) async throws(StoreError) -> Page<ProofRecord> {
+        try await onConnection("list proofs") { connection in
+            let before = cursor.flatMap { Int64($0) }
+            let rows = try await connection.rows(
+                """
+                SELECT row_id AS cursor_id, * FROM proofs
+                WHERE (\(owner)::text IS NULL OR owner = \(owner)) AND (\(kind)::text IS NULL OR kind = \(kind))
+                    AND (\(status)::text IS NULL OR status = \(status))
+                    AND (\(before)::bigint IS NULL OR row_id < \(before))
+                ORDER BY row_id DESC LIMIT \(limit + 1)
+                """, logger)
+            return try Page.of(rows, limit: limit, ProofRecord.init(row:))
+        }
+    }
+
+    /// Every transition of a proof, in chain order.
+    public func proofTransitions(proofID: String) async throws(StoreError) -> [ProofTransitionRecord] {
+        try await onConnection("read transitions") { connection in
+            try await connection.rows(
+                "SELECT * FROM proof_transitions WHERE proof_id = \(proofID) ORDER BY sequence, created_at", logger
+            ).map(ProofTransitionRecord.init(row:))
+        }
+    }
+
+    /// Pending payment-bound transitions, with the status of the invoice that binds each.
+    public func pendingPaymentTransitions() async throws(StoreError) -> [(
+        ProofTransitionRecord, invoiceStatus: String?
+    )] {
+        try await onConnection("read pending transfers") { connection in
+            try await connection.rows(
+                """
+                SELECT t.*, i.status AS invoice_status FROM proof_transitions t
+                LEFT JOIN invoices i ON i.payment_hash = t.payment_hash
+                WHERE t.state = 'pending'
+                """, logger
+            ).map { (try ProofTransitionRecord(row: $0), try $0.text("invoice_status")) }
+        }
+    }
+
+    /// Stores the request of a two-step transfer under its transition id.
+    public func saveSigningRequest(
+        transitionID: String, proofID: String, request: String, at: Int64
+    ) async throws(StoreError) {
+        try await onConnection("save signing request") { connection in
+            _ = try await connection.query(
+                """
+                INSERT INTO proof_signing_requests (transition_id, proof_id, request, created_at)
+                VALUES (\(transitionID), \(proofID), \(request), \(at))
+                ON CONFLICT (transition_id) DO UPDATE
+                    SET proof_id = excluded.proof_id, request = excluded.request, created_at = excluded.created_at
+                """, logger: logger)
+        }
+    }
+
+    /// The stored request of a two-step transfer.
+    public func signingRequest(transitionID: String) async throws(StoreError) -> (proofID: String, request: String)? {
+        try await onConnection("read signing request") { connection in
+            try await connection.rows(
+                "SELECT proof_id, request FROM proof_signing_requests WHERE transition_id = \(transitionID)", logger
+            ).first.map { (try $0.requiredText("proof_id"), try $0.requiredText("request")) }
+        }
+    }
+
+    /// Remembers that the x-only key `pubkey` is the daemon-held key of platform account `accountID`.
+    public func rememberAccountKey(pubkey: String, accountID: String) async throws(StoreError) {
+        try await onConnection("remember account key") { connection in
+            _ = try await connection.query(
+                "INSERT INTO account_keys (pubkey, account_id) VALUES (\(pubkey), \(accountID)) ON CONFLICT DO NOTHING",
+                logger: logger)
+        }
+    }
+
+    /// The account whose daemon-held key is `pubkey`, if any.
+    public func account(forKey pubkey: String) async throws(StoreError) -> String? {
+        try await onConnection("read account key") { connection in
+            try await connection.rows("SELECT account_id FROM account_keys WHERE pubkey = \(pubkey)", logger).first?
+                .text("account_id")
+        }
+    }
+}

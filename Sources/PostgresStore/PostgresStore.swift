@@ -1,0 +1,189 @@
+import Logging
+import NIOSSL
+import PostgresNIO
+import StoreModel
+
+/// The store in a PostgreSQL database, shared by several daemon instances.
+///
+/// Queries run on a pooled `PostgresClient`; every state change and its event commit in one transaction.
+/// Event indexes are assigned under a transaction-level advisory lock held until commit (``EventLog``), so they
+/// grow by one in commit order across all instances and a reader of "events after N" never skips one that
+/// commits later. Leadership of a task and cross-instance wake-ups use dedicated connections
+/// (`PostgresStore+Cluster.swift`).
+public final class PostgresStore: StoreEngine {
+    /// How the store connects.
+    public struct Configuration: Sendable {
+        /// Server, database, credentials and TLS mode.
+        public var address: PostgresAddress
+        /// For `verify-full`: the CA certificates (PEM) the server's certificate must chain to; `nil` trusts the
+        /// system's roots.
+        public var caFile: String?
+        /// The most connections the pool opens.
+        public var maximumConnections: Int
+
+        /// Creates a configuration.
+        public init(address: PostgresAddress, caFile: String? = nil, maximumConnections: Int = 16) {
+            self.address = address
+            self.caFile = caFile
+            self.maximumConnections = maximumConnections
+        }
+    }
+
+    let client: PostgresClient
+    let connectionConfiguration: PostgresConnection.Configuration
+    let logger: Logger
+    private let runner: Task<Void, Never>
+
+    public var kind: StoreEngineKind { .postgres }
+
+    /// Connects, then applies the schema versions this database lacks (one instance at a time).
+    public init(configuration: Configuration, logger: Logger) async throws(StoreError) {
+        let address = configuration.address
+        let tls: (client: PostgresClient.Configuration.TLS, connection: PostgresConnection.Configuration.TLS)
+        do {
+            tls = try Self.tls(address.tlsMode, caFile: configuration.caFile)
+        } catch {
+            throw StoreError(.database, "cannot set up TLS for the store: \(Self.reason(error))")
+        }
+        var clientConfiguration = PostgresClient.Configuration(
+            host: address.host, port: address.port, username: address.user, password: address.password,
+            database: address.database, tls: tls.client)
+        clientConfiguration.options.maximumConnections = configuration.maximumConnections
+        clientConfiguration.options.connectTimeout = .seconds(5)
+        connectionConfiguration = PostgresConnection.Configuration(
+            host: address.host, port: address.port, username: address.user, password: address.password,
+            database: address.database, tls: tls.connection)
+        self.logger = logger
+        let client = PostgresClient(configuration: clientConfiguration, backgroundLogger: logger)
+        self.client = client
+        runner = Task { await client.run() }
+        do {
+            try await withDedicatedConnection { connection in try await PostgresMigrations.migrate(connection, logger) }
+        } catch {
+            runner.cancel()
+            throw StoreError(.database, "cannot open \(address.redacted): \(Self.reason(error))")
+        }
+    }
+
+    /// Stops the connection pool; later calls fail.
+    public func close() {
+        runner.cancel()
+    }
+
+    /// The schema versions recorded in `schema_migrations`, in order.
+    public func appliedMigrations() async throws(StoreError) -> [String] {
+        try await onConnection("read migrations") { connection in
+            try await connection.rows("SELECT version FROM schema_migrations ORDER BY version", logger)
+                .map { try $0.requiredText("version") }
+        }
+    }
+
+    /// `true` when the server answers (PostgreSQL checks its own pages).
+    public func integrityCheck() async throws(StoreError) -> Bool {
+        try await onConnection("integrity check") { connection in
+            try await connection.rows("SELECT 1 AS one", logger).first?.integer("one") == 1
+        }
+    }
+
+    /// A PostgreSQL store is backed up with `pg_dump` or the server's replication, not by t4gd.
+    public func backup(to path: String) throws(StoreError) {
+        throw StoreError(.unsupported, "a PostgreSQL store is backed up with pg_dump or replication")
+    }
+
+    /// Runs `body` on a pooled connection, outside a transaction.
+    func onConnection<T: Sendable>(_ operation: String, _ body: (PostgresConnection) async throws -> T)
+        async throws(StoreError) -> T
+    {
+        do {
+            return try await client.withConnection { connection in try await body(connection) }
+        } catch {
+            throw Self.storeError(error, operation)
+        }
+    }
+
+    /// Runs `body` in one transaction (READ COMMITTED) and commits it.
+    func transaction<T: Sendable>(
+        _ operation: String, _ body: (PostgresConnection) async throws -> T
+    ) async throws(StoreError) -> T {
+        do {
+            return try await client.withTransaction(logger: logger) { connection in try await body(connection) }
+        } catch {
+            throw Self.storeError(error, operation)
+        }
+    }
+
+    /// The store error for a failure of `operation`: a ``StoreError`` thrown inside as it is, anything else as
+    /// `database` with the server's SQLSTATE and message (never the query or its values).
+    static func storeError(_ error: any Error, _ operation: String) -> StoreError {
+        var error = error
+        if let failed = error as? PostgresTransactionError {
+            error = failed.closureError ?? failed.commitError ?? failed.beginError ?? error
+        }
+        if let error = error as? StoreError { return error }
+        return StoreError(.database, "\(operation): \(reason(error))")
+    }
+
+    /// The server's SQLSTATE and message, or the error's type: never the query text or its values.
+    static func reason(_ error: any Error) -> String {
+        if let error = error as? PSQLError {
+            if let state = error.serverInfo?[.sqlState] {
+                return state + (error.serverInfo?[.message].map { " (\($0))" } ?? "")
+            }
+            return "\(error.code)"
+        }
+        return String(describing: type(of: error))
+    }
+
+    private static func tls(
+        _ mode: PostgresAddress.TLSMode, caFile: String?
+    ) throws -> (PostgresClient.Configuration.TLS, PostgresConnection.Configuration.TLS) {
+        var configuration = TLSConfiguration.makeClientConfiguration()
+        switch mode {
+        case .disable: return (.disable, .disable)
+        case .prefer, .require: configuration.certificateVerification = .none
+        case .verifyFull:
+            configuration.certificateVerification = .fullVerification
+            if let caFile { configuration.trustRoots = .file(caFile) }
+        }
+        let context = try NIOSSLContext(configuration: configuration)
+        return mode == .prefer
+            ? (.prefer(configuration), .prefer(context)) : (.require(configuration), .require(context))
+    }
+}
+
+extension PostgresRandomAccessRow: StoreRow {
+    package func text(_ column: String) throws -> String? { try self[column].decode(String?.self) }
+    package func integer(_ column: String) throws -> Int64? { try self[column].decode(Int64?.self) }
+}
+
+extension PostgresConnection {
+    /// Runs `query` and returns all its rows.
+    func rows(_ query: PostgresQuery, _ logger: Logger) async throws -> [PostgresRandomAccessRow] {
+        try await self.query(query, logger: logger).collect().map { $0.makeRandomAccess() }
+    }
+
+    /// One page of `table` newest first (`limit + 1` rows, to tell whether another page follows), optionally of
+    /// one status, before the `row_id` `cursor`.
+    func newestFirst(
+        _ table: String, status: String?, limit: Int, cursor: String?, _ logger: Logger
+    ) async throws -> [PostgresRandomAccessRow] {
+        let before = cursor.flatMap { Int64($0) }
+        var query: PostgresQuery = """
+            WHERE (\(status)::text IS NULL OR status = \(status)) AND (\(before)::bigint IS NULL OR row_id < \(before))
+            ORDER BY row_id DESC LIMIT \(limit + 1)
+            """
+        query.sql = "SELECT row_id AS cursor_id, * FROM \(table) " + query.sql
+        return try await rows(query, logger)
+    }
+
+    /// Runs `query`, throwing `code` (with `detail`) when it violates a unique constraint.
+    func rows(
+        _ query: PostgresQuery, _ logger: Logger, uniqueViolation code: StoreError.Code, _ detail: String
+    ) async throws -> [PostgresRandomAccessRow] {
+        do {
+            return try await rows(query, logger)
+        } catch let error as PSQLError where error.serverInfo?[.sqlState] == "23505" {
+            throw StoreError(code, detail)
+        }
+    }
+}

@@ -1,0 +1,49 @@
+import GRDB
+import StoreModel
+
+extension SQLiteStore {
+    /// Every row of `table`, in its columns' order (`row` order is SQLite's rowid: insertion order).
+    public func rows(of table: StoreSchema.Table) throws(StoreError) -> [[StoreValue]] {
+        let order = table.order == "row" ? "rowid" : table.order
+        return try perform("read \(table.name)") {
+            try database.read { database in
+                try Row.fetchAll(
+                    database,
+                    sql: "SELECT \(table.columns.joined(separator: ", ")) FROM \(table.name) ORDER BY \(order)"
+                ).map { row in (0..<row.count).map { StoreValue(row[$0] as DatabaseValue) } }
+            }
+        }
+    }
+
+    /// Inserts rows into `table` in one transaction.
+    public func insert(_ rows: [[StoreValue]], into table: StoreSchema.Table) async throws(StoreError) {
+        let sql = """
+            INSERT INTO \(table.name) (\(table.columns.joined(separator: ", ")))
+            VALUES (\(Array(repeating: "?", count: table.columns.count).joined(separator: ", ")))
+            """
+        try await write("copy \(table.name)") { database in
+            for row in rows {
+                let values: [(any DatabaseValueConvertible)?] = row.map { value in
+                    switch value {
+                    case .null: nil
+                    case .integer(let integer): integer
+                    case .text(let text): text
+                    }
+                }
+                try database.execute(sql: sql, arguments: StatementArguments(values))
+            }
+        }
+    }
+}
+
+extension StoreValue {
+    fileprivate init(_ value: DatabaseValue) {
+        switch value.storage {
+        case .null: self = .null
+        case .int64(let integer): self = .integer(integer)
+        case .string(let text): self = .text(text)
+        case .double(let double): self = .text(String(double))
+        case .blob(let data): self = .text(String(decoding: data, as: UTF8.self))
+        }
+    }
+}

@@ -1,0 +1,130 @@
+import GRDB
+import GroupCommit
+import Lightning
+import StoreModel
+
+/// The store in one SQLite file (WAL): the embedded engine, for one daemon instance.
+///
+/// Every state change and the event that reports it are written in one transaction, so the event log is
+/// exactly the history of the tables. Writes go through one ``GroupCommitWriter``: concurrent writes share a
+/// transaction and its sync to disk, each in its own savepoint, and return only once committed. Readers run
+/// concurrently on the `DatabasePool`.
+public final class SQLiteStore: StoreEngine {
+    /// How the store is opened.
+    public struct Configuration: Sendable {
+        /// The database file.
+        public var path: String
+        /// `true`: fsync on every commit (survives power loss); `false`: WAL `synchronous=NORMAL`
+        /// (survives a process crash, may lose the last commits on power loss).
+        public var fullSync: Bool
+
+        /// Creates a configuration.
+        public init(path: String, fullSync: Bool = true) {
+            self.path = path
+            self.fullSync = fullSync
+        }
+    }
+
+    let database: DatabasePool
+    private let writer: GroupCommitWriter
+
+    public var kind: StoreEngineKind { .sqlite }
+
+    /// Opens (creating if needed) and migrates the store.
+    public init(configuration: Configuration) throws(StoreError) {
+        var options = GRDB.Configuration()
+        let fullSync = configuration.fullSync
+        options.prepareDatabase { database in
+            try database.execute(sql: "PRAGMA synchronous = \(fullSync ? "FULL" : "NORMAL")")
+        }
+        options.busyMode = .timeout(10)
+        do {
+            database = try DatabasePool(path: configuration.path, configuration: options)
+            try SQLiteMigrations.migrator.migrate(database)
+        } catch {
+            throw StoreError(.database, "cannot open \(configuration.path): \(Self.reason(error))")
+        }
+        writer = GroupCommitWriter(database: database, label: "t4gd.store.writer")
+    }
+
+    /// Closes the database; later calls fail.
+    public func close() throws(StoreError) {
+        try perform("close") { try database.close() }
+    }
+
+    /// The names of the migrations applied, in order.
+    public func appliedMigrations() throws(StoreError) -> [String] {
+        try perform("read migrations") {
+            try database.read { try SQLiteMigrations.migrator.appliedMigrations($0) }
+        }
+    }
+
+    /// Runs `PRAGMA integrity_check`; `true` when SQLite answers `ok`.
+    public func integrityCheck() throws(StoreError) -> Bool {
+        try perform("integrity check") {
+            try database.read { try String.fetchOne($0, sql: "PRAGMA integrity_check") == "ok" }
+        }
+    }
+
+    /// One process serves a SQLite store: it always leads.
+    public func whileLeading(
+        _ name: String, retryDelay: Duration, _ body: @escaping @Sendable () async throws -> Void
+    ) async throws {
+        try await body()
+    }
+
+    /// One process serves a SQLite store: no other instance appends events.
+    public func followEvents(_ published: @escaping @Sendable (Int64) async -> Void) async throws {}
+
+    /// Runs `body` as one write of the next group commit; returns once it is durable.
+    func write<T: Sendable>(
+        _ operation: String, _ body: @escaping @Sendable (Database) throws -> T
+    ) async throws(StoreError) -> T {
+        do {
+            return try await writer.write(body)
+        } catch let error as StoreError {
+            throw error
+        } catch {
+            throw StoreError(.database, "\(operation): \(Self.reason(error))")
+        }
+    }
+
+    func perform<T>(_ operation: String, _ body: () throws -> T) throws(StoreError) -> T {
+        do {
+            return try body()
+        } catch let error as StoreError {
+            throw error
+        } catch {
+            throw StoreError(.database, "\(operation): \(Self.reason(error))")
+        }
+    }
+
+    /// SQLite's message without the SQL text or arguments, which may hold secrets.
+    static func reason(_ error: any Error) -> String {
+        if let error = error as? DatabaseError {
+            return "\(error.resultCode)" + (error.message.map { " (\($0))" } ?? "")
+        }
+        return String(describing: type(of: error))
+    }
+
+    /// One page of `table` newest first (`limit + 1` rows, to tell whether another page follows), optionally of
+    /// one status, before the rowid `cursor`.
+    static func newestFirst(
+        _ table: String, status: String?, limit: Int, cursor: String?, _ database: Database
+    ) throws -> [Row] {
+        try Row.fetchAll(
+            database,
+            sql: """
+                SELECT rowid AS cursor_id, * FROM \(table)
+                WHERE (?1 IS NULL OR status = ?1) AND (?2 IS NULL OR rowid < ?2)
+                ORDER BY rowid DESC LIMIT ?3
+                """,
+            arguments: [status, cursor.flatMap { Int64($0) }, limit + 1])
+    }
+
+    static func insertEvent(_ event: NewEvent, in database: Database) throws -> EventRecord {
+        try database.execute(
+            sql: "INSERT INTO events (type, at, data) VALUES (?, ?, ?)", arguments: [event.type, event.at, event.data])
+        return EventRecord(index: database.lastInsertedRowID, type: event.type, at: event.at, data: event.data)
+    }
+}

@@ -1,0 +1,158 @@
+import Lightning
+
+/// Outcome of ``StoreEngine/createInvoice(_:)``.
+public enum InvoiceInsertion: Sendable {
+    /// Stored as new.
+    case created(InvoiceRecord)
+    /// The label already names an invoice created with the same parameters: that one.
+    case existing(InvoiceRecord)
+}
+
+/// Outcome of ``StoreEngine/beginPayment(_:owner:)``.
+public enum PaymentStart: Sendable {
+    /// The intent is committed and an attempt opened: the caller may now ask the backend to pay.
+    case started(PaymentRecord)
+    /// A payment to this hash is pending: the backend must not be asked again.
+    case inFlight(PaymentRecord)
+    /// This hash was already paid successfully.
+    case succeeded(PaymentRecord)
+}
+
+/// One database engine holding the daemon's durable state: SQLite (`SQLiteStore`) or PostgreSQL
+/// (`PostgresStore`). Both keep the same schema (``StoreSchema``) and the same guarantees: every state change
+/// and the event that reports it commit together, event indexes grow by one in commit order, one payment row
+/// per hash.
+///
+/// The façade `Store` (module `Store`) measures every call and is what the daemon holds.
+public protocol StoreEngine: Sendable {
+    /// Which engine this is.
+    var kind: StoreEngineKind { get }
+
+    /// Closes the engine; later calls fail.
+    func close() async throws(StoreError)
+    /// The names of the schema versions applied, in order.
+    func appliedMigrations() async throws(StoreError) -> [String]
+    /// Whether the database answers and reports no corruption.
+    func integrityCheck() async throws(StoreError) -> Bool
+    /// Writes a consistent copy of the store to `path` (SQLite only; PostgreSQL is backed up with its own tools).
+    func backup(to path: String) async throws(StoreError)
+
+    /// Stores a new invoice; a used label returns the stored invoice with the same fingerprint, else throws
+    /// `labelConflict`.
+    func createInvoice(_ record: InvoiceRecord) async throws(StoreError) -> InvoiceInsertion
+    /// The invoice with this payment hash.
+    func invoice(paymentHash: PaymentHash) async throws(StoreError) -> InvoiceRecord?
+    /// The invoice with this label.
+    func invoice(label: String) async throws(StoreError) -> InvoiceRecord?
+    /// Invoices newest first, optionally of one status.
+    func invoices(status: InvoiceStatus?, limit: Int, cursor: String?) async throws(StoreError) -> Page<InvoiceRecord>
+    /// Marks an open or expired invoice paid with its event; `nil` when it was already paid or canceled.
+    func markInvoicePaid(
+        _ paymentHash: PaymentHash, amountReceived: MilliSatoshi, preimage: Preimage, paidAt: Int64,
+        settleIndex: Int64?, event: @escaping @Sendable (InvoiceRecord) -> NewEvent
+    ) async throws(StoreError) -> (InvoiceRecord, EventRecord)?
+    /// Moves an open invoice to `expired` or `canceled` with its event; `nil` when it was not open.
+    func closeInvoice(
+        _ paymentHash: PaymentHash, as status: InvoiceStatus, event: @escaping @Sendable (InvoiceRecord) -> NewEvent
+    ) async throws(StoreError) -> (InvoiceRecord, EventRecord)?
+    /// Open invoices whose expiry is at or before `now`.
+    func expiredOpenInvoices(now: Int64) async throws(StoreError) -> [PaymentHash]
+    /// The earliest expiry among open invoices.
+    func nextInvoiceExpiry() async throws(StoreError) -> Int64?
+
+    /// Durably records the intent to pay and opens an attempt owned by the instance `owner`, or returns the
+    /// payment already pending or succeeded. Concurrent calls for one hash, from any instance, start at most one.
+    func beginPayment(_ record: PaymentRecord, owner: String) async throws(StoreError) -> PaymentStart
+    /// Records the final outcome of a pending payment with its event; `nil` when it was not pending.
+    func completePayment(
+        _ paymentHash: PaymentHash, outcome: PaymentOutcome, at now: Int64,
+        event: @escaping @Sendable (PaymentRecord) -> NewEvent
+    ) async throws(StoreError) -> (PaymentRecord, EventRecord)?
+    /// The payment to this hash.
+    func payment(paymentHash: PaymentHash) async throws(StoreError) -> PaymentRecord?
+    /// Every pending payment, oldest first.
+    func pendingPayments() async throws(StoreError) -> [PaymentRecord]
+    /// How many backend attempts were made for this hash.
+    func attemptCount(_ paymentHash: PaymentHash) async throws(StoreError) -> Int
+    /// The instance owning the open attempt of this hash, when that instance sent a heartbeat at or after
+    /// `aliveSince`; `nil` when the attempt has no live owner.
+    func liveAttemptOwner(of paymentHash: PaymentHash, aliveSince: Int64) async throws(StoreError) -> String?
+    /// Payments newest first, optionally of one status.
+    func payments(status: PaymentStatus?, limit: Int, cursor: String?) async throws(StoreError) -> Page<PaymentRecord>
+    /// Money in and out, newest first, optionally in a time range.
+    func walletTransactions(from start: Int64?, to end: Int64?, limit: Int, cursor: String?)
+        async throws(StoreError) -> Page<WalletTransaction>
+
+    /// Appends an event on its own.
+    func appendEvent(_ event: NewEvent) async throws(StoreError) -> EventRecord
+    /// Events with an index above `index`, oldest first, at most `limit`.
+    func events(after index: Int64, limit: Int) async throws(StoreError) -> [EventRecord]
+    /// The index of the newest event (0 when the log is empty).
+    func lastEventIndex() async throws(StoreError) -> Int64
+    /// A stored position, such as the backend's last settle index.
+    func cursor(_ name: String) async throws(StoreError) -> Int64?
+    /// Stores a position; it only moves forward.
+    func advanceCursor(_ name: String, to value: Int64) async throws(StoreError)
+    /// Notes that the instance `instance` is alive at `at` (seconds since 1970).
+    func recordHeartbeat(instance: String, at: Int64) async throws(StoreError)
+
+    /// Applies a proof change atomically (`doubleTransfer`, `staleProof` on conflict).
+    func applyProofChange(_ change: ProofChange) async throws(StoreError) -> EventRecord?
+    /// The stored proof with this id.
+    func proof(id: String) async throws(StoreError) -> ProofRecord?
+    /// Proofs newest first, filtered.
+    func proofs(owner: String?, kind: String?, status: String?, limit: Int, cursor: String?)
+        async throws(StoreError) -> Page<ProofRecord>
+    /// Every transition of a proof, in chain order.
+    func proofTransitions(proofID: String) async throws(StoreError) -> [ProofTransitionRecord]
+    /// Pending payment-bound transitions with the status of each binding invoice.
+    func pendingPaymentTransitions() async throws(StoreError) -> [(ProofTransitionRecord, invoiceStatus: String?)]
+    /// Stores the request of a two-step transfer.
+    func saveSigningRequest(transitionID: String, proofID: String, request: String, at: Int64) async throws(StoreError)
+    /// The stored request of a two-step transfer.
+    func signingRequest(transitionID: String) async throws(StoreError) -> (proofID: String, request: String)?
+    /// Remembers the daemon-held key of a platform account.
+    func rememberAccountKey(pubkey: String, accountID: String) async throws(StoreError)
+    /// The account whose daemon-held key is `pubkey`.
+    func account(forKey pubkey: String) async throws(StoreError) -> String?
+    /// Counts invoices, payments and proofs by status.
+    func statusCounts() async throws(StoreError) -> StatusCounts
+
+    /// Runs `body` while this instance leads the task `name` among all instances sharing the database, retrying
+    /// every `retryDelay` while another instance leads. Returns when `body` returns or the task is cancelled.
+    /// SQLite serves one instance, which always leads.
+    func whileLeading(_ name: String, retryDelay: Duration, _ body: @escaping @Sendable () async throws -> Void)
+        async throws
+    /// Calls `published` with the newest event index whenever another instance may have appended events, until
+    /// cancelled. SQLite serves one instance: it returns at once.
+    func followEvents(_ published: @escaping @Sendable (Int64) async -> Void) async throws
+
+    /// Every row of `table` (one of ``StoreSchema/tables``) in its columns' order, in primary-key order.
+    func rows(of table: StoreSchema.Table) async throws(StoreError) -> [[StoreValue]]
+    /// Inserts rows into an empty `table`, in one transaction.
+    func insert(_ rows: [[StoreValue]], into table: StoreSchema.Table) async throws(StoreError)
+}
+
+/// How many records are in each status, for the `t4gd_invoices`, `t4gd_payments` and `t4gd_proofs` gauges.
+public struct StatusCounts: Sendable, Equatable {
+    /// Invoices by status (`open`, `paid`, `expired`, `canceled`); statuses with none are absent.
+    public var invoices: [String: Int64] = [:]
+    /// Payments by status (`pending`, `succeeded`, `failed`).
+    public var payments: [String: Int64] = [:]
+    /// Proofs by status (`active`, `transfer_pending`).
+    public var proofs: [String: Int64] = [:]
+
+    /// Creates counts.
+    public init(invoices: [String: Int64] = [:], payments: [String: Int64] = [:], proofs: [String: Int64] = [:]) {
+        self.invoices = invoices
+        self.payments = payments
+        self.proofs = proofs
+    }
+}
+
+/// One column value of a copied row.
+public enum StoreValue: Sendable, Hashable {
+    case null
+    case integer(Int64)
+    case text(String)
+}

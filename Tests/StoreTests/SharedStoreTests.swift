@@ -1,0 +1,196 @@
+import Lightning
+import Store
+import Synchronization
+import TestSupport
+import Testing
+
+/// Several store instances on one PostgreSQL database, as several t4gd instances use it; and what both engines
+/// must agree on.
+@Suite struct SharedStoreTests {
+    let directory = TemporaryDirectory()
+
+    func openStores(_ count: Int, engine: String = "postgres") async throws -> [Store] {
+        let location = try StoreLocation(url: try await StoreEngines.url(engine, in: directory))
+        var stores: [Store] = []
+        for index in 0..<count {
+            stores.append(try await Store(configuration: .init(location: location, instance: "instance-\(index)")))
+        }
+        return stores
+    }
+
+    @Test(arguments: StoreEngines.all) func bothEnginesHaveEveryVersionAndEveryCopiedColumn(engine: String) async throws
+    {
+        defer { directory.remove() }
+        let store = try await openStores(1, engine: engine)[0]
+        #expect(try await store.appliedMigrations() == StoreSchema.versions)
+        for table in StoreSchema.tables {
+            #expect(try await store.engine.rows(of: table).isEmpty, "table \(table.name)")
+        }
+    }
+
+    @Test(arguments: StoreEngines.all) func theSchemaRefusesWhatItsConstraintsForbid(engine: String) async throws {
+        defer { directory.remove() }
+        let store = try await openStores(1, engine: engine)[0]
+        let payments = StoreSchema.tables.first { $0.name == "payments" }!
+        func row(amount: Int64, status: String = "pending", preimage: StoreValue = .null) -> [StoreValue] {
+            [
+                .text(String(repeating: "a", count: 64)), .text("lnbcrt1"), .text(status), .integer(amount),
+                .integer(0), .null, preimage, .null, .null, .integer(1), .null,
+            ]
+        }
+        await #expect(throws: StoreError.self) { try await store.engine.insert([row(amount: -5)], into: payments) }
+        await #expect(throws: StoreError.self) {
+            try await store.engine.insert([row(amount: 5, status: "succeeded")], into: payments)
+        }
+        try await store.engine.insert([row(amount: 5)], into: payments)
+        await #expect(throws: StoreError.self) { try await store.engine.insert([row(amount: 5)], into: payments) }
+    }
+
+    @Test func concurrentSendsOfOneHashThroughSeveralInstancesStartOnePayment() async throws {
+        defer { directory.remove() }
+        let stores = try await openStores(3)
+        let hash = Preimage.random().paymentHash
+        let record = PaymentRecord(
+            paymentHash: hash, bolt11: "lnbcrt1", status: .pending, amount: MilliSatoshi(5000),
+            maxFee: MilliSatoshi(100), idempotencyKey: nil, createdAt: 10)
+        let started = try await withThrowingTaskGroup(of: Bool.self) { group in
+            for index in 0..<30 {
+                group.addTask {
+                    if case .started = try await stores[index % 3].beginPayment(record) { return true }
+                    return false
+                }
+            }
+            return try await group.reduce(0) { $0 + ($1 ? 1 : 0) }
+        }
+        #expect(started == 1)
+        #expect(try await stores[0].attemptCount(hash) == 1)
+    }
+
+    @Test func eventIndexesAreGaplessInCommitOrderAcrossInstances() async throws {
+        defer { directory.remove() }
+        let stores = try await openStores(3)
+        let total = 300
+        let reader = Task { [stores] in
+            var seen: Int64 = 0
+            var skipped = 0
+            while seen < Int64(total) {
+                for event in try await stores[0].events(after: seen, limit: 1000) {
+                    if event.index != seen + 1 { skipped += 1 }
+                    seen = event.index
+                }
+            }
+            return skipped
+        }
+        try await withThrowingTaskGroup(of: Void.self) { group in
+            for index in 0..<total {
+                group.addTask {
+                    _ = try await stores[index % 3].appendEvent(NewEvent(type: "test", at: Int64(index), data: "{}"))
+                }
+            }
+            try await group.waitForAll()
+        }
+        #expect(try await reader.value == 0)
+        #expect(try await stores[1].lastEventIndex() == Int64(total))
+    }
+
+    @Test func anotherInstanceLeadsWithinSecondsWhenTheLeaderStops() async throws {
+        defer { directory.remove() }
+        let stores = try await openStores(2)
+        let leaders = Shared<[Int]>([])
+        func lead(_ index: Int) -> Task<Void, any Error> {
+            Task {
+                try await stores[index].whileLeading("test", retryDelay: .milliseconds(200)) {
+                    leaders.value.withLock { $0.append(index) }
+                    try await Task.sleep(for: .seconds(3600))
+                }
+            }
+        }
+        let first = lead(0)
+        try await Task.sleep(for: .milliseconds(500))
+        let second = lead(1)
+        try await Task.sleep(for: .seconds(1))
+        #expect(leaders.value.withLock { $0 } == [0])
+        first.cancel()
+        let handOver = ContinuousClock.now
+        while leaders.value.withLock({ $0.count }) < 2 && ContinuousClock.now - handOver < .seconds(10) {
+            try await Task.sleep(for: .milliseconds(50))
+        }
+        #expect(leaders.value.withLock { $0 } == [0, 1])
+        #expect(ContinuousClock.now - handOver < .seconds(3))
+        second.cancel()
+    }
+
+    @Test func anInstanceHearsOfEventsAppendedByAnother() async throws {
+        defer { directory.remove() }
+        let stores = try await openStores(2)
+        let heard = Shared<Int64>(0)
+        let follower = Task {
+            try await stores[1].followEvents { index in heard.value.withLock { $0 = max($0, index) } }
+        }
+        defer { follower.cancel() }
+        try await Task.sleep(for: .milliseconds(500))
+        let appended = try await stores[0].appendEvent(NewEvent(type: "test", at: 1, data: "{}"))
+        let start = ContinuousClock.now
+        while heard.value.withLock({ $0 }) < appended.index && ContinuousClock.now - start < .seconds(5) {
+            try await Task.sleep(for: .milliseconds(20))
+        }
+        #expect(heard.value.withLock { $0 } == appended.index)
+    }
+
+    @Test func anAttemptHasALiveOwnerOnlyWhileItsInstanceBeats() async throws {
+        defer { directory.remove() }
+        let stores = try await openStores(2)
+        let hash = Preimage.random().paymentHash
+        _ = try await stores[0].beginPayment(
+            PaymentRecord(
+                paymentHash: hash, bolt11: "lnbcrt1", status: .pending, amount: MilliSatoshi(5000),
+                maxFee: MilliSatoshi(100), idempotencyKey: nil, createdAt: 10))
+        #expect(try await stores[1].liveAttemptOwner(of: hash, aliveSince: 100) == nil)
+        try await stores[0].recordHeartbeat(at: 120)
+        #expect(try await stores[1].liveAttemptOwner(of: hash, aliveSince: 100) == "instance-0")
+        #expect(try await stores[1].liveAttemptOwner(of: hash, aliveSince: 121) == nil)
+    }
+}
+
+/// `t4gctl store migrate`'s copy, both ways.
+@Suite struct StoreCopyTests {
+    let directory = TemporaryDirectory()
+
+    @Test func aStoreCopiedToPostgresAndBackHoldsTheSameRows() async throws {
+        defer { directory.remove() }
+        let original = try await Store(configuration: .init(path: directory.file("original.sqlite")))
+        let preimage = Preimage.random()
+        _ = try await original.createInvoice(
+            InvoiceRecord(
+                paymentHash: preimage.paymentHash, bolt11: "lnbcrt1", label: "copied", amount: MilliSatoshi(1000),
+                description: "copy", descriptionHash: nil, expirySeconds: 3600, status: .open, createdAt: 1,
+                expiresAt: 3601, preimage: preimage, metadata: #"{"a":1}"#, requestFingerprint: "f"))
+        _ = try await original.markInvoicePaid(
+            preimage.paymentHash, amountReceived: MilliSatoshi(1000), preimage: preimage, paidAt: 2, settleIndex: 7,
+            event: { _ in NewEvent(type: "invoice.paid", at: 2, data: "{}") })
+        let hash = Preimage.random().paymentHash
+        _ = try await original.beginPayment(
+            PaymentRecord(
+                paymentHash: hash, bolt11: "lnbcrt1", status: .pending, amount: MilliSatoshi(5000),
+                maxFee: MilliSatoshi(100), idempotencyKey: "k", createdAt: 3))
+        try await original.advanceCursor("backend_settle_index", to: 7)
+        let postgres = try await Store(
+            configuration: .init(location: try StoreLocation(url: try await PostgresServer.shared.database())))
+        let there = try await StoreCopy.copy(from: original, to: postgres)
+        let back = try await Store(configuration: .init(path: directory.file("back.sqlite")))
+        let again = try await StoreCopy.copy(from: postgres, to: back)
+        #expect(there == again)
+        #expect(there.first { $0.table == "invoices" }?.rows == 1)
+        #expect(there.first { $0.table == "events" }?.rows == 1)
+        // The copy goes on where the original stopped: the next event index and attempt id continue.
+        #expect(try await postgres.appendEvent(NewEvent(type: "next", at: 4, data: "{}")).index == 2)
+        #expect(try await postgres.invoice(label: "copied")?.status == .paid)
+        await #expect(throws: StoreError.self) { try await StoreCopy.copy(from: original, to: postgres) }
+    }
+}
+
+/// A value shared with concurrent tasks.
+private final class Shared<Value: Sendable>: Sendable {
+    let value: Mutex<Value>
+    init(_ value: Value) { self.value = Mutex(value) }
+}

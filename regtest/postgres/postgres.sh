@@ -1,0 +1,76 @@
+#!/usr/bin/env bash
+# A throwaway PostgreSQL cluster for tests and benchmarks, from Debian's postgresql package (scripts/setup.sh).
+#   postgres.sh start DIR PORT WATCH_PID [durable]   initdb in DIR/data (user t4g, password from DIR/password,
+#       scram-sha-256), serve on 127.0.0.1:PORT only; a supervisor in its own process group stops the cluster
+#       and removes DIR when WATCH_PID exits (so a test run that dies still leaves nothing running). Without
+#       `durable`, fsync is off (tests); with it, PostgreSQL's defaults (benchmarks). As root, the cluster runs
+#       as the `postgres` user (PostgreSQL refuses root).
+#   postgres.sh createdb DIR PORT NAME                  creates database NAME.
+#   postgres.sh stop DIR                                stops the cluster and its supervisor, removes DIR.
+# The server log goes to DIR/postgres.log, or to $T4G_TEST_RUN_DIR/logs/ for the test run's secret scan.
+set -euo pipefail
+bin=$(ls -d /usr/lib/postgresql/*/bin | sort -V | tail -1)
+command=$1
+dir=$2
+
+as_owner() {
+    if [ "$(id -u)" = 0 ]; then runuser -u postgres -- "$@"; else "$@"; fi
+}
+
+stop_cluster() {
+    if [ -f "$dir/data/postmaster.pid" ]; then
+        kill -QUIT "$(head -1 "$dir/data/postmaster.pid")" 2>/dev/null || true
+        for _ in $(seq 50); do [ -f "$dir/data/postmaster.pid" ] || break; sleep 0.1; done
+    fi
+}
+
+case "$command" in
+start)
+    port=$3 watch=$4 mode=${5:-test}
+    chmod 700 "$dir"
+    [ "$(id -u)" = 0 ] && chown -R postgres:postgres "$dir"
+    as_owner "$bin/initdb" -D "$dir/data" -U t4g --pwfile="$dir/password" --auth=scram-sha-256 --locale=C \
+        -E UTF8 >"$dir/initdb.out" 2>&1
+    log="$dir/postgres.log"
+    if [ -n "${T4G_TEST_RUN_DIR:-}" ]; then
+        mkdir -p "$T4G_TEST_RUN_DIR/logs"
+        log="$T4G_TEST_RUN_DIR/logs/postgres-$port.log"
+        touch "$log"
+        [ "$(id -u)" = 0 ] && chown postgres "$log"
+    fi
+    options=(-c listen_addresses=127.0.0.1 -p "$port" -c unix_socket_directories="$dir" -c max_connections=400)
+    [ "$mode" = durable ] || options+=(-c fsync=off -c synchronous_commit=off -c full_page_writes=off)
+    setsid "$0" supervise "$dir" "$watch" "$log" "${options[@]}" </dev/null >/dev/null 2>&1 &
+    for _ in $(seq 300); do
+        "$bin/pg_isready" -q -h 127.0.0.1 -p "$port" && exit 0
+        sleep 0.1
+    done
+    echo "postgres did not start on port $port; see $log" >&2
+    exit 1
+    ;;
+supervise)
+    watch=$3 log=$4
+    shift 4
+    echo $$ >"$dir/supervisor.pid"
+    as_owner "$bin/postgres" -D "$dir/data" "$@" >>"$log" 2>&1 &
+    while kill -0 "$watch" 2>/dev/null && kill -0 $! 2>/dev/null; do sleep 1; done
+    stop_cluster
+    rm -rf "$dir"
+    kill -KILL -- -$$ 2>/dev/null || true
+    ;;
+createdb)
+    port=$3 name=$4
+    PGPASSWORD=$(cat "$dir/password") "$bin/psql" -q -h 127.0.0.1 -p "$port" -U t4g -d postgres \
+        -v ON_ERROR_STOP=1 -c "CREATE DATABASE \"$name\""
+    ;;
+stop)
+    stop_cluster
+    supervisor=$(cat "$dir/supervisor.pid" 2>/dev/null || true)
+    rm -rf "$dir"
+    [ -n "$supervisor" ] && kill -KILL -- -"$supervisor" 2>/dev/null || true
+    ;;
+*)
+    echo "usage: $0 start|createdb|stop DIR ..." >&2
+    exit 2
+    ;;
+esac
