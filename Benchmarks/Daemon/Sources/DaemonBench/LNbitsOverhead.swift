@@ -209,6 +209,7 @@ func runLNbitsOverhead(_ t4gd: String) -> Never {
             admin_key = "\(keys.admin)"
             """
         try! config.write(toFile: "\(dir)/t4gd.toml", atomically: true, encoding: .utf8)
+        chmod("\(dir)/t4gd.toml", 0o600)  // it holds LNbits keys: t4gd refuses a file others can read
         let child = spawn(
             t4gd, ["--config", "\(dir)/t4gd.toml", "--data-dir", dir, "--log-level", "warning"],
             logFile: "\(root)/\(name).log", name: "t4gd \(name)")
