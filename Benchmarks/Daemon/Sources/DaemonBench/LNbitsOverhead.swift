@@ -194,7 +194,7 @@ func runLNbitsOverhead(_ t4gd: String) -> Never {
     let payee = wallet("B")
     _ = runScript(
         "\(regtest)/lnbits/wallet.sh",
-        [lnbitsData, "fund", payer.id, String(rounds * operations * amountSat * 2 + 1000)])
+        [lnbitsData, "fund", payer.id, String(rounds * operations * amountSat * 3 + 1000)])
 
     func startDaemon(_ name: String, _ keys: (id: String, admin: String, invoice: String)) -> String {
         let dir = "\(root)/\(name)"
