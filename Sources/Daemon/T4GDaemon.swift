@@ -97,9 +97,9 @@ public struct T4GDaemon: Sendable {
                             store: store, backend: backend, invoices: invoices, retryDelay: .seconds(1), logger: logger)
                     ),
                     .init(service: ProofSettler(proofs: proofs, events: events)),
+                    .init(service: health),
                     .init(service: InstanceHeartbeat(store: store, interval: .seconds(1), now: now, logger: logger)),
                     .init(service: EventFollower(store: store, events: events)),
-                    .init(service: health),
                     .init(
                         service: InvoiceExpirer(invoices: invoices, now: now, maximumSleep: .seconds(1), logger: logger)
                     ),

@@ -194,7 +194,7 @@ func runLNbitsOverhead(_ t4gd: String) -> Never {
     let payee = wallet("B")
     _ = runScript(
         "\(regtest)/lnbits/wallet.sh",
-        [lnbitsData, "fund", payer.id, String(rounds * operations * amountSat * 2 + 1000)])
+        [lnbitsData, "fund", payer.id, String(rounds * operations * amountSat * 3 + 1000)])
 
     func startDaemon(_ name: String, _ keys: (id: String, admin: String, invoice: String)) -> String {
         let dir = "\(root)/\(name)"
@@ -209,8 +209,9 @@ func runLNbitsOverhead(_ t4gd: String) -> Never {
             admin_key = "\(keys.admin)"
             """
         try! config.write(toFile: "\(dir)/t4gd.toml", atomically: true, encoding: .utf8)
+        chmod("\(dir)/t4gd.toml", 0o600)  // it holds LNbits keys: t4gd refuses a file others can read
         let child = spawn(
-            t4gd, ["--config", "\(dir)/t4gd.toml", "--data-dir", dir, "--log-level", "warning"],
+            t4gd, ["--config", "\(dir)/t4gd.toml", "--data-dir", dir, "--log-level", "warning", "--no-metrics"],
             logFile: "\(root)/\(name).log", name: "t4gd \(name)")
         daemons.append(child)
         let socket = "\(dir)/t4gd.sock"
@@ -368,7 +369,8 @@ func runLNbitsOverhead(_ t4gd: String) -> Never {
                 ? Double.nan
                 : ratios.count % 2 == 1
                     ? ratios[ratios.count / 2] : (ratios[ratios.count / 2 - 1] + ratios[ratios.count / 2]) / 2
-            let label = path == "direct" ? "LNbits direct" : path == "direct + check" ? "LNbits direct + check GET" : "t4gd"
+            let label =
+                path == "direct" ? "LNbits direct" : path == "direct + check" ? "LNbits direct + check GET" : "t4gd"
             let columns =
                 path == "direct"
                 ? "| | |" : "\(fmt(result.seconds / direct.seconds, 3)) | \(fmt(median, 3)) | \(perRound) |"
