@@ -37,7 +37,7 @@ public final class BareSecp256k1: @unchecked Sendable {
     public func sign(signedData: [UInt8], secret: [UInt8]) -> Bool {
         withUnsafeTemporaryAllocation(of: UInt8.self, capacity: 32) { hash in
             signedData.withUnsafeBufferPointer { data in
-                _ = SHA256(data.baseAddress, data.count, hash.baseAddress)
+                bare_sha256(data.baseAddress, data.count, hash.baseAddress)
             }
             var signature = secp256k1_ecdsa_recoverable_signature()
             return secp256k1_ecdsa_sign_recoverable(context, &signature, hash.baseAddress!, secret, nil, nil) == 1
@@ -70,7 +70,7 @@ public final class BareSecp256k1: @unchecked Sendable {
         precondition(signature.count == 65)
         return withUnsafeTemporaryAllocation(of: UInt8.self, capacity: 32) { hash in
             signedData.withUnsafeBufferPointer { data in
-                _ = SHA256(data.baseAddress, data.count, hash.baseAddress)
+                bare_sha256(data.baseAddress, data.count, hash.baseAddress)
             }
             var parsed = secp256k1_ecdsa_recoverable_signature()
             guard
