@@ -25,7 +25,8 @@ struct DaemonRPCService: RPCService {
     var methodNames: [String] { methods.keys.sorted() }
 
     func handle(_ request: RPCRequest, context: RPCRequestContext) async throws(RPCError) -> JSONValue {
-        let method = try authorize(request, context: context)
+        let method = try self.method(named: request.method)
+        try authorize(method, request, context: context)
         do {
             return try await method(request.params, RPCMethod.Call(context: context))
         } catch {
@@ -41,20 +42,25 @@ struct DaemonRPCService: RPCService {
     func handleImmediately(_ request: RPCRequest, context: RPCRequestContext) -> Result<JSONValue, RPCError>? {
         guard let method = methods[request.method], case .immediate(let body) = method.handler else { return nil }
         do {
-            _ = try authorize(request, context: context)
+            try authorize(method, request, context: context)
             return .success(try body(try method.validated(request.params), RPCMethod.Call(context: context)))
-        } catch let error as RPCError {
-            return .failure(error)
         } catch {
             return .failure(Self.rpcError(error, logger: context.logger, method: request.method))
         }
     }
 
-    /// The method `request` names, once the caller's role may call it and its rate limit admits the call.
-    private func authorize(_ request: RPCRequest, context: RPCRequestContext) throws(RPCError) -> RPCMethod {
-        guard let method = methods[request.method] else {
-            throw RPCError(.methodNotFound, message: "unknown method '\(request.method)'")
+    /// The method called `name`, or `method_not_found`.
+    private func method(named name: String) throws(RPCError) -> RPCMethod {
+        guard let method = methods[name] else {
+            throw RPCError(.methodNotFound, message: "unknown method '\(name)'")
         }
+        return method
+    }
+
+    /// Admits a call of `method` once the caller's role may call it and its rate limit admits the call.
+    private func authorize(
+        _ method: RPCMethod, _ request: RPCRequest, context: RPCRequestContext
+    ) throws(RPCError) {
         let role = configuration.role(uid: context.peer.uid, gid: context.peer.gid)
         if let role, let wait = rateLimiter.admit(uid: context.peer.uid, role: role) {
             throw RPCError(.rateLimited, retryAfter: wait, message: "rate limit of the \(role.rawValue) role exceeded")
@@ -64,7 +70,6 @@ struct DaemonRPCService: RPCService {
                 "unauthorized call", metadata: ["method": "\(request.method)", "uid": "\(context.peer.uid)"])
             throw RPCError(.unauthorized, message: "\(request.method) needs the \(method.role.rawValue) role")
         }
-        return method
     }
 
     /// The one mapping from daemon failures to wire errors. Unknown failures become -32603 with a generic
