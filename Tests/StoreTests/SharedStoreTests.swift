@@ -108,7 +108,12 @@ import Testing
             }
         }
         let first = lead(0)
-        try await Task.sleep(for: .milliseconds(500))
+        // Opening the dedicated connection (SCRAM authentication) can take seconds on a busy machine: wait until
+        // the first instance leads before starting the second, then give the second time to (wrongly) lead too.
+        let started = ContinuousClock.now
+        while leaders.value.withLock({ $0.isEmpty }) && ContinuousClock.now - started < .seconds(30) {
+            try await Task.sleep(for: .milliseconds(50))
+        }
         let second = lead(1)
         try await Task.sleep(for: .seconds(1))
         #expect(leaders.value.withLock { $0 } == [0])
