@@ -1,5 +1,6 @@
 import BOLT11
 import Foundation
+import LNbitsBackend
 import Lightning
 import Logging
 import Secp256k1
@@ -33,7 +34,7 @@ public enum ConfigurationFile {
         "metrics": ["enabled", "listen"],
         "proofs": ["trusted_issuers"],
         "lnd": ["rest_url", "tls_cert_path", "macaroon_path", "timeout_s"],
-        "lnbits": ["url", "invoice_key", "admin_key", "timeout_s", "push", "poll_interval_s"],
+        "lnbits": ["url", "invoice_key", "admin_key", "timeout_s", "push", "poll_interval_s", "own_invoice_check"],
     ]
 
     /// Applies the file's text on top of `configuration`.
@@ -172,6 +173,9 @@ public enum ConfigurationFile {
             if let value = try integer("timeout_s", 1...600) { c.backendTimeoutSeconds = value }
             if let value = try bool("push") { c.lnbitsPush = value }
             if let value = try integer("poll_interval_s", 1...3600) { c.lnbitsPollIntervalSeconds = value }
+            if let value = try choice("own_invoice_check", LNbitsBackend.Configuration.OwnInvoiceCheck.self) {
+                c.lnbitsOwnInvoiceCheck = value
+            }
         case "proofs":
             for text in try read(key("trusted_issuers"), { try table.stringArray("trusted_issuers") }) ?? [] {
                 guard let bytes = [UInt8](hex: text), let issuer = try? XOnlyPublicKey(bytes: bytes) else {

@@ -1,5 +1,6 @@
 import BOLT11
 import Foundation
+import LNbitsBackend
 import Lightning
 import Logging
 import Secp256k1
@@ -79,6 +80,8 @@ public struct DaemonConfiguration: Sendable {
     public var lnbitsPush = true
     /// How often LNbits is polled for settlements, push or not.
     public var lnbitsPollIntervalSeconds: Int64 = 2
+    /// `lnbits.own_invoice_check`: whether paying also asks LNbits if the invoice is the wallet's own.
+    public var lnbitsOwnInvoiceCheck = LNbitsBackend.Configuration.OwnInvoiceCheck.store
     /// Deadline of every backend request.
     public var backendTimeoutSeconds: Int64 = 10
 

@@ -44,6 +44,11 @@ public struct PaymentSender: Sendable {
         }
         let invoice = try PayableInvoice.check(
             request.bolt11, network: network, nodePubkey: nodePubkey, now: now(), amount: request.amount)
+        // Our own invoice book: refused here for every backend, before an intent is stored (LNbits would let
+        // the wallet pay itself).
+        guard try await store.invoice(paymentHash: invoice.paymentHash) == nil else {
+            throw DaemonError("self_payment", "the invoice was created by this daemon (invoice.create)")
+        }
         let record = PaymentRecord(
             paymentHash: invoice.paymentHash, bolt11: request.bolt11, status: .pending, amount: invoice.amount,
             maxFee: request.maxFee ?? Self.defaultMaxFee(for: invoice.amount), idempotencyKey: request.idempotencyKey,

@@ -168,7 +168,8 @@ public struct T4GDaemon: Sendable {
                     baseURL: try required(configuration.lnbitsURL, "lnbits.url"),
                     invoiceKey: try required(configuration.lnbitsInvoiceKey, "lnbits.invoice_key"),
                     adminKey: configuration.lnbitsAdminKey, network: configuration.network, requestTimeout: timeout,
-                    pollInterval: .seconds(configuration.lnbitsPollIntervalSeconds), push: configuration.lnbitsPush),
+                    pollInterval: .seconds(configuration.lnbitsPollIntervalSeconds), push: configuration.lnbitsPush,
+                    ownInvoiceCheck: configuration.lnbitsOwnInvoiceCheck),
                 logger: logger)
             return try await started(backend) { () throws(BackendError) in try await backend.start() }
         }

@@ -179,7 +179,7 @@ extension RPCErrorReason {
     /// `self_payment` (404).
     public static let selfPayment = Self(
         name: "self_payment", code: 404, area: .payment, message: "Cannot pay own invoice",
-        summary: "The invoice was issued by this daemon's own node."
+        summary: "The invoice was created by this daemon or issued by its own node or wallet."
     )
     /// `payment_not_found` (405).
     public static let paymentNotFound = Self(

@@ -6,14 +6,16 @@ extension LNbitsBackend {
     /// at once; for others it waits up to 5 s and may answer `pending`. LNbits takes no fee limit: its own fee
     /// reserve applies (`maxFee` is not enforced).
     ///
-    /// LNbits lets a wallet pay its own invoice, so an invoice that LNbits may have issued (signed by a key seen
-    /// on this LNbits' invoices, or any while none is known: ``LNbitsSigningKeys``) is first looked up with
-    /// `GET /api/v1/payments/{hash}`; an invoice of another node is paid at once. LNbits itself refuses a hash
-    /// paid before (`already paid`, `still pending`), whoever issued it.
+    /// LNbits lets a wallet pay its own invoice. With ``Configuration/OwnInvoiceCheck/lnbits``, an invoice that
+    /// LNbits may have issued (signed by a key seen on this LNbits' invoices, or any while none is known:
+    /// ``LNbitsSigningKeys``) is first looked up with `GET /api/v1/payments/{hash}`; an invoice of another node
+    /// is paid at once. With ``Configuration/OwnInvoiceCheck/store`` (the default) that refusal is left to the
+    /// daemon's invoice book. LNbits itself refuses a hash paid before (`already paid`, `still pending`),
+    /// whoever issued it.
     ///
     /// Returns `.pending` when `request.timeoutSeconds` pass first. Throws `unauthorized` without an admin key,
-    /// `selfPayment` for this wallet's own invoice, `alreadyPaid`, `inFlight`, `unsupported` for amountless
-    /// invoices, `unavailable` when LNbits cannot be reached.
+    /// `selfPayment` for this wallet's own invoice (when checked here), `alreadyPaid`, `inFlight`, `unsupported`
+    /// for amountless invoices, `unavailable` when LNbits cannot be reached.
     public func pay(_ request: PaymentRequest) async throws(BackendError) -> PaymentOutcome {
         guard let adminKey = configuration.adminKey else {
             throw BackendError(.unauthorized, "paying needs the LNbits admin key, and none is configured")
@@ -25,7 +27,9 @@ extension LNbitsBackend {
             throw BackendError(.invalidRequest, "the invoice's payment hash is malformed")
         }
         let payee = request.invoice.payee.compressed
-        if signingKeys.withLock({ $0.mayHaveSigned(payee) }) { try await refuseKnownHash(hash) }
+        if configuration.ownInvoiceCheck == .lnbits, signingKeys.withLock({ $0.mayHaveSigned(payee) }) {
+            try await refuseKnownHash(hash)
+        }
         let deadline = Duration.seconds(Int64(clamping: request.timeoutSeconds))
         let status: UInt
         let bytes: [UInt8]

@@ -15,6 +15,17 @@ import Synchronization
 public final class LNbitsBackend: LightningBackend, StartableBackend {
     /// How to reach and use the wallet (`[lnbits]` in the configuration file).
     public struct Configuration: Sendable {
+        /// Who refuses an invoice of the paying wallet itself. LNbits lets a wallet pay its own invoice (an
+        /// internal payment: no money moves, the invoice is marked paid).
+        public enum OwnInvoiceCheck: String, Sendable, CaseIterable {
+            /// The daemon's invoice book only: invoices made through t4gd are refused before LNbits is called;
+            /// one made on the wallet by other means is paid internally by LNbits. No extra request.
+            case store
+            /// Also asks LNbits (`GET /api/v1/payments/{hash}`) before paying an invoice it may have issued,
+            /// and refuses one of this wallet's own whoever made it: one more LNbits request per payment.
+            case lnbits
+        }
+
         /// LNbits' base URL, e.g. `https://lnbits.example.com` or `http://127.0.0.1:5000`.
         public var baseURL: String
         /// The wallet's invoice/read key: creates invoices, reads the wallet.
@@ -34,12 +45,14 @@ public final class LNbitsBackend: LightningBackend, StartableBackend {
         /// The network LNbits' funding source runs on. LNbits cannot be asked; each new invoice's prefix is
         /// checked against it.
         public var network: Network
+        /// Who refuses an invoice of this wallet itself (see ``OwnInvoiceCheck``).
+        public var ownInvoiceCheck: OwnInvoiceCheck
 
         /// Creates a configuration.
         public init(
             baseURL: String, invoiceKey: String, adminKey: String?, network: Network,
             requestTimeout: Duration = .seconds(10), pollInterval: Duration = .seconds(2), push: Bool = true,
-            pingInterval: Duration = .seconds(20)
+            pingInterval: Duration = .seconds(20), ownInvoiceCheck: OwnInvoiceCheck = .store
         ) {
             self.baseURL = baseURL
             self.invoiceKey = invoiceKey
@@ -49,6 +62,7 @@ public final class LNbitsBackend: LightningBackend, StartableBackend {
             self.pollInterval = pollInterval
             self.push = push
             self.pingInterval = pingInterval
+            self.ownInvoiceCheck = ownInvoiceCheck
         }
     }
 

@@ -65,23 +65,31 @@ import Testing
         _ service: LNbitsService, _ wallet: LNbitsService.Wallet, invoiceKey: String? = nil, adminKey: String?? = nil,
         network: Network = .mainnet, baseURL: String? = nil
     ) -> LNbitsBackend {
+        // The contract expects the backend itself to refuse the wallet's own invoice.
         LNbitsBackend(
             configuration: .init(
                 baseURL: baseURL ?? service.url, invoiceKey: invoiceKey ?? wallet.inkey,
                 adminKey: adminKey ?? wallet.adminkey, network: network, requestTimeout: .seconds(10),
-                pollInterval: .milliseconds(100)),
+                pollInterval: .milliseconds(100), ownInvoiceCheck: .lnbits),
             logger: logger)
     }
 
-    /// `pay` looks an invoice up (`GET /api/v1/payments/{hash}`, to refuse the wallet's own) only while it may
-    /// be LNbits' own: signed by FakeWallet's key once the backend has seen that key, or any before. An invoice
-    /// of another node is then sent at once (and LNbits refuses it: FakeWallet pays only its own invoices).
+    /// With `ownInvoiceCheck: .lnbits`, `pay` looks an invoice up (`GET /api/v1/payments/{hash}`, to refuse the
+    /// wallet's own) only while it may be LNbits' own: signed by FakeWallet's key once the backend has seen that
+    /// key, or any before. An invoice of another node is then sent at once (and LNbits refuses it: FakeWallet
+    /// pays only its own invoices). With the default (`.store`) nothing is looked up, and LNbits pays the
+    /// wallet's own invoice internally: the balance does not move.
     private func lnbitsOwnInvoiceLookup(_ service: LNbitsService, _ wallet: LNbitsService.Wallet) async throws {
         let lines = RecordingLogHandler.Lines()
-        let backend = LNbitsBackend(
-            configuration: .init(
-                baseURL: service.url, invoiceKey: wallet.inkey, adminKey: wallet.adminkey, network: .mainnet),
-            logger: RecordingLogHandler.logger(lines))
+        func backend(_ check: LNbitsBackend.Configuration.OwnInvoiceCheck) -> LNbitsBackend {
+            LNbitsBackend(
+                configuration: .init(
+                    baseURL: service.url, invoiceKey: wallet.inkey, adminKey: wallet.adminkey, network: .mainnet,
+                    ownInvoiceCheck: check),
+                logger: RecordingLogHandler.logger(lines))
+        }
+        let checking = backend(.lnbits)
+        let trusting = backend(.store)
         try await withCleanup {
             func foreignInvoice() throws -> (bolt11: String, hash: PaymentHash) {
                 let hash = Preimage.random().paymentHash
@@ -96,16 +104,26 @@ import Testing
                 lines.all.contains { $0.contains("/api/v1/payments/\(hash.hex)") }
             }
             let first = try foreignInvoice()
-            #expect(try await BackendContract.pay(backend, first.bolt11) == .failed(.noRoute))
+            #expect(try await BackendContract.pay(checking, first.bolt11) == .failed(.noRoute))
             #expect(lookedUp(first.hash), "no key known yet: looked up")
-            let own = try await backend.createInvoice(BackendContract.request(1_000, "own"))
+            let own = try await checking.createInvoice(BackendContract.request(1_000, "own"))
             let second = try foreignInvoice()
-            #expect(try await BackendContract.pay(backend, second.bolt11) == .failed(.noRoute))
+            #expect(try await BackendContract.pay(checking, second.bolt11) == .failed(.noRoute))
             #expect(!lookedUp(second.hash), "another node's invoice: sent at once")
-            await BackendContract.expectError(.selfPayment) { try await BackendContract.pay(backend, own.bolt11) }
+            await BackendContract.expectError(.selfPayment) { try await BackendContract.pay(checking, own.bolt11) }
             #expect(lookedUp(own.paymentHash))
+
+            let before = try await trusting.balance().balance
+            let ownAgain = try await trusting.createInvoice(BackendContract.request(2_000, "own, not checked"))
+            guard case .succeeded = try await BackendContract.pay(trusting, ownAgain.bolt11) else {
+                Issue.record("LNbits did not pay the wallet's own invoice internally")
+                return
+            }
+            #expect(!lookedUp(ownAgain.paymentHash), "the default sends at once")
+            #expect(try await trusting.balance().balance == before, "a self-payment moves no money")
         } finally: {
-            await backend.shutdown()
+            await checking.shutdown()
+            await trusting.shutdown()
         }
     }
 

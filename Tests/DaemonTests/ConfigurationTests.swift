@@ -1,5 +1,6 @@
 import Daemon
 import Foundation
+import LNbitsBackend
 import Store
 import TestSupport
 import Testing
@@ -108,6 +109,8 @@ import Testing
         ("poll_interval_s = 0", "lnbits.poll_interval_s"), ("poll_interval_s = -2", "lnbits.poll_interval_s"),
         ("poll_interval_s = 3601", "lnbits.poll_interval_s"), ("poll_interval_s = \"2\"", "lnbits.poll_interval_s"),
         ("poll_interval_s = 1.5", "lnbits.poll_interval_s"), ("pol_interval_s = 2", "lnbits.pol_interval_s"),
+        ("own_invoice_check = \"never\"", "lnbits.own_invoice_check"),
+        ("own_invoice_check = true", "lnbits.own_invoice_check"),
     ])
     func badLNbitsPushSettingsNameTheirKey(line: String, key: String) throws {
         var configuration = DaemonConfiguration()
@@ -120,6 +123,7 @@ import Testing
         }
         #expect(configuration.lnbitsPush == DaemonConfiguration().lnbitsPush)
         #expect(configuration.lnbitsPollIntervalSeconds == DaemonConfiguration().lnbitsPollIntervalSeconds)
+        #expect(configuration.lnbitsOwnInvoiceCheck == .store)
     }
 
     @Test func lnbitsPushSettingsInRangeAreTaken() throws {
@@ -129,6 +133,8 @@ import Testing
         #expect(configuration.lnbitsPollIntervalSeconds == 3600)
         try ConfigurationFile.apply("[lnbits]\npoll_interval_s = 1", to: &configuration)
         #expect(configuration.lnbitsPollIntervalSeconds == 1)
+        try ConfigurationFile.apply("[lnbits]\nown_invoice_check = \"lnbits\"", to: &configuration)
+        #expect(configuration.lnbitsOwnInvoiceCheck == .lnbits)
     }
 
     /// t4gd refuses to start on a bad `[lnbits]` value: exit status 78 (EX_CONFIG) and the key on stderr, before
