@@ -112,6 +112,9 @@ struct Events: AsyncParsableCommand {
         for await notification in client.notifications where notification.method == "event" {
             connection.print(.object(notification.params))
             if !connection.json { print("") }
+            // stdout is block-buffered when it is not a terminal: a pipe (`| jq`, a log shipper) sees each
+            // event as it happens only when it is flushed.
+            fflush(nil)
         }
         CommandOutput.printError(
             reason: "connection_closed", message: "the daemon closed the stream", asJSON: connection.json)

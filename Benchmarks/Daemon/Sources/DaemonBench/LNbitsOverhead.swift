@@ -5,8 +5,11 @@
 //   (a) invoice creation: N x `POST /api/v1/payments {"out":false}` with B's invoice key on a keep-alive HTTP/1.1
 //       connection per worker, vs N x t4gd `invoice.create` on B's daemon (one Unix-socket connection per worker).
 //   (b) payment: N x `POST /api/v1/payments {"out":true}` with A's admin key, vs N x t4gd `payment.send` on A's
-//       daemon, and a third side "direct + check": what t4gd's LNbits backend sends, `GET /api/v1/payments/{hash}`
-//       with A's invoice key (refusing the wallet's own invoice) and then the `POST`, to price that extra request.
+//       daemon, and a third side "direct + check": `GET /api/v1/payments/{hash}` with A's invoice key (what
+//       t4gd's LNbits backend sends with `own_invoice_check = "lnbits"` to refuse the wallet's own invoice) and
+//       then the `POST`, to price that extra request.
+//       A fourth side, "t4gd + check", pays through a second daemon of wallet A configured with
+//       `own_invoice_check = "lnbits"`, which sends that GET itself (t4gd's default, "store", does not).
 //       The invoices (B's, made directly on LNbits) are created before each timed loop.
 // Each round runs the sides of (a) then those of (b) with the same N and C; the order of the sides rotates
 // between rounds, so slow drift of the machine hits all alike. The summary pools the latencies of all rounds and
@@ -196,7 +199,9 @@ func runLNbitsOverhead(_ t4gd: String) -> Never {
         "\(regtest)/lnbits/wallet.sh",
         [lnbitsData, "fund", payer.id, String(rounds * operations * amountSat * 3 + 1000)])
 
-    func startDaemon(_ name: String, _ keys: (id: String, admin: String, invoice: String)) -> String {
+    func startDaemon(
+        _ name: String, _ keys: (id: String, admin: String, invoice: String), ownInvoiceCheck: String = "store"
+    ) -> String {
         let dir = "\(root)/\(name)"
         try! FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
         let config = """
@@ -207,6 +212,7 @@ func runLNbitsOverhead(_ t4gd: String) -> Never {
             url = "\(url)"
             invoice_key = "\(keys.invoice)"
             admin_key = "\(keys.admin)"
+            own_invoice_check = "\(ownInvoiceCheck)"
             """
         try! config.write(toFile: "\(dir)/t4gd.toml", atomically: true, encoding: .utf8)
         chmod("\(dir)/t4gd.toml", 0o600)  // it holds LNbits keys: t4gd refuses a file others can read
@@ -220,6 +226,7 @@ func runLNbitsOverhead(_ t4gd: String) -> Never {
     }
     let payerSocket = startDaemon("A", payer)
     let payeeSocket = startDaemon("B", payee)
+    let checkingPayerSocket = startDaemon("A-check", payer, ownInvoiceCheck: "lnbits")
 
     let invoiceBody = "{\"out\":false,\"amount\":\(amountSat),\"unit\":\"sat\",\"memo\":\"bench\",\"expiry\":3600}"
     func httpWorker(_ body: @escaping (HTTPConnection, Int) -> String?) -> (Int) -> (Int) -> String? {
@@ -290,8 +297,8 @@ func runLNbitsOverhead(_ t4gd: String) -> Never {
                 ? nil : "HTTP \(status): \(String(decoding: body.prefix(200), as: UTF8.self))"
         }
     }
-    func t4gdPay(_ invoices: [(bolt11: String, hash: String)]) -> (Int) -> (Int) -> String? {
-        rpcWorker(payerSocket) { connection, ticket in
+    func t4gdPay(_ invoices: [(bolt11: String, hash: String)], socket: String) -> (Int) -> (Int) -> String? {
+        rpcWorker(socket) { connection, ticket in
             guard
                 let reply = connection.call(
                     request(id: ticket, method: "payment.send", params: "{\"bolt11\":\"\(invoices[ticket].bolt11)\"}"))
@@ -320,11 +327,15 @@ func runLNbitsOverhead(_ t4gd: String) -> Never {
             results["create \(side)", default: []].append(create)
             log("  create \(side): \(fmt(create.rate, 1))/s, errors \(create.errors) \(create.firstError ?? "")")
         }
-        for side in rotated(["direct", "t4gd", "direct + check"], round) {
+        for side in rotated(["direct", "t4gd", "direct + check", "t4gd + check"], round) {
             let invoices = prepareInvoices()
-            let pay = runCount(
-                operations: operations, concurrency: concurrency,
-                makeWorker: side == "t4gd" ? t4gdPay(invoices) : directPay(invoices, check: side != "direct"))
+            let worker =
+                switch side {
+                case "t4gd": t4gdPay(invoices, socket: payerSocket)
+                case "t4gd + check": t4gdPay(invoices, socket: checkingPayerSocket)
+                default: directPay(invoices, check: side != "direct")
+                }
+            let pay = runCount(operations: operations, concurrency: concurrency, makeWorker: worker)
             results["pay \(side)", default: []].append(pay)
             log("  pay \(side): \(fmt(pay.rate, 1))/s, errors \(pay.errors) \(pay.firstError ?? "")")
         }
@@ -357,7 +368,7 @@ func runLNbitsOverhead(_ t4gd: String) -> Never {
     for operation in ["create", "pay"] {
         let direct = pooled("\(operation) direct")
         let name = operation == "create" ? "create invoice" : "pay invoice (A pays B)"
-        let paths = operation == "create" ? ["direct", "t4gd"] : ["direct", "direct + check", "t4gd"]
+        let paths = operation == "create" ? ["direct", "t4gd"] : ["direct", "t4gd", "direct + check", "t4gd + check"]
         for path in paths {
             let result = pooled("\(operation) \(path)")
             var ratios = zip(results["\(operation) \(path)"] ?? [], results["\(operation) direct"] ?? [])
@@ -369,8 +380,11 @@ func runLNbitsOverhead(_ t4gd: String) -> Never {
                 ? Double.nan
                 : ratios.count % 2 == 1
                     ? ratios[ratios.count / 2] : (ratios[ratios.count / 2 - 1] + ratios[ratios.count / 2]) / 2
-            let label =
-                path == "direct" ? "LNbits direct" : path == "direct + check" ? "LNbits direct + check GET" : "t4gd"
+            let labels = [
+                "direct": "LNbits direct", "direct + check": "LNbits direct + check GET",
+                "t4gd + check": "t4gd, own_invoice_check = \"lnbits\"",
+            ]
+            let label = labels[path] ?? path
             let columns =
                 path == "direct"
                 ? "| | |" : "\(fmt(result.seconds / direct.seconds, 3)) | \(fmt(median, 3)) | \(perRound) |"

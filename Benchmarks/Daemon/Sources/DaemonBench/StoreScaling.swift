@@ -9,8 +9,9 @@
 // share the database, the seed and the dev ledger. Clients spread over the instances round-robin.
 
 import Foundation
+
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #endif
 
 /// Total CPU seconds (user + system) of a process, from /proc.
@@ -26,13 +27,14 @@ func cpuSeconds(pid: Int32) -> Double {
 /// The PostgreSQL server's processes: the postmaster and its children.
 func postgresProcesses(postmaster: Int32) -> [Int32] {
     let entries = (try? FileManager.default.contentsOfDirectory(atPath: "/proc")) ?? []
-    return [postmaster] + entries.compactMap { Int32($0) }.filter { pid in
-        guard let stat = try? String(contentsOfFile: "/proc/\(pid)/stat", encoding: .utf8),
-            let close = stat.lastIndex(of: ")")
-        else { return false }
-        let fields = stat[stat.index(after: close)...].split(separator: " ")
-        return fields.count > 2 && Int32(fields[1]) == postmaster
-    }
+    return [postmaster]
+        + entries.compactMap { Int32($0) }.filter { pid in
+            guard let stat = try? String(contentsOfFile: "/proc/\(pid)/stat", encoding: .utf8),
+                let close = stat.lastIndex(of: ")")
+            else { return false }
+            let fields = stat[stat.index(after: close)...].split(separator: " ")
+            return fields.count > 2 && Int32(fields[1]) == postmaster
+        }
 }
 
 /// Runs a shell command with system(3) and returns its stdout (through a file: Foundation's `Process` never
@@ -63,11 +65,13 @@ func runStoreScaling(_ t4gd: String) -> Never {
     try! password.write(toFile: cluster + "/password", atomically: true, encoding: .utf8)
     let port = 20_000 + Int(getpid() % 20_000)
     shell("'\(script)' start '\(cluster)' \(port) \(getpid()) durable")
-    let postmaster = Int32(
-        (try? String(contentsOfFile: cluster + "/data/postmaster.pid", encoding: .utf8))?
-            .split(separator: "\n").first.map(String.init) ?? "") ?? 0
+    let postmaster =
+        Int32(
+            (try? String(contentsOfFile: cluster + "/data/postmaster.pid", encoding: .utf8))?
+                .split(separator: "\n").first.map(String.init) ?? "") ?? 0
     defer { shell("'\(script)' stop '\(cluster)'") }
-    let psql = "PGPASSWORD=\(password) $(ls -d /usr/lib/postgresql/*/bin | sort -V | tail -1)/psql -qAt -h 127.0.0.1 -p \(port) -U t4g"
+    let psql =
+        "PGPASSWORD=\(password) $(ls -d /usr/lib/postgresql/*/bin | sort -V | tail -1)/psql -qAt -h 127.0.0.1 -p \(port) -U t4g"
     log("store-scaling: work dir \(root), PostgreSQL on 127.0.0.1:\(port) (durable), \(duration) s per phase")
 
     var children: [Child] = []
@@ -85,7 +89,8 @@ func runStoreScaling(_ t4gd: String) -> Never {
             try! FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
             if index > 0 { try! FileManager.default.copyItem(atPath: "\(root)/\(name)-0/seed", toPath: "\(dir)/seed") }
             let child = spawn(
-                t4gd, ["--config", config, "--data-dir", dir, "--log-level", "warning", "--metrics-listen", "127.0.0.1:0"],
+                t4gd,
+                ["--config", config, "--data-dir", dir, "--log-level", "warning", "--metrics-listen", "127.0.0.1:0"],
                 logFile: "\(dir).log", name: "t4gd \(name)-\(index)")
             children.append(child)
             waitForSocket("\(dir)/t4gd.sock", child: child)
@@ -134,14 +139,16 @@ func runStoreScaling(_ t4gd: String) -> Never {
         let daemonCPU = daemons.map { cpuSeconds(pid: $0.pid) }.reduce(0, +) - daemonBefore
         log("  \(label): \(fmt(result.rate)) /s, errors \(result.errors) \(result.firstError ?? "")")
         rows.append(
-            Row(label: label, result: result, daemonCPU: daemonCPU, postgresCPU: pgCPU, lockWaits: lockWaits,
+            Row(
+                label: label, result: result, daemonCPU: daemonCPU, postgresCPU: pgCPU, lockWaits: lockWaits,
                 samples: samples))
     }
 
     let loadStart = (try? String(contentsOfFile: "/proc/loadavg", encoding: .utf8)) ?? "?"
-    for (label, instances, postgres) in [("SQLite, 1 instance", 1, false), ("PostgreSQL, 1 instance", 1, true),
-        ("PostgreSQL, 3 instances", 3, true)]
-    {
+    for (label, instances, postgres) in [
+        ("SQLite, 1 instance", 1, false), ("PostgreSQL, 1 instance", 1, true),
+        ("PostgreSQL, 3 instances", 3, true),
+    ] {
         let tag = postgres ? "pg\(instances)" : "sqlite"
         log("\(label)")
         let payee = wallet("\(tag)_payee", instances: instances, postgres: postgres)
@@ -182,7 +189,9 @@ func runStoreScaling(_ t4gd: String) -> Never {
     print("")
     print("load average at start: \(loadStart.trimmingCharacters(in: .whitespacesAndNewlines))")
     print("")
-    print("| Store, instances per wallet: operation | clients | ops/s | p50 ms | p99 ms | ops | errors | t4gd CPU s | PostgreSQL CPU s | backends waiting on a lock (mean of samples) |")
+    print(
+        "| Store, instances per wallet: operation | clients | ops/s | p50 ms | p99 ms | ops | errors | t4gd CPU s | PostgreSQL CPU s | backends waiting on a lock (mean of samples) |"
+    )
     print("|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|")
     for row in rows {
         let waits = row.samples == 0 ? "-" : fmt(Double(row.lockWaits) / Double(row.samples), 2)
