@@ -169,7 +169,8 @@ let package = Package(
         .testTarget(
             name: "StoreTests",
             dependencies: [
-                "Store", "GroupCommit", "Lightning", "TestSupport", .product(name: "GRDB", package: "GRDB.swift"),
+                "Store", "PostgresStore", "GroupCommit", "Lightning", "TestSupport",
+                .product(name: "GRDB", package: "GRDB.swift"),
             ]
         ),
         .testTarget(

@@ -4,11 +4,12 @@
 # `systemd-analyze` (the unit-file test; installing the package does not start systemd in a container); setpriv
 # (util-linux) and useradd/groupadd (passwd) for the peer-credential tests; PostgreSQL (server and psql) for the
 # PostgreSQL store's tests, which start their own throwaway cluster as the package's `postgres` user
-# (regtest/postgres/postgres.sh) — the package's own cluster is not used (and not started in a container).
+# (regtest/postgres/postgres.sh) — the package's own cluster is not used (and not started in a container) —
+# and the openssl CLI, which makes the certificates of its TLS cluster.
 # Idempotent: does nothing when everything is present. Needs root (or sudo) only to install.
 set -euo pipefail
 
-packages=(libsecp256k1-dev libsqlite3-dev libssl-dev pkg-config systemd util-linux passwd postgresql)
+packages=(libsecp256k1-dev libsqlite3-dev libssl-dev pkg-config systemd util-linux passwd postgresql openssl)
 missing=()
 for package in "${packages[@]}"; do
     dpkg-query -W -f='${Status}' "$package" 2>/dev/null | grep -q "install ok installed" || missing+=("$package")

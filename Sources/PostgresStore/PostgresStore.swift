@@ -15,8 +15,8 @@ public final class PostgresStore: StoreEngine {
     public struct Configuration: Sendable {
         /// Server, database, credentials and TLS mode.
         public var address: PostgresAddress
-        /// For `verify-full`: the CA certificates (PEM) the server's certificate must chain to; `nil` trusts the
-        /// system's roots.
+        /// For `verify-full` (refused with another mode): the CA certificates (PEM) the server's certificate must
+        /// chain to; `nil` trusts the system's roots.
         public var caFile: String?
         /// The most connections the pool opens.
         public var maximumConnections: Int
@@ -39,11 +39,17 @@ public final class PostgresStore: StoreEngine {
     /// Connects, then applies the schema versions this database lacks (one instance at a time).
     public init(configuration: Configuration, logger: Logger) async throws(StoreError) {
         let address = configuration.address
+        if configuration.caFile != nil, address.tlsMode != .verifyFull {
+            throw StoreError(
+                .invalidLocation,
+                "store.ca_file needs sslmode=verify-full (with \(address.tlsMode.rawValue) no certificate is checked)")
+        }
         let tls: (client: PostgresClient.Configuration.TLS, connection: PostgresConnection.Configuration.TLS)
         do {
             tls = try Self.tls(address.tlsMode, caFile: configuration.caFile)
         } catch {
-            throw StoreError(.database, "cannot set up TLS for the store: \(Self.reason(error))")
+            let file = configuration.caFile.map { " (store.ca_file \($0))" } ?? ""
+            throw StoreError(.database, "cannot set up TLS for the store\(file): \(Self.reason(error))")
         }
         var clientConfiguration = PostgresClient.Configuration(
             host: address.host, port: address.port, username: address.user, password: address.password,
@@ -85,6 +91,15 @@ public final class PostgresStore: StoreEngine {
         }
     }
 
+    /// The TLS version the server reports for a pooled connection (`pg_stat_ssl`), `nil` over plain TCP.
+    package func tlsVersion() async throws(StoreError) -> String? {
+        try await onConnection("read TLS status") { connection in
+            try await connection.rows(
+                "SELECT version FROM pg_stat_ssl WHERE pid = pg_backend_pid() AND ssl", logger
+            ).first?.text("version")
+        }
+    }
+
     /// A PostgreSQL store is backed up with `pg_dump` or the server's replication, not by t4gd.
     public func backup(to path: String) throws(StoreError) {
         throw StoreError(.unsupported, "a PostgreSQL store is backed up with pg_dump or replication")
@@ -123,15 +138,31 @@ public final class PostgresStore: StoreEngine {
         return StoreError(.database, "\(operation): \(reason(error))")
     }
 
-    /// The server's SQLSTATE and message, or the error's type: never the query text or its values.
+    /// The server's SQLSTATE and message, a TLS failure (handshake, certificate, host name), or the error's type:
+    /// never the query text or its values.
     static func reason(_ error: any Error) -> String {
         if let error = error as? PSQLError {
             if let state = error.serverInfo?[.sqlState] {
                 return state + (error.serverInfo?[.message].map { " (\($0))" } ?? "")
             }
+            if error.code == .sslUnsupported { return "\(error.code) (the server does not offer TLS)" }
+            if let tls = error.underlying.flatMap(tlsReason) { return "\(error.code) (\(tls))" }
             return "\(error.code)"
         }
-        return String(describing: type(of: error))
+        return tlsReason(error) ?? String(describing: type(of: error))
+    }
+
+    /// A failure of TLS (the handshake, the server's certificate or its name, a CA file) as text, else `nil`.
+    private static func tlsReason(_ error: any Error) -> String? {
+        switch error {
+        case let error as NIOSSLExtraError where error == .failedToValidateHostname:
+            "TLS: the server's certificate does not name the host"
+        case NIOSSLError.handshakeFailed(.sslError(let errors)):
+            // BoringSSL's reasons (e.g. CERTIFICATE_VERIFY_FAILED) without their source file and line.
+            "TLS handshake failed: " + errors.map { "\($0)".components(separatedBy: " at ")[0] }.joined(separator: "; ")
+        case is NIOSSLError, is NIOSSLExtraError, is BoringSSLError: "TLS: \(error)"
+        default: nil
+        }
     }
 
     private static func tls(

@@ -18,7 +18,8 @@ public final class Store: Sendable {
         public var location: StoreLocation
         /// SQLite: `true` fsyncs on every commit (survives power loss); `false` uses WAL `synchronous=NORMAL`.
         public var fullSync: Bool
-        /// PostgreSQL `verify-full`: the CA certificates (PEM) the server's certificate must chain to.
+        /// PostgreSQL `verify-full` (refused with another `sslmode`): the CA certificates (PEM) the server's
+        /// certificate must chain to.
         public var caFile: String?
         /// This daemon instance's stable name: it owns the payment attempts it starts.
         public var instance: String
