@@ -195,9 +195,10 @@ func runLNbitsOverhead(_ t4gd: String) -> Never {
     }
     let payer = wallet("A")
     let payee = wallet("B")
+    // Four pay sides a round, with room for LNbits' fee reserve.
     _ = runScript(
         "\(regtest)/lnbits/wallet.sh",
-        [lnbitsData, "fund", payer.id, String(rounds * operations * amountSat * 3 + 1000)])
+        [lnbitsData, "fund", payer.id, String(rounds * operations * amountSat * 5 + 1000)])
 
     func startDaemon(
         _ name: String, _ keys: (id: String, admin: String, invoice: String), ownInvoiceCheck: String = "store"
