@@ -149,7 +149,11 @@ let package = Package(
         ),
         .target(
             name: "TestSupport",
-            dependencies: ["JSONRPC", "RPCServer", "Secp256k1", .product(name: "GRDB", package: "GRDB.swift")],
+            dependencies: [
+                "JSONRPC", "RPCServer", "Secp256k1", .product(name: "GRDB", package: "GRDB.swift"),
+                .product(name: "NIOConcurrencyHelpers", package: "swift-nio"),
+                .product(name: "NIOCore", package: "swift-nio"), .product(name: "NIOPosix", package: "swift-nio"),
+            ],
             path: "Tests/TestSupport"
         ),
         .testTarget(name: "SecretScanTests", dependencies: ["TestSupport"]),

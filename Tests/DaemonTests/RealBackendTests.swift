@@ -143,6 +143,95 @@ import Testing
         }
     }
 
+    static func lnbitsConfig(_ url: String, _ wallet: LNbitsService.Wallet) -> String {
+        """
+        [daemon]
+        backend = "lnbits"
+        network = "mainnet"
+        [lnbits]
+        url = "\(url)"
+        invoice_key = "\(wallet.inkey)"
+        admin_key = "\(wallet.adminkey)"
+        timeout_s = 2
+        [payments]
+        reconcile_interval_s = 1
+        """
+    }
+
+    /// LNbits unreachable at start: t4gd starts degraded and refuses with `retry_after_s`, then recovers by
+    /// itself. LNbits then makes a payment whose answer is lost: the payment stays pending, a second
+    /// `payment.send` does not reach LNbits, it stays pending while LNbits is unreachable, and reconciliation
+    /// finds it succeeded once LNbits answers again. A proxy between the payer's t4gd and LNbits makes the
+    /// faults.
+    @Test(.timeLimit(.minutes(4)))
+    func lnbitsDownAtStartAndLostDuringAPaymentRecoversWithoutPayingTwice() async throws {
+        let lnbits = try await LNbitsService.start()
+        try await withCleanup {
+            let shopWallet = try await lnbits.createWallet("shop")
+            let buyerWallet = try await lnbits.createWallet("buyer")
+            try await lnbits.fund(buyerWallet, sats: 100_000)
+            let proxy = try await TCPProxy.start(to: try #require(URL(string: lnbits.url)?.port))
+            try await withCleanup {
+                proxy.refuse(true)
+                try await DevNetwork.run { network in
+                    let shop = network.adopt(try await DaemonProcess(config: Self.lnbitsConfig(lnbits.url, shopWallet)))
+                    let buyer = network.adopt(
+                        try await DaemonProcess(
+                            config: Self.lnbitsConfig("http://127.0.0.1:\(proxy.port)", buyerWallet)))
+                    let health = try await buyer.call("daemon.health")
+                    #expect(health.string("status") == "degraded")
+                    #expect(health["components"]?["backend"]?.string("status") == "down")
+                    let down = try await buyer.error("invoice.create", ["amount_msat": 5000, "description": "x"])
+                    #expect(down?.reason.name == "backend_unavailable")
+                    #expect((down?.retryAfterSeconds ?? 0) > 0)
+
+                    proxy.refuse(false)
+                    var recovered = health
+                    for _ in 0..<100 where recovered.string("status") != "ok" {
+                        try await Task.sleep(for: .milliseconds(100))
+                        recovered = try await buyer.call("daemon.health")
+                    }
+                    #expect(recovered.string("status") == "ok", "recovered by itself")
+
+                    let invoice = try await shop.call("invoice.create", ["amount_msat": 21_000, "description": "lost"])
+                    let bolt11 = JSONValue.string(invoice.string("bolt11"))
+                    let hash = invoice.string("payment_hash")
+                    let balanceBefore = try await buyer.call("wallet.balance").integer("balance_msat")
+                    proxy.dropAnswers(true)
+                    let first = try await buyer.call("payment.send", ["bolt11": bolt11, "timeout_s": 3])
+                    #expect(first.string("status") == "pending", "LNbits paid, but its answer was lost")
+                    let again = try await buyer.call("payment.send", ["bolt11": bolt11, "timeout_s": 3])
+                    #expect(again.string("status") == "pending")
+                    #expect(proxy.requests("POST /api/v1/payments") == 1, "the second send did not reach LNbits")
+                    proxy.refuse(true)
+                    proxy.cutAll()
+                    try await Task.sleep(for: .seconds(2))
+                    let unreachable = try await buyer.call("payment.get", ["payment_hash": .string(hash)])
+                    #expect(unreachable.string("status") == "pending", "unknown while LNbits cannot be asked")
+
+                    proxy.dropAnswers(false)
+                    proxy.refuse(false)
+                    var payment = again
+                    for _ in 0..<150 where payment.string("status") == "pending" {
+                        try await Task.sleep(for: .milliseconds(200))
+                        payment = try await buyer.call("payment.get", ["payment_hash": .string(hash)])
+                    }
+                    #expect(payment.string("status") == "succeeded")
+                    #expect(payment.string("preimage").count == 64)
+                    let paid = try await shop.call("invoice.wait", ["payment_hash": .string(hash), "timeout_s": 20])
+                    #expect(paid.string("status") == "paid")
+                    #expect(proxy.requests("POST /api/v1/payments") == 1, "paid once")
+                    let balanceAfter = try await buyer.call("wallet.balance").integer("balance_msat")
+                    #expect(balanceBefore - balanceAfter == 21_000, "one payment left the wallet")
+                }
+            } finally: {
+                await proxy.stop()
+            }
+        } finally: {
+            await lnbits.stop()
+        }
+    }
+
     @Test(.timeLimit(.minutes(5)))
     func proofWorkflowPaidOverLNbits() async throws {
         let lnbits = try await LNbitsService.start()

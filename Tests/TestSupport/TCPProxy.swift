@@ -3,12 +3,16 @@ import NIOCore
 import NIOPosix
 
 /// A TCP proxy on 127.0.0.1 for tests that need to break connections: it forwards every accepted connection
-/// to `target`, can cut all open connections at once, can refuse (accept and close at once) new ones, and can
+/// to `target`, can cut all open connections at once, can refuse (accept and close at once) new ones, can
 /// silence the WebSocket connections open through it (drop their bytes both ways, keeping the sockets open, as
-/// a dead network path would).
-final class TCPProxy: Sendable {
+/// a dead network path would), and can let requests through while dropping every answer (a backend that acts
+/// and is then lost). It counts the HTTP requests it forwards by request line.
+public final class TCPProxy: Sendable {
     private struct State {
         var refusing = false
+        var droppingAnswers = false
+        /// HTTP request lines (`POST /path`) seen from clients, and how often.
+        var requests: [String: Int] = [:]
         /// Each forwarded connection: the accepted (client-side) channel and the one to the target.
         var open: [(client: any Channel, target: any Channel)] = []
         /// Client-side channels whose first bytes asked for a WebSocket upgrade.
@@ -21,7 +25,7 @@ final class TCPProxy: Sendable {
     private let state: NIOLockedValueBox<State>
 
     /// The port the proxy listens on.
-    var port: Int { server.localAddress?.port ?? 0 }
+    public var port: Int { server.localAddress?.port ?? 0 }
 
     private init(server: any Channel, state: NIOLockedValueBox<State>) {
         self.server = server
@@ -29,7 +33,7 @@ final class TCPProxy: Sendable {
     }
 
     /// Starts a proxy to `targetPort` on 127.0.0.1.
-    static func start(to targetPort: Int) async throws -> TCPProxy {
+    public static func start(to targetPort: Int) async throws -> TCPProxy {
         let state = NIOLockedValueBox(State())
         let server = try await ServerBootstrap(group: MultiThreadedEventLoopGroup.singleton)
             .childChannelOption(.autoRead, value: false)
@@ -48,7 +52,7 @@ final class TCPProxy: Sendable {
     }
 
     /// Closes every connection open through the proxy.
-    func cutAll() {
+    public func cutAll() {
         for pair in state.withLockedValue({ $0.open }) {
             pair.client.close(promise: nil)
             pair.target.close(promise: nil)
@@ -56,14 +60,26 @@ final class TCPProxy: Sendable {
     }
 
     /// Makes the proxy close new connections at once (`true`) or forward them again (`false`).
-    func refuse(_ refusing: Bool) {
+    public func refuse(_ refusing: Bool) {
         state.withLockedValue { $0.refusing = refusing }
+    }
+
+    /// Forwards what clients send but drops everything the target answers (`true`), or forwards both ways
+    /// again (`false`); connections stay open.
+    public func dropAnswers(_ dropping: Bool) {
+        state.withLockedValue { $0.droppingAnswers = dropping }
+    }
+
+    /// How many HTTP requests with this request line (method and path, e.g. `POST /api/v1/payments`) clients
+    /// sent through the proxy, refused connections aside.
+    public func requests(_ requestLine: String) -> Int {
+        state.withLockedValue { $0.requests[requestLine, default: 0] }
     }
 
     /// Drops every byte of the WebSocket connections open now, both ways, without closing them. Returns how
     /// many connections it silenced.
     @discardableResult
-    func silenceWebSockets() -> Int {
+    public func silenceWebSockets() -> Int {
         state.withLockedValue { state in
             let webSockets = state.open.filter {
                 $0.client.isActive && state.webSockets.contains(ObjectIdentifier($0.client))
@@ -77,13 +93,14 @@ final class TCPProxy: Sendable {
     }
 
     /// Cuts everything and stops listening.
-    func stop() async {
+    public func stop() async {
         cutAll()
         try? await server.close()
     }
 
-    /// Writes what one side reads to the other unless the connection is silenced, notes the client side of a
-    /// WebSocket upgrade, and closes the other side when this one closes.
+    /// Writes what one side reads to the other unless the connection is silenced (or answers are dropped),
+    /// notes the client side of a WebSocket upgrade and the request lines clients send, and closes the other
+    /// side when this one closes.
     private final class Forward: ChannelInboundHandler, Sendable {
         typealias InboundIn = ByteBuffer
         let partner: any Channel
@@ -100,10 +117,14 @@ final class TCPProxy: Sendable {
             let bytes = unwrapInboundIn(data)
             let id = ObjectIdentifier(context.channel)
             let silenced = state.withLockedValue { state in
-                if client, String(buffer: bytes).lowercased().contains("upgrade: websocket") {
-                    state.webSockets.insert(id)
+                if client {
+                    let text = String(buffer: bytes)
+                    if text.lowercased().contains("upgrade: websocket") { state.webSockets.insert(id) }
+                    for line in text.split(separator: "\r\n") where line.hasSuffix(" HTTP/1.1") {
+                        state.requests[String(line.dropLast(" HTTP/1.1".count)), default: 0] += 1
+                    }
                 }
-                return state.silenced.contains(id)
+                return state.silenced.contains(id) || (!client && state.droppingAnswers)
             }
             if !silenced { partner.writeAndFlush(bytes, promise: nil) }
         }
