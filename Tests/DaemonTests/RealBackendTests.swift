@@ -160,7 +160,8 @@ import Testing
 
     /// LNbits unreachable at start: t4gd starts degraded and refuses with `retry_after_s`, then recovers by
     /// itself. LNbits then makes a payment whose answer is lost: the payment stays pending, a second
-    /// `payment.send` does not reach LNbits, it stays pending while LNbits is unreachable, and reconciliation
+    /// `payment.send` does not reach LNbits, other calls end at their deadline (`backend_timeout`) while
+    /// `daemon.info` still answers, it stays pending while LNbits is unreachable, and reconciliation
     /// finds it succeeded once LNbits answers again. A proxy between the payer's t4gd and LNbits makes the
     /// faults.
     @Test(.timeLimit(.minutes(4)))
@@ -203,6 +204,14 @@ import Testing
                     let again = try await buyer.call("payment.send", ["bolt11": bolt11, "timeout_s": 3])
                     #expect(again.string("status") == "pending")
                     #expect(proxy.requests("POST /api/v1/payments") == 1, "the second send did not reach LNbits")
+                    // A backend that does not answer: calls end at their 2 s deadline, the daemon stays responsive.
+                    let clock = ContinuousClock()
+                    let askedAt = clock.now
+                    async let slow = buyer.error("wallet.balance")
+                    _ = try await buyer.call("daemon.info")
+                    #expect(clock.now - askedAt < .seconds(1), "answers while a backend call waits")
+                    #expect(try await slow?.reason.name == "backend_timeout")
+                    #expect(clock.now - askedAt < .seconds(6))
                     proxy.refuse(true)
                     proxy.cutAll()
                     try await Task.sleep(for: .seconds(2))
