@@ -90,15 +90,7 @@ import Testing
                 try await sim.control("/v1/fault", #"{"node":"alice","kind":"clear"}"#)
                 try await sim.control(
                     "/v1/resolve", #"{"node":"alice","payment_hash":"\#(hash)","outcome":"succeeded"}"#)
-                var payment = tracked
-                for _ in 0..<100 where payment.string("status") == "pending" {
-                    try await Task.sleep(for: .milliseconds(200))
-                    payment = try await alice.call("payment.get", ["payment_hash": .string(hash)])
-                }
-                #expect(payment.string("status") == "succeeded")
-                #expect(payment.string("preimage").count == 64)
-                let paid = try await bob.call("invoice.wait", ["payment_hash": .string(hash), "timeout_s": 20])
-                #expect(paid.string("status") == "paid")
+                try await Self.expectTrackedToSuccess(hash, payer: alice, payee: bob)
                 let counters = try await sim.paymentCounters(hash)
                 #expect(counters.map { [$0.sends, $0.initiated, $0.succeeded, $0.failed] } == [1, 1, 1, 0])
             }
@@ -143,7 +135,24 @@ import Testing
         }
     }
 
-    static func lnbitsConfig(_ url: String, _ wallet: LNbitsService.Wallet) -> String {
+    /// Waits (at most 30 s) until `payer`'s payment of `hash` is no longer pending, then expects it succeeded
+    /// with its preimage and `payee`'s invoice paid.
+    static func expectTrackedToSuccess(
+        _ hash: String, payer: DaemonProcess, payee: DaemonProcess,
+        sourceLocation: SourceLocation = #_sourceLocation
+    ) async throws {
+        var payment = try await payer.call("payment.get", ["payment_hash": .string(hash)])
+        for _ in 0..<150 where payment.string("status") == "pending" {
+            try await Task.sleep(for: .milliseconds(200))
+            payment = try await payer.call("payment.get", ["payment_hash": .string(hash)])
+        }
+        #expect(payment.string("status") == "succeeded", sourceLocation: sourceLocation)
+        #expect(payment.string("preimage").count == 64, sourceLocation: sourceLocation)
+        let paid = try await payee.call("invoice.wait", ["payment_hash": .string(hash), "timeout_s": 20])
+        #expect(paid.string("status") == "paid", sourceLocation: sourceLocation)
+    }
+
+    static func lnbitsConfig(_ url: String, _ wallet: LNbitsService.Wallet, timeoutSeconds: Int = 10) -> String {
         """
         [daemon]
         backend = "lnbits"
@@ -152,9 +161,7 @@ import Testing
         url = "\(url)"
         invoice_key = "\(wallet.inkey)"
         admin_key = "\(wallet.adminkey)"
-        timeout_s = 2
-        [payments]
-        reconcile_interval_s = 1
+        timeout_s = \(timeoutSeconds)
         """
     }
 
@@ -178,7 +185,8 @@ import Testing
                     let shop = network.adopt(try await DaemonProcess(config: Self.lnbitsConfig(lnbits.url, shopWallet)))
                     let buyer = network.adopt(
                         try await DaemonProcess(
-                            config: Self.lnbitsConfig("http://127.0.0.1:\(proxy.port)", buyerWallet)))
+                            config: Self.lnbitsConfig("http://127.0.0.1:\(proxy.port)", buyerWallet, timeoutSeconds: 2)
+                                + "\n[payments]\nreconcile_interval_s = 1\n"))
                     let health = try await buyer.call("daemon.health")
                     #expect(health.string("status") == "degraded")
                     #expect(health["components"]?["backend"]?.string("status") == "down")
@@ -220,15 +228,7 @@ import Testing
 
                     proxy.dropAnswers(false)
                     proxy.refuse(false)
-                    var payment = again
-                    for _ in 0..<150 where payment.string("status") == "pending" {
-                        try await Task.sleep(for: .milliseconds(200))
-                        payment = try await buyer.call("payment.get", ["payment_hash": .string(hash)])
-                    }
-                    #expect(payment.string("status") == "succeeded")
-                    #expect(payment.string("preimage").count == 64)
-                    let paid = try await shop.call("invoice.wait", ["payment_hash": .string(hash), "timeout_s": 20])
-                    #expect(paid.string("status") == "paid")
+                    try await Self.expectTrackedToSuccess(hash, payer: buyer, payee: shop)
                     #expect(proxy.requests("POST /api/v1/payments") == 1, "paid once")
                     let balanceAfter = try await buyer.call("wallet.balance").integer("balance_msat")
                     #expect(balanceBefore - balanceAfter == 21_000, "one payment left the wallet")
@@ -248,20 +248,11 @@ import Testing
             let platformWallet = try await lnbits.createWallet("platform")
             let customerWallet = try await lnbits.createWallet("customer")
             try await lnbits.fund(customerWallet, sats: 100_000)
-            func config(_ wallet: LNbitsService.Wallet) -> String {
-                """
-                [daemon]
-                backend = "lnbits"
-                network = "mainnet"
-                [lnbits]
-                url = "\(lnbits.url)"
-                invoice_key = "\(wallet.inkey)"
-                admin_key = "\(wallet.adminkey)"
-                """
-            }
             try await DevNetwork.run { network in
-                let platform = network.adopt(try await DaemonProcess(config: config(platformWallet)))
-                let customer = network.adopt(try await DaemonProcess(config: config(customerWallet)))
+                let platform = network.adopt(
+                    try await DaemonProcess(config: Self.lnbitsConfig(lnbits.url, platformWallet)))
+                let customer = network.adopt(
+                    try await DaemonProcess(config: Self.lnbitsConfig(lnbits.url, customerWallet)))
                 let proof = try await platform.call(
                     "proof.create",
                     [
