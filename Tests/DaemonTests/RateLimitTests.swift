@@ -96,7 +96,10 @@ import Testing
             let daemon = try await network.daemon(extra: "[rate_limits]\nadmin_requests_per_s = 1\nadmin_burst = 5")
             let client = try await daemon.client()
             var refusal: RPCError?
-            for _ in 0..<10 where refusal == nil {
+            // Burst 5 at 1 request/s: calls run out of tokens unless they take more than a second each. Ten calls
+            // were not always enough under CI's full parallel run (one run saw no refusal), so keep calling
+            // until refused: 100 calls escape the limit only if they take over 95 s.
+            for _ in 0..<100 where refusal == nil {
                 do {
                     _ = try await client.call("daemon.info")
                 } catch let error as RPCError {
