@@ -71,8 +71,9 @@ public final class LNbitsBackend: LightningBackend, StartableBackend {
     let client: LNbitsClient
     let logger: Logger
     let clock: @Sendable () -> Int64
-    /// The keys seen signing invoices of this LNbits: `pay` asks LNbits whether an invoice is the wallet's own
-    /// only when it is signed by one of them (see ``LNbitsSigningKeys``).
+    /// The keys seen signing invoices of this LNbits: with ``Configuration/OwnInvoiceCheck/lnbits``, `pay` asks
+    /// LNbits whether an invoice is the wallet's own only when it is signed by one of them (see
+    /// ``LNbitsSigningKeys``).
     let signingKeys = Mutex(LNbitsSigningKeys())
 
     /// Prepares the HTTP client; talks to nobody yet.
