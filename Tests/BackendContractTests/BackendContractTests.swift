@@ -63,15 +63,16 @@ import Testing
 
     private func lnbitsBackend(
         _ service: LNbitsService, _ wallet: LNbitsService.Wallet, invoiceKey: String? = nil, adminKey: String?? = nil,
-        network: Network = .mainnet, baseURL: String? = nil
+        network: Network = .mainnet, baseURL: String? = nil,
+        ownInvoiceCheck: LNbitsBackend.Configuration.OwnInvoiceCheck = .lnbits, logger: Logger? = nil
     ) -> LNbitsBackend {
-        // The contract expects the backend itself to refuse the wallet's own invoice.
+        // By default the backend itself refuses the wallet's own invoice, as the contract expects.
         LNbitsBackend(
             configuration: .init(
                 baseURL: baseURL ?? service.url, invoiceKey: invoiceKey ?? wallet.inkey,
                 adminKey: adminKey ?? wallet.adminkey, network: network, requestTimeout: .seconds(10),
-                pollInterval: .milliseconds(100), ownInvoiceCheck: .lnbits),
-            logger: logger)
+                pollInterval: .milliseconds(100), ownInvoiceCheck: ownInvoiceCheck),
+            logger: logger ?? self.logger)
     }
 
     /// With `ownInvoiceCheck: .lnbits`, `pay` looks an invoice up (`GET /api/v1/payments/{hash}`, to refuse the
@@ -81,15 +82,9 @@ import Testing
     /// wallet's own invoice internally: the balance does not move.
     private func lnbitsOwnInvoiceLookup(_ service: LNbitsService, _ wallet: LNbitsService.Wallet) async throws {
         let lines = RecordingLogHandler.Lines()
-        func backend(_ check: LNbitsBackend.Configuration.OwnInvoiceCheck) -> LNbitsBackend {
-            LNbitsBackend(
-                configuration: .init(
-                    baseURL: service.url, invoiceKey: wallet.inkey, adminKey: wallet.adminkey, network: .mainnet,
-                    ownInvoiceCheck: check),
-                logger: RecordingLogHandler.logger(lines))
-        }
-        let checking = backend(.lnbits)
-        let trusting = backend(.store)
+        let checking = lnbitsBackend(service, wallet, logger: RecordingLogHandler.logger(lines))
+        let trusting = lnbitsBackend(
+            service, wallet, ownInvoiceCheck: .store, logger: RecordingLogHandler.logger(lines))
         try await withCleanup {
             func foreignInvoice() throws -> (bolt11: String, hash: PaymentHash) {
                 let hash = Preimage.random().paymentHash
