@@ -9,16 +9,19 @@ struct Backup: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         abstract: "Copy the daemon's store to PATH while it serves (daemon.backup, admin role).",
         discussion: """
-            PATH is on the daemon's file system, must not exist, and its directory must; a relative PATH is \
-            taken from this shell's directory. The copy is owner-only (0600) and checked with PRAGMA \
-            integrity_check. Back up the data directory's seed file separately, once: it never changes.
+            PATH is a file name, written in the daemon's backup directory (daemon.backup_dir, default \
+            DATA_DIR/backups), or a path inside that directory on the daemon's file system (a relative PATH \
+            with a slash is taken from this shell's directory); it must not exist. The copy is owner-only \
+            (0600) and checked with PRAGMA integrity_check. Back up the data directory's seed file \
+            separately, once: it never changes.
             """)
     @OptionGroup var connection: ConnectionOptions
-    @Argument(help: "Where to write the copy.") var path: String
+    @Argument(help: "Where to write the copy: a file name in the backup directory, or a path inside it.")
+    var path: String
 
     func run() async throws {
-        let absolute = URL(fileURLWithPath: path).standardizedFileURL.path
-        try await connection.run("daemon.backup", ["path": .string(absolute)])
+        let sent = path.contains("/") ? URL(fileURLWithPath: path).standardizedFileURL.path : path
+        try await connection.run("daemon.backup", ["path": .string(sent)])
     }
 }
 
