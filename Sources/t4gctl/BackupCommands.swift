@@ -30,7 +30,8 @@ struct Restore: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         abstract: "Put a backup in place as the store of a stopped daemon.",
         discussion: """
-            Checks the backup (PRAGMA integrity_check), refuses while a daemon answers on the socket, moves an \
+            Checks the backup (PRAGMA integrity_check), refuses while a daemon answers on the socket or holds \
+            the data directory's lock (then holds it itself until done), moves an \
             existing store (with its -wal and -shm files) aside to STORE.before-restore-TIME, and copies the \
             backup in as the store (mode 0600). Start t4gd afterwards; it reconciles pending payments and \
             catches up on invoices paid since the backup. Exit code 2 when the restore is refused.
@@ -48,6 +49,8 @@ struct Restore: AsyncParsableCommand {
             await client.close()
             throw refusal("a daemon is serving on \(socketPath): stop it before restoring")
         }
+        let lock = try lockDataDirectory()
+        defer { if let lock { close(lock) } }
         let summary: StoreCopySummary
         do {
             summary = try Store.inspectCopy(at: backup)
@@ -82,6 +85,23 @@ struct Restore: AsyncParsableCommand {
         } else {
             CommandOutput.printHuman(result)
         }
+    }
+
+    /// Holds the data directory's lock (`DATA_DIR/t4gd.lock`, docs/security.md) for the restore, so that no daemon
+    /// runs on it, whatever its socket, and none starts meanwhile; `nil` when no daemon has locked it yet. Opened
+    /// read-only and never created, so the daemon's own user keeps owning the file.
+    private func lockDataDirectory() throws -> Int32? {
+        let path = dataDir + "/t4gd.lock"
+        let descriptor = open(path, O_RDONLY | O_CLOEXEC | O_NOFOLLOW)
+        guard descriptor >= 0 else {
+            if errno == ENOENT { return nil }
+            throw refusal("cannot open \(path): \(String(cString: strerror(errno)))")
+        }
+        guard flock(descriptor, LOCK_EX | LOCK_NB) == 0 else {
+            close(descriptor)
+            throw refusal("a daemon holds the data directory \(dataDir) (\(path)): stop it before restoring")
+        }
+        return descriptor
     }
 
     private func refusal(_ message: String) -> ExitCode {

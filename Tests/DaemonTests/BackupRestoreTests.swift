@@ -111,11 +111,19 @@ import Testing
             #expect(try t4gctl(["backup", backupPath, "--socket", alice.socketPath]).status == 1, "never overwrites")
 
             #expect(try t4gctl(["restore", backupPath, "--data-dir", alice.directory.path]).status == 2)
+            let elsewhere = alice.directory.file("elsewhere.sock")
+            #expect(
+                try t4gctl(["restore", backupPath, "--data-dir", alice.directory.path, "--socket", elsewhere]).status
+                    == 2, "refused by the data directory's lock, whatever the socket")
             await alice.stop()
             let restoredDirectory = TemporaryDirectory()
             try FileManager.default.copyItem(
                 atPath: alice.directory.file("seed"), toPath: restoredDirectory.file("seed"))
             #expect(try t4gctl(["restore", backupPath, "--data-dir", restoredDirectory.path, "--json"]).status == 0)
+            let restoredMode =
+                try FileManager.default.attributesOfItem(
+                    atPath: restoredDirectory.file("t4gd.sqlite"))[.posixPermissions] as? Int
+            #expect(restoredMode == 0o600)
             let restored = network.adopt(
                 try await DaemonProcess(directory: restoredDirectory, config: network.config()))
 
