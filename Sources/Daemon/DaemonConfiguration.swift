@@ -118,8 +118,9 @@ public struct DaemonConfiguration: Sendable {
 
     /// The role of a peer: its uid's mapping, else the highest role mapped to its gid or to any group `groups`
     /// lists (the supplementary groups of its user, read only when some gid is mapped), else admin for root and the
-    /// daemon's own uid.
-    public func role(uid: UInt32, gid: UInt32, groups: () -> [UInt32] = { [] }) -> Role? {
+    /// daemon's own uid. `groups` is required so that no caller forgets supplementary groups (pass
+    /// `GroupMembership.groups(of:)`).
+    public func role(uid: UInt32, gid: UInt32, groups: () -> [UInt32]) -> Role? {
         if let role = roleByUID[uid] { return role }
         if !roleByGID.isEmpty, let role = ([gid] + groups()).compactMap({ roleByGID[$0] }).max() { return role }
         if uid == 0 || uid == getuid() { return .admin }

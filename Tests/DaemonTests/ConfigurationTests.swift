@@ -174,10 +174,10 @@ import Testing
     @Test func rolesMapUIDsAndGIDs() throws {
         var configuration = DaemonConfiguration()
         try ConfigurationFile.apply("[roles]\nreadonly = [1001]\ninvoice_gids = [2000]", to: &configuration)
-        #expect(configuration.role(uid: 1001, gid: 5) == .readonly)
-        #expect(configuration.role(uid: 1002, gid: 2000) == .invoice)
-        #expect(configuration.role(uid: 1003, gid: 5) == nil)
-        #expect(configuration.role(uid: 0, gid: 0) == .admin)
+        #expect(configuration.role(uid: 1001, gid: 5) { [] } == .readonly)
+        #expect(configuration.role(uid: 1002, gid: 2000) { [] } == .invoice)
+        #expect(configuration.role(uid: 1003, gid: 5) { [] } == nil)
+        #expect(configuration.role(uid: 0, gid: 0) { [] } == .admin)
     }
 
     @Test func rolesTakeUserAndGroupNamesAndMatchSupplementaryGroups() throws {
