@@ -30,7 +30,7 @@ install_once_test() {
 total_started=$SECONDS
 timed "apt packages (scripts/setup.sh)" scripts/setup.sh
 timed "first-use installs are serialised (regtest/install-once-test.sh)" install_once_test
-timed "LNbits venv (regtest/lnbits/install.sh; 1-2 min the first time)" regtest/lnbits/install.sh >/dev/null
+timed "LNbits venv (regtest/lnbits/install.sh; 1.5-6 min the first time)" regtest/lnbits/install.sh >/dev/null
 timed "build (swift build --build-tests)" swift build --build-tests
 run_dir="${T4G_TEST_RUN_DIR:-$(mktemp -d /tmp/t4g-run.XXXXXX)}"
 mkdir -p "$run_dir"

@@ -96,7 +96,7 @@ MSG
 
 # build_venv DIR PYTHON: the LNbits venv in DIR (empty).
 build_venv() {
-    echo "install.sh: creating the LNbits venv with $2 ($("$2" -V 2>&1)); takes 1-2 min" >&2
+    echo "install.sh: creating the LNbits venv with $2 ($("$2" -V 2>&1)); takes 1.5-6 min" >&2
     "$2" -m venv "$1"
     "$1/bin/python" -m pip install -q --disable-pip-version-check "lnbits==${LNBITS_VERSION}" 'bitstring<5' >&2
     # Fail here, not at server start, if the bolt11 import is broken.
