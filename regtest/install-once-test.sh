@@ -73,7 +73,7 @@ has_file() { [[ -f "$1" ]]; }
 has_glob() { compgen -G "$1" >/dev/null; }
 absent() { [[ ! -e "$1" ]]; }
 equal() { [[ "$1" == "$2" ]]; }
-stderr_says() { grep -q -- "$2" "$1.err"; }
+stderr_says() { grep -qs -- "$2" "$1.err"; }
 
 # The stand-in installer: install_once with a builder that records each build in $work/builds and blocks until
 # $work/release exists (at most 60 s), so the test decides when a build ends.
