@@ -21,7 +21,15 @@ if ((${#missing[@]})); then
     echo "setup: installing ${missing[*]}" >&2
     sudo=""
     [ "$(id -u)" -eq 0 ] || sudo="sudo"
-    $sudo apt-get update -qq
-    DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq "${missing[@]}" >/dev/null
+    # Two setups at once (two test runs on a fresh machine) take turns: apt itself would refuse the second
+    # ("Could not get lock"); the wait is bounded, and the second finds the packages installed.
+    status=0
+    $sudo flock -w 900 -E 75 /tmp/t4gd-setup.lock sh -c \
+        'apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "$@" >/dev/null' sh \
+        "${missing[@]}" || status=$?
+    if ((status == 75)); then
+        echo "setup: another setup.sh held /tmp/t4gd-setup.lock for 900 s; let it finish and run again" >&2
+    fi
+    ((status == 0)) || exit "$status"
 fi
 command -v swift >/dev/null || { echo "setup: swift 6.3 is not on PATH" >&2; exit 1; }
