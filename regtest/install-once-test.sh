@@ -188,6 +188,7 @@ real_test() {
     check "$name: both printed the same path" equal "$(cat "$work/b.out")" "$(cat "$work/c.out")"
     check "$name: no temporary folder is left" no_leftovers "$dest"
     check "$name: the venv's python runs from its final place" "$dest/bin/python" -c 'import sys; sys.exit(0)'
+    grep -h "installed in" "$work/b.err" "$work/c.err" | sed "s/^/   $name: /" || true
     echo "   $name: killed install, then two concurrent ones, in $((SECONDS - started)) s"
 }
 
