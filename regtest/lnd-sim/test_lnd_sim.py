@@ -35,6 +35,7 @@ def setUpModule():  # noqa: N802 (unittest naming)
     args = [
         str(HERE / "start.sh"), state_dir, "--nodes", "alice,bob,carol,dave",
         "--channel", "alice:bob:1000000", "--channel", "bob:carol:1000000:500000",
+        "--channel", "dave:carol:100000:50000:private",
     ]
     manifest = subprocess.run(args, check=True, capture_output=True, text=True, timeout=90).stdout.strip()
     SIM["dir"] = state_dir
@@ -269,8 +270,8 @@ class EncodingTests(SimTestCase):
                          ("1000000", "1000000", self.bob.info["pubkey"]))
         self.assertIsInstance(channel["chan_id"], str)
         balance = self.carol.get("/v1/balance/channels")
-        self.assertEqual(balance["balance"], "500000")
-        self.assertEqual(balance["local_balance"], {"sat": "500000", "msat": "500000000"})
+        self.assertEqual(balance["balance"], "550000")  # 500000 from bob, 50000 pushed by dave (private)
+        self.assertEqual(balance["local_balance"], {"sat": "550000", "msat": "550000000"})
         self.assertEqual(self.alice.get("/v1/balance/blockchain")["confirmed_balance"], "100000000")
 
     def test_invoice_fields_bytes_base64_and_emit_unpopulated(self):
@@ -393,7 +394,7 @@ class PaymentTests(SimTestCase):
         self.assertEqual(response.status, 200)
         self.assertEqual(response.headers["Transfer-Encoding"], "chunked")
         updates = [line["result"] for line in response.lines]
-        self.assertEqual([u["status"] for u in updates][0], "IN_FLIGHT")
+        self.assertEqual([u["status"] for u in updates][0], "INITIATED")
         self.assertEqual(updates[-1]["status"], "SUCCEEDED")
         final = updates[-1]
         self.assertEqual(hashlib.sha256(bytes.fromhex(final["payment_preimage"])).digest(), hash_of(added))
@@ -527,6 +528,23 @@ class HoldInvoiceTests(SimTestCase):
 # --- invoice subscription -----------------------------------------------------------------------------
 
 
+class PrivateChannelTests(SimTestCase):
+    def test_only_an_invoice_with_route_hints_reaches_a_private_channel(self):
+        plain = self.dave.invoice(10)
+        failed = self.alice.pay(plain["payment_request"], fee_limit_sat=10).lines[-1]["result"]
+        self.assertEqual((failed["status"], failed["failure_reason"]), ("FAILED", "FAILURE_REASON_NO_ROUTE"))
+        hinted = self.dave.invoice(10, private=True)
+        decoded = self.dave.get(f"/v1/payreq/{hinted['payment_request']}")
+        hints = decoded["route_hints"]
+        self.assertEqual(len(hints), 1)
+        self.assertEqual(hints[0]["hop_hints"][0]["node_id"], self.carol.info["pubkey"])
+        final = self.alice.pay(hinted["payment_request"], fee_limit_sat=10).lines[-1]["result"]
+        self.assertEqual(final["status"], "SUCCEEDED")
+        channels = self.dave.get("/v1/channels?private_only=true")["channels"]
+        self.assertEqual([c["private"] for c in channels], [True])
+        self.assertEqual(self.dave.get("/v1/channels?public_only=true")["channels"], [])
+
+
 class SubscribeInvoicesTests(SimTestCase):
     def test_replays_settled_after_settle_index_then_live(self):
         invoices = [self.bob.invoice(10 + i) for i in range(3)]
@@ -579,7 +597,7 @@ class FaultTests(SimTestCase):
         self.fault("alice", "drop_stream", endpoint="/v2/router/send", after=1, times=1)
         added = self.bob.invoice(1000)
         stream = self.alice.open("POST", "/v2/router/send", {"payment_request": added["payment_request"]})
-        self.assertEqual(json.loads(stream.readline())["result"]["status"], "IN_FLIGHT")
+        self.assertEqual(json.loads(stream.readline())["result"]["status"], "INITIATED")
         with self.assertRaises((http.client.IncompleteRead, ConnectionError, ssl.SSLError)):
             stream.read()
         self.assertTrue(wait_until(
@@ -600,7 +618,7 @@ class FaultTests(SimTestCase):
         self.fault("alice", "drop_stream", endpoint="/v2/router/send", after=1, grpc_code=2, message="shutting down")
         response = self.alice.pay(self.bob.invoice(10)["payment_request"])
         self.assertEqual(response.status, 200)
-        self.assertEqual(response.lines[0]["result"]["status"], "IN_FLIGHT")
+        self.assertEqual(response.lines[0]["result"]["status"], "INITIATED")
         self.assertEqual(response.lines[1:], [{"error": {"code": 2, "message": "shutting down", "details": []}}])
 
     def test_hold_payment_then_resolve(self):
@@ -645,6 +663,57 @@ class FaultTests(SimTestCase):
         self.assertEqual(self.alice.pay(added["payment_request"]).status, 500)
         track = f"/v2/router/track/{b64url(hash_of(added))}"
         self.assertTrue(wait_until(lambda: self.alice.call("GET", track).lines[-1]["result"]["status"] == "SUCCEEDED"))
+
+    def test_latency_distribution_per_endpoint(self):
+        self.fault("alice", "latency", endpoint="/v1/getinfo", min_ms=300, max_ms=400)
+        started = time.monotonic()
+        self.alice.get("/v1/getinfo")
+        self.assertGreaterEqual(time.monotonic() - started, 0.3)
+        started = time.monotonic()
+        self.alice.get("/v1/balance/channels")
+        self.assertLess(time.monotonic() - started, 0.3)
+
+    def test_payment_latency(self):
+        self.fault("alice", "payment_latency", min_ms=500, max_ms=600)
+        added = self.bob.invoice(10)
+        started = time.monotonic()
+        self.assertEqual(self.alice.pay(added["payment_request"]).lines[-1]["result"]["status"], "SUCCEEDED")
+        self.assertGreaterEqual(time.monotonic() - started, 0.5)
+
+    def test_silent_drop_keeps_the_connection_open(self):
+        self.alice.pay(self.bob.invoice(10)["payment_request"])  # settle_index 1
+        self.fault("bob", "drop_stream", endpoint="/v1/invoices/subscribe", after=1, silent=True, times=1)
+        added = {}
+        threading.Timer(0.2, lambda: added.update(self.bob.invoice(20))).start()
+        stream = self.bob.open("GET", "/v1/invoices/subscribe", timeout=2)
+        self.assertEqual(json.loads(stream.readline())["result"]["state"], "OPEN")
+        self.assertTrue(wait_until(lambda: "payment_request" in added))
+        self.alice.pay(added["payment_request"])
+        with self.assertRaises(TimeoutError):
+            stream.readline()  # the connection is open, and the settlement never arrives on it
+        again = self.bob.open("GET", "/v1/invoices/subscribe?settle_index=1")
+        self.assertEqual(json.loads(again.readline())["result"]["settle_index"], "2")
+
+    def test_restart_forgets_everything(self):
+        before = self.dave.get("/v1/getinfo")["identity_pubkey"]
+        self.dave.invoice(1)
+        self.assertEqual(self.dave.invoice(2)["add_index"], "2")
+        restarted = control("/v1/restart", {"node": "dave"})
+        after = self.dave.get("/v1/getinfo")["identity_pubkey"]
+        self.assertNotEqual(before, after)
+        self.assertEqual(restarted["pubkey"], after)
+        self.assertEqual(self.dave.invoice(3)["add_index"], "1")
+        control("/v1/reset", {})
+        self.assertEqual(self.dave.get("/v1/getinfo")["identity_pubkey"], before)
+
+    def test_second_send_while_initiated_is_payment_already_exists(self):
+        self.fault("alice", "stall_payments", enabled=True)
+        added = self.bob.invoice(10)
+        first = self.alice.open("POST", "/v2/router/send", {"payment_request": added["payment_request"]})
+        self.assertEqual(json.loads(first.readline())["result"]["status"], "INITIATED")
+        second = self.alice.pay(added["payment_request"])
+        self.assertEqual((second.status, second.lines),
+                         (409, [{"error": {"code": 6, "message": "payment already exists", "details": []}}]))
 
     def test_reset_restores_state(self):
         self.alice.pay(self.bob.invoice(1000)["payment_request"])
