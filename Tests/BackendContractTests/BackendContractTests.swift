@@ -45,6 +45,10 @@ import Testing
             try await withCleanup {
                 try await payer.start()
                 try await payee.start()
+                let info = try await payer.nodeInfo()
+                #expect(
+                    info.pubkey == nil && info.blockHeight == nil && info.synced == nil,
+                    "LNbits cannot know the node's identity, height or sync state: \(info)")
                 try await BackendContract.run(
                     ContractSubject(
                         name: "lnbits", payer: payer, payee: payee, network: .mainnet,
