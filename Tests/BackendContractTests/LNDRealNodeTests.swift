@@ -18,31 +18,17 @@ import Testing
     @Test(.timeLimit(.minutes(3))) func realNodeBehaviour() async throws {
         let sim = try await LNDSimService.start(Self.topology)
         let logger = RecordingLogHandler.logger(RecordingLogHandler.Lines())
+        var bob = sim.configuration("bob")
+        bob.subscriptionIdleTimeout = .seconds(2)
+        let configurations = [sim.configuration("alice", requestTimeout: .seconds(3)), bob, sim.configuration("carol")]
         try await withCleanup {
-            var quiet = sim.configuration("alice", requestTimeout: .seconds(3))
-            quiet.subscriptionIdleTimeout = .seconds(2)
-            let alice = try await LNDBackend.connect(configuration: quiet, logger: logger)
-            try await withCleanup {
-                var bobConfiguration = sim.configuration("bob")
-                bobConfiguration.subscriptionIdleTimeout = .seconds(2)
-                let bob = try await LNDBackend.connect(configuration: bobConfiguration, logger: logger)
-                try await withCleanup {
-                    let carol = try await LNDBackend.connect(configuration: sim.configuration("carol"), logger: logger)
-                    try await withCleanup {
-                        let nodes = RealNodes(sim: sim, alice: alice, bob: bob, carol: carol)
-                        try await nodes.privateChannelsNeedRouteHints()
-                        try await nodes.onlyLNDsOwnAnswerMeansNeverSent()
-                        try await nodes.smallAnswers()
-                        try await nodes.silentSubscriptionIsReopened()
-                        try await nodes.slowPaymentsDoNotStarveCalls()
-                    } finally: {
-                        await carol.shutdown()
-                    }
-                } finally: {
-                    await bob.shutdown()
-                }
-            } finally: {
-                await alice.shutdown()
+            try await sim.withBackends(configurations, logger: logger) { backends in
+                let nodes = RealNodes(sim: sim, alice: backends[0], bob: backends[1], carol: backends[2])
+                try await nodes.privateChannelsNeedRouteHints()
+                try await nodes.onlyLNDsOwnAnswerMeansNeverSent()
+                try await nodes.smallAnswers()
+                try await nodes.silentSubscriptionIsReopened()
+                try await nodes.slowPaymentsDoNotStarveCalls()
             }
         } finally: {
             await sim.stop()
