@@ -25,6 +25,7 @@ HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE))
 
 from lndsim import bolt11  # noqa: E402 (path set up above)
+from swagger_check import Swagger  # noqa: E402
 
 SIM = {}
 
@@ -526,6 +527,77 @@ class HoldInvoiceTests(SimTestCase):
 
 
 # --- invoice subscription -----------------------------------------------------------------------------
+
+
+class SwaggerTests(SimTestCase):
+    """Every answer the simulator gives for the endpoints t4gd and LNbits use, checked field by field against
+    LND v0.21.2-beta's swagger definitions (swagger/, see swagger_check.py)."""
+
+    @classmethod
+    def setUpClass(cls):
+        cls.swagger = Swagger()
+
+    def check(self, method, template, value, status=200):
+        problems = self.swagger.problems(value, self.swagger.response_schema(method, template, status))
+        self.assertEqual(problems, [], f"{method} {template}")
+
+    def test_the_checker_finds_differences(self):
+        info = self.bob.get("/v1/getinfo")
+        schema = self.swagger.response_schema("GET", "/v1/getinfo")
+        self.assertEqual(self.swagger.problems(info, schema), [])
+        wrong = {**info, "best_header_timestamp": 5, "block_height": "7", "extra": 1}
+        del wrong["alias"]
+        self.assertEqual(sorted(self.swagger.problems(wrong, schema)), [
+            "$.alias: missing (EmitUnpopulated)", "$.best_header_timestamp: expected a JSON string (int64), got 5",
+            "$.block_height: expected a JSON number, got '7'", "$.extra: not in the definition",
+        ])
+
+    def test_unary_answers(self):
+        added = self.bob.invoice(1000, private=True)
+        self.alice.pay(added["payment_request"])
+        hex_hash = hash_of(added).hex()
+        for method, template, path, body in [
+            ("GET", "/v1/getinfo", "/v1/getinfo", None),
+            ("GET", "/v1/channels", "/v1/channels", None),
+            ("GET", "/v1/balance/channels", "/v1/balance/channels", None),
+            ("GET", "/v1/balance/blockchain", "/v1/balance/blockchain", None),
+            ("POST", "/v1/invoices", "/v1/invoices", {"value": "5", "memo": "swagger", "private": True}),
+            ("GET", "/v1/invoice/{r_hash_str}", f"/v1/invoice/{hex_hash}", None),
+            ("GET", "/v1/invoices", "/v1/invoices", None),
+            ("GET", "/v2/invoices/lookup", f"/v2/invoices/lookup?payment_hash={b64url(hash_of(added))}", None),
+            ("GET", "/v1/payreq/{pay_req}", f"/v1/payreq/{added['payment_request']}", None),
+            ("GET", "/v1/payments", "/v1/payments?include_incomplete=true", None),
+        ]:
+            client = self.alice if template in ("/v1/payments", "/v1/balance/channels") else self.bob
+            response = client.call(method, path, body)
+            self.assertEqual(response.status, 200, (path, response.body))
+            self.check(method, template, response.json)
+
+    def test_error_answers(self):
+        unknown = os.urandom(32)
+        cancel = self.bob.call("POST", "/v2/invoices/cancel", {"payment_hash": base64.b64encode(unknown).decode()})
+        self.assertEqual((cancel.status, cancel.json["message"]), (500, "unable to locate invoice"))
+        self.check("POST", "/v2/invoices/cancel", cancel.json, status=500)
+        lookup = self.bob.call("GET", f"/v1/invoice/{unknown.hex()}")
+        self.check("GET", "/v1/invoice/{r_hash_str}", lookup.json, status=404)
+        track = self.alice.call("GET", f"/v2/router/track/{b64url(unknown)}")
+        self.assertEqual(track.status, 404)
+        for line in track.lines:
+            self.check("GET", "/v2/router/track/{payment_hash}", line)
+        self.assertEqual(track.lines[0]["error"]["message"], "payment isn't initiated")
+
+    def test_stream_lines(self):
+        added = self.bob.invoice(1000)
+        send = self.alice.pay(added["payment_request"])
+        self.assertGreaterEqual(len(send.lines), 2)
+        for line in send.lines:
+            self.check("POST", "/v2/router/send", line)
+        track = self.alice.call("GET", f"/v2/router/track/{b64url(hash_of(added))}")
+        for line in track.lines:
+            self.check("GET", "/v2/router/track/{payment_hash}", line)
+        threading.Timer(0.2, lambda: self.bob.invoice(7)).start()  # the head comes with the first event
+        stream = self.bob.open("GET", "/v1/invoices/subscribe?settle_index=0&add_index=0")
+        self.check("GET", "/v1/invoices/subscribe", json.loads(stream.readline()))
 
 
 class PrivateChannelTests(SimTestCase):
