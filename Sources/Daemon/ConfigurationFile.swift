@@ -1,4 +1,5 @@
 import BOLT11
+import DevBackend
 import Foundation
 import LNbitsBackend
 import Lightning
@@ -28,12 +29,15 @@ public enum ConfigurationFile {
         "rate_limits": Set(
             DaemonConfiguration.Role.allCases.flatMap { ["\($0.rawValue)_requests_per_s", "\($0.rawValue)_burst"] }),
         "store": ["path", "url", "ca_file", "instance", "full_sync"],
-        "dev": ["ledger", "starting_balance_msat", "fee_base_msat", "fee_ppm", "alias"],
+        "dev": ["ledger", "starting_balance_msat", "fee_base_msat", "fee_ppm", "alias", "payment_latency"],
         "payments": ["timeout_s", "reconcile_interval_s"],
         "log": ["level", "format"],
         "metrics": ["enabled", "listen"],
         "proofs": ["trusted_issuers"],
-        "lnd": ["rest_url", "tls_cert_path", "macaroon_path", "timeout_s"],
+        "lnd": [
+            "rest_url", "tls_cert_path", "macaroon_path", "timeout_s", "private_invoices", "max_connections",
+            "max_streams", "subscription_idle_s",
+        ],
         "lnbits": ["url", "invoice_key", "admin_key", "timeout_s", "push", "poll_interval_s", "own_invoice_check"],
     ]
 
@@ -154,6 +158,14 @@ public enum ConfigurationFile {
             if let value = try integer("fee_base_msat", 0...Int64(UInt32.max)) { c.devFeeBase = MilliSatoshi(value) }
             if let value = try integer("fee_ppm", 0...1_000_000) { c.devFeeProportionalMillionths = value }
             if let value = try string("alias") { c.devAlias = value }
+            if let value = try string("payment_latency") {
+                guard let latency = DevPaymentLatency(value) else {
+                    throw Problem(
+                        key: key("payment_latency"),
+                        message: "must be \"none\", \"hold\", milliseconds or \"MIN-MAX\" milliseconds (at most 3600000)")
+                }
+                c.devPaymentLatency = latency
+            }
         case "payments":
             if let value = try integer("timeout_s", 1...86_400) { c.paymentTimeoutSeconds = value }
             if let value = try integer("reconcile_interval_s", 1...3600) { c.reconcileIntervalSeconds = value }
@@ -162,6 +174,10 @@ public enum ConfigurationFile {
             c.lndTLSCertPath = try string("tls_cert_path") ?? c.lndTLSCertPath
             c.lndMacaroonPath = try string("macaroon_path") ?? c.lndMacaroonPath
             if let value = try integer("timeout_s", 1...600) { c.backendTimeoutSeconds = value }
+            if let value = try bool("private_invoices") { c.lndPrivateInvoices = value }
+            if let value = try integer("max_connections", 1...1024) { c.lndMaxConnections = value }
+            if let value = try integer("max_streams", 1...4096) { c.lndMaxStreams = value }
+            if let value = try integer("subscription_idle_s", 5...86_400) { c.lndSubscriptionIdleSeconds = value }
         case "lnbits":
             c.lnbitsURL = try string("url") ?? c.lnbitsURL
             c.lnbitsInvoiceKey = try string("invoice_key") ?? c.lnbitsInvoiceKey

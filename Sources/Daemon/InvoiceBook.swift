@@ -110,7 +110,7 @@ public struct InvoiceBook: Sendable {
     func settle(_ settlement: InvoiceSettlement) async throws {
         let changed = try await store.markInvoicePaid(
             settlement.paymentHash, amountReceived: settlement.amountReceived, preimage: settlement.preimage,
-            paidAt: settlement.paidAt, settleIndex: Int64(settlement.settleIndex)
+            paidAt: settlement.paidAt, settleIndex: Int64(clamping: settlement.settleIndex)
         ) { invoice in
             EventPayloads.invoiceEvent("invoice.paid", invoice, at: settlement.paidAt)
         }

@@ -154,8 +154,8 @@ public struct T4GDaemon: Sendable {
                 configuration: .init(
                     ledgerPath: configuration.resolvedDevLedgerPath, network: configuration.network,
                     startingBalance: configuration.devStartingBalance, feeBase: configuration.devFeeBase,
-                    feeProportionalMillionths: configuration.devFeeProportionalMillionths, alias: configuration.devAlias
-                ),
+                    feeProportionalMillionths: configuration.devFeeProportionalMillionths, alias: configuration.devAlias,
+                    paymentLatency: configuration.devPaymentLatency),
                 nodeKey: nodeKey, logger: logger)
         case .lnd:
             let backend = try LNDBackend(
@@ -163,7 +163,10 @@ public struct T4GDaemon: Sendable {
                     restURL: try required(configuration.lndRESTURL, "lnd.rest_url"),
                     tlsCertPath: try required(configuration.lndTLSCertPath, "lnd.tls_cert_path"),
                     macaroonPath: try required(configuration.lndMacaroonPath, "lnd.macaroon_path"),
-                    network: configuration.network, requestTimeout: timeout),
+                    network: configuration.network, requestTimeout: timeout,
+                    privateInvoices: configuration.lndPrivateInvoices,
+                    maxConnections: Int(configuration.lndMaxConnections), maxStreams: Int(configuration.lndMaxStreams),
+                    subscriptionIdleTimeout: .seconds(configuration.lndSubscriptionIdleSeconds)),
                 logger: logger)
             return try await started(backend) { () throws(BackendError) in try await backend.start() }
         case .lnbits:

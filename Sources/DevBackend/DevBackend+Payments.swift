@@ -3,7 +3,7 @@ import Lightning
 
 extension DevBackend {
     /// Pays a dev-network invoice in one ledger transaction: checks, debit, credit, fee, settlement.
-    public func pay(_ request: PaymentRequest) async throws(BackendError) -> PaymentOutcome {
+    func payNow(_ request: PaymentRequest) async throws(BackendError) -> PaymentOutcome {
         let hash = PaymentHash(bytes: request.invoice.fields.paymentHash)!
         let payee = request.invoice.payee.compressed.hex
         let amount = request.amount
@@ -54,7 +54,7 @@ extension DevBackend {
         }
     }
 
-    public func payment(for paymentHash: PaymentHash) async throws(BackendError) -> PaymentOutcome? {
+    func ledgerPayment(for paymentHash: PaymentHash) async throws(BackendError) -> PaymentOutcome? {
         try read("read the payment") { database -> PaymentOutcome? in
             guard
                 let row = try Row.fetchOne(

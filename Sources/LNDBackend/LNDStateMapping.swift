@@ -58,7 +58,7 @@ enum LNDStateMapping {
             amountReceived: paid ? MilliSatoshi(invoice.amtPaidMsat?.value ?? 0) : nil,
             preimage: paid ? invoice.rPreimage.flatMap(Base64.decode).flatMap(Preimage.init(bytes:)) : nil,
             paidAt: paid ? invoice.settleDate?.value : nil,
-            settleIndex: paid && settleIndex > 0 ? UInt64(settleIndex) : nil)
+            settleIndex: paid && settleIndex > 0 ? settleIndex : nil)
     }
 
     /// The settlement a SETTLED invoice stands for; `nil` for any other state or a malformed one.
@@ -70,6 +70,6 @@ enum LNDStateMapping {
         else { return nil }
         return InvoiceSettlement(
             paymentHash: hash, amountReceived: MilliSatoshi(invoice.amtPaidMsat?.value ?? 0), preimage: preimage,
-            paidAt: invoice.settleDate?.value ?? 0, settleIndex: UInt64(index))
+            paidAt: invoice.settleDate?.value ?? 0, settleIndex: index)
     }
 }

@@ -39,14 +39,16 @@ extension DaemonComponents {
             },
             RPCMethod(
                 "node.info", role: .readonly,
-                summary: "The backend node: pubkey, alias, network, height, sync, counts.",
+                summary:
+                    "The backend node: pubkey, alias, network, height, sync, counts; null where the backend cannot know.",
                 result: Schema.anyObject, errors: ["backend_unavailable", "backend_error"]
             ) { _, _ in
                 let info = try await backendCall { try await backend.nodeInfo() }
                 return [
-                    "pubkey": .string(info.pubkey), "alias": .string(info.alias),
+                    "pubkey": info.pubkey.map(JSONValue.string) ?? .null, "alias": .string(info.alias),
                     "network": .string(info.network.rawValue),
-                    "block_height": .integer(info.blockHeight), "synced": .bool(info.synced),
+                    "block_height": info.blockHeight.map(JSONValue.integer) ?? .null,
+                    "synced": info.synced.map(JSONValue.bool) ?? .null,
                     "channel_count": .integer(Int64(info.channelCount)), "peer_count": .integer(Int64(info.peerCount)),
                 ]
             },
