@@ -155,8 +155,97 @@ import Testing
                 maxFee: MilliSatoshi(100), idempotencyKey: nil, createdAt: 10))
         #expect(try await stores[1].liveAttemptOwner(of: hash, aliveSince: 100) == nil)
         try await stores[0].recordHeartbeat(at: 120)
-        #expect(try await stores[1].liveAttemptOwner(of: hash, aliveSince: 100) == "instance-0")
+        #expect(try await stores[1].liveAttemptOwner(of: hash, aliveSince: 100) == stores[0].owner.description)
         #expect(try await stores[1].liveAttemptOwner(of: hash, aliveSince: 121) == nil)
+    }
+
+    /// Two stores concurrently sending one hash with one idempotency key: on PostgreSQL the key's unique index
+    /// used to raise a conflict before the hash's `ON CONFLICT` saw the other row.
+    @Test func concurrentSendsOfOneHashWithOneKeyShareThePaymentInsteadOfConflicting() async throws {
+        defer { directory.remove() }
+        let stores = try await openStores(2)
+        var outcomes: [String: Int] = [:]
+        for round in 0..<150 {
+            let record = PaymentRecord(
+                paymentHash: Preimage.random().paymentHash, bolt11: "lnbcrt1", status: .pending,
+                amount: MilliSatoshi(5000), maxFee: MilliSatoshi(100), idempotencyKey: "key-\(round)", createdAt: 10)
+            let round = await withTaskGroup(of: String.self) { group in
+                for index in 0..<4 {
+                    group.addTask {
+                        do {
+                            switch try await stores[index % 2].beginPayment(record) {
+                            case .started: return "started"
+                            case .inFlight: return "in flight"
+                            case .succeeded: return "succeeded"
+                            }
+                        } catch {
+                            return "\(error)"
+                        }
+                    }
+                }
+                return await group.reduce(into: [String]()) { $0.append($1) }
+            }
+            for outcome in round { outcomes[outcome, default: 0] += 1 }
+        }
+        #expect(outcomes == ["started": 150, "in flight": 450])
+    }
+
+    @Test func aKeyOfAnotherHashStillConflictsWhenBothArriveAtOnce() async throws {
+        defer { directory.remove() }
+        let stores = try await openStores(2)
+        var conflicts = 0
+        for round in 0..<30 {
+            let outcomes = await withTaskGroup(of: Bool.self) { group in
+                for index in 0..<2 {
+                    group.addTask {
+                        let record = PaymentRecord(
+                            paymentHash: Preimage.random().paymentHash, bolt11: "lnbcrt1", status: .pending,
+                            amount: MilliSatoshi(5000), maxFee: MilliSatoshi(100), idempotencyKey: "shared-\(round)",
+                            createdAt: 10)
+                        do {
+                            _ = try await stores[index].beginPayment(record)
+                            return false
+                        } catch let error as StoreError {
+                            return error.code == .idempotencyConflict
+                        } catch {
+                            return false
+                        }
+                    }
+                }
+                return await group.reduce(into: [Bool]()) { $0.append($1) }
+            }
+            conflicts += outcomes.filter { $0 }.count
+        }
+        #expect(conflicts == 30)
+    }
+
+    @Test func aSecondLiveProcessCannotClaimAnInstanceNameUntilTheFirstCloses() async throws {
+        defer { directory.remove() }
+        let location = try StoreLocation(url: try await StoreEngines.url("postgres", in: directory))
+        let first = try await Store(configuration: .init(location: location, instance: "twin"))
+        let second = try await Store(configuration: .init(location: location, instance: "twin"))
+        try await first.claimInstanceName()
+        try await first.recordHeartbeat(at: 100)
+        do {
+            try await second.claimInstanceName()
+            Issue.record("a second live process claimed the name")
+        } catch {
+            #expect(error.code == .instanceNameTaken)
+        }
+        #expect(try await second.liveInstances(aliveSince: 100) == [first.owner.description])
+        try await first.close()
+        try await second.claimInstanceName()
+        // The claim proves the first process gone: its heartbeat is forgotten, its attempts become the second's.
+        #expect(try await second.liveInstances(aliveSince: 0) == [])
+        try await second.close()
+    }
+
+    @Test(arguments: StoreEngines.all) func theFirstRecordedWalletIdentityStays(engine: String) async throws {
+        defer { directory.remove() }
+        let stores = try await openStores(2, engine: engine)
+        #expect(try await stores[0].walletIdentity("seed", recordingIfAbsent: "aa") == "aa")
+        #expect(try await stores[1].walletIdentity("seed", recordingIfAbsent: "bb") == "aa")
+        #expect(try await stores[1].walletIdentity("backend_node", recordingIfAbsent: "cc") == "cc")
     }
 }
 
