@@ -21,6 +21,10 @@ struct InstanceHeartbeat: Service {
                     let at = now()
                     try await store.recordHeartbeat(at: at)
                     cluster.setLiveInstances(try await store.liveInstances(aliveSince: at - Self.lease).count)
+                } catch let error as StoreError where error.code == .instanceNameTaken {
+                    logger.error(
+                        "lost this instance's name to another process while the database was unreachable",
+                        metadata: ["error": "\(error)"])
                 } catch {
                     logger.warning("cannot record the heartbeat", metadata: ["error": "\(error)"])
                 }

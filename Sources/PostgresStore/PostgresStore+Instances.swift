@@ -13,34 +13,54 @@ extension PostgresStore {
     /// heartbeats of earlier processes of `name`, which the lock proves dead.
     public func claimInstanceName(_ name: String, owner: String) async throws(StoreError) {
         do {
-            let connection = try await PostgresConnection.connect(
-                configuration: connectionConfiguration, id: Int.random(in: 1_000_000...Int.max), logger: logger)
-            let deadline = ContinuousClock.now + Self.claimPatience
-            var held = false
-            while !held {
-                held =
-                    try await connection.rows(
-                        "SELECT pg_try_advisory_lock(hashtext('t4gd-instance'), hashtext(\(name))) AS held", logger
-                    ).first?.bool("held") == true
-                guard !held, ContinuousClock.now < deadline else { break }
-                try await Task.sleep(for: .milliseconds(200))
+            try await lockInstanceName(name, patience: Self.claimPatience)
+            try await onConnection("forget earlier processes") { connection in
+                _ = try await connection.query(
+                    """
+                    DELETE FROM instances
+                    WHERE id <> \(owner) AND (id = \(name) OR substr(id, 1, length(\(name)) + 1) = \(name) || '/')
+                    """, logger: logger)
             }
-            guard held else {
-                try? await connection.close()
-                throw StoreError(
-                    .instanceNameTaken,
-                    "another live t4gd uses the instance name \"\(name)\" on this database; give every instance its"
-                        + " own name (store.instance, or a fresh DATA_DIR/instance: copy only the seed to a new data dir)")
-            }
-            await instanceClaim.hold(connection)
-            try await connection.query(
-                """
-                DELETE FROM instances
-                WHERE id <> \(owner) AND (id = \(name) OR substr(id, 1, length(\(name)) + 1) = \(name) || '/')
-                """, logger: logger)
         } catch {
             throw Self.storeError(error, "claim instance name")
         }
+    }
+
+    /// Takes the claimed name's lock again when the connection holding it was lost (a database restart, a
+    /// network cut): `instanceNameTaken` when another process took the name meanwhile. Nothing to do before a
+    /// claim or while the connection lives; called with every heartbeat.
+    func keepInstanceName() async throws(StoreError) {
+        guard let name = await instanceClaim.lostName() else { return }
+        do {
+            try await lockInstanceName(name, patience: .zero)
+            logger.notice("instance name lock taken again", metadata: ["instance": "\(name)"])
+        } catch {
+            throw Self.storeError(error, "keep instance name")
+        }
+    }
+
+    /// Holds the lock of `name` on a new dedicated connection, trying for `patience`.
+    private func lockInstanceName(_ name: String, patience: Duration) async throws {
+        let connection = try await PostgresConnection.connect(
+            configuration: connectionConfiguration, id: Int.random(in: 1_000_000...Int.max), logger: logger)
+        let deadline = ContinuousClock.now + patience
+        var held = false
+        while !held {
+            held =
+                try await connection.rows(
+                    "SELECT pg_try_advisory_lock(hashtext('t4gd-instance'), hashtext(\(name))) AS held", logger
+                ).first?.bool("held") == true
+            guard !held, ContinuousClock.now < deadline else { break }
+            try await Task.sleep(for: .milliseconds(200))
+        }
+        guard held else {
+            try? await connection.close()
+            throw StoreError(
+                .instanceNameTaken,
+                "another live t4gd uses the instance name \"\(name)\" on this database; give every instance its"
+                    + " own name (store.instance, or a fresh DATA_DIR/instance: copy only the seed to a new data dir)")
+        }
+        await instanceClaim.hold(connection, name: name)
     }
 
     /// The owners whose last heartbeat is at or after `aliveSince`, sorted.
@@ -68,16 +88,25 @@ extension PostgresStore {
 /// The dedicated connection whose session holds this process's instance-name lock.
 actor InstanceClaim {
     private var connection: PostgresConnection?
+    private var name: String?
 
-    /// Keeps `connection` (and its lock) until ``release()``.
-    func hold(_ connection: PostgresConnection) {
+    /// Keeps `connection` (and its lock of `name`) until ``release()``.
+    func hold(_ connection: PostgresConnection, name: String) {
         self.connection = connection
+        self.name = name
     }
 
-    /// Closes the connection, releasing the lock.
+    /// The claimed name when the connection holding its lock has closed, else `nil`.
+    func lostName() -> String? {
+        guard let name, connection?.isClosed ?? true else { return nil }
+        return name
+    }
+
+    /// Closes the connection, releasing the lock; the name is no longer kept.
     func release() async {
         let held = connection
         connection = nil
+        name = nil
         try? await held?.close()
     }
 }

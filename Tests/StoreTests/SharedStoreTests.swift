@@ -1,8 +1,11 @@
 import Lightning
+import PostgresNIO
 import Store
 import Synchronization
 import TestSupport
 import Testing
+
+@testable import PostgresStore
 
 /// Several store instances on one PostgreSQL database, as several t4gd instances use it; and what both engines
 /// must agree on.
@@ -209,6 +212,47 @@ import Testing
         // The claim proves the first process gone: its heartbeat is forgotten, its attempts become the second's.
         #expect(try await second.liveInstances(aliveSince: 0) == [])
         try await second.close()
+    }
+
+    /// A database restart ends the session holding the name's lock: the next heartbeat takes it again, unless
+    /// another process took the name meanwhile (then the heartbeat is still recorded and the loss reported).
+    @Test func aLostNameLockIsTakenAgainAtTheNextHeartbeatUnlessAnotherProcessTookIt() async throws {
+        defer { directory.remove() }
+        let location = try StoreLocation(url: try await StoreEngines.url("postgres", in: directory))
+        let stores = [
+            try await Store(configuration: .init(location: location, instance: "cut")),
+            try await Store(configuration: .init(location: location, instance: "cut")),
+            try await Store(configuration: .init(location: location, instance: "cut")),
+        ]
+        try await stores[0].claimInstanceName()
+        let engine = try #require(stores[0].engine as? PostgresStore)
+        try await engine.onConnection("end the lock's session") { connection in
+            _ = try await connection.query(
+                """
+                SELECT pg_terminate_backend(pid) FROM pg_locks
+                WHERE locktype = 'advisory' AND objsubid = 2
+                    AND database = (SELECT oid FROM pg_database WHERE datname = current_database())
+                """, logger: engine.logger)
+        }
+        let deadline = ContinuousClock.now + .seconds(10)
+        while await engine.instanceClaim.lostName() == nil, ContinuousClock.now < deadline {
+            try await Task.sleep(for: .milliseconds(20))
+        }
+        #expect(await engine.instanceClaim.lostName() == "cut")
+        try await stores[1].claimInstanceName()
+        await #expect(throws: StoreError.self) { try await stores[0].recordHeartbeat(at: 200) }
+        #expect(try await stores[0].liveInstances(aliveSince: 200) == [stores[0].owner.description])
+        try await stores[1].close()
+        try await stores[0].recordHeartbeat(at: 201)
+        #expect(await engine.instanceClaim.lostName() == nil)
+        do {
+            try await stores[2].claimInstanceName()
+            Issue.record("a third process claimed the name the first took again")
+        } catch {
+            #expect(error.code == .instanceNameTaken)
+        }
+        try await stores[0].close()
+        try await stores[2].close()
     }
 
     @Test(arguments: StoreEngines.all) func theFirstRecordedWalletIdentityStays(engine: String) async throws {
