@@ -1,5 +1,6 @@
 import Foundation
 import JSONRPC
+import Synchronization
 import TestSupport
 import Testing
 
@@ -99,19 +100,41 @@ import Testing
         }
     }
 
-    /// At the default log level an error reply's `request_id` is in the log, and a graceful stop logs no error.
-    @Test func theLogAtTheDefaultLevelHasEveryErrorsRequestIDAndAStopLogsNoError() async throws {
-        try await DevNetwork.run { network in
+    /// At the default log level an error reply's `request_id` is in the log, and a graceful stop in the middle
+    /// of traffic (every new event wakes the background services' store reads) logs no error.
+    @Test(arguments: StoreEngines.all)
+    func theLogAtTheDefaultLevelHasEveryErrorsRequestIDAndAStopLogsNoError(engine: String) async throws {
+        try await DevNetwork.run(engine: engine) { network in
             let daemon = network.adopt(
-                try await DaemonProcess(config: network.config(), extraArguments: ["--log-level", "info"]))
+                try await DaemonProcess(
+                    config: network.config(extra: try await Self.storeSection(engine)),
+                    extraArguments: ["--log-level", "info"]))
             let error = try #require(await daemon.error("payment.send", ["bolt11": "lnbcrt1notaninvoice"]))
             let requestID = try #require(error.data["request_id"]?.stringValue)
             #expect(daemon.log.contains(requestID), "\(daemon.log)")
             #expect(!daemon.log.contains(" DEBUG "))
+            let created = Atomic<Int>(0)
+            let traffic = Task {
+                while (try? await daemon.call("invoice.create", ["amount_msat": 1_000, "description": "stop"])) != nil {
+                    created.add(1, ordering: .relaxed)
+                }
+            }
+            let deadline = ContinuousClock.now + .seconds(30)
+            while created.load(ordering: .relaxed) < 20, ContinuousClock.now < deadline {
+                try await Task.sleep(for: .milliseconds(20))
+            }
             #expect(await daemon.stop() == 0)
+            await traffic.value
+            #expect(created.load(ordering: .relaxed) >= 20)
             let errors = daemon.log.split(separator: "\n").filter { $0.contains(" ERROR ") || $0.contains(" CRITICAL ") }
             #expect(errors == [])
         }
+    }
+
+    /// The `[store]` section of a database of its own for `engine` "postgres", else nothing (SQLite).
+    static func storeSection(_ engine: String) async throws -> String {
+        guard engine == "postgres" else { return "" }
+        return "\n[store]\nurl = \"\(try await PostgresServer.shared.database())\"\n"
     }
 
     /// Starts t4gd in `directory` with `config`, which must refuse to start; its log.
