@@ -20,9 +20,4 @@ public struct InstanceOwner: Sendable, Hashable, CustomStringConvertible {
 
     /// The stored form, `name/start-id`.
     public var description: String { name + "/" + startID }
-
-    /// The instance name of a stored owner (the whole text for owners written before start ids).
-    public static func name(of stored: String) -> String {
-        String(stored.prefix { $0 != "/" })
-    }
 }
