@@ -12,19 +12,31 @@ struct WalletIdentity {
     let backend: any LightningBackend
     let logger: Logger
 
+    /// How long the start waits for the backend's node identity.
+    static let backendDeadline: Duration = .seconds(2)
+
     /// Records the identities a new store lacks, and refuses (naming both) an identity that differs from the
-    /// recorded one. A backend that does not answer now is not checked (logged as a warning).
+    /// recorded one. A backend that does not answer within ``backendDeadline`` is not checked (logged as a
+    /// warning): the daemon starts without its backend, as it always has.
     func check(_ store: Store) async throws {
         try await compare("seed", "identity key of the seed", seedKey, store)
-        let node: NodeInfo
-        do {
-            node = try await backend.nodeInfo()
-        } catch {
-            logger.warning("cannot check the backend node's identity now", metadata: ["error": "\(error)"])
-            return
+        let backend = backend
+        let answer = Task { () -> Result<NodeInfo, any Error> in
+            do {
+                return .success(try await backend.nodeInfo())
+            } catch {
+                return .failure(error)
+            }
         }
-        guard !node.pubkey.isEmpty else { return }
-        try await compare("backend_node", "backend node public key", node.pubkey, store)
+        switch await firstOf(answer, timeout: Self.backendDeadline) {
+        case .success(let node)?:
+            guard !node.pubkey.isEmpty else { return }
+            try await compare("backend_node", "backend node public key", node.pubkey, store)
+        case .failure(let error)?:
+            logger.warning("cannot check the backend node's identity now", metadata: ["error": "\(error)"])
+        case nil:
+            logger.warning("cannot check the backend node's identity now: no answer within 2 s")
+        }
     }
 
     private func compare(_ name: String, _ what: String, _ value: String, _ store: Store) async throws {
