@@ -12,6 +12,8 @@ struct DaemonComponents: Sendable {
     let payments: PaymentSender
     let proofs: ProofBook
     let health: HealthMonitor
+    /// This instance among those sharing the store.
+    let cluster: ClusterStatus
     /// The daemon's identity (x-only, hex), also its dev node key.
     let identityPubkey: String
     let startedAt: ContinuousClock.Instant

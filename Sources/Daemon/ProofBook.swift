@@ -191,6 +191,8 @@ struct ProofBook: Sendable {
                 }
             }
         } catch {
+            // A stop interrupts the store call: nothing failed, the next start settles what is left.
+            guard !Task.isCancelled else { return }
             logger.error("pending proof transfers could not be settled yet", metadata: ["error": "\(error)"])
         }
     }

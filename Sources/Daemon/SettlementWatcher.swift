@@ -24,12 +24,18 @@ struct SettlementWatcher: Service {
     let store: Store
     let backend: any LightningBackend
     let invoices: InvoiceBook
+    /// Told when this instance starts and stops leading.
+    let cluster: ClusterStatus
     let retryDelay: Duration
     let logger: Logger
 
     func run() async throws {
         await cancelWhenGracefulShutdown {
-            try? await store.whileLeading("settlements", retryDelay: retryDelay) { await follow() }
+            try? await store.whileLeading("settlements", retryDelay: retryDelay) {
+                cluster.setLeadsSettlements(true)
+                defer { cluster.setLeadsSettlements(false) }
+                await follow()
+            }
         }
     }
 

@@ -142,6 +142,12 @@ enum PostgresMigrations {
         );
         ALTER TABLE payment_attempts ADD COLUMN owner TEXT;
         """,
+        "v4_wallet_identity": """
+        CREATE TABLE wallet_identity (
+            name TEXT PRIMARY KEY NOT NULL,
+            value TEXT NOT NULL
+        );
+        """,
     ]
 
     /// Applies the missing versions in one transaction under the migration lock.

@@ -407,7 +407,7 @@ final class RPCConnectionHandler: ChannelDuplexHandler {
             error = RPCError(
                 .tooManyConnections, data: ["max_connections": .integer(Int64(configuration.maxConnections))])
         }
-        logger.debug("rpc connection closing", metadata: ["request_id": "\(requestID)", "reason": "\(error.reason)"])
+        logger.info("rpc connection closing", metadata: ["request_id": "\(requestID)", "reason": "\(error.reason)"])
         return error.stamped(requestID: requestID)
     }
 
@@ -443,7 +443,7 @@ final class RPCConnectionHandler: ChannelDuplexHandler {
         if let method {
             metadata["rpc_method"] = "\(method)"
         }
-        logger.debug("rpc request rejected", metadata: metadata)
+        logger.info("rpc request rejected", metadata: metadata)
     }
 
     private static func isWhitespace(_ byte: UInt8) -> Bool {

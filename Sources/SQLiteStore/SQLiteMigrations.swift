@@ -146,6 +146,15 @@ enum SQLiteMigrations {
                     ALTER TABLE payment_attempts ADD COLUMN owner TEXT;
                     """)
         }
+        migrator.registerMigration("v4_wallet_identity") { database in
+            try database.execute(
+                sql: """
+                    CREATE TABLE wallet_identity (
+                        name TEXT PRIMARY KEY NOT NULL,
+                        value TEXT NOT NULL
+                    );
+                    """)
+        }
         return migrator
     }
 }

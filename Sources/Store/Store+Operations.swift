@@ -81,10 +81,11 @@ extension Store {
         try await measure("find next expiry") { engine throws(StoreError) in try await engine.nextInvoiceExpiry() }
     }
 
-    /// Durably records the intent to pay before any backend call, owned by this instance (see ``StoreEngine/beginPayment(_:owner:)``).
+    /// Durably records the intent to pay before any backend call, owned by this process (``owner``; see
+    /// ``StoreEngine/beginPayment(_:owner:)``).
     public func beginPayment(_ record: PaymentRecord) async throws(StoreError) -> PaymentStart {
         try await measure("begin payment") { engine throws(StoreError) in
-            try await engine.beginPayment(record, owner: instance)
+            try await engine.beginPayment(record, owner: owner.description)
         }
     }
 
@@ -168,10 +169,32 @@ extension Store {
         }
     }
 
-    /// Notes that this instance is alive at `at` (seconds since 1970).
+    /// Notes that this process (``owner``) is alive at `at` (seconds since 1970).
     public func recordHeartbeat(at: Int64) async throws(StoreError) {
         try await measure("record heartbeat") { engine throws(StoreError) in
-            try await engine.recordHeartbeat(instance: instance, at: at)
+            try await engine.recordHeartbeat(instance: owner.description, at: at)
+        }
+    }
+
+    /// Claims this instance's name for this process: `instanceNameTaken` while another live process holds it
+    /// (see ``StoreEngine/claimInstanceName(_:owner:)``).
+    public func claimInstanceName() async throws(StoreError) {
+        try await measure("claim instance name") { engine throws(StoreError) in
+            try await engine.claimInstanceName(instance, owner: owner.description)
+        }
+    }
+
+    /// The owners (``InstanceOwner``) that sent a heartbeat at or after `aliveSince`, sorted.
+    public func liveInstances(aliveSince: Int64) async throws(StoreError) -> [String] {
+        try await measure("read live instances") { engine throws(StoreError) in
+            try await engine.liveInstances(aliveSince: aliveSince)
+        }
+    }
+
+    /// The wallet identity recorded under `name`, recording `value` first when there is none.
+    public func walletIdentity(_ name: String, recordingIfAbsent value: String) async throws(StoreError) -> String {
+        try await measure("record wallet identity") { engine throws(StoreError) in
+            try await engine.walletIdentity(name, recordingIfAbsent: value)
         }
     }
 

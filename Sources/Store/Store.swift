@@ -59,12 +59,16 @@ public final class Store: Sendable {
     public let engine: any StoreEngine
     /// This instance's name (``Configuration/instance``).
     public let instance: String
+    /// This process: the instance name and a start id of its own. It owns the attempts this process starts
+    /// and its heartbeats.
+    public let owner: InstanceOwner
     private let metrics: StoreMetrics
 
     /// Opens (creating if needed) and migrates the store.
     public init(configuration: Configuration) async throws(StoreError) {
         metrics = StoreMetrics(factory: configuration.metricsFactory)
         instance = configuration.instance
+        owner = InstanceOwner(name: configuration.instance)
         switch configuration.location {
         case .sqlite(let path):
             engine = try await SQLiteStore.open(configuration: .init(path: path, fullSync: configuration.fullSync))

@@ -5,26 +5,33 @@ extension DaemonComponents {
     var nodeMethods: [RPCMethod] {
         [
             RPCMethod.immediate(
-                "daemon.info", role: .readonly, summary: "Version, network, backend, identity and uptime.",
+                "daemon.info", role: .readonly,
+                summary:
+                    "Version, network, backend, identity, uptime, and this instance among those sharing the store"
+                    + " (name, process, whether it leads the settlement follower, live instances).",
                 result: Schema.object([
                     ("version", Schema.string), ("network", Schema.string), ("backend", Schema.string),
                     ("identity_pubkey", Schema.hex32), ("uptime_s", Schema.integer(0, Int64.max)),
+                    ("instance", ClusterStatus.schema),
                 ])
             ) { _, _ in
                 [
                     "version": .string(Self.version), "network": .string(configuration.network.rawValue),
                     "backend": .string(backend.kind), "identity_pubkey": .string(identityPubkey),
                     "uptime_s": .integer((ContinuousClock.now - startedAt).components.seconds),
+                    "instance": cluster.json,
                 ]
             },
             RPCMethod.immediate(
                 "daemon.health", role: .readonly,
                 summary:
                     "ok | degraded | down and ready, with the store's, the backend's and start-up reconciliation's"
-                    + " status, latency and error, from a measurement taken every second (measured_ms_ago).",
+                    + " status, latency and error, from a measurement taken every second (measured_ms_ago), and"
+                    + " this instance among those sharing the store.",
                 result: Schema.object([
                     ("status", Schema.oneOf(["ok", "degraded", "down"])), ("ready", Schema.boolean),
                     ("components", Schema.anyObject), ("measured_ms_ago", Schema.integer(0, Int64.max)),
+                    ("instance", ClusterStatus.schema),
                 ])
             ) { _, _ in
                 health.report().json
