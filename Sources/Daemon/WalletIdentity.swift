@@ -30,8 +30,8 @@ struct WalletIdentity {
         }
         switch await firstOf(answer, timeout: Self.backendDeadline) {
         case .success(let node)?:
-            guard !node.pubkey.isEmpty else { return }
-            try await compare("backend_node", "backend node public key", node.pubkey, store)
+            guard let pubkey = node.pubkey, !pubkey.isEmpty else { return }
+            try await compare("backend_node", "backend node public key", pubkey, store)
         case .failure(let error)?:
             logger.warning("cannot check the backend node's identity now", metadata: ["error": "\(error)"])
         case nil:
