@@ -71,8 +71,11 @@ struct Transactions: AsyncParsableCommand {
     static let configuration = CommandConfiguration(abstract: "Money in and out, newest first.")
     @OptionGroup var connection: ConnectionOptions
     @OptionGroup var page: PageOptions
-    @Option(help: "Earliest time: 2026-12-01, '2026-12-01 10:00', -24h or Unix seconds.") var from: TimeArgument?
-    @Option(help: "Latest time: 2026-12-01, '2026-12-01 10:00:00 +01:00', -1h or Unix seconds.") var to: TimeArgument?
+    // .unconditional: a relative time (-24h) is the option's value, not a flag.
+    @Option(parsing: .unconditional, help: "Earliest time: 2026-12-01, '2026-12-01 10:00', -24h or Unix seconds.")
+    var from: TimeArgument?
+    @Option(parsing: .unconditional, help: "Latest time: '2026-12-01 10:00:00 +01:00', -1h or Unix seconds.")
+    var to: TimeArgument?
 
     func run() async throws {
         var params = page.params
