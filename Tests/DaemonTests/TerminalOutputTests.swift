@@ -158,3 +158,42 @@ import Testing
         }
     }
 }
+
+/// Progress of backup, restore and store migrate: a status line on a terminal only, and a final summary.
+@Suite(.timeLimit(.minutes(3))) struct LongWorkProgressTests {
+    @Test func backupRestoreAndMigrateShowProgressOnATerminalAndSummariesOnBoth() async throws {
+        try await DevNetwork.run { network in
+            let alice = try await network.daemon()
+            _ = try await alice.call("invoice.create", ["amount_msat": 1_000, "description": "kept"])
+            let backups = TemporaryDirectory()
+            defer { backups.remove() }
+            for terminal in [true, false] {
+                let path = backups.file(terminal ? "terminal.sqlite" : "pipe.sqlite")
+                let backup = try await TerminalOutputTests.run(
+                    ["backup", path, "--socket", alice.socketPath], terminal: terminal)
+                #expect(backup.status == 0, "\(backup.stderr)")
+                #expect(backup.stdout.contains("wrote ") && backup.stdout.contains(" to \(path)"), "\(backup.stdout)")
+                #expect(backup.stdout.contains("writing the backup: ") == terminal, "\(backup.stdout)")
+
+                let restored = TemporaryDirectory()
+                defer { restored.remove() }
+                let restore = try await TerminalOutputTests.run(
+                    ["restore", path, "--data-dir", restored.path], terminal: terminal)
+                #expect(restore.status == 0, "\(restore.stderr)")
+                #expect(restore.stdout.contains("restored ") && restore.stdout.contains(" from \(path)"))
+                #expect(restore.stdout.contains("restoring: ") == terminal, "\(restore.stdout)")
+
+                let migrate = try await TerminalOutputTests.run(
+                    [
+                        "store", "migrate", "--from", "sqlite:" + restored.file("t4gd.sqlite"), "--to",
+                        "sqlite:" + restored.file("copy.sqlite"),
+                    ], terminal: terminal)
+                #expect(migrate.status == 0, "\(migrate.stdout) \(migrate.stderr)")
+                #expect(migrate.stdout.contains("invoices: 1 rows, checksum "))
+                #expect(migrate.stdout.contains("copied and verified "))
+                #expect(migrate.stdout.contains("copying invoices (table ") == terminal, "\(migrate.stdout)")
+                #expect(migrate.stdout.contains("\u{1B}") == terminal)
+            }
+        }
+    }
+}
