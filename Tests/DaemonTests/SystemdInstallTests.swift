@@ -59,16 +59,24 @@ import Testing
         _ = FileManager.default.createFile(atPath: root + "/etc/.pwd.lock", contents: nil)
     }
 
+    /// A seeded root (``seedRoot(_:)``) and man pages laid out as the generate-manual plugin writes them,
+    /// both in `directory`.
+    static func prepare(_ directory: TemporaryDirectory) throws -> (root: String, manuals: String) {
+        let root = directory.file("root")
+        let manuals = directory.file("manuals")
+        try seedRoot(root)
+        for tool in ["t4gctl", "t4gd"] {
+            try FileManager.default.createDirectory(atPath: manuals + "/" + tool, withIntermediateDirectories: true)
+            try ".TH \(tool.uppercased()) 1\n".write(
+                toFile: manuals + "/\(tool)/\(tool).1", atomically: false, encoding: .utf8)
+        }
+        return (root, manuals)
+    }
+
     @Test func installsEveryFileWithItsOwnerAndModeAndUninstallsExactlyThat() throws {
         let directory = TemporaryDirectory()
         defer { directory.remove() }
-        let root = directory.file("root")
-        let manuals = directory.file("manuals")
-        try Self.seedRoot(root)
-        try FileManager.default.createDirectory(atPath: manuals + "/t4gctl", withIntermediateDirectories: true)
-        try ".TH T4GCTL 1\n".write(toFile: manuals + "/t4gctl/t4gctl.1", atomically: false, encoding: .utf8)
-        try FileManager.default.createDirectory(atPath: manuals + "/t4gd", withIntermediateDirectories: true)
-        try ".TH T4GD 1\n".write(toFile: manuals + "/t4gd/t4gd.1", atomically: false, encoding: .utf8)
+        let (root, manuals) = try Self.prepare(directory)
         let before = Self.tree(root)
 
         let installed = try Self.install([], root: root, manuals: manuals)
@@ -153,13 +161,7 @@ import Testing
     @Test func aConfigurationThatExistedBeforeIsKeptByBoth() throws {
         let directory = TemporaryDirectory()
         defer { directory.remove() }
-        let root = directory.file("root")
-        let manuals = directory.file("manuals")
-        try Self.seedRoot(root)
-        try FileManager.default.createDirectory(atPath: manuals, withIntermediateDirectories: true)
-        for page in ["t4gd.1", "t4gctl.1"] {
-            _ = FileManager.default.createFile(atPath: manuals + "/" + page, contents: Data())
-        }
+        let (root, manuals) = try Self.prepare(directory)
         try FileManager.default.createDirectory(atPath: root + "/etc/t4gd", withIntermediateDirectories: true)
         try "network = \"regtest\"\n".write(toFile: root + "/etc/t4gd/t4gd.toml", atomically: false, encoding: .utf8)
 
