@@ -110,7 +110,7 @@ import Testing
                 try await Self.refusal(as: unmapped, ["call", "daemon.info"], daemon: daemon).contains("unauthorized"))
             #expect(
                 try await Self.refusal(as: outsider, ["call", "daemon.info"], daemon: daemon).contains(
-                    "daemon_unreachable"))
+                    "permission_denied"), "the socket refuses the outsider: said so, not 'is it running?'")
 
             let unpaid = try await daemon.error("payment.get", ["payment_hash": .string(target.string("payment_hash"))])
             #expect(unpaid?.reason == .paymentNotFound, "a refused payment.send must not pay")
