@@ -27,10 +27,10 @@ struct SettlementWatcher: Service {
     private func follow() async {
         while !Task.isCancelled {
             do {
-                let after = UInt64(try await store.cursor(Self.cursorName) ?? 0)
+                let after = UInt64(clamping: try await store.cursor(Self.cursorName) ?? 0)
                 for try await settlement in backend.settlements(after: after) {
                     try await invoices.settle(settlement)
-                    try await store.advanceCursor(Self.cursorName, to: Int64(settlement.settleIndex))
+                    try await store.advanceCursor(Self.cursorName, to: Int64(clamping: settlement.settleIndex))
                 }
             } catch {
                 logger.warning("settlement stream interrupted; resuming", metadata: ["error": "\(error)"])

@@ -65,7 +65,7 @@ public struct T4GDaemon: Sendable {
             events: events, now: now, logger: logger)
         let stopSwitch = StopSwitch()
         let health = HealthMonitor(
-            check: HealthCheck(store: store, backend: backend), gate: gate, interval: Self.healthInterval)
+            check: HealthCheck(store: store, backend: backend, now: now), gate: gate, interval: Self.healthInterval)
         await health.measureNow()
         let components = DaemonComponents(
             configuration: configuration, store: store, backend: backend, events: events, invoices: invoices,
@@ -139,6 +139,7 @@ public struct T4GDaemon: Sendable {
             maxBatch: configuration.maxBatch, maxInFlightPerConnection: configuration.maxInFlightPerConnection,
             maxInFlight: configuration.maxInFlight,
             maxConnections: configuration.maxConnections, idleTimeout: .seconds(configuration.idleTimeoutSeconds),
+            requestTimeout: .seconds(configuration.requestTimeoutSeconds),
             shutdownGracePeriod: .seconds(configuration.shutdownGraceSeconds))
     }
 

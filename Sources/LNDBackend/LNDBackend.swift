@@ -110,18 +110,17 @@ public final class LNDBackend: LightningBackend, StartableBackend {
         return NodeInfo(
             pubkey: info.identityPubkey, alias: info.alias ?? "", network: network,
             blockHeight: info.blockHeight ?? 0, synced: info.syncedToChain ?? false,
-            channelCount: (info.numActiveChannels ?? 0) + (info.numInactiveChannels ?? 0),
+            channelCount: Self.channelCount(active: info.numActiveChannels, inactive: info.numInactiveChannels),
             peerCount: info.numPeers ?? 0)
     }
 
     public func channels() async throws(BackendError) -> [ChannelInfo] {
-        try await client.call(.GET, "/v1/channels", as: LNDChannelList.self).channels.map { channel in
+        try await client.call(.GET, "/v1/channels", as: LNDChannelList.self).channels.map {
+            channel throws(BackendError) in
             ChannelInfo(
                 id: channel.chanId, peer: channel.remotePubkey,
-                capacity: MilliSatoshi((channel.capacity?.value ?? 0) * 1000),
-                localBalance: MilliSatoshi((channel.localBalance?.value ?? 0) * 1000),
-                remoteBalance: MilliSatoshi((channel.remoteBalance?.value ?? 0) * 1000),
-                active: channel.active ?? false)
+                capacity: try Self.msat(sat: channel.capacity), localBalance: try Self.msat(sat: channel.localBalance),
+                remoteBalance: try Self.msat(sat: channel.remoteBalance), active: channel.active ?? false)
         }
     }
 
@@ -135,7 +134,26 @@ public final class LNDBackend: LightningBackend, StartableBackend {
             let info = try await nodeInfo()
             node = (info.pubkey, info.alias)
         }
-        let msat = balance.localBalance?.msat?.value ?? (balance.localBalance?.sat?.value ?? 0) * 1000
-        return WalletBalance(balance: MilliSatoshi(msat), walletID: node.pubkey, walletName: node.alias)
+        let msat: MilliSatoshi
+        if let reported = balance.localBalance?.msat {
+            msat = MilliSatoshi(reported.value)
+        } else {
+            msat = try Self.msat(sat: balance.localBalance?.sat)
+        }
+        return WalletBalance(balance: msat, walletID: node.pubkey, walletName: node.alias)
+    }
+
+    /// Active plus inactive channels; counts too large to add are reported as `Int.max`.
+    private static func channelCount(active: Int?, inactive: Int?) -> Int {
+        let (sum, overflow) = (active ?? 0).addingReportingOverflow(inactive ?? 0)
+        return overflow ? Int.max : sum
+    }
+
+    /// An amount LND reports in sat (absent: zero); one too large for msat is a malformed answer, not a trap.
+    private static func msat(sat: LNDInt?) throws(BackendError) -> MilliSatoshi {
+        guard let msat = MilliSatoshi(sat: sat?.value ?? 0) else {
+            throw BackendError(.failure, "LND reported an amount out of range: \(sat?.value ?? 0) sat")
+        }
+        return msat
     }
 }

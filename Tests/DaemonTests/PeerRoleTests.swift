@@ -28,16 +28,19 @@ import Testing
         return User(uid: entry.pointee.pw_uid, gid: entry.pointee.pw_gid)
     }
 
+    /// The `Services.run` arguments that run a command as `user` (no supplementary groups); the command follows.
+    static func setpriv(as user: User) -> [String] {
+        ["exec setpriv \"$@\"", "setpriv", "--reuid=\(user.uid)", "--regid=\(user.gid)", "--clear-groups", "--"]
+    }
+
     /// Runs the copied `t4gctl` as `user` (no supplementary groups); its stdout, or the failure with stderr.
     static func t4gctl(
         as user: User, _ arguments: [String], daemon: DaemonProcess
     ) async throws -> String {
         try await Services.run(
             "-c",
-            [
-                "exec setpriv \"$@\"", "setpriv", "--reuid=\(user.uid)", "--regid=\(user.gid)", "--clear-groups", "--",
-                daemon.directory.file("t4gctl"),
-            ] + arguments + ["--socket", daemon.socketPath, "--json"], in: daemon.directory)
+            setpriv(as: user) + [daemon.directory.file("t4gctl")] + arguments
+                + ["--socket", daemon.socketPath, "--json"], in: daemon.directory)
     }
 
     /// The stderr of a `t4gctl` run that must fail.
@@ -70,10 +73,15 @@ import Testing
                     invoice = [\(invoice.uid)]
                     """)
             chmod(daemon.directory.path, 0o755)
-            let t4gctl = daemon.directory.file("t4gctl")
-            try FileManager.default.copyItem(
-                atPath: DaemonProcess.productsDirectory.appendingPathComponent("t4gctl").path, toPath: t4gctl)
-            chmod(t4gctl, 0o755)
+            // Copied by a child process: a copy's open write descriptor in this process would be inherited by
+            // other tests' concurrent spawns, and executing the copy would then fail with "Text file busy".
+            try await Services.run(
+                "-c",
+                [
+                    "cp \"$1\" \"$2\" && chmod 0755 \"$2\"", "copy",
+                    DaemonProcess.productsDirectory.appendingPathComponent("t4gctl").path,
+                    daemon.directory.file("t4gctl"),
+                ], in: daemon.directory)
             let target = try await daemon.call("invoice.create", ["amount_msat": 5000, "description": "roles"])
             let bolt11 = target.string("bolt11")
             let pay = ["call", "payment.send", "{\"bolt11\":\"\(bolt11)\"}"]
