@@ -23,7 +23,8 @@ public enum ConfigurationFile {
         "daemon": ["data_dir", "network", "backend", "backup_dir"],
         "rpc": [
             "socket", "socket_mode", "socket_group", "max_line_bytes", "max_batch", "max_connections",
-            "max_in_flight_per_connection", "max_in_flight", "idle_timeout_s", "shutdown_grace_s",
+            "max_in_flight_per_connection", "max_in_flight", "idle_timeout_s", "request_timeout_s",
+            "shutdown_grace_s",
         ],
         "roles": ["admin", "invoice", "readonly", "admin_gids", "invoice_gids", "readonly_gids"],
         "rate_limits": Set(
@@ -125,6 +126,7 @@ public enum ConfigurationFile {
             }
             if let value = try integer("max_in_flight", 1...1_000_000) { c.maxInFlight = Int(value) }
             if let value = try integer("idle_timeout_s", large) { c.idleTimeoutSeconds = value }
+            if let value = try integer("request_timeout_s", 1...3600) { c.requestTimeoutSeconds = value }
             if let value = try integer("shutdown_grace_s", 0...3600) { c.shutdownGraceSeconds = value }
         case "roles":
             try applyRoles(table, to: &c)

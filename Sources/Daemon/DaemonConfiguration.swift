@@ -44,6 +44,7 @@ public struct DaemonConfiguration: Sendable {
     public var maxInFlightPerConnection = 64
     public var maxInFlight = 1024
     public var idleTimeoutSeconds: Int64 = 300
+    public var requestTimeoutSeconds: Int64 = 30
     public var shutdownGraceSeconds: Int64 = 10
 
     /// Role of each uid; the daemon's own uid and root are `admin` unless mapped otherwise.

@@ -34,10 +34,11 @@ final class HealthMonitor: Service, Sendable {
                 error: reconciled ? nil : "payments left pending by the previous run are not reconciled yet")
         }
 
-        /// `down` without the store, `degraded` without the backend or before reconciliation, else `ok`.
+        /// `down` without the store, `degraded` when the store cannot be written, without the backend or before
+        /// reconciliation, else `ok`.
         var status: String {
-            guard store.ok else { return "down" }
-            return measurement.backend.ok && reconciled ? "ok" : "degraded"
+            guard store.status != .down else { return "down" }
+            return store.ok && measurement.backend.ok && reconciled ? "ok" : "degraded"
         }
 
         /// Ready for traffic: every component is ok.

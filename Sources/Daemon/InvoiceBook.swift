@@ -49,12 +49,13 @@ public struct InvoiceBook: Sendable {
         guard decoded.fields.paymentHash == created.paymentHash.bytes else {
             throw DaemonError("backend_error", "the backend's invoice does not carry the payment hash it reported")
         }
-        let createdAt = Int64(decoded.fields.timestamp)
+        let createdAt = Int64(clamping: decoded.fields.timestamp)
         let record = InvoiceRecord(
             paymentHash: created.paymentHash, bolt11: created.bolt11, label: request.label, amount: request.amount,
             description: request.description, descriptionHash: request.descriptionHash?.hex,
             expirySeconds: request.expirySeconds, status: .open, createdAt: createdAt,
-            expiresAt: Int64(decoded.fields.expiresAt), preimage: created.preimage, metadata: request.metadata,
+            expiresAt: Int64(clamping: decoded.fields.expiresAt), preimage: created.preimage,
+            metadata: request.metadata,
             requestFingerprint: fingerprint)
         switch try await store.createInvoice(record) {
         case .created(let stored):

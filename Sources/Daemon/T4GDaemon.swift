@@ -79,7 +79,7 @@ public struct T4GDaemon: Sendable {
         let stopSwitch = StopSwitch()
         let cluster = ClusterStatus(owner: store.owner)
         let health = HealthMonitor(
-            check: HealthCheck(store: store, backend: backend), gate: gate, cluster: cluster,
+            check: HealthCheck(store: store, backend: backend, now: now), gate: gate, cluster: cluster,
             interval: Self.healthInterval)
         await health.measureNow()
         let components = DaemonComponents(
@@ -157,6 +157,7 @@ public struct T4GDaemon: Sendable {
             maxBatch: configuration.maxBatch, maxInFlightPerConnection: configuration.maxInFlightPerConnection,
             maxInFlight: configuration.maxInFlight,
             maxConnections: configuration.maxConnections, idleTimeout: .seconds(configuration.idleTimeoutSeconds),
+            requestTimeout: .seconds(configuration.requestTimeoutSeconds),
             shutdownGracePeriod: .seconds(configuration.shutdownGraceSeconds))
     }
 

@@ -129,18 +129,17 @@ public final class LNDBackend: LightningBackend, StartableBackend {
         return NodeInfo(
             pubkey: info.identityPubkey, alias: info.alias ?? "", network: network,
             blockHeight: info.blockHeight ?? 0, synced: info.syncedToChain ?? false,
-            channelCount: (info.numActiveChannels ?? 0) + (info.numInactiveChannels ?? 0),
+            channelCount: Self.channelCount(active: info.numActiveChannels, inactive: info.numInactiveChannels),
             peerCount: info.numPeers ?? 0)
     }
 
     public func channels() async throws(BackendError) -> [ChannelInfo] {
-        try await client.call(.GET, "/v1/channels", as: LNDChannelList.self).channels.map { channel in
+        try await client.call(.GET, "/v1/channels", as: LNDChannelList.self).channels.map {
+            channel throws(BackendError) in
             ChannelInfo(
                 id: channel.chanId, peer: channel.remotePubkey,
-                capacity: MilliSatoshi((channel.capacity?.value ?? 0) * 1000),
-                localBalance: MilliSatoshi((channel.localBalance?.value ?? 0) * 1000),
-                remoteBalance: MilliSatoshi((channel.remoteBalance?.value ?? 0) * 1000),
-                active: channel.active ?? false)
+                capacity: try Self.msat(sat: channel.capacity), localBalance: try Self.msat(sat: channel.localBalance),
+                remoteBalance: try Self.msat(sat: channel.remoteBalance), active: channel.active ?? false)
         }
     }
 
@@ -158,5 +157,19 @@ public final class LNDBackend: LightningBackend, StartableBackend {
         let sat = balance.localBalance?.sat?.value ?? 0
         let msat = balance.localBalance?.msat?.value ?? (sat > UInt64.max / 1000 ? .max : sat * 1000)
         return WalletBalance(balance: MilliSatoshi(Int64(clamping: msat)), walletID: node.pubkey, walletName: node.alias)
+    }
+
+    /// Active plus inactive channels; counts too large to add are reported as `Int.max`.
+    private static func channelCount(active: Int?, inactive: Int?) -> Int {
+        let (sum, overflow) = (active ?? 0).addingReportingOverflow(inactive ?? 0)
+        return overflow ? Int.max : sum
+    }
+
+    /// An amount LND reports in sat (absent: zero); one too large for msat is a malformed answer, not a trap.
+    private static func msat(sat: LNDInt?) throws(BackendError) -> MilliSatoshi {
+        guard let msat = MilliSatoshi(sat: sat?.value ?? 0) else {
+            throw BackendError(.failure, "LND reported an amount out of range: \(sat?.value ?? 0) sat")
+        }
+        return msat
     }
 }

@@ -43,7 +43,10 @@ enum LNDStateMapping {
     /// shortly after); a CANCELED one is `expired` once its expiry passed, else `canceled`; ACCEPTED (a held
     /// payment) is still `open`.
     static func state(of invoice: LNDInvoice, now: Int64) -> InvoiceState {
-        let expiresAt = (invoice.creationDate?.value ?? 0) + (invoice.expiry?.value ?? 86_400)
+        // Saturating: an expiry LND reports beyond the end of time never passes (and never traps).
+        let (sum, overflow) = (invoice.creationDate?.value ?? 0).addingReportingOverflow(
+            invoice.expiry?.value ?? 86_400)
+        let expiresAt = overflow ? Int64.max : sum
         let status: InvoiceStatus =
             switch invoice.state {
             case "SETTLED": .paid
