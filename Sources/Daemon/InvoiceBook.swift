@@ -26,14 +26,13 @@ public struct InvoiceBook: Sendable {
     let logger: Logger
 
     /// Creates an invoice at the backend and stores it. A label already used with the same parameters returns
-    /// that invoice (no backend call); with other parameters it fails with `label_conflict`.
-    public func create(_ request: CreateRequest) async throws -> InvoiceRecord {
+    /// that invoice as a replay (no backend call); with other parameters it fails with `label_conflict`, the
+    /// stored invoice in `data.existing`.
+    public func create(_ request: CreateRequest) async throws -> WriteOutcome<InvoiceRecord> {
         let fingerprint = Self.fingerprint(request)
         if let label = request.label, let existing = try await store.invoice(label: label) {
-            guard existing.requestFingerprint == fingerprint else {
-                throw DaemonError("label_conflict", "label is already used by an invoice with other parameters")
-            }
-            return existing
+            guard existing.requestFingerprint == fingerprint else { throw Self.labelConflict(existing) }
+            return .replay(existing)
         }
         let preimage = Preimage.random()
         let created: CreatedInvoice
@@ -56,13 +55,30 @@ public struct InvoiceBook: Sendable {
             expirySeconds: request.expirySeconds, status: .open, createdAt: createdAt,
             expiresAt: Int64(decoded.fields.expiresAt), preimage: created.preimage, metadata: request.metadata,
             requestFingerprint: fingerprint)
-        switch try await store.createInvoice(record) {
+        switch try await insert(record) {
         case .created(let stored):
             logger.info("invoice created", metadata: ["payment_hash": "\(stored.paymentHash)"])
-            return stored
+            return .firstCall(stored)
         case .existing(let stored):
-            return stored
+            return .replay(stored)
         }
+    }
+
+    /// Stores a new invoice; a label a concurrent call took with other parameters is `label_conflict`.
+    private func insert(_ record: InvoiceRecord) async throws -> InvoiceInsertion {
+        do {
+            return try await store.createInvoice(record)
+        } catch where error.code == .labelConflict {
+            guard let label = record.label, let existing = try? await store.invoice(label: label) else { throw error }
+            throw Self.labelConflict(existing)
+        }
+    }
+
+    /// `label_conflict` naming the invoice that holds the label.
+    private static func labelConflict(_ existing: InvoiceRecord) -> DaemonError {
+        DaemonError(
+            "label_conflict", "label is already used by an invoice with other parameters",
+            data: ["existing": .object(EventPayloads.invoice(existing))])
     }
 
     /// Waits until the invoice is no longer open or `timeout` passes; returns its latest state.
@@ -152,6 +168,6 @@ public struct InvoiceBook: Sendable {
             request.amount.map { "\($0.rawValue)" } ?? "-", request.description ?? "-",
             request.descriptionHash?.hex ?? "-", "\(request.expirySeconds)", request.metadata ?? "-",
         ]
-        return SHA256.hash(Array(parts.map { "\($0.utf8.count):\($0)" }.joined().utf8)).hex
+        return RequestFingerprint.of(parts)
     }
 }

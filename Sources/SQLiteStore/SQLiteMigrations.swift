@@ -146,6 +146,21 @@ enum SQLiteMigrations {
                     ALTER TABLE payment_attempts ADD COLUMN owner TEXT;
                     """)
         }
+        migrator.registerMigration("v4_write_replays") { database in
+            try database.execute(
+                sql: """
+                    ALTER TABLE payment_attempts ADD COLUMN bolt11 TEXT;
+
+                    CREATE TABLE write_keys (
+                        method TEXT NOT NULL,
+                        idempotency_key TEXT NOT NULL,
+                        fingerprint TEXT NOT NULL,
+                        object_id TEXT NOT NULL,
+                        created_at INTEGER NOT NULL,
+                        PRIMARY KEY (method, idempotency_key)
+                    );
+                    """)
+        }
         return migrator
     }
 }

@@ -8,7 +8,10 @@ extension DaemonComponents {
         [
             RPCMethod(
                 "invoice.create", role: .invoice,
-                summary: "Create an invoice; the same label with the same params returns the same invoice.",
+                summary: """
+                    Create an invoice; the same label with the same params returns the same invoice with \
+                    replayed: true.
+                    """,
                 params: [
                     .optional("amount_msat", Schema.msat, "amount; omit both amounts for an any-amount invoice"),
                     .optional("amount_sat", Schema.integer(1, 2_100_000_000_000_000), "amount in sat, instead"),
@@ -18,7 +21,7 @@ extension DaemonComponents {
                     .optional("label", Schema.string, "unique label, makes the call idempotent"),
                     .optional("metadata", Schema.anyObject, "opaque JSON kept locally"),
                 ],
-                result: Schema.ref("invoice"),
+                result: Schema.written("invoice"),
                 errors: [
                     "label_conflict", "invalid_amount", "backend_unavailable", "backend_error", "backend_timeout",
                 ]
@@ -45,7 +48,7 @@ extension DaemonComponents {
                     amount: try params.amount(), description: description, descriptionHash: descriptionHash,
                     expirySeconds: try params.integer("expiry_s", in: 1...31_536_000) ?? 3600,
                     label: try params.string("label", maxLength: 256), metadata: metadata)
-                return .object(EventPayloads.invoice(try await invoices.create(request)))
+                return Self.written(try await invoices.create(request), EventPayloads.invoice)
             },
             RPCMethod(
                 "invoice.get", role: .readonly, summary: "An invoice by payment_hash or label.",
