@@ -138,6 +138,7 @@ struct ProofBook: Sendable {
                     amount: payment.amount, description: payment.description, descriptionHash: nil,
                     expirySeconds: payment.expirySeconds, label: nil, metadata: "{\"proof_id\":\"\(proofID)\"}")
             ).value
+            FaultInjection.hit(FaultInjection.afterTransferInvoice)
         }
         let transition = try proofStep {
             try proof.makeTransition(
@@ -246,6 +247,7 @@ struct ProofBook: Sendable {
                 transitions: [transitionRecord(transition, state: pending ? .pending : .final)],
                 event: ProofPayloads.event(pending ? "proof.transfer_pending" : "proof.transferred", updated, at: now()),
                 writeKey: writeKey))
+        FaultInjection.hit(FaultInjection.afterTransition)
         await publish(event)
         return updated
     }

@@ -145,4 +145,65 @@ import Testing
             #expect(history["transitions"]?.arrayValue?.map { $0.string("state") } == ["final"])
         }
     }
+
+    /// A payment-bound transfer from an external owner, the platform killed (-9) at each step; every call the
+    /// kill cut off is repeated after the restart. The invoice handed out is paid once and always ends in a
+    /// finalized transfer.
+    @Test(arguments: ["proof.after_invoice", "proof.after_transition", "invoice.after_paid"])
+    func anExternalPaidTransferFinalizesAcrossAKillAtEveryStep(point: String) async throws {
+        try await DevNetwork.run { network in
+            var platform = try await network.daemon()
+            let customer = try await network.daemon()
+            let seller = PrivateKey.random()
+            let proof = try await platform.call(
+                "proof.create",
+                ["kind": "purchase", "owner": .string(seller.xOnlyPublicKey.bytes.hex), "fields": ["item": "y"]])
+            let proofID = JSONValue.string(proof.string("proof_id"))
+            let buyer = try await customer.call("proof.owner_key", ["owner": "account:buyer"]).string("pubkey")
+            await platform.stop()
+            platform = try await network.restart(platform, environment: ["T4GD_FAULT_POINTS": point])
+            var kills = 0
+
+            /// Calls; when the fault point kills the platform, restarts it without the fault and calls again.
+            func call(_ params: JSONObject) async throws -> JSONValue {
+                if let answer = try? await platform.call("proof.transfer", params) { return answer }
+                #expect(await platform.waitForExit() != 0)
+                kills += 1
+                platform = try await network.restart(platform)
+                return try await platform.call("proof.transfer", params)
+            }
+            let request: JSONObject = [
+                "proof_id": proofID, "to": .string(buyer), "payment": ["amount_msat": 9000], "idempotency_key": "s",
+            ]
+            let step1 = try await call(request)
+            #expect(step1.string("status") == "signature_required")
+            var signed = request
+            signed["transition_id"] = step1["transition_id"] ?? .null
+            signed["signature"] = .string(seller.signSchnorr(message: [UInt8](hex: step1.string("sighash"))!).bytes.hex)
+            let step2 = try await call(signed)
+            let bolt11 = step2["invoice"]?.string("bolt11") ?? ""
+            #expect(!bolt11.isEmpty)
+            #expect(try await customer.call("payment.send", ["bolt11": .string(bolt11)]).string("status") == "succeeded")
+            if point == "invoice.after_paid" {
+                #expect(await platform.waitForExit() != 0)
+                kills += 1
+                platform = try await network.restart(platform)
+            }
+            #expect(kills == 1, "the platform died at \(point)")
+            var state = JSONValue.null
+            for _ in 0..<100 {
+                state = try await platform.call("proof.get", ["proof_id": proofID])
+                if state.string("owner") == buyer { break }
+                try await Task.sleep(for: .milliseconds(100))
+            }
+            #expect(state.string("owner") == buyer)
+            #expect(state.string("status") == "active")
+            let history = try await platform.call("proof.history", ["proof_id": proofID])
+            #expect(history["transitions"]?.arrayValue?.map { $0.string("state") } == ["final"])
+            let types = (try await platform.call("events.list").arrayValue ?? []).map { $0.string("type") }
+            #expect(types.filter { $0 == "proof.transferred" }.count == 1)
+            #expect(types.filter { $0 == "invoice.paid" }.count == 1)
+            #expect(try await customer.call("payment.list")["items"]?.arrayValue?.count == 1)
+        }
+    }
 }

@@ -9,11 +9,11 @@ import Testing
 /// logs must equal those of the same logical writes done once, and every repeat must name the first call's
 /// object.
 ///
-/// `T4GD_REPLAY_OPS` operations (default 10, the CI form), `T4GD_REPLAY_SEED` (default 1),
+/// `T4GD_REPLAY_OPS` operations (default 30, the CI form), `T4GD_REPLAY_SEED` (default 1),
 /// `T4GD_REPLAY_ENGINE` (`sqlite` or `postgres`); `scripts/replay-model.sh` runs the long form.
 @Suite(.serialized) struct ReplayModelTests {
     static let environment = ProcessInfo.processInfo.environment
-    static var operations: Int { Int(environment["T4GD_REPLAY_OPS"] ?? "") ?? 10 }
+    static var operations: Int { Int(environment["T4GD_REPLAY_OPS"] ?? "") ?? 30 }
     static var seed: UInt64 { UInt64(environment["T4GD_REPLAY_SEED"] ?? "") ?? 1 }
     static var engine: String { environment["T4GD_REPLAY_ENGINE"] ?? "sqlite" }
 
