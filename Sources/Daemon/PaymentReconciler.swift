@@ -9,8 +9,8 @@ import Store
 /// skipping hashes whose backend call is running in this process, and hashes whose attempt another live
 /// instance sharing the store owns (that instance may be about to call the backend: failing its payment here
 /// could let a second send pay the hash again). A hash the backend never saw is failed as `not_sent` (the
-/// daemon stopped before the backend received it: nothing was sent, so paying it again is safe). An attempt whose owner stopped sending heartbeats is resolved by any
-/// instance after ``InstanceHeartbeat/lease``.
+/// daemon stopped before the backend received it: nothing was sent, so paying it again is safe). An attempt
+/// whose owner stopped sending heartbeats is resolved by any instance after ``InstanceHeartbeat/lease``.
 struct PaymentReconciler: Service {
     let store: Store
     let backend: any LightningBackend

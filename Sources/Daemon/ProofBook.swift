@@ -245,7 +245,8 @@ struct ProofBook: Sendable {
             ProofChange(
                 record: updated, expected: (record.status, record.sequence),
                 transitions: [transitionRecord(transition, state: pending ? .pending : .final)],
-                event: ProofPayloads.event(pending ? "proof.transfer_pending" : "proof.transferred", updated, at: now()),
+                event: ProofPayloads.event(
+                    pending ? "proof.transfer_pending" : "proof.transferred", updated, at: now()),
                 writeKey: writeKey))
         FaultInjection.hit(FaultInjection.afterTransition)
         await publish(event)

@@ -16,7 +16,9 @@ struct ProofReplay: Sendable {
 
     /// The key record to store with the object `objectID` the call writes (`nil` without a key).
     func writeKey(objectID: String) -> WriteKey? {
-        key.map { WriteKey(method: method, key: $0, fingerprint: fingerprint, objectID: objectID, createdAt: book.now()) }
+        key.map {
+            WriteKey(method: method, key: $0, fingerprint: fingerprint, objectID: objectID, createdAt: book.now())
+        }
     }
 
     /// The proof an earlier `proof.create` with this key issued.
@@ -70,7 +72,8 @@ struct ProofReplay: Sendable {
     /// transition and the invoice that binds it.
     func unchanged(by newOwner: String, of record: ProofRecord) async throws -> JSONValue? {
         let last = try await store.proofTransitions(proofID: record.proofID).last { $0.state != .canceled }
-        let waitsForNewOwner = record.status == "transfer_pending" && last?.state == .pending && last?.newOwner == newOwner
+        let waitsForNewOwner =
+            record.status == "transfer_pending" && last?.state == .pending && last?.newOwner == newOwner
         guard record.owner == newOwner || waitsForNewOwner else { return nil }
         return try await book.transferAnswer(
             record, transitionID: last?.transitionID, invoice: try await book.invoice(boundTo: last?.paymentHash))

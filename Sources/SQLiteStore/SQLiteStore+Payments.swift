@@ -7,8 +7,8 @@ extension SQLiteStore {
     ///
     /// One row per payment hash, ever: a pending or succeeded payment is returned as it is; a failed one is
     /// re-armed as pending with a new attempt (the backend said it definitively failed), and then describes the
-    /// invoice now being paid (`bolt11`, amount, fee cap); each attempt keeps the bolt11 it was made for. An idempotency key
-    /// bound to another hash throws `idempotencyConflict`.
+    /// invoice now being paid (`bolt11`, amount, fee cap); each attempt keeps the bolt11 it was made for. An
+    /// idempotency key bound to another hash throws `idempotencyConflict`.
     public func beginPayment(_ record: PaymentRecord, owner: String) async throws(StoreError) -> PaymentStart {
         try await write("begin payment") { database in
             if let key = record.idempotencyKey,

@@ -99,8 +99,15 @@ import Testing
             let stored = try await bob.call("payment.get", ["payment_hash": .string(real.string("payment_hash"))])
             #expect(stored.string("bolt11") == real.string("bolt11"))
             let attempts = try await DatabaseQueue(path: bob.directory.file("t4gd.sqlite")).read { database in
-                try Row.fetchAll(database, sql: "SELECT bolt11, outcome, failure_reason FROM payment_attempts ORDER BY id")
-                    .map { [$0["bolt11"] as String? ?? "", $0["outcome"] as String? ?? "", ($0["failure_reason"] as String?) ?? "-"] }
+                try Row.fetchAll(
+                    database, sql: "SELECT bolt11, outcome, failure_reason FROM payment_attempts ORDER BY id"
+                )
+                .map {
+                    [
+                        $0["bolt11"] as String? ?? "", $0["outcome"] as String? ?? "",
+                        ($0["failure_reason"] as String?) ?? "-",
+                    ]
+                }
             }
             #expect(attempts == [[forged, "failed", "no_route"], [real.string("bolt11"), "succeeded", "-"]])
         }

@@ -104,16 +104,8 @@ import Testing
         try await DevNetwork.run { network in
             let platform = try await network.daemon()
             let customer = try await network.daemon()
-            let seller = PrivateKey.random()
-            let proof = try await platform.call(
-                "proof.create",
-                ["kind": "purchase", "owner": .string(seller.xOnlyPublicKey.bytes.hex), "fields": ["item": "x"]])
-            let proofID = JSONValue.string(proof.string("proof_id"))
-            let buyer = try await customer.call("proof.owner_key", ["owner": "account:buyer"]).string("pubkey")
-            let request: JSONObject = [
-                "proof_id": proofID, "to": .string(buyer), "payment": ["amount_msat": 15_000],
-                "idempotency_key": "sale-1",
-            ]
+            let sale = try await ExternalSale(platform: platform, customer: customer)
+            let (proofID, buyer, request) = (sale.proofID, sale.buyer, sale.request)
             let step1 = try await platform.call("proof.transfer", request)
             #expect(step1.string("status") == "signature_required")
             #expect(step1["invoice"] == nil)
@@ -122,9 +114,7 @@ import Testing
             #expect(step1Again.string("transition_id") == step1.string("transition_id"))
             #expect(try await platform.call("proof.get", ["proof_id": proofID]).string("status") == "active")
 
-            var signed = request
-            signed["transition_id"] = step1["transition_id"] ?? .null
-            signed["signature"] = .string(seller.signSchnorr(message: [UInt8](hex: step1.string("sighash"))!).bytes.hex)
+            let signed = sale.signed(step1)
             let step2 = try await platform.call("proof.transfer", signed)
             #expect(step2["replayed"] == .bool(false))
             #expect(step2["proof"]?.string("status") == "transfer_pending")
@@ -154,12 +144,8 @@ import Testing
         try await DevNetwork.run { network in
             var platform = try await network.daemon()
             let customer = try await network.daemon()
-            let seller = PrivateKey.random()
-            let proof = try await platform.call(
-                "proof.create",
-                ["kind": "purchase", "owner": .string(seller.xOnlyPublicKey.bytes.hex), "fields": ["item": "y"]])
-            let proofID = JSONValue.string(proof.string("proof_id"))
-            let buyer = try await customer.call("proof.owner_key", ["owner": "account:buyer"]).string("pubkey")
+            let sale = try await ExternalSale(platform: platform, customer: customer)
+            let (proofID, buyer) = (sale.proofID, sale.buyer)
             await platform.stop()
             platform = try await network.restart(platform, environment: ["T4GD_FAULT_POINTS": point])
             var kills = 0
@@ -172,18 +158,13 @@ import Testing
                 platform = try await network.restart(platform)
                 return try await platform.call("proof.transfer", params)
             }
-            let request: JSONObject = [
-                "proof_id": proofID, "to": .string(buyer), "payment": ["amount_msat": 9000], "idempotency_key": "s",
-            ]
-            let step1 = try await call(request)
+            let step1 = try await call(sale.request)
             #expect(step1.string("status") == "signature_required")
-            var signed = request
-            signed["transition_id"] = step1["transition_id"] ?? .null
-            signed["signature"] = .string(seller.signSchnorr(message: [UInt8](hex: step1.string("sighash"))!).bytes.hex)
-            let step2 = try await call(signed)
+            let step2 = try await call(sale.signed(step1))
             let bolt11 = step2["invoice"]?.string("bolt11") ?? ""
             #expect(!bolt11.isEmpty)
-            #expect(try await customer.call("payment.send", ["bolt11": .string(bolt11)]).string("status") == "succeeded")
+            #expect(
+                try await customer.call("payment.send", ["bolt11": .string(bolt11)]).string("status") == "succeeded")
             if point == "invoice.after_paid" {
                 #expect(await platform.waitForExit() != 0)
                 kills += 1
@@ -205,5 +186,36 @@ import Testing
             #expect(types.filter { $0 == "invoice.paid" }.count == 1)
             #expect(try await customer.call("payment.list")["items"]?.arrayValue?.count == 1)
         }
+    }
+}
+
+/// A proof the platform issued to an external seller (who keeps its key), to be sold to a customer's account
+/// by a payment-bound transfer.
+struct ExternalSale {
+    let seller = PrivateKey.random()
+    let proofID: JSONValue
+    /// The buyer's key, held by the customer's daemon.
+    let buyer: String
+    /// The first step of the transfer, under an idempotency key.
+    let request: JSONObject
+
+    init(platform: DaemonProcess, customer: DaemonProcess) async throws {
+        let proof = try await platform.call(
+            "proof.create",
+            ["kind": "purchase", "owner": .string(seller.xOnlyPublicKey.bytes.hex), "fields": ["item": "x"]])
+        proofID = .string(proof.string("proof_id"))
+        buyer = try await customer.call("proof.owner_key", ["owner": "account:buyer"]).string("pubkey")
+        request = [
+            "proof_id": proofID, "to": .string(buyer), "payment": ["amount_msat": 15_000], "idempotency_key": "sale-1",
+        ]
+    }
+
+    /// The second step: the request with the seller's signature of the first step's sighash.
+    func signed(_ step1: JSONValue) -> JSONObject {
+        var signed = request
+        signed["transition_id"] = step1["transition_id"] ?? .null
+        signed["signature"] = .string(
+            seller.signSchnorr(message: [UInt8](hex: step1.string("sighash")) ?? []).bytes.hex)
+        return signed
     }
 }

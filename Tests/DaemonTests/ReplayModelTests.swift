@@ -64,17 +64,22 @@ struct ReplayRun {
             case .sale(let label, let amount, let expiry, let key):
                 let invoice = try await call(
                     .payee, "invoice.create",
-                    ["amount_msat": .integer(amount), "description": "sale", "label": .string(label),
-                     "expiry_s": .integer(expiry)], id: "payment_hash")
+                    [
+                        "amount_msat": .integer(amount), "description": "sale", "label": .string(label),
+                        "expiry_s": .integer(expiry),
+                    ], id: "payment_hash")
                 invoices[label] = invoice
                 _ = try await call(
-                    .payer, "payment.send", ["bolt11": .string(invoice.string("bolt11")), "idempotency_key": .string(key)],
+                    .payer, "payment.send",
+                    ["bolt11": .string(invoice.string("bolt11")), "idempotency_key": .string(key)],
                     id: "payment_hash", expiresAt: invoice.integer("expires_at"))
             case .issue(let owner, let key):
                 let proof = try await call(
                     .payee, "proof.create",
-                    ["kind": "replay", "owner": .string(owner), "fields": ["n": .string(key)],
-                     "idempotency_key": .string(key)], id: "proof_id")
+                    [
+                        "kind": "replay", "owner": .string(owner), "fields": ["n": .string(key)],
+                        "idempotency_key": .string(key),
+                    ], id: "proof_id")
                 proofIDs.append(proof.string("proof_id"))
             case .transfer(let proof, let to, let key):
                 _ = try await call(
@@ -149,7 +154,8 @@ struct ReplayRun {
         repeat {
             payments = try await payer.call("payment.list", ["limit": 1000])["items"]?.arrayValue ?? []
             invoiceList = try await payee.call("invoice.list", ["limit": 1000])["items"]?.arrayValue ?? []
-            let settled = payments.allSatisfy { $0.string("status") != "pending" }
+            let settled =
+                payments.allSatisfy { $0.string("status") != "pending" }
                 && invoiceList.filter { $0.string("status") == "paid" }.count >= payments.count
             if settled { break }
             try await Task.sleep(for: .milliseconds(100))
