@@ -96,11 +96,12 @@ public struct InvoiceBook: Sendable {
         }
     }
 
-    /// Cancels an open invoice at the backend and in the store.
-    public func cancel(_ paymentHash: PaymentHash) async throws -> InvoiceRecord {
+    /// Cancels an open invoice at the backend and in the store. A canceled invoice is returned as a replay.
+    public func cancel(_ paymentHash: PaymentHash) async throws -> WriteOutcome<InvoiceRecord> {
         guard let record = try await store.invoice(paymentHash: paymentHash) else {
             throw DaemonError("invoice_not_found", "no invoice with this payment hash")
         }
+        if record.status == .canceled { return .replay(record) }
         guard record.status == .open else {
             throw DaemonError("invoice_not_open", "the invoice is \(record.status.rawValue)")
         }
@@ -117,9 +118,9 @@ public struct InvoiceBook: Sendable {
             })
         {
             await events.published(upTo: event.index)
-            return closed
+            return .firstCall(closed)
         }
-        return try await store.invoice(paymentHash: paymentHash) ?? record
+        return .replay(try await store.invoice(paymentHash: paymentHash) ?? record)
     }
 
     /// Records a settlement reported by the backend (idempotent) and wakes waiters.

@@ -312,7 +312,10 @@ struct ProofBook: Sendable {
         return try proofStep { try proof.export(disclosing: disclose) }
     }
 
-    func importConsignment(_ consignment: Consignment) async throws -> (ProofRecord, ValidationResult) {
+    /// Stores a received consignment; one that adds nothing to the stored chain is a replay (nothing written).
+    func importConsignment(_ consignment: Consignment) async throws -> (
+        ProofRecord, ValidationResult, replayed: Bool
+    ) {
         let result = validator().validate(consignment)
         guard result.isValid else { throw ProofPayloads.invalid(result) }
         let proofID = consignment.genesis.id.hex
@@ -326,7 +329,7 @@ struct ProofBook: Sendable {
                     "double_transfer", "the consignment spends a state the stored chain spends differently",
                     data: ["failed_rules": ["double_transfer"]])
             }
-            guard consignment.transitions.count > held.transitions.count else { return (stored, result) }
+            guard consignment.transitions.count > held.transitions.count else { return (stored, result, true) }
         }
         let proof = Proof(consignment)
         let record = try makeRecord(proof, origin: stored?.origin ?? .imported, createdAt: stored?.createdAt ?? now())
@@ -340,7 +343,7 @@ struct ProofBook: Sendable {
                 receivedConsignment: String(decoding: consignment.json(), as: UTF8.self),
                 event: ProofPayloads.event("proof.imported", record, at: now())))
         await publish(event)
-        return (record, result)
+        return (record, result, false)
     }
 
     // MARK: Helpers

@@ -85,12 +85,13 @@ extension DaemonComponents {
                 return .object(EventPayloads.invoice(record))
             },
             RPCMethod(
-                "invoice.cancel", role: .invoice, summary: "Cancel an open invoice.",
+                "invoice.cancel", role: .invoice,
+                summary: "Cancel an open invoice; an invoice already canceled is returned with replayed: true.",
                 params: [.required("payment_hash", Schema.hex32, "the invoice's payment hash")],
-                result: Schema.ref("invoice"),
+                result: Schema.written("invoice"),
                 errors: ["invoice_not_found", "invoice_not_open", "unsupported_by_backend", "backend_unavailable"]
             ) { params, _ in
-                .object(EventPayloads.invoice(try await invoices.cancel(try params.requiredPaymentHash())))
+                Self.written(try await invoices.cancel(try params.requiredPaymentHash()), EventPayloads.invoice)
             },
             RPCMethod.immediate(
                 "invoice.decode", role: .readonly,

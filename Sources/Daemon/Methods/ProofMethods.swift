@@ -193,17 +193,19 @@ extension DaemonComponents {
             RPCMethod(
                 "proof.import", role: .admin,
                 summary:
-                    "Validate a received consignment and store it; refuses one that conflicts with a stored chain.",
+                    "Validate a received consignment and store it; refuses one that conflicts with a stored chain;"
+                    + " one that adds nothing to the stored chain is answered with replayed: true.",
                 params: [.required("consignment", Schema.anyObject, "the consignment document")],
                 result: Schema.anyObject, errors: ["proof_invalid", "double_transfer"]
             ) { params, _ in
                 guard let value = params.object["consignment"] else {
                     throw DaemonError.invalidParams("'consignment' is required")
                 }
-                let (record, result) = try await proofs.importConsignment(try ProofPayloads.consignment(value))
+                let (record, result, replayed) = try await proofs.importConsignment(
+                    try ProofPayloads.consignment(value))
                 return [
                     "proof": ProofPayloads.proof(record, account: try await store.account(forKey: record.owner)),
-                    "verification": ProofPayloads.verification(result),
+                    "verification": ProofPayloads.verification(result), "replayed": .bool(replayed),
                 ]
             },
         ]
