@@ -68,7 +68,7 @@ public struct InvoiceBook: Sendable {
     private func insert(_ record: InvoiceRecord) async throws -> InvoiceInsertion {
         do {
             return try await store.createInvoice(record)
-        } catch where error.code == .labelConflict {
+        } catch let error where error.code == .labelConflict {
             guard let label = record.label, let existing = try? await store.invoice(label: label) else { throw error }
             throw Self.labelConflict(existing)
         }

@@ -65,6 +65,13 @@ import Testing
                 ["bolt11": .string(first.string("bolt11")), "idempotency_key": "k1", "max_fee_msat": 1])
             #expect(otherFeeCap?.reason.name == "idempotency_conflict")
             #expect(try await bob.call("payment.list")["items"]?.arrayValue?.count == 1)
+            // The OpenRPC document names the field.
+            let methods = try await bob.call("rpc.discover")["methods"]?.arrayValue ?? []
+            let send = methods.first { $0.string("name") == "payment.send" }
+            let conflictError = send?["errors"]?.arrayValue?.first {
+                $0["data"]?.string("reason") == "idempotency_conflict"
+            }
+            #expect(conflictError?["data"]?["x-fields"] == ["existing"])
 
             // label_conflict names the invoice that holds the label.
             let labelled = try await alice.call(
