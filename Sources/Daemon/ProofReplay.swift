@@ -58,10 +58,16 @@ struct ProofReplay: Sendable {
         }
     }
 
-    /// The answer of a second step already applied (its transition is stored and not canceled).
-    func appliedTransition(_ transitionID: String, of record: ProofRecord) async throws -> JSONValue? {
+    /// The answer of a second step already applied (its transition is stored and, unless `includingCanceled`,
+    /// not canceled).
+    func appliedTransition(_ transitionID: String, of record: ProofRecord, includingCanceled: Bool = false)
+        async throws -> JSONValue?
+    {
         let transitions = try await store.proofTransitions(proofID: record.proofID)
-        guard let applied = transitions.first(where: { $0.transitionID == transitionID && $0.state != .canceled })
+        guard
+            let applied = transitions.first(where: {
+                $0.transitionID == transitionID && (includingCanceled || $0.state != .canceled)
+            })
         else { return nil }
         return try await book.transferAnswer(
             record, transitionID: applied.transitionID, invoice: try await book.invoice(boundTo: applied.paymentHash))
@@ -92,7 +98,10 @@ struct ProofReplay: Sendable {
 
     /// The answer for the object `objectID` names: an applied transition, or a signature request.
     private func transitionAnswer(_ transitionID: String, of record: ProofRecord) async throws -> JSONValue {
-        if let applied = try await appliedTransition(transitionID, of: record) { return applied }
+        // A transfer whose invoice expired (canceled) is still the answer the key names: the proof as it stands.
+        if let applied = try await appliedTransition(transitionID, of: record, includingCanceled: true) {
+            return applied
+        }
         guard let request = try await store.signingRequest(transitionID: transitionID),
             case .object(var answer) = try JSONValue.parse(Array(request.request.utf8))
         else { throw DaemonError("transition_not_found", "the transfer stored under this key is gone") }

@@ -100,6 +100,36 @@ import Testing
         }
     }
 
+    @Test func aKeyedTransferWhoseInvoiceExpiredIsAnsweredAsItStands() async throws {
+        try await DevNetwork.run { network in
+            let platform = try await network.daemon()
+            let proof = try await platform.call("proof.create", Self.create)
+            let proofID = JSONValue.string(proof.string("proof_id"))
+            let transfer: JSONObject = [
+                "proof_id": proofID, "to": "account:mentee", "payment": ["amount_msat": 5000, "expiry_s": 1],
+                "idempotency_key": "expiring",
+            ]
+            let first = try await platform.call("proof.transfer", transfer)
+            #expect(first["proof"]?.string("status") == "transfer_pending")
+            let invoice = try await platform.call(
+                "invoice.wait",
+                ["payment_hash": .string(first["invoice"]?.string("payment_hash") ?? ""), "timeout_s": 10])
+            #expect(invoice.string("status") == "expired")
+            var status = ""
+            for _ in 0..<100 where status != "active" {
+                status = try await platform.call("proof.get", ["proof_id": proofID]).string("status")
+                if status != "active" { try await Task.sleep(for: .milliseconds(50)) }
+            }
+            #expect(status == "active")
+            let again = try await platform.call("proof.transfer", transfer)
+            #expect(again["replayed"] == .bool(true))
+            #expect(again.string("transition_id") == first.string("transition_id"))
+            #expect(again["proof"]?.string("status") == "active")
+            let history = try await platform.call("proof.history", ["proof_id": proofID])
+            #expect(history["transitions"]?.arrayValue?.map { $0.string("state") } == ["canceled"])
+        }
+    }
+
     @Test func aPaymentBoundTransferFromAnExternalOwnerHandsOutItsInvoiceOnlyAfterTheSignature() async throws {
         try await DevNetwork.run { network in
             let platform = try await network.daemon()
