@@ -37,6 +37,23 @@ import Testing
         }
     }
 
+    @Test func t4gctlPassesTheIdempotencyKey() async throws {
+        try await DevNetwork.run { network in
+            let platform = try await network.daemon()
+            let arguments = [
+                "proof", "create", "--kind", "cli", "--owner", "account:o", "--field", "a=b", "--idempotency-key",
+                "cli-1", "--socket", platform.socketPath, "--json",
+            ]
+            let answers = try (0..<2).map { _ in
+                let run = try BackupRestoreTests().t4gctl(arguments)
+                #expect(run.status == 0)
+                return try JSONValue.parse(Array(run.output.utf8))
+            }
+            #expect(answers.map { $0["replayed"] } == [.bool(false), .bool(true)])
+            #expect(answers[0].string("proof_id") == answers[1].string("proof_id"))
+        }
+    }
+
     @Test func concurrentCreatesUnderOneKeyIssueOneProof() async throws {
         try await DevNetwork.run { network in
             let platform = try await network.daemon()
