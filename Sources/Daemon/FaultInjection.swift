@@ -14,6 +14,11 @@ enum FaultInjection {
     static let afterBackendPaid = "payment.after_backend"
     /// After an invoice is recorded as paid, before a proof transfer bound to it is finalized.
     static let afterInvoicePaid = "invoice.after_paid"
+    /// After the invoice of a payment-bound proof transfer is created, before its transition or signature
+    /// request is stored.
+    static let afterTransferInvoice = "proof.after_invoice"
+    /// After a proof transition is stored, before the transfer is answered.
+    static let afterTransition = "proof.after_transition"
 
     /// Dies here if `point` is enabled.
     static func hit(_ point: String) {

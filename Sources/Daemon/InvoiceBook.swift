@@ -26,14 +26,13 @@ public struct InvoiceBook: Sendable {
     let logger: Logger
 
     /// Creates an invoice at the backend and stores it. A label already used with the same parameters returns
-    /// that invoice (no backend call); with other parameters it fails with `label_conflict`.
-    public func create(_ request: CreateRequest) async throws -> InvoiceRecord {
+    /// that invoice as a replay (no backend call); with other parameters it fails with `label_conflict`, the
+    /// stored invoice in `data.existing`.
+    public func create(_ request: CreateRequest) async throws -> WriteOutcome<InvoiceRecord> {
         let fingerprint = Self.fingerprint(request)
         if let label = request.label, let existing = try await store.invoice(label: label) {
-            guard existing.requestFingerprint == fingerprint else {
-                throw DaemonError("label_conflict", "label is already used by an invoice with other parameters")
-            }
-            return existing
+            guard existing.requestFingerprint == fingerprint else { throw Self.labelConflict(existing) }
+            return .replay(existing)
         }
         let preimage = Preimage.random()
         let created: CreatedInvoice
@@ -57,13 +56,30 @@ public struct InvoiceBook: Sendable {
             expiresAt: Int64(clamping: decoded.fields.expiresAt), preimage: created.preimage,
             metadata: request.metadata,
             requestFingerprint: fingerprint)
-        switch try await store.createInvoice(record) {
+        switch try await insert(record) {
         case .created(let stored):
             logger.info("invoice created", metadata: ["payment_hash": "\(stored.paymentHash)"])
-            return stored
+            return .firstCall(stored)
         case .existing(let stored):
-            return stored
+            return .replay(stored)
         }
+    }
+
+    /// Stores a new invoice; a label a concurrent call took with other parameters is `label_conflict`.
+    private func insert(_ record: InvoiceRecord) async throws -> InvoiceInsertion {
+        do {
+            return try await store.createInvoice(record)
+        } catch let error where error.code == .labelConflict {
+            guard let label = record.label, let existing = try? await store.invoice(label: label) else { throw error }
+            throw Self.labelConflict(existing)
+        }
+    }
+
+    /// `label_conflict` naming the invoice that holds the label.
+    private static func labelConflict(_ existing: InvoiceRecord) -> DaemonError {
+        DaemonError(
+            "label_conflict", "label is already used by an invoice with other parameters",
+            data: ["existing": .object(EventPayloads.invoice(existing))])
     }
 
     /// Waits until the invoice is no longer open or `timeout` passes; returns its latest state.
@@ -81,11 +97,12 @@ public struct InvoiceBook: Sendable {
         }
     }
 
-    /// Cancels an open invoice at the backend and in the store.
-    public func cancel(_ paymentHash: PaymentHash) async throws -> InvoiceRecord {
+    /// Cancels an open invoice at the backend and in the store. A canceled invoice is returned as a replay.
+    public func cancel(_ paymentHash: PaymentHash) async throws -> WriteOutcome<InvoiceRecord> {
         guard let record = try await store.invoice(paymentHash: paymentHash) else {
             throw DaemonError("invoice_not_found", "no invoice with this payment hash")
         }
+        if record.status == .canceled { return .replay(record) }
         guard record.status == .open else {
             throw DaemonError("invoice_not_open", "the invoice is \(record.status.rawValue)")
         }
@@ -102,9 +119,9 @@ public struct InvoiceBook: Sendable {
             })
         {
             await events.published(upTo: event.index)
-            return closed
+            return .firstCall(closed)
         }
-        return try await store.invoice(paymentHash: paymentHash) ?? record
+        return .replay(try await store.invoice(paymentHash: paymentHash) ?? record)
     }
 
     /// Records a settlement reported by the backend (idempotent) and wakes waiters.
@@ -153,6 +170,6 @@ public struct InvoiceBook: Sendable {
             request.amount.map { "\($0.rawValue)" } ?? "-", request.description ?? "-",
             request.descriptionHash?.hex ?? "-", "\(request.expirySeconds)", request.metadata ?? "-",
         ]
-        return SHA256.hash(Array(parts.map { "\($0.utf8.count):\($0)" }.joined().utf8)).hex
+        return RequestFingerprint.of(parts)
     }
 }

@@ -34,10 +34,18 @@ enum OpenRPCDocument {
                 (standardErrors + method.errors).compactMap(RPCErrorReason.named).map { reason in
                     [
                         "code": .integer(Int64(reason.code)), "message": .string(reason.message),
-                        "data": ["reason": .string(reason.name)],
+                        "data": errorData(reason),
                     ]
                 }),
         ]
+    }
+
+    /// An error's `data`: its reason, and the names of the fields it adds (`existing`: the object a conflict
+    /// is about, as its `get` method returns it).
+    private static func errorData(_ reason: RPCErrorReason) -> JSONValue {
+        var data: JSONObject = ["reason": .string(reason.name)]
+        if !reason.dataFields.isEmpty { data["x-fields"] = .array(reason.dataFields.map(JSONValue.string)) }
+        return .object(data)
     }
 
     /// Errors any method can answer.

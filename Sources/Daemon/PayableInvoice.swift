@@ -42,6 +42,14 @@ struct PayableInvoice: Sendable {
         return PayableInvoice(invoice: invoice, paymentHash: PaymentHash(bytes: fields.paymentHash)!, amount: amount)
     }
 
+    /// The payment hash of `bolt11`, decoded without the payer checks (to find an earlier payment of it).
+    static func paymentHash(of bolt11: String) throws -> PaymentHash {
+        guard let hash = PaymentHash(bytes: try decode(bolt11).fields.paymentHash) else {
+            throw DaemonError("invalid_bolt11", "the invoice has no 32-byte payment hash")
+        }
+        return hash
+    }
+
     /// Decodes natively; an invalid invoice is `invalid_bolt11` with the decoder's precise cause.
     static func decode(_ bolt11: String) throws -> Invoice {
         do {

@@ -8,11 +8,12 @@ import Store
 /// At start-up it runs before new payments are accepted; afterwards it keeps resolving what is still pending,
 /// skipping hashes whose backend call is running in this process, and hashes whose attempt another live
 /// instance sharing the store owns (that instance may be about to call the backend: failing its payment here
-/// could let a second send pay the hash again). A hash the backend never saw is failed (nothing was sent, so
-/// paying it again later is safe). An attempt whose owner stopped sending heartbeats is resolved by any
-/// instance after ``InstanceHeartbeat/lease``; a restarted instance resolves its predecessor's at once (claiming
-/// the name forgets the predecessor's heartbeats). Owners are processes (``InstanceOwner``), not names: a second
-/// process under the same name never resolves another live process's attempts.
+/// could let a second send pay the hash again). A hash the backend never saw is failed as `not_sent` (the
+/// daemon stopped before the backend received it: nothing was sent, so paying it again is safe). An attempt
+/// whose owner stopped sending heartbeats is resolved by any instance after ``InstanceHeartbeat/lease``; a
+/// restarted instance resolves its predecessor's at once (claiming the name forgets the predecessor's
+/// heartbeats). Owners are processes (``InstanceOwner``), not names: a second process under the same name never
+/// resolves another live process's attempts.
 struct PaymentReconciler: Service {
     let store: Store
     let backend: any LightningBackend
@@ -49,7 +50,7 @@ struct PaymentReconciler: Service {
                 let owner = try await store.liveAttemptOwner(
                     of: payment.paymentHash, aliveSince: now() - InstanceHeartbeat.lease)
                 if let owner, owner != store.owner.description { continue }
-                let outcome = try await backend.payment(for: payment.paymentHash) ?? .failed(.backendError)
+                let outcome = try await backend.payment(for: payment.paymentHash) ?? .failed(.notSent)
                 guard outcome != .pending else { continue }
                 logger.info("reconciled payment", metadata: ["payment_hash": "\(payment.paymentHash)"])
                 _ = try await sender.complete(payment.paymentHash, outcome)

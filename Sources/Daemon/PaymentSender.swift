@@ -36,7 +36,15 @@ public struct PaymentSender: Sendable {
 
     /// Pays `request.bolt11` and returns the payment: succeeded, or still pending when the outcome is not
     /// known by the timeout. A definitive failure throws its reason with the payment in `data.payment`.
-    public func send(_ request: SendRequest) async throws -> PaymentRecord {
+    ///
+    /// A repeat (same idempotency key, or a payment hash already pending or paid) returns the stored payment
+    /// as a replay before any other check: expiry, self-payment, amount rules and start-up reconciliation
+    /// cannot turn a payment already made into an error.
+    public func send(_ request: SendRequest) async throws -> WriteOutcome<PaymentRecord> {
+        let paymentHash = try PayableInvoice.paymentHash(of: request.bolt11)
+        if let stored = try await PaymentReplay(store: store).existing(for: request, paymentHash: paymentHash) {
+            return .replay(stored)
+        }
         guard gate.paymentsAccepted else {
             throw DaemonError(
                 "backend_unavailable", "pending payments are being reconciled with the backend",
@@ -61,7 +69,7 @@ public struct PaymentSender: Sendable {
             switch try await beginPayment(record) {
             case .inFlight(let existing), .succeeded(let existing):
                 await gate.endAttempt(record.paymentHash)
-                return existing
+                return .replay(existing)
             case .started(let stored): started = stored
             }
         } catch {
@@ -79,15 +87,29 @@ public struct PaymentSender: Sendable {
                 record: started)
         }
         let result = await firstOf(attempt, timeout: .seconds(request.timeoutSeconds))
-        guard let result else { return try await store.payment(paymentHash: started.paymentHash) ?? started }
-        return try result.get()
+        guard let result else {
+            return .firstCall(try await store.payment(paymentHash: started.paymentHash) ?? started)
+        }
+        return .firstCall(try result.get())
     }
 
+    /// Commits the intent; a key that another call bound to another hash meanwhile is `idempotency_conflict`
+    /// with that payment in `data.existing`.
     private func beginPayment(_ record: PaymentRecord) async throws -> Store.PaymentStart {
+        let start: Result<Store.PaymentStart, StoreError>
         do {
-            return try await store.beginPayment(record)
-        } catch let error where error.code == .idempotencyConflict {
-            throw DaemonError("idempotency_conflict", "the idempotency key was used for another invoice")
+            start = .success(try await store.beginPayment(record))
+        } catch {
+            start = .failure(error)
+        }
+        switch start {
+        case .success(let started): return started
+        case .failure(let error) where error.code == .idempotencyConflict:
+            guard let key = record.idempotencyKey, let stored = try await store.payment(idempotencyKey: key) else {
+                throw DaemonError("idempotency_conflict", "the idempotency key was used for another invoice")
+            }
+            throw PaymentReplay.conflict(stored)
+        case .failure(let error): throw error
         }
     }
 
@@ -102,8 +124,8 @@ public struct PaymentSender: Sendable {
             let ours = try? await backend.payment(for: record.paymentHash)
             outcome = ours ?? .failed(error.code == .selfPayment ? .selfPayment : .incorrectPaymentDetails)
             if ours == nil {
-                _ = try? await complete(record.paymentHash, outcome)
-                return .failure(BackendErrorMapping.daemonError(error))
+                let stored = try? await complete(record.paymentHash, outcome)
+                return .failure(Self.withExisting(BackendErrorMapping.daemonError(error), stored))
             }
         } catch {
             logger.warning(
@@ -148,12 +170,20 @@ public struct PaymentSender: Sendable {
         return record
     }
 
+    /// `error` with the stored payment in `data.existing` (for `already_paid`: what this daemon holds).
+    private static func withExisting(_ error: DaemonError, _ stored: PaymentRecord?) -> DaemonError {
+        guard let stored else { return error }
+        var data = error.data
+        data["existing"] = .object(EventPayloads.payment(stored))
+        return DaemonError(error.reason, error.message, data: data)
+    }
+
     static func failure(_ reason: PaymentFailureReason, _ record: PaymentRecord) -> DaemonError {
         let rpcReason =
             switch reason {
             case .timeout: "payment_timeout"
             case .invoiceExpired: "invoice_expired"
-            case .backendError: "payment_failed"
+            case .backendError, .notSent: "payment_failed"
             default: reason.rawValue
             }
         return DaemonError(

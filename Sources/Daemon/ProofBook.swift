@@ -66,7 +66,15 @@ struct ProofBook: Sendable {
 
     // MARK: Issue
 
-    func create(kind: String, fields: [(String, String)], owner ownerText: String) async throws -> ProofRecord {
+    /// Issues a proof. With `idempotencyKey`, a repeat returns the proof the first call issued (a replay) and
+    /// other parameters under the key are `idempotency_conflict`.
+    func create(
+        kind: String, fields: [(String, String)], owner ownerText: String, idempotencyKey: String?
+    ) async throws -> WriteOutcome<ProofRecord> {
+        let fingerprint = RequestFingerprint.of(
+            [kind, ownerText] + fields.sorted { $0.0 < $1.0 }.flatMap { [$0.0, $0.1] })
+        let replays = ProofReplay(book: self, method: "proof.create", key: idempotencyKey, fingerprint: fingerprint)
+        if let replay = try await replays.createdProof() { return .replay(replay) }
         let owner = try await owner(ownerText)
         let proof: Proof
         do {
@@ -77,40 +85,65 @@ struct ProofBook: Sendable {
             throw DaemonError.invalidParams("cannot issue the proof: \(error.detail)")
         }
         let record = try makeRecord(proof, origin: .issued, createdAt: now())
-        let event = try await store.applyProofChange(
-            ProofChange(
-                record: record, expected: nil,
-                fields: proof.fields.map { ($0.field.name, $0.field.value, $0.salt.hex) },
-                event: ProofPayloads.event("proof.created", record, at: now())))
-        await publish(event)
+        let change = ProofChange(
+            record: record, expected: nil, fields: proof.fields.map { ($0.field.name, $0.field.value, $0.salt.hex) },
+            event: ProofPayloads.event("proof.created", record, at: now()),
+            writeKey: replays.writeKey(objectID: record.proofID))
+        let written: Result<EventRecord?, any Error>
+        do {
+            written = .success(try await write(change))
+        } catch {
+            written = .failure(error)
+        }
+        // A concurrent call with this key stored its proof first: this one wrote nothing and answers that proof.
+        if ProofReplay.lostKeyRace(written), let replay = try await replays.createdProof() { return .replay(replay) }
+        await publish(try written.get())
         logger.info("proof created", metadata: ["proof_id": "\(record.proofID)", "kind": "\(kind)"])
-        return record
+        return .firstCall(record)
     }
 
     // MARK: Transfer
 
     /// Moves a proof to `to`. With `payment`, the daemon creates the invoice whose hash binds the transition;
     /// the transfer completes by itself when that invoice is paid. An external owner signs in a second call
-    /// (`transitionID` + `signature`).
+    /// (`transitionID` + `signature`); the invoice of a payment-bound transfer is handed out only in the answer
+    /// to that second call, once the signature is checked and the pending transition stored, so nobody can pay
+    /// for a transfer that cannot complete.
+    ///
+    /// Replays: a repeat under `idempotencyKey`, a second step already applied, and a transfer to the proof's
+    /// current owner return the current state and add no transition.
     func transfer(
-        proofID: String, to: String, payment: PaymentTerms?, transitionID: String?, signature: [UInt8]?
-    ) async throws -> JSONValue {
+        proofID: String, to: String, payment: PaymentTerms?, transitionID: String?, signature: [UInt8]?,
+        idempotencyKey: String?
+    ) async throws -> WriteOutcome<JSONValue> {
         let (record, proof) = try await load(proofID)
-        guard proof.status == .active else {
-            throw DaemonError("transfer_pending", "the proof's last transfer waits for its payment")
-        }
-        let newOwner = try await owner(to)
-        let ownerKey = try await signingKey(for: proof.owner)
+        let fingerprint = RequestFingerprint.of(
+            [proofID, to, payment.map { "\($0.amount.rawValue) \($0.expirySeconds) \($0.description)" } ?? "-"])
+        let replays = ProofReplay(book: self, method: "proof.transfer", key: idempotencyKey, fingerprint: fingerprint)
         if let transitionID, let signature {
-            return try await completeExternalTransfer(
-                record: record, proof: proof, newOwner: newOwner.key, transitionID: transitionID, signature: signature)
+            if let applied = try await replays.appliedTransition(transitionID, of: record) { return .replay(applied) }
+            try await requireActive(record)
+            let newOwner = try await owner(to)
+            return .firstCall(
+                try await completeExternalTransfer(
+                    record: record, proof: proof, newOwner: newOwner.key, transitionID: transitionID,
+                    signature: signature))
         }
+        if let replay = try await replays.transfer(of: record) { return .replay(replay) }
+        let newOwner = try await owner(to)
+        if let unchanged = try await replays.unchanged(by: newOwner.key.bytes.hex, of: record) {
+            return .replay(unchanged)
+        }
+        try await requireActive(record)
+        let ownerKey = try await signingKey(for: proof.owner)
         var invoice: InvoiceRecord?
         if let payment {
             invoice = try await invoices.create(
                 InvoiceBook.CreateRequest(
                     amount: payment.amount, description: payment.description, descriptionHash: nil,
-                    expirySeconds: payment.expirySeconds, label: nil, metadata: "{\"proof_id\":\"\(proofID)\"}"))
+                    expirySeconds: payment.expirySeconds, label: nil, metadata: "{\"proof_id\":\"\(proofID)\"}")
+            ).value
+            FaultInjection.hit(FaultInjection.afterTransferInvoice)
         }
         let transition = try proofStep {
             try proof.makeTransition(
@@ -118,25 +151,67 @@ struct ProofBook: Sendable {
                 createdAt: UInt64(now()))
         }
         guard let ownerKey else {
-            try await store.saveSigningRequest(
-                transitionID: transition.id.hex, proofID: proofID,
-                request: EventPayloads.text([
-                    "to": .string(to), "payment_hash": invoice.map { .string($0.paymentHash.hex) } ?? .null,
-                    "created_at": .integer(Int64(transition.createdAt)),
-                ]), at: now())
-            return [
+            let answer: JSONObject = [
                 "status": "signature_required", "transition_id": .string(transition.id.hex),
                 "sighash": .string(transition.sighash.hex), "transition": ProofPayloads.transition(transition),
-                "invoice": invoice.map { .object(EventPayloads.invoice($0)) } ?? .null,
             ]
+            var request = answer
+            request["to"] = .string(to)
+            request["payment_hash"] = invoice.map { .string($0.paymentHash.hex) } ?? .null
+            request["created_at"] = .integer(Int64(transition.createdAt))
+            try await store.saveSigningRequest(
+                transitionID: transition.id.hex, proofID: proofID, request: EventPayloads.text(request), at: now())
+            if let replay = try await replays.remember(transitionID: transition.id.hex, of: record) {
+                return .replay(replay)
+            }
+            return .firstCall(.object(answer))
         }
         let signature = ownerKey.signSchnorr(message: transition.sighash)
-        let updated = try await append(transition, signature: signature, to: proof, record: record)
-        return [
-            "proof": ProofPayloads.proof(updated, account: try await store.account(forKey: updated.owner)),
-            "transition_id": .string(transition.id.hex),
+        let appended: Result<ProofRecord, any Error>
+        do {
+            appended = .success(
+                try await append(
+                    transition, signature: signature, to: proof, record: record,
+                    writeKey: replays.writeKey(objectID: transition.id.hex)))
+        } catch {
+            appended = .failure(error)
+        }
+        if ProofReplay.lostKeyRace(appended), let replay = try await replays.transfer(of: record) {
+            return .replay(replay)
+        }
+        return .firstCall(
+            try await transferAnswer(try appended.get(), transitionID: transition.id.hex, invoice: invoice))
+    }
+
+    /// The answer of an applied transfer: the proof, the transition and the invoice that binds it, if any.
+    func transferAnswer(_ updated: ProofRecord, transitionID: String?, invoice: InvoiceRecord?) async throws
+        -> JSONValue
+    {
+        [
+            "proof": try await payload(updated), "transition_id": transitionID.map(JSONValue.string) ?? .null,
             "invoice": invoice.map { .object(EventPayloads.invoice($0)) } ?? .null,
         ]
+    }
+
+    /// The invoice whose payment hash binds a transition, if any.
+    func invoice(boundTo paymentHash: String?) async throws -> InvoiceRecord? {
+        guard let hash = paymentHash.flatMap(PaymentHash.init(hex:)) else { return nil }
+        return try await store.invoice(paymentHash: hash)
+    }
+
+    /// The proof as `proof.get` returns it.
+    func payload(_ record: ProofRecord) async throws -> JSONValue {
+        ProofPayloads.proof(record, account: try await store.account(forKey: record.owner))
+    }
+
+    /// Refuses to start a transfer while the last one waits for its payment (`transfer_pending`, the proof in
+    /// `data.existing`).
+    private func requireActive(_ record: ProofRecord) async throws {
+        guard record.status == "active" else {
+            throw DaemonError(
+                "transfer_pending", "the proof's last transfer waits for its payment",
+                data: ["existing": try await payload(record)])
+        }
     }
 
     private func completeExternalTransfer(
@@ -159,25 +234,26 @@ struct ProofBook: Sendable {
             throw DaemonError.invalidParams("'signature' must be 64 bytes of hex")
         }
         let updated = try await append(transition, signature: schnorr, to: proof, record: record)
-        return [
-            "proof": ProofPayloads.proof(updated, account: try await store.account(forKey: updated.owner)),
-            "transition_id": .string(transitionID),
-        ]
+        return try await transferAnswer(
+            updated, transitionID: transitionID, invoice: try await invoice(boundTo: transition.paymentHash?.hex))
     }
 
     private func append(
-        _ transition: Transition, signature: SchnorrSignature, to proof: Proof, record: ProofRecord
+        _ transition: Transition, signature: SchnorrSignature, to proof: Proof, record: ProofRecord,
+        writeKey: WriteKey? = nil
     ) async throws -> ProofRecord {
         var proof = proof
         try proofStep { try proof.append(transition, signature: signature) }
         let pending = transition.paymentHash != nil
         let updated = try makeRecord(proof, origin: record.origin, createdAt: record.createdAt)
-        let event = try await write(
+        let event = try await writeNamingConflicts(
             ProofChange(
                 record: updated, expected: (record.status, record.sequence),
                 transitions: [transitionRecord(transition, state: pending ? .pending : .final)],
-                event: ProofPayloads.event(pending ? "proof.transfer_pending" : "proof.transferred", updated, at: now())
-            ))
+                event: ProofPayloads.event(
+                    pending ? "proof.transfer_pending" : "proof.transferred", updated, at: now()),
+                writeKey: writeKey))
+        FaultInjection.hit(FaultInjection.afterTransition)
         await publish(event)
         return updated
     }
@@ -243,7 +319,10 @@ struct ProofBook: Sendable {
         return try proofStep { try proof.export(disclosing: disclose) }
     }
 
-    func importConsignment(_ consignment: Consignment) async throws -> (ProofRecord, ValidationResult) {
+    /// Stores a received consignment; one that adds nothing to the stored chain is a replay (nothing written).
+    func importConsignment(_ consignment: Consignment) async throws -> (
+        ProofRecord, ValidationResult, replayed: Bool
+    ) {
         let result = validator().validate(consignment)
         guard result.isValid else { throw ProofPayloads.invalid(result) }
         let proofID = consignment.genesis.id.hex
@@ -257,7 +336,7 @@ struct ProofBook: Sendable {
                     "double_transfer", "the consignment spends a state the stored chain spends differently",
                     data: ["failed_rules": ["double_transfer"]])
             }
-            guard consignment.transitions.count > held.transitions.count else { return (stored, result) }
+            guard consignment.transitions.count > held.transitions.count else { return (stored, result, true) }
         }
         let proof = Proof(consignment)
         let record = try makeRecord(proof, origin: stored?.origin ?? .imported, createdAt: stored?.createdAt ?? now())
@@ -271,7 +350,7 @@ struct ProofBook: Sendable {
                 receivedConsignment: String(decoding: consignment.json(), as: UTF8.self),
                 event: ProofPayloads.event("proof.imported", record, at: now())))
         await publish(event)
-        return (record, result)
+        return (record, result, false)
     }
 
     // MARK: Helpers
@@ -309,6 +388,20 @@ struct ProofBook: Sendable {
         } catch let error where error.code == .staleProof {
             throw DaemonError("transfer_pending", "the proof changed meanwhile; read it and retry")
         }
+    }
+
+    /// `write`, with the proof as it stands in `data.existing` of a `transfer_pending` (a concurrent change won).
+    private func writeNamingConflicts(_ change: ProofChange) async throws -> EventRecord? {
+        let written: Result<EventRecord?, any Error>
+        do {
+            written = .success(try await write(change))
+        } catch {
+            written = .failure(error)
+        }
+        guard case .failure(let error as DaemonError) = written, error.reason == "transfer_pending",
+            let current = try await store.proof(id: change.record.proofID)
+        else { return try written.get() }
+        throw DaemonError(error.reason, error.message, data: ["existing": try await payload(current)])
     }
 
     private func publish(_ event: EventRecord?) async {

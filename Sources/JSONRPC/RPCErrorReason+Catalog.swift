@@ -124,7 +124,9 @@ extension RPCErrorReason {
     /// `label_conflict` (301).
     public static let labelConflict = Self(
         name: "label_conflict", code: 301, area: .invoice, message: "Label already used with other parameters",
-        summary: "`invoice.create` with an existing label but different parameters."
+        dataFields: ["existing"],
+        summary: "`invoice.create` with an existing label but different parameters; `existing` is the invoice that"
+            + " holds the label, as `invoice.get` returns it."
     )
     /// `invalid_bolt11` (302).
     public static let invalidBolt11 = Self(
@@ -168,7 +170,9 @@ extension RPCErrorReason {
     /// `already_paid` (400).
     public static let alreadyPaid = Self(
         name: "already_paid", code: 400, area: .payment, message: "Already paid",
-        summary: "A payment for this payment hash already succeeded; the daemon never pays twice."
+        dataFields: ["existing"],
+        summary: "The backend says this invoice is already paid (not by this daemon); the daemon never pays twice;"
+            + " `existing` is this daemon's payment record, as `payment.get` returns it."
     )
     /// `payment_in_flight` (401).
     public static let paymentInFlight = Self(
@@ -213,7 +217,10 @@ extension RPCErrorReason {
     /// `idempotency_conflict` (409).
     public static let idempotencyConflict = Self(
         name: "idempotency_conflict", code: 409, area: .payment, message: "Idempotency key reused",
-        summary: "`idempotency_key` was already used for a different payment."
+        dataFields: ["existing"],
+        summary: "`idempotency_key` was already used with other parameters (`payment.send`: another bolt11, amount"
+            + " or fee cap; `proof.create`, `proof.transfer`: other params); `existing` is the object the first"
+            + " call wrote (payment, proof, or transfer answer)."
     )
     /// `invoice_not_payable` (410).
     public static let invoiceNotPayable = Self(
@@ -243,7 +250,9 @@ extension RPCErrorReason {
     /// `transfer_pending` (503).
     public static let transferPending = Self(
         name: "transfer_pending", code: 503, area: .proof, message: "Transfer pending",
-        summary: "The proof has a transfer waiting for payment."
+        dataFields: ["existing"],
+        summary: "The proof has a transfer to another owner waiting for payment; `existing` is the proof, as"
+            + " `proof.get` returns it."
     )
     /// `double_transfer` (504).
     public static let doubleTransfer = Self(

@@ -20,4 +20,7 @@ public enum PaymentFailureReason: String, Sendable, Hashable, CaseIterable, Coda
     case invoiceExpired = "invoice_expired"
     case selfPayment = "self_payment"
     case backendError = "backend_error"
+    /// The daemon stopped (a crash, a kill) after storing the intent and before the backend received the
+    /// payment; the backend has no record of it, so no money moved and paying the invoice again is safe.
+    case notSent = "not_sent"
 }

@@ -148,6 +148,18 @@ enum PostgresMigrations {
             value TEXT NOT NULL
         );
         """,
+        "v5_write_replays": """
+        ALTER TABLE payment_attempts ADD COLUMN bolt11 TEXT;
+
+        CREATE TABLE write_keys (
+            method TEXT NOT NULL,
+            idempotency_key TEXT NOT NULL,
+            fingerprint TEXT NOT NULL,
+            object_id TEXT NOT NULL,
+            created_at BIGINT NOT NULL,
+            PRIMARY KEY (method, idempotency_key)
+        );
+        """,
     ]
 
     /// Applies the missing versions in one transaction under the migration lock.

@@ -42,7 +42,8 @@ extension PostgresStore {
                 case .failed:
                     started = try await connection.rows(
                         """
-                        UPDATE payments SET status = 'pending', amount_msat = \(record.amount.rawValue),
+                        UPDATE payments SET status = 'pending', bolt11 = \(record.bolt11),
+                            amount_msat = \(record.amount.rawValue),
                             max_fee_msat = \(record.maxFee.rawValue), fee_msat = NULL, failure_reason = NULL,
                             completed_at = NULL, idempotency_key = coalesce(\(record.idempotencyKey), idempotency_key)
                         WHERE payment_hash = \(hash) RETURNING *
@@ -53,8 +54,8 @@ extension PostgresStore {
             }
             try await connection.query(
                 """
-                INSERT INTO payment_attempts (payment_hash, started_at, owner)
-                VALUES (\(hash), \(record.createdAt), \(owner))
+                INSERT INTO payment_attempts (payment_hash, started_at, owner, bolt11)
+                VALUES (\(hash), \(record.createdAt), \(owner), \(record.bolt11))
                 """, logger: logger)
             guard let started else { throw StoreError(.corruptRow, "payment row vanished") }
             return .started(started)
@@ -96,6 +97,14 @@ extension PostgresStore {
     public func payment(paymentHash: PaymentHash) async throws(StoreError) -> PaymentRecord? {
         try await onConnection("read payment") { connection in
             try await connection.rows("SELECT * FROM payments WHERE payment_hash = \(paymentHash.hex)", logger).first
+                .map(PaymentRecord.init(row:))
+        }
+    }
+
+    /// The payment whose `payment.send` carried this idempotency key.
+    public func payment(idempotencyKey: String) async throws(StoreError) -> PaymentRecord? {
+        try await onConnection("read payment") { connection in
+            try await connection.rows("SELECT * FROM payments WHERE idempotency_key = \(idempotencyKey)", logger).first
                 .map(PaymentRecord.init(row:))
         }
     }

@@ -7,6 +7,7 @@ extension PostgresStore {
     /// when the proof changed meanwhile (the compare-and-swap waits for a concurrent writer, then re-checks).
     public func applyProofChange(_ change: ProofChange) async throws(StoreError) -> EventRecord? {
         try await transaction("write proof") { connection in
+            if let writeKey = change.writeKey { try await Self.insertWriteKey(writeKey, on: connection, logger) }
             let record = change.record
             if let expected = change.expected {
                 let updated = try await connection.rows(

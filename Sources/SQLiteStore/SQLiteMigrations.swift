@@ -155,6 +155,21 @@ enum SQLiteMigrations {
                     );
                     """)
         }
+        migrator.registerMigration("v5_write_replays") { database in
+            try database.execute(
+                sql: """
+                    ALTER TABLE payment_attempts ADD COLUMN bolt11 TEXT;
+
+                    CREATE TABLE write_keys (
+                        method TEXT NOT NULL,
+                        idempotency_key TEXT NOT NULL,
+                        fingerprint TEXT NOT NULL,
+                        object_id TEXT NOT NULL,
+                        created_at INTEGER NOT NULL,
+                        PRIMARY KEY (method, idempotency_key)
+                    );
+                    """)
+        }
         return migrator
     }
 }

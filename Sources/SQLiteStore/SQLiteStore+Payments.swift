@@ -6,8 +6,9 @@ extension SQLiteStore {
     /// Durably records the intent to pay `record.paymentHash` before any backend call.
     ///
     /// One row per payment hash, ever: a pending or succeeded payment is returned as it is; a failed one is
-    /// re-armed as pending with a new attempt (the backend said it definitively failed). An idempotency key
-    /// bound to another hash throws `idempotencyConflict`.
+    /// re-armed as pending with a new attempt (the backend said it definitively failed), and then describes the
+    /// invoice now being paid (`bolt11`, amount, fee cap); each attempt keeps the bolt11 it was made for. An
+    /// idempotency key bound to another hash throws `idempotencyConflict`.
     public func beginPayment(_ record: PaymentRecord, owner: String) async throws(StoreError) -> PaymentStart {
         try await write("begin payment") { database in
             if let key = record.idempotencyKey,
@@ -27,13 +28,14 @@ extension SQLiteStore {
                 case .failed:
                     try database.execute(
                         sql: """
-                            UPDATE payments SET status = 'pending', amount_msat = ?, max_fee_msat = ?, fee_msat = NULL,
+                            UPDATE payments SET status = 'pending', bolt11 = ?, amount_msat = ?, max_fee_msat = ?,
+                                fee_msat = NULL,
                                 failure_reason = NULL, completed_at = NULL,
                                 idempotency_key = coalesce(?, idempotency_key)
                             WHERE payment_hash = ?
                             """,
                         arguments: [
-                            record.amount.rawValue, record.maxFee.rawValue, record.idempotencyKey,
+                            record.bolt11, record.amount.rawValue, record.maxFee.rawValue, record.idempotencyKey,
                             record.paymentHash.hex,
                         ])
                 }
@@ -50,8 +52,8 @@ extension SQLiteStore {
                     ])
             }
             try database.execute(
-                sql: "INSERT INTO payment_attempts (payment_hash, started_at, owner) VALUES (?, ?, ?)",
-                arguments: [record.paymentHash.hex, record.createdAt, owner])
+                sql: "INSERT INTO payment_attempts (payment_hash, started_at, owner, bolt11) VALUES (?, ?, ?, ?)",
+                arguments: [record.paymentHash.hex, record.createdAt, owner, record.bolt11])
             let row = try Row.fetchOne(
                 database, sql: "SELECT * FROM payments WHERE payment_hash = ?", arguments: [record.paymentHash.hex])
             return .started(try PaymentRecord(row: row!))
@@ -95,6 +97,17 @@ extension SQLiteStore {
             try database.read { database in
                 try Row.fetchOne(
                     database, sql: "SELECT * FROM payments WHERE payment_hash = ?", arguments: [paymentHash.hex]
+                ).map(PaymentRecord.init(row:))
+            }
+        }
+    }
+
+    /// The payment whose `payment.send` carried this idempotency key.
+    public func payment(idempotencyKey: String) throws(StoreError) -> PaymentRecord? {
+        try perform("read payment") {
+            try database.read { database in
+                try Row.fetchOne(
+                    database, sql: "SELECT * FROM payments WHERE idempotency_key = ?", arguments: [idempotencyKey]
                 ).map(PaymentRecord.init(row:))
             }
         }

@@ -6,6 +6,7 @@ extension SQLiteStore {
     /// that another live transition already spends, and `staleProof` when the proof changed meanwhile.
     public func applyProofChange(_ change: ProofChange) async throws(StoreError) -> EventRecord? {
         try await write("write proof") { database in
+            if let writeKey = change.writeKey { try Self.insertWriteKey(writeKey, in: database) }
             let record = change.record
             if let expected = change.expected {
                 try database.execute(

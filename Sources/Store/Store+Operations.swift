@@ -108,6 +108,27 @@ extension Store {
         }
     }
 
+    /// The payment whose `payment.send` carried this idempotency key.
+    public func payment(idempotencyKey: String) async throws(StoreError) -> PaymentRecord? {
+        try await measure("read payment") { engine throws(StoreError) in
+            try await engine.payment(idempotencyKey: idempotencyKey)
+        }
+    }
+
+    /// The idempotency key `key` of `method`, as its first call stored it.
+    public func writeKey(method: String, key: String) async throws(StoreError) -> WriteKey? {
+        try await measure("read write key") { engine throws(StoreError) in
+            try await engine.writeKey(method: method, key: key)
+        }
+    }
+
+    /// Stores an idempotency key on its own; a key already stored throws `idempotencyConflict`.
+    public func rememberWriteKey(_ writeKey: WriteKey) async throws(StoreError) {
+        try await measure("remember write key") { engine throws(StoreError) in
+            try await engine.rememberWriteKey(writeKey)
+        }
+    }
+
     /// Every payment still pending, oldest first.
     public func pendingPayments() async throws(StoreError) -> [PaymentRecord] {
         try await measure("read pending payments") { engine throws(StoreError) in try await engine.pendingPayments() }

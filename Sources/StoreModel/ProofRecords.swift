@@ -75,12 +75,15 @@ public struct ProofChange: Sendable {
     public var transitions: [ProofTransitionRecord]
     public var receivedConsignment: String?
     public var event: NewEvent?
+    /// The idempotency key of the call that makes the change, stored with it (a key already stored throws
+    /// `idempotencyConflict` and nothing is written).
+    public var writeKey: WriteKey?
 
     /// Creates a change.
     public init(
         record: ProofRecord, expected: (status: String, sequence: Int64)?,
         fields: [(name: String, value: String, salt: String)] = [], transitions: [ProofTransitionRecord] = [],
-        receivedConsignment: String? = nil, event: NewEvent?
+        receivedConsignment: String? = nil, event: NewEvent?, writeKey: WriteKey? = nil
     ) {
         self.record = record
         self.expected = expected
@@ -88,5 +91,6 @@ public struct ProofChange: Sendable {
         self.transitions = transitions
         self.receivedConsignment = receivedConsignment
         self.event = event
+        self.writeKey = writeKey
     }
 }

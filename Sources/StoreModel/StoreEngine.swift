@@ -70,6 +70,13 @@ public protocol StoreEngine: Sendable {
     ) async throws(StoreError) -> (PaymentRecord, EventRecord)?
     /// The payment to this hash.
     func payment(paymentHash: PaymentHash) async throws(StoreError) -> PaymentRecord?
+    /// The payment whose `payment.send` carried this idempotency key.
+    func payment(idempotencyKey: String) async throws(StoreError) -> PaymentRecord?
+    /// The idempotency key `key` of `method`, as its first call stored it.
+    func writeKey(method: String, key: String) async throws(StoreError) -> WriteKey?
+    /// Stores an idempotency key on its own (for a write whose object is not a ``ProofChange``); a key already
+    /// stored throws `idempotencyConflict`.
+    func rememberWriteKey(_ writeKey: WriteKey) async throws(StoreError)
     /// Every pending payment, oldest first.
     func pendingPayments() async throws(StoreError) -> [PaymentRecord]
     /// How many backend attempts were made for this hash.

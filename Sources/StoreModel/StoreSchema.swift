@@ -4,7 +4,7 @@ public enum StoreSchema {
     /// Every schema version, in order. A released version is never edited: a change is a new version, added
     /// here and to both engines (`StoreMigrationTests` checks they agree).
     public static let versions = [
-        "v1_invoices_payments_events", "v2_proofs", "v3_instances", "v4_wallet_identity",
+        "v1_invoices_payments_events", "v2_proofs", "v3_instances", "v4_wallet_identity", "v5_write_replays",
     ]
 
     /// A table copied between engines.
@@ -35,7 +35,9 @@ public enum StoreSchema {
             ], order: "row"),
         Table(
             name: "payment_attempts",
-            columns: ["id", "payment_hash", "started_at", "completed_at", "outcome", "failure_reason", "owner"],
+            columns: [
+                "id", "payment_hash", "started_at", "completed_at", "outcome", "failure_reason", "owner", "bolt11",
+            ],
             order: "id"),
         Table(name: "events", columns: ["idx", "type", "at", "data"], order: "idx"),
         Table(name: "cursors", columns: ["name", "value"], order: "name"),
@@ -58,5 +60,8 @@ public enum StoreSchema {
             name: "proof_signing_requests", columns: ["transition_id", "proof_id", "request", "created_at"],
             order: "transition_id"),
         Table(name: "wallet_identity", columns: ["name", "value"], order: "name"),
+        Table(
+            name: "write_keys", columns: ["method", "idempotency_key", "fingerprint", "object_id", "created_at"],
+            order: "method, idempotency_key"),
     ]
 }

@@ -65,10 +65,17 @@ struct PaymentCommand: AsyncParsableCommand {
         commandName: "payment", abstract: "Outgoing payments.", subcommands: [Get.self, List.self])
 
     struct Get: AsyncParsableCommand {
-        static let configuration = CommandConfiguration(abstract: "The payment to a payment hash.")
+        static let configuration = CommandConfiguration(
+            abstract: "The payment to a payment hash, or of the idempotency key its send carried.")
         @OptionGroup var connection: ConnectionOptions
-        @Argument(help: "The payment hash.") var paymentHash: String
-        func run() async throws { try await connection.run("payment.get", ["payment_hash": .string(paymentHash)]) }
+        @Argument(help: "The payment hash (or give --idempotency-key).") var paymentHash: String?
+        @Option(help: "The idempotency key of the payment's send.") var idempotencyKey: String?
+        func run() async throws {
+            var params = JSONObject()
+            if let paymentHash { params["payment_hash"] = .string(paymentHash) }
+            if let idempotencyKey { params["idempotency_key"] = .string(idempotencyKey) }
+            try await connection.run("payment.get", params)
+        }
     }
 
     struct List: AsyncParsableCommand {

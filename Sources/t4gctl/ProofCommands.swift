@@ -17,6 +17,7 @@ struct ProofCommand: AsyncParsableCommand {
         @Option(help: "Kind, e.g. mentoring_session or purchase.") var kind: String
         @Option(help: "First owner: account:<id> or an x-only key.") var owner: String
         @Option(name: .customLong("field"), help: "A field as name=value (repeatable).") var fields: [String] = []
+        @Option(help: "A key identifying this request, for safe retries.") var idempotencyKey: String?
 
         func run() async throws {
             var object = JSONObject()
@@ -28,8 +29,9 @@ struct ProofCommand: AsyncParsableCommand {
                 }
                 object[String(field[..<equals])] = .string(String(field[field.index(after: equals)...]))
             }
-            try await connection.run(
-                "proof.create", ["kind": .string(kind), "owner": .string(owner), "fields": .object(object)])
+            var params: JSONObject = ["kind": .string(kind), "owner": .string(owner), "fields": .object(object)]
+            if let idempotencyKey { params["idempotency_key"] = .string(idempotencyKey) }
+            try await connection.run("proof.create", params)
         }
     }
 
@@ -85,6 +87,7 @@ struct ProofCommand: AsyncParsableCommand {
         @Option(help: "Expiry of that invoice, in seconds.") var expiry: Int64?
         @Option(help: "Second step: the transition id to complete.") var transitionID: String?
         @Option(help: "Second step: the owner's BIP340 signature of the sighash (hex).") var signature: String?
+        @Option(help: "A key identifying this request, for safe retries.") var idempotencyKey: String?
 
         func run() async throws {
             var params: JSONObject = ["proof_id": .string(proofID), "to": .string(to)]
@@ -96,6 +99,7 @@ struct ProofCommand: AsyncParsableCommand {
             }
             if let transitionID { params["transition_id"] = .string(transitionID) }
             if let signature { params["signature"] = .string(signature) }
+            if let idempotencyKey { params["idempotency_key"] = .string(idempotencyKey) }
             try await connection.run("proof.transfer", params)
         }
     }

@@ -54,7 +54,11 @@ import Testing
                 try await Task.sleep(for: .milliseconds(100))
             }
             #expect(payment.string("status") == "failed")
-            #expect(try await restarted.call("payment.send", ["bolt11": bolt11]).string("status") == "succeeded")
+            // The backend never saw it: not_sent, not backend_error (which would read as a refusal).
+            #expect(payment.string("failure_reason") == "not_sent")
+            let retried = try await restarted.call("payment.send", ["bolt11": bolt11])
+            #expect(retried.string("status") == "succeeded")
+            #expect(retried["replayed"] == .bool(false))
             #expect(try await payee.call("wallet.balance").integer("balance_msat") == 1_000_050_000)
         }
     }

@@ -125,12 +125,23 @@ import Testing
             let canceled = try await alice.call(
                 "invoice.cancel", ["payment_hash": .string(created.string("payment_hash"))])
             #expect(canceled.string("status") == "canceled")
+            #expect(canceled["replayed"] == .bool(false))
+            // A repeated cancel is a replay; an invoice that expired cannot be canceled.
+            let again = try await alice.call(
+                "invoice.cancel", ["payment_hash": .string(created.string("payment_hash"))])
+            #expect(again["replayed"] == .bool(true))
+            let shortLived = try await alice.call(
+                "invoice.create", ["amount_msat": 1000, "description": "to expire", "expiry_s": 1])
+            let expired = try await alice.call(
+                "invoice.wait", ["payment_hash": .string(shortLived.string("payment_hash")), "timeout_s": 10])
+            #expect(expired.string("status") == "expired")
             #expect(
                 reason(
-                    try await alice.error("invoice.cancel", ["payment_hash": .string(created.string("payment_hash"))]))
+                    try await alice.error(
+                        "invoice.cancel", ["payment_hash": .string(shortLived.string("payment_hash"))]))
                     == "invoice_not_open")
             let events = try await alice.call("events.list").arrayValue ?? []
-            #expect(events.map { $0.string("type") } == ["invoice.canceled"])
+            #expect(events.map { $0.string("type") } == ["invoice.canceled", "invoice.expired"])
         }
     }
 

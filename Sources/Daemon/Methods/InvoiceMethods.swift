@@ -8,7 +8,10 @@ extension DaemonComponents {
         [
             RPCMethod(
                 "invoice.create", role: .invoice,
-                summary: "Create an invoice; the same label with the same params returns the same invoice.",
+                summary: """
+                    Create an invoice; the same label with the same params returns the same invoice with \
+                    replayed: true.
+                    """,
                 params: [
                     .optional("amount_msat", Schema.msat, "amount; omit both amounts for an any-amount invoice"),
                     .optional("amount_sat", Schema.integer(1, 2_100_000_000_000_000), "amount in sat, instead"),
@@ -18,7 +21,7 @@ extension DaemonComponents {
                     .optional("label", Schema.string, "unique label, makes the call idempotent"),
                     .optional("metadata", Schema.anyObject, "opaque JSON kept locally"),
                 ],
-                result: Schema.ref("invoice"),
+                result: Schema.written("invoice"),
                 errors: [
                     "label_conflict", "invalid_amount", "backend_unavailable", "backend_error", "backend_timeout",
                 ]
@@ -45,7 +48,7 @@ extension DaemonComponents {
                     amount: try params.amount(), description: description, descriptionHash: descriptionHash,
                     expirySeconds: try params.integer("expiry_s", in: 1...31_536_000) ?? 3600,
                     label: try params.string("label", maxLength: 256), metadata: metadata)
-                return .object(EventPayloads.invoice(try await invoices.create(request)))
+                return Self.written(try await invoices.create(request), EventPayloads.invoice)
             },
             RPCMethod(
                 "invoice.get", role: .readonly, summary: "An invoice by payment_hash or label.",
@@ -82,12 +85,13 @@ extension DaemonComponents {
                 return .object(EventPayloads.invoice(record))
             },
             RPCMethod(
-                "invoice.cancel", role: .invoice, summary: "Cancel an open invoice.",
+                "invoice.cancel", role: .invoice,
+                summary: "Cancel an open invoice; an invoice already canceled is returned with replayed: true.",
                 params: [.required("payment_hash", Schema.hex32, "the invoice's payment hash")],
-                result: Schema.ref("invoice"),
+                result: Schema.written("invoice"),
                 errors: ["invoice_not_found", "invoice_not_open", "unsupported_by_backend", "backend_unavailable"]
             ) { params, _ in
-                .object(EventPayloads.invoice(try await invoices.cancel(try params.requiredPaymentHash())))
+                Self.written(try await invoices.cancel(try params.requiredPaymentHash()), EventPayloads.invoice)
             },
             RPCMethod.immediate(
                 "invoice.decode", role: .readonly,

@@ -7,16 +7,21 @@ extension DaemonComponents {
         [
             RPCMethod(
                 "payment.send", role: .admin,
-                summary: "Pay a BOLT #11 invoice; never pays the same payment_hash twice.",
+                summary: """
+                    Pay a BOLT #11 invoice; never pays the same payment_hash twice. A repeat (same idempotency_key, \
+                    or a payment_hash already pending or paid) returns the stored payment with replayed: true.
+                    """,
                 params: [
                     .required("bolt11", Schema.string, "the invoice"),
                     .optional("amount_msat", Schema.msat, "only for any-amount invoices"),
                     .optional("amount_sat", Schema.integer(1, 2_100_000_000_000_000), "or in sat"),
                     .optional("max_fee_msat", Schema.integer(0, Params.maximumMsat), "default 1%, at least 10 sat"),
                     .optional("timeout_s", Schema.integer(1, 3600), "wait at most this long, then return pending"),
-                    .optional("idempotency_key", Schema.string, "a key that identifies this payment request"),
+                    .optional(
+                        "idempotency_key", Schema.string,
+                        "a key that identifies this payment request in this store (all instances), kept with it"),
                 ],
-                result: Schema.ref("payment"),
+                result: Schema.written("payment"),
                 errors: [
                     "invalid_bolt11", "invoice_not_payable", "network_mismatch", "invoice_expired", "amount_required",
                     "amount_not_allowed", "invalid_amount", "self_payment", "already_paid", "insufficient_balance",
@@ -31,15 +36,24 @@ extension DaemonComponents {
                     timeoutSeconds: try params.integer("timeout_s", in: 1...3600)
                         ?? configuration.paymentTimeoutSeconds,
                     idempotencyKey: try params.string("idempotency_key", maxLength: 256))
-                return .object(EventPayloads.payment(try await payments.send(request)))
+                return Self.written(try await payments.send(request), EventPayloads.payment)
             },
             RPCMethod(
-                "payment.get", role: .readonly, summary: "The payment to a payment_hash.",
-                params: [.required("payment_hash", Schema.hex32, "the payment hash")],
+                "payment.get", role: .readonly, summary: "The payment to a payment_hash, or of an idempotency_key.",
+                params: [
+                    .optional("payment_hash", Schema.hex32, "the payment hash"),
+                    .optional("idempotency_key", Schema.string, "or the key its payment.send carried"),
+                ],
                 result: Schema.ref("payment"), errors: ["payment_not_found"]
             ) { params, _ in
-                guard let record = try await store.payment(paymentHash: try params.requiredPaymentHash()) else {
-                    throw DaemonError("payment_not_found", "no payment with this payment hash")
+                let record: PaymentRecord?
+                switch (try params.paymentHash(), try params.string("idempotency_key", maxLength: 256)) {
+                case (let hash?, nil): record = try await store.payment(paymentHash: hash)
+                case (nil, let key?): record = try await store.payment(idempotencyKey: key)
+                default: throw DaemonError.invalidParams("give exactly one of 'payment_hash' and 'idempotency_key'")
+                }
+                guard let record else {
+                    throw DaemonError("payment_not_found", "no payment with this payment hash or idempotency key")
                 }
                 return .object(EventPayloads.payment(record))
             },

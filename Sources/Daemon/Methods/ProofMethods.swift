@@ -10,15 +10,19 @@ extension DaemonComponents {
     var proofMethods: [RPCMethod] {
         let proofID = RPCMethod.Param.required("proof_id", Schema.hex32, "the proof (contract) id")
         let owner: JSONValue = ["type": "string", "description": "'account:<id>' or an x-only public key (hex)"]
+        let idempotencyKey = RPCMethod.Param.optional(
+            "idempotency_key", Schema.string,
+            "a key that identifies this request for this method in this store (all instances); a repeat returns the"
+                + " first result with replayed: true")
         return [
             RPCMethod(
                 "proof.create", role: .admin, summary: "Issue a proof signed by this daemon's identity.",
                 params: [
                     .required("kind", Schema.string, "e.g. mentoring_session, purchase"),
                     .required("fields", ["type": "object", "additionalProperties": Schema.string], "name → text"),
-                    .required("owner", owner, "the first owner"),
+                    .required("owner", owner, "the first owner"), idempotencyKey,
                 ],
-                result: Schema.ref("proof"), errors: ["invalid_params"]
+                result: Schema.written("proof"), errors: ["invalid_params", "idempotency_conflict"]
             ) { params, _ in
                 guard let fields = params.object["fields"]?.objectValue else {
                     throw DaemonError.invalidParams("'fields' must be an object of strings")
@@ -29,10 +33,12 @@ extension DaemonComponents {
                     }
                     return (name, value)
                 }
-                let record = try await proofs.create(
+                let outcome = try await proofs.create(
                     kind: try params.requiredString("kind", maxLength: 64), fields: pairs,
-                    owner: try params.requiredString("owner"))
-                return ProofPayloads.proof(record, account: try await store.account(forKey: record.owner))
+                    owner: try params.requiredString("owner"),
+                    idempotencyKey: try params.string("idempotency_key", maxLength: 256))
+                let account = try await store.account(forKey: outcome.value.owner)
+                return Self.written(outcome) { ProofPayloads.proof($0, account: account).objectValue ?? [:] }
             },
             RPCMethod(
                 "proof.owner_key", role: .invoice,
@@ -99,7 +105,9 @@ extension DaemonComponents {
                 "proof.transfer", role: .admin,
                 summary: """
                     Transfer a proof to a new owner; with `payment`, bound to an invoice the daemon creates and \
-                    completed when it is paid. External owners sign in a second call (transition_id + signature).
+                    completed when it is paid. External owners sign in a second call (transition_id + signature), \
+                    whose answer carries the invoice. A repeat, or a transfer to the current owner, returns the \
+                    current state with replayed: true.
                     """,
                 params: [
                     proofID, .required("to", owner, "the new owner"),
@@ -112,11 +120,12 @@ extension DaemonComponents {
                     .optional("transition_id", Schema.hex32, "second step: the transition to sign"),
                     .optional(
                         "signature", ["type": "string", "pattern": "^[0-9a-f]{128}$"], "second step: BIP340 signature"),
+                    idempotencyKey,
                 ],
-                result: Schema.anyObject,
+                result: ["allOf": [Schema.anyObject, Schema.object([("replayed", Schema.boolean)])]],
                 errors: [
                     "proof_not_found", "transfer_pending", "double_transfer", "invalid_proof_signature",
-                    "transition_not_found",
+                    "transition_not_found", "idempotency_conflict",
                 ]
             ) { params, _ in
                 var terms: ProofBook.PaymentTerms?
@@ -139,9 +148,11 @@ extension DaemonComponents {
                     }
                     return bytes
                 }
-                return try await proofs.transfer(
+                let outcome = try await proofs.transfer(
                     proofID: try params.requiredString("proof_id").lowercased(), to: try params.requiredString("to"),
-                    payment: terms, transitionID: try params.string("transition_id"), signature: signature)
+                    payment: terms, transitionID: try params.string("transition_id"), signature: signature,
+                    idempotencyKey: try params.string("idempotency_key", maxLength: 256))
+                return Self.written(outcome) { $0.objectValue ?? [:] }
             },
             RPCMethod(
                 "proof.history", role: .readonly, summary: "The proof's chain: genesis and every transition.",
@@ -184,17 +195,19 @@ extension DaemonComponents {
             RPCMethod(
                 "proof.import", role: .admin,
                 summary:
-                    "Validate a received consignment and store it; refuses one that conflicts with a stored chain.",
+                    "Validate a received consignment and store it; refuses one that conflicts with a stored chain;"
+                    + " one that adds nothing to the stored chain is answered with replayed: true.",
                 params: [.required("consignment", Schema.anyObject, "the consignment document")],
                 result: Schema.anyObject, errors: ["proof_invalid", "double_transfer"]
             ) { params, _ in
                 guard let value = params.object["consignment"] else {
                     throw DaemonError.invalidParams("'consignment' is required")
                 }
-                let (record, result) = try await proofs.importConsignment(try ProofPayloads.consignment(value))
+                let (record, result, replayed) = try await proofs.importConsignment(
+                    try ProofPayloads.consignment(value))
                 return [
                     "proof": ProofPayloads.proof(record, account: try await store.account(forKey: record.owner)),
-                    "verification": ProofPayloads.verification(result),
+                    "verification": ProofPayloads.verification(result), "replayed": .bool(replayed),
                 ]
             },
         ]

@@ -102,6 +102,12 @@ enum Schema {
 
     static func ref(_ name: String) -> JSONValue { ["$ref": .string("#/components/schemas/\(name)")] }
 
+    /// The answer of a write method: the stored object (schema `name`) with `replayed` beside its fields,
+    /// `true` when an earlier call had already stored it and this one changed nothing.
+    static func written(_ name: String) -> JSONValue {
+        ["allOf": [ref(name), object([("replayed", boolean)])]]
+    }
+
     static func array(_ items: JSONValue) -> JSONValue { ["type": "array", "items": items] }
 
     static func object(_ properties: [(String, JSONValue)]) -> JSONValue {
