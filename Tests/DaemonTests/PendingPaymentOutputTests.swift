@@ -9,16 +9,16 @@ import Testing
 /// payment.send with a pending payment: the status line shows the state while on a terminal, and both on a
 /// terminal and on a pipe t4gctl says what to do.
 @Suite(.timeLimit(.minutes(2))) struct PendingPaymentOutputTests {
-    /// Answers payment.send with a pending payment (on a terminal, once payment.get was asked: the status line
-    /// has then shown the state) and payment.get with the same payment.
+    /// Answers payment.send with a pending payment (on a terminal, once payment.get was asked twice: the status
+    /// line has shown the first answer before it asks again) and payment.get with the same payment.
     struct PendingPayments: RPCService {
         let paymentHash: String
         let waitForPoll: Bool
-        let polled = Flag()
+        let polls = Counter()
 
-        actor Flag {
-            private(set) var isSet = false
-            func set() { isSet = true }
+        actor Counter {
+            private(set) var count = 0
+            func increment() { count += 1 }
         }
 
         var payment: JSONValue {
@@ -31,11 +31,11 @@ import Testing
         func handle(_ request: RPCRequest, context: RPCRequestContext) async throws(RPCError) -> JSONValue {
             switch request.method {
             case "payment.get":
-                await polled.set()
+                await polls.increment()
                 return payment
             case "payment.send":
                 let deadline = ContinuousClock.now + .seconds(20)
-                while waitForPoll, await !polled.isSet, ContinuousClock.now < deadline {
+                while waitForPoll, await polls.count < 2, ContinuousClock.now < deadline {
                     try? await Task.sleep(for: .milliseconds(20))
                 }
                 return payment

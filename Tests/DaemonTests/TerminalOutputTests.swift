@@ -166,10 +166,9 @@ import Testing
         try await DevNetwork.run { network in
             let alice = try await network.daemon()
             _ = try await alice.call("invoice.create", ["amount_msat": 1_000, "description": "kept"])
-            let backups = TemporaryDirectory()
-            defer { backups.remove() }
             for terminal in [true, false] {
-                let path = backups.file(terminal ? "terminal.sqlite" : "pipe.sqlite")
+                // Inside the daemon's backup directory (daemon.backup_dir, default DATA_DIR/backups).
+                let path = alice.directory.file("backups/" + (terminal ? "terminal.sqlite" : "pipe.sqlite"))
                 let backup = try await TerminalOutputTests.run(
                     ["backup", path, "--socket", alice.socketPath], terminal: terminal)
                 #expect(backup.status == 0, "\(backup.stderr)")
