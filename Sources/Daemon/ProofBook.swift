@@ -61,13 +61,15 @@ struct ProofBook: Sendable {
 
     // MARK: Issue
 
-    func create(kind: String, fields: [(String, String)], owner ownerText: String) async throws -> ProofRecord {
+    func create(
+        kind: String, fields: [(String, String)], owner ownerText: String, terms: LifecycleTerms = .none
+    ) async throws -> ProofRecord {
         let owner = try await owner(ownerText)
         let proof: Proof
         do {
             proof = try Proof.issue(
                 kind: ProofKind(kind), fields: fields.map { try Field(name: $0.0, value: $0.1) }, owner: owner.key,
-                issuer: identity, network: network, issuedAt: UInt64(now()))
+                issuer: identity, network: network, issuedAt: UInt64(now()), terms: terms)
         } catch let error as ProofError {
             throw DaemonError.invalidParams("cannot issue the proof: \(error.detail)")
         }
@@ -91,9 +93,7 @@ struct ProofBook: Sendable {
         proofID: String, to: String, payment: PaymentTerms?, transitionID: String?, signature: [UInt8]?
     ) async throws -> JSONValue {
         let (record, proof) = try await load(proofID)
-        guard proof.status == .active else {
-            throw DaemonError("transfer_pending", "the proof's last transfer waits for its payment")
-        }
+        try proofStep { try proof.checkCanMove() }
         let newOwner = try await owner(to)
         let ownerKey = try await signingKey(for: proof.owner)
         if let transitionID, let signature {
@@ -243,14 +243,13 @@ struct ProofBook: Sendable {
         let stored = try await store.proof(id: proofID)
         if let stored {
             let (_, held) = try await load(proofID)
-            let conflicts = ProofValidator.conflicts(
-                stored: held.transitions.map(\.transition), incoming: consignment.transitions.map(\.transition))
+            let conflicts = ProofValidator.conflicts(stored: try held.export().spends, incoming: consignment.spends)
             guard conflicts.isEmpty else {
                 throw DaemonError(
                     "double_transfer", "the consignment spends a state the stored chain spends differently",
                     data: ["failed_rules": ["double_transfer"]])
             }
-            guard consignment.transitions.count > held.transitions.count else { return (stored, result) }
+            guard Self.adds(consignment, to: held) else { return (stored, result) }
         }
         let proof = Proof(consignment)
         let record = try makeRecord(proof, origin: stored?.origin ?? .imported, createdAt: stored?.createdAt ?? now())
@@ -277,7 +276,7 @@ struct ProofBook: Sendable {
         return (record, Proof(consignment))
     }
 
-    private func makeRecord(_ proof: Proof, origin: ProofRecord.Origin, createdAt: Int64) throws -> ProofRecord {
+    func makeRecord(_ proof: Proof, origin: ProofRecord.Origin, createdAt: Int64) throws -> ProofRecord {
         let document = try proofStep { try proof.export() }
         return ProofRecord(
             proofID: proof.id.hex, kind: proof.genesis.kind.name, issuer: proof.genesis.issuer.bytes.hex,
@@ -294,7 +293,7 @@ struct ProofBook: Sendable {
             paymentHash: transition.paymentHash?.hex, createdAt: Int64(transition.createdAt), state: state)
     }
 
-    private func write(_ change: ProofChange) async throws -> EventRecord? {
+    func write(_ change: ProofChange) async throws -> EventRecord? {
         do {
             return try await store.applyProofChange(change)
         } catch let error where error.code == .doubleTransfer {
@@ -304,17 +303,20 @@ struct ProofBook: Sendable {
         }
     }
 
-    private func publish(_ event: EventRecord?) async {
+    func publish(_ event: EventRecord?) async {
         if let event { await events.published(upTo: event.index) }
     }
 
     /// Runs a step of the proof model, turning its errors into RPC errors.
-    private func proofStep<T>(_ body: () throws -> T) throws -> T {
+    func proofStep<T>(_ body: () throws -> T) throws -> T {
         do {
             return try body()
         } catch let error as ProofError {
             switch error.code {
             case .transferPending: throw DaemonError("transfer_pending", error.detail)
+            case .doubleTransfer: throw DaemonError("double_transfer", error.detail)
+            case .proofRevoked, .alreadyRevoked: throw DaemonError("proof_revoked", error.detail)
+            case .notRevocable: throw DaemonError("not_revocable", error.detail)
             case .invalidSignature:
                 throw DaemonError(
                     "invalid_proof_signature", "the signature is not the current owner's over the sighash")

@@ -142,6 +142,11 @@ enum PostgresMigrations {
         );
         ALTER TABLE payment_attempts ADD COLUMN owner TEXT;
         """,
+        "v4_proof_lifecycle": """
+        ALTER TABLE proofs DROP CONSTRAINT proofs_status_check;
+        ALTER TABLE proofs ADD CONSTRAINT proofs_status_check CHECK (status IN (
+            'active', 'transfer_pending', 'incomplete', 'redeemed', 'revoked', 'expired'));
+        """,
     ]
 
     /// Applies the missing versions in one transaction under the migration lock.

@@ -12,7 +12,7 @@ extension Proof {
     /// Throws unless the proof can still be transferred or redeemed.
     ///
     /// - Throws: `proof_revoked`, `double_transfer` (redeemed: its last state is spent), `transfer_pending`.
-    func checkCanMove() throws(ProofError) {
+    public func checkCanMove() throws(ProofError) {
         if revocation != nil { throw ProofError(.proofRevoked, "the issuer revoked the proof") }
         if redemption != nil { throw ProofError(.doubleTransfer, "the proof was redeemed; nothing can follow") }
         if pendingTransition != nil {

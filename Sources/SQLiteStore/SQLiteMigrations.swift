@@ -146,6 +146,31 @@ enum SQLiteMigrations {
                     ALTER TABLE payment_attempts ADD COLUMN owner TEXT;
                     """)
         }
+        // SQLite cannot change a CHECK constraint: the proofs table is rebuilt (foreign keys are checked once,
+        // at the end of the migration).
+        migrator.registerMigration("v4_proof_lifecycle") { database in
+            try database.execute(
+                sql: """
+                    CREATE TABLE proofs_lifecycle (
+                        proof_id TEXT PRIMARY KEY NOT NULL CHECK (length(proof_id) = 64),
+                        kind TEXT NOT NULL,
+                        issuer TEXT NOT NULL CHECK (length(issuer) = 64),
+                        owner TEXT NOT NULL CHECK (length(owner) = 64),
+                        status TEXT NOT NULL CHECK (status IN (
+                            'active', 'transfer_pending', 'incomplete', 'redeemed', 'revoked', 'expired')),
+                        sequence INTEGER NOT NULL CHECK (sequence >= 0),
+                        origin TEXT NOT NULL CHECK (origin IN ('issued', 'imported')),
+                        document TEXT NOT NULL,
+                        created_at INTEGER NOT NULL,
+                        updated_at INTEGER NOT NULL
+                    );
+                    INSERT INTO proofs_lifecycle SELECT * FROM proofs;
+                    DROP TABLE proofs;
+                    ALTER TABLE proofs_lifecycle RENAME TO proofs;
+                    CREATE INDEX proofs_owner ON proofs (owner);
+                    CREATE INDEX proofs_kind_status ON proofs (kind, status);
+                    """)
+        }
         return migrator
     }
 }

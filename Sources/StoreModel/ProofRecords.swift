@@ -8,7 +8,7 @@ public struct ProofRecord: Sendable, Hashable {
     public var issuer: String
     /// The current owner's x-only key (hex); the previous owner while a transfer is pending.
     public var owner: String
-    /// `active` or `transfer_pending`.
+    /// `active`, `transfer_pending`, `incomplete`, `redeemed` or `revoked` (`expired` is judged when read).
     public var status: String
     /// Number of transitions in the chain.
     public var sequence: Int64

@@ -139,7 +139,7 @@ public struct StatusCounts: Sendable, Equatable {
     public var invoices: [String: Int64] = [:]
     /// Payments by status (`pending`, `succeeded`, `failed`).
     public var payments: [String: Int64] = [:]
-    /// Proofs by status (`active`, `transfer_pending`).
+    /// Proofs by status (`active`, `transfer_pending`, `incomplete`, `redeemed`, `revoked`).
     public var proofs: [String: Int64] = [:]
 
     /// Creates counts.

@@ -3,7 +3,7 @@
 public enum StoreSchema {
     /// Every schema version, in order. A released version is never edited: a change is a new version, added
     /// here and to both engines (`StoreMigrationTests` checks they agree).
-    public static let versions = ["v1_invoices_payments_events", "v2_proofs", "v3_instances"]
+    public static let versions = ["v1_invoices_payments_events", "v2_proofs", "v3_instances", "v4_proof_lifecycle"]
 
     /// A table copied between engines.
     public struct Table: Sendable, Hashable {

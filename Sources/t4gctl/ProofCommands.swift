@@ -8,7 +8,7 @@ struct ProofCommand: AsyncParsableCommand {
         commandName: "proof", abstract: "Proof contracts: issue, transfer, verify, disclose, export, import.",
         subcommands: [
             Create.self, Get.self, List.self, Verify.self, Transfer.self, History.self, Export.self, Import.self,
-            OwnerKey.self,
+            OwnerKey.self, Redeem.self, Revoke.self,
         ])
 
     struct Create: AsyncParsableCommand {
@@ -17,6 +17,10 @@ struct ProofCommand: AsyncParsableCommand {
         @Option(help: "Kind, e.g. mentoring_session or purchase.") var kind: String
         @Option(help: "First owner: account:<id> or an x-only key.") var owner: String
         @Option(name: .customLong("field"), help: "A field as name=value (repeatable).") var fields: [String] = []
+        @Option(help: "Unix seconds from which the proof is expired.") var expiresAt: Int64?
+        @Flag(help: "The issuer may revoke the proof.") var revocable = false
+        @Option(name: .customLong("attester"), help: "A key that must attest the proof (repeatable).")
+        var attesters: [String] = []
 
         func run() async throws {
             var object = JSONObject()
@@ -28,8 +32,11 @@ struct ProofCommand: AsyncParsableCommand {
                 }
                 object[String(field[..<equals])] = .string(String(field[field.index(after: equals)...]))
             }
-            try await connection.run(
-                "proof.create", ["kind": .string(kind), "owner": .string(owner), "fields": .object(object)])
+            var params: JSONObject = ["kind": .string(kind), "owner": .string(owner), "fields": .object(object)]
+            if let expiresAt { params["expires_at"] = .integer(expiresAt) }
+            if revocable { params["revocable"] = true }
+            if !attesters.isEmpty { params["attesters"] = .array(attesters.map(JSONValue.string)) }
+            try await connection.run("proof.create", params)
         }
     }
 
@@ -46,7 +53,7 @@ struct ProofCommand: AsyncParsableCommand {
         @OptionGroup var page: PageOptions
         @Option(help: "Only this owner (account:<id> or key).") var owner: String?
         @Option(help: "Only this kind.") var kind: String?
-        @Option(help: "active or transfer_pending.") var status: String?
+        @Option(help: "active, transfer_pending, incomplete, redeemed, revoked or expired.") var status: String?
 
         func run() async throws {
             var params = page.params

@@ -4,8 +4,8 @@ import Lightning
 import Proofs
 
 extension DaemonComponents {
-    /// The statuses `proof.list` filters by.
-    static let proofStatuses = ["active", "transfer_pending"]
+    /// The statuses a stored proof has and `proof.list` filters by (`expired` is judged by `proof.verify`).
+    static let proofStatuses = ProofStatus.allCases.filter { $0 != .expired }.map(\.rawValue)
 
     var proofMethods: [RPCMethod] {
         let proofID = RPCMethod.Param.required("proof_id", Schema.hex32, "the proof (contract) id")
@@ -17,7 +17,7 @@ extension DaemonComponents {
                     .required("kind", Schema.string, "e.g. mentoring_session, purchase"),
                     .required("fields", ["type": "object", "additionalProperties": Schema.string], "name → text"),
                     .required("owner", owner, "the first owner"),
-                ],
+                ] + Self.lifecycleTermParams,
                 result: Schema.ref("proof"), errors: ["invalid_params"]
             ) { params, _ in
                 guard let fields = params.object["fields"]?.objectValue else {
@@ -31,7 +31,7 @@ extension DaemonComponents {
                 }
                 let record = try await proofs.create(
                     kind: try params.requiredString("kind", maxLength: 64), fields: pairs,
-                    owner: try params.requiredString("owner"))
+                    owner: try params.requiredString("owner"), terms: try Self.lifecycleTerms(params))
                 return ProofPayloads.proof(record, account: try await store.account(forKey: record.owner))
             },
             RPCMethod(

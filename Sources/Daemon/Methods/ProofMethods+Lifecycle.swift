@@ -1,0 +1,87 @@
+import Foundation
+import JSONRPC
+import Proofs
+import Secp256k1
+
+extension DaemonComponents {
+    /// `proof.redeem` and `proof.revoke`: the end of a proof's life (docs/proofs.md, "Redemption",
+    /// "Revocation").
+    var proofLifecycleMethods: [RPCMethod] {
+        let proofID = RPCMethod.Param.required("proof_id", Schema.hex32, "the proof (contract) id")
+        let key: JSONValue = ["type": "string", "description": "'account:<id>' or an x-only public key (hex)"]
+        return [
+            RPCMethod(
+                "proof.redeem", role: .admin,
+                summary: """
+                    Redeem (burn) a proof whose owner key this daemon holds, optionally co-signed by a redeemer \
+                    (a gate); nothing can follow. An external redeemer signs in a second call (redemption_id + \
+                    redeemer_signature).
+                    """,
+                params: [
+                    proofID, .optional("redeemer", key, "the key that co-signs the redemption"),
+                    .optional("redemption_id", Schema.hex32, "second step: the redemption to co-sign"),
+                    .optional(
+                        "redeemer_signature", ["type": "string", "pattern": "^[0-9a-f]{128}$"],
+                        "second step: the redeemer's BIP340 signature of the redemption id"),
+                ],
+                result: Schema.anyObject,
+                errors: [
+                    "proof_not_found", "transfer_pending", "double_transfer", "proof_revoked", "not_owner",
+                    "invalid_proof_signature", "transition_not_found",
+                ]
+            ) { params, _ in
+                let signature = try params.string("redeemer_signature").map { text in
+                    guard let bytes = [UInt8](hex: text), bytes.count == 64 else {
+                        throw DaemonError.invalidParams("'redeemer_signature' must be 128 hex digits")
+                    }
+                    return bytes
+                }
+                return try await proofs.redeem(
+                    proofID: try params.requiredString("proof_id").lowercased(),
+                    redeemer: try params.string("redeemer"), redemptionID: try params.string("redemption_id"),
+                    redeemerSignature: signature)
+            },
+            RPCMethod(
+                "proof.revoke", role: .admin,
+                summary: "Revoke a proof this daemon issued as revocable; it can no longer move or be redeemed.",
+                params: [proofID], result: Schema.anyObject,
+                errors: ["proof_not_found", "not_revocable", "proof_revoked"]
+            ) { params, _ in
+                try await proofs.revoke(proofID: try params.requiredString("proof_id").lowercased())
+            },
+        ]
+    }
+}
+
+extension DaemonComponents {
+    /// The `proof.create` params of a genesis's lifecycle terms.
+    static let lifecycleTermParams: [RPCMethod.Param] = [
+        .optional("expires_at", Schema.integer(0, Int64.max), "Unix seconds from which the proof is expired"),
+        .optional("revocable", Schema.boolean, "whether this daemon (the issuer) may revoke it"),
+        .optional(
+            "attesters", Schema.array(Schema.hex32), "x-only keys that must all attest before the proof is complete"),
+    ]
+
+    /// The lifecycle terms `params` ask for (``LifecycleTerms/none`` when none).
+    static func lifecycleTerms(_ params: Params) throws -> LifecycleTerms {
+        var attesters: [XOnlyPublicKey] = []
+        if let value = params.object["attesters"], !value.isNull {
+            guard let list = value.arrayValue else {
+                throw DaemonError.invalidParams("'attesters' must be a list of x-only keys in hex")
+            }
+            attesters = try list.map { item in
+                guard let text = item.stringValue, let bytes = [UInt8](hex: text),
+                    let key = try? XOnlyPublicKey(bytes: bytes)
+                else { throw DaemonError.invalidParams("'attesters' must be a list of x-only keys in hex") }
+                return key
+            }
+        }
+        let expiresAt = try params.integer("expires_at", in: 0...Int64.max).map(UInt64.init)
+        let revocable = try params.bool("revocable") ?? false
+        do {
+            return try LifecycleTerms(expiresAt: expiresAt, revocable: revocable, attesters: attesters)
+        } catch {
+            throw DaemonError.invalidParams("cannot issue the proof: \(error.detail)")
+        }
+    }
+}
