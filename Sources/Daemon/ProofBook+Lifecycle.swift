@@ -126,3 +126,92 @@ extension ProofBook {
         return redemption
     }
 }
+
+extension ProofBook {
+    /// Adds the attestation of `attesterText` (a genesis attester). A key the daemon holds signs at once; an
+    /// external attester signs in a second call (`attestationID` + `signature`). The last missing attestation
+    /// emits `proof.completed`, the others `proof.attested`.
+    func attest(proofID: String, attester attesterText: String, attestationID: String?, signature: [UInt8]?)
+        async throws -> JSONValue
+    {
+        let attester = try await owner(attesterText).key
+        return try await ProofLocks.shared.serialize(proofID) {
+            let (record, proof) = try await load(proofID)
+            let attestation: Attestation
+            let schnorr: SchnorrSignature
+            if let attestationID, let signature {
+                attestation = try await pendingAttestation(attestationID, by: attester, of: proof, record: record)
+                guard let parsed = try? SchnorrSignature(bytes: signature) else {
+                    throw DaemonError.invalidParams("'signature' must be 64 bytes of hex")
+                }
+                schnorr = parsed
+            } else {
+                attestation = try proofStep { try proof.makeAttestation(by: attester, attestedAt: UInt64(now())) }
+                guard let key = try await signingKey(for: attester) else {
+                    try await store.saveSigningRequest(
+                        transitionID: attestation.id.hex, proofID: record.proofID,
+                        request: EventPayloads.text(["attested_at": .integer(Int64(attestation.attestedAt))]),
+                        at: now())
+                    return [
+                        "status": "signature_required", "attestation_id": .string(attestation.id.hex),
+                        "sighash": .string(attestation.sighash.hex),
+                    ]
+                }
+                schnorr = key.signSchnorr(message: attestation.sighash)
+            }
+            var attested = proof
+            try proofStep { try attested.attest(attestation, signature: schnorr) }
+            let event = attested.missingAttesters.isEmpty ? "proof.completed" : "proof.attested"
+            let updated = try await writeLifecycle(attested, replacing: record, event: event)
+            return [
+                "proof": ProofPayloads.proof(updated, account: try await store.account(forKey: updated.owner)),
+                "attestation_id": .string(attestation.id.hex),
+                "missing_attesters": .array(attested.missingAttesters.map { .string($0.bytes.hex) }),
+            ]
+        }
+    }
+
+    /// The attestation saved by the first call of an external attester.
+    private func pendingAttestation(
+        _ attestationID: String, by attester: XOnlyPublicKey, of proof: Proof, record: ProofRecord
+    ) async throws -> Attestation {
+        guard let request = try await store.signingRequest(transitionID: attestationID.lowercased()),
+            request.proofID == record.proofID,
+            let fields = try? JSONValue.parse(Array(request.request.utf8)),
+            let attestedAt = fields["attested_at"]?.int64Value
+        else { throw DaemonError("transition_not_found", "no attestation waits for a signature with this id") }
+        let attestation = try proofStep {
+            try proof.makeAttestation(by: attester, attestedAt: UInt64(attestedAt))
+        }
+        guard attestation.id.hex == attestationID.lowercased() else {
+            throw DaemonError("transition_not_found", "this attestation is not the attester's")
+        }
+        return attestation
+    }
+}
+
+/// Serializes the attestations of one proof inside this process: two attestations leave the proof's status
+/// and sequence alike, so the store's compare-and-swap alone would not stop the second from overwriting the
+/// first.
+actor ProofLocks {
+    static let shared = ProofLocks()
+    private var busy: Set<String> = []
+    private var waiters: [String: [CheckedContinuation<Void, Never>]] = [:]
+
+    func serialize<T: Sendable>(_ proofID: String, _ body: @Sendable () async throws -> T) async throws -> T {
+        let key = proofID.lowercased()
+        while busy.contains(key) {
+            await withCheckedContinuation { waiters[key, default: []].append($0) }
+        }
+        busy.insert(key)
+        defer {
+            busy.remove(key)
+            if let next = waiters[key]?.first {
+                waiters[key]?.removeFirst()
+                if waiters[key]?.isEmpty == true { waiters[key] = nil }
+                next.resume()
+            }
+        }
+        return try await body()
+    }
+}

@@ -317,6 +317,7 @@ struct ProofBook: Sendable {
             case .doubleTransfer: throw DaemonError("double_transfer", error.detail)
             case .proofRevoked, .alreadyRevoked: throw DaemonError("proof_revoked", error.detail)
             case .notRevocable: throw DaemonError("not_revocable", error.detail)
+            case .notAnAttester, .alreadyAttested: throw DaemonError("not_attester", error.detail)
             case .invalidSignature:
                 throw DaemonError(
                     "invalid_proof_signature", "the signature is not the current owner's over the sighash")

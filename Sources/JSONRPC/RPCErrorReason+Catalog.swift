@@ -10,7 +10,7 @@ extension RPCErrorReason {
         alreadyPaid, paymentInFlight, insufficientBalance, noRoute, selfPayment, paymentNotFound, paymentFailed,
         paymentTimeout, incorrectPaymentDetails, idempotencyConflict, invoiceNotPayable,
         proofNotFound, proofInvalid, notOwner, transferPending, doubleTransfer, invalidProofSignature,
-        transitionNotFound, proofRevoked, notRevocable,
+        transitionNotFound, proofRevoked, notRevocable, notAttester,
         backendUnavailable, backendError, backendTimeout, unsupportedByBackend,
     ]
 
@@ -260,6 +260,11 @@ extension RPCErrorReason {
     public static let notRevocable = Self(
         name: "not_revocable", code: 508, area: .proof, message: "Proof not revocable",
         summary: "The proof was not issued revocable, or this daemon is not its issuer."
+    )
+    /// `not_attester` (509).
+    public static let notAttester = Self(
+        name: "not_attester", code: 509, area: .proof, message: "Not an attester",
+        summary: "The key is not an attester of the proof, or has already attested it."
     )
 
     // MARK: backend

@@ -92,3 +92,52 @@ import Testing
         }
     }
 }
+
+extension ProofLifecycleTests {
+    @Test func coSignedPurchaseIsIncompleteUntilTheExternalBuyerAndTheMerchantAttest() async throws {
+        try await DevNetwork.run { network in
+            let shop = try await network.daemon()
+            let buyer = PrivateKey.random()
+            let buyerKey = JSONValue.string(buyer.xOnlyPublicKey.bytes.hex)
+            let merchantKey = try await shop.call("proof.owner_key", ["owner": "account:merchant"]).string("pubkey")
+            let proof = try await shop.call(
+                "proof.create",
+                [
+                    "kind": "purchase", "fields": ["item": "course"], "owner": buyerKey,
+                    "attesters": [buyerKey, .string(merchantKey)],
+                ])
+            let proofID = JSONValue.string(proof.string("proof_id"))
+            #expect(proof.string("status") == "incomplete")
+
+            let merchant = try await shop.call("proof.attest", ["proof_id": proofID, "attester": "account:merchant"])
+            #expect(merchant["proof"]?.string("status") == "incomplete")
+            #expect(merchant["missing_attesters"]?.arrayValue == [buyerKey])
+            #expect(try await workflow.waitForEvent(shop, "proof.attested") != nil)
+            let twice = try await shop.error("proof.attest", ["proof_id": proofID, "attester": "account:merchant"])
+            #expect(twice?.reason.name == "not_attester")
+
+            let step1 = try await shop.call("proof.attest", ["proof_id": proofID, "attester": buyerKey])
+            #expect(step1.string("status") == "signature_required")
+            let sighash = try #require([UInt8](hex: step1.string("sighash")))
+            let forged = try await shop.error(
+                "proof.attest",
+                [
+                    "proof_id": proofID, "attester": buyerKey, "attestation_id": step1["attestation_id"] ?? .null,
+                    "signature": .string(PrivateKey.random().signSchnorr(message: sighash).bytes.hex),
+                ])
+            #expect(forged?.reason.name == "invalid_proof_signature")
+            let complete = try await shop.call(
+                "proof.attest",
+                [
+                    "proof_id": proofID, "attester": buyerKey, "attestation_id": step1["attestation_id"] ?? .null,
+                    "signature": .string(buyer.signSchnorr(message: sighash).bytes.hex),
+                ])
+            #expect(complete["proof"]?.string("status") == "active")
+            #expect(complete["missing_attesters"]?.arrayValue == [])
+            #expect(try await workflow.waitForEvent(shop, "proof.completed") != nil)
+            let verified = try await shop.call("proof.verify", ["proof_id": proofID])
+            #expect(verified["failed_rules"]?.arrayValue == [])
+            #expect(verified.string("status") == "active")
+        }
+    }
+}

@@ -30,16 +30,33 @@ extension DaemonComponents {
                     "invalid_proof_signature", "transition_not_found",
                 ]
             ) { params, _ in
-                let signature = try params.string("redeemer_signature").map { text in
-                    guard let bytes = [UInt8](hex: text), bytes.count == 64 else {
-                        throw DaemonError.invalidParams("'redeemer_signature' must be 128 hex digits")
-                    }
-                    return bytes
-                }
+                let signature = try Self.signature(params, "redeemer_signature")
                 return try await proofs.redeem(
                     proofID: try params.requiredString("proof_id").lowercased(),
                     redeemer: try params.string("redeemer"), redemptionID: try params.string("redemption_id"),
                     redeemerSignature: signature)
+            },
+            RPCMethod(
+                "proof.attest", role: .admin,
+                summary: """
+                    Attest a proof as one of its genesis attesters; a key this daemon holds signs at once, an \
+                    external attester signs in a second call (attestation_id + signature).
+                    """,
+                params: [
+                    proofID, .required("attester", key, "the attester: 'account:<id>' or its x-only key"),
+                    .optional("attestation_id", Schema.hex32, "second step: the attestation to sign"),
+                    .optional(
+                        "signature", ["type": "string", "pattern": "^[0-9a-f]{128}$"],
+                        "second step: the attester's BIP340 signature of the attestation id"),
+                ],
+                result: Schema.anyObject,
+                errors: ["proof_not_found", "not_attester", "invalid_proof_signature", "transition_not_found"]
+            ) { params, _ in
+                let signature = try Self.signature(params, "signature")
+                return try await proofs.attest(
+                    proofID: try params.requiredString("proof_id").lowercased(),
+                    attester: try params.requiredString("attester"),
+                    attestationID: try params.string("attestation_id"), signature: signature)
             },
             RPCMethod(
                 "proof.revoke", role: .admin,
@@ -61,6 +78,16 @@ extension DaemonComponents {
         .optional(
             "attesters", Schema.array(Schema.hex32), "x-only keys that must all attest before the proof is complete"),
     ]
+
+    /// The 64-byte BIP340 signature in param `name`, if given.
+    static func signature(_ params: Params, _ name: String) throws -> [UInt8]? {
+        try params.string(name).map { text in
+            guard let bytes = [UInt8](hex: text), bytes.count == 64 else {
+                throw DaemonError.invalidParams("'\(name)' must be 128 hex digits")
+            }
+            return bytes
+        }
+    }
 
     /// The lifecycle terms `params` ask for (``LifecycleTerms/none`` when none).
     static func lifecycleTerms(_ params: Params) throws -> LifecycleTerms {
