@@ -14,6 +14,10 @@ enum FaultInjection {
     static let afterBackendPaid = "payment.after_backend"
     /// After an invoice is recorded as paid, before a proof transfer bound to it is finalized.
     static let afterInvoicePaid = "invoice.after_paid"
+    /// A redemption, attestation or revocation is signed, not yet written.
+    static let beforeLifecycleWrite = "proof.before_lifecycle_write"
+    /// A redemption, attestation or revocation is written with its event, not yet answered.
+    static let afterLifecycleWrite = "proof.after_lifecycle_write"
 
     /// Dies here if `point` is enabled.
     static func hit(_ point: String) {

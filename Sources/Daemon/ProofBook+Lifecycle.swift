@@ -86,10 +86,12 @@ extension ProofBook {
         -> ProofRecord
     {
         let updated = try makeRecord(proof, origin: record.origin, createdAt: record.createdAt)
+        FaultInjection.hit(FaultInjection.beforeLifecycleWrite)
         let event = try await write(
             ProofChange(
                 record: updated, expected: (record.status, record.sequence),
                 event: ProofPayloads.event(type, updated, at: now())))
+        FaultInjection.hit(FaultInjection.afterLifecycleWrite)
         await publish(event)
         return updated
     }

@@ -24,6 +24,26 @@ extension ProofCommand {
         }
     }
 
+    struct Attest: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Attest a proof as one of its attesters.",
+            discussion:
+                "An external attester first gets a sighash, then calls again with --attestation-id and --signature."
+        )
+        @OptionGroup var connection: ConnectionOptions
+        @Argument(help: "The proof id.") var proofID: String
+        @Option(help: "The attester: account:<id> or an x-only key.") var attester: String
+        @Option(help: "Second step: the attestation id to complete.") var attestationID: String?
+        @Option(help: "Second step: the attester's BIP340 signature of the sighash (hex).") var signature: String?
+
+        func run() async throws {
+            var params: JSONObject = ["proof_id": .string(proofID), "attester": .string(attester)]
+            if let attestationID { params["attestation_id"] = .string(attestationID) }
+            if let signature { params["signature"] = .string(signature) }
+            try await connection.run("proof.attest", params)
+        }
+    }
+
     struct Revoke: AsyncParsableCommand {
         static let configuration = CommandConfiguration(abstract: "Revoke a proof this daemon issued as revocable.")
         @OptionGroup var connection: ConnectionOptions

@@ -8,7 +8,7 @@ struct ProofCommand: AsyncParsableCommand {
         commandName: "proof", abstract: "Proof contracts: issue, transfer, verify, disclose, export, import.",
         subcommands: [
             Create.self, Get.self, List.self, Verify.self, Transfer.self, History.self, Export.self, Import.self,
-            OwnerKey.self, Redeem.self, Revoke.self,
+            OwnerKey.self, Attest.self, Redeem.self, Revoke.self,
         ])
 
     struct Create: AsyncParsableCommand {
