@@ -62,6 +62,12 @@ import Testing
             #expect(seen["proof"]?.string("status") == "redeemed")
             let back = try await club.call("proof.import", ["consignment": consignment])
             #expect(back["proof"]?.string("status") == "redeemed")
+            let history = try await fan.call("proof.history", ["proof_id": proofID])
+            #expect(history["initial_owner_account"] == .null)
+            #expect(history["transitions"]?.arrayValue?.map { $0.string("new_owner_account") } == ["account:fan-1"])
+            #expect(history["redemption"]?.string("redeemer") == gate.xOnlyPublicKey.bytes.hex)
+            let clubHistory = try await club.call("proof.history", ["proof_id": proofID])
+            #expect(clubHistory.string("initial_owner_account") == "account:club")
         }
     }
 

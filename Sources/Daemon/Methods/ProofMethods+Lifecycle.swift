@@ -79,6 +79,11 @@ extension DaemonComponents {
             "attesters", Schema.array(Schema.hex32), "x-only keys that must all attest before the proof is complete"),
     ]
 
+    /// `account:<id>` for a key this daemon derives, else `null` (for `proof.history`).
+    func accountReference(_ key: String) async throws -> JSONValue {
+        try await store.account(forKey: key).map { .string("account:\($0)") } ?? .null
+    }
+
     /// The 64-byte BIP340 signature in param `name`, if given.
     static func signature(_ params: Params, _ name: String) throws -> [UInt8]? {
         try params.string(name).map { text in

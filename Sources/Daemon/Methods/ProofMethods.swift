@@ -147,19 +147,24 @@ extension DaemonComponents {
             ) { params, _ in
                 let (record, proof) = try await proofs.load(try params.requiredString("proof_id"))
                 let rows = try await store.proofTransitions(proofID: record.proofID)
+                var transitions: [JSONValue] = []
+                for row in rows {
+                    transitions.append([
+                        "transition_id": .string(row.transitionID), "sequence": .integer(row.sequence),
+                        "previous_id": .string(row.previousID), "new_owner": .string(row.newOwner),
+                        "new_owner_account": try await accountReference(row.newOwner),
+                        "payment_hash": row.paymentHash.map(JSONValue.string) ?? .null,
+                        "created_at": .integer(row.createdAt), "state": .string(row.state.rawValue),
+                    ])
+                }
+                let initialOwner = proof.genesis.owner.bytes.hex
                 return [
                     "proof_id": .string(record.proofID), "issuer": .string(record.issuer),
-                    "initial_owner": .string(proof.genesis.owner.bytes.hex),
-                    "issued_at": .integer(Int64(proof.genesis.issuedAt)),
-                    "transitions": .array(
-                        rows.map { row in
-                            [
-                                "transition_id": .string(row.transitionID), "sequence": .integer(row.sequence),
-                                "previous_id": .string(row.previousID), "new_owner": .string(row.newOwner),
-                                "payment_hash": row.paymentHash.map(JSONValue.string) ?? .null,
-                                "created_at": .integer(row.createdAt), "state": .string(row.state.rawValue),
-                            ]
-                        }),
+                    "initial_owner": .string(initialOwner),
+                    "initial_owner_account": try await accountReference(initialOwner),
+                    "issued_at": .integer(Int64(proof.genesis.issuedAt)), "transitions": .array(transitions),
+                    "redemption": proof.redemption.map { ProofPayloads.redemption($0.redemption) } ?? .null,
+                    "revoked_at": proof.revocation.map { .integer(Int64(clamping: $0.revocation.revokedAt)) } ?? .null,
                 ]
             },
             RPCMethod(
