@@ -17,13 +17,8 @@ extension DaemonComponents {
                     (a gate); nothing can follow. An external redeemer signs in a second call (redemption_id + \
                     redeemer_signature).
                     """,
-                params: [
-                    proofID, .optional("redeemer", key, "the key that co-signs the redemption"),
-                    .optional("redemption_id", Schema.hex32, "second step: the redemption to co-sign"),
-                    .optional(
-                        "redeemer_signature", ["type": "string", "pattern": "^[0-9a-f]{128}$"],
-                        "second step: the redeemer's BIP340 signature of the redemption id"),
-                ],
+                params: [proofID, .optional("redeemer", key, "the key that co-signs the redemption")]
+                    + Self.secondStepParams(id: "redemption_id", signature: "redeemer_signature", of: "redemption"),
                 result: Schema.anyObject,
                 errors: [
                     "proof_not_found", "transfer_pending", "double_transfer", "proof_revoked", "not_owner",
@@ -42,13 +37,8 @@ extension DaemonComponents {
                     Attest a proof as one of its genesis attesters; a key this daemon holds signs at once, an \
                     external attester signs in a second call (attestation_id + signature).
                     """,
-                params: [
-                    proofID, .required("attester", key, "the attester: 'account:<id>' or its x-only key"),
-                    .optional("attestation_id", Schema.hex32, "second step: the attestation to sign"),
-                    .optional(
-                        "signature", ["type": "string", "pattern": "^[0-9a-f]{128}$"],
-                        "second step: the attester's BIP340 signature of the attestation id"),
-                ],
+                params: [proofID, .required("attester", key, "the attester: 'account:<id>' or its x-only key")]
+                    + Self.secondStepParams(id: "attestation_id", signature: "signature", of: "attestation"),
                 result: Schema.anyObject,
                 errors: ["proof_not_found", "not_attester", "invalid_proof_signature", "transition_not_found"]
             ) { params, _ in
@@ -82,6 +72,16 @@ extension DaemonComponents {
     /// `account:<id>` for a key this daemon derives, else `null` (for `proof.history`).
     func accountReference(_ key: String) async throws -> JSONValue {
         try await store.account(forKey: key).map { .string("account:\($0)") } ?? .null
+    }
+
+    /// The params of the second call of an external signer: the id of the record to sign and the signature.
+    static func secondStepParams(id: String, signature: String, of record: String) -> [RPCMethod.Param] {
+        [
+            .optional(id, Schema.hex32, "second step: the \(record) to sign"),
+            .optional(
+                signature, ["type": "string", "pattern": "^[0-9a-f]{128}$"],
+                "second step: the external key's BIP340 signature of the \(record) id"),
+        ]
     }
 
     /// The 64-byte BIP340 signature in param `name`, if given.
