@@ -6,12 +6,17 @@ import Testing
 /// Redemption and revocation killed with SIGKILL before and after their write: after the restart the step
 /// is either not done (and can be done once) or done once, never half-done or twice.
 @Suite(.serialized) struct ProofLifecycleCrashTests {
-    @Test(arguments: [
-        ("proof.redeem", "proof.before_lifecycle_write"), ("proof.redeem", "proof.after_lifecycle_write"),
-        ("proof.revoke", "proof.before_lifecycle_write"), ("proof.revoke", "proof.after_lifecycle_write"),
-    ])
-    func killedRedemptionOrRevocationIsNeverHalfDoneOrTwice(method: String, point: String) async throws {
-        try await DevNetwork.run { network in
+    @Test(
+        arguments: StoreEngines.all,
+        [
+            ("proof.redeem", "proof.before_lifecycle_write"), ("proof.redeem", "proof.after_lifecycle_write"),
+            ("proof.revoke", "proof.before_lifecycle_write"), ("proof.revoke", "proof.after_lifecycle_write"),
+        ])
+    func killedRedemptionOrRevocationIsNeverHalfDoneOrTwice(engine: String, step: (method: String, point: String))
+        async throws
+    {
+        let (method, point) = step
+        try await DevNetwork.run(engine: engine) { network in
             let daemon = try await network.daemon(environment: ["T4GD_FAULT_POINTS": point])
             let proof = try await daemon.call(
                 "proof.create",
