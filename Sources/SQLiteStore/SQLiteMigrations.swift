@@ -146,8 +146,8 @@ enum SQLiteMigrations {
                     ALTER TABLE payment_attempts ADD COLUMN owner TEXT;
                     """)
         }
-        // SQLite cannot change a CHECK constraint: the proofs table is rebuilt (foreign keys are checked once,
-        // at the end of the migration).
+        // SQLite cannot change a CHECK constraint: the proofs table is rebuilt, keeping each row's rowid (the
+        // proof.list cursor and its newest-first order), and foreign keys are checked once, at the end.
         migrator.registerMigration("v4_proof_lifecycle") { database in
             try database.execute(
                 sql: """
@@ -164,7 +164,10 @@ enum SQLiteMigrations {
                         created_at INTEGER NOT NULL,
                         updated_at INTEGER NOT NULL
                     );
-                    INSERT INTO proofs_lifecycle SELECT * FROM proofs;
+                    INSERT INTO proofs_lifecycle (rowid, proof_id, kind, issuer, owner, status, sequence, origin,
+                        document, created_at, updated_at)
+                        SELECT rowid, proof_id, kind, issuer, owner, status, sequence, origin, document, created_at,
+                            updated_at FROM proofs;
                     DROP TABLE proofs;
                     ALTER TABLE proofs_lifecycle RENAME TO proofs;
                     CREATE INDEX proofs_owner ON proofs (owner);
