@@ -90,3 +90,29 @@ public struct ProofChange: Sendable {
         self.event = event
     }
 }
+
+/// What `proofs` selects: every condition given must hold (`nil` matches anything).
+public struct ProofFilter: Sendable {
+    /// The current owner's x-only key (hex).
+    public var owner: String?
+    /// The proof kind.
+    public var kind: String?
+    /// The stored status.
+    public var status: String?
+    /// The issuer's x-only key (hex).
+    public var issuer: String?
+    /// A field the daemon knows (it issued the proof or received the field disclosed) and its exact value.
+    public var field: (name: String, value: String)?
+
+    /// Creates a filter.
+    public init(
+        owner: String? = nil, kind: String? = nil, status: String? = nil, issuer: String? = nil,
+        field: (name: String, value: String)? = nil
+    ) {
+        self.owner = owner
+        self.kind = kind
+        self.status = status
+        self.issuer = issuer
+        self.field = field
+    }
+}

@@ -53,13 +53,21 @@ struct ProofCommand: AsyncParsableCommand {
         @OptionGroup var page: PageOptions
         @Option(help: "Only this owner (account:<id> or key).") var owner: String?
         @Option(help: "Only this kind.") var kind: String?
-        @Option(help: "active, transfer_pending, incomplete, redeemed, revoked or expired.") var status: String?
+        @Option(help: "active, transfer_pending, incomplete, redeemed or revoked.") var status: String?
+        @Option(help: "Only proofs of this issuer (x-only key).") var issuer: String?
+        @Option(help: "Only proofs with this field value, as name=value.") var field: String?
 
         func run() async throws {
             var params = page.params
             if let owner { params["owner"] = .string(owner) }
             if let kind { params["kind"] = .string(kind) }
             if let status { params["status"] = .string(status) }
+            if let issuer { params["issuer"] = .string(issuer) }
+            if let field {
+                let equals = field.firstIndex(of: "=") ?? field.endIndex
+                let value = equals == field.endIndex ? "" : String(field[field.index(after: equals)...])
+                params["field"] = ["name": .string(String(field[..<equals])), "value": .string(value)]
+            }
             try await connection.run("proof.list", params)
         }
     }

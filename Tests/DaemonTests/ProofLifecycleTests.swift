@@ -95,6 +95,13 @@ import Testing
             #expect(verified["revoked_at"]?.int64Value != nil)
             let listed = try await platform.call("proof.list", ["status": "revoked"])
             #expect(listed["items"]?.arrayValue?.map { $0.string("proof_id") } == [proof.string("proof_id")])
+            let byField = try await platform.call("proof.list", ["field": ["name": "level", "value": "2"]])
+            #expect(byField["items"]?.arrayValue?.map { $0.string("proof_id") } == [proof.string("proof_id")])
+            let byIssuer = try await platform.call("proof.list", ["issuer": .string(proof.string("issuer"))])
+            #expect(byIssuer["items"]?.arrayValue?.count == 2)
+            let otherIssuer = try await platform.call(
+                "proof.list", ["issuer": .string(String(repeating: "ab", count: 32))])
+            #expect(otherIssuer["items"]?.arrayValue == [])
         }
     }
 }

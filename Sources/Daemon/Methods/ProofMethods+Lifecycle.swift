@@ -2,6 +2,7 @@ import Foundation
 import JSONRPC
 import Proofs
 import Secp256k1
+import Store
 
 extension DaemonComponents {
     /// `proof.redeem` and `proof.revoke`: the end of a proof's life (docs/proofs.md, "Redemption",
@@ -115,5 +116,33 @@ extension DaemonComponents {
         } catch {
             throw DaemonError.invalidParams("cannot issue the proof: \(error.detail)")
         }
+    }
+}
+
+extension DaemonComponents {
+    /// The `proof.list` params that select by issuer and by a field's value.
+    static let proofListFilterParams: [RPCMethod.Param] = [
+        .optional("issuer", Schema.hex32, "only proofs of this issuer (x-only key)"),
+        .optional(
+            "field", Schema.object([("name", Schema.string), ("value", Schema.string)]),
+            "only proofs with this field value (fields the daemon knows: it issued the proof or received it disclosed)"),
+    ]
+
+    /// The issuer and field conditions of `proof.list`.
+    static func proofListFilter(_ params: Params) throws -> ProofFilter {
+        var filter = ProofFilter()
+        if let issuer = try params.string("issuer") {
+            guard let bytes = [UInt8](hex: issuer.lowercased()), bytes.count == 32 else {
+                throw DaemonError.invalidParams("'issuer' must be a 32-byte x-only key in hex")
+            }
+            filter.issuer = bytes.hex
+        }
+        if let value = params.object["field"], !value.isNull {
+            guard let object = value.objectValue, let name = object["name"]?.stringValue,
+                let text = object["value"]?.stringValue, object.count == 2
+            else { throw DaemonError.invalidParams("'field' must be {\"name\": …, \"value\": …} of strings") }
+            filter.field = (name, text)
+        }
+        return filter
     }
 }

@@ -55,21 +55,24 @@ extension DaemonComponents {
                 return ProofPayloads.proof(record, account: try await store.account(forKey: record.owner))
             },
             RPCMethod(
-                "proof.list", role: .readonly, summary: "Proofs, newest first, by owner, kind and status.",
+                "proof.list", role: .readonly,
+                summary: "Proofs, newest first, by owner, kind, status, issuer and the value of a field.",
                 params: [
                     .optional("owner", owner, "only this owner"), .optional("kind", Schema.string, "only this kind"),
                     .optional("status", Schema.oneOf(Self.proofStatuses), "only this status"),
-                ] + RPCMethod.Param.paging,
+                ] + Self.proofListFilterParams + RPCMethod.Param.paging,
                 result: Schema.page(of: "proof")
             ) { params, _ in
                 var ownerKey: String?
                 if let owner = try params.string("owner") {
                     ownerKey = try await proofs.owner(owner).key.bytes.hex
                 }
+                var filter = try Self.proofListFilter(params)
+                filter.owner = ownerKey
+                filter.kind = try params.string("kind")
+                filter.status = try params.choice("status", of: Self.proofStatuses)
                 let page = try await store.proofs(
-                    owner: ownerKey, kind: try params.string("kind"),
-                    status: try params.choice("status", of: Self.proofStatuses),
-                    limit: try params.limit(), cursor: try params.string("cursor"))
+                    filter, limit: try params.limit(), cursor: try params.string("cursor"))
                 var items: [JSONValue] = []
                 for record in page.items {
                     items.append(ProofPayloads.proof(record, account: try await store.account(forKey: record.owner)))
