@@ -16,7 +16,8 @@ struct DaemonRPCService: RPCService {
         rateLimiter = RateLimiter(configuration: components.configuration)
         var all =
             components.nodeMethods + components.invoiceMethods + components.paymentMethods
-            + components.eventMethods + components.proofMethods + components.operationsMethods
+            + components.eventMethods + components.proofMethods + components.proofLifecycleMethods
+            + components.operationsMethods
         let document = OpenRPCDocument.make(all + [Self.discover(result: .null)])
         all.append(Self.discover(result: document))
         methods = Dictionary(uniqueKeysWithValues: all.map { ($0.name, $0) })

@@ -19,6 +19,10 @@ enum FaultInjection {
     static let afterTransferInvoice = "proof.after_invoice"
     /// After a proof transition is stored, before the transfer is answered.
     static let afterTransition = "proof.after_transition"
+    /// A redemption, attestation or revocation is signed, not yet written.
+    static let beforeLifecycleWrite = "proof.before_lifecycle_write"
+    /// A redemption, attestation or revocation is written with its event, not yet answered.
+    static let afterLifecycleWrite = "proof.after_lifecycle_write"
 
     /// Dies here if `point` is enabled.
     static func hit(_ point: String) {

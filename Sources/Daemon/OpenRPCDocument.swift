@@ -85,7 +85,7 @@ enum OpenRPCDocument {
             ]),
             "proof": Schema.object([
                 ("proof_id", Schema.hex32), ("kind", Schema.string), ("issuer", Schema.hex32), ("owner", Schema.hex32),
-                ("owner_account", nullableString), ("status", Schema.oneOf(["active", "transfer_pending"])),
+                ("owner_account", nullableString), ("status", Schema.oneOf(DaemonComponents.proofStatuses)),
                 ("sequence", Schema.integer(0, Int64.max)), ("origin", Schema.oneOf(["issued", "imported"])),
                 ("fields", ["type": "object", "additionalProperties": Schema.string]),
                 ("created_at", Schema.integer(0, Int64.max)), ("updated_at", Schema.integer(0, Int64.max)),
@@ -96,6 +96,8 @@ enum OpenRPCDocument {
                 ("failures", Schema.array(Schema.anyObject)), ("owner", Schema.hex32), ("status", Schema.string),
                 ("issuer", Schema.hex32), ("issuer_trusted", Schema.boolean), ("kind", Schema.string),
                 ("sequence", Schema.integer(0, Int64.max)), ("disclosed_fields", Schema.anyObject),
+                ("expires_at", nullableInteger), ("missing_attesters", Schema.array(Schema.hex32)),
+                ("redemption", ["type": ["object", "null"]]), ("revoked_at", nullableInteger),
             ]),
             "decoded_invoice": Schema.object([
                 ("network", Schema.oneOf(["mainnet", "testnet", "signet", "regtest"])),

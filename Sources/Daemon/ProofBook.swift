@@ -69,10 +69,14 @@ struct ProofBook: Sendable {
     /// Issues a proof. With `idempotencyKey`, a repeat returns the proof the first call issued (a replay) and
     /// other parameters under the key are `idempotency_conflict`.
     func create(
-        kind: String, fields: [(String, String)], owner ownerText: String, idempotencyKey: String?
+        kind: String, fields: [(String, String)], owner ownerText: String, terms: LifecycleTerms = .none,
+        idempotencyKey: String?
     ) async throws -> WriteOutcome<ProofRecord> {
+        let termsText = [
+            terms.expiresAt.map { "\($0)" } ?? "-", terms.revocable ? "revocable" : "-",
+        ] + terms.attesters.map { $0.bytes.hex }
         let fingerprint = RequestFingerprint.of(
-            [kind, ownerText] + fields.sorted { $0.0 < $1.0 }.flatMap { [$0.0, $0.1] })
+            [kind, ownerText] + fields.sorted { $0.0 < $1.0 }.flatMap { [$0.0, $0.1] } + termsText)
         let replays = ProofReplay(book: self, method: "proof.create", key: idempotencyKey, fingerprint: fingerprint)
         if let replay = try await replays.createdProof() { return .replay(replay) }
         let owner = try await owner(ownerText)
@@ -80,7 +84,7 @@ struct ProofBook: Sendable {
         do {
             proof = try Proof.issue(
                 kind: ProofKind(kind), fields: fields.map { try Field(name: $0.0, value: $0.1) }, owner: owner.key,
-                issuer: identity, network: network, issuedAt: UInt64(now()))
+                issuer: identity, network: network, issuedAt: UInt64(now()), terms: terms)
         } catch let error as ProofError {
             throw DaemonError.invalidParams("cannot issue the proof: \(error.detail)")
         }
@@ -122,7 +126,7 @@ struct ProofBook: Sendable {
         let replays = ProofReplay(book: self, method: "proof.transfer", key: idempotencyKey, fingerprint: fingerprint)
         if let transitionID, let signature {
             if let applied = try await replays.appliedTransition(transitionID, of: record) { return .replay(applied) }
-            try await requireActive(record)
+            try await requireMovable(record, proof)
             let newOwner = try await owner(to)
             return .firstCall(
                 try await completeExternalTransfer(
@@ -134,7 +138,7 @@ struct ProofBook: Sendable {
         if let unchanged = try await replays.unchanged(by: newOwner.key.bytes.hex, of: record) {
             return .replay(unchanged)
         }
-        try await requireActive(record)
+        try await requireMovable(record, proof)
         let ownerKey = try await signingKey(for: proof.owner)
         var invoice: InvoiceRecord?
         if let payment {
@@ -206,12 +210,15 @@ struct ProofBook: Sendable {
 
     /// Refuses to start a transfer while the last one waits for its payment (`transfer_pending`, the proof in
     /// `data.existing`).
-    private func requireActive(_ record: ProofRecord) async throws {
-        guard record.status == "active" else {
+    /// Refuses to move a proof whose last transfer waits for its payment (`transfer_pending`, with the proof in
+    /// `data.existing`), or that was redeemed or revoked.
+    private func requireMovable(_ record: ProofRecord, _ proof: Proof) async throws {
+        guard record.status != "transfer_pending" else {
             throw DaemonError(
                 "transfer_pending", "the proof's last transfer waits for its payment",
                 data: ["existing": try await payload(record)])
         }
+        try proofStep { try proof.checkCanMove() }
     }
 
     private func completeExternalTransfer(
@@ -329,14 +336,13 @@ struct ProofBook: Sendable {
         let stored = try await store.proof(id: proofID)
         if let stored {
             let (_, held) = try await load(proofID)
-            let conflicts = ProofValidator.conflicts(
-                stored: held.transitions.map(\.transition), incoming: consignment.transitions.map(\.transition))
+            let conflicts = ProofValidator.conflicts(stored: try held.export().spends, incoming: consignment.spends)
             guard conflicts.isEmpty else {
                 throw DaemonError(
                     "double_transfer", "the consignment spends a state the stored chain spends differently",
                     data: ["failed_rules": ["double_transfer"]])
             }
-            guard consignment.transitions.count > held.transitions.count else { return (stored, result, true) }
+            guard Self.adds(consignment, to: held) else { return (stored, result, true) }
         }
         let proof = Proof(consignment)
         let record = try makeRecord(proof, origin: stored?.origin ?? .imported, createdAt: stored?.createdAt ?? now())
@@ -363,7 +369,7 @@ struct ProofBook: Sendable {
         return (record, Proof(consignment))
     }
 
-    private func makeRecord(_ proof: Proof, origin: ProofRecord.Origin, createdAt: Int64) throws -> ProofRecord {
+    func makeRecord(_ proof: Proof, origin: ProofRecord.Origin, createdAt: Int64) throws -> ProofRecord {
         let document = try proofStep { try proof.export() }
         return ProofRecord(
             proofID: proof.id.hex, kind: proof.genesis.kind.name, issuer: proof.genesis.issuer.bytes.hex,
@@ -380,7 +386,7 @@ struct ProofBook: Sendable {
             paymentHash: transition.paymentHash?.hex, createdAt: Int64(transition.createdAt), state: state)
     }
 
-    private func write(_ change: ProofChange) async throws -> EventRecord? {
+    func write(_ change: ProofChange) async throws -> EventRecord? {
         do {
             return try await store.applyProofChange(change)
         } catch let error where error.code == .doubleTransfer {
@@ -404,17 +410,21 @@ struct ProofBook: Sendable {
         throw DaemonError(error.reason, error.message, data: ["existing": try await payload(current)])
     }
 
-    private func publish(_ event: EventRecord?) async {
+    func publish(_ event: EventRecord?) async {
         if let event { await events.published(upTo: event.index) }
     }
 
     /// Runs a step of the proof model, turning its errors into RPC errors.
-    private func proofStep<T>(_ body: () throws -> T) throws -> T {
+    func proofStep<T>(_ body: () throws -> T) throws -> T {
         do {
             return try body()
         } catch let error as ProofError {
             switch error.code {
             case .transferPending: throw DaemonError("transfer_pending", error.detail)
+            case .doubleTransfer: throw DaemonError("double_transfer", error.detail)
+            case .proofRevoked, .alreadyRevoked: throw DaemonError("proof_revoked", error.detail)
+            case .notRevocable: throw DaemonError("not_revocable", error.detail)
+            case .notAnAttester, .alreadyAttested: throw DaemonError("not_attester", error.detail)
             case .invalidSignature:
                 throw DaemonError(
                     "invalid_proof_signature", "the signature is not the current owner's over the sighash")

@@ -31,6 +31,15 @@ enum ProofPayloads {
         ]
     }
 
+    static func redemption(_ redemption: Redemption) -> JSONValue {
+        [
+            "redemption_id": .string(redemption.id.hex), "proof_id": .string(redemption.proofID.hex),
+            "previous_id": .string(redemption.previous.hex), "sequence": .integer(Int64(clamping: redemption.sequence)),
+            "redeemer": redemption.redeemer.map { .string($0.bytes.hex) } ?? .null,
+            "redeemed_at": .integer(Int64(clamping: redemption.redeemedAt)),
+        ]
+    }
+
     static func event(_ type: String, _ record: ProofRecord, at: Int64) -> NewEvent {
         NewEvent(
             type: type, at: at,
@@ -56,6 +65,10 @@ enum ProofPayloads {
             "owner": .string(result.owner.bytes.hex), "status": .string(result.status.rawValue),
             "issuer": .string(result.genesis.issuer.bytes.hex), "issuer_trusted": .bool(result.issuerTrusted),
             "kind": .string(result.genesis.kind.name), "sequence": .integer(Int64(result.tip.sequence)),
+            "expires_at": result.genesis.terms.expiresAt.map { .integer(Int64(clamping: $0)) } ?? .null,
+            "missing_attesters": .array(result.missingAttesters.map { .string($0.bytes.hex) }),
+            "redemption": result.redemption.map { redemption($0.redemption) } ?? .null,
+            "revoked_at": result.revocation.map { .integer(Int64(clamping: $0.revocation.revokedAt)) } ?? .null,
             "disclosed_fields": .object(JSONObject(result.disclosedFields.map { ($0.name, .string($0.value)) })),
         ]
     }

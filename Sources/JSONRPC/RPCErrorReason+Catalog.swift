@@ -10,7 +10,7 @@ extension RPCErrorReason {
         alreadyPaid, paymentInFlight, insufficientBalance, noRoute, selfPayment, paymentNotFound, paymentFailed,
         paymentTimeout, incorrectPaymentDetails, idempotencyConflict, invoiceNotPayable,
         proofNotFound, proofInvalid, notOwner, transferPending, doubleTransfer, invalidProofSignature,
-        transitionNotFound,
+        transitionNotFound, proofRevoked, notRevocable, notAttester,
         backendUnavailable, backendError, backendTimeout, unsupportedByBackend,
     ]
 
@@ -268,6 +268,21 @@ extension RPCErrorReason {
     public static let transitionNotFound = Self(
         name: "transition_not_found", code: 506, area: .proof, message: "Transition not found",
         summary: "No transition has this id."
+    )
+    /// `proof_revoked` (507).
+    public static let proofRevoked = Self(
+        name: "proof_revoked", code: 507, area: .proof, message: "Proof revoked",
+        summary: "The issuer revoked the proof; it can no longer move, be redeemed or be revoked again."
+    )
+    /// `not_revocable` (508).
+    public static let notRevocable = Self(
+        name: "not_revocable", code: 508, area: .proof, message: "Proof not revocable",
+        summary: "The proof was not issued revocable, or this daemon is not its issuer."
+    )
+    /// `not_attester` (509).
+    public static let notAttester = Self(
+        name: "not_attester", code: 509, area: .proof, message: "Not an attester",
+        summary: "The key is not an attester of the proof, or has already attested it."
     )
 
     // MARK: backend

@@ -160,6 +160,11 @@ enum PostgresMigrations {
             PRIMARY KEY (method, idempotency_key)
         );
         """,
+        "v6_proof_lifecycle": """
+        ALTER TABLE proofs DROP CONSTRAINT proofs_status_check;
+        ALTER TABLE proofs ADD CONSTRAINT proofs_status_check CHECK (status IN (
+            'active', 'transfer_pending', 'incomplete', 'redeemed', 'revoked', 'expired'));
+        """,
     ]
 
     /// Applies the missing versions in one transaction under the migration lock.

@@ -71,16 +71,22 @@ extension PostgresStore {
     }
 
     /// Proofs newest first, filtered by owner key, kind and status.
-    public func proofs(
-        owner: String?, kind: String?, status: String?, limit: Int, cursor: String?
-    ) async throws(StoreError) -> Page<ProofRecord> {
+    public func proofs(_ filter: ProofFilter, limit: Int, cursor: String?) async throws(StoreError)
+        -> Page<ProofRecord>
+    {
         try await onConnection("list proofs") { connection in
             let before = cursor.flatMap { Int64($0) }
+            let (owner, kind, status, issuer) = (filter.owner, filter.kind, filter.status, filter.issuer)
+            let (fieldName, fieldValue) = (filter.field?.name, filter.field?.value)
             let rows = try await connection.rows(
                 """
                 SELECT row_id AS cursor_id, * FROM proofs
                 WHERE (\(owner)::text IS NULL OR owner = \(owner)) AND (\(kind)::text IS NULL OR kind = \(kind))
                     AND (\(status)::text IS NULL OR status = \(status))
+                    AND (\(issuer)::text IS NULL OR issuer = \(issuer))
+                    AND (\(fieldName)::text IS NULL OR EXISTS (
+                        SELECT 1 FROM proof_fields f
+                        WHERE f.proof_id = proofs.proof_id AND f.name = \(fieldName) AND f.value = \(fieldValue)))
                     AND (\(before)::bigint IS NULL OR row_id < \(before))
                 ORDER BY row_id DESC LIMIT \(limit + 1)
                 """, logger)

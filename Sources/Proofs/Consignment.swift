@@ -7,8 +7,11 @@ import Secp256k1
 /// Travels as one versioned JSON document (docs/proofs.md, "Consignment JSON"). Decoding checks shapes
 /// (hex lengths, key validity, version) and throws ``ProofError``; ``ProofValidator`` checks the rules.
 public struct Consignment: Hashable, Sendable {
-    /// The only consignment document version this implementation reads and writes.
+    /// The document version of a proof without lifecycle data; still written for such proofs, so verifiers of
+    /// the first format keep reading them.
     public static let currentVersion = 1
+    /// The document version that carries genesis terms, attestations, a redemption and a revocation.
+    public static let lifecycleVersion = 2
 
     /// The genesis.
     public let genesis: Genesis
@@ -20,30 +23,50 @@ public struct Consignment: Hashable, Sendable {
     public let disclosedFields: [SaltedField]
     /// The proof id the document states; the validator checks it against the genesis.
     public let statedProofID: ProofID
+    /// The attestations of the genesis attesters, in the order they were given.
+    public let attestations: [SignedAttestation]
+    /// The owner's redemption that ended the proof, if any.
+    public let redemption: SignedRedemption?
+    /// The issuer's revocation, if any.
+    public let revocation: SignedRevocation?
 
     /// Assembles a consignment; the stated ids are the computed ones.
     public init(
         genesis: Genesis, issuerSignature: SchnorrSignature, transitions: [SignedTransition],
-        disclosedFields: [SaltedField]
+        disclosedFields: [SaltedField], attestations: [SignedAttestation] = [], redemption: SignedRedemption? = nil,
+        revocation: SignedRevocation? = nil
     ) {
         self.init(
             genesis: genesis, issuerSignature: issuerSignature, transitions: transitions,
-            disclosedFields: disclosedFields, statedProofID: genesis.id)
+            disclosedFields: disclosedFields, statedProofID: genesis.id, attestations: attestations,
+            redemption: redemption, revocation: revocation)
     }
 
     init(
         genesis: Genesis, issuerSignature: SchnorrSignature, transitions: [SignedTransition],
-        disclosedFields: [SaltedField], statedProofID: ProofID
+        disclosedFields: [SaltedField], statedProofID: ProofID, attestations: [SignedAttestation],
+        redemption: SignedRedemption?, revocation: SignedRevocation?
     ) {
         self.genesis = genesis
         self.issuerSignature = issuerSignature
         self.transitions = transitions
         self.disclosedFields = disclosedFields
         self.statedProofID = statedProofID
+        self.attestations = attestations
+        self.redemption = redemption
+        self.revocation = revocation
+    }
+
+    /// The document version this consignment is written in: ``currentVersion`` when it carries nothing of
+    /// the lifecycle, else ``lifecycleVersion``.
+    public var documentVersion: Int {
+        genesis.version == Genesis.currentVersion && attestations.isEmpty && redemption == nil && revocation == nil
+            ? Self.currentVersion : Self.lifecycleVersion
     }
 
     /// Decodes a consignment JSON document.
     ///
+    /// Reads versions 1 and 2; a version 2 document must have exactly its keys (no unknown, none missing).
     /// - Throws: `malformed_consignment` (not JSON, missing key, wrong JSON type), `unsupported_version`,
     ///   `invalid_hex`, `invalid_length`, `invalid_key`, `invalid_kind`, `invalid_network`, `invalid_field`,
     ///   `too_many_fields`, `duplicate_field`, `non_canonical`; the detail names the JSON path.

@@ -14,22 +14,35 @@ public struct Proof: Hashable, Sendable {
     public let fields: [SaltedField]
     /// The transitions, oldest first.
     public private(set) var transitions: [SignedTransition]
+    /// The attestations given so far, in the order given.
+    public internal(set) var attestations: [SignedAttestation]
+    /// The redemption that ended the proof, if any.
+    public internal(set) var redemption: SignedRedemption?
+    /// The issuer's revocation, if any.
+    public internal(set) var revocation: SignedRevocation?
 
     /// Assembles a proof from stored parts; checks nothing.
     public init(
-        genesis: Genesis, issuerSignature: SchnorrSignature, fields: [SaltedField], transitions: [SignedTransition]
+        genesis: Genesis, issuerSignature: SchnorrSignature, fields: [SaltedField], transitions: [SignedTransition],
+        attestations: [SignedAttestation] = [], redemption: SignedRedemption? = nil,
+        revocation: SignedRevocation? = nil
     ) {
         self.genesis = genesis
         self.issuerSignature = issuerSignature
         self.fields = fields
         self.transitions = transitions
+        self.attestations = attestations
+        self.redemption = redemption
+        self.revocation = revocation
     }
 
     /// The proof a consignment carries, with its disclosed fields; validate the consignment first.
     public init(_ consignment: Consignment) {
         self.init(
             genesis: consignment.genesis, issuerSignature: consignment.issuerSignature,
-            fields: consignment.disclosedFields, transitions: consignment.transitions)
+            fields: consignment.disclosedFields, transitions: consignment.transitions,
+            attestations: consignment.attestations, redemption: consignment.redemption,
+            revocation: consignment.revocation)
     }
 
     /// Issues a new proof: salts every field, builds the genesis and signs its id with `issuer`.
@@ -37,11 +50,12 @@ public struct Proof: Hashable, Sendable {
     /// - Parameters:
     ///   - fields: the statements, in the order they are shown; names must be unique.
     ///   - issuedAt: Unix seconds.
+    ///   - terms: expiry, revocability and attesters; any of them makes a version 2 genesis.
     ///   - randomness: the source of salts and signing randomness; ``Randomness/system`` outside tests.
     /// - Throws: `duplicate_field`, `too_many_fields`, `invalid_randomness`.
     public static func issue(
         kind: ProofKind, fields: [Field], owner: XOnlyPublicKey, issuer: PrivateKey, network: ProofNetwork,
-        issuedAt: UInt64, randomness: Randomness = .system
+        issuedAt: UInt64, terms: LifecycleTerms = .none, randomness: Randomness = .system
     ) throws(ProofError) -> Proof {
         guard fields.count <= Field.maximumCount else {
             throw ProofError(.tooManyFields, "at most \(Field.maximumCount) fields")
@@ -56,7 +70,7 @@ public struct Proof: Hashable, Sendable {
         }
         let genesis = try Genesis(
             kind: kind, network: network, issuer: issuer.xOnlyPublicKey, issuedAt: issuedAt,
-            fieldCommitments: salted.map(\.commitment).sorted(), owner: owner)
+            fieldCommitments: salted.map(\.commitment).sorted(), owner: owner, terms: terms)
         let signature = issuer.signSchnorr(
             message: genesis.id.bytes, auxiliaryRandomness: try randomness.bytes(for: .auxiliary))
         return Proof(genesis: genesis, issuerSignature: signature, fields: salted, transitions: [])
@@ -65,9 +79,14 @@ public struct Proof: Hashable, Sendable {
     /// The proof id.
     public var id: ProofID { genesis.id }
 
-    /// `active`, or `transfer_pending` while the last transition waits for its payment preimage.
-    public var status: ProofStatus {
-        transitions.last?.isFinal == false ? .transferPending : .active
+    /// The status without regard to time (never `expired`), by the precedence of ``ProofStatus``.
+    public var status: ProofStatus { status(at: nil) }
+
+    /// The status at `now` (Unix seconds), by the precedence of ``ProofStatus``; `nil` never reports `expired`.
+    public func status(at now: UInt64?) -> ProofStatus {
+        ProofStatus.of(
+            revoked: revocation != nil, redeemed: redemption != nil, expired: genesis.terms.isExpired(at: now),
+            transferPending: pendingTransition != nil, incomplete: !missingAttesters.isEmpty)
     }
 
     /// The current owner: the last final transition's new owner (the genesis owner before any).
@@ -93,13 +112,12 @@ public struct Proof: Hashable, Sendable {
     /// - Parameters:
     ///   - paymentHash: binds the transfer to a Lightning payment; it becomes final with the preimage.
     ///   - createdAt: Unix seconds.
-    /// - Throws: `transfer_pending` while the previous transfer waits for its preimage.
+    /// - Throws: `transfer_pending` while the previous transfer waits for its preimage; `double_transfer` for a
+    ///   redeemed proof; `proof_revoked`.
     public func makeTransition(to newOwner: XOnlyPublicKey, paymentHash: Hash256? = nil, createdAt: UInt64)
         throws(ProofError) -> Transition
     {
-        guard status == .active else {
-            throw ProofError(.transferPending, "the last transfer waits for its payment preimage")
-        }
+        try checkCanMove()
         let tip = tip
         return Transition(
             proofID: id, previous: tip.stateID, sequence: tip.sequence + 1, newOwner: newOwner,
@@ -108,12 +126,10 @@ public struct Proof: Hashable, Sendable {
 
     /// Appends `transition` with the owner's `signature`.
     ///
-    /// - Throws: `transfer_pending`; `stale_transition` when it does not extend the current chain;
+    /// - Throws: `transfer_pending`, `double_transfer`, `proof_revoked`; `stale_transition` when it does not extend the current chain;
     ///   `invalid_signature` when the current owner did not sign it.
     public mutating func append(_ transition: Transition, signature: SchnorrSignature) throws(ProofError) {
-        guard status == .active else {
-            throw ProofError(.transferPending, "the last transfer waits for its payment preimage")
-        }
+        try checkCanMove()
         let tip = tip
         guard transition.proofID == id, transition.previous == tip.stateID, transition.sequence == tip.sequence + 1
         else { throw ProofError(.staleTransition, "transition does not extend the chain at sequence \(tip.sequence)") }
@@ -163,6 +179,7 @@ public struct Proof: Hashable, Sendable {
             disclosed = fields.filter { wanted.contains($0.field.name) }
         }
         return Consignment(
-            genesis: genesis, issuerSignature: issuerSignature, transitions: transitions, disclosedFields: disclosed)
+            genesis: genesis, issuerSignature: issuerSignature, transitions: transitions, disclosedFields: disclosed,
+            attestations: attestations, redemption: redemption, revocation: revocation)
     }
 }

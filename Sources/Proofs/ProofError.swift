@@ -50,6 +50,23 @@ public struct ProofError: Error, Hashable, Sendable, CustomStringConvertible {
         /// An account id that is empty, longer than 256 UTF-8 bytes, or contains control characters.
         public static let invalidAccountID = Code(name: "invalid_account_id")
 
+        /// More attesters than ``LifecycleTerms/maximumAttesters``.
+        public static let tooManyAttesters = Code(name: "too_many_attesters")
+        /// The same attester key twice in a genesis.
+        public static let duplicateAttester = Code(name: "duplicate_attester")
+        /// A key asked to attest a proof whose genesis does not list it.
+        public static let notAnAttester = Code(name: "not_an_attester")
+        /// An attester that already attested the proof.
+        public static let alreadyAttested = Code(name: "already_attested")
+        /// A revocation of a proof whose genesis does not declare it revocable.
+        public static let notRevocable = Code(name: "not_revocable")
+        /// The state a transfer or redemption would spend is already spent (the proof was redeemed).
+        public static let doubleTransfer = Code(name: "double_transfer")
+        /// The issuer revoked the proof: it can no longer change hands or be redeemed.
+        public static let proofRevoked = Code(name: "proof_revoked")
+        /// The issuer already revoked the proof.
+        public static let alreadyRevoked = Code(name: "already_revoked")
+
         public var description: String { name }
     }
 

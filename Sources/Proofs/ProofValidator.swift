@@ -19,15 +19,20 @@ public struct ProofValidator: Sendable {
 
     /// Validates `consignment`.
     ///
-    /// - Parameter tip: the tip of an earlier valid validation of this proof. When the consignment still
-    ///   holds that tip at its sequence, the issuer signature and the signatures up to the tip are not
-    ///   verified again (their ids, links, sequences and preimages are, which costs hashes, not curve
-    ///   operations). A tip the consignment does not contain is ignored and everything is verified.
-    public func validate(_ consignment: Consignment, resumingFrom tip: ChainTip? = nil) -> ValidationResult {
+    /// - Parameters:
+    ///   - tip: the tip of an earlier valid validation of this proof. When the consignment still holds that
+    ///     tip at its sequence, the issuer signature and the signatures up to the tip are not verified again
+    ///     (their ids, links, sequences and preimages are, which costs hashes, not curve operations). A tip
+    ///     the consignment does not contain is ignored and everything is verified. Attestations, the
+    ///     redemption and the revocation are always verified.
+    ///   - now: Unix seconds to judge expiry by; `nil` never reports `expired`.
+    public func validate(_ consignment: Consignment, resumingFrom tip: ChainTip? = nil, at now: UInt64? = nil)
+        -> ValidationResult
+    {
         let genesis = consignment.genesis
         var failures = [ValidationFailure]()
         var verifications = 0
-        if genesis.version != Genesis.currentVersion {
+        if !Genesis.supportedVersions.contains(genesis.version) {
             failures.append(ValidationFailure(.unsupportedVersion, "genesis version \(genesis.version)"))
         }
         if let network, genesis.network != network {
@@ -54,13 +59,26 @@ public struct ProofValidator: Sendable {
                 verifications: &verifications)
         }
         let pending = chain.pending
+        if let redemption = consignment.redemption {
+            chain.addRedemption(redemption, failures: &failures, verifications: &verifications)
+        }
+        let attestations = Self.checkAttestations(consignment, failures: &failures, verifications: &verifications)
+        if let revocation = consignment.revocation {
+            Self.checkRevocation(revocation, of: genesis, failures: &failures, verifications: &verifications)
+        }
+        let missing = genesis.terms.attesters.filter { attester in
+            !attestations.contains { $0.attestation.attester == attester }
+        }
+        let status = ProofStatus.of(
+            revoked: consignment.revocation != nil, redeemed: consignment.redemption != nil,
+            expired: genesis.terms.isExpired(at: now), transferPending: pending != nil, incomplete: !missing.isEmpty)
         return ValidationResult(
             proofID: genesis.id, genesis: genesis, failures: failures,
             issuerTrusted: trustedIssuers.contains(genesis.issuer), owner: pending?.signer ?? chain.stateOwner,
-            status: pending == nil ? .active : .transferPending, pendingTransition: pending?.transition,
-            disclosedFields: disclosedFields,
+            status: status, pendingTransition: pending?.transition, disclosedFields: disclosedFields,
             tip: ChainTip(proofID: genesis.id, stateID: chain.stateID, sequence: chain.sequence),
-            signatureVerifications: verifications)
+            signatureVerifications: verifications, attestations: attestations, missingAttesters: missing,
+            redemption: consignment.redemption, revocation: consignment.revocation)
     }
 
     /// Double transfers between a chain already stored and an incoming one: each incoming transition that
@@ -68,7 +86,15 @@ public struct ProofValidator: Sendable {
     public static func conflicts(
         stored: some Sequence<Transition>, incoming: some Sequence<Transition>
     ) -> [ValidationFailure] {
-        var spentBy = [Hash256: TransitionID]()
+        conflicts(stored: stored.map(\.spend), incoming: incoming.map(\.spend))
+    }
+
+    /// Double transfers between the state spends of a stored chain and an incoming one (see
+    /// ``Consignment/spends``): a redemption counts as the transition that spends its state, so a redemption
+    /// and a transfer (or two redemptions) of the same state conflict. `transitionIndex` is the position in
+    /// `incoming`.
+    public static func conflicts(stored: [StateSpend], incoming: [StateSpend]) -> [ValidationFailure] {
+        var spentBy = [Hash256: Hash256]()
         for transition in stored { spentBy[transition.previous] = transition.id }
         var failures = [ValidationFailure]()
         for (index, transition) in incoming.enumerated() {
@@ -119,7 +145,7 @@ public struct ProofValidator: Sendable {
 /// The chain's states are numbered: 0 is the genesis, k the state after the k-th transition that
 /// extended the chain. One dictionary from state id to number finds both a broken link (unknown state)
 /// and a second spend (a state below the tip), with one lookup and one insertion per transition.
-private struct ChainWalk {
+struct ChainWalk {
     /// A payment-bound transition that has no valid preimage, with the owner who signed it.
     struct Pending {
         let transition: Transition
@@ -137,11 +163,11 @@ private struct ChainWalk {
     /// The last transition, when it is not final.
     private(set) var pending: Pending?
     /// The number of each state.
-    private var stateNumbers: [Hash256: Int]
+    private(set) var stateNumbers: [Hash256: Int]
     /// The owner of each state, by number.
-    private var owners: [XOnlyPublicKey]
+    private(set) var owners: [XOnlyPublicKey]
     /// The transition that spent each state, by number.
-    private var spenders: [TransitionID] = []
+    private(set) var spenders: [TransitionID] = []
 
     init(genesis: Genesis, capacity: Int) {
         proofID = genesis.id

@@ -36,11 +36,30 @@ public struct ValidationRule: Hashable, Sendable, CustomStringConvertible {
     /// Two different transitions spend the same state.
     public static let doubleTransfer = ValidationRule("double_transfer")
 
+    /// The redemption's stated `id` is not the hash of its content.
+    public static let redemptionIDMismatch = ValidationRule("redemption_id_mismatch")
+    /// The redemption is not signed by the owner of the state it spends.
+    public static let redemptionSignatureInvalid = ValidationRule("redemption_signature_invalid")
+    /// The redemption names a redeemer whose signature is missing or wrong, or carries one without a redeemer.
+    public static let redeemerSignatureInvalid = ValidationRule("redeemer_signature_invalid")
+    /// An attestation by a key the genesis does not list as an attester.
+    public static let attesterUnknown = ValidationRule("attester_unknown")
+    /// Two attestations by the same attester.
+    public static let duplicateAttestation = ValidationRule("duplicate_attestation")
+    /// An attestation not signed by its attester.
+    public static let attestationSignatureInvalid = ValidationRule("attestation_signature_invalid")
+    /// A revocation of a proof whose genesis does not declare `revocable`.
+    public static let revocationNotAllowed = ValidationRule("revocation_not_allowed")
+    /// A revocation not signed by the issuer.
+    public static let revocationSignatureInvalid = ValidationRule("revocation_signature_invalid")
+
     /// Every rule, in the order validation applies them.
     public static let all: [ValidationRule] = [
         .unsupportedVersion, .networkMismatch, .genesisIDMismatch, .issuerSignatureInvalid,
         .fieldCommitmentMismatch, .duplicateField, .transitionIDMismatch, .proofIDMismatch, .chainBrokenLink,
         .chainSequenceGap, .transitionSignatureInvalid, .preimageMismatch, .paymentPendingNotLast, .doubleTransfer,
+        .redemptionIDMismatch, .redemptionSignatureInvalid, .redeemerSignatureInvalid, .attesterUnknown,
+        .duplicateAttestation, .attestationSignatureInvalid, .revocationNotAllowed, .revocationSignatureInvalid,
     ]
 
     public var description: String { name }
@@ -50,7 +69,8 @@ public struct ValidationRule: Hashable, Sendable, CustomStringConvertible {
 public struct ValidationFailure: Hashable, Sendable, CustomStringConvertible {
     /// The rule.
     public let rule: ValidationRule
-    /// The position in the consignment's `transitions` of the offending transition, if one is to blame.
+    /// The position in the consignment's `transitions` of the offending transition, if one is to blame
+    /// (`nil` for the genesis, the redemption, attestations and the revocation, which the detail names).
     public let transitionIndex: Int?
     /// A human sentence with specifics.
     public let detail: String

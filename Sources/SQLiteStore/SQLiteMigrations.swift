@@ -170,6 +170,34 @@ enum SQLiteMigrations {
                     );
                     """)
         }
+        // SQLite cannot change a CHECK constraint: the proofs table is rebuilt, keeping each row's rowid (the
+        // proof.list cursor and its newest-first order), and foreign keys are checked once, at the end.
+        migrator.registerMigration("v6_proof_lifecycle") { database in
+            try database.execute(
+                sql: """
+                    CREATE TABLE proofs_lifecycle (
+                        proof_id TEXT PRIMARY KEY NOT NULL CHECK (length(proof_id) = 64),
+                        kind TEXT NOT NULL,
+                        issuer TEXT NOT NULL CHECK (length(issuer) = 64),
+                        owner TEXT NOT NULL CHECK (length(owner) = 64),
+                        status TEXT NOT NULL CHECK (status IN (
+                            'active', 'transfer_pending', 'incomplete', 'redeemed', 'revoked', 'expired')),
+                        sequence INTEGER NOT NULL CHECK (sequence >= 0),
+                        origin TEXT NOT NULL CHECK (origin IN ('issued', 'imported')),
+                        document TEXT NOT NULL,
+                        created_at INTEGER NOT NULL,
+                        updated_at INTEGER NOT NULL
+                    );
+                    INSERT INTO proofs_lifecycle (rowid, proof_id, kind, issuer, owner, status, sequence, origin,
+                        document, created_at, updated_at)
+                        SELECT rowid, proof_id, kind, issuer, owner, status, sequence, origin, document, created_at,
+                            updated_at FROM proofs;
+                    DROP TABLE proofs;
+                    ALTER TABLE proofs_lifecycle RENAME TO proofs;
+                    CREATE INDEX proofs_owner ON proofs (owner);
+                    CREATE INDEX proofs_kind_status ON proofs (kind, status);
+                    """)
+        }
         return migrator
     }
 }

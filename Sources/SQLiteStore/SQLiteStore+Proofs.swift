@@ -77,9 +77,7 @@ extension SQLiteStore {
     }
 
     /// Proofs newest first, filtered by owner key, kind and status.
-    public func proofs(
-        owner: String?, kind: String?, status: String?, limit: Int, cursor: String?
-    ) throws(StoreError) -> Page<ProofRecord> {
+    public func proofs(_ filter: ProofFilter, limit: Int, cursor: String?) throws(StoreError) -> Page<ProofRecord> {
         try perform("list proofs") {
             try database.read { database in
                 let rows = try Row.fetchAll(
@@ -87,10 +85,16 @@ extension SQLiteStore {
                     sql: """
                         SELECT rowid AS cursor_id, * FROM proofs
                         WHERE (?1 IS NULL OR owner = ?1) AND (?2 IS NULL OR kind = ?2) AND (?3 IS NULL OR status = ?3)
-                            AND (?4 IS NULL OR rowid < ?4)
+                            AND (?4 IS NULL OR rowid < ?4) AND (?6 IS NULL OR issuer = ?6)
+                            AND (?7 IS NULL OR EXISTS (
+                                SELECT 1 FROM proof_fields f
+                                WHERE f.proof_id = proofs.proof_id AND f.name = ?7 AND f.value = ?8))
                         ORDER BY rowid DESC LIMIT ?5
                         """,
-                    arguments: [owner, kind, status, cursor.flatMap { Int64($0) }, limit + 1])
+                    arguments: [
+                        filter.owner, filter.kind, filter.status, cursor.flatMap { Int64($0) }, limit + 1,
+                        filter.issuer, filter.field?.name, filter.field?.value,
+                    ])
                 return try Page.of(rows, limit: limit, ProofRecord.init(row:))
             }
         }

@@ -237,11 +237,11 @@ extension Store {
     }
 
     /// Proofs newest first, filtered by owner key, kind and status.
-    public func proofs(owner: String?, kind: String?, status: String?, limit: Int, cursor: String?)
-        async throws(StoreError) -> Page<ProofRecord>
+    public func proofs(_ filter: ProofFilter, limit: Int, cursor: String?) async throws(StoreError)
+        -> Page<ProofRecord>
     {
         try await measure("list proofs") { engine throws(StoreError) in
-            try await engine.proofs(owner: owner, kind: kind, status: status, limit: limit, cursor: cursor)
+            try await engine.proofs(filter, limit: limit, cursor: cursor)
         }
     }
 

@@ -8,7 +8,7 @@ public struct ProofRecord: Sendable, Hashable {
     public var issuer: String
     /// The current owner's x-only key (hex); the previous owner while a transfer is pending.
     public var owner: String
-    /// `active` or `transfer_pending`.
+    /// `active`, `transfer_pending`, `incomplete`, `redeemed` or `revoked` (`expired` is judged when read).
     public var status: String
     /// Number of transitions in the chain.
     public var sequence: Int64
@@ -92,5 +92,31 @@ public struct ProofChange: Sendable {
         self.receivedConsignment = receivedConsignment
         self.event = event
         self.writeKey = writeKey
+    }
+}
+
+/// What `proofs` selects: every condition given must hold (`nil` matches anything).
+public struct ProofFilter: Sendable {
+    /// The current owner's x-only key (hex).
+    public var owner: String?
+    /// The proof kind.
+    public var kind: String?
+    /// The stored status.
+    public var status: String?
+    /// The issuer's x-only key (hex).
+    public var issuer: String?
+    /// A field the daemon knows (it issued the proof or received the field disclosed) and its exact value.
+    public var field: (name: String, value: String)?
+
+    /// Creates a filter.
+    public init(
+        owner: String? = nil, kind: String? = nil, status: String? = nil, issuer: String? = nil,
+        field: (name: String, value: String)? = nil
+    ) {
+        self.owner = owner
+        self.kind = kind
+        self.status = status
+        self.issuer = issuer
+        self.field = field
     }
 }

@@ -117,8 +117,7 @@ public protocol StoreEngine: Sendable {
     /// The stored proof with this id.
     func proof(id: String) async throws(StoreError) -> ProofRecord?
     /// Proofs newest first, filtered.
-    func proofs(owner: String?, kind: String?, status: String?, limit: Int, cursor: String?)
-        async throws(StoreError) -> Page<ProofRecord>
+    func proofs(_ filter: ProofFilter, limit: Int, cursor: String?) async throws(StoreError) -> Page<ProofRecord>
     /// Every transition of a proof, in chain order.
     func proofTransitions(proofID: String) async throws(StoreError) -> [ProofTransitionRecord]
     /// Pending payment-bound transitions with the status of each binding invoice.
@@ -155,7 +154,7 @@ public struct StatusCounts: Sendable, Equatable {
     public var invoices: [String: Int64] = [:]
     /// Payments by status (`pending`, `succeeded`, `failed`).
     public var payments: [String: Int64] = [:]
-    /// Proofs by status (`active`, `transfer_pending`).
+    /// Proofs by status (`active`, `transfer_pending`, `incomplete`, `redeemed`, `revoked`).
     public var proofs: [String: Int64] = [:]
 
     /// Creates counts.

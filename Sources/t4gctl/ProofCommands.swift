@@ -8,7 +8,7 @@ struct ProofCommand: AsyncParsableCommand {
         commandName: "proof", abstract: "Proof contracts: issue, transfer, verify, disclose, export, import.",
         subcommands: [
             Create.self, Get.self, List.self, Verify.self, Transfer.self, History.self, Export.self, Import.self,
-            OwnerKey.self,
+            OwnerKey.self, Attest.self, Redeem.self, Revoke.self,
         ])
 
     struct Create: AsyncParsableCommand {
@@ -18,6 +18,10 @@ struct ProofCommand: AsyncParsableCommand {
         @Option(help: "First owner: account:<id> or an x-only key.") var owner: String
         @Option(name: .customLong("field"), help: "A field as name=value (repeatable).") var fields: [String] = []
         @Option(help: "A key identifying this request, for safe retries.") var idempotencyKey: String?
+        @Option(help: "Unix seconds from which the proof is expired.") var expiresAt: Int64?
+        @Flag(help: "The issuer may revoke the proof.") var revocable = false
+        @Option(name: .customLong("attester"), help: "A key that must attest the proof (repeatable).")
+        var attesters: [String] = []
 
         func run() async throws {
             var object = JSONObject()
@@ -31,6 +35,9 @@ struct ProofCommand: AsyncParsableCommand {
             }
             var params: JSONObject = ["kind": .string(kind), "owner": .string(owner), "fields": .object(object)]
             if let idempotencyKey { params["idempotency_key"] = .string(idempotencyKey) }
+            if let expiresAt { params["expires_at"] = .integer(expiresAt) }
+            if revocable { params["revocable"] = true }
+            if !attesters.isEmpty { params["attesters"] = .array(attesters.map(JSONValue.string)) }
             try await connection.run("proof.create", params)
         }
     }
@@ -48,13 +55,21 @@ struct ProofCommand: AsyncParsableCommand {
         @OptionGroup var page: PageOptions
         @Option(help: "Only this owner (account:<id> or key).") var owner: String?
         @Option(help: "Only this kind.") var kind: String?
-        @Option(help: "active or transfer_pending.") var status: String?
+        @Option(help: "active, transfer_pending, incomplete, redeemed or revoked.") var status: String?
+        @Option(help: "Only proofs of this issuer (x-only key).") var issuer: String?
+        @Option(help: "Only proofs with this field value, as name=value.") var field: String?
 
         func run() async throws {
             var params = page.params
             if let owner { params["owner"] = .string(owner) }
             if let kind { params["kind"] = .string(kind) }
             if let status { params["status"] = .string(status) }
+            if let issuer { params["issuer"] = .string(issuer) }
+            if let field {
+                let equals = field.firstIndex(of: "=") ?? field.endIndex
+                let value = equals == field.endIndex ? "" : String(field[field.index(after: equals)...])
+                params["field"] = ["name": .string(String(field[..<equals])), "value": .string(value)]
+            }
             try await connection.run("proof.list", params)
         }
     }

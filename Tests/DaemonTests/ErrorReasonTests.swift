@@ -168,10 +168,10 @@ import Testing
                 "daemon.backup", "daemon.health", "daemon.info", "daemon.stop", "events.list", "events.subscribe",
                 "events.wait",
                 "invoice.cancel", "invoice.create", "invoice.decode", "invoice.get", "invoice.list", "invoice.wait",
-                "node.channels", "node.info", "payment.get", "payment.list", "payment.send", "proof.create",
-                "proof.export",
-                "proof.get", "proof.history", "proof.import", "proof.list", "proof.owner_key", "proof.transfer",
-                "proof.verify", "rpc.discover",
+                "node.channels", "node.info", "payment.get", "payment.list", "payment.send",
+                "proof.attest", "proof.create", "proof.export",
+                "proof.get", "proof.history", "proof.import", "proof.list", "proof.owner_key", "proof.redeem",
+                "proof.revoke", "proof.transfer", "proof.verify", "rpc.discover",
                 "wallet.balance", "wallet.transactions",
             ]
             #expect(names == expected)

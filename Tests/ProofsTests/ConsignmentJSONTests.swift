@@ -91,7 +91,9 @@ import Testing
     }
 
     @Test func unknownVersionIsUnsupported() throws {
-        expectError(.unsupportedVersion, at: "version", try Fixtures.editedJSON(Self.consignment) { $0["version"] = 2 })
+        expectError(
+            .unsupportedVersion, at: "version 3 is not supported (this verifier reads versions 1 and 2)",
+            try Fixtures.editedJSON(Self.consignment) { $0["version"] = 3 })
         let onlyVersion = Data("{\"version\": 9, \"something\": \"else\"}".utf8)
         expectError(.unsupportedVersion, at: "version 9", onlyVersion)
     }

@@ -28,7 +28,10 @@ struct RuleCase: Sendable, CustomTestStringConvertible {
     static var first: Transition { oneStep.transitions[0].transition }
     static let otherHash = try! Hash256(bytes: Fixtures.bytes(0x99))
 
-    static let cases: [RuleCase] = [
+    /// One case per rule: those of the chain, then those of the lifecycle records.
+    static let cases: [RuleCase] = chainCases + LifecycleFixtures.ruleCases
+
+    static let chainCases: [RuleCase] = [
         RuleCase(.fieldCommitmentMismatch, "tampered field value") {
             var fields = twoSteps.disclosedFields
             fields[2] = try SaltedField(Field(name: "topic", value: "Opening Lightning channel"), salt: fields[2].salt)
@@ -91,9 +94,9 @@ struct RuleCase: Sendable, CustomTestStringConvertible {
             let other = try branch.makeTransition(to: Fixtures.stranger, createdAt: Fixtures.issuedAt + 5)
             return oneStep.replacing(transitions: proof.transitions + [Fixtures.signed(other, by: Fixtures.mentorKey)])
         },
-        RuleCase(.unsupportedVersion, "genesis version 2") {
+        RuleCase(.unsupportedVersion, "genesis version 3") {
             let genesis = try Genesis(
-                version: 2, kind: .mentoringSession, network: .regtest, issuer: Fixtures.issuer,
+                version: 3, kind: .mentoringSession, network: .regtest, issuer: Fixtures.issuer,
                 issuedAt: Fixtures.issuedAt, fieldCommitments: twoSteps.genesis.fieldCommitments, owner: Fixtures.mentor
             )
             return Consignment(

@@ -185,7 +185,9 @@ import Testing
             proofID: id, kind: "purchase", issuer: key, owner: key, status: "active", sequence: 0, origin: .issued,
             document: "{}", createdAt: 1, updatedAt: 1)
         _ = try await store.applyProofChange(
-            ProofChange(record: record, expected: nil, event: NewEvent(type: "proof.created", at: 1, data: "{}")))
+            ProofChange(
+                record: record, expected: nil, fields: [("seat", "A1", String(repeating: "5", count: 64))],
+                event: NewEvent(type: "proof.created", at: 1, data: "{}")))
         func transition(_ name: String, state: ProofTransitionRecord.State = .final) -> ProofTransitionRecord {
             ProofTransitionRecord(
                 transitionID: String(repeating: name, count: 64), proofID: id, previousID: id, sequence: 1,
@@ -211,6 +213,16 @@ import Testing
             ProofChange(record: moved, expected: ("active", 1), transitions: [transition("b")], event: nil))
         #expect(try await store.proofTransitions(proofID: id).map(\.state) == [.canceled, .final])
         #expect(
-            try await store.proofs(owner: key, kind: "purchase", status: nil, limit: 10, cursor: nil).items.count == 1)
+            try await store.proofs(ProofFilter(owner: key, kind: "purchase"), limit: 10, cursor: nil).items.count == 1)
+        func count(_ filter: ProofFilter) async throws -> Int {
+            try await store.proofs(filter, limit: 10, cursor: nil).items.count
+        }
+        #expect(try await count(ProofFilter(issuer: key, field: ("seat", "A1"))) == 1)
+        #expect(try await count(ProofFilter(field: ("seat", "A2"))) == 0)
+        #expect(try await count(ProofFilter(issuer: String(repeating: "3", count: 64))) == 0)
+        var redeemed = moved
+        redeemed.status = "redeemed"
+        _ = try await store.applyProofChange(ProofChange(record: redeemed, expected: ("active", 1), event: nil))
+        #expect(try await count(ProofFilter(status: "redeemed")) == 1)
     }
 }

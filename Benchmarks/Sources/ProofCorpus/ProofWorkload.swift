@@ -26,6 +26,8 @@ public struct ProofWorkload: Sendable {
 
     /// Transition counts of the full-validation workloads.
     public static let lengths = [1, 100, 1000]
+    /// Transition counts of the workloads with two attestations, a co-signed redemption and a revocation.
+    public static let lifecycleLengths = [1, 100]
     /// The incremental workload: a chain validated up to `grownFrom` transitions that grew by `added`.
     public static let grownFrom = 1000
     public static let added = 10
@@ -46,6 +48,13 @@ public struct ProofWorkload: Sendable {
             ProofWorkload(
                 name: "proof.validate.\(grownFrom)+\(added)", operation: .validate(chain.consignment, tip: tip),
                 signatures: chain.signatures[(grownFrom + 1)...]))
+        for length in lifecycleLengths {
+            let lifecycle = LifecycleChain(length: length)
+            workloads.append(
+                ProofWorkload(
+                    name: "proof.validate.lifecycle.\(length)", operation: .validate(lifecycle.consignment, tip: nil),
+                    signatures: lifecycle.signatures[...]))
+        }
         return workloads
     }()
 

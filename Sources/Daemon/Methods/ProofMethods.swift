@@ -4,8 +4,8 @@ import Lightning
 import Proofs
 
 extension DaemonComponents {
-    /// The statuses `proof.list` filters by.
-    static let proofStatuses = ["active", "transfer_pending"]
+    /// The statuses a stored proof has and `proof.list` filters by (`expired` is judged by `proof.verify`).
+    static let proofStatuses = ProofStatus.allCases.filter { $0 != .expired }.map(\.rawValue)
 
     var proofMethods: [RPCMethod] {
         let proofID = RPCMethod.Param.required("proof_id", Schema.hex32, "the proof (contract) id")
@@ -21,7 +21,7 @@ extension DaemonComponents {
                     .required("kind", Schema.string, "e.g. mentoring_session, purchase"),
                     .required("fields", ["type": "object", "additionalProperties": Schema.string], "name → text"),
                     .required("owner", owner, "the first owner"), idempotencyKey,
-                ],
+                ] + Self.lifecycleTermParams,
                 result: Schema.written("proof"), errors: ["invalid_params", "idempotency_conflict"]
             ) { params, _ in
                 guard let fields = params.object["fields"]?.objectValue else {
@@ -35,7 +35,7 @@ extension DaemonComponents {
                 }
                 let outcome = try await proofs.create(
                     kind: try params.requiredString("kind", maxLength: 64), fields: pairs,
-                    owner: try params.requiredString("owner"),
+                    owner: try params.requiredString("owner"), terms: try Self.lifecycleTerms(params),
                     idempotencyKey: try params.string("idempotency_key", maxLength: 256))
                 let account = try await store.account(forKey: outcome.value.owner)
                 return Self.written(outcome) { ProofPayloads.proof($0, account: account).objectValue ?? [:] }
@@ -63,21 +63,24 @@ extension DaemonComponents {
                 return ProofPayloads.proof(record, account: try await store.account(forKey: record.owner))
             },
             RPCMethod(
-                "proof.list", role: .readonly, summary: "Proofs, newest first, by owner, kind and status.",
+                "proof.list", role: .readonly,
+                summary: "Proofs, newest first, by owner, kind, status, issuer and the value of a field.",
                 params: [
                     .optional("owner", owner, "only this owner"), .optional("kind", Schema.string, "only this kind"),
                     .optional("status", Schema.oneOf(Self.proofStatuses), "only this status"),
-                ] + RPCMethod.Param.paging,
+                ] + Self.proofListFilterParams + RPCMethod.Param.paging,
                 result: Schema.page(of: "proof")
             ) { params, _ in
                 var ownerKey: String?
                 if let owner = try params.string("owner") {
                     ownerKey = try await proofs.owner(owner, remember: false).key.bytes.hex
                 }
+                var filter = try Self.proofListFilter(params)
+                filter.owner = ownerKey
+                filter.kind = try params.string("kind")
+                filter.status = try params.choice("status", of: Self.proofStatuses)
                 let page = try await store.proofs(
-                    owner: ownerKey, kind: try params.string("kind"),
-                    status: try params.choice("status", of: Self.proofStatuses),
-                    limit: try params.limit(), cursor: try params.string("cursor"))
+                    filter, limit: try params.limit(), cursor: try params.string("cursor"))
                 var items: [JSONValue] = []
                 for record in page.items {
                     items.append(ProofPayloads.proof(record, account: try await store.account(forKey: record.owner)))
@@ -160,19 +163,24 @@ extension DaemonComponents {
             ) { params, _ in
                 let (record, proof) = try await proofs.load(try params.requiredString("proof_id"))
                 let rows = try await store.proofTransitions(proofID: record.proofID)
+                var transitions: [JSONValue] = []
+                for row in rows {
+                    transitions.append([
+                        "transition_id": .string(row.transitionID), "sequence": .integer(row.sequence),
+                        "previous_id": .string(row.previousID), "new_owner": .string(row.newOwner),
+                        "new_owner_account": try await accountReference(row.newOwner),
+                        "payment_hash": row.paymentHash.map(JSONValue.string) ?? .null,
+                        "created_at": .integer(row.createdAt), "state": .string(row.state.rawValue),
+                    ])
+                }
+                let initialOwner = proof.genesis.owner.bytes.hex
                 return [
                     "proof_id": .string(record.proofID), "issuer": .string(record.issuer),
-                    "initial_owner": .string(proof.genesis.owner.bytes.hex),
-                    "issued_at": .integer(Int64(proof.genesis.issuedAt)),
-                    "transitions": .array(
-                        rows.map { row in
-                            [
-                                "transition_id": .string(row.transitionID), "sequence": .integer(row.sequence),
-                                "previous_id": .string(row.previousID), "new_owner": .string(row.newOwner),
-                                "payment_hash": row.paymentHash.map(JSONValue.string) ?? .null,
-                                "created_at": .integer(row.createdAt), "state": .string(row.state.rawValue),
-                            ]
-                        }),
+                    "initial_owner": .string(initialOwner),
+                    "initial_owner_account": try await accountReference(initialOwner),
+                    "issued_at": .integer(Int64(proof.genesis.issuedAt)), "transitions": .array(transitions),
+                    "redemption": proof.redemption.map { ProofPayloads.redemption($0.redemption) } ?? .null,
+                    "revoked_at": proof.revocation.map { .integer(Int64(clamping: $0.revocation.revokedAt)) } ?? .null,
                 ]
             },
             RPCMethod(
