@@ -94,7 +94,8 @@ public final class RateBook: Sendable {
         }
         guard let rate = report.rate, let at = report.at else {
             throw Unavailable(
-                currency: currency, reason: report.unavailableReason ?? "no quote", retryAfterSeconds: pollIntervalSeconds)
+                currency: currency, reason: report.unavailableReason ?? "no quote",
+                retryAfterSeconds: pollIntervalSeconds)
         }
         return Snapshot(currency: currency, rate: rate, sources: report.sourcesUsed, at: at)
     }

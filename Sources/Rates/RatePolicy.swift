@@ -33,7 +33,9 @@ public struct RateQuote: Hashable, Sendable {
     public init?(price: ExactDecimal, fetchedAt: Int64) {
         let kept =
             price.scale <= Self.fractionDigits
-            ? price : ExactDecimal(units: price.units / UInt128.powerOfTen(price.scale - Self.fractionDigits)!,
+            ? price
+            : ExactDecimal(
+                units: price.units / UInt128.powerOfTen(price.scale - Self.fractionDigits)!,
                 scale: Self.fractionDigits)
         guard !kept.isZero, kept <= Self.maximumPrice else { return nil }
         self.price = kept

@@ -20,7 +20,7 @@ public struct RatePoller: Service {
 
     /// A poller of `sources` into `book`.
     ///
-    /// - Throws: when a source's `ca_file` cannot be read.
+    /// - Throws: when a source's `ca_file` cannot be read. Call ``shutdown()`` if ``run()`` is never called.
     public init(
         book: RateBook, sources: [RateSource], interval: Duration, timeout: Duration,
         now: @escaping @Sendable () -> Int64, factory: any MetricsFactory, logger: Logger
@@ -49,6 +49,11 @@ public struct RatePoller: Service {
                 try? await Task.sleep(for: interval)
             }
         }
+        await shutdown()
+    }
+
+    /// Closes the HTTP clients; ``run()`` does it when it ends. A poller that never runs must be shut down.
+    public func shutdown() async {
         for (_, client) in sources { await client.shutdown() }
     }
 
@@ -79,8 +84,7 @@ public struct RatePoller: Service {
                 switch error {
                 case let problem as FetchProblem: problem.reason
                 case let problem as RateSource.AnswerProblem: problem.description
-                case is DeadlineExceeded: "timeout"
-                default: "unreachable"
+                default: Self.isTimeout(error) ? "timeout" : "unreachable"
                 }
             book.recordFailure(reason, source: source.name, currency: currency)
             Counter(
@@ -100,9 +104,15 @@ public struct RatePoller: Service {
     /// A bounded label for the failure metric.
     private static func metricReason(_ error: any Error) -> String {
         switch error {
-        case is DeadlineExceeded: "timeout"
         case is FetchProblem, is RateSource.AnswerProblem: "bad_answer"
-        default: "unreachable"
+        default: isTimeout(error) ? "timeout" : "unreachable"
         }
+    }
+
+    /// Whether the source took too long: our deadline, or AsyncHTTPClient's own for the request or connect.
+    private static func isTimeout(_ error: any Error) -> Bool {
+        if error is DeadlineExceeded { return true }
+        guard let error = error as? HTTPClientError else { return false }
+        return [.deadlineExceeded, .readTimeout, .connectTimeout].contains(error)
     }
 }

@@ -40,8 +40,7 @@ public struct RateReport: Sendable {
 
     /// Combines the sources' records under `policy` at time `now`: the median of the fresh quotes that lie
     /// within the spread of the median of all fresh quotes, if at least `minimumSources` of them do.
-    public init(currency: Currency, records: [(source: String, record: SourceRecord)], policy: RatePolicy, now: Int64)
-    {
+    public init(currency: Currency, records: [(source: String, record: SourceRecord)], policy: RatePolicy, now: Int64) {
         func isFresh(_ quote: RateQuote) -> Bool { now - quote.fetchedAt <= policy.maximumAgeSeconds }
         let fresh = records.compactMap { $0.record.quote }.filter(isFresh).map(\.price)
         var agreeing: Set<ExactDecimal> = []

@@ -44,11 +44,13 @@ import Testing
         let euro = Currency(code: "eur")!
         let rate = ExactDecimal("85000")!
         // 78.50 EUR at 85,000 EUR/BTC = 0.000923529411... BTC = 92,352,941.17... msat, rounded up.
-        #expect(try FiatConversion.msat(for: FiatAmount(currency: euro, text: "78.50").value, at: rate).rawValue
-            == 92_352_942)
+        #expect(
+            try FiatConversion.msat(for: FiatAmount(currency: euro, text: "78.50").value, at: rate).rawValue
+                == 92_352_942)
         // 85 EUR at 85,000 is exactly 1 mBTC: no rounding.
-        #expect(try FiatConversion.msat(for: FiatAmount(currency: euro, text: "85").value, at: rate).rawValue
-            == 100_000_000)
+        #expect(
+            try FiatConversion.msat(for: FiatAmount(currency: euro, text: "85").value, at: rate).rawValue
+                == 100_000_000)
         #expect(throws: FiatConversion.Problem.zeroRate) {
             try FiatConversion.msat(for: ExactDecimal("1")!, at: ExactDecimal("0")!)
         }
@@ -76,7 +78,9 @@ import Testing
     @Test func amountsAreRefusedByName() {
         let euro = Currency(code: "EUR")!
         let yen = Currency(code: "JPY")!
-        #expect(throws: FiatAmount.Problem.tooManyDecimals(allowed: 2)) { try FiatAmount(currency: euro, text: "1.005") }
+        #expect(throws: FiatAmount.Problem.tooManyDecimals(allowed: 2)) {
+            try FiatAmount(currency: euro, text: "1.005")
+        }
         #expect(throws: FiatAmount.Problem.tooManyDecimals(allowed: 0)) { try FiatAmount(currency: yen, text: "1.5") }
         #expect(throws: FiatAmount.Problem.negative) { try FiatAmount(currency: euro, text: "-5") }
         #expect(throws: FiatAmount.Problem.zero) { try FiatAmount(currency: euro, text: "0.00") }
@@ -102,9 +106,11 @@ import Testing
         #expect(ExactDecimal(shortestRepresentationOf: -1) == nil)
         #expect(ExactDecimal(shortestRepresentationOf: .nan) == nil)
         #expect(ExactDecimal("78.50")?.description == "78.5")
-        #expect(FiatConversion.fiatValue(of: MilliSatoshi(100_000_000), at: ExactDecimal("85000")!, fractionDigits: 2)
-            == ExactDecimal("85")!)
-        #expect(FiatConversion.fiatValue(of: MilliSatoshi(92_352_942), at: ExactDecimal("85000")!, fractionDigits: 2)
-            .formatted(fractionDigits: 2) == "78.50")
+        #expect(
+            FiatConversion.fiatValue(of: MilliSatoshi(100_000_000), at: ExactDecimal("85000")!, fractionDigits: 2)
+                == ExactDecimal("85")!)
+        #expect(
+            FiatConversion.fiatValue(of: MilliSatoshi(92_352_942), at: ExactDecimal("85000")!, fractionDigits: 2)
+                .formatted(fractionDigits: 2) == "78.50")
     }
 }

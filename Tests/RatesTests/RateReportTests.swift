@@ -32,7 +32,9 @@ import Testing
     }
 
     @Test func oneDownStillMakesARate() {
-        let report = report([("a", record("85000")), ("down", record(nil, failure: "unreachable")), ("c", record("85200"))])
+        let report = report([
+            ("a", record("85000")), ("down", record(nil, failure: "unreachable")), ("c", record("85200")),
+        ])
         #expect(report.rate == ExactDecimal("85100"))
         #expect(report.lines.map(\.use) == [.used, .failed, .used])
     }
