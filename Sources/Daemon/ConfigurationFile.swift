@@ -19,7 +19,7 @@ public enum ConfigurationFile {
     }
 
     private static let sections: [String: Set<String>] = [
-        "daemon": ["data_dir", "network", "backend"],
+        "daemon": ["data_dir", "network", "backend", "backup_dir"],
         "rpc": [
             "socket", "socket_mode", "socket_group", "max_line_bytes", "max_batch", "max_connections",
             "max_in_flight_per_connection", "max_in_flight", "idle_timeout_s", "shutdown_grace_s",
@@ -83,13 +83,6 @@ public enum ConfigurationFile {
             return value
         }
         func bool(_ name: String) throws(Problem) -> Bool? { try read(key(name)) { try table.bool(name) } }
-        func ids(_ name: String) throws(Problem) -> [UInt32] {
-            let values = try read(key(name)) { try table.integerArray(name) } ?? []
-            guard values.allSatisfy({ (0...Int64(UInt32.max)).contains($0) }) else {
-                throw Problem(key: key(name), message: "must list numeric ids")
-            }
-            return values.map { UInt32($0) }
-        }
         func choice<T: RawRepresentable & CaseIterable>(_ name: String, _: T.Type) throws(Problem) -> T?
         where T.RawValue == String {
             guard let raw = try string(name) else { return nil }
@@ -103,6 +96,12 @@ public enum ConfigurationFile {
         switch section {
         case "daemon":
             if let value = try string("data_dir") { c.dataDirectory = value }
+            if let value = try string("backup_dir") {
+                guard value.hasPrefix("/") else {
+                    throw Problem(key: key("backup_dir"), message: "must be an absolute path")
+                }
+                c.backupDirectory = value
+            }
             if let value = try choice("network", Network.self) { c.network = value }
             if let value = try choice("backend", DaemonConfiguration.BackendKind.self) { c.backend = value }
         case "rpc":
@@ -124,10 +123,7 @@ public enum ConfigurationFile {
             if let value = try integer("idle_timeout_s", large) { c.idleTimeoutSeconds = value }
             if let value = try integer("shutdown_grace_s", 0...3600) { c.shutdownGraceSeconds = value }
         case "roles":
-            for role in DaemonConfiguration.Role.allCases {
-                for uid in try ids(role.rawValue) { c.roleByUID[uid] = role }
-                for gid in try ids(role.rawValue + "_gids") { c.roleByGID[gid] = role }
-            }
+            try applyRoles(table, to: &c)
         case "rate_limits":
             try applyRateLimits(table, to: &c)
         case "store":

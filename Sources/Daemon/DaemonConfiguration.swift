@@ -29,6 +29,8 @@ public struct DaemonConfiguration: Sendable {
     }
 
     public var dataDirectory = "./data"
+    /// `daemon.backup_dir`: the only directory `daemon.backup` writes in (default ``resolvedBackupDirectory``).
+    public var backupDirectory: String?
     public var network = Network.regtest
     public var backend = BackendKind.dev
 
@@ -45,7 +47,7 @@ public struct DaemonConfiguration: Sendable {
 
     /// Role of each uid; the daemon's own uid and root are `admin` unless mapped otherwise.
     public var roleByUID: [UInt32: Role] = [:]
-    /// Role of each gid, used when the uid is not mapped.
+    /// Role of each gid (primary or supplementary), used when the uid is not mapped.
     public var roleByGID: [UInt32: Role] = [:]
     /// Request rate limit per caller of each role; a role without an entry is not limited.
     public var rateLimits = DaemonConfiguration.defaultRateLimits
@@ -109,13 +111,18 @@ public struct DaemonConfiguration: Sendable {
     public var resolvedStoreLocation: StoreLocation { storeLocation ?? .sqlite(path: resolvedStorePath) }
     /// The dev ledger, by default `DATA_DIR/dev-ledger.sqlite` (a network of one).
     public var resolvedDevLedgerPath: String { devLedgerPath ?? dataDirectory + "/dev-ledger.sqlite" }
+    /// Where `daemon.backup` writes, by default `DATA_DIR/backups`.
+    public var resolvedBackupDirectory: String { backupDirectory ?? dataDirectory + "/backups" }
     /// The seed file, always `DATA_DIR/seed`.
     public var seedPath: String { dataDirectory + "/seed" }
 
-    /// The role of a peer: its uid's mapping, else its gid's, else admin for root and the daemon's own uid.
-    public func role(uid: UInt32, gid: UInt32) -> Role? {
+    /// The role of a peer: its uid's mapping, else the highest role mapped to its gid or to any group `groups`
+    /// lists (the supplementary groups of its user, read only when some gid is mapped), else admin for root and the
+    /// daemon's own uid. `groups` is required so that no caller forgets supplementary groups (pass
+    /// `GroupMembership.groups(of:)`).
+    public func role(uid: UInt32, gid: UInt32, groups: () -> [UInt32]) -> Role? {
         if let role = roleByUID[uid] { return role }
-        if let role = roleByGID[gid] { return role }
+        if !roleByGID.isEmpty, let role = ([gid] + groups()).compactMap({ roleByGID[$0] }).max() { return role }
         if uid == 0 || uid == getuid() { return .admin }
         return nil
     }

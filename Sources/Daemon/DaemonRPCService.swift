@@ -9,6 +9,7 @@ struct DaemonRPCService: RPCService {
     private let methods: [String: RPCMethod]
     private let configuration: DaemonConfiguration
     private let rateLimiter: RateLimiter
+    private let groupMembership = GroupMembership()
 
     init(components: DaemonComponents) {
         configuration = components.configuration
@@ -61,7 +62,9 @@ struct DaemonRPCService: RPCService {
     private func authorize(
         _ method: RPCMethod, _ request: RPCRequest, context: RPCRequestContext
     ) throws(RPCError) {
-        let role = configuration.role(uid: context.peer.uid, gid: context.peer.gid)
+        let role = configuration.role(uid: context.peer.uid, gid: context.peer.gid) {
+            groupMembership.groups(of: context.peer.uid)
+        }
         if let role, let wait = rateLimiter.admit(uid: context.peer.uid, role: role) {
             throw RPCError(.rateLimited, retryAfter: wait, message: "rate limit of the \(role.rawValue) role exceeded")
         }

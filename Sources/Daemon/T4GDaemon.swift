@@ -33,10 +33,14 @@ public struct T4GDaemon: Sendable {
         self.metrics = metrics
     }
 
-    /// Opens everything, serves until a graceful shutdown, then closes the store.
+    /// Claims the data directory, opens everything, serves until a graceful shutdown, then closes the store.
+    ///
+    /// - Throws: ``StartRefusal`` when the data directory, a data file or the seed is open to other users, another
+    ///   daemon holds the data directory, or it cannot be written (read-only file system).
     public func run() async throws {
         let configuration = configuration
-        try FileManager.default.createDirectory(atPath: configuration.dataDirectory, withIntermediateDirectories: true)
+        let dataDirectory = try DataDirectory.claim(configuration)
+        defer { withExtendedLifetime(dataDirectory) {} }
         var seed = try SeedFile.loadOrCreate(at: configuration.seedPath)
         defer { seed.wipe() }
         let keys = try KeyDerivation(seed: seed)

@@ -3,7 +3,7 @@ extension RPCErrorReason {
     public static let all: [RPCErrorReason] = [
         parseError, invalidRequest, methodNotFound, invalidParams, internalError,
         overloaded, shuttingDown, rateLimited, requestTooLarge, batchTooLarge, tooManyConnections, idleTimeout,
-        backupFailed,
+        backupFailed, backupPathRefused,
         unauthorized,
         invoiceNotFound, labelConflict, invalidBolt11, networkMismatch, invoiceExpired, amountRequired,
         amountNotAllowed, invoiceNotOpen, invalidAmount,
@@ -95,6 +95,14 @@ extension RPCErrorReason {
         name: "backup_failed", code: 107, area: .daemon, message: "Backup failed",
         summary: "`daemon.backup` could not write or check the copy (permissions, disk full, integrity check);"
             + " no partial file is left."
+    )
+
+    /// `backup_path_refused` (108).
+    public static let backupPathRefused = Self(
+        name: "backup_path_refused", code: 108, area: .daemon, message: "Backup path outside the backup directory",
+        dataFields: ["backup_dir"],
+        summary: "`daemon.backup` writes only inside the configured backup directory (`daemon.backup_dir`, default"
+            + " `DATA_DIR/backups`); `backup_dir` is where."
     )
 
     // MARK: auth

@@ -9,16 +9,19 @@ struct Backup: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         abstract: "Copy the daemon's store to PATH while it serves (daemon.backup, admin role).",
         discussion: """
-            PATH is on the daemon's file system, must not exist, and its directory must; a relative PATH is \
-            taken from this shell's directory. The copy is owner-only (0600) and checked with PRAGMA \
-            integrity_check. Back up the data directory's seed file separately, once: it never changes.
+            PATH is a file name, written in the daemon's backup directory (daemon.backup_dir, default \
+            DATA_DIR/backups), or a path inside that directory on the daemon's file system (a relative PATH \
+            with a slash is taken from this shell's directory); it must not exist. The copy is owner-only \
+            (0600) and checked with PRAGMA integrity_check. Back up the data directory's seed file \
+            separately, once: it never changes.
             """)
     @OptionGroup var connection: ConnectionOptions
-    @Argument(help: "Where to write the copy.") var path: String
+    @Argument(help: "Where to write the copy: a file name in the backup directory, or a path inside it.")
+    var path: String
 
     func run() async throws {
-        let absolute = URL(fileURLWithPath: path).standardizedFileURL.path
-        try await connection.run("daemon.backup", ["path": .string(absolute)])
+        let sent = path.contains("/") ? URL(fileURLWithPath: path).standardizedFileURL.path : path
+        try await connection.run("daemon.backup", ["path": .string(sent)])
     }
 }
 
@@ -27,7 +30,8 @@ struct Restore: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         abstract: "Put a backup in place as the store of a stopped daemon.",
         discussion: """
-            Checks the backup (PRAGMA integrity_check), refuses while a daemon answers on the socket, moves an \
+            Checks the backup (PRAGMA integrity_check), refuses while a daemon answers on the socket or holds \
+            the data directory's lock (then holds it itself until done), moves an \
             existing store (with its -wal and -shm files) aside to STORE.before-restore-TIME, and copies the \
             backup in as the store (mode 0600). Start t4gd afterwards; it reconciles pending payments and \
             catches up on invoices paid since the backup. Exit code 2 when the restore is refused.
@@ -45,6 +49,8 @@ struct Restore: AsyncParsableCommand {
             await client.close()
             throw refusal("a daemon is serving on \(socketPath): stop it before restoring")
         }
+        let lock = try lockDataDirectory()
+        defer { if let lock { close(lock) } }
         let summary: StoreCopySummary
         do {
             summary = try Store.inspectCopy(at: backup)
@@ -79,6 +85,23 @@ struct Restore: AsyncParsableCommand {
         } else {
             CommandOutput.printHuman(result)
         }
+    }
+
+    /// Holds the data directory's lock (`DATA_DIR/t4gd.lock`, docs/security.md) for the restore, so that no daemon
+    /// runs on it, whatever its socket, and none starts meanwhile; `nil` when no daemon has locked it yet. Opened
+    /// read-only and never created, so the daemon's own user keeps owning the file.
+    private func lockDataDirectory() throws -> Int32? {
+        let path = dataDir + "/t4gd.lock"
+        let descriptor = open(path, O_RDONLY | O_CLOEXEC | O_NOFOLLOW)
+        guard descriptor >= 0 else {
+            if errno == ENOENT { return nil }
+            throw refusal("cannot open \(path): \(String(cString: strerror(errno)))")
+        }
+        guard flock(descriptor, LOCK_EX | LOCK_NB) == 0 else {
+            close(descriptor)
+            throw refusal("a daemon holds the data directory \(dataDir) (\(path)): stop it before restoring")
+        }
+        return descriptor
     }
 
     private func refusal(_ message: String) -> ExitCode {

@@ -56,6 +56,9 @@ struct T4GD: AsyncParsableCommand {
         let logger = Logger(label: "t4gd")
         do {
             try await T4GDaemon(configuration: configuration, logger: logger, metrics: metrics).run()
+        } catch let refusal as StartRefusal {
+            FileHandle.standardError.write(Data("t4gd: \(refusal)\n".utf8))
+            throw ExitCode(78)
         } catch {
             logger.critical("t4gd cannot run: \(error)")
             throw ExitCode(1)

@@ -92,14 +92,15 @@ import Testing
                 paymentsBefore.append(try await alice.call("payment.get", ["payment_hash": .string(hash)]))
             }
 
-            let backupPath = network.directory.file("alice-backup.sqlite")
-            let backup = try t4gctl(["backup", backupPath, "--socket", alice.socketPath, "--json"])
+            let backupPath = alice.directory.file("backups/alice-backup.sqlite")
+            let backup = try t4gctl(["backup", "alice-backup.sqlite", "--socket", alice.socketPath, "--json"])
             let duringBackup = await acknowledged.hashes.count
             writer.cancel()
             _ = await writer.result
             #expect(backup.status == 0)
             let result = try JSONValue.parse(Array(backup.output.utf8))
             #expect(result.string("integrity_check") == "ok")
+            #expect(result.string("path") == backupPath, "a file name is written in DATA_DIR/backups")
             #expect(duringBackup > acknowledgedBefore.count, "invoices kept being created while the backup ran")
 
             let summary = try Store.inspectCopy(at: backupPath)
@@ -110,11 +111,19 @@ import Testing
             #expect(try t4gctl(["backup", backupPath, "--socket", alice.socketPath]).status == 1, "never overwrites")
 
             #expect(try t4gctl(["restore", backupPath, "--data-dir", alice.directory.path]).status == 2)
+            let elsewhere = alice.directory.file("elsewhere.sock")
+            #expect(
+                try t4gctl(["restore", backupPath, "--data-dir", alice.directory.path, "--socket", elsewhere]).status
+                    == 2, "refused by the data directory's lock, whatever the socket")
             await alice.stop()
             let restoredDirectory = TemporaryDirectory()
             try FileManager.default.copyItem(
                 atPath: alice.directory.file("seed"), toPath: restoredDirectory.file("seed"))
             #expect(try t4gctl(["restore", backupPath, "--data-dir", restoredDirectory.path, "--json"]).status == 0)
+            let restoredMode =
+                try FileManager.default.attributesOfItem(
+                    atPath: restoredDirectory.file("t4gd.sqlite"))[.posixPermissions] as? Int
+            #expect(restoredMode == 0o600)
             let restored = network.adopt(
                 try await DaemonProcess(directory: restoredDirectory, config: network.config()))
 
@@ -162,11 +171,38 @@ import Testing
             func reason(_ path: String) async throws -> String? {
                 try await alice.error("daemon.backup", ["path": .string(path)])?.reason.name
             }
-            #expect(try await reason("relative.sqlite") == "invalid_params")
-            #expect(try await reason(alice.directory.file("seed")) == "invalid_params")
-            #expect(try await reason(network.directory.file("missing/backup.sqlite")) == "invalid_params")
-            #expect(try await reason("/proc/t4g-backup.sqlite") == "backup_failed")
+            #expect(try await reason("sub/relative.sqlite") == "invalid_params")
+            #expect(try await reason("..") == "invalid_params")
+            #expect(try await reason(alice.directory.file("backups/missing/backup.sqlite")) == "invalid_params")
             #expect(try await alice.error("daemon.backup", [:])?.reason.name == "invalid_params")
+            _ = try await alice.call("daemon.backup", ["path": "first.sqlite"])
+            #expect(try await reason(alice.directory.file("backups/first.sqlite")) == "invalid_params", "exists")
+        }
+    }
+
+    /// `daemon.backup` writes only inside `daemon.backup_dir` (default `DATA_DIR/backups`): not over the seed, not
+    /// in a directory cron reads, not through a symbolic link that leads out.
+    @Test func daemonBackupWritesOnlyInsideTheBackupDirectory() async throws {
+        try await DevNetwork.run { network in
+            let alice = try await network.daemon()
+            let backups = alice.directory.file("backups")
+            _ = try await alice.call("daemon.backup", ["path": "inside.sqlite"])
+            try FileManager.default.createSymbolicLink(
+                atPath: backups + "/out", withDestinationPath: network.directory.path)
+            for path in [
+                alice.directory.file("seed"), alice.directory.file("copy.sqlite"), "/etc/t4g-backup.sqlite",
+                network.directory.file("copy.sqlite"), backups + "/out/copy.sqlite", backups + "/../copy.sqlite",
+            ] {
+                let before = FileManager.default.contents(atPath: path)
+                let error = try await alice.error("daemon.backup", ["path": .string(path)])
+                #expect(error?.reason.name == "backup_path_refused", "\(path)")
+                #expect(error?.data["backup_dir"]?.stringValue == backups, "\(path)")
+                #expect(FileManager.default.contents(atPath: path) == before, "\(path) is left as it was")
+            }
+
+            let unwritable = try await network.daemon(extra: "[daemon]\nbackup_dir = \"/proc/t4g-backups\"\n")
+            let failed = try await unwritable.error("daemon.backup", ["path": "copy.sqlite"])
+            #expect(failed?.reason.name == "backup_failed")
         }
     }
 }

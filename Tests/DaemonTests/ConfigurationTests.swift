@@ -44,7 +44,7 @@ import Testing
         ("[daemon]\nnetwork = \"moon\"", "daemon.network"), ("[lnd]\nrest_ulr = \"x\"", "lnd.rest_ulr"),
         ("[lndx]\na = 1", "lndx"),
         ("[dev]\nledgr = \"x\"", "dev.ledgr"), ("[rpc]\nsocket_mode = \"999\"", "rpc.socket_mode"),
-        ("[roles]\nadmin = [\"root\"]", "roles.admin"), ("[log]\nlevel = \"loud\"", "log.level"),
+        ("[roles]\nadmin = [\"t4g-no-such-user\"]", "roles.admin"), ("[log]\nlevel = \"loud\"", "log.level"),
         ("[daemon\n", "(file)"), ("[metrics]\nlisten = \"localhost:9464\"", "metrics.listen"),
         ("[metrics]\nlisten = \"127.0.0.1:70000\"", "metrics.listen"),
         ("[metrics]\nlisten = \"::1:9464\"", "metrics.listen"),
@@ -174,9 +174,37 @@ import Testing
     @Test func rolesMapUIDsAndGIDs() throws {
         var configuration = DaemonConfiguration()
         try ConfigurationFile.apply("[roles]\nreadonly = [1001]\ninvoice_gids = [2000]", to: &configuration)
-        #expect(configuration.role(uid: 1001, gid: 5) == .readonly)
-        #expect(configuration.role(uid: 1002, gid: 2000) == .invoice)
-        #expect(configuration.role(uid: 1003, gid: 5) == nil)
-        #expect(configuration.role(uid: 0, gid: 0) == .admin)
+        #expect(configuration.role(uid: 1001, gid: 5) { [] } == .readonly)
+        #expect(configuration.role(uid: 1002, gid: 2000) { [] } == .invoice)
+        #expect(configuration.role(uid: 1003, gid: 5) { [] } == nil)
+        #expect(configuration.role(uid: 0, gid: 0) { [] } == .admin)
+    }
+
+    @Test func rolesTakeUserAndGroupNamesAndMatchSupplementaryGroups() throws {
+        var configuration = DaemonConfiguration()
+        try ConfigurationFile.apply(
+            "[roles]\nreadonly = [\"nobody\", 1001]\ninvoice_gids = [\"root\"]\nadmin_gids = [3000]",
+            to: &configuration)
+        #expect(configuration.roleByUID == [65534: .readonly, 1001: .readonly])
+        #expect(configuration.role(uid: 1002, gid: 5) { [5, 0] } == .invoice)
+        #expect(configuration.role(uid: 1002, gid: 0) { [0, 3000] } == .admin, "the highest of the user's groups")
+        #expect(configuration.role(uid: 1002, gid: 5) { [5, 6] } == nil)
+    }
+
+    @Test(arguments: [
+        ("readonly = [1001]\nadmin = [1001]", "roles.admin: uid 1001 is also listed under readonly"),
+        ("invoice = [0]\nadmin = [\"root\"]", "roles.admin: uid 0 is also listed under invoice"),
+        ("readonly_gids = [\"root\"]\ninvoice_gids = [0]", "roles.invoice_gids: gid 0 is also listed under readonly"),
+        ("readonly = [\"t4g-no-such-user\"]", "roles.readonly: nothing is named t4g-no-such-user"),
+        ("admin = [1.5]", "roles.admin: must list names or numeric ids"),
+    ])
+    func rolesRefuseAmbiguousOrUnknownEntries(lines: String, message: String) {
+        var configuration = DaemonConfiguration()
+        do {
+            try ConfigurationFile.apply("[roles]\n" + lines, to: &configuration)
+            Issue.record("accepted \(lines)")
+        } catch {
+            #expect(error.description.hasPrefix("configuration error: \(message)"), "\(error)")
+        }
     }
 }

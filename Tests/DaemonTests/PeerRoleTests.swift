@@ -28,6 +28,30 @@ import Testing
         return User(uid: entry.pointee.pw_uid, gid: entry.pointee.pw_gid)
     }
 
+    /// Creates (unless it exists) the group `group` and adds `user` to it as a supplementary group, as
+    /// `usermod -aG` does.
+    static func addSupplementaryGroup(_ group: String, to user: String, in directory: TemporaryDirectory) async throws {
+        try await Services.run(
+            "-c", ["groupadd -f --system \"$1\" && usermod -aG \"$1\" \"$2\"", "add", group, user], in: directory)
+    }
+
+    /// A daemon of `network` that serves its socket to the group with mode 0660 and maps `roles` (the lines of
+    /// its `[roles]` section), with a copy of the built `t4gctl` in its data directory for the test users.
+    static func daemon(in network: DevNetwork, roles: String) async throws -> DaemonProcess {
+        let daemon = try await network.daemon(
+            extra: "[rpc]\nsocket_group = \"\(group)\"\nsocket_mode = \"0660\"\n[roles]\n\(roles)\n")
+        // Written through a close-on-exec descriptor: a child that another test forks meanwhile must not inherit
+        // it open for writing, or running the copy fails with ETXTBSY.
+        let binary = try Data(
+            contentsOf: DaemonProcess.productsDirectory.appendingPathComponent("t4gctl"), options: .alwaysMapped)
+        let descriptor = open(daemon.directory.file("t4gctl"), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0o755)
+        guard descriptor >= 0 else { throw POSIXError(POSIXErrorCode(rawValue: errno) ?? .EIO) }
+        defer { close(descriptor) }
+        let written = binary.withUnsafeBytes { write(descriptor, $0.baseAddress, $0.count) }
+        guard written == binary.count, fchmod(descriptor, 0o755) == 0 else { throw POSIXError(.EIO) }
+        return daemon
+    }
+
     /// Runs the copied `t4gctl` as `user` (no supplementary groups); its stdout, or the failure with stderr.
     static func t4gctl(
         as user: User, _ arguments: [String], daemon: DaemonProcess
@@ -60,20 +84,9 @@ import Testing
         let unmapped = try await Self.user("t4gtest-none", in: setup)
         let outsider = User(uid: 65534, gid: 65534)
         try await DevNetwork.run { network in
-            let daemon = try await network.daemon(
-                extra: """
-                    [rpc]
-                    socket_group = "\(Self.group)"
-                    socket_mode = "0660"
-                    [roles]
-                    readonly = [\(readonly.uid)]
-                    invoice = [\(invoice.uid)]
-                    """)
+            let daemon = try await Self.daemon(
+                in: network, roles: "readonly = [\(readonly.uid)]\ninvoice = [\(invoice.uid)]")
             chmod(daemon.directory.path, 0o755)
-            let t4gctl = daemon.directory.file("t4gctl")
-            try FileManager.default.copyItem(
-                atPath: DaemonProcess.productsDirectory.appendingPathComponent("t4gctl").path, toPath: t4gctl)
-            chmod(t4gctl, 0o755)
             let target = try await daemon.call("invoice.create", ["amount_msat": 5000, "description": "roles"])
             let bolt11 = target.string("bolt11")
             let pay = ["call", "payment.send", "{\"bolt11\":\"\(bolt11)\"}"]
@@ -101,6 +114,38 @@ import Testing
 
             let unpaid = try await daemon.error("payment.get", ["payment_hash": .string(target.string("payment_hash"))])
             #expect(unpaid?.reason == .paymentNotFound, "a refused payment.send must not pay")
+        }
+    }
+
+    @Test(.enabled(if: getuid() == 0, "creating Unix users and switching to them needs root (CI runs as root)"))
+    func rolesByNameAndSupplementaryGroupMembership() async throws {
+        let setup = TemporaryDirectory()
+        defer { setup.remove() }
+        let readonly = try await Self.user("t4gtest-ro", in: setup)
+        let member = try await Self.user("t4gtest-ops-member", in: setup)
+        let unmapped = try await Self.user("t4gtest-none", in: setup)
+        try await Self.addSupplementaryGroup("t4gtest-ops", to: "t4gtest-ops-member", in: setup)
+        try await DevNetwork.run { network in
+            let daemon = try await Self.daemon(
+                in: network, roles: "readonly = [\"t4gtest-ro\"]\ninvoice_gids = [\"t4gtest-ops\"]")
+            let group = try #require(getgrnam(Self.group)).pointee.gr_gid
+            chown(daemon.directory.path, uid_t.max, group)
+            chmod(daemon.directory.path, 0o750)
+            let create = ["call", "invoice.create", "{\"amount_msat\":1000,\"description\":\"ops\"}"]
+
+            #expect(try await Self.t4gctl(as: readonly, ["call", "daemon.info"], daemon: daemon).contains("network"))
+            #expect(try await Self.refusal(as: readonly, create, daemon: daemon).contains("unauthorized"))
+            // setpriv --clear-groups: the process itself holds only its primary group; the role comes from the
+            // group database (getgrouplist), where usermod -aG put the user.
+            let created = try await Self.t4gctl(as: member, create, daemon: daemon)
+            #expect(created.contains("lnbcrt"))
+            let bolt11 = try JSONValue.parse(Array(created.utf8)).string("bolt11")
+            #expect(
+                try await Self.refusal(
+                    as: member, ["call", "payment.send", "{\"bolt11\":\"\(bolt11)\"}"], daemon: daemon
+                ).contains("unauthorized"))
+            #expect(
+                try await Self.refusal(as: unmapped, ["call", "daemon.info"], daemon: daemon).contains("unauthorized"))
         }
     }
 }

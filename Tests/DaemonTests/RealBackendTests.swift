@@ -108,6 +108,7 @@ import Testing
             defer { directory.remove() }
             let bogus = String(repeating: "ab", count: 40)
             try Data([UInt8](hex: bogus)!).write(to: URL(fileURLWithPath: directory.file("bad.macaroon")))
+            chmod(directory.file("bad.macaroon"), 0o600)
             let badMacaroon = TemporaryDirectory()
             defer { badMacaroon.remove() }
             do {

@@ -13,13 +13,14 @@ public final class DaemonProcess: @unchecked Sendable {
     private let process: Process
     private let arguments: [String]
 
-    /// Starts `t4gd` with `config` (TOML text, written with `configMode`) and waits until its socket answers
-    /// `daemon.info`. The seed it creates is recorded for the run's secret scan (``TestRun``).
+    /// Starts `t4gd` with `config` (TOML text, written with `configMode`) on `directory` (made owner-only, as t4gd
+    /// requires of its data directory) and waits until its socket answers `daemon.info`. The seed it creates is recorded for the run's secret scan (``TestRun``).
     public init(
         directory: TemporaryDirectory = TemporaryDirectory(), config: String = "", configMode: mode_t = 0o600,
         extraArguments: [String] = [], environment: [String: String] = [:]
     ) async throws {
         self.directory = directory
+        chmod(directory.path, 0o700)
         socketPath = directory.file("t4gd.sock")
         configPath = directory.file("t4gd.toml")
         try config.write(toFile: configPath, atomically: true, encoding: .utf8)

@@ -9,17 +9,18 @@ extension DaemonComponents {
                 params: [
                     .required(
                         "path", Schema.string,
-                        "absolute path of the copy on the daemon's file system; must not exist, its directory must")
+                        "the copy's file name in the backup directory (daemon.backup_dir, default DATA_DIR/backups),"
+                            + " or an absolute path inside it; must not exist, its directory must")
                 ],
                 result: Schema.object([
                     ("path", Schema.string), ("size_bytes", Schema.integer(0, Int64.max)),
                     ("last_event_index", Schema.integer(0, Int64.max)), ("integrity_check", Schema.oneOf(["ok"])),
                     ("duration_ms", Schema.integer(0, Int64.max)),
                 ]),
-                errors: ["backup_failed"]
+                errors: ["backup_failed", "backup_path_refused"]
             ) { params, call in
-                let outcome = try await StoreBackupWriter(store: store).write(
-                    to: try params.requiredString("path", maxLength: 4096))
+                let writer = StoreBackupWriter(store: store, directory: configuration.resolvedBackupDirectory)
+                let outcome = try await writer.write(to: try params.requiredString("path", maxLength: 4096))
                 call.logger.notice(
                     "store backup written",
                     metadata: [

@@ -70,7 +70,9 @@ class Simulator:
         node_dir = self.state_dir / name
         node_dir.mkdir(parents=True, exist_ok=True)
         for kind, raw in node.macaroons.bake_all().items():
-            (node_dir / f"{kind}.macaroon").write_bytes(raw)
+            macaroon = node_dir / f"{kind}.macaroon"
+            macaroon.write_bytes(raw)
+            macaroon.chmod(0o640)  # as LND writes them; t4gd refuses a macaroon every user can read
         tlscert.generate(node_dir / "tls.cert", node_dir / "tls.key", name)
         faults = NodeFaults()
         node.invoices = InvoiceRegistry(self.network, node)

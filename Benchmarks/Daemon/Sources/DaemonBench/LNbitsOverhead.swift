@@ -204,7 +204,8 @@ func runLNbitsOverhead(_ t4gd: String) -> Never {
         _ name: String, _ keys: (id: String, admin: String, invoice: String), ownInvoiceCheck: String = "store"
     ) -> String {
         let dir = "\(root)/\(name)"
-        try! FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
+        try! FileManager.default.createDirectory(
+            atPath: dir, withIntermediateDirectories: true, attributes: [.posixPermissions: 0o700])
         let config = """
             [daemon]
             backend = "lnbits"

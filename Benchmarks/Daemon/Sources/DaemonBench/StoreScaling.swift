@@ -86,7 +86,8 @@ func runStoreScaling(_ t4gd: String) -> Never {
             .write(toFile: config, atomically: true, encoding: .utf8)
         return (0..<instances).map { index in
             let dir = "\(root)/\(name)-\(index)"
-            try! FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
+            try! FileManager.default.createDirectory(
+                atPath: dir, withIntermediateDirectories: true, attributes: [.posixPermissions: 0o700])
             if index > 0 { try! FileManager.default.copyItem(atPath: "\(root)/\(name)-0/seed", toPath: "\(dir)/seed") }
             let child = spawn(
                 t4gd,

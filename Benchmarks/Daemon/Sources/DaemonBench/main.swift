@@ -405,7 +405,8 @@ func startDaemon(_ name: String, ledger: String?) -> (Child, String) {
     let dir = "\(root)/\(name)"
     var args = ["--data-dir", dir, "--log-level", "warning", "--metrics-listen", "127.0.0.1:0"]
     if let ledger { args += ["--dev-ledger", ledger] }
-    try! FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
+    try! FileManager.default.createDirectory(
+        atPath: dir, withIntermediateDirectories: true, attributes: [.posixPermissions: 0o700])
     let child = spawn(t4gd, args, logFile: "\(root)/\(name).log", name: "t4gd \(name)")
     children.append(child)
     let socket = "\(dir)/t4gd.sock"
