@@ -35,6 +35,7 @@ public enum ConfigurationFile {
         "proofs": ["trusted_issuers"],
         "lnd": ["rest_url", "tls_cert_path", "macaroon_path", "timeout_s"],
         "lnbits": ["url", "invoice_key", "admin_key", "timeout_s", "push", "poll_interval_s", "own_invoice_check"],
+        "rates": rateKeys,
     ]
 
     /// Applies the file's text on top of `configuration`.
@@ -172,6 +173,8 @@ public enum ConfigurationFile {
             if let value = try choice("own_invoice_check", LNbitsBackend.Configuration.OwnInvoiceCheck.self) {
                 c.lnbitsOwnInvoiceCheck = value
             }
+        case "rates":
+            try applyRates(table, to: &c)
         case "proofs":
             for text in try read(key("trusted_issuers"), { try table.stringArray("trusted_issuers") }) ?? [] {
                 guard let bytes = [UInt8](hex: text), let issuer = try? XOnlyPublicKey(bytes: bytes) else {

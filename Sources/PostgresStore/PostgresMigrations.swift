@@ -142,6 +142,9 @@ enum PostgresMigrations {
         );
         ALTER TABLE payment_attempts ADD COLUMN owner TEXT;
         """,
+        "v4_fiat": """
+        ALTER TABLE invoices ADD COLUMN fiat TEXT;
+        """,
     ]
 
     /// Applies the missing versions in one transaction under the migration lock.

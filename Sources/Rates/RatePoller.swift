@@ -25,14 +25,16 @@ public struct RatePoller: Service {
         book: RateBook, sources: [RateSource], interval: Duration, timeout: Duration,
         now: @escaping @Sendable () -> Int64, factory: any MetricsFactory, logger: Logger
     ) throws {
-        self.sources = try sources.map { source in
-            var tls: TLSConfiguration?
-            if let caFile = source.caFile {
+        // Every CA file is read before any client exists, so a bad one leaves no client to shut down.
+        let tls = try sources.map { source in
+            try source.caFile.map { caFile in
                 var configuration = TLSConfiguration.makeClientConfiguration()
                 configuration.trustRoots = .certificates(try NIOSSLCertificate.fromPEMFile(caFile))
-                tls = configuration
+                return configuration
             }
-            return (source, BackendHTTPClient(connectTimeout: timeout, tls: tls, logger: logger))
+        }
+        self.sources = zip(sources, tls).map { source, tls in
+            (source, BackendHTTPClient(connectTimeout: timeout, tls: tls, logger: logger))
         }
         self.book = book
         self.interval = interval

@@ -146,6 +146,9 @@ enum SQLiteMigrations {
                     ALTER TABLE payment_attempts ADD COLUMN owner TEXT;
                     """)
         }
+        migrator.registerMigration("v4_fiat") { database in
+            try database.execute(sql: "ALTER TABLE invoices ADD COLUMN fiat TEXT;")
+        }
         return migrator
     }
 }

@@ -3,7 +3,7 @@
 public enum StoreSchema {
     /// Every schema version, in order. A released version is never edited: a change is a new version, added
     /// here and to both engines (`StoreMigrationTests` checks they agree).
-    public static let versions = ["v1_invoices_payments_events", "v2_proofs", "v3_instances"]
+    public static let versions = ["v1_invoices_payments_events", "v2_proofs", "v3_instances", "v4_fiat"]
 
     /// A table copied between engines.
     public struct Table: Sendable, Hashable {
@@ -23,7 +23,7 @@ public enum StoreSchema {
             columns: [
                 "payment_hash", "bolt11", "label", "amount_msat", "description", "description_hash", "expiry_s",
                 "status", "created_at", "expires_at", "paid_at", "amount_received_msat", "preimage", "metadata",
-                "request_fingerprint", "settle_index",
+                "request_fingerprint", "settle_index", "fiat",
             ], order: "row"),
         Table(
             name: "payments",
