@@ -1,6 +1,9 @@
 #!/usr/bin/env bash
 # Runs the whole test suite: unit, property, CLI and integration tests (Swift Testing).
-# Installs missing system packages first (scripts/setup.sh). Warnings are errors (see Package.swift).
+# Installs missing system packages first (scripts/setup.sh), then, once, what the tests use on first use (the
+# LNbits venv, regtest/lnbits/install.sh, atomic and serialised; a test that starts LNbits finds it done) after
+# checking that such installs are serialised (regtest/install-once-test.sh). Each step prints its wall-clock
+# duration. Warnings are errors (see Package.swift).
 # Then scans every log the run wrote (daemons, LND simulator, LNbits, PostgreSQL) for every secret the run
 # created or learned (macaroons, LNbits keys, seeds, preimages of unpaid invoices, the test PostgreSQL
 # password); a secret in a log fails the run, naming the file, line, kind and encoding but never the secret
@@ -9,8 +12,26 @@
 # $T4G_TEST_RUN_DIR (default: a new /tmp/t4g-run.* folder, removed when the scan passes).
 set -euo pipefail
 cd "$(dirname "$0")/.."
-scripts/setup.sh
-swift build --build-tests
+
+# timed NAME COMMAND...: run a step and print its wall-clock duration; the step's exit status.
+timed() {
+    local started=$SECONDS status=0
+    echo "== $1" >&2
+    "${@:2}" || status=$?
+    echo "== $1: $((SECONDS - started)) s" >&2
+    return "$status"
+}
+
+# install_once_test: the install lock's self-test, its failures and summary only.
+install_once_test() {
+    regtest/install-once-test.sh | grep -v '^ok '
+}
+
+total_started=$SECONDS
+timed "apt packages (scripts/setup.sh)" scripts/setup.sh
+timed "first-use installs are serialised (regtest/install-once-test.sh)" install_once_test
+timed "LNbits venv (regtest/lnbits/install.sh; 1.5-6 min the first time)" regtest/lnbits/install.sh >/dev/null
+timed "build (swift build --build-tests)" swift build --build-tests
 run_dir="${T4G_TEST_RUN_DIR:-$(mktemp -d /tmp/t4g-run.XXXXXX)}"
 mkdir -p "$run_dir"
 status=0
@@ -19,10 +40,12 @@ status=0
 # (up to six daemons and PostgreSQL at once) runs after the rest, on its own, so its load does not stretch the
 # wall-clock bounds of other suites (LNDFaultTests' 3-5 s window was missed once at load 10 beside it).
 if (($# == 0)); then
-    T4G_TEST_RUN_DIR="$run_dir" swift test --skip-build --skip MultiInstanceTests || status=$?
-    T4G_TEST_RUN_DIR="$run_dir" swift test --skip-build --filter MultiInstanceTests || status=$?
+    T4G_TEST_RUN_DIR="$run_dir" timed "tests but MultiInstanceTests" \
+        swift test --skip-build --skip MultiInstanceTests || status=$?
+    T4G_TEST_RUN_DIR="$run_dir" timed "MultiInstanceTests" swift test --skip-build --filter MultiInstanceTests \
+        || status=$?
 else
-    T4G_TEST_RUN_DIR="$run_dir" swift test --skip-build "$@" || status=$?
+    T4G_TEST_RUN_DIR="$run_dir" timed "tests $*" swift test --skip-build "$@" || status=$?
 fi
 if (($# == 0)); then
     echo "== scanning the logs in $run_dir/logs for recorded secrets"
@@ -30,4 +53,5 @@ if (($# == 0)); then
         --filter 'SecretScannerTests.noLogOfTheTestRunHoldsASecret' || status=$?
 fi
 if [[ "$status" == 0 && -z "${T4G_TEST_RUN_DIR:-}" ]]; then rm -rf "$run_dir"; fi
+echo "== scripts/test.sh: $((SECONDS - total_started)) s in all, exit $status" >&2
 exit "$status"

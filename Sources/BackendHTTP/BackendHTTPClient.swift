@@ -21,11 +21,17 @@ package struct BackendHTTPClient: Sendable {
     ///   - connectTimeout: how long establishing a connection may take.
     ///   - tls: the TLS configuration for https; `nil`: the system's trust store.
     ///   - http1Only: never negotiate HTTP/2.
+    ///   - maxConnectionsPerHost: the HTTP/1.1 connections kept per host; a request beyond them queues until one
+    ///     is free (AsyncHTTPClient's default is 8).
     ///   - logger: the backend's logger; AsyncHTTPClient gets a copy at `info` or above.
-    package init(connectTimeout: Duration, tls: TLSConfiguration? = nil, http1Only: Bool = false, logger: Logger) {
+    package init(
+        connectTimeout: Duration, tls: TLSConfiguration? = nil, http1Only: Bool = false,
+        maxConnectionsPerHost: Int = 8, logger: Logger
+    ) {
         var configuration = HTTPClient.Configuration(
             tlsConfiguration: tls, timeout: .init(connect: connectTimeout.timeAmount, read: nil))
         configuration.connectionPool.retryConnectionEstablishment = false
+        configuration.connectionPool.concurrentHTTP1ConnectionsPerHostSoftLimit = max(1, maxConnectionsPerHost)
         if http1Only { configuration.httpVersion = .http1Only }
         http = HTTPClient(eventLoopGroup: HTTPClient.defaultEventLoopGroup, configuration: configuration)
         var httpLogger = logger

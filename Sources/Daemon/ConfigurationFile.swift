@@ -1,4 +1,5 @@
 import BOLT11
+import DevBackend
 import Foundation
 import LNbitsBackend
 import Lightning
@@ -22,18 +23,22 @@ public enum ConfigurationFile {
         "daemon": ["data_dir", "network", "backend", "backup_dir"],
         "rpc": [
             "socket", "socket_mode", "socket_group", "max_line_bytes", "max_batch", "max_connections",
-            "max_in_flight_per_connection", "max_in_flight", "idle_timeout_s", "shutdown_grace_s",
+            "max_in_flight_per_connection", "max_in_flight", "idle_timeout_s", "request_timeout_s",
+            "shutdown_grace_s",
         ],
         "roles": ["admin", "invoice", "readonly", "admin_gids", "invoice_gids", "readonly_gids"],
         "rate_limits": Set(
             DaemonConfiguration.Role.allCases.flatMap { ["\($0.rawValue)_requests_per_s", "\($0.rawValue)_burst"] }),
         "store": ["path", "url", "ca_file", "instance", "full_sync"],
-        "dev": ["ledger", "starting_balance_msat", "fee_base_msat", "fee_ppm", "alias"],
+        "dev": ["ledger", "starting_balance_msat", "fee_base_msat", "fee_ppm", "alias", "payment_latency"],
         "payments": ["timeout_s", "reconcile_interval_s"],
         "log": ["level", "format"],
         "metrics": ["enabled", "listen"],
         "proofs": ["trusted_issuers"],
-        "lnd": ["rest_url", "tls_cert_path", "macaroon_path", "timeout_s"],
+        "lnd": [
+            "rest_url", "tls_cert_path", "macaroon_path", "timeout_s", "private_invoices", "max_connections",
+            "max_streams", "subscription_idle_s",
+        ],
         "lnbits": ["url", "invoice_key", "admin_key", "timeout_s", "push", "poll_interval_s", "own_invoice_check"],
         "rates": rateKeys,
     ]
@@ -122,6 +127,7 @@ public enum ConfigurationFile {
             }
             if let value = try integer("max_in_flight", 1...1_000_000) { c.maxInFlight = Int(value) }
             if let value = try integer("idle_timeout_s", large) { c.idleTimeoutSeconds = value }
+            if let value = try integer("request_timeout_s", 1...3600) { c.requestTimeoutSeconds = value }
             if let value = try integer("shutdown_grace_s", 0...3600) { c.shutdownGraceSeconds = value }
         case "roles":
             try applyRoles(table, to: &c)
@@ -155,6 +161,14 @@ public enum ConfigurationFile {
             if let value = try integer("fee_base_msat", 0...Int64(UInt32.max)) { c.devFeeBase = MilliSatoshi(value) }
             if let value = try integer("fee_ppm", 0...1_000_000) { c.devFeeProportionalMillionths = value }
             if let value = try string("alias") { c.devAlias = value }
+            if let value = try string("payment_latency") {
+                guard let latency = DevPaymentLatency(value) else {
+                    throw Problem(
+                        key: key("payment_latency"),
+                        message: "must be \"none\", \"hold\", milliseconds or \"MIN-MAX\" milliseconds (at most 3600000)")
+                }
+                c.devPaymentLatency = latency
+            }
         case "payments":
             if let value = try integer("timeout_s", 1...86_400) { c.paymentTimeoutSeconds = value }
             if let value = try integer("reconcile_interval_s", 1...3600) { c.reconcileIntervalSeconds = value }
@@ -163,6 +177,10 @@ public enum ConfigurationFile {
             c.lndTLSCertPath = try string("tls_cert_path") ?? c.lndTLSCertPath
             c.lndMacaroonPath = try string("macaroon_path") ?? c.lndMacaroonPath
             if let value = try integer("timeout_s", 1...600) { c.backendTimeoutSeconds = value }
+            if let value = try bool("private_invoices") { c.lndPrivateInvoices = value }
+            if let value = try integer("max_connections", 1...1024) { c.lndMaxConnections = value }
+            if let value = try integer("max_streams", 1...4096) { c.lndMaxStreams = value }
+            if let value = try integer("subscription_idle_s", 5...86_400) { c.lndSubscriptionIdleSeconds = value }
         case "lnbits":
             c.lnbitsURL = try string("url") ?? c.lnbitsURL
             c.lnbitsInvoiceKey = try string("invoice_key") ?? c.lnbitsInvoiceKey

@@ -15,6 +15,8 @@ struct DaemonComponents: Sendable {
     /// Exchange rates for fiat amounts; `nil` when no rate source is configured.
     let rates: RateBook?
     let health: HealthMonitor
+    /// This instance among those sharing the store.
+    let cluster: ClusterStatus
     /// The daemon's identity (x-only, hex), also its dev node key.
     let identityPubkey: String
     let startedAt: ContinuousClock.Instant

@@ -1,4 +1,5 @@
 import BOLT11
+import DevBackend
 import Foundation
 import LNbitsBackend
 import Lightning
@@ -44,6 +45,7 @@ public struct DaemonConfiguration: Sendable {
     public var maxInFlightPerConnection = 64
     public var maxInFlight = 1024
     public var idleTimeoutSeconds: Int64 = 300
+    public var requestTimeoutSeconds: Int64 = 30
     public var shutdownGraceSeconds: Int64 = 10
 
     /// Role of each uid; the daemon's own uid and root are `admin` unless mapped otherwise.
@@ -67,6 +69,8 @@ public struct DaemonConfiguration: Sendable {
     public var devFeeBase = MilliSatoshi(1_000)
     public var devFeeProportionalMillionths: Int64 = 1_000
     public var devAlias = "t4gd-dev"
+    /// `dev.payment_latency`: how long a dev payment stays in flight.
+    public var devPaymentLatency = DevPaymentLatency.none
 
     /// Issuers whose proofs `proof.verify` reports as trusted, besides this daemon's own identity.
     public var trustedIssuers: [XOnlyPublicKey] = []
@@ -74,6 +78,14 @@ public struct DaemonConfiguration: Sendable {
     public var lndRESTURL: String?
     public var lndTLSCertPath: String?
     public var lndMacaroonPath: String?
+    /// `lnd.private_invoices`: invoices carry route hints to private channels.
+    public var lndPrivateInvoices = true
+    /// `lnd.max_connections`: connections kept to LND for unary calls.
+    public var lndMaxConnections: Int64 = 8
+    /// `lnd.max_streams`: connections kept to LND for streams (payments in flight, the invoice subscription).
+    public var lndMaxStreams: Int64 = 64
+    /// `lnd.subscription_idle_s`: the invoice subscription is reopened after this long without a message.
+    public var lndSubscriptionIdleSeconds: Int64 = 60
     public var lnbitsURL: String?
     /// LNbits invoice/read key (receive, read). Secret: never logged.
     public var lnbitsInvoiceKey: String?

@@ -35,6 +35,16 @@ struct DaemonRPCService: RPCService {
         }
     }
 
+    /// A peer whose uid and gid map to no role is refused at connect (it may call nothing, so it holds no slot);
+    /// the reserved slots are for `admin`.
+    func admission(of peer: PeerCredentials) -> PeerAdmission {
+        switch configuration.role(uid: peer.uid, gid: peer.gid, groups: { groupMembership.groups(of: peer.uid) }) {
+        case nil: .refused
+        case .admin?: .privileged
+        case .readonly?, .invoice?: .admitted
+        }
+    }
+
     func answersImmediately(_ request: RPCRequest) -> Bool {
         guard case .immediate = methods[request.method]?.handler else { return false }
         return true

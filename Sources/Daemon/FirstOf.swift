@@ -6,17 +6,30 @@ import Synchronization
 /// Not a task group: a group would wait for its child awaiting `task.value` before returning, so the
 /// timeout would never cut the wait short.
 func firstOf<T: Sendable>(_ task: Task<T, Never>, timeout: Duration) async -> T? {
+    await firstOf(task, timeout: timeout, clock: ContinuousClock())
+}
+
+/// ``firstOf(_:timeout:)`` measured by `clock`.
+///
+/// The value decides the race before the timer is cancelled, and only a sleep that ran its full length answers
+/// `nil`: a cancelled sleep (which may return or throw, depending on the clock) never beats the task's value.
+func firstOf<T: Sendable, C: Clock>(_ task: Task<T, Never>, timeout: C.Duration, clock: C) async -> T? {
     let race = Race<T?>()
     return await withCheckedContinuation { continuation in
         race.start(continuation)
         let timer = Task {
-            try? await Task.sleep(for: timeout)
+            do {
+                try await clock.sleep(for: timeout)
+            } catch {
+                return
+            }
+            guard !Task.isCancelled else { return }
             race.finish(nil)
         }
         Task {
             let value = await task.value
-            timer.cancel()
             race.finish(value)
+            timer.cancel()
         }
     }
 }

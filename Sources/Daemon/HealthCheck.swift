@@ -6,6 +6,8 @@ import Store
 struct HealthCheck: Sendable {
     let store: Store
     let backend: any LightningBackend
+    /// Unix time in seconds: the value a write probe stores.
+    let now: @Sendable () -> Int64
     static let backendDeadline: Duration = .seconds(2)
 
     /// The outcome of one measurement.
@@ -16,13 +18,30 @@ struct HealthCheck: Sendable {
     }
 
     struct Component: Sendable {
-        let ok: Bool
+        /// A component's state: `degraded` answers but cannot do everything (a store whose writes fail).
+        enum Status: String, Sendable {
+            case ok, degraded, down
+        }
+
+        let status: Status
         let latency: Duration
         let error: String?
 
+        var ok: Bool { status == .ok }
+
+        init(ok: Bool, latency: Duration, error: String?) {
+            self.init(status: ok ? .ok : .down, latency: latency, error: error)
+        }
+
+        init(status: Status, latency: Duration, error: String?) {
+            self.status = status
+            self.latency = latency
+            self.error = error
+        }
+
         var json: JSONValue {
             [
-                "status": .string(ok ? "ok" : "down"),
+                "status": .string(status.rawValue),
                 "latency_ms": .number(
                     Double(latency.components.attoseconds) / 1e15 + Double(latency.components.seconds) * 1000),
                 "error": error.map(JSONValue.string) ?? .null,
@@ -30,11 +49,20 @@ struct HealthCheck: Sendable {
         }
     }
 
-    /// Reads from the store and asks the backend for its node info (at most ``backendDeadline``).
+    /// Reads from the store and asks the backend for its node info (at most ``backendDeadline``). A store whose
+    /// last write failed gets a probe write: still failing, it is `degraded` (it reads but cannot take a
+    /// payment intent); writable again, it is `ok`.
     func measure() async -> Measurement {
         let storeStatus = await measure { _ = try await store.lastEventIndex() }
         let backendStatus = await measureAsync { [backend] in _ = try await backend.nodeInfo() }
-        return Measurement(store: storeStatus, backend: backendStatus, finishedAt: .now)
+        return Measurement(store: await withWriteProbe(storeStatus), backend: backendStatus, finishedAt: .now)
+    }
+
+    private func withWriteProbe(_ read: Component) async -> Component {
+        guard read.ok, store.writeFailure != nil else { return read }
+        try? await store.probeWrite(now())
+        guard let failure = store.writeFailure else { return read }
+        return Component(status: .degraded, latency: read.latency, error: "writes fail: \(failure)")
     }
 
     private func measure(_ body: () async throws -> Void) async -> Component {

@@ -14,6 +14,7 @@ final class HealthMonitor: Service, Sendable {
     struct Report: Sendable {
         let measurement: HealthCheck.Measurement
         let reconciled: Bool
+        let cluster: ClusterStatus
         let at: ContinuousClock.Instant
         let stalledAfter: Duration
 
@@ -33,10 +34,11 @@ final class HealthMonitor: Service, Sendable {
                 error: reconciled ? nil : "payments left pending by the previous run are not reconciled yet")
         }
 
-        /// `down` without the store, `degraded` without the backend or before reconciliation, else `ok`.
+        /// `down` without the store, `degraded` when the store cannot be written, without the backend or before
+        /// reconciliation, else `ok`.
         var status: String {
-            guard store.ok else { return "down" }
-            return measurement.backend.ok && reconciled ? "ok" : "degraded"
+            guard store.status != .down else { return "down" }
+            return store.ok && measurement.backend.ok && reconciled ? "ok" : "degraded"
         }
 
         /// Ready for traffic: every component is ok.
@@ -46,7 +48,7 @@ final class HealthMonitor: Service, Sendable {
         var json: JSONValue {
             [
                 "status": .string(status), "ready": .bool(ready), "components": components,
-                "measured_ms_ago": .integer(Int64(age / .milliseconds(1))),
+                "measured_ms_ago": .integer(Int64(age / .milliseconds(1))), "instance": cluster.json,
             ]
         }
 
@@ -58,13 +60,15 @@ final class HealthMonitor: Service, Sendable {
 
     private let check: HealthCheck
     private let gate: PaymentGate
+    private let cluster: ClusterStatus
     private let interval: Duration
     private let latest: Mutex<HealthCheck.Measurement?> = Mutex(nil)
 
-    /// A monitor measuring every `interval`.
-    init(check: HealthCheck, gate: PaymentGate, interval: Duration) {
+    /// A monitor measuring every `interval`; reports name this instance from `cluster`.
+    init(check: HealthCheck, gate: PaymentGate, cluster: ClusterStatus, interval: Duration) {
         self.check = check
         self.gate = gate
+        self.cluster = cluster
         self.interval = interval
     }
 
@@ -91,7 +95,7 @@ final class HealthMonitor: Service, Sendable {
                 backend: HealthCheck.Component(ok: false, latency: .zero, error: "not measured yet"),
                 finishedAt: .now)
         return Report(
-            measurement: measurement, reconciled: gate.paymentsAccepted, at: .now,
+            measurement: measurement, reconciled: gate.paymentsAccepted, cluster: cluster, at: .now,
             stalledAfter: interval + HealthCheck.backendDeadline + .seconds(2))
     }
 }

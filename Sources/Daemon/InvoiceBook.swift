@@ -58,13 +58,13 @@ public struct InvoiceBook: Sendable {
         guard decoded.fields.paymentHash == created.paymentHash.bytes else {
             throw DaemonError("backend_error", "the backend's invoice does not carry the payment hash it reported")
         }
-        let createdAt = Int64(decoded.fields.timestamp)
+        let createdAt = Int64(clamping: decoded.fields.timestamp)
         let record = InvoiceRecord(
             paymentHash: created.paymentHash, bolt11: created.bolt11, label: request.label, amount: amount,
             description: request.description, descriptionHash: request.descriptionHash?.hex,
             expirySeconds: request.expirySeconds, status: .open, createdAt: createdAt,
-            expiresAt: Int64(decoded.fields.expiresAt), preimage: created.preimage, metadata: request.metadata,
-            requestFingerprint: fingerprint, fiat: terms?.recordText)
+            expiresAt: Int64(clamping: decoded.fields.expiresAt), preimage: created.preimage,
+            metadata: request.metadata, requestFingerprint: fingerprint, fiat: terms?.recordText)
         switch try await store.createInvoice(record) {
         case .created(let stored):
             logger.info("invoice created", metadata: ["payment_hash": "\(stored.paymentHash)"])
@@ -119,7 +119,7 @@ public struct InvoiceBook: Sendable {
     func settle(_ settlement: InvoiceSettlement) async throws {
         let changed = try await store.markInvoicePaid(
             settlement.paymentHash, amountReceived: settlement.amountReceived, preimage: settlement.preimage,
-            paidAt: settlement.paidAt, settleIndex: Int64(settlement.settleIndex)
+            paidAt: settlement.paidAt, settleIndex: Int64(clamping: settlement.settleIndex)
         ) { invoice in
             EventPayloads.invoiceEvent("invoice.paid", invoice, at: settlement.paidAt)
         }

@@ -17,8 +17,10 @@ struct InvoiceExpirer: Service {
                     if let next = try await invoices.expireDue() {
                         sleep = min(sleep, .seconds(max(next - now(), 0)) + .milliseconds(50))
                     }
-                } catch {
+                } catch where !Task.isCancelled {
                     logger.error("invoice expiry failed", metadata: ["error": "\(error)"])
+                } catch {
+                    return
                 }
                 try? await Task.sleep(for: sleep)
             }

@@ -10,7 +10,9 @@ import Store
 /// instance sharing the store owns (that instance may be about to call the backend: failing its payment here
 /// could let a second send pay the hash again). A hash the backend never saw is failed (nothing was sent, so
 /// paying it again later is safe). An attempt whose owner stopped sending heartbeats is resolved by any
-/// instance after ``InstanceHeartbeat/lease``.
+/// instance after ``InstanceHeartbeat/lease``; a restarted instance resolves its predecessor's at once (claiming
+/// the name forgets the predecessor's heartbeats). Owners are processes (``InstanceOwner``), not names: a second
+/// process under the same name never resolves another live process's attempts.
 struct PaymentReconciler: Service {
     let store: Store
     let backend: any LightningBackend
@@ -36,6 +38,8 @@ struct PaymentReconciler: Service {
         do {
             pending = try await store.pendingPayments()
         } catch {
+            // A stop interrupts the store call: nothing failed, the next start reconciles.
+            guard !Task.isCancelled else { return false }
             logger.error("cannot read pending payments", metadata: ["error": "\(error)"])
             return false
         }
@@ -44,7 +48,7 @@ struct PaymentReconciler: Service {
             do {
                 let owner = try await store.liveAttemptOwner(
                     of: payment.paymentHash, aliveSince: now() - InstanceHeartbeat.lease)
-                if let owner, owner != store.instance { continue }
+                if let owner, owner != store.owner.description { continue }
                 let outcome = try await backend.payment(for: payment.paymentHash) ?? .failed(.backendError)
                 guard outcome != .pending else { continue }
                 logger.info("reconciled payment", metadata: ["payment_hash": "\(payment.paymentHash)"])

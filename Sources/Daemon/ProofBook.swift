@@ -34,7 +34,10 @@ struct ProofBook: Sendable {
     // MARK: Owners
 
     /// A proof owner named by a caller: `account:<id>` (a key the daemon derives and holds) or an x-only key.
-    func owner(_ text: String) async throws -> (key: XOnlyPublicKey, account: String?) {
+    ///
+    /// With `remember`, a derived account key is recorded so that the daemon later recognizes (and signs
+    /// for) proofs owned by it; a read passes `false` and only derives, leaving the store unchanged.
+    func owner(_ text: String, remember: Bool = true) async throws -> (key: XOnlyPublicKey, account: String?) {
         if text.hasPrefix("account:") {
             let account = String(text.dropFirst("account:".count))
             let key: PrivateKey
@@ -44,7 +47,9 @@ struct ProofBook: Sendable {
                 throw DaemonError.invalidParams("'\(text)' is not a valid account reference: \(error.detail)")
             }
             let pubkey = key.xOnlyPublicKey
-            try await store.rememberAccountKey(pubkey: pubkey.bytes.hex, accountID: account)
+            if remember {
+                try await store.rememberAccountKey(pubkey: pubkey.bytes.hex, accountID: account)
+            }
             return (pubkey, account)
         }
         guard let bytes = [UInt8](hex: text.lowercased()), let key = try? XOnlyPublicKey(bytes: bytes) else {
@@ -191,6 +196,8 @@ struct ProofBook: Sendable {
                 }
             }
         } catch {
+            // A stop interrupts the store call: nothing failed, the next start settles what is left.
+            guard !Task.isCancelled else { return }
             logger.error("pending proof transfers could not be settled yet", metadata: ["error": "\(error)"])
         }
     }

@@ -53,8 +53,17 @@ public struct T4GDaemon: Sendable {
                 metricsFactory: metrics.factory, logger: logger))
         let backend = MeteredBackend(try await makeBackend(nodeKey: identity), factory: metrics.factory)
         let now: @Sendable () -> Int64 = { Int64(Date().timeIntervalSince1970) }
-        // Alive before any attempt is owned: other instances sharing the store leave this one's attempts alone.
-        try await store.recordHeartbeat(at: now())
+        do {
+            try await store.claimInstanceName()
+            try await WalletIdentity(seedKey: identity.publicKey.compressed.hex, backend: backend, logger: logger)
+                .check(store)
+            // Alive before any attempt is owned: other instances sharing the store leave this one's attempts alone.
+            try await store.recordHeartbeat(at: now())
+        } catch {
+            await backend.shutdown()
+            try? await store.close()
+            throw error
+        }
         let events = EventBus(latestIndex: try await store.lastEventIndex())
         let gate = PaymentGate()
         let rates = configuration.rates.sources.isEmpty ? nil : RateBook(configuration.rates, now: now)
@@ -71,12 +80,15 @@ public struct T4GDaemon: Sendable {
             trustedIssuers: Set([identity.xOnlyPublicKey] + configuration.trustedIssuers), invoices: invoices,
             events: events, now: now, logger: logger)
         let stopSwitch = StopSwitch()
+        let cluster = ClusterStatus(owner: store.owner)
         let health = HealthMonitor(
-            check: HealthCheck(store: store, backend: backend), gate: gate, interval: Self.healthInterval)
+            check: HealthCheck(store: store, backend: backend, now: now), gate: gate, cluster: cluster,
+            interval: Self.healthInterval)
         await health.measureNow()
         let components = DaemonComponents(
             configuration: configuration, store: store, backend: backend, events: events, invoices: invoices,
-            payments: payments, proofs: proofs, rates: rates, health: health, identityPubkey: identity.xOnlyPublicKey.bytes.hex,
+            payments: payments, proofs: proofs, rates: rates, health: health, cluster: cluster,
+            identityPubkey: identity.xOnlyPublicKey.bytes.hex,
             startedAt: .now,
             now: now,
             requestStop: { stopSwitch.trigger() }, logger: logger)
@@ -89,7 +101,7 @@ public struct T4GDaemon: Sendable {
                 enabled: configuration.metricsEnabled, host: configuration.metricsAddress,
                 port: configuration.metricsPort),
             responder: OperationsResponder(
-                registry: metrics.registry, gauges: StatusGauges(store: store, factory: metrics.factory),
+                registry: metrics.registry, gauges: StatusGauges(store: store, cluster: cluster, factory: metrics.factory),
                 health: health),
             logger: logger)
         // Made last before the group runs: its HTTP clients must be shut down, which the group's run does.
@@ -106,11 +118,14 @@ public struct T4GDaemon: Sendable {
                             interval: .seconds(configuration.reconcileIntervalSeconds), logger: logger)),
                     .init(
                         service: SettlementWatcher(
-                            store: store, backend: backend, invoices: invoices, retryDelay: .seconds(1), logger: logger)
+                            store: store, backend: backend, invoices: invoices, cluster: cluster,
+                            retryDelay: .seconds(1), logger: logger)
                     ),
                     .init(service: ProofSettler(proofs: proofs, events: events)),
                     .init(service: health),
-                    .init(service: InstanceHeartbeat(store: store, interval: .seconds(1), now: now, logger: logger)),
+                    .init(
+                        service: InstanceHeartbeat(
+                            store: store, cluster: cluster, interval: .seconds(1), now: now, logger: logger)),
                     .init(service: EventFollower(store: store, events: events)),
                     .init(
                         service: InvoiceExpirer(invoices: invoices, now: now, maximumSleep: .seconds(1), logger: logger)
@@ -130,7 +145,7 @@ public struct T4GDaemon: Sendable {
             metadata: [
                 "socket": "\(configuration.resolvedSocketPath)", "network": "\(configuration.network.rawValue)",
                 "backend": "\(backend.kind)", "data_dir": "\(configuration.dataDirectory)",
-                "store": "\(configuration.resolvedStoreLocation.redacted)", "instance": "\(store.instance)",
+                "store": "\(configuration.resolvedStoreLocation.redacted)", "instance": "\(store.owner)",
             ])
         do {
             try await group.run()
@@ -151,6 +166,7 @@ public struct T4GDaemon: Sendable {
             maxBatch: configuration.maxBatch, maxInFlightPerConnection: configuration.maxInFlightPerConnection,
             maxInFlight: configuration.maxInFlight,
             maxConnections: configuration.maxConnections, idleTimeout: .seconds(configuration.idleTimeoutSeconds),
+            requestTimeout: .seconds(configuration.requestTimeoutSeconds),
             shutdownGracePeriod: .seconds(configuration.shutdownGraceSeconds))
     }
 
@@ -162,8 +178,8 @@ public struct T4GDaemon: Sendable {
                 configuration: .init(
                     ledgerPath: configuration.resolvedDevLedgerPath, network: configuration.network,
                     startingBalance: configuration.devStartingBalance, feeBase: configuration.devFeeBase,
-                    feeProportionalMillionths: configuration.devFeeProportionalMillionths, alias: configuration.devAlias
-                ),
+                    feeProportionalMillionths: configuration.devFeeProportionalMillionths, alias: configuration.devAlias,
+                    paymentLatency: configuration.devPaymentLatency),
                 nodeKey: nodeKey, logger: logger)
         case .lnd:
             let backend = try LNDBackend(
@@ -171,7 +187,10 @@ public struct T4GDaemon: Sendable {
                     restURL: try required(configuration.lndRESTURL, "lnd.rest_url"),
                     tlsCertPath: try required(configuration.lndTLSCertPath, "lnd.tls_cert_path"),
                     macaroonPath: try required(configuration.lndMacaroonPath, "lnd.macaroon_path"),
-                    network: configuration.network, requestTimeout: timeout),
+                    network: configuration.network, requestTimeout: timeout,
+                    privateInvoices: configuration.lndPrivateInvoices,
+                    maxConnections: Int(configuration.lndMaxConnections), maxStreams: Int(configuration.lndMaxStreams),
+                    subscriptionIdleTimeout: .seconds(configuration.lndSubscriptionIdleSeconds)),
                 logger: logger)
             return try await started(backend) { () throws(BackendError) in try await backend.start() }
         case .lnbits:

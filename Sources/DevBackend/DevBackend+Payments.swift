@@ -3,14 +3,17 @@ import Lightning
 
 extension DevBackend {
     /// Pays a dev-network invoice in one ledger transaction: checks, debit, credit, fee, settlement.
-    public func pay(_ request: PaymentRequest) async throws(BackendError) -> PaymentOutcome {
+    func payNow(_ request: PaymentRequest) async throws(BackendError) -> PaymentOutcome {
         let hash = PaymentHash(bytes: request.invoice.fields.paymentHash)!
         let payee = request.invoice.payee.compressed.hex
         let amount = request.amount
-        let fee = MilliSatoshi(
-            configuration.feeBase.rawValue + amount.rawValue * configuration.feeProportionalMillionths / 1_000_000)
         let now = clock()
         guard payee != pubkey else { throw BackendError(.selfPayment, "the invoice is this node's own") }
+        // Checked: an amount near 21 million bitcoin times the fee rate must fail the payment, not trap.
+        guard
+            let fee = amount.partsPerMillion(configuration.feeProportionalMillionths)?.adding(configuration.feeBase),
+            let debit = amount.adding(fee)
+        else { return .failed(.noRoute) }
         return try await write("pay") { [pubkey] database -> PaymentOutcome in
             guard
                 let invoice = try Row.fetchOne(
@@ -27,9 +30,14 @@ extension DevBackend {
                 return .failed(.incorrectPaymentDetails)
             }
             guard fee <= request.maxFee else { return .failed(.noRoute) }
+            // SQLite turns an overflowing integer sum into a float: the payee's balance must have room.
+            let payeeBalance =
+                try Int64.fetchOne(database, sql: "SELECT balance_msat FROM nodes WHERE pubkey = ?", arguments: [payee])
+                ?? 0
+            guard MilliSatoshi(payeeBalance).adding(amount) != nil else { return .failed(.noRoute) }
             try database.execute(
                 sql: "UPDATE nodes SET balance_msat = balance_msat - ? WHERE pubkey = ? AND balance_msat >= ?",
-                arguments: [(amount + fee).rawValue, pubkey, (amount + fee).rawValue])
+                arguments: [debit.rawValue, pubkey, debit.rawValue])
             guard database.changesCount == 1 else { return .failed(.insufficientBalance) }
             try database.execute(
                 sql: "UPDATE nodes SET balance_msat = balance_msat + ? WHERE pubkey = ?",
@@ -54,7 +62,7 @@ extension DevBackend {
         }
     }
 
-    public func payment(for paymentHash: PaymentHash) async throws(BackendError) -> PaymentOutcome? {
+    func ledgerPayment(for paymentHash: PaymentHash) async throws(BackendError) -> PaymentOutcome? {
         try read("read the payment") { database -> PaymentOutcome? in
             guard
                 let row = try Row.fetchOne(

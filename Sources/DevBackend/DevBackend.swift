@@ -26,12 +26,15 @@ public final class DevBackend: LightningBackend {
         public var alias: String
         /// How often the settlement stream looks for new settlements in the shared ledger.
         public var pollInterval: Duration
+        /// How long a payment stays in flight before it settles.
+        public var paymentLatency: DevPaymentLatency
 
         /// Creates a configuration.
         public init(
             ledgerPath: String, network: Network, startingBalance: MilliSatoshi = MilliSatoshi(1_000_000_000),
             feeBase: MilliSatoshi = MilliSatoshi(1_000), feeProportionalMillionths: Int64 = 1_000,
-            alias: String = "t4gd-dev", pollInterval: Duration = .milliseconds(20)
+            alias: String = "t4gd-dev", pollInterval: Duration = .milliseconds(20),
+            paymentLatency: DevPaymentLatency = .none
         ) {
             self.ledgerPath = ledgerPath
             self.network = network
@@ -40,6 +43,7 @@ public final class DevBackend: LightningBackend {
             self.feeProportionalMillionths = feeProportionalMillionths
             self.alias = alias
             self.pollInterval = pollInterval
+            self.paymentLatency = paymentLatency
         }
     }
 
@@ -50,6 +54,8 @@ public final class DevBackend: LightningBackend {
     let ledger: DevLedger
     let logger: Logger
     let clock: @Sendable () -> Int64
+    /// Payments waiting for their ``Configuration/paymentLatency``.
+    let inFlight = DevPaymentsInFlight()
 
     /// Joins (or creates) the dev network of `configuration.ledgerPath` as the node of `nodeKey`.
     ///

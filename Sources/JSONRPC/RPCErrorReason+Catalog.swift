@@ -85,9 +85,9 @@ extension RPCErrorReason {
     /// `idle_timeout` (106).
     public static let idleTimeout = Self(
         name: "idle_timeout", code: 106, area: .daemon, message: "Connection idle for too long",
-        dataFields: ["idle_timeout_s"],
-        summary: "Nothing was received, no request was in flight and nothing was subscribed for the idle timeout;"
-            + " sent with id null, then closed."
+        dataFields: ["idle_timeout_s", "request_timeout_s"],
+        summary: "Nothing was received, no request was in flight and nothing was subscribed for the idle timeout,"
+            + " or a request line did not arrive whole within the request timeout; sent with id null, then closed."
     )
 
     /// `backup_failed` (107).
@@ -110,7 +110,8 @@ extension RPCErrorReason {
     /// `unauthorized` (200).
     public static let unauthorized = Self(
         name: "unauthorized", code: 200, area: .auth, message: "Not authorized",
-        summary: "The caller's role (from its peer uid/gid) does not allow this method."
+        summary: "The caller's role (from its peer uid/gid) does not allow this method; a peer with no role at all"
+            + " gets it with id null at connect, then is closed."
     )
 
     // MARK: invoice

@@ -84,21 +84,27 @@ extension LNDBackend {
     /// In-flight updates are asked for (`no_inflight_updates=false`): with `true` LND would send nothing until
     /// the payment ends.
     ///
-    /// - Returns: `nil` when LND never saw a payment to this hash (404 "payment isn't initiated").
+    /// - Returns: `nil` only for LND's exact answer for a payment it never saw (404, code 5, "payment isn't
+    ///   initiated").
+    /// - Throws: `failure` for any other not-found answer (a proxy's or gateway's 404): the payment may have gone
+    ///   out, so it must stay pending; logged as an error for the operator.
     public func payment(for paymentHash: PaymentHash) async throws(BackendError) -> PaymentOutcome? {
         let path = "/v2/router/track/\(Base64.urlSafe(paymentHash.bytes))?no_inflight_updates=false"
         let timeout = configuration.requestTimeout
         switch try await client.stream(.GET, path, headTimeout: timeout) {
         case .rejected(let status, let bytes):
-            let error = LNDErrorMapping.error(status: status, body: bytes)
-            if error.code == .notFound { return nil }
-            throw error
+            let (code, message) = LNDErrorMapping.parse(bytes)
+            if LNDErrorMapping.isUnknownPayment(code: code, message: message) { return nil }
+            throw ambiguousNotFound(LNDErrorMapping.classify(status: status, code: code, message: message), paymentHash)
         case .open(let response):
             do {
                 return try await withDeadline(timeout) { () async throws -> PaymentOutcome? in
                     var outcome: PaymentOutcome?
+                    var unknown = false
                     _ = try await LNDClient.readLines(of: response, as: LNDPayment.self) { message in
                         if let error = message.error {
+                            unknown = LNDErrorMapping.isUnknownPayment(code: error.code, message: error.message ?? "")
+                            if unknown { return true }
                             throw LNDErrorMapping.classify(status: 200, code: error.code, message: error.message ?? "")
                         }
                         guard let payment = message.result else { return false }
@@ -108,16 +114,25 @@ extension LNDBackend {
                         outcome = result
                         return true
                     }
+                    if unknown { return nil }
                     guard let outcome else {
                         throw BackendError(.unavailable, "LND ended the payment track before its first update")
                     }
                     return outcome
                 }
             } catch {
-                let mapped = LNDErrorMapping.transport(error, operation: "track payment")
-                if mapped.code == .notFound { return nil }
-                throw mapped
+                throw ambiguousNotFound(LNDErrorMapping.transport(error, operation: "track payment"), paymentHash)
             }
         }
+    }
+
+    /// A not-found answer that is not LND's own for an unknown payment becomes a `failure` (the payment stays
+    /// pending) and an error-level log line; other errors pass unchanged.
+    private func ambiguousNotFound(_ error: BackendError, _ paymentHash: PaymentHash) -> BackendError {
+        guard error.code == .notFound else { return error }
+        logger.error(
+            "an ambiguous not-found answer while tracking a payment; it stays pending until LND itself answers",
+            metadata: ["payment_hash": "\(paymentHash.hex)", "error": "\(error)"])
+        return BackendError(.failure, "ambiguous answer while tracking the payment: \(error.detail)")
     }
 }

@@ -37,20 +37,43 @@ extension LNDBackend {
             }
             if last == 0 { try await Task.sleep(for: .seconds(1)) }
         }
-        switch try await client.stream(.GET, "/v1/invoices/subscribe?settle_index=\(last)", headTimeout: nil) {
+        // LND sends nothing while no invoice settles, so a connection dropped silently on the way looks just
+        // like a quiet node. After `subscriptionIdleTimeout` of silence the subscription is reopened from the
+        // last settle index: LND replays from its database what settled after it (the catch-up), then goes live.
+        let progress = SubscriptionProgress(cursor: last)
+        while true {
+            do {
+                try await watchingSilence(progress, idleTimeout: configuration.subscriptionIdleTimeout) {
+                    try await self.subscribe(progress, into: continuation)
+                }
+                return
+            } catch is SubscriptionSilent {
+                logger.debug(
+                    "LND invoice subscription silent; reopening it", metadata: ["after": "\(progress.cursor)"])
+            }
+        }
+    }
+
+    /// One SubscribeInvoices request from `progress.cursor`, until the stream ends.
+    private func subscribe(
+        _ progress: SubscriptionProgress, into continuation: AsyncThrowingStream<InvoiceSettlement, any Error>.Continuation
+    ) async throws {
+        let after = progress.cursor
+        switch try await client.stream(.GET, "/v1/invoices/subscribe?settle_index=\(after)", headTimeout: nil) {
         case .rejected(let status, let bytes):
             throw LNDErrorMapping.error(status: status, body: bytes)
         case .open(let response):
-            logger.debug("LND invoice subscription open", metadata: ["after": "\(last)"])
+            logger.debug("LND invoice subscription open", metadata: ["after": "\(after)"])
             _ = try await LNDClient.readLines(of: response, as: LNDInvoice.self) { message in
+                progress.heard()
                 if let error = message.error {
                     throw LNDErrorMapping.classify(status: 200, code: error.code, message: error.message ?? "")
                 }
                 guard let invoice = message.result, let settlement = LNDStateMapping.settlement(of: invoice),
-                    settlement.settleIndex > last
+                    settlement.settleIndex > progress.cursor
                 else { return false }
                 continuation.yield(settlement)
-                last = settlement.settleIndex
+                progress.heard(cursor: settlement.settleIndex)
                 return false
             }
         }
@@ -59,7 +82,7 @@ extension LNDBackend {
     /// Every settled invoice, by ListInvoices pages, in settle order.
     private func settledInvoices() async throws(BackendError) -> [InvoiceSettlement] {
         var settlements: [InvoiceSettlement] = []
-        var offset: Int64 = 0
+        var offset: UInt64 = 0
         while true {
             let page = try await client.call(
                 .GET, "/v1/invoices?index_offset=\(offset)&num_max_invoices=1000", as: LNDInvoiceList.self)

@@ -30,12 +30,25 @@ public final class LNDBackend: LightningBackend, StartableBackend {
         /// Also check the certificate's names against the host. Off by default: the pinned certificate is
         /// already the only one trusted, and LND's names its host's addresses only.
         public var verifyHostname: Bool
+        /// Ask LND for route hints to the node's private channels in every invoice (`private: true`): without
+        /// them an invoice of a node with only private channels cannot be paid.
+        public var privateInvoices: Bool
+        /// Connections kept for unary calls (GetInfo, invoices, balances).
+        public var maxConnections: Int
+        /// Connections kept for streams: payments in flight, payment tracks and the invoice subscription.
+        public var maxStreams: Int
+        /// The invoice subscription is reopened from the last settle index after this long without a message:
+        /// LND sends nothing while no invoice settles, so a connection dropped silently on the way (NAT,
+        /// firewall, Tor) would otherwise wait for ever. Settlements are seen at most this long (plus one request
+        /// timeout) after such a drop.
+        public var subscriptionIdleTimeout: Duration
 
         /// Creates a configuration.
         public init(
             restURL: String, tlsCertPath: String, macaroonPath: String, network: Network,
             requestTimeout: Duration = .seconds(10), paymentTimeout: Duration = .seconds(60),
-            verifyHostname: Bool = false
+            verifyHostname: Bool = false, privateInvoices: Bool = true, maxConnections: Int = 8,
+            maxStreams: Int = 64, subscriptionIdleTimeout: Duration = .seconds(60)
         ) {
             self.restURL = restURL
             self.tlsCertPath = tlsCertPath
@@ -44,6 +57,10 @@ public final class LNDBackend: LightningBackend, StartableBackend {
             self.requestTimeout = requestTimeout
             self.paymentTimeout = paymentTimeout
             self.verifyHostname = verifyHostname
+            self.privateInvoices = privateInvoices
+            self.maxConnections = maxConnections
+            self.maxStreams = maxStreams
+            self.subscriptionIdleTimeout = subscriptionIdleTimeout
         }
     }
 
@@ -71,7 +88,7 @@ public final class LNDBackend: LightningBackend, StartableBackend {
             baseURL: configuration.restURL, tlsCertPath: configuration.tlsCertPath,
             macaroonHex: macaroon.map { String(format: "%02x", $0) }.joined(),
             requestTimeout: configuration.requestTimeout, verifyHostname: configuration.verifyHostname,
-            logger: logger)
+            connections: (configuration.maxConnections, configuration.maxStreams), logger: logger)
     }
 
     /// Creates the backend and starts it; shuts it down again when the start fails.
@@ -92,7 +109,9 @@ public final class LNDBackend: LightningBackend, StartableBackend {
         }
         logger.info(
             "LND backend ready",
-            metadata: ["pubkey": "\(info.pubkey)", "alias": "\(info.alias)", "height": "\(info.blockHeight)"])
+            metadata: [
+                "pubkey": "\(info.pubkey ?? "-")", "alias": "\(info.alias)", "height": "\(info.blockHeight ?? 0)",
+            ])
     }
 
     /// Closes the HTTP client; every call after this fails with `unavailable`.
@@ -110,18 +129,17 @@ public final class LNDBackend: LightningBackend, StartableBackend {
         return NodeInfo(
             pubkey: info.identityPubkey, alias: info.alias ?? "", network: network,
             blockHeight: info.blockHeight ?? 0, synced: info.syncedToChain ?? false,
-            channelCount: (info.numActiveChannels ?? 0) + (info.numInactiveChannels ?? 0),
+            channelCount: Self.channelCount(active: info.numActiveChannels, inactive: info.numInactiveChannels),
             peerCount: info.numPeers ?? 0)
     }
 
     public func channels() async throws(BackendError) -> [ChannelInfo] {
-        try await client.call(.GET, "/v1/channels", as: LNDChannelList.self).channels.map { channel in
+        try await client.call(.GET, "/v1/channels", as: LNDChannelList.self).channels.map {
+            channel throws(BackendError) in
             ChannelInfo(
                 id: channel.chanId, peer: channel.remotePubkey,
-                capacity: MilliSatoshi((channel.capacity?.value ?? 0) * 1000),
-                localBalance: MilliSatoshi((channel.localBalance?.value ?? 0) * 1000),
-                remoteBalance: MilliSatoshi((channel.remoteBalance?.value ?? 0) * 1000),
-                active: channel.active ?? false)
+                capacity: try Self.msat(sat: channel.capacity), localBalance: try Self.msat(sat: channel.localBalance),
+                remoteBalance: try Self.msat(sat: channel.remoteBalance), active: channel.active ?? false)
         }
     }
 
@@ -133,9 +151,25 @@ public final class LNDBackend: LightningBackend, StartableBackend {
             node = known
         } else {
             let info = try await nodeInfo()
-            node = (info.pubkey, info.alias)
+            node = (info.pubkey ?? "", info.alias)
         }
-        let msat = balance.localBalance?.msat?.value ?? (balance.localBalance?.sat?.value ?? 0) * 1000
-        return WalletBalance(balance: MilliSatoshi(msat), walletID: node.pubkey, walletName: node.alias)
+        // uint64 on the wire: clamped, never trapped, when it does not fit an Int64 of msat.
+        let sat = balance.localBalance?.sat?.value ?? 0
+        let msat = balance.localBalance?.msat?.value ?? (sat > UInt64.max / 1000 ? .max : sat * 1000)
+        return WalletBalance(balance: MilliSatoshi(Int64(clamping: msat)), walletID: node.pubkey, walletName: node.alias)
+    }
+
+    /// Active plus inactive channels; counts too large to add are reported as `Int.max`.
+    private static func channelCount(active: Int?, inactive: Int?) -> Int {
+        let (sum, overflow) = (active ?? 0).addingReportingOverflow(inactive ?? 0)
+        return overflow ? Int.max : sum
+    }
+
+    /// An amount LND reports in sat (absent: zero); one too large for msat is a malformed answer, not a trap.
+    private static func msat(sat: LNDInt?) throws(BackendError) -> MilliSatoshi {
+        guard let msat = MilliSatoshi(sat: sat?.value ?? 0) else {
+            throw BackendError(.failure, "LND reported an amount out of range: \(sat?.value ?? 0) sat")
+        }
+        return msat
     }
 }

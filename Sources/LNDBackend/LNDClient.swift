@@ -7,8 +7,10 @@ import NIOCore
 import NIOHTTP1
 import NIOSSL
 
-/// The HTTP side of the LND backend: one ``BackendHTTPClient`` (HTTP/1.1) that trusts only the node's certificate
-/// and sends the macaroon with every request. Every call has a deadline.
+/// The HTTP side of the LND backend: two ``BackendHTTPClient``s (HTTP/1.1) that trust only the node's certificate
+/// and send the macaroon with every request, one for unary calls and one for streams. A stream holds its
+/// connection for as long as it runs (a payment up to a minute, the invoice subscription for ever), so streams
+/// have their own pool and never make a short call queue behind them. Every call has a deadline.
 struct LNDClient: Sendable {
     /// How a streaming call started: LND streams, or it refused before the first message.
     enum StreamStart: Sendable {
@@ -16,7 +18,10 @@ struct LNDClient: Sendable {
         case rejected(status: UInt, body: [UInt8])
     }
 
+    /// Unary calls.
     let http: BackendHTTPClient
+    /// Streams: payments, tracks and the invoice subscription.
+    let streams: BackendHTTPClient
     let baseURL: String
     /// The macaroon, hex. Sent in `Grpc-Metadata-macaroon`; never logged, never in an error.
     let macaroonHex: String
@@ -26,7 +31,7 @@ struct LNDClient: Sendable {
     /// Reads the certificate and builds the client; no I/O to LND yet.
     init(
         baseURL: String, tlsCertPath: String, macaroonHex: String, requestTimeout: Duration, verifyHostname: Bool,
-        logger: Logger
+        connections: (calls: Int, streams: Int) = (8, 64), logger: Logger
     ) throws(BackendError) {
         var tls = TLSConfiguration.makeClientConfiguration()
         do {
@@ -39,7 +44,12 @@ struct LNDClient: Sendable {
         tls.certificateVerification = verifyHostname ? .fullVerification : .noHostnameVerification
         // Closing a connection waits this long for the server's close_notify (NIO's default is 5 s).
         tls.shutdownTimeout = .seconds(1)
-        http = BackendHTTPClient(connectTimeout: requestTimeout, tls: tls, http1Only: true, logger: logger)
+        http = BackendHTTPClient(
+            connectTimeout: requestTimeout, tls: tls, http1Only: true, maxConnectionsPerHost: connections.calls,
+            logger: logger)
+        streams = BackendHTTPClient(
+            connectTimeout: requestTimeout, tls: tls, http1Only: true, maxConnectionsPerHost: connections.streams,
+            logger: logger)
         self.baseURL = baseURL.hasSuffix("/") ? String(baseURL.dropLast()) : baseURL
         self.macaroonHex = macaroonHex
         self.requestTimeout = requestTimeout
@@ -49,6 +59,7 @@ struct LNDClient: Sendable {
     /// Closes every connection.
     func shutdown() async {
         await http.shutdown()
+        await streams.shutdown()
     }
 
     /// A unary call: the decoded answer on 2xx, else the mapped error. Bounded by the request timeout.
@@ -87,7 +98,7 @@ struct LNDClient: Sendable {
         logger.debug("LND stream", metadata: ["method": "\(method)", "path": "\(path)"])
         let response: HTTPClientResponse
         do {
-            response = try await http.head(request, timeout: headTimeout)
+            response = try await streams.head(request, timeout: headTimeout)
         } catch {
             throw LNDErrorMapping.transport(error, operation: "\(method) \(path)")
         }

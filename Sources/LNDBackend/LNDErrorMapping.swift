@@ -47,13 +47,24 @@ enum LNDErrorMapping {
             return BackendError(.inFlight, detail)
         }
         if text.contains("self-payments not allowed") { return BackendError(.selfPayment, detail) }
-        if status == 404 || code == 5 { return BackendError(.notFound, detail) }
+        // CancelInvoice answers an unknown hash with 500 / code 2, LookupInvoice with 404 / code 5.
+        if status == 404 || code == 5 || text.contains("unable to locate invoice") {
+            return BackendError(.notFound, detail)
+        }
         if status == 400 || code == 3 || text.contains("not for current active network")
             || text.contains("invoice expired") || text.contains("amount must")
+            || text.contains("greater than max expiry")
         {
             return BackendError(.invalidRequest, detail)
         }
         return BackendError(.failure, detail)
+    }
+
+    /// Whether an error is LND's own answer for a payment it never saw: TrackPaymentV2's NotFound (code 5)
+    /// `payment isn't initiated`. Any other 404 (a proxy, a gateway path, a removed route) says nothing about
+    /// the payment, which may have gone out.
+    static func isUnknownPayment(code: Int?, message: String) -> Bool {
+        code == 5 && message == "payment isn't initiated"
     }
 
     /// The error for a failure before LND answered: refused connection or TLS failure → `unavailable`,

@@ -43,7 +43,10 @@ enum LNDStateMapping {
     /// shortly after); a CANCELED one is `expired` once its expiry passed, else `canceled`; ACCEPTED (a held
     /// payment) is still `open`.
     static func state(of invoice: LNDInvoice, now: Int64) -> InvoiceState {
-        let expiresAt = (invoice.creationDate?.value ?? 0) + (invoice.expiry?.value ?? 86_400)
+        // Saturating: an expiry LND reports beyond the end of time never passes (and never traps).
+        let (sum, overflow) = (invoice.creationDate?.value ?? 0).addingReportingOverflow(
+            invoice.expiry?.value ?? 86_400)
+        let expiresAt = overflow ? Int64.max : sum
         let status: InvoiceStatus =
             switch invoice.state {
             case "SETTLED": .paid
@@ -58,7 +61,7 @@ enum LNDStateMapping {
             amountReceived: paid ? MilliSatoshi(invoice.amtPaidMsat?.value ?? 0) : nil,
             preimage: paid ? invoice.rPreimage.flatMap(Base64.decode).flatMap(Preimage.init(bytes:)) : nil,
             paidAt: paid ? invoice.settleDate?.value : nil,
-            settleIndex: paid && settleIndex > 0 ? UInt64(settleIndex) : nil)
+            settleIndex: paid && settleIndex > 0 ? settleIndex : nil)
     }
 
     /// The settlement a SETTLED invoice stands for; `nil` for any other state or a malformed one.
@@ -70,6 +73,6 @@ enum LNDStateMapping {
         else { return nil }
         return InvoiceSettlement(
             paymentHash: hash, amountReceived: MilliSatoshi(invoice.amtPaidMsat?.value ?? 0), preimage: preimage,
-            paidAt: invoice.settleDate?.value ?? 0, settleIndex: UInt64(index))
+            paidAt: invoice.settleDate?.value ?? 0, settleIndex: index)
     }
 }

@@ -1,23 +1,24 @@
 import BackendHTTP
 import Foundation
 
-/// An LND `int64`/`uint64`: protojson writes it as a JSON string; a number is accepted too.
-struct LNDInt: Codable, Sendable, Hashable {
-    var value: Int64
+/// An LND `int64` or `uint64`: protojson writes it as a JSON string; a number is accepted too. A `uint64`
+/// field (indexes, channel balances) is read as ``LNDUInt`` so that values above `Int64.max` are not refused.
+struct LNDInteger<Value: FixedWidthInteger & Codable & Sendable & Hashable>: Codable, Sendable, Hashable {
+    var value: Value
 
-    init(_ value: Int64) {
+    init(_ value: Value) {
         self.value = value
     }
 
     init(from decoder: any Decoder) throws {
         let container = try decoder.singleValueContainer()
         if let text = try? container.decode(String.self) {
-            guard let value = Int64(text) else {
-                throw DecodingError.dataCorruptedError(in: container, debugDescription: "not an int64: \(text)")
+            guard let value = Value(text) else {
+                throw DecodingError.dataCorruptedError(in: container, debugDescription: "not a \(Value.self): \(text)")
             }
             self.value = value
         } else {
-            value = try container.decode(Int64.self)
+            value = try container.decode(Value.self)
         }
     }
 
@@ -26,6 +27,11 @@ struct LNDInt: Codable, Sendable, Hashable {
         try container.encode(String(value))
     }
 }
+
+/// An LND `int64`.
+typealias LNDInt = LNDInteger<Int64>
+/// An LND `uint64`.
+typealias LNDUInt = LNDInteger<UInt64>
 
 /// `GET /v1/getinfo`.
 struct LNDGetInfo: Decodable, Sendable {
@@ -47,8 +53,8 @@ struct LNDGetInfo: Decodable, Sendable {
 /// `GET /v1/balance/channels`.
 struct LNDChannelBalance: Decodable, Sendable {
     struct Amount: Decodable, Sendable {
-        var sat: LNDInt?
-        var msat: LNDInt?
+        var sat: LNDUInt?
+        var msat: LNDUInt?
     }
 
     var localBalance: Amount?
@@ -75,13 +81,15 @@ struct LNDAddInvoiceRequest: Encodable, Sendable {
     var valueMsat: LNDInt?
     var descriptionHash: String?
     var expiry: LNDInt
+    /// Route hints to the node's private channels.
+    var `private`: Bool
 }
 
 /// `POST /v1/invoices` answer.
 struct LNDAddInvoiceResponse: Decodable, Sendable {
     var rHash: String
     var paymentRequest: String
-    var addIndex: LNDInt?
+    var addIndex: LNDUInt?
 }
 
 /// LND's `Invoice` message (lookup, list and subscription).
@@ -92,7 +100,7 @@ struct LNDInvoice: Decodable, Sendable {
     var creationDate: LNDInt?
     var settleDate: LNDInt?
     var expiry: LNDInt?
-    var settleIndex: LNDInt?
+    var settleIndex: LNDUInt?
     var amtPaidMsat: LNDInt?
     var state: String?
 }
@@ -100,7 +108,7 @@ struct LNDInvoice: Decodable, Sendable {
 /// `GET /v1/invoices`.
 struct LNDInvoiceList: Decodable, Sendable {
     var invoices: [LNDInvoice]
-    var lastIndexOffset: LNDInt?
+    var lastIndexOffset: LNDUInt?
 }
 
 /// `POST /v2/invoices/cancel` body.

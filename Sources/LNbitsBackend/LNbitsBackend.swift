@@ -124,7 +124,7 @@ public final class LNbitsBackend: LightningBackend, StartableBackend {
         let wallet = try await client.call(
             .GET, "/api/v1/wallet", key: configuration.adminKey ?? configuration.invoiceKey, as: LNbitsWallet.self)
         return NodeInfo(
-            pubkey: "", alias: wallet.name ?? "", network: configuration.network, blockHeight: 0, synced: true,
+            pubkey: nil, alias: wallet.name ?? "", network: configuration.network, blockHeight: nil, synced: nil,
             channelCount: 0, peerCount: 0)
     }
 

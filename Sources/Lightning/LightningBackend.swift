@@ -37,19 +37,20 @@ extension LightningBackend {
     public func shutdown() async {}
 }
 
-/// What a backend says about its node.
+/// What a backend says about its node. `nil` where the backend cannot know (LNbits knows no node identity,
+/// chain height or sync state), never a made-up value.
 public struct NodeInfo: Sendable, Hashable {
-    public var pubkey: String
+    public var pubkey: String?
     public var alias: String
     public var network: Network
-    public var blockHeight: Int64
-    public var synced: Bool
+    public var blockHeight: Int64?
+    public var synced: Bool?
     public var channelCount: Int
     public var peerCount: Int
 
     /// Creates node information.
     public init(
-        pubkey: String, alias: String, network: Network, blockHeight: Int64, synced: Bool, channelCount: Int,
+        pubkey: String?, alias: String, network: Network, blockHeight: Int64?, synced: Bool?, channelCount: Int,
         peerCount: Int
     ) {
         self.pubkey = pubkey

@@ -142,7 +142,13 @@ enum PostgresMigrations {
         );
         ALTER TABLE payment_attempts ADD COLUMN owner TEXT;
         """,
-        "v4_fiat": """
+        "v4_wallet_identity": """
+        CREATE TABLE wallet_identity (
+            name TEXT PRIMARY KEY NOT NULL,
+            value TEXT NOT NULL
+        );
+        """,
+        "v5_fiat": """
         ALTER TABLE invoices ADD COLUMN fiat TEXT;
         """,
     ]

@@ -84,5 +84,5 @@ extension PostgresStore {
 }
 
 extension PostgresRandomAccessRow {
-    fileprivate func bool(_ column: String) throws -> Bool? { try self[column].decode(Bool?.self) }
+    func bool(_ column: String) throws -> Bool? { try self[column].decode(Bool?.self) }
 }

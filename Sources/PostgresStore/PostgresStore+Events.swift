@@ -41,7 +41,9 @@ extension PostgresStore {
         }
     }
 
-    /// Upserts the heartbeat of `instance`.
+    /// Upserts the heartbeat of `instance`, then takes the instance name's lock again if its connection was
+    /// lost (``keepInstanceName()``: `instanceNameTaken` when another process took the name meanwhile; the
+    /// heartbeat is recorded all the same, so this process's attempts stay its own).
     public func recordHeartbeat(instance: String, at: Int64) async throws(StoreError) {
         try await onConnection("record heartbeat") { connection in
             _ = try await connection.query(
@@ -50,6 +52,7 @@ extension PostgresStore {
                 ON CONFLICT (id) DO UPDATE SET heartbeat_at = greatest(instances.heartbeat_at, excluded.heartbeat_at)
                 """, logger: logger)
         }
+        try await keepInstanceName()
     }
 
     /// Counts invoices, payments and proofs by status.

@@ -7,7 +7,9 @@ extension PostgresStore {
     ///
     /// Across instances the row is the gate: the insert of a new hash waits for a concurrent one and then does
     /// nothing, and the existing row is read `FOR UPDATE`, so of concurrent calls for one hash exactly one gets
-    /// `.started` and the others see it pending.
+    /// `.started` and the others see it pending. The insert absorbs a conflict on any unique column: a concurrent
+    /// call with the same hash and idempotency key may meet the key's index first, and then shares the row that
+    /// won; only a key whose row names another hash is an `idempotencyConflict`.
     public func beginPayment(_ record: PaymentRecord, owner: String) async throws(StoreError) -> PaymentStart {
         try await transaction("begin payment") { connection in
             let hash = record.paymentHash.hex
@@ -24,14 +26,15 @@ extension PostgresStore {
                     created_at)
                 VALUES (\(hash), \(record.bolt11), 'pending', \(record.amount.rawValue), \(record.maxFee.rawValue),
                     \(record.idempotencyKey), \(record.createdAt))
-                ON CONFLICT (payment_hash) DO NOTHING RETURNING *
-                """, logger, uniqueViolation: .idempotencyConflict, "idempotency key already used for another invoice")
+                ON CONFLICT DO NOTHING RETURNING *
+                """, logger)
             var started = try inserted.first.map(PaymentRecord.init(row:))
             if started == nil {
                 let row = try await connection.rows(
                     "SELECT * FROM payments WHERE payment_hash = \(hash) FOR UPDATE", logger)
                 guard let existing = try row.first.map(PaymentRecord.init(row:)) else {
-                    throw StoreError(.corruptRow, "payment row vanished")
+                    // The insert met a row committed meanwhile that holds the key but not this hash.
+                    throw StoreError(.idempotencyConflict, "idempotency key already used for another invoice")
                 }
                 switch existing.status {
                 case .pending: return .inFlight(existing)

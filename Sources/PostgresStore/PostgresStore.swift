@@ -32,6 +32,7 @@ public final class PostgresStore: StoreEngine {
     let client: PostgresClient
     let connectionConfiguration: PostgresConnection.Configuration
     let logger: Logger
+    let instanceClaim = InstanceClaim()
     private let runner: Task<Void, Never>
 
     public var kind: StoreEngineKind { .postgres }
@@ -71,9 +72,10 @@ public final class PostgresStore: StoreEngine {
         }
     }
 
-    /// Stops the connection pool; later calls fail.
-    public func close() {
+    /// Stops the connection pool and gives up the instance name; later calls fail.
+    public func close() async {
         runner.cancel()
+        await instanceClaim.release()
     }
 
     /// The schema versions recorded in `schema_migrations`, in order.

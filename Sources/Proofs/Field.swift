@@ -12,16 +12,20 @@ public struct Field: Hashable, Sendable {
 
     /// The field's name, `[a-z0-9_]{1,64}`.
     public let name: String
-    /// The field's value, at most 4096 UTF-8 bytes.
+    /// The field's value, at most 4096 UTF-8 bytes, without NUL.
     public let value: String
 
-    /// Validates the name and value length; throws `invalid_field`.
+    /// Validates the name, the value length and that the value holds no NUL (U+0000), which no store keeps
+    /// (SQLite text ends at it, PostgreSQL refuses it); throws `invalid_field`.
     public init(name: String, value: String) throws(ProofError) {
         guard Identifier.isValid(name) else {
             throw ProofError(.invalidField, "field name must be [a-z0-9_]{1,64}")
         }
         guard value.utf8.count <= Self.maximumValueBytes else {
             throw ProofError(.invalidField, "field \(name): value longer than \(Self.maximumValueBytes) bytes")
+        }
+        guard !value.utf8.contains(0) else {
+            throw ProofError(.invalidField, "field \(name): value contains the NUL character (U+0000)")
         }
         self.name = name
         self.value = value

@@ -76,14 +76,16 @@ struct ConnectionSession: Sendable {
     }
 
     /// Logs a finished call and returns its response (`nil` for a notification), errors stamped with the
-    /// request id.
+    /// request id. A call answered with an error is logged at `info` (the default level), so the `request_id`
+    /// a user quotes from an error reply is in the log; a successful one at `debug`.
     private func finish(
         _ call: RPCCall, outcome: Result<JSONValue, RPCError>, context: RPCRequestContext
     ) -> RPCResponse? {
         let outcome = outcome.mapError { $0.stamped(requestID: call.requestID) }
-        if logger.logLevel <= .debug {
-            context.logger.debug(
-                "rpc request",
+        let level: Logger.Level = outcome.errorReason == nil ? .debug : .info
+        if logger.logLevel <= level {
+            context.logger.log(
+                level: level, "rpc request",
                 metadata: [
                     "rpc_method": "\(call.request.method)",
                     "duration_ms": "\(Self.milliseconds(since: call.received))",

@@ -29,6 +29,10 @@ struct ConnectionStateMachine {
     /// Why the connection is closed, sent to the client as an error with id null before closing.
     enum CloseNotice: Equatable, Sendable {
         case idleTimeout
+        /// A request line did not arrive whole within the request timeout.
+        case requestTimeout
+        /// The peer may call nothing.
+        case unauthorized
         case shuttingDown
         case requestTooLarge
         case tooManyConnections

@@ -17,6 +17,8 @@ struct LineFramer {
     /// How many readable bytes are already known to hold no newline.
     private var scanned = 0
     private var failed = false
+    /// How many complete lines ``next()`` has returned.
+    private(set) var completedLines = 0
 
     init(maxLineBytes: Int) {
         self.maxLineBytes = maxLineBytes
@@ -51,6 +53,7 @@ struct LineFramer {
         let line = buffer.readSlice(length: length)!
         buffer.moveReaderIndex(forwardBy: 1)
         scanned = 0
+        completedLines += 1
         return .line(line)
     }
 

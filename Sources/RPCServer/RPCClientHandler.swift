@@ -30,6 +30,10 @@ final class RPCClientHandler: ChannelDuplexHandler {
 
     func write(context: ChannelHandlerContext, data: NIOAny, promise: EventLoopPromise<Void>?) {
         guard !isClosed else {
+            // A call made after the daemon refused the connection gets the daemon's reason (`unauthorized`).
+            if let closeReason, case .call(_, _, let replyPromise) = unwrapOutboundIn(data) {
+                replyPromise.succeed(.failure(closeReason))
+            }
             promise?.fail(RPCServerError(.connectionClosed, "the connection to the daemon is closed"))
             return
         }

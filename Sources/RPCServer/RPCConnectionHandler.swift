@@ -26,6 +26,8 @@ final class RPCConnectionHandler: ChannelDuplexHandler {
     /// When the connection counts as idle if nothing happens before; the idle timer checks it when it fires.
     private var idleDeadline = NIODeadline.distantFuture
     private var closeTimer: Scheduled<Void>?
+    /// Runs from the first byte of a request line until its `\n`; closes the connection when it fires.
+    private var requestTimer: Scheduled<Void>?
     private var isAccepted = false
     /// Whether the client closed its sending side (acted on once the connection is accepted).
     private var hasInputEnded = false
@@ -91,6 +93,7 @@ final class RPCConnectionHandler: ChannelDuplexHandler {
         if isAccepted {
             processFrames(context: context)
         }
+        timeRequestLine(context: context)
     }
 
     func channelWritabilityChanged(context: ChannelHandlerContext) {
@@ -149,6 +152,26 @@ final class RPCConnectionHandler: ChannelDuplexHandler {
             perform(state.terminate(notice), context: context)
         }
         promise?.succeed()
+    }
+
+    /// Starts the request timer when a partial line is buffered and none runs; stops it once no partial line is
+    /// left. A line that completes restarts the bound for the next one.
+    private func timeRequestLine(context: ChannelHandlerContext) {
+        guard state.phase != .closed, framer.hasPartialLine else {
+            requestTimer?.cancel()
+            requestTimer = nil
+            return
+        }
+        guard requestTimer == nil else { return }
+        let lines = framer.completedLines
+        requestTimer = context.eventLoop.assumeIsolated().scheduleTask(in: TimeAmount(configuration.requestTimeout)) {
+            self.requestTimer = nil
+            if self.framer.completedLines == lines, self.framer.hasPartialLine, !self.isPausedForWritability {
+                self.perform(self.state.terminate(.requestTimeout), context: context)
+            } else {
+                self.timeRequestLine(context: context)
+            }
+        }
     }
 
     /// Issues the read held back while the connection was not yet accepted or not writable.
@@ -383,11 +406,16 @@ final class RPCConnectionHandler: ChannelDuplexHandler {
         cancelTimers()
         let line = notice.map { ByteBuffer(responseLine: RPCResponse(id: nil, error: error(for: $0))) } ?? ByteBuffer()
         let channel = context.channel
+        // A connection refused before it was served never read what its client sent at once: closing it fully
+        // would reset the client's side before it reads the notice. It shuts its output instead (the client
+        // reads the notice, then the end of the stream) and closes at most a second later.
+        let refusedAtConnect = !isAccepted
         context.writeAndFlush(wrapOutboundOut(line)).whenComplete { _ in
-            channel.close(promise: nil)
+            channel.close(mode: refusedAtConnect ? .output : .all, promise: nil)
         }
-        closeTimer = context.eventLoop.assumeIsolated().scheduleTask(in: TimeAmount(configuration.shutdownGracePeriod))
-        {
+        let linger =
+            refusedAtConnect ? min(configuration.shutdownGracePeriod, .seconds(1)) : configuration.shutdownGracePeriod
+        closeTimer = context.eventLoop.assumeIsolated().scheduleTask(in: TimeAmount(linger)) {
             context.close(promise: nil)
         }
     }
@@ -406,8 +434,15 @@ final class RPCConnectionHandler: ChannelDuplexHandler {
         case .tooManyConnections:
             error = RPCError(
                 .tooManyConnections, data: ["max_connections": .integer(Int64(configuration.maxConnections))])
+        case .requestTimeout:
+            let seconds = configuration.requestTimeout.components.seconds
+            error = RPCError(
+                .idleTimeout, message: "no whole request line within \(seconds) s",
+                data: ["request_timeout_s": .integer(seconds)])
+        case .unauthorized:
+            error = RPCError(.unauthorized, message: "this user has no role: every method is refused")
         }
-        logger.debug("rpc connection closing", metadata: ["request_id": "\(requestID)", "reason": "\(error.reason)"])
+        logger.info("rpc connection closing", metadata: ["request_id": "\(requestID)", "reason": "\(error.reason)"])
         return error.stamped(requestID: requestID)
     }
 
@@ -434,6 +469,8 @@ final class RPCConnectionHandler: ChannelDuplexHandler {
     private func cancelTimers() {
         idleTimer?.cancel()
         idleTimer = nil
+        requestTimer?.cancel()
+        requestTimer = nil
         closeTimer?.cancel()
         closeTimer = nil
     }
@@ -443,7 +480,7 @@ final class RPCConnectionHandler: ChannelDuplexHandler {
         if let method {
             metadata["rpc_method"] = "\(method)"
         }
-        logger.debug("rpc request rejected", metadata: metadata)
+        logger.info("rpc request rejected", metadata: metadata)
     }
 
     private static func isWhitespace(_ byte: UInt8) -> Bool {

@@ -22,8 +22,14 @@ extension RPCServer {
         public var maxInFlight: Int
         /// The most open connections; past it a new connection gets `too_many_connections` and is closed.
         public var maxConnections: Int
+        /// Of ``maxConnections``, how many only privileged peers (``PeerAdmission/privileged``) may use, so that
+        /// other roles filling the rest never lock an administrator out (at most half of ``maxConnections``).
+        public var reservedConnections: Int
         /// How long a connection may stay with nothing received, nothing in flight and no subscription.
         public var idleTimeout: Duration
+        /// How long one request line may take to arrive, from its first byte to its `\n`: a client trickling
+        /// bytes is never idle, but is closed (`idle_timeout` with `request_timeout_s`) past this bound.
+        public var requestTimeout: Duration
         /// How long in-flight requests may run once graceful shutdown begins.
         public var shutdownGracePeriod: Duration
         /// The `retry_after_s` sent with `overloaded`.
@@ -41,7 +47,9 @@ extension RPCServer {
             maxInFlightPerConnection: Int = 64,
             maxInFlight: Int = 1024,
             maxConnections: Int = 1024,
+            reservedConnections: Int = 16,
             idleTimeout: Duration = .seconds(300),
+            requestTimeout: Duration = .seconds(30),
             shutdownGracePeriod: Duration = .seconds(10),
             overloadedRetryAfter: Duration = .seconds(1),
             jsonLimits: JSONParseLimits = .default
@@ -54,10 +62,15 @@ extension RPCServer {
             self.maxInFlightPerConnection = maxInFlightPerConnection
             self.maxInFlight = maxInFlight
             self.maxConnections = maxConnections
+            self.reservedConnections = reservedConnections
             self.idleTimeout = idleTimeout
+            self.requestTimeout = requestTimeout
             self.shutdownGracePeriod = shutdownGracePeriod
             self.overloadedRetryAfter = overloadedRetryAfter
             self.jsonLimits = jsonLimits
         }
+
+        /// The slots actually kept for privileged peers: ``reservedConnections``, at most half of the limit.
+        var effectiveReserve: Int { max(0, min(reservedConnections, maxConnections / 2)) }
     }
 }

@@ -25,6 +25,7 @@ public actor RPCServer: Service {
     /// A connection accepted and set up on its event loop, waiting to be served or refused.
     private struct AcceptedConnection: Sendable {
         let channel: any Channel
+        let peer: PeerCredentials
         /// Succeeds once the channel has closed and every request task has finished.
         let finished: EventLoopFuture<Void>
         let logger: Logger
@@ -185,7 +186,7 @@ public actor RPCServer: Service {
                         id: connectionID, peer: peer, service: service, logger: logger, budget: budget)
                     let finished = try RPCConnectionHandler.install(
                         on: channel, configuration: configuration, session: session)
-                    return AcceptedConnection(channel: channel, finished: finished, logger: logger)
+                    return AcceptedConnection(channel: channel, peer: peer, finished: finished, logger: logger)
                 }
                 accepted.whenFailure { error in
                     logger.warning("rpc connection dropped", metadata: ["error": "\(error)"])
@@ -194,13 +195,23 @@ public actor RPCServer: Service {
             }
     }
 
-    /// Starts serving `accepted` in `group`, or refuses it past ``Configuration/maxConnections``.
+    /// Starts serving `accepted` in `group`, or refuses it: a peer the service admits to nothing at once, one
+    /// past ``Configuration/maxConnections`` (less the reserved slots unless it is privileged).
     private func serve(_ accepted: AcceptedConnection, in group: inout DiscardingTaskGroup) {
         guard case .listening(var connections) = state else {
             group.addTask { await accepted.refuse(.shuttingDown) }
             return
         }
-        guard connections.count < configuration.maxConnections else {
+        let admission = service.admission(of: accepted.peer)
+        guard admission != .refused else {
+            accepted.logger.info("rpc connection refused", metadata: ["reason": "unauthorized"])
+            group.addTask { await accepted.refuse(.unauthorized) }
+            return
+        }
+        let limit =
+            admission == .privileged
+            ? configuration.maxConnections : configuration.maxConnections - configuration.effectiveReserve
+        guard connections.count < limit else {
             logger.warning(
                 "rpc connection refused",
                 metadata: ["reason": "too_many_connections", "max_connections": "\(configuration.maxConnections)"]

@@ -27,11 +27,29 @@ public protocol RPCService: Sendable {
     ///
     /// It runs on the connection's event loop: whatever it does delays every connection of that loop.
     func handleImmediately(_ request: RPCRequest, context: RPCRequestContext) -> Result<JSONValue, RPCError>?
+
+    /// Whether `peer` may connect at all, and whether it may use the connection slots kept for privileged
+    /// peers. A refused peer gets `unauthorized` (id null) at connect and is closed at once, so a caller refused
+    /// everything never holds a slot.
+    func admission(of peer: PeerCredentials) -> PeerAdmission
+}
+
+/// What a peer may do with connection slots (``RPCService/admission(of:)``).
+public enum PeerAdmission: Sendable, Equatable {
+    /// May call nothing: refused at connect.
+    case refused
+    /// May use the slots below ``RPCServer/Configuration/reservedConnections``.
+    case admitted
+    /// May also use the reserved slots (an administrator).
+    case privileged
 }
 
 extension RPCService {
     /// No request is answered at once: every request gets a task.
     public func answersImmediately(_ request: RPCRequest) -> Bool { false }
+
+    /// Every peer may connect, to any slot; each call is checked on its own.
+    public func admission(of peer: PeerCredentials) -> PeerAdmission { .privileged }
 
     /// Never called, as ``answersImmediately(_:)`` accepts nothing.
     public func handleImmediately(_ request: RPCRequest, context: RPCRequestContext) -> Result<JSONValue, RPCError>? {

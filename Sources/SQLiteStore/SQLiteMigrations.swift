@@ -146,7 +146,16 @@ enum SQLiteMigrations {
                     ALTER TABLE payment_attempts ADD COLUMN owner TEXT;
                     """)
         }
-        migrator.registerMigration("v4_fiat") { database in
+        migrator.registerMigration("v4_wallet_identity") { database in
+            try database.execute(
+                sql: """
+                    CREATE TABLE wallet_identity (
+                        name TEXT PRIMARY KEY NOT NULL,
+                        value TEXT NOT NULL
+                    );
+                    """)
+        }
+        migrator.registerMigration("v5_fiat") { database in
             try database.execute(sql: "ALTER TABLE invoices ADD COLUMN fiat TEXT;")
         }
         return migrator

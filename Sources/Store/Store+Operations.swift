@@ -24,7 +24,9 @@ extension Store {
 
     /// Stores a new invoice; a used label returns the invoice stored with the same fingerprint, else throws `labelConflict`.
     public func createInvoice(_ record: InvoiceRecord) async throws(StoreError) -> InvoiceInsertion {
-        try await measure("create invoice") { engine throws(StoreError) in try await engine.createInvoice(record) }
+        try await measure("create invoice", writes: true) { engine throws(StoreError) in
+            try await engine.createInvoice(record)
+        }
     }
 
     /// The invoice with this key.
@@ -53,7 +55,7 @@ extension Store {
         _ paymentHash: PaymentHash, amountReceived: MilliSatoshi, preimage: Preimage, paidAt: Int64,
         settleIndex: Int64?, event: @escaping @Sendable (InvoiceRecord) -> NewEvent
     ) async throws(StoreError) -> (InvoiceRecord, EventRecord)? {
-        try await measure("mark invoice paid") { engine throws(StoreError) in
+        try await measure("mark invoice paid", writes: true) { engine throws(StoreError) in
             try await engine.markInvoicePaid(
                 paymentHash, amountReceived: amountReceived, preimage: preimage, paidAt: paidAt,
                 settleIndex: settleIndex, event: event)
@@ -64,7 +66,7 @@ extension Store {
     public func closeInvoice(
         _ paymentHash: PaymentHash, as status: InvoiceStatus, event: @escaping @Sendable (InvoiceRecord) -> NewEvent
     ) async throws(StoreError) -> (InvoiceRecord, EventRecord)? {
-        try await measure("close invoice") { engine throws(StoreError) in
+        try await measure("close invoice", writes: true) { engine throws(StoreError) in
             try await engine.closeInvoice(paymentHash, as: status, event: event)
         }
     }
@@ -81,10 +83,11 @@ extension Store {
         try await measure("find next expiry") { engine throws(StoreError) in try await engine.nextInvoiceExpiry() }
     }
 
-    /// Durably records the intent to pay before any backend call, owned by this instance (see ``StoreEngine/beginPayment(_:owner:)``).
+    /// Durably records the intent to pay before any backend call, owned by this process (``owner``; see
+    /// ``StoreEngine/beginPayment(_:owner:)``).
     public func beginPayment(_ record: PaymentRecord) async throws(StoreError) -> PaymentStart {
-        try await measure("begin payment") { engine throws(StoreError) in
-            try await engine.beginPayment(record, owner: instance)
+        try await measure("begin payment", writes: true) { engine throws(StoreError) in
+            try await engine.beginPayment(record, owner: owner.description)
         }
     }
 
@@ -93,7 +96,7 @@ extension Store {
         _ paymentHash: PaymentHash, outcome: PaymentOutcome, at now: Int64,
         event: @escaping @Sendable (PaymentRecord) -> NewEvent
     ) async throws(StoreError) -> (PaymentRecord, EventRecord)? {
-        try await measure("complete payment") { engine throws(StoreError) in
+        try await measure("complete payment", writes: true) { engine throws(StoreError) in
             try await engine.completePayment(paymentHash, outcome: outcome, at: now, event: event)
         }
     }
@@ -142,7 +145,9 @@ extension Store {
 
     /// Appends an event on its own (for events not tied to a table change).
     public func appendEvent(_ event: NewEvent) async throws(StoreError) -> EventRecord {
-        try await measure("append event") { engine throws(StoreError) in try await engine.appendEvent(event) }
+        try await measure("append event", writes: true) { engine throws(StoreError) in
+            try await engine.appendEvent(event)
+        }
     }
 
     /// Events with an index above `index`, oldest first, at most `limit`.
@@ -164,20 +169,45 @@ extension Store {
 
     /// Stores a position; it only moves forward.
     public func advanceCursor(_ name: String, to value: Int64) async throws(StoreError) {
-        try await measure("write cursor") { engine throws(StoreError) in try await engine.advanceCursor(name, to: value)
+        try await measure("write cursor", writes: true) { engine throws(StoreError) in
+            try await engine.advanceCursor(name, to: value)
         }
     }
 
-    /// Notes that this instance is alive at `at` (seconds since 1970).
+    /// Notes that this process (``owner``) is alive at `at` (seconds since 1970).
     public func recordHeartbeat(at: Int64) async throws(StoreError) {
-        try await measure("record heartbeat") { engine throws(StoreError) in
-            try await engine.recordHeartbeat(instance: instance, at: at)
+        try await measure("record heartbeat", writes: true) { engine throws(StoreError) in
+            try await engine.recordHeartbeat(instance: owner.description, at: at)
+        }
+    }
+
+    /// Claims this instance's name for this process: `instanceNameTaken` while another live process holds it
+    /// (see ``StoreEngine/claimInstanceName(_:owner:)``).
+    public func claimInstanceName() async throws(StoreError) {
+        try await measure("claim instance name") { engine throws(StoreError) in
+            try await engine.claimInstanceName(instance, owner: owner.description)
+        }
+    }
+
+    /// The owners (``InstanceOwner``) that sent a heartbeat at or after `aliveSince`, sorted.
+    public func liveInstances(aliveSince: Int64) async throws(StoreError) -> [String] {
+        try await measure("read live instances") { engine throws(StoreError) in
+            try await engine.liveInstances(aliveSince: aliveSince)
+        }
+    }
+
+    /// The wallet identity recorded under `name`, recording `value` first when there is none.
+    public func walletIdentity(_ name: String, recordingIfAbsent value: String) async throws(StoreError) -> String {
+        try await measure("record wallet identity", writes: true) { engine throws(StoreError) in
+            try await engine.walletIdentity(name, recordingIfAbsent: value)
         }
     }
 
     /// Applies a ``ProofChange`` atomically (`doubleTransfer`, `staleProof` on conflict).
     public func applyProofChange(_ change: ProofChange) async throws(StoreError) -> EventRecord? {
-        try await measure("write proof") { engine throws(StoreError) in try await engine.applyProofChange(change) }
+        try await measure("write proof", writes: true) { engine throws(StoreError) in
+            try await engine.applyProofChange(change)
+        }
     }
 
     /// The stored proof with this id.
@@ -214,7 +244,7 @@ extension Store {
     public func saveSigningRequest(transitionID: String, proofID: String, request: String, at: Int64)
         async throws(StoreError)
     {
-        try await measure("save signing request") { engine throws(StoreError) in
+        try await measure("save signing request", writes: true) { engine throws(StoreError) in
             try await engine.saveSigningRequest(transitionID: transitionID, proofID: proofID, request: request, at: at)
         }
     }
@@ -228,7 +258,7 @@ extension Store {
 
     /// Remembers that the x-only key `pubkey` is the daemon-held key of platform account `accountID`.
     public func rememberAccountKey(pubkey: String, accountID: String) async throws(StoreError) {
-        try await measure("remember account key") { engine throws(StoreError) in
+        try await measure("remember account key", writes: true) { engine throws(StoreError) in
             try await engine.rememberAccountKey(pubkey: pubkey, accountID: accountID)
         }
     }

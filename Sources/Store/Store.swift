@@ -59,12 +59,17 @@ public final class Store: Sendable {
     public let engine: any StoreEngine
     /// This instance's name (``Configuration/instance``).
     public let instance: String
+    /// This process: the instance name and a start id of its own. It owns the attempts this process starts
+    /// and its heartbeats.
+    public let owner: InstanceOwner
     private let metrics: StoreMetrics
+    private let writeHealth = StoreWriteHealth()
 
     /// Opens (creating if needed) and migrates the store.
     public init(configuration: Configuration) async throws(StoreError) {
         metrics = StoreMetrics(factory: configuration.metricsFactory)
         instance = configuration.instance
+        owner = InstanceOwner(name: configuration.instance)
         switch configuration.location {
         case .sqlite(let path):
             engine = try await SQLiteStore.open(configuration: .init(path: path, fullSync: configuration.fullSync))
@@ -83,16 +88,35 @@ public final class Store: Sendable {
         try SQLiteStore.inspectCopy(at: path)
     }
 
-    /// Runs one engine call, recording its latency and failure under `operation`.
+    /// Runs one engine call, recording its latency and failure under `operation`; a call that `writes` also
+    /// tells ``writeFailure`` whether the store can still be written.
     public func measure<T>(
-        _ operation: String, _ body: (any StoreEngine) async throws(StoreError) -> T
+        _ operation: String, writes: Bool = false, _ body: (any StoreEngine) async throws(StoreError) -> T
     ) async throws(StoreError) -> T {
         let start = ContinuousClock.now
         var failed = true
         defer { metrics.record(operation, since: start, failed: failed) }
-        let result = try await body(engine)
+        let result: T
+        do {
+            result = try await body(engine)
+        } catch {
+            if writes { writeHealth.failed(operation, error) }
+            throw error
+        }
+        if writes { writeHealth.succeeded() }
         failed = false
         return result
+    }
+
+    /// Why the store's writes fail (disk full, I/O error, read-only file system): the last write's database
+    /// failure, or `nil` once a write succeeded after it. Conflicts (a label taken, a stale proof) are answers,
+    /// not failures, and do not count.
+    public var writeFailure: String? { writeHealth.failure }
+
+    /// Writes a probe (the cursor `health.write_probe` advanced to `value`, e.g. the time), so that a store
+    /// whose writes failed is seen to recover even when nothing else writes; updates ``writeFailure``.
+    public func probeWrite(_ value: Int64) async throws(StoreError) {
+        try await advanceCursor("health.write_probe", to: value)
     }
 }
 

@@ -13,10 +13,21 @@ public enum StoreCopy {
         public var checksum: String
     }
 
+    /// How far a copy is, for a progress display.
+    public enum Progress: Sendable {
+        /// The table at `position` (from 1) of `count` is being read and copied.
+        case copying(table: String, position: Int, count: Int)
+        /// A table was copied and verified.
+        case verified(TableReport)
+    }
+
     /// Copies every table of ``StoreSchema/tables`` from `source` into the empty store `target` and verifies
-    /// each. Throws `copyMismatch` when the target is not empty or a table differs after the copy. Both stores
-    /// must be at the same schema version, and no daemon may be writing to the source.
-    public static func copy(from source: Store, to target: Store) async throws(StoreError) -> [TableReport] {
+    /// each, telling `progress` before and after each table. Throws `copyMismatch` when the target is not
+    /// empty or a table differs after the copy. Both stores must be at the same schema version, and no daemon
+    /// may be writing to the source.
+    public static func copy(
+        from source: Store, to target: Store, progress: (Progress) -> Void = { _ in }
+    ) async throws(StoreError) -> [TableReport] {
         guard try await source.appliedMigrations() == target.appliedMigrations() else {
             throw StoreError(.copyMismatch, "the stores are at different schema versions")
         }
@@ -24,7 +35,8 @@ public enum StoreCopy {
             throw StoreError(.copyMismatch, "the target's \(table.name) is not empty")
         }
         var reports: [TableReport] = []
-        for table in StoreSchema.tables {
+        for (position, table) in StoreSchema.tables.enumerated() {
+            progress(.copying(table: table.name, position: position + 1, count: StoreSchema.tables.count))
             let rows = try await source.engine.rows(of: table)
             try await target.engine.insert(rows, into: table)
             let copied = try await target.engine.rows(of: table)
@@ -34,7 +46,9 @@ public enum StoreCopy {
                     .copyMismatch, "\(table.name): \(rows.count) rows copied, \(copied.count) found or checksums differ"
                 )
             }
-            reports.append(TableReport(table: table.name, rows: rows.count, checksum: checksum))
+            let report = TableReport(table: table.name, rows: rows.count, checksum: checksum)
+            progress(.verified(report))
+            reports.append(report)
         }
         return reports
     }

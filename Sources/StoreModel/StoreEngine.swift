@@ -95,6 +95,15 @@ public protocol StoreEngine: Sendable {
     func advanceCursor(_ name: String, to value: Int64) async throws(StoreError)
     /// Notes that the instance `instance` is alive at `at` (seconds since 1970).
     func recordHeartbeat(instance: String, at: Int64) async throws(StoreError)
+    /// Claims the instance name `name` for this process, whose attempts and heartbeats are owned by `owner`
+    /// (``InstanceOwner``): throws `instanceNameTaken` while another live process holds the name (PostgreSQL
+    /// holds a session lock until this engine closes or its process dies), then forgets the heartbeats of
+    /// earlier processes of this name, so this process resolves their open attempts at once.
+    func claimInstanceName(_ name: String, owner: String) async throws(StoreError)
+    /// The owners (``InstanceOwner``) whose last heartbeat is at or after `aliveSince`, sorted.
+    func liveInstances(aliveSince: Int64) async throws(StoreError) -> [String]
+    /// The wallet identity recorded under `name` (such as `seed`), recording `value` first when there is none.
+    func walletIdentity(_ name: String, recordingIfAbsent value: String) async throws(StoreError) -> String
 
     /// Applies a proof change atomically (`doubleTransfer`, `staleProof` on conflict).
     func applyProofChange(_ change: ProofChange) async throws(StoreError) -> EventRecord?

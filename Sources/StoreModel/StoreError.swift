@@ -23,6 +23,8 @@ public struct StoreError: Error, Hashable, Sendable, CustomStringConvertible {
         public static let unsupported = Code(name: "unsupported")
         /// A store copy differs from its source (`t4gctl store migrate`).
         public static let copyMismatch = Code(name: "copy_mismatch")
+        /// Another live process sharing the store runs under this instance name.
+        public static let instanceNameTaken = Code(name: "instance_name_taken")
 
         public var description: String { name }
     }

@@ -3,7 +3,9 @@
 public enum StoreSchema {
     /// Every schema version, in order. A released version is never edited: a change is a new version, added
     /// here and to both engines (`StoreMigrationTests` checks they agree).
-    public static let versions = ["v1_invoices_payments_events", "v2_proofs", "v3_instances", "v4_fiat"]
+    public static let versions = [
+        "v1_invoices_payments_events", "v2_proofs", "v3_instances", "v4_wallet_identity", "v5_fiat",
+    ]
 
     /// A table copied between engines.
     public struct Table: Sendable, Hashable {
@@ -55,5 +57,6 @@ public enum StoreSchema {
         Table(
             name: "proof_signing_requests", columns: ["transition_id", "proof_id", "request", "created_at"],
             order: "transition_id"),
+        Table(name: "wallet_identity", columns: ["name", "value"], order: "name"),
     ]
 }

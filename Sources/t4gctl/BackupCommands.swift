@@ -21,7 +21,25 @@ struct Backup: AsyncParsableCommand {
 
     func run() async throws {
         let sent = path.contains("/") ? URL(fileURLWithPath: path).standardizedFileURL.path : path
-        try await connection.run("daemon.backup", ["path": .string(sent)])
+        let progress = ProgressLine.onStandardError(wanted: !connection.json)
+        // A bare file name lands in the daemon's backup directory, which this shell may not see: no progress.
+        let watched = path.contains("/") ? sent : nil
+        let watcher = progress.enabled ? watched.map { file in Task { await Self.watch(file, on: progress) } } : nil
+        let result = try await connection.call("daemon.backup", ["path": .string(sent)], progress: progress)
+        watcher?.cancel()
+        connection.print(result)
+        if !connection.json, let written = result["path"]?.stringValue, let size = result["size_bytes"]?.int64Value {
+            print("wrote " + ByteText.format(bytes: size) + " to " + TerminalText.escaped(written))
+        }
+    }
+
+    /// Shows the bytes written so far while the daemon writes the copy (when it is on this file system).
+    private static func watch(_ path: String, on progress: ProgressLine) async {
+        while !Task.isCancelled {
+            let written = ByteText.size(of: path).map { ByteText.format(bytes: $0) } ?? "starting"
+            progress.show("writing the backup: " + written)
+            try? await Task.sleep(for: .milliseconds(200))
+        }
     }
 }
 
@@ -72,7 +90,11 @@ struct Restore: AsyncParsableCommand {
             attributes: [.posixPermissions: 0o700])
         let staging = target + ".restoring"
         try? files.removeItem(atPath: staging)
-        try files.copyItem(atPath: backup, toPath: staging)
+        let progress = ProgressLine.onStandardError(wanted: !json)
+        let bytes = try Self.copy(backup, to: staging) { copied, total in
+            progress.show("restoring: \(ByteText.format(bytes: copied)) of \(ByteText.format(bytes: total))")
+        }
+        progress.stop()
         try files.setAttributes([.posixPermissions: 0o600], ofItemAtPath: staging)
         try files.moveItem(atPath: staging, toPath: target)
         let result: JSONValue = [
@@ -83,7 +105,8 @@ struct Restore: AsyncParsableCommand {
         if json {
             print(String(decoding: result.serialized(), as: UTF8.self))
         } else {
-            CommandOutput.printHuman(result)
+            HumanOutput.forStandardOutput().print(result)
+            print("restored " + ByteText.format(bytes: bytes) + " from " + TerminalText.escaped(backup))
         }
     }
 
@@ -102,6 +125,28 @@ struct Restore: AsyncParsableCommand {
             throw refusal("a daemon holds the data directory \(dataDir) (\(path)): stop it before restoring")
         }
         return descriptor
+    }
+
+    /// Copies `source` to `target` (created owner-only) in 1 MiB chunks, telling `progress` the bytes copied
+    /// and the total after each; returns the bytes copied.
+    private static func copy(
+        _ source: String, to target: String, progress: (Int64, Int64) -> Void
+    ) throws -> Int64 {
+        let input = try FileHandle(forReadingFrom: URL(fileURLWithPath: source))
+        defer { try? input.close() }
+        guard FileManager.default.createFile(atPath: target, contents: nil, attributes: [.posixPermissions: 0o600])
+        else { throw CocoaError(.fileWriteUnknown, userInfo: [NSFilePathErrorKey: target]) }
+        let output = try FileHandle(forWritingTo: URL(fileURLWithPath: target))
+        defer { try? output.close() }
+        let total = ByteText.size(of: source) ?? 0
+        var copied: Int64 = 0
+        while let chunk = try input.read(upToCount: 1 << 20), !chunk.isEmpty {
+            try output.write(contentsOf: chunk)
+            copied += Int64(chunk.count)
+            progress(copied, total)
+        }
+        try output.synchronize()
+        return copied
     }
 
     private func refusal(_ message: String) -> ExitCode {

@@ -11,7 +11,7 @@ enum CommandOutput {
         print(String(decoding: data, as: UTF8.self))
     }
 
-    /// Prints `label  value` rows with the values aligned.
+    /// Prints `label  value` rows with the values aligned (the values already escaped for the terminal).
     static func printTable(_ rows: [(String, String)]) {
         let width = rows.map(\.0.count).max() ?? 0
         for (label, value) in rows {
@@ -27,9 +27,14 @@ enum CommandOutput {
             let data = (try? JSONSerialization.data(withJSONObject: object, options: [.sortedKeys])) ?? Data()
             text = String(decoding: data, as: UTF8.self)
         } else {
-            text = "error: \(message)"
+            text = "error: " + TerminalText.escaped(message)
         }
         FileHandle.standardError.write(Data((text + "\n").utf8))
+    }
+
+    /// Prints a note for people on stderr (`note: …`), apart from the result on stdout.
+    static func printNote(_ message: String) {
+        FileHandle.standardError.write(Data(("note: " + TerminalText.escaped(message) + "\n").utf8))
     }
 
     /// Prints a daemon error on stderr (its reason, message and request id).
@@ -39,42 +44,21 @@ enum CommandOutput {
             FileHandle.standardError.write(Data((text + "\n").utf8))
         } else {
             let details = error.data.keys.filter { $0 != "reason" }.map { key in
-                "\(key)=\(Self.inline(error.data[key] ?? .null))"
+                TerminalText.escaped(key) + "=" + Self.inline(error.data[key] ?? .null)
             }
             let line =
-                "error: \(error.reason.name): \(error.message)"
+                "error: " + TerminalText.escaped(error.reason.name + ": " + error.message)
                 + (details.isEmpty ? "" : " (" + details.joined(separator: ", ") + ")")
             FileHandle.standardError.write(Data((line + "\n").utf8))
         }
     }
 
-    /// Prints a result for people: objects as aligned rows, lists of objects as blocks, scalars as they are.
-    static func printHuman(_ value: JSONValue) {
-        switch value {
-        case .object(let object):
-            if let items = object["items"]?.arrayValue, object.keys.contains("next_cursor") {
-                printHuman(.array(items))
-                if let cursor = object["next_cursor"]?.stringValue { print("(more: --cursor \(cursor))") }
-                return
-            }
-            printTable(object.keys.map { ($0, inline(object[$0] ?? .null)) })
-        case .array(let items):
-            if items.isEmpty { print("(none)") }
-            for (index, item) in items.enumerated() {
-                if index > 0 { print("") }
-                printHuman(item)
-            }
-        default:
-            print(inline(value))
-        }
-    }
-
-    /// A value on one line: strings bare, `-` for null, compact JSON for the rest.
+    /// A value on one line for an error's details: strings bare (escaped), `-` for null, compact JSON else.
     static func inline(_ value: JSONValue) -> String {
         switch value {
         case .null: "-"
-        case .string(let text): text
-        default: String(decoding: value.serialized(), as: UTF8.self)
+        case .string(let text): TerminalText.escaped(text)
+        default: TerminalText.escaped(String(decoding: value.serialized(), as: UTF8.self))
         }
     }
 }

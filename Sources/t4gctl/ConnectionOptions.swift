@@ -18,28 +18,40 @@ struct ConnectionOptions: ParsableArguments {
         print(try await call(method, params))
     }
 
-    /// Calls `method`, returning its result; prints the error and exits on failure.
-    func call(_ method: String, _ params: JSONObject = [:]) async throws -> JSONValue {
-        let client = try await connect()
+    /// Calls `method`, returning its result; prints the error and exits on failure. A `progress` line is
+    /// erased before anything is printed.
+    func call(_ method: String, _ params: JSONObject = [:], progress: ProgressLine? = nil) async throws -> JSONValue {
+        let client = try await connect(progress: progress)
         defer { Task { await client.close() } }
         do {
-            return try await client.call(method, params: params)
+            let result = try await client.call(method, params: params)
+            progress?.stop()
+            return result
         } catch let error as RPCError {
+            progress?.stop()
             CommandOutput.printError(rpcError: error, asJSON: json)
             throw ExitCode(ExitCodes.rpcError)
         } catch {
+            progress?.stop()
             CommandOutput.printError(reason: "connection_failed", message: "\(error)", asJSON: json)
             throw ExitCode(ExitCodes.unreachable)
         }
     }
 
-    func connect() async throws -> RPCClient {
+    /// A connection to the daemon; erases `progress`, prints why there is none (not running, or permission
+    /// denied) and exits when there is none.
+    func connect(progress: ProgressLine? = nil) async throws -> RPCClient {
         do {
             return try await RPCClient.connect(unixDomainSocketPath: socketPath)
         } catch {
-            CommandOutput.printError(
-                reason: "daemon_unreachable", message: "cannot reach t4gd at \(socketPath): is it running?",
-                asJSON: json)
+            progress?.stop()
+            if let denied = SocketAccess.denial(socketPath) {
+                CommandOutput.printError(reason: "permission_denied", message: denied, asJSON: json)
+            } else {
+                CommandOutput.printError(
+                    reason: "daemon_unreachable", message: "cannot reach t4gd at \(socketPath): is it running?",
+                    asJSON: json)
+            }
             throw ExitCode(ExitCodes.unreachable)
         }
     }
@@ -49,7 +61,7 @@ struct ConnectionOptions: ParsableArguments {
         if json {
             Swift.print(String(decoding: result.serialized(), as: UTF8.self))
         } else {
-            CommandOutput.printHuman(result)
+            HumanOutput.forStandardOutput().print(result)
         }
     }
 }

@@ -71,13 +71,16 @@ struct Transactions: AsyncParsableCommand {
     static let configuration = CommandConfiguration(abstract: "Money in and out, newest first.")
     @OptionGroup var connection: ConnectionOptions
     @OptionGroup var page: PageOptions
-    @Option(help: "Earliest time (Unix seconds).") var from: Int64?
-    @Option(help: "Latest time (Unix seconds).") var to: Int64?
+    // .unconditional: a relative time (-24h) is the option's value, not a flag.
+    @Option(parsing: .unconditional, help: "Earliest time: 2026-12-01, '2026-12-01 10:00', -24h or Unix seconds.")
+    var from: TimeArgument?
+    @Option(parsing: .unconditional, help: "Latest time: '2026-12-01 10:00:00 +01:00', -1h or Unix seconds.")
+    var to: TimeArgument?
 
     func run() async throws {
         var params = page.params
-        if let from { params["from"] = .integer(from) }
-        if let to { params["to"] = .integer(to) }
+        if let from { params["from"] = .integer(from.unixSeconds) }
+        if let to { params["to"] = .integer(to.unixSeconds) }
         try await connection.run("wallet.transactions", params)
     }
 }

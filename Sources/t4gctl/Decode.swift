@@ -38,7 +38,7 @@ struct Decode: AsyncParsableCommand {
         if json {
             CommandOutput.printJSON(invoice)
         } else {
-            CommandOutput.printTable(InvoiceSummary(invoice).rows)
+            CommandOutput.printTable(InvoiceSummary(invoice, now: Int64(Date().timeIntervalSince1970)).rows)
         }
     }
 }
@@ -47,16 +47,24 @@ struct Decode: AsyncParsableCommand {
 struct InvoiceSummary {
     let rows: [(String, String)]
 
-    init(_ invoice: Invoice) {
+    /// The rows of `invoice`, its times with hints relative to `now` (Unix seconds).
+    init(_ invoice: Invoice, now: Int64) {
         let fields = invoice.fields
         var rows: [(String, String)] = [
             ("network", fields.network.rawValue),
-            ("amount", fields.amountMsat.map { "\($0) msat" } ?? "any"),
+            ("amount", fields.amountMsat.map { Self.amount(Int64(clamping: $0)) } ?? "any"),
             ("payment hash", fields.paymentHash.hex),
             ("payee", invoice.payee.description),
-            ("description", fields.description ?? "(hash) " + (fields.descriptionHash?.hex ?? "")),
-            ("created", "\(fields.timestamp)"),
-            ("expires", "\(fields.expiresAt) (after \(fields.effectiveExpirySeconds) s)"),
+            (
+                "description",
+                fields.description.map(TerminalText.escaped) ?? "(hash) " + (fields.descriptionHash?.hex ?? "")
+            ),
+            ("created", Self.time(fields.timestamp, now)),
+            (
+                "expires",
+                Self.time(fields.expiresAt, now) + ", " + Self.duration(fields.effectiveExpirySeconds)
+                    + " after creation"
+            ),
             ("min final cltv", "\(fields.effectiveMinFinalCLTVExpiry)"),
             ("features", fields.features.map(String.init).joined(separator: " ")),
         ]
@@ -70,7 +78,17 @@ struct InvoiceSummary {
                 )
             }
         }
-        rows += invoice.warnings.map { ("warning", $0.description) }
+        rows += invoice.warnings.map { ("warning", TerminalText.escaped($0.description)) }
         self.rows = rows
+    }
+
+    private static func amount(_ msat: Int64) -> String { AmountText.format(msat: msat) }
+
+    private static func time(_ seconds: some BinaryInteger, _ now: Int64) -> String {
+        TimeText.format(unixSeconds: Int64(clamping: seconds), now: now)
+    }
+
+    private static func duration(_ seconds: some BinaryInteger) -> String {
+        DurationText.format(seconds: Int64(clamping: seconds))
     }
 }

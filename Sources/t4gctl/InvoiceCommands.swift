@@ -14,7 +14,7 @@ struct InvoiceCommand: AsyncParsableCommand {
         @Option(help: "Amount in msat.") var amountMsat: Int64?
         @Option(help: "Description shown to the payer.") var description: String?
         @Option(help: "SHA256 (hex) of a long description, instead.") var descriptionHash: String?
-        @Option(help: "Seconds until expiry (default 3600).") var expiry: Int64?
+        @Option(help: "Time until expiry: seconds or 1h 30m (default 1h).") var expiry: DurationArgument?
         @Option(help: "Unique label; the same label and params return the same invoice.") var label: String?
         @Option(help: "Opaque JSON object kept locally.") var metadata: String?
 
@@ -24,7 +24,7 @@ struct InvoiceCommand: AsyncParsableCommand {
             if let amountMsat { params["amount_msat"] = .integer(amountMsat) }
             if let description { params["description"] = .string(description) }
             if let descriptionHash { params["description_hash"] = .string(descriptionHash) }
-            if let expiry { params["expiry_s"] = .integer(expiry) }
+            if let expiry { params["expiry_s"] = .integer(expiry.seconds) }
             if let label { params["label"] = .string(label) }
             if let metadata {
                 guard let value = try? JSONValue.parse(Array(metadata.utf8)) else {
@@ -69,11 +69,11 @@ struct InvoiceCommand: AsyncParsableCommand {
         static let configuration = CommandConfiguration(abstract: "Wait until an invoice is paid, expired or canceled.")
         @OptionGroup var connection: ConnectionOptions
         @Argument(help: "The payment hash.") var paymentHash: String
-        @Option(help: "Give up after this many seconds (default 60).") var timeout: Int64 = 60
+        @Option(help: "Give up after this long: seconds or 2m.") var timeout = DurationArgument(seconds: 60)
 
         func run() async throws {
             try await connection.run(
-                "invoice.wait", ["payment_hash": .string(paymentHash), "timeout_s": .integer(timeout)])
+                "invoice.wait", ["payment_hash": .string(paymentHash), "timeout_s": .integer(timeout.seconds)])
         }
     }
 

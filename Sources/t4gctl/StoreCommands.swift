@@ -1,4 +1,5 @@
 import ArgumentParser
+import Foundation
 import Store
 
 /// `t4gctl store …`: operations on a store while no daemon serves it.
@@ -16,7 +17,8 @@ struct StoreMigrate: AsyncParsableCommand {
         discussion: """
             Stop every daemon using the source first. The target is created and migrated if needed and must \
             hold no rows. Each table is copied in one transaction, then its row count and checksum are compared \
-            with the source's; the command prints one line per table and exits 1 when any differs (the target \
+            with the source's; the command prints one line per table as it is verified (a status line on a terminal shows the table \
+            being copied), then a summary, and exits 1 when any differs (the target \
             is then incomplete: drop it before trying again). URLs: sqlite:PATH or \
             postgres://USER[:PASSWORD]@HOST[:PORT]/DATABASE[?sslmode=…]; passwords are never printed.
             """)
@@ -27,14 +29,28 @@ struct StoreMigrate: AsyncParsableCommand {
 
     func run() async throws {
         do {
+            let started = ContinuousClock.now
             let source = try await open(from)
             let target = try await open(to)
-            let reports = try await StoreCopy.copy(from: source, to: target)
-            for report in reports {
-                print("\(report.table): \(report.rows) rows, checksum \(report.checksum), verified")
+            let progress = ProgressLine.onStandardError()
+            let reports = try await StoreCopy.copy(from: source, to: target) { step in
+                switch step {
+                case .copying(let table, let position, let count):
+                    progress.show("copying \(table) (table \(position) of \(count))")
+                case .verified(let report):
+                    progress.above {
+                        print("\(report.table): \(report.rows) rows, checksum \(report.checksum), verified")
+                    }
+                }
             }
+            progress.stop()
             try await source.close()
             try await target.close()
+            let rows = reports.reduce(0) { $0 + $1.rows }
+            let elapsed = (ContinuousClock.now - started).components.seconds
+            print(
+                "copied and verified \(reports.count) tables, \(AmountText.grouped(UInt64(rows))) rows, in "
+                    + DurationText.format(seconds: elapsed))
         } catch {
             CommandOutput.printError(reason: "store_migrate_failed", message: "\(error)", asJSON: false)
             throw ExitCode(1)

@@ -45,6 +45,10 @@ import Testing
             try await withCleanup {
                 try await payer.start()
                 try await payee.start()
+                let info = try await payer.nodeInfo()
+                #expect(
+                    info.pubkey == nil && info.blockHeight == nil && info.synced == nil,
+                    "LNbits cannot know the node's identity, height or sync state: \(info)")
                 try await BackendContract.run(
                     ContractSubject(
                         name: "lnbits", payer: payer, payee: payee, network: .mainnet,
@@ -165,21 +169,13 @@ import Testing
         let ready = clock.now
         let lines = RecordingLogHandler.Lines()
         let revealed = try await withCleanup {
-            let payer = try await LNDBackend.connect(
-                configuration: sim.configuration("alice"), logger: RecordingLogHandler.logger(lines))
-            return try await withCleanup {
-                let payee = try await LNDBackend.connect(
-                    configuration: sim.configuration("bob"), logger: RecordingLogHandler.logger(lines))
-                return try await withCleanup {
-                    try await BackendContract.run(
-                        ContractSubject(
-                            name: "lnd", payer: payer, payee: payee, network: .regtest,
-                            payeeKey: sim.node("bob").pubkey, cancels: true, revealsPreimage: true))
-                } finally: {
-                    await payee.shutdown()
-                }
-            } finally: {
-                await payer.shutdown()
+            try await sim.withBackends(
+                [sim.configuration("alice"), sim.configuration("bob")], logger: RecordingLogHandler.logger(lines)
+            ) { backends in
+                try await BackendContract.run(
+                    ContractSubject(
+                        name: "lnd", payer: backends[0], payee: backends[1], network: .regtest,
+                        payeeKey: sim.node("bob").pubkey, cancels: true, revealsPreimage: true))
             }
         } finally: {
             await sim.stop()
@@ -207,6 +203,21 @@ extension LNDSimService {
             restURL: node.url, tlsCertPath: tlsCertPath ?? node.tls_cert,
             macaroonPath: macaroonPath ?? node.admin_macaroon,
             network: network, requestTimeout: requestTimeout, paymentTimeout: .seconds(30))
+    }
+
+    /// Connects one backend per configuration, runs `body` with them, and shuts them all down, failure or not.
+    func withBackends<T>(
+        _ configurations: [LNDBackend.Configuration], logger: Logger, _ body: ([LNDBackend]) async throws -> T
+    ) async throws -> T {
+        var backends: [LNDBackend] = []
+        return try await withCleanup {
+            for configuration in configurations {
+                backends.append(try await LNDBackend.connect(configuration: configuration, logger: logger))
+            }
+            return try await body(backends)
+        } finally: {
+            for backend in backends { await backend.shutdown() }
+        }
     }
 }
 

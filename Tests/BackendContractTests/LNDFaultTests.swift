@@ -16,24 +16,17 @@ import Testing
         let lines = RecordingLogHandler.Lines()
         let logger = RecordingLogHandler.logger(lines)
         try await withCleanup {
-            let alice = try await LNDBackend.connect(
-                configuration: sim.configuration("alice", requestTimeout: .seconds(3)), logger: logger)
-            try await withCleanup {
-                let bob = try await LNDBackend.connect(configuration: sim.configuration("bob"), logger: logger)
-                try await withCleanup {
-                    let faults = Faults(sim: sim, alice: alice, bob: bob, logger: logger)
-                    try await faults.refusedConnection()
-                    try await faults.foreignCredentials()
-                    try await faults.slowNode()
-                    try await faults.droppedPaymentStream()
-                    try await faults.errorAfterDispatch()
-                    try await faults.heldPayment()
-                    try await faults.droppedSubscription()
-                } finally: {
-                    await bob.shutdown()
-                }
-            } finally: {
-                await alice.shutdown()
+            try await sim.withBackends(
+                [sim.configuration("alice", requestTimeout: .seconds(3)), sim.configuration("bob")], logger: logger
+            ) { backends in
+                let faults = Faults(sim: sim, alice: backends[0], bob: backends[1], logger: logger)
+                try await faults.refusedConnection()
+                try await faults.foreignCredentials()
+                try await faults.slowNode()
+                try await faults.droppedPaymentStream()
+                try await faults.errorAfterDispatch()
+                try await faults.heldPayment()
+                try await faults.droppedSubscription()
             }
         } finally: {
             await sim.stop()

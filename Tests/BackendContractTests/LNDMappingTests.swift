@@ -57,6 +57,8 @@ import Testing
             (500, 2, "self-payments not allowed", .selfPayment),
             (404, 5, "unable to locate invoice", .notFound),
             (404, 5, "payment isn't initiated", .notFound),
+            (500, 2, "unable to locate invoice", .notFound),
+            (500, 2, "expiry of 3.1536001e+07 seconds greater than max expiry of 3.1536e+07 seconds", .invalidRequest),
             (500, 2, "invoice already settled", .alreadyPaid),
             (500, 2, "invoice not for current active network 'regtest'", .invalidRequest),
             (400, 3, "proto: (line 1:2): unknown field \"foo\"", .invalidRequest),
@@ -73,6 +75,25 @@ import Testing
             #"{"code":\#(code),"message":"\#(message.replacingOccurrences(of: "\"", with: "\\\""))","details":[]}"#.utf8
         )
         #expect(LNDErrorMapping.error(status: status, body: unary).code == expected)
+    }
+
+    @Test func onlyLNDsExactAnswerMeansAnUnknownPayment() {
+        #expect(LNDErrorMapping.isUnknownPayment(code: 5, message: "payment isn't initiated"))
+        #expect(!LNDErrorMapping.isUnknownPayment(code: 5, message: "Not Found"))
+        #expect(!LNDErrorMapping.isUnknownPayment(code: nil, message: "<html>404 Not Found</html>"))
+        #expect(!LNDErrorMapping.isUnknownPayment(code: 2, message: "payment isn't initiated"))
+    }
+
+    @Test func readsUInt64sBeyondInt64() throws {
+        let invoice = try LNDJSON.decode(
+            LNDInvoice.self, from: Array(#"{"settle_index":"18446744073709551615","state":"SETTLED"}"#.utf8))
+        #expect(invoice.settleIndex?.value == UInt64.max)
+        let balance = try LNDJSON.decode(
+            LNDChannelBalance.self, from: Array(#"{"local_balance":{"sat":"9223372036854775808","msat":"0"}}"#.utf8))
+        #expect(balance.localBalance?.sat?.value == 9_223_372_036_854_775_808)
+        #expect(throws: DecodingError.self) {
+            try LNDJSON.decode(LNDInvoice.self, from: Array(#"{"settle_index":"-1"}"#.utf8))
+        }
     }
 
     @Test func errorTextsCarryNoHexSecrets() {
@@ -113,11 +134,11 @@ import Testing
 
     @Test func mapsInvoiceStates() {
         let preimage = Preimage.random()
-        func invoice(_ state: String, created: Int64 = 1_000, settleIndex: Int64 = 0) -> LNDInvoice {
+        func invoice(_ state: String, created: Int64 = 1_000, settleIndex: UInt64 = 0) -> LNDInvoice {
             LNDInvoice(
                 rHash: Base64.standard(preimage.paymentHash.bytes), rPreimage: Base64.standard(preimage.bytes),
                 valueMsat: LNDInt(5_000), creationDate: LNDInt(created), settleDate: LNDInt(1_010),
-                expiry: LNDInt(100), settleIndex: LNDInt(settleIndex), amtPaidMsat: LNDInt(5_000), state: state)
+                expiry: LNDInt(100), settleIndex: LNDUInt(settleIndex), amtPaidMsat: LNDInt(5_000), state: state)
         }
         #expect(LNDStateMapping.state(of: invoice("OPEN"), now: 1_050).status == .open)
         #expect(LNDStateMapping.state(of: invoice("OPEN"), now: 1_100).status == .expired)

@@ -1,4 +1,5 @@
 import Daemon
+import DevBackend
 import Foundation
 import LNbitsBackend
 import Store
@@ -37,6 +38,30 @@ import Testing
         #expect(configuration.metricsEnabled == defaults.metricsEnabled)
         #expect(configuration.metricsAddress == defaults.metricsAddress)
         #expect(configuration.metricsPort == defaults.metricsPort)
+        #expect(configuration.devPaymentLatency == defaults.devPaymentLatency)
+        #expect(configuration.lndPrivateInvoices == defaults.lndPrivateInvoices)
+        #expect(configuration.lndMaxConnections == defaults.lndMaxConnections)
+        #expect(configuration.lndMaxStreams == defaults.lndMaxStreams)
+        #expect(configuration.lndSubscriptionIdleSeconds == defaults.lndSubscriptionIdleSeconds)
+    }
+
+    @Test func readsTheRealNodeKeys() throws {
+        var configuration = DaemonConfiguration()
+        try ConfigurationFile.apply(
+            """
+            [dev]
+            payment_latency = "1000-60000"
+            [lnd]
+            private_invoices = false
+            max_connections = 4
+            max_streams = 32
+            subscription_idle_s = 30
+            """, to: &configuration)
+        #expect(configuration.devPaymentLatency == .uniform(milliseconds: 1000...60000))
+        #expect(!configuration.lndPrivateInvoices)
+        #expect(configuration.lndMaxConnections == 4)
+        #expect(configuration.lndMaxStreams == 32)
+        #expect(configuration.lndSubscriptionIdleSeconds == 30)
     }
 
     @Test(arguments: [
@@ -54,6 +79,8 @@ import Testing
         ("[store]\nurl = \"sqlite:\"", "store.url"),
         ("[store]\npath = \"/a\"\nurl = \"postgres://u@h/db\"", "store.path"),
         ("[store]\ninstance = \"a b\"", "store.instance"),
+        ("[dev]\npayment_latency = \"slow\"", "dev.payment_latency"),
+        ("[lnd]\nmax_streams = 0", "lnd.max_streams"), ("[lnd]\nsubscription_idle_s = 1", "lnd.subscription_idle_s"),
     ])
     func badValuesNameTheirKey(text: String, key: String) {
         #expect(problem(text) == key)

@@ -100,7 +100,7 @@ import Testing
             #expect(
                 reason(
                     try await alice.error("invoice.create", ["amount_msat": 1, "amount_sat": 1, "description": "a"]))
-                    == "invalid_params")
+                    == "invalid_amount")
             #expect(reason(try await alice.error("invoice.create", ["amount_msat": 1000])) == "invalid_params")
             #expect(
                 reason(try await alice.error("invoice.create", ["amount_msat": .number(1e30), "description": "a"]))

@@ -1,4 +1,5 @@
 import JSONRPC
+import Store
 import Testing
 
 @testable import Daemon
@@ -7,6 +8,7 @@ import Testing
 @Suite struct HealthReportTests {
     private let up = HealthCheck.Component(ok: true, latency: .milliseconds(1), error: nil)
     private let down = HealthCheck.Component(ok: false, latency: .seconds(2), error: "no answer within 2 s")
+    private let cluster = ClusterStatus(owner: InstanceOwner(name: "east", startID: "s1"))
 
     private func report(
         store: HealthCheck.Component, backend: HealthCheck.Component, reconciled: Bool = true,
@@ -15,7 +17,7 @@ import Testing
         let now = ContinuousClock.now
         return HealthMonitor.Report(
             measurement: HealthCheck.Measurement(store: store, backend: backend, finishedAt: now - measuredAgo),
-            reconciled: reconciled, at: now, stalledAfter: .seconds(5))
+            reconciled: reconciled, cluster: cluster, at: now, stalledAfter: .seconds(5))
     }
 
     @Test func statusFollowsTheComponents() {
@@ -31,6 +33,14 @@ import Testing
         let json = report(store: up, backend: up, measuredAgo: .milliseconds(750)).json
         #expect(json["measured_ms_ago"] == 750)
         #expect(json["components"]?["backend"]?["status"] == "ok")
+    }
+
+    @Test func aReportNamesThisInstanceItsLeadershipAndTheLiveInstances() {
+        cluster.setLeadsSettlements(true)
+        cluster.setLiveInstances(3)
+        #expect(
+            report(store: up, backend: up).json["instance"]
+                == ["name": "east", "process": "east/s1", "leads_settlements": true, "live_instances": 3])
     }
 
     /// A measurement that never finishes (the store or the backend hangs) must not leave an old `ok` standing.

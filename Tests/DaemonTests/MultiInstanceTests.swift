@@ -58,6 +58,24 @@ import Testing
     }
 
     @Test func threeInstancesUnderMixedLoadKeepEveryInvariantThroughASIGKILL() async throws {
+        try await Self.keepEveryInvariantUnderLoad { payee, _ in
+            (payee: [try await Self.settlementLeader(among: payee)], payer: [1])
+        }
+    }
+
+    /// Two instances of each wallet SIGKILLed at the same moment, the payee's settlement leader among them.
+    @Test func threeInstancesUnderMixedLoadKeepEveryInvariantWhenTwoAreKilledAtOnce() async throws {
+        try await Self.keepEveryInvariantUnderLoad { payee, _ in
+            let leader = try await Self.settlementLeader(among: payee)
+            return (payee: [leader, (leader + 1) % 3], payer: [0, 2])
+        }
+    }
+
+    /// Three instances of a payee and three of a payer under ``load``; after 2 s the instances `victims` picks
+    /// are SIGKILLed all at once, restarted 2 s later, and every invariant must hold once the load stops.
+    static func keepEveryInvariantUnderLoad(
+        victims: ([DaemonProcess], [DaemonProcess]) async throws -> (payee: [Int], payer: [Int])
+    ) async throws {
         try await DevNetwork.run(engine: "postgres") { network in
             var payee = try await network.instances(3)
             var payer = try await network.instances(3)
@@ -67,12 +85,14 @@ import Testing
                 await Self.load(payee: payee, payer: payer, acknowledged: acknowledged, stop: stop)
             }
             try await Task.sleep(for: .seconds(2))
-            await payer[1].kill()
-            let leader = try await Self.settlementLeader(among: payee)
-            await payee[leader].kill()
+            let killed = try await victims(payee, payer)
+            let doomed = killed.payee.map { payee[$0] } + killed.payer.map { payer[$0] }
+            await withTaskGroup(of: Void.self) { group in
+                for instance in doomed { group.addTask { await instance.kill() } }
+            }
             try await Task.sleep(for: .seconds(2))
-            payer[1] = try await network.restart(payer[1])
-            payee[leader] = try await network.restart(payee[leader])
+            for index in killed.payee { payee[index] = try await network.restart(payee[index]) }
+            for index in killed.payer { payer[index] = try await network.restart(payer[index]) }
             try await Task.sleep(for: .seconds(2))
             stop.set()
             let operations = await load.value

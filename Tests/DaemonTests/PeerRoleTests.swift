@@ -52,16 +52,19 @@ import Testing
         return daemon
     }
 
+    /// The `Services.run` arguments that run a command as `user` (no supplementary groups); the command follows.
+    static func setpriv(as user: User) -> [String] {
+        ["exec setpriv \"$@\"", "setpriv", "--reuid=\(user.uid)", "--regid=\(user.gid)", "--clear-groups", "--"]
+    }
+
     /// Runs the copied `t4gctl` as `user` (no supplementary groups); its stdout, or the failure with stderr.
     static func t4gctl(
         as user: User, _ arguments: [String], daemon: DaemonProcess
     ) async throws -> String {
         try await Services.run(
             "-c",
-            [
-                "exec setpriv \"$@\"", "setpriv", "--reuid=\(user.uid)", "--regid=\(user.gid)", "--clear-groups", "--",
-                daemon.directory.file("t4gctl"),
-            ] + arguments + ["--socket", daemon.socketPath, "--json"], in: daemon.directory)
+            setpriv(as: user) + [daemon.directory.file("t4gctl")] + arguments
+                + ["--socket", daemon.socketPath, "--json"], in: daemon.directory)
     }
 
     /// The stderr of a `t4gctl` run that must fail.
@@ -110,7 +113,7 @@ import Testing
                 try await Self.refusal(as: unmapped, ["call", "daemon.info"], daemon: daemon).contains("unauthorized"))
             #expect(
                 try await Self.refusal(as: outsider, ["call", "daemon.info"], daemon: daemon).contains(
-                    "daemon_unreachable"))
+                    "permission_denied"), "the socket refuses the outsider: said so, not 'is it running?'")
 
             let unpaid = try await daemon.error("payment.get", ["payment_hash": .string(target.string("payment_hash"))])
             #expect(unpaid?.reason == .paymentNotFound, "a refused payment.send must not pay")

@@ -93,6 +93,31 @@ import Testing
             try await pay(carol, (try await bob.createInvoice(request(nil))).bolt11, amount: 777) != .failed(.noRoute))
     }
 
+    @Test func amountsWhoseFeeOrCreditOverflowsInt64FailInsteadOfTrapping() async throws {
+        defer { directory.remove() }
+        let alice = try node()
+        let bob = try node()
+        // amount × fee rate overflows Int64 from about 9.2e15 msat on: the fee is computed checked.
+        let outcomes: [(Int64, PaymentOutcome)] = [
+            (10_000_000_000_000_000, .failed(.insufficientBalance)),
+            (2_100_000_000_000_000_000, .failed(.insufficientBalance)),
+            (Int64.max, .failed(.noRoute)),  // amount + fee itself overflows
+        ]
+        for (amount, outcome) in outcomes {
+            let invoice = try await bob.createInvoice(request(nil))
+            #expect(try await pay(alice, invoice.bolt11, amount: amount, maxFee: Int64.max) == outcome)
+        }
+        // A payee whose balance cannot take the amount: refused before any money moves.
+        let rich = try node(balance: Int64.max - 10)
+        let invoice = try await rich.createInvoice(request(1_000))
+        #expect(try await pay(alice, invoice.bolt11) == .failed(.noRoute))
+        #expect((try await alice.balance()).balance == MilliSatoshi(1_000_000))
+        #expect(MilliSatoshi(2_100_000_000_000_000_000).partsPerMillion(1000) == MilliSatoshi(2_100_000_000_000_000))
+        #expect(MilliSatoshi(1_234_567).partsPerMillion(1000) == MilliSatoshi(1_234))
+        #expect(MilliSatoshi(Int64.max).partsPerMillion(2_000_000) == nil)
+        #expect(MilliSatoshi(Int64.max).adding(MilliSatoshi(1)) == nil)
+    }
+
     @Test func expiredInvoicesCannotBePaid() async throws {
         defer { directory.remove() }
         let now = ManualClock(1_800_000_000)

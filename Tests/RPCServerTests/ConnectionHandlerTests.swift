@@ -72,6 +72,15 @@ private struct TestConnection {
         try? await channel.close()
         try await finished.get()
     }
+
+    /// The notice (id null) the handler sends as it closes the connection, once the connection has closed.
+    func closingNotice() async throws -> JSONValue {
+        let notice = try await reply()
+        #expect(notice["id"] == .null)
+        try await channel.closeFuture.get()
+        try await finish()
+        return notice
+    }
 }
 
 private func errorReason(_ reply: JSONValue) -> String? {
@@ -365,8 +374,27 @@ private func errorReason(_ reply: JSONValue) -> String? {
         try await connection.finish()
     }
 
-    @Test func closesIdleConnections() async throws {
+    @Test func closesARequestLineStillIncompleteAtTheRequestTimeout() async throws {
         let connection = try await TestConnection()
+        let loop = connection.channel.testingEventLoop
+        try await connection.send(#"{"jsonrpc":"2.0","method":"echo","id":1}"# + "\n")
+        #expect(try await connection.reply()["id"] == 1)
+        // A byte every 10 s keeps the connection from being idle, but the line is not whole after 30 s.
+        for byte in [#"{"#, #"""#, "j"] {
+            try await connection.send(byte)
+            await loop.advanceTime(by: .seconds(9))
+        }
+        #expect(connection.channel.isActive)
+        await loop.advanceTime(by: .seconds(4))
+        let notice = try await connection.closingNotice()
+        #expect(errorReason(notice) == "idle_timeout")
+        #expect(notice["error"]?["data"]?["request_timeout_s"] == 30)
+    }
+
+    @Test func closesIdleConnections() async throws {
+        // A request timeout longer than the test, so that only the idle timeout closes the half-sent line.
+        let connection = try await TestConnection(
+            configuration: RPCServer.Configuration(socketPath: "/unused", requestTimeout: .seconds(3600)))
         let loop = connection.channel.testingEventLoop
         await loop.advanceTime(by: .seconds(299))
         try await connection.send(#"{"jsonrpc":"2.0","method":"echo","id":1}"# + "\n")
@@ -376,12 +404,9 @@ private func errorReason(_ reply: JSONValue) -> String? {
         await loop.advanceTime(by: .seconds(299))
         #expect(connection.channel.isActive)
         await loop.advanceTime(by: .seconds(2))
-        let notice = try await connection.reply()
+        let notice = try await connection.closingNotice()
         #expect(errorReason(notice) == "idle_timeout")
         #expect(notice["error"]?["data"]?["idle_timeout_s"] == 300)
-        #expect(notice["id"] == .null)
-        try await connection.channel.closeFuture.get()
-        try await connection.finish()
     }
 
     @Test func requestsInFlightAndSubscriptionsKeepTheConnectionOpen() async throws {

@@ -123,12 +123,8 @@ import Testing
 
     @Test func closesIdleConnections() async throws {
         try await withServer({ $0.idleTimeout = .milliseconds(300) }) { running in
-            let client = try await LineClient.connect(to: running.path)
-            var lines = client.lines.makeAsyncIterator()
-            let notice = try #require(try await lines.nextJSON())
-            #expect(notice["error"]?["data"]?["reason"] == "idle_timeout")
-            #expect(notice["id"] == .null)
-            #expect(try await lines.nextJSON() == nil)
+            let notice = try await LineClient.closingNotice(at: running.path)
+            #expect(notice?["error"]?["data"]?["reason"] == "idle_timeout")
         }
     }
 
@@ -138,12 +134,9 @@ import Testing
             let second = try await running.client()
             #expect(try await first.call("echo") == [:])
             #expect(try await second.call("echo") == [:])
-            let third = try await LineClient.connect(to: running.path)
-            var lines = third.lines.makeAsyncIterator()
-            let notice = try #require(try await lines.nextJSON())
-            #expect(notice["error"]?["data"]?["reason"] == "too_many_connections")
-            #expect(notice["error"]?["data"]?["max_connections"] == 2)
-            #expect(try await lines.nextJSON() == nil)
+            let notice = try await LineClient.closingNotice(at: running.path)
+            #expect(notice?["error"]?["data"]?["reason"] == "too_many_connections")
+            #expect(notice?["error"]?["data"]?["max_connections"] == 2)
             await first.close()
             try await eventually {
                 let client = try await running.client()
@@ -152,6 +145,71 @@ import Testing
                 return answered
             }
             await second.close()
+        }
+    }
+
+    @Test func refusesPeersAdmittedToNothingAtConnectWithoutTakingASlot() async throws {
+        var service = TestService()
+        service.admission = .refused
+        try await withServer({ $0.maxConnections = 1 }, service: service) { running in
+            for _ in 0..<3 {
+                let notice = try await LineClient.closingNotice(at: running.path)
+                #expect(notice?["error"]?["data"]?["reason"] == "unauthorized")
+            }
+        }
+    }
+
+    @Test func keepsTheReservedSlotsForPrivilegedPeers() async throws {
+        var service = TestService()
+        service.admission = .admitted
+        let limits: (inout RPCServer.Configuration) -> Void = {
+            $0.maxConnections = 4
+            $0.reservedConnections = 2
+        }
+        try await withServer(limits, service: service) { running in
+            let clients = [try await running.client(), try await running.client()]
+            for client in clients {
+                #expect(try await client.call("echo") == [:])
+            }
+            let notice = try await LineClient.closingNotice(at: running.path)
+            #expect(notice?["error"]?["data"]?["reason"] == "too_many_connections")
+            for client in clients {
+                await client.close()
+            }
+        }
+    }
+
+    @Test func closesAClientThatTricklesOneRequestPastTheRequestTimeout() async throws {
+        let timeouts: (inout RPCServer.Configuration) -> Void = {
+            $0.idleTimeout = .seconds(60)
+            $0.requestTimeout = .seconds(1)
+        }
+        try await withServer(timeouts) { running in
+            let client = try await LineClient.connect(to: running.path)
+            var lines = client.lines.makeAsyncIterator()
+            // One byte every 50 ms is never idle, but the line would take about 2.6 s to arrive.
+            let trickle = Task {
+                for byte in #"{"jsonrpc":"2.0","id":1,"method":"echo","params":{}}"# {
+                    guard (try? await client.send(String(byte))) != nil else { return }
+                    try? await Task.sleep(for: .milliseconds(50))
+                }
+            }
+            let notice = try #require(try await lines.nextJSON())
+            trickle.cancel()
+            #expect(notice["error"]?["data"]?["reason"] == "idle_timeout")
+            #expect(notice["error"]?["data"]?["request_timeout_s"] == 1)
+            #expect(notice["id"] == .null)
+            #expect(try await lines.nextJSON() == nil)
+        }
+    }
+
+    @Test func aRequestSentWholeIsNotBoundByTheRequestTimeoutOfTheNext() async throws {
+        try await withServer({ $0.requestTimeout = .milliseconds(300) }) { running in
+            let client = try await running.client()
+            for _ in 0..<3 {
+                #expect(try await client.call("sleep", params: ["ms": 400]) == "slept")
+            }
+            await client.close()
         }
     }
 

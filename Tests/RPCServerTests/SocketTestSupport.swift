@@ -82,14 +82,13 @@ struct RunningServer {
 
 /// Runs `body` against a live server on a socket in a temporary directory, then shuts it down gracefully.
 func withServer(
-    _ configure: (inout RPCServer.Configuration) throws -> Void = { _ in },
+    _ configure: (inout RPCServer.Configuration) throws -> Void = { _ in }, service: TestService = TestService(),
     _ body: (RunningServer) async throws -> Void
 ) async throws {
     let directory = try TemporaryDirectory()
     defer { directory.remove() }
     var configuration = RPCServer.Configuration(socketPath: directory.path + "/rpc.sock")
     try configure(&configuration)
-    let service = TestService()
     let server = RPCServer(configuration: configuration, service: service, logger: .test)
     let group = ServiceGroup(services: [server], gracefulShutdownSignals: [], logger: .test)
     try await withThrowingTaskGroup(of: Void.self) { tasks in
@@ -123,6 +122,16 @@ struct LineClient {
                 }
             }
         return LineClient(channel: channel, lines: lines)
+    }
+
+    /// Connects to `path` and reads the one notice (id null) a server sends before it closes the connection;
+    /// `nil` if it sent none or kept the connection open after it.
+    static func closingNotice(at path: String) async throws -> JSONValue? {
+        let client = try await connect(to: path)
+        var lines = client.lines.makeAsyncIterator()
+        guard let notice = try await lines.nextJSON(), notice["id"] == .null, try await lines.nextJSON() == nil
+        else { return nil }
+        return notice
     }
 
     func send(_ text: String) async throws {

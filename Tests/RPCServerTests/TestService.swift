@@ -5,6 +5,10 @@ import RPCServer
 struct TestService: RPCService {
     let gate = Gate()
     let recorder = Recorder()
+    /// What every peer may do with connection slots.
+    var admission = PeerAdmission.privileged
+
+    func admission(of peer: PeerCredentials) -> PeerAdmission { admission }
 
     func handle(_ request: RPCRequest, context: RPCRequestContext) async throws(RPCError) -> JSONValue {
         let params = request.params

@@ -1,8 +1,11 @@
 import Lightning
+import PostgresNIO
 import Store
 import Synchronization
 import TestSupport
 import Testing
+
+@testable import PostgresStore
 
 /// Several store instances on one PostgreSQL database, as several t4gd instances use it; and what both engines
 /// must agree on.
@@ -155,8 +158,109 @@ import Testing
                 maxFee: MilliSatoshi(100), idempotencyKey: nil, createdAt: 10))
         #expect(try await stores[1].liveAttemptOwner(of: hash, aliveSince: 100) == nil)
         try await stores[0].recordHeartbeat(at: 120)
-        #expect(try await stores[1].liveAttemptOwner(of: hash, aliveSince: 100) == "instance-0")
+        #expect(try await stores[1].liveAttemptOwner(of: hash, aliveSince: 100) == stores[0].owner.description)
         #expect(try await stores[1].liveAttemptOwner(of: hash, aliveSince: 121) == nil)
+    }
+
+    /// The insert absorbs a conflict on the key's index too (issue 24): a key bound to another hash must still
+    /// be refused when both sends arrive at once.
+    @Test func aKeyOfAnotherHashStillConflictsWhenBothArriveAtOnce() async throws {
+        defer { directory.remove() }
+        let stores = try await openStores(2)
+        var conflicts = 0
+        for round in 0..<30 {
+            let outcomes = await withTaskGroup(of: Bool.self) { group in
+                for index in 0..<2 {
+                    group.addTask {
+                        let record = PaymentRecord(
+                            paymentHash: Preimage.random().paymentHash, bolt11: "lnbcrt1", status: .pending,
+                            amount: MilliSatoshi(5000), maxFee: MilliSatoshi(100), idempotencyKey: "shared-\(round)",
+                            createdAt: 10)
+                        do {
+                            _ = try await stores[index].beginPayment(record)
+                            return false
+                        } catch let error as StoreError {
+                            return error.code == .idempotencyConflict
+                        } catch {
+                            return false
+                        }
+                    }
+                }
+                return await group.reduce(into: [Bool]()) { $0.append($1) }
+            }
+            conflicts += outcomes.filter { $0 }.count
+        }
+        #expect(conflicts == 30)
+    }
+
+    @Test func aSecondLiveProcessCannotClaimAnInstanceNameUntilTheFirstCloses() async throws {
+        defer { directory.remove() }
+        let location = try StoreLocation(url: try await StoreEngines.url("postgres", in: directory))
+        let first = try await Store(configuration: .init(location: location, instance: "twin"))
+        let second = try await Store(configuration: .init(location: location, instance: "twin"))
+        try await first.claimInstanceName()
+        try await first.recordHeartbeat(at: 100)
+        do {
+            try await second.claimInstanceName()
+            Issue.record("a second live process claimed the name")
+        } catch {
+            #expect(error.code == .instanceNameTaken)
+        }
+        #expect(try await second.liveInstances(aliveSince: 100) == [first.owner.description])
+        try await first.close()
+        try await second.claimInstanceName()
+        // The claim proves the first process gone: its heartbeat is forgotten, its attempts become the second's.
+        #expect(try await second.liveInstances(aliveSince: 0) == [])
+        try await second.close()
+    }
+
+    /// A database restart ends the session holding the name's lock: the next heartbeat takes it again, unless
+    /// another process took the name meanwhile (then the heartbeat is still recorded and the loss reported).
+    @Test func aLostNameLockIsTakenAgainAtTheNextHeartbeatUnlessAnotherProcessTookIt() async throws {
+        defer { directory.remove() }
+        let location = try StoreLocation(url: try await StoreEngines.url("postgres", in: directory))
+        let stores = [
+            try await Store(configuration: .init(location: location, instance: "cut")),
+            try await Store(configuration: .init(location: location, instance: "cut")),
+            try await Store(configuration: .init(location: location, instance: "cut")),
+        ]
+        try await stores[0].claimInstanceName()
+        let engine = try #require(stores[0].engine as? PostgresStore)
+        try await engine.onConnection("end the lock's session") { connection in
+            _ = try await connection.query(
+                """
+                SELECT pg_terminate_backend(pid) FROM pg_locks
+                WHERE locktype = 'advisory' AND objsubid = 2
+                    AND database = (SELECT oid FROM pg_database WHERE datname = current_database())
+                """, logger: engine.logger)
+        }
+        let deadline = ContinuousClock.now + .seconds(10)
+        while await engine.instanceClaim.lostName() == nil, ContinuousClock.now < deadline {
+            try await Task.sleep(for: .milliseconds(20))
+        }
+        #expect(await engine.instanceClaim.lostName() == "cut")
+        try await stores[1].claimInstanceName()
+        await #expect(throws: StoreError.self) { try await stores[0].recordHeartbeat(at: 200) }
+        #expect(try await stores[0].liveInstances(aliveSince: 200) == [stores[0].owner.description])
+        try await stores[1].close()
+        try await stores[0].recordHeartbeat(at: 201)
+        #expect(await engine.instanceClaim.lostName() == nil)
+        do {
+            try await stores[2].claimInstanceName()
+            Issue.record("a third process claimed the name the first took again")
+        } catch {
+            #expect(error.code == .instanceNameTaken)
+        }
+        try await stores[0].close()
+        try await stores[2].close()
+    }
+
+    @Test(arguments: StoreEngines.all) func theFirstRecordedWalletIdentityStays(engine: String) async throws {
+        defer { directory.remove() }
+        let stores = try await openStores(2, engine: engine)
+        #expect(try await stores[0].walletIdentity("seed", recordingIfAbsent: "aa") == "aa")
+        #expect(try await stores[1].walletIdentity("seed", recordingIfAbsent: "bb") == "aa")
+        #expect(try await stores[1].walletIdentity("backend_node", recordingIfAbsent: "cc") == "cc")
     }
 }
 

@@ -105,8 +105,11 @@ public struct LNbitsService: Sendable {
     public let directory: TemporaryDirectory
     public let url: String
 
-    /// Starts LNbits (installing it first when its venv is missing); its super user token is recorded for the
-    /// run's secret scan (``TestRun``).
+    /// Starts LNbits; its super user token is recorded for the run's secret scan (``TestRun``).
+    ///
+    /// `scripts/test.sh` installs the LNbits venv before the tests start. Run alone (`swift test --filter`) on a
+    /// machine without it, the first start installs it (`regtest/lnbits/install.sh`, 1.5-6 min) under a lock;
+    /// starts at the same time wait for that install (bounded by `T4G_INSTALL_WAIT`) instead of racing it.
     public static func start() async throws -> LNbitsService {
         let directory = TemporaryDirectory()
         do {

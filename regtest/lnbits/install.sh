@@ -2,9 +2,11 @@
 # install.sh: create (once) a Python virtual environment holding LNbits 1.6.2.
 #
 # Usage: install.sh
-# Env:   T4G_LNBITS_VENV    venv path (default $HOME/.cache/t4gd/lnbits-1.6.2-venv); the
+# Env:   T4G_LNBITS_VENV    venv path (default $T4G_CACHE_DIR/lnbits-1.6.2-venv); the
 #                           other scripts call install.sh, so set it for them alike
+#        T4G_CACHE_DIR      the test caches' folder (default ${XDG_CACHE_HOME:-$HOME/.cache}/t4gd)
 #        T4G_LNBITS_PYTHON  interpreter to use instead of searching for one
+#        T4G_INSTALL_WAIT   seconds to wait for another process's install (default 900)
 # Out:   stdout: the venv path, on one line (progress and warnings go to stderr).
 #
 # The lnbits 1.6.2 wheel declares Requires-Python ">=3.10,<3.13". Interpreters are tried
@@ -20,15 +22,28 @@
 # LNbits 1.6.2 does not accept; so without pyenv, bookworm's 3.11 is the choice.
 #
 # `bitstring<5` is pinned because bitstring 5 breaks `import bolt11`, which LNbits uses
-# to decode invoices. A marker file in the venv records a complete install; with it
-# present the script only prints the path.
+# to decode invoices.
+#
+# The install is atomic and serialised (../install-once.sh): one process builds the venv in
+# a temporary folder under a lock and renames it into place when complete; any other waits
+# for it (bounded by T4G_INSTALL_WAIT) or finds it done; a half-made venv left by a killed
+# install is removed and rebuilt. Once the venv is complete the script only prints the path.
+# The venv's bin/ scripts keep the temporary path in their #! line: run them through
+# $VENV/bin/python (start.sh does).
 set -euo pipefail
+# shellcheck source-path=SCRIPTDIR
+source "$(dirname "${BASH_SOURCE[0]}")/../install-once.sh"
 
 readonly LNBITS_VERSION=1.6.2
-readonly VENV="${T4G_LNBITS_VENV:-$HOME/.cache/t4gd/lnbits-${LNBITS_VERSION}-venv}"
-readonly MARKER="$VENV/.t4gd-lnbits-${LNBITS_VERSION}-installed"
+readonly VENV="${T4G_LNBITS_VENV:-${T4G_CACHE_DIR:-${XDG_CACHE_HOME:-$HOME/.cache}/t4gd}/lnbits-${LNBITS_VERSION}-venv}"
 
-if [[ -f "$MARKER" ]]; then
+# A venv made by the install.sh before the lock (unlocked, marked when done) is kept when LNbits imports
+# from it, so machines that have one do not rebuild it while their tests may be using it.
+if ! install_once_complete "$VENV" && [[ -f "$VENV/.t4gd-lnbits-${LNBITS_VERSION}-installed" ]] \
+    && "$VENV/bin/python" -c 'import bolt11, lnbits' 2>/dev/null; then
+    touch "$VENV/$INSTALL_ONCE_MARKER"
+fi
+if install_once_complete "$VENV"; then
     echo "$VENV"
     exit 0
 fi
@@ -79,13 +94,14 @@ MSG
     return 1
 }
 
-PYTHON="$(find_python)"
-echo "install.sh: creating $VENV with $PYTHON ($("$PYTHON" -V 2>&1)); takes 1-2 min" >&2
-rm -rf "$VENV"
-mkdir -p "$(dirname "$VENV")"
-"$PYTHON" -m venv "$VENV"
-"$VENV/bin/pip" install -q --disable-pip-version-check "lnbits==${LNBITS_VERSION}" 'bitstring<5' >&2
-# Fail here, not at server start, if the bolt11 import is broken.
-"$VENV/bin/python" -c 'import bolt11, lnbits' >&2
-touch "$MARKER"
+# build_venv DIR PYTHON: the LNbits venv in DIR (empty).
+build_venv() {
+    echo "install.sh: creating the LNbits venv with $2 ($("$2" -V 2>&1)); takes 1.5-6 min" >&2
+    "$2" -m venv "$1"
+    "$1/bin/python" -m pip install -q --disable-pip-version-check "lnbits==${LNBITS_VERSION}" 'bitstring<5' >&2
+    # Fail here, not at server start, if the bolt11 import is broken.
+    "$1/bin/python" -c 'import bolt11, lnbits' >&2
+}
+
+install_once "LNbits ${LNBITS_VERSION}" "$VENV" build_venv "$(find_python)"
 echo "$VENV"

@@ -77,6 +77,7 @@ URL="http://127.0.0.1:$PORT"
 # The rate limit is raised because the default (200 requests/min per IP, health polls
 # included) answers 429 to any test suite; the two price settings stop per-invoice
 # BTC/fiat lookups that, without network, slow every invoice to seconds.
+# bin/lnbits runs through the venv's Python: its #! line names the folder install.sh built it in.
 # setsid makes LNbits the leader of a new process group: `lnbits` is a launcher plus a
 # multiprocessing child running uvicorn, and only signalling the group stops both.
 # With no job control in this script the background job is not a group leader, so
@@ -90,7 +91,7 @@ URL="http://127.0.0.1:$PORT"
         LNBITS_PRICE_AGGREGATOR_ENABLED=false \
         LNBITS_EXCHANGE_RATE_PROVIDERS='[]' \
         "${EXTRA_ENV[@]}" \
-        setsid "$VENV/bin/lnbits" --host 127.0.0.1 --port "$PORT"
+        setsid "$PY" "$VENV/bin/lnbits" --host 127.0.0.1 --port "$PORT"
 ) >"$LOG" 2>&1 </dev/null &
 PGID=$!
 

@@ -20,12 +20,15 @@ from lndsim.simulator import ChannelSpec, SimConfig, Simulator
 
 
 def parse_channel(text):
-    """NODE1:NODE2:CAPACITY_SAT[:PUSH_SAT]."""
+    """NODE1:NODE2:CAPACITY_SAT[:PUSH_SAT][:private]."""
     parts = text.split(":")
+    private = parts[-1] == "private"
+    if private:
+        parts = parts[:-1]
     if len(parts) not in (3, 4):
-        raise argparse.ArgumentTypeError(f"expected NODE1:NODE2:CAPACITY_SAT[:PUSH_SAT], got {text!r}")
+        raise argparse.ArgumentTypeError(f"expected NODE1:NODE2:CAPACITY_SAT[:PUSH_SAT][:private], got {text!r}")
     try:
-        return ChannelSpec(parts[0], parts[1], int(parts[2]), int(parts[3]) if len(parts) == 4 else 0)
+        return ChannelSpec(parts[0], parts[1], int(parts[2]), int(parts[3]) if len(parts) == 4 else 0, private)
     except ValueError:
         raise argparse.ArgumentTypeError(f"amounts must be integers in {text!r}") from None
 
@@ -36,7 +39,8 @@ def parse_args(argv):
     parser.add_argument("--dir", required=True, type=Path, help="state directory (created if missing)")
     parser.add_argument("--nodes", required=True, help="comma-separated node names, e.g. alice,bob,carol")
     parser.add_argument("--channel", action="append", default=[], type=parse_channel,
-                        help="NODE1:NODE2:CAPACITY_SAT[:PUSH_SAT], repeatable; NODE1 funds the channel")
+                        help="NODE1:NODE2:CAPACITY_SAT[:PUSH_SAT][:private], repeatable; NODE1 funds the channel; "
+                             "a private channel is not announced")
     parser.add_argument("--network", default="regtest", choices=sorted(NETWORKS))
     parser.add_argument("--fee-base-msat", type=int, default=1000, help="forwarding base fee of every node")
     parser.add_argument("--fee-ppm", type=int, default=1, help="forwarding fee rate (ppm) of every node")

@@ -25,6 +25,7 @@ HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE))
 
 from lndsim import bolt11  # noqa: E402 (path set up above)
+from swagger_check import Swagger  # noqa: E402
 
 SIM = {}
 
@@ -35,6 +36,7 @@ def setUpModule():  # noqa: N802 (unittest naming)
     args = [
         str(HERE / "start.sh"), state_dir, "--nodes", "alice,bob,carol,dave",
         "--channel", "alice:bob:1000000", "--channel", "bob:carol:1000000:500000",
+        "--channel", "dave:carol:100000:50000:private",
     ]
     manifest = subprocess.run(args, check=True, capture_output=True, text=True, timeout=90).stdout.strip()
     SIM["dir"] = state_dir
@@ -269,8 +271,8 @@ class EncodingTests(SimTestCase):
                          ("1000000", "1000000", self.bob.info["pubkey"]))
         self.assertIsInstance(channel["chan_id"], str)
         balance = self.carol.get("/v1/balance/channels")
-        self.assertEqual(balance["balance"], "500000")
-        self.assertEqual(balance["local_balance"], {"sat": "500000", "msat": "500000000"})
+        self.assertEqual(balance["balance"], "550000")  # 500000 from bob, 50000 pushed by dave (private)
+        self.assertEqual(balance["local_balance"], {"sat": "550000", "msat": "550000000"})
         self.assertEqual(self.alice.get("/v1/balance/blockchain")["confirmed_balance"], "100000000")
 
     def test_invoice_fields_bytes_base64_and_emit_unpopulated(self):
@@ -393,7 +395,7 @@ class PaymentTests(SimTestCase):
         self.assertEqual(response.status, 200)
         self.assertEqual(response.headers["Transfer-Encoding"], "chunked")
         updates = [line["result"] for line in response.lines]
-        self.assertEqual([u["status"] for u in updates][0], "IN_FLIGHT")
+        self.assertEqual([u["status"] for u in updates][0], "INITIATED")
         self.assertEqual(updates[-1]["status"], "SUCCEEDED")
         final = updates[-1]
         self.assertEqual(hashlib.sha256(bytes.fromhex(final["payment_preimage"])).digest(), hash_of(added))
@@ -527,6 +529,94 @@ class HoldInvoiceTests(SimTestCase):
 # --- invoice subscription -----------------------------------------------------------------------------
 
 
+class SwaggerTests(SimTestCase):
+    """Every answer the simulator gives for the endpoints t4gd and LNbits use, checked field by field against
+    LND v0.21.2-beta's swagger definitions (swagger/, see swagger_check.py)."""
+
+    @classmethod
+    def setUpClass(cls):
+        cls.swagger = Swagger()
+
+    def check(self, method, template, value, status=200):
+        problems = self.swagger.problems(value, self.swagger.response_schema(method, template, status))
+        self.assertEqual(problems, [], f"{method} {template}")
+
+    def test_the_checker_finds_differences(self):
+        info = self.bob.get("/v1/getinfo")
+        schema = self.swagger.response_schema("GET", "/v1/getinfo")
+        self.assertEqual(self.swagger.problems(info, schema), [])
+        wrong = {**info, "best_header_timestamp": 5, "block_height": "7", "extra": 1}
+        del wrong["alias"]
+        self.assertEqual(sorted(self.swagger.problems(wrong, schema)), [
+            "$.alias: missing (EmitUnpopulated)", "$.best_header_timestamp: expected a JSON string (int64), got 5",
+            "$.block_height: expected a JSON number, got '7'", "$.extra: not in the definition",
+        ])
+
+    def test_unary_answers(self):
+        added = self.bob.invoice(1000, private=True)
+        self.alice.pay(added["payment_request"])
+        hex_hash = hash_of(added).hex()
+        for method, template, path, body in [
+            ("GET", "/v1/getinfo", "/v1/getinfo", None),
+            ("GET", "/v1/channels", "/v1/channels", None),
+            ("GET", "/v1/balance/channels", "/v1/balance/channels", None),
+            ("GET", "/v1/balance/blockchain", "/v1/balance/blockchain", None),
+            ("POST", "/v1/invoices", "/v1/invoices", {"value": "5", "memo": "swagger", "private": True}),
+            ("GET", "/v1/invoice/{r_hash_str}", f"/v1/invoice/{hex_hash}", None),
+            ("GET", "/v1/invoices", "/v1/invoices", None),
+            ("GET", "/v2/invoices/lookup", f"/v2/invoices/lookup?payment_hash={b64url(hash_of(added))}", None),
+            ("GET", "/v1/payreq/{pay_req}", f"/v1/payreq/{added['payment_request']}", None),
+            ("GET", "/v1/payments", "/v1/payments?include_incomplete=true", None),
+        ]:
+            client = self.alice if template in ("/v1/payments", "/v1/balance/channels") else self.bob
+            response = client.call(method, path, body)
+            self.assertEqual(response.status, 200, (path, response.body))
+            self.check(method, template, response.json)
+
+    def test_error_answers(self):
+        unknown = os.urandom(32)
+        cancel = self.bob.call("POST", "/v2/invoices/cancel", {"payment_hash": base64.b64encode(unknown).decode()})
+        self.assertEqual((cancel.status, cancel.json["message"]), (500, "unable to locate invoice"))
+        self.check("POST", "/v2/invoices/cancel", cancel.json, status=500)
+        lookup = self.bob.call("GET", f"/v1/invoice/{unknown.hex()}")
+        self.check("GET", "/v1/invoice/{r_hash_str}", lookup.json, status=404)
+        track = self.alice.call("GET", f"/v2/router/track/{b64url(unknown)}")
+        self.assertEqual(track.status, 404)
+        for line in track.lines:
+            self.check("GET", "/v2/router/track/{payment_hash}", line)
+        self.assertEqual(track.lines[0]["error"]["message"], "payment isn't initiated")
+
+    def test_stream_lines(self):
+        added = self.bob.invoice(1000)
+        send = self.alice.pay(added["payment_request"])
+        self.assertGreaterEqual(len(send.lines), 2)
+        for line in send.lines:
+            self.check("POST", "/v2/router/send", line)
+        track = self.alice.call("GET", f"/v2/router/track/{b64url(hash_of(added))}")
+        for line in track.lines:
+            self.check("GET", "/v2/router/track/{payment_hash}", line)
+        threading.Timer(0.2, lambda: self.bob.invoice(7)).start()  # the head comes with the first event
+        stream = self.bob.open("GET", "/v1/invoices/subscribe?settle_index=0&add_index=0")
+        self.check("GET", "/v1/invoices/subscribe", json.loads(stream.readline()))
+
+
+class PrivateChannelTests(SimTestCase):
+    def test_only_an_invoice_with_route_hints_reaches_a_private_channel(self):
+        plain = self.dave.invoice(10)
+        failed = self.alice.pay(plain["payment_request"], fee_limit_sat=10).lines[-1]["result"]
+        self.assertEqual((failed["status"], failed["failure_reason"]), ("FAILED", "FAILURE_REASON_NO_ROUTE"))
+        hinted = self.dave.invoice(10, private=True)
+        decoded = self.dave.get(f"/v1/payreq/{hinted['payment_request']}")
+        hints = decoded["route_hints"]
+        self.assertEqual(len(hints), 1)
+        self.assertEqual(hints[0]["hop_hints"][0]["node_id"], self.carol.info["pubkey"])
+        final = self.alice.pay(hinted["payment_request"], fee_limit_sat=10).lines[-1]["result"]
+        self.assertEqual(final["status"], "SUCCEEDED")
+        channels = self.dave.get("/v1/channels?private_only=true")["channels"]
+        self.assertEqual([c["private"] for c in channels], [True])
+        self.assertEqual(self.dave.get("/v1/channels?public_only=true")["channels"], [])
+
+
 class SubscribeInvoicesTests(SimTestCase):
     def test_replays_settled_after_settle_index_then_live(self):
         invoices = [self.bob.invoice(10 + i) for i in range(3)]
@@ -579,7 +669,7 @@ class FaultTests(SimTestCase):
         self.fault("alice", "drop_stream", endpoint="/v2/router/send", after=1, times=1)
         added = self.bob.invoice(1000)
         stream = self.alice.open("POST", "/v2/router/send", {"payment_request": added["payment_request"]})
-        self.assertEqual(json.loads(stream.readline())["result"]["status"], "IN_FLIGHT")
+        self.assertEqual(json.loads(stream.readline())["result"]["status"], "INITIATED")
         with self.assertRaises((http.client.IncompleteRead, ConnectionError, ssl.SSLError)):
             stream.read()
         self.assertTrue(wait_until(
@@ -600,7 +690,7 @@ class FaultTests(SimTestCase):
         self.fault("alice", "drop_stream", endpoint="/v2/router/send", after=1, grpc_code=2, message="shutting down")
         response = self.alice.pay(self.bob.invoice(10)["payment_request"])
         self.assertEqual(response.status, 200)
-        self.assertEqual(response.lines[0]["result"]["status"], "IN_FLIGHT")
+        self.assertEqual(response.lines[0]["result"]["status"], "INITIATED")
         self.assertEqual(response.lines[1:], [{"error": {"code": 2, "message": "shutting down", "details": []}}])
 
     def test_hold_payment_then_resolve(self):
@@ -645,6 +735,57 @@ class FaultTests(SimTestCase):
         self.assertEqual(self.alice.pay(added["payment_request"]).status, 500)
         track = f"/v2/router/track/{b64url(hash_of(added))}"
         self.assertTrue(wait_until(lambda: self.alice.call("GET", track).lines[-1]["result"]["status"] == "SUCCEEDED"))
+
+    def test_latency_distribution_per_endpoint(self):
+        self.fault("alice", "latency", endpoint="/v1/getinfo", min_ms=300, max_ms=400)
+        started = time.monotonic()
+        self.alice.get("/v1/getinfo")
+        self.assertGreaterEqual(time.monotonic() - started, 0.3)
+        started = time.monotonic()
+        self.alice.get("/v1/balance/channels")
+        self.assertLess(time.monotonic() - started, 0.3)
+
+    def test_payment_latency(self):
+        self.fault("alice", "payment_latency", min_ms=500, max_ms=600)
+        added = self.bob.invoice(10)
+        started = time.monotonic()
+        self.assertEqual(self.alice.pay(added["payment_request"]).lines[-1]["result"]["status"], "SUCCEEDED")
+        self.assertGreaterEqual(time.monotonic() - started, 0.5)
+
+    def test_silent_drop_keeps_the_connection_open(self):
+        self.alice.pay(self.bob.invoice(10)["payment_request"])  # settle_index 1
+        self.fault("bob", "drop_stream", endpoint="/v1/invoices/subscribe", after=1, silent=True, times=1)
+        added = {}
+        threading.Timer(0.2, lambda: added.update(self.bob.invoice(20))).start()
+        stream = self.bob.open("GET", "/v1/invoices/subscribe", timeout=2)
+        self.assertEqual(json.loads(stream.readline())["result"]["state"], "OPEN")
+        self.assertTrue(wait_until(lambda: "payment_request" in added))
+        self.alice.pay(added["payment_request"])
+        with self.assertRaises(TimeoutError):
+            stream.readline()  # the connection is open, and the settlement never arrives on it
+        again = self.bob.open("GET", "/v1/invoices/subscribe?settle_index=1")
+        self.assertEqual(json.loads(again.readline())["result"]["settle_index"], "2")
+
+    def test_restart_forgets_everything(self):
+        before = self.dave.get("/v1/getinfo")["identity_pubkey"]
+        self.dave.invoice(1)
+        self.assertEqual(self.dave.invoice(2)["add_index"], "2")
+        restarted = control("/v1/restart", {"node": "dave"})
+        after = self.dave.get("/v1/getinfo")["identity_pubkey"]
+        self.assertNotEqual(before, after)
+        self.assertEqual(restarted["pubkey"], after)
+        self.assertEqual(self.dave.invoice(3)["add_index"], "1")
+        control("/v1/reset", {})
+        self.assertEqual(self.dave.get("/v1/getinfo")["identity_pubkey"], before)
+
+    def test_second_send_while_initiated_is_payment_already_exists(self):
+        self.fault("alice", "stall_payments", enabled=True)
+        added = self.bob.invoice(10)
+        first = self.alice.open("POST", "/v2/router/send", {"payment_request": added["payment_request"]})
+        self.assertEqual(json.loads(first.readline())["result"]["status"], "INITIATED")
+        second = self.alice.pay(added["payment_request"])
+        self.assertEqual((second.status, second.lines),
+                         (409, [{"error": {"code": 6, "message": "payment already exists", "details": []}}]))
 
     def test_reset_restores_state(self):
         self.alice.pay(self.bob.invoice(1000)["payment_request"])

@@ -38,6 +38,25 @@ make_certificates() {
     chmod 600 "$tls"/*.key
 }
 
+# Prints the reason on stderr and exits 1.
+fail() {
+    echo "postgres.sh: $1" >&2
+    exit 1
+}
+
+# Fails unless the postgres user can enter every folder from / down to $1 (it runs initdb and the server there).
+check_reachable() {
+    local path folder=""
+    path=$(cd "$1" && pwd -P)
+    local parts
+    IFS=/ read -ra parts <<<"${path#/}"
+    for part in "${parts[@]}"; do
+        folder="$folder/$part"
+        runuser -u postgres -- test -x "$folder" ||
+            fail "the postgres user cannot enter $folder (a parent of $path): make it searchable (chmod o+x $folder) or use a DIR elsewhere"
+    done
+}
+
 stop_cluster() {
     if [ -f "$dir/data/postmaster.pid" ]; then
         kill -QUIT "$(head -1 "$dir/data/postmaster.pid")" 2>/dev/null || true
@@ -48,11 +67,17 @@ stop_cluster() {
 case "$command" in
 start)
     port=$3 watch=$4 mode=${5:-test}
+    [ -d "$dir" ] || fail "$dir is not a directory"
+    [ -f "$dir/password" ] || fail "$dir/password is missing: write the password of the user t4g there (one line)"
     chmod 700 "$dir"
     if [ "$mode" = tls ]; then make_certificates; fi
-    [ "$(id -u)" = 0 ] && chown -R postgres:postgres "$dir"
+    if [ "$(id -u)" = 0 ]; then
+        chown -R postgres:postgres "$dir"
+        check_reachable "$dir"
+    fi
     as_owner "$bin/initdb" -D "$dir/data" -U t4g --pwfile="$dir/password" --auth=scram-sha-256 --locale=C \
-        -E UTF8 >"$dir/initdb.out" 2>&1
+        -E UTF8 >"$dir/initdb.out" 2>&1 || fail "initdb failed ($dir/initdb.out):
+$(tail -20 "$dir/initdb.out")"
     if [ "$mode" = tls ]; then sed -i 's/^host /hostssl /' "$dir/data/pg_hba.conf"; fi
     log="$dir/postgres.log"
     if [ -n "${T4G_TEST_RUN_DIR:-}" ]; then

@@ -5,26 +5,33 @@ extension DaemonComponents {
     var nodeMethods: [RPCMethod] {
         [
             RPCMethod.immediate(
-                "daemon.info", role: .readonly, summary: "Version, network, backend, identity and uptime.",
+                "daemon.info", role: .readonly,
+                summary:
+                    "Version, network, backend, identity, uptime, and this instance among those sharing the store"
+                    + " (name, process, whether it leads the settlement follower, live instances).",
                 result: Schema.object([
                     ("version", Schema.string), ("network", Schema.string), ("backend", Schema.string),
                     ("identity_pubkey", Schema.hex32), ("uptime_s", Schema.integer(0, Int64.max)),
+                    ("instance", ClusterStatus.schema),
                 ])
             ) { _, _ in
                 [
                     "version": .string(Self.version), "network": .string(configuration.network.rawValue),
                     "backend": .string(backend.kind), "identity_pubkey": .string(identityPubkey),
                     "uptime_s": .integer((ContinuousClock.now - startedAt).components.seconds),
+                    "instance": cluster.json,
                 ]
             },
             RPCMethod.immediate(
                 "daemon.health", role: .readonly,
                 summary:
                     "ok | degraded | down and ready, with the store's, the backend's and start-up reconciliation's"
-                    + " status, latency and error, from a measurement taken every second (measured_ms_ago).",
+                    + " status, latency and error, from a measurement taken every second (measured_ms_ago), and"
+                    + " this instance among those sharing the store.",
                 result: Schema.object([
                     ("status", Schema.oneOf(["ok", "degraded", "down"])), ("ready", Schema.boolean),
                     ("components", Schema.anyObject), ("measured_ms_ago", Schema.integer(0, Int64.max)),
+                    ("instance", ClusterStatus.schema),
                 ])
             ) { _, _ in
                 health.report().json
@@ -39,14 +46,16 @@ extension DaemonComponents {
             },
             RPCMethod(
                 "node.info", role: .readonly,
-                summary: "The backend node: pubkey, alias, network, height, sync, counts.",
+                summary:
+                    "The backend node: pubkey, alias, network, height, sync, counts; null where the backend cannot know.",
                 result: Schema.anyObject, errors: ["backend_unavailable", "backend_error"]
             ) { _, _ in
                 let info = try await backendCall { try await backend.nodeInfo() }
                 return [
-                    "pubkey": .string(info.pubkey), "alias": .string(info.alias),
+                    "pubkey": info.pubkey.map(JSONValue.string) ?? .null, "alias": .string(info.alias),
                     "network": .string(info.network.rawValue),
-                    "block_height": .integer(info.blockHeight), "synced": .bool(info.synced),
+                    "block_height": info.blockHeight.map(JSONValue.integer) ?? .null,
+                    "synced": info.synced.map(JSONValue.bool) ?? .null,
                     "channel_count": .integer(Int64(info.channelCount)), "peer_count": .integer(Int64(info.peerCount)),
                 ]
             },

@@ -2,7 +2,7 @@ import JSONRPC
 import Lightning
 
 /// Typed, strict access to a request's named params: every problem is an `invalid_params` error that names
-/// the parameter; params the method does not know are refused.
+/// the parameter; params the method does not know are refused, and so is a string param holding a NUL.
 struct Params: Sendable {
     let object: JSONObject
 
@@ -10,6 +10,12 @@ struct Params: Sendable {
         self.object = object
         if let unknown = object.first(where: { !allowed.contains($0.key) }) {
             throw DaemonError.invalidParams("unknown parameter '\(unknown.key)'")
+        }
+        // SQLite binds text up to its first NUL and PostgreSQL refuses it: "x\u{0}a" would be stored as "x"
+        // (colliding with "x\u{0}b"), so no string param may hold one, whether or not the method reads it.
+        // Strings inside JSON values (metadata) are stored escaped, exactly.
+        if let name = object.first(where: { $0.value.stringValue?.utf8.contains(0) == true })?.key {
+            throw DaemonError.invalidParams("'\(name)' must not contain the NUL character (U+0000)")
         }
     }
 
@@ -87,7 +93,7 @@ struct Params: Sendable {
         let msat = try integer("amount_msat", in: Int64.min...Int64.max)
         let sat = try integer("amount_sat", in: Int64.min...Int64.max)
         switch (msat, sat) {
-        case (.some, .some): throw DaemonError.invalidParams("give amount_msat or amount_sat, not both")
+        case (.some, .some): throw DaemonError("invalid_amount", "give amount_msat or amount_sat, not both")
         case (let value?, nil): return try Self.positive(value, "amount_msat")
         case (nil, let value?):
             guard let amount = MilliSatoshi(sat: value) else {

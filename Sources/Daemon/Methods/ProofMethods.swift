@@ -35,9 +35,11 @@ extension DaemonComponents {
                 return ProofPayloads.proof(record, account: try await store.account(forKey: record.owner))
             },
             RPCMethod(
-                "proof.owner_key", role: .readonly,
-                summary:
-                    "The x-only public key of an owner reference, e.g. the key this daemon holds for account:<id>.",
+                "proof.owner_key", role: .invoice,
+                summary: """
+                    The x-only public key of an owner reference, e.g. the key this daemon holds for account:<id>; \
+                    registers that account key (so it needs a role that may write).
+                    """,
                 params: [.required("owner", owner, "'account:<id>' or a key")],
                 result: Schema.object([("pubkey", Schema.hex32), ("owner_account", ["type": ["string", "null"]])])
             ) { params, _ in
@@ -64,7 +66,7 @@ extension DaemonComponents {
             ) { params, _ in
                 var ownerKey: String?
                 if let owner = try params.string("owner") {
-                    ownerKey = try await proofs.owner(owner).key.bytes.hex
+                    ownerKey = try await proofs.owner(owner, remember: false).key.bytes.hex
                 }
                 let page = try await store.proofs(
                     owner: ownerKey, kind: try params.string("kind"),

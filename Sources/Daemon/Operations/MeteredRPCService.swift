@@ -26,6 +26,8 @@ struct MeteredRPCService: RPCService {
 
     func answersImmediately(_ request: RPCRequest) -> Bool { base.answersImmediately(request) }
 
+    func admission(of peer: PeerCredentials) -> PeerAdmission { base.admission(of: peer) }
+
     func handleImmediately(_ request: RPCRequest, context: RPCRequestContext) -> Result<JSONValue, RPCError>? {
         let start = ContinuousClock.now
         guard let outcome = base.handleImmediately(request, context: context) else { return nil }

@@ -5,6 +5,7 @@ Endpoints (JSON bodies; errors are 400 {"error": "..."}):
   POST /v1/fault                 set or clear a fault on one node (see README.md)
   POST /v1/resolve               release or fail a payment held by the hold_payments fault
   POST /v1/reset                 clear faults and restore the initial network state
+  POST /v1/restart               the node forgets everything: new identity key, fresh indexes
 """
 
 import http.server
@@ -52,6 +53,7 @@ class ControlHandler(http.server.BaseHTTPRequestHandler):
             "/v1/fault": self.simulator.apply_fault,
             "/v1/resolve": self.simulator.resolve,
             "/v1/reset": lambda _: self.simulator.reset(),
+            "/v1/restart": self.simulator.restart,
         }
         action = actions.get(self.path.split("?")[0])
         if action is None:

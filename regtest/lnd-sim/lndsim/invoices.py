@@ -125,6 +125,9 @@ class InvoiceRegistry:
             description=None if description_hash else memo, description_hash=description_hash,
             expiry=expiry, min_final_cltv=cltv, features=features.INVOICE,
             fallback_addr=req.get("fallback_addr") or None,
+            # `private: true` asks for hop hints to the node's private channels (`SelectHopHints`); without
+            # them a payer cannot route to a node whose channels are all private.
+            route_hints=self.network.hop_hints(self.node.name) if req.get("private") else [],
         )
         return self._store(invoice, memo, preimage, hold)
 

@@ -14,7 +14,7 @@ import threading
 import time
 from dataclasses import dataclass, field
 
-from . import secp256k1
+from . import bolt11, secp256k1
 from .macaroons import MacaroonStore
 from .scheduler import Scheduler
 
@@ -36,7 +36,8 @@ class ChannelHtlc:
 
 @dataclass
 class Channel:
-    """A public anchors channel between an initiator and a peer."""
+    """An anchors channel between an initiator and a peer; a private one is not announced (only its two
+    ends, and payers given a route hint naming it, can route through it)."""
 
     chan_id: int
     channel_point: str
@@ -50,6 +51,7 @@ class Channel:
     sent_msat: dict = field(default_factory=dict)
     received_msat: dict = field(default_factory=dict)
     num_updates: int = 0
+    private: bool = False
 
     def other(self, name):
         """The node at the other end from `name`."""
@@ -147,7 +149,7 @@ class Network:
         """The simulated node with this identity key, or None."""
         return next((n for n in self.nodes.values() if n.pubkey == pubkey), None)
 
-    def open_channel(self, initiator, peer, capacity_sat, push_sat=0):
+    def open_channel(self, initiator, peer, capacity_sat, push_sat=0, private=False):
         """Create an open channel (funded by the initiator, push_sat given to the peer)."""
         index = next(self._scid)
         chan_id = (100 + index) << 40 | 1 << 16
@@ -155,10 +157,23 @@ class Network:
         balances = {initiator: (capacity_sat - push_sat) * 1000, peer: push_sat * 1000}
         channel = Channel(
             chan_id, f"{txid}:0", initiator, peer, capacity_sat, push_sat, balances,
-            sent_msat={initiator: 0, peer: 0}, received_msat={initiator: 0, peer: 0},
+            sent_msat={initiator: 0, peer: 0}, received_msat={initiator: 0, peer: 0}, private=private,
         )
         self.channels.append(channel)
         return channel
+
+    def hop_hints(self, name):
+        """Route hints of `name`'s private channels (`invoicesrpc.SelectHopHints`): one single-hop route per
+        channel, from the peer, with the peer's forwarding policy."""
+        hints = []
+        for channel in self.channels_of(name):
+            if channel.private:
+                peer = self.nodes[channel.other(name)]
+                hints.append([bolt11.HopHint(
+                    peer.pubkey, channel.chan_id, peer.policy.fee_base_msat, peer.policy.fee_ppm,
+                    peer.policy.time_lock_delta,
+                )])
+        return hints
 
     def channels_of(self, name):
         """Channels with `name` at one end."""
@@ -181,12 +196,14 @@ class Network:
         """Total spendable local balance of a node."""
         return sum(c.balance_msat[name] for c in self.channels_of(name))
 
-    def find_route(self, source, dest, amount_msat, fee_limit_msat, final_cltv):
+    def find_route(self, source, dest, amount_msat, fee_limit_msat, final_cltv, hinted=frozenset()):
         """Cheapest single path from source to dest for amount_msat, or None.
 
         Searches backwards from the destination like LND's findPath, charging
         each intermediate node's fee; only channels whose sender side can
-        carry the amount are used (the simulator knows every balance).
+        carry the amount are used (the simulator knows every balance). A
+        private channel is used only by one of its ends or when its chan_id is
+        in `hinted` (the invoice's route hints), as gossip never shows it.
         """
         tiebreak = itertools.count()
         heap = [(0, 0, next(tiebreak), dest, amount_msat, ())]
@@ -198,6 +215,8 @@ class Network:
             for channel in self.channels_of(node):
                 prev = channel.other(node)
                 if prev in visited or channel.balance_msat[prev] < need:
+                    continue
+                if channel.private and source not in (node, prev) and channel.chan_id not in hinted:
                     continue
                 sent = need if prev == source else need + self.nodes[prev].policy.fee(need)
                 if sent - amount_msat > fee_limit_msat:

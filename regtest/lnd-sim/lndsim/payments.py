@@ -3,7 +3,7 @@
 Validation order and texts follow `lnrpc/routerrpc/router_backend.go`
 (`extractIntentFromSendRequest`, `ValidatePayReqExpiry`) and the duplicate
 checks of `payments/db` (`invoice is already paid`, `payment is in
-transition`); the JSON shape follows `MarshallPayment`, `MarshalHTLCAttempt`,
+transition`, `payment already exists` while INITIATED, before the first HTLC); the JSON shape follows `MarshallPayment`, `MarshalHTLCAttempt`,
 `MarshallRoute` and `marshallWireError`. Callers hold `Network.lock`; the
 lifecycle runs on the network scheduler.
 """
@@ -19,6 +19,7 @@ DEFAULT_TIMEOUT_SECONDS = 60
 DEFAULT_FINAL_CLTV_DELTA = 80
 ZERO_PREIMAGE = bytes(32)
 TERMINAL = ("SUCCEEDED", "FAILED")
+ACTIVE = ("INITIATED", "IN_FLIGHT")
 
 
 @dataclass
@@ -55,8 +56,9 @@ class PaymentRecord:
     payment_addr: bytes | None
     final_cltv: int
     fee_limit_msat: int
+    hinted: frozenset = frozenset()  # chan_ids named by the invoice's route hints
     creation_time_ns: int = field(default_factory=time.time_ns)
-    status: str = "IN_FLIGHT"
+    status: str = "INITIATED"  # IN_FLIGHT from the first HTLC on
     failure_reason: str = "FAILURE_REASON_NONE"
     htlcs: list = field(default_factory=list)
     updates: list = field(default_factory=list)  # rpc snapshots, one per state change
@@ -116,6 +118,7 @@ class PaymentIntent:
     payment_request: str
     fee_limit_msat: int
     timeout_seconds: int
+    hinted: frozenset = frozenset()
 
 
 class PaymentEngine:
@@ -167,6 +170,7 @@ class PaymentEngine:
         return PaymentIntent(
             inv.destination, inv.payment_hash, inv.amount_msat or amount, inv.payment_addr,
             inv.cltv_delta, req["payment_request"], fee_limit, timeout,
+            frozenset(hop.chan_id for route in inv.route_hints for hop in route),
         )
 
     def _intent_from_dest(self, req, amount, fee_limit, timeout):
@@ -188,9 +192,11 @@ class PaymentEngine:
             raise RpcError(ALREADY_EXISTS, "invoice is already paid")
         if existing is not None and existing.status == "IN_FLIGHT":
             raise RpcError(ALREADY_EXISTS, "payment is in transition")
+        if existing is not None and existing.status == "INITIATED":
+            raise RpcError(ALREADY_EXISTS, "payment already exists")
         record = PaymentRecord(
             intent.payment_hash, intent.amount_msat, intent.payment_request, self.next_payment_index,
-            intent.dest, intent.payment_addr, intent.final_cltv, intent.fee_limit_msat,
+            intent.dest, intent.payment_addr, intent.final_cltv, intent.fee_limit_msat, intent.hinted,
         )
         self.next_payment_index += 1
         self.payments.pop(intent.payment_hash, None)
@@ -215,7 +221,7 @@ class PaymentEngine:
 
     def _attempt(self, record):
         """Find a route and send the HTLC (unless a fault stalls or holds it)."""
-        if record.status != "IN_FLIGHT" or self.faults.stall_payments:
+        if record.status not in ACTIVE or self.faults.stall_payments:
             return
         route, reason = self._route(record)
         if route is None:
@@ -225,11 +231,12 @@ class PaymentEngine:
         self.next_attempt_id += 1
         self.network.add_htlcs(route, record.payment_hash, (self.node.name, attempt.attempt_id))
         record.htlcs.append(attempt)
+        record.status = "IN_FLIGHT"
         self._publish(record)
         if self.faults.hold_payments:
             attempt.held = True
             return
-        delay = self.network.htlc_delay * len(route.hops)
+        delay = self.network.htlc_delay * len(route.hops) + self.faults.payment_latency()
         self.network.scheduler.call_later(delay, lambda: self._locked(self._deliver, record, attempt))
 
     def _route(self, record):
@@ -240,7 +247,7 @@ class PaymentEngine:
         if self.network.outbound_msat(self.node.name) < record.value_msat:
             return None, "FAILURE_REASON_INSUFFICIENT_BALANCE"
         route = self.network.find_route(
-            self.node.name, payee.name, record.value_msat, record.fee_limit_msat, record.final_cltv
+            self.node.name, payee.name, record.value_msat, record.fee_limit_msat, record.final_cltv, record.hinted
         )
         return route, (None if route else "FAILURE_REASON_NO_ROUTE")
 
@@ -299,7 +306,7 @@ class PaymentEngine:
 
     def _on_timeout(self, record):
         """After timeout_seconds: fail now if no HTLC is out, else remember the reason."""
-        if record.status != "IN_FLIGHT":
+        if record.status not in ACTIVE:
             return
         if record.in_flight_attempt() is None:
             self._fail(record, "FAILURE_REASON_TIMEOUT")

@@ -168,12 +168,12 @@ def _rpc_channel(net, name, channel, peer_alias_lookup):
         "remote_chan_reserve_sat": _constraints(channel)["chan_reserve_sat"], "commitment_type": "ANCHORS",
         "lifetime": uptime, "uptime": uptime, "push_amount_sat": channel.push_sat,
         "local_constraints": _constraints(channel), "remote_constraints": _constraints(channel),
-        "peer_alias": peer.alias if peer_alias_lookup else "",
+        "peer_alias": peer.alias if peer_alias_lookup else "", "private": channel.private,
     }
 
 
 def list_channels(call):
-    """`rpcServer.ListChannels` (all simulated channels are public and active)."""
+    """`rpcServer.ListChannels` (all simulated channels are active)."""
     req, name = call.req, call.node.name
     if req.get("active_only") and req.get("inactive_only"):
         raise unknown("either `active_only` or `inactive_only` can be set, but not both")
@@ -184,8 +184,10 @@ def list_channels(call):
         c for c in call.network.channels_of(name)
         if not peer or call.network.nodes[c.other(name)].pubkey == peer
     ]
-    if req.get("inactive_only") or req.get("private_only"):
+    if req.get("inactive_only"):
         channels = []
+    if req.get("public_only") or req.get("private_only"):
+        channels = [c for c in channels if c.private == bool(req.get("private_only"))]
     rpc = [_rpc_channel(call.network, name, c, req.get("peer_alias_lookup")) for c in channels]
     return proto.marshal("ListChannelsResponse", {"channels": rpc})
 

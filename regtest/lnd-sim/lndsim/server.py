@@ -260,6 +260,9 @@ class RestHandler(http.server.BaseHTTPRequestHandler):
         with network.lock:
             self.rest.calls[route.rpc] = self.rest.calls.get(route.rpc, 0) + 1
             forced = faults.take_error(self.command, self.route_path, route, "before")
+            latency = faults.latency(self.command, self.route_path, route)
+        if latency:
+            time.sleep(latency)
         if forced:
             return self._send_rpc_error(spec, RpcError(forced["grpc_code"], forced["message"]))
         try:
@@ -318,8 +321,17 @@ class RestHandler(http.server.BaseHTTPRequestHandler):
             if drop and count >= drop["after"]:
                 if drop.get("grpc_code") is not None:
                     raise RpcError(drop["grpc_code"], drop["message"])
+                if drop.get("silent"):
+                    self._hold_silently()
                 abort(self.connection)
                 raise StreamAbortedError
+
+    def _hold_silently(self):
+        """A stream lost on the way without a reset (NAT, firewall, Tor): the connection stays open and nothing
+        more arrives, until the client gives up."""
+        while self._client_alive():
+            time.sleep(0.1)
+        raise StreamAbortedError
 
     def _end_empty_stream(self):
         self._start_chunked(200)

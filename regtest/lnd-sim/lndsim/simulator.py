@@ -14,7 +14,10 @@ from .network import Network, Node, NodePolicy
 from .payments import PaymentEngine
 from .server import RestServer
 
-FAULT_KINDS = ("refuse", "delay", "hold_payments", "stall_payments", "drop_stream", "error", "clear")
+FAULT_KINDS = (
+    "refuse", "delay", "latency", "payment_latency", "hold_payments", "stall_payments", "drop_stream", "error",
+    "clear",
+)
 FAILURE_REASONS = (
     "FAILURE_REASON_TIMEOUT", "FAILURE_REASON_NO_ROUTE", "FAILURE_REASON_ERROR",
     "FAILURE_REASON_INCORRECT_PAYMENT_DETAILS", "FAILURE_REASON_INSUFFICIENT_BALANCE",
@@ -30,6 +33,7 @@ class ChannelSpec:
     peer: str
     capacity_sat: int
     push_sat: int = 0
+    private: bool = False
 
 
 @dataclass
@@ -59,6 +63,7 @@ class Simulator:
         self.control = None
         for name in config.node_names:
             self._create_node(name)
+        self._initial_keys = {name: node.privkey for name, node in self.network.nodes.items()}
         self._open_channels()
 
     # --- construction ------------------------------------------------------------------
@@ -94,7 +99,7 @@ class Simulator:
                     raise ValueError(f"channel names unknown node {name!r}")
             if not 0 <= spec.push_sat <= spec.capacity_sat:
                 raise ValueError(f"push {spec.push_sat} outside capacity {spec.capacity_sat}")
-            self.network.open_channel(spec.initiator, spec.peer, spec.capacity_sat, spec.push_sat)
+            self.network.open_channel(spec.initiator, spec.peer, spec.capacity_sat, spec.push_sat, spec.private)
         self._initial_balances = [dict(c.balance_msat) for c in self.network.channels]
 
     # --- lifecycle -----------------------------------------------------------------------
@@ -134,7 +139,7 @@ class Simulator:
             }
         channels = [
             {"chan_id": str(c.chan_id), "channel_point": c.channel_point, "node1": c.initiator,
-             "node2": c.peer, "capacity_sat": c.capacity_sat, "push_sat": c.push_sat}
+             "node2": c.peer, "capacity_sat": c.capacity_sat, "push_sat": c.push_sat, "private": c.private}
             for c in self.network.channels
         ]
         return {
@@ -163,10 +168,17 @@ class Simulator:
                 setattr(faults, kind, bool(body.get("enabled", True)))
             elif kind == "delay":
                 faults.delay_ms = int(body["ms"])
+            elif kind == "latency":
+                faults.latencies.append(_rule(
+                    {"endpoint": "*", **body}, **_latency_range(body),
+                ))
+            elif kind == "payment_latency":
+                span = _latency_range(body)
+                faults.payment_latency_ms = (span["min_ms"], span["max_ms"])
             elif kind == "drop_stream":
                 faults.drops.append(_rule(
                     body, after=_positive(body.get("after", 1), "after"), grpc_code=body.get("grpc_code"),
-                    message=str(body.get("message", "")),
+                    message=str(body.get("message", "")), silent=bool(body.get("silent", False)),
                 ))
             else:
                 faults.errors.append(_rule(
@@ -189,12 +201,30 @@ class Simulator:
             record = engine.payments[bytes.fromhex(body["payment_hash"])]
             return {"status": record.status, "failure_reason": record.failure_reason}
 
+    def restart(self, body):
+        """POST /v1/restart: the node comes back as a rebuilt one, forgetting everything: a new identity key,
+        no invoices or payments, indexes from 1. Its channels, macaroons and certificate stay, so clients
+        reconnect with the same credentials; open connections are reset."""
+        name = self._node(body)
+        with self.network.lock:
+            node = self.network.nodes[name]
+            node.payments.retire()
+            node.privkey = os.urandom(32)
+            node.invoices = InvoiceRegistry(self.network, node)
+            node.payments = PaymentEngine(self.network, node, self.faults[name])
+            self.network.notify()
+            pubkey = node.pubkey.hex()
+        self.servers[name].reset_connections()
+        return {"pubkey": pubkey}
+
     def reset(self):
-        """POST /v1/reset: clear faults, invoices, payments, counters; restore channel balances."""
+        """POST /v1/reset: clear faults, invoices, payments, counters; restore channel balances and the node
+        keys a restart replaced."""
         with self.network.lock:
             self.network.scheduler.clear()
             for name, node in self.network.nodes.items():
                 self.faults[name].clear()
+                node.privkey = self._initial_keys[name]
                 node.payments.retire()
                 node.invoices = InvoiceRegistry(self.network, node)
                 node.payments = PaymentEngine(self.network, node, self.faults[name])
@@ -253,6 +283,14 @@ def _rule(body, **extra):
     return rule
 
 
+def _latency_range(body):
+    """{"min_ms", "max_ms"} of a latency fault: a uniform distribution, 0 <= min <= max."""
+    low, high = int(body["min_ms"]), int(body.get("max_ms", body["min_ms"]))
+    if not 0 <= low <= high:
+        raise ValueError("latency needs 0 <= min_ms <= max_ms")
+    return {"min_ms": low, "max_ms": high}
+
+
 def _positive(value, name):
     """int(value), which must be >= 1."""
     if int(value) < 1:
@@ -272,4 +310,5 @@ def _faults_json(faults):
     return {
         "refuse": faults.refuse, "delay_ms": faults.delay_ms, "hold_payments": faults.hold_payments,
         "stall_payments": faults.stall_payments, "drops": list(faults.drops), "errors": list(faults.errors),
+        "latencies": list(faults.latencies), "payment_latency_ms": faults.payment_latency_ms,
     }
