@@ -82,7 +82,7 @@ let package = Package(
             name: "Daemon",
             dependencies: [
                 "BOLT11", "Lightning", "Store", "DevBackend", "LNDBackend", "LNbitsBackend", "Proofs", "JSONRPC",
-                "RPCServer", "TOML", "Secp256k1",
+                "RPCServer", "TOML", "Secp256k1", "Rates",
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
                 .product(name: "CoreMetrics", package: "swift-metrics"),
@@ -105,6 +105,17 @@ let package = Package(
             ]
         ),
         .target(name: "LNDBackend", dependencies: httpBackendDependencies),
+        .target(
+            name: "Rates",
+            dependencies: [
+                "BackendHTTP", "JSONRPC", "Lightning",
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "NIOSSL", package: "swift-nio-ssl"),
+                .product(name: "CoreMetrics", package: "swift-metrics"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+            ]
+        ),
         .target(
             name: "LNbitsBackend",
             dependencies: httpBackendDependencies + [
@@ -153,6 +164,7 @@ let package = Package(
                 "JSONRPC", "RPCServer", "Secp256k1", .product(name: "GRDB", package: "GRDB.swift"),
                 .product(name: "NIOConcurrencyHelpers", package: "swift-nio"),
                 .product(name: "NIOCore", package: "swift-nio"), .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "NIOHTTP1", package: "swift-nio"), .product(name: "NIOSSL", package: "swift-nio-ssl"),
             ],
             path: "Tests/TestSupport"
         ),
@@ -162,6 +174,15 @@ let package = Package(
         .testTarget(name: "ProofsTests", dependencies: ["Proofs", "Secp256k1", "TestSupport"]),
         .testTarget(name: "T4GCtlTests", dependencies: ["t4gctl", "Store", "Lightning", "TestSupport"]),
         .testTarget(name: "TOMLTests", dependencies: ["TOML", "TestSupport"]),
+        .testTarget(
+            name: "RatesTests",
+            dependencies: [
+                "Rates", "Lightning", "TestSupport",
+                .product(name: "MetricsTestKit", package: "swift-metrics"),
+                .product(name: "NIOSSL", package: "swift-nio-ssl"),
+                .product(name: "Logging", package: "swift-log"),
+            ]
+        ),
         .testTarget(
             name: "DaemonTests",
             dependencies: [

@@ -40,6 +40,7 @@ public enum ConfigurationFile {
             "max_streams", "subscription_idle_s",
         ],
         "lnbits": ["url", "invoice_key", "admin_key", "timeout_s", "push", "poll_interval_s", "own_invoice_check"],
+        "rates": rateKeys,
     ]
 
     /// Applies the file's text on top of `configuration`.
@@ -190,6 +191,8 @@ public enum ConfigurationFile {
             if let value = try choice("own_invoice_check", LNbitsBackend.Configuration.OwnInvoiceCheck.self) {
                 c.lnbitsOwnInvoiceCheck = value
             }
+        case "rates":
+            try applyRates(table, to: &c)
         case "proofs":
             for text in try read(key("trusted_issuers"), { try table.stringArray("trusted_issuers") }) ?? [] {
                 guard let bytes = [UInt8](hex: text), let issuer = try? XOnlyPublicKey(bytes: bytes) else {

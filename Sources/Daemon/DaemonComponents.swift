@@ -1,5 +1,6 @@
 import Lightning
 import Logging
+import Rates
 import Store
 
 /// The parts of a running daemon that RPC methods use.
@@ -11,6 +12,8 @@ struct DaemonComponents: Sendable {
     let invoices: InvoiceBook
     let payments: PaymentSender
     let proofs: ProofBook
+    /// Exchange rates for fiat amounts; `nil` when no rate source is configured.
+    let rates: RateBook?
     let health: HealthMonitor
     /// This instance among those sharing the store.
     let cluster: ClusterStatus

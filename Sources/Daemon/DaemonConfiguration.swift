@@ -4,6 +4,7 @@ import Foundation
 import LNbitsBackend
 import Lightning
 import Logging
+import Rates
 import Secp256k1
 import Store
 
@@ -111,6 +112,8 @@ public struct DaemonConfiguration: Sendable {
 
     public var logLevel = Logger.Level.info
     public var logFormat = LogFormat.text
+    /// `[rates]`: fiat price sources; none by default.
+    public var rates = RatesConfiguration()
 
     /// The defaults: dev backend, regtest, data in `./data`.
     public init() {}

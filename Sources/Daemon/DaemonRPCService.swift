@@ -15,7 +15,7 @@ struct DaemonRPCService: RPCService {
         configuration = components.configuration
         rateLimiter = RateLimiter(configuration: components.configuration)
         var all =
-            components.nodeMethods + components.invoiceMethods + components.paymentMethods
+            components.nodeMethods + components.invoiceMethods + components.rateMethods + components.paymentMethods
             + components.eventMethods + components.proofMethods + components.proofLifecycleMethods
             + components.operationsMethods
         let document = OpenRPCDocument.make(all + [Self.discover(result: .null)])

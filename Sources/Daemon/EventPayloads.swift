@@ -20,6 +20,7 @@ enum EventPayloads {
             "amount_received_msat": record.amountReceived.map { .integer($0.rawValue) } ?? .null,
             "preimage": record.status == .paid ? record.preimage.map { .string($0.hex) } ?? .null : .null,
             "metadata": record.metadata.flatMap { try? JSONValue.parse(Array($0.utf8)) } ?? .null,
+            "fiat": record.fiat.flatMap { try? JSONValue.parse(Array($0.utf8)) } ?? .null,
         ]
     }
 

@@ -3,6 +3,7 @@ import Foundation
 import JSONRPC
 import Lightning
 import Logging
+import Rates
 import Secp256k1
 import Store
 
@@ -11,6 +12,8 @@ public struct InvoiceBook: Sendable {
     /// What a caller asks to invoice (`invoice.create`).
     public struct CreateRequest: Sendable {
         public var amount: MilliSatoshi?
+        /// A fiat amount instead of ``amount``: converted at the current rate when the invoice is made.
+        public var fiat: FiatAmount?
         public var description: String?
         public var descriptionHash: [UInt8]?
         public var expirySeconds: Int64
@@ -22,24 +25,29 @@ public struct InvoiceBook: Sendable {
     let store: Store
     let backend: any LightningBackend
     let events: EventBus
+    /// The exchange rates for fiat amounts; `nil` when no rate source is configured.
+    let rates: RateBook?
     let now: @Sendable () -> Int64
     let logger: Logger
 
     /// Creates an invoice at the backend and stores it. A label already used with the same parameters returns
     /// that invoice as a replay (no backend call); with other parameters it fails with `label_conflict`, the
-    /// stored invoice in `data.existing`.
+    /// stored invoice in `data.existing`. A fiat amount is part of those parameters as the caller gave it, so a
+    /// replay after the rate moved returns the first invoice, with the msat amount and the rate it was made at.
     public func create(_ request: CreateRequest) async throws -> WriteOutcome<InvoiceRecord> {
         let fingerprint = Self.fingerprint(request)
         if let label = request.label, let existing = try await store.invoice(label: label) {
             guard existing.requestFingerprint == fingerprint else { throw Self.labelConflict(existing) }
             return .replay(existing)
         }
+        let terms = try request.fiat.map { try FiatTerms(converting: $0, with: rates) }
+        let amount = terms?.msat ?? request.amount
         let preimage = Preimage.random()
         let created: CreatedInvoice
         do {
             created = try await backend.createInvoice(
                 InvoiceRequest(
-                    amount: request.amount, description: request.description, descriptionHash: request.descriptionHash,
+                    amount: amount, description: request.description, descriptionHash: request.descriptionHash,
                     expirySeconds: UInt64(request.expirySeconds), preimage: preimage))
         } catch {
             throw BackendErrorMapping.daemonError(error)
@@ -50,12 +58,11 @@ public struct InvoiceBook: Sendable {
         }
         let createdAt = Int64(clamping: decoded.fields.timestamp)
         let record = InvoiceRecord(
-            paymentHash: created.paymentHash, bolt11: created.bolt11, label: request.label, amount: request.amount,
+            paymentHash: created.paymentHash, bolt11: created.bolt11, label: request.label, amount: amount,
             description: request.description, descriptionHash: request.descriptionHash?.hex,
             expirySeconds: request.expirySeconds, status: .open, createdAt: createdAt,
             expiresAt: Int64(clamping: decoded.fields.expiresAt), preimage: created.preimage,
-            metadata: request.metadata,
-            requestFingerprint: fingerprint)
+            metadata: request.metadata, requestFingerprint: fingerprint, fiat: terms?.recordText)
         switch try await insert(record) {
         case .created(let stored):
             logger.info("invoice created", metadata: ["payment_hash": "\(stored.paymentHash)"])
@@ -167,7 +174,8 @@ public struct InvoiceBook: Sendable {
     /// A digest of everything that defines an invoice request, so a repeated label can be recognised.
     static func fingerprint(_ request: CreateRequest) -> String {
         let parts: [String] = [
-            request.amount.map { "\($0.rawValue)" } ?? "-", request.description ?? "-",
+            request.fiat.map { "fiat \($0.currency.code) \($0.text)" } ?? request.amount.map { "\($0.rawValue)" } ?? "-",
+            request.description ?? "-",
             request.descriptionHash?.hex ?? "-", "\(request.expirySeconds)", request.metadata ?? "-",
         ]
         return RequestFingerprint.of(parts)

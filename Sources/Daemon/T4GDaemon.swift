@@ -5,6 +5,7 @@ import LNbitsBackend
 import Lightning
 import Logging
 import Proofs
+import Rates
 import RPCServer
 import Secp256k1
 import ServiceLifecycle
@@ -65,7 +66,9 @@ public struct T4GDaemon: Sendable {
         }
         let events = EventBus(latestIndex: try await store.lastEventIndex())
         let gate = PaymentGate()
-        let invoices = InvoiceBook(store: store, backend: backend, events: events, now: now, logger: logger)
+        let rates = configuration.rates.sources.isEmpty ? nil : RateBook(configuration.rates, now: now)
+        let invoices = InvoiceBook(
+            store: store, backend: backend, events: events, rates: rates, now: now, logger: logger)
         let payments = PaymentSender(
             store: store, backend: backend, events: events, network: configuration.network,
             nodePubkey: identity.publicKey.compressed.hex, gate: gate, now: now, logger: logger)
@@ -84,7 +87,8 @@ public struct T4GDaemon: Sendable {
         await health.measureNow()
         let components = DaemonComponents(
             configuration: configuration, store: store, backend: backend, events: events, invoices: invoices,
-            payments: payments, proofs: proofs, health: health, cluster: cluster, identityPubkey: identity.xOnlyPublicKey.bytes.hex,
+            payments: payments, proofs: proofs, rates: rates, health: health, cluster: cluster,
+            identityPubkey: identity.xOnlyPublicKey.bytes.hex,
             startedAt: .now,
             now: now,
             requestStop: { stopSwitch.trigger() }, logger: logger)
@@ -100,9 +104,14 @@ public struct T4GDaemon: Sendable {
                 registry: metrics.registry, gauges: StatusGauges(store: store, cluster: cluster, factory: metrics.factory),
                 health: health),
             logger: logger)
+        // Made last before the group runs: its HTTP clients must be shut down, which the group's run does.
+        var ratePoller: RatePoller?
+        if let rates {
+            ratePoller = try RatePoller(configuration.rates, book: rates, now: now, factory: metrics.factory, logger: logger)
+        }
         let group = ServiceGroup(
             configuration: .init(
-                services: [
+                services: (ratePoller.map { [ServiceGroupConfiguration.ServiceConfiguration(service: $0)] } ?? []) + [
                     .init(
                         service: PaymentReconciler(
                             store: store, backend: backend, sender: payments, gate: gate, now: now,

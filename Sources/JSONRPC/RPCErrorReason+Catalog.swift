@@ -6,7 +6,7 @@ extension RPCErrorReason {
         backupFailed, backupPathRefused,
         unauthorized,
         invoiceNotFound, labelConflict, invalidBolt11, networkMismatch, invoiceExpired, amountRequired,
-        amountNotAllowed, invoiceNotOpen, invalidAmount,
+        amountNotAllowed, invoiceNotOpen, invalidAmount, rateUnavailable,
         alreadyPaid, paymentInFlight, insufficientBalance, noRoute, selfPayment, paymentNotFound, paymentFailed,
         paymentTimeout, incorrectPaymentDetails, idempotencyConflict, invoiceNotPayable,
         proofNotFound, proofInvalid, notOwner, transferPending, doubleTransfer, invalidProofSignature,
@@ -163,6 +163,13 @@ extension RPCErrorReason {
     public static let invalidAmount = Self(
         name: "invalid_amount", code: 308, area: .invoice, message: "Invalid amount",
         summary: "An amount is zero, negative, too large, or both `amount_msat` and `amount_sat` are given."
+    )
+    /// `rate_unavailable` (309).
+    public static let rateUnavailable = Self(
+        name: "rate_unavailable", code: 309, area: .invoice, message: "No exchange rate",
+        dataFields: ["retry_after_s"],
+        summary: "A fiat amount cannot be converted: no rate source quotes the currency, or too few sources have a"
+            + " fresh quote, or they disagree by more than the configured spread (`retry_after_s`: the next poll)."
     )
 
     // MARK: payment

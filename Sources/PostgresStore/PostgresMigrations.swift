@@ -165,6 +165,9 @@ enum PostgresMigrations {
         ALTER TABLE proofs ADD CONSTRAINT proofs_status_check CHECK (status IN (
             'active', 'transfer_pending', 'incomplete', 'redeemed', 'revoked', 'expired'));
         """,
+        "v7_fiat": """
+        ALTER TABLE invoices ADD COLUMN fiat TEXT;
+        """,
     ]
 
     /// Applies the missing versions in one transaction under the migration lock.

@@ -10,11 +10,11 @@ extension PostgresStore {
             let inserted = try await connection.rows(
                 """
                 INSERT INTO invoices (payment_hash, bolt11, label, amount_msat, description, description_hash,
-                    expiry_s, status, created_at, expires_at, preimage, metadata, request_fingerprint)
+                    expiry_s, status, created_at, expires_at, preimage, metadata, request_fingerprint, fiat)
                 VALUES (\(record.paymentHash.hex), \(record.bolt11), \(record.label), \(record.amount?.rawValue),
                     \(record.description), \(record.descriptionHash), \(record.expirySeconds),
                     \(record.status.rawValue), \(record.createdAt), \(record.expiresAt), \(record.preimage?.hex),
-                    \(record.metadata), \(record.requestFingerprint))
+                    \(record.metadata), \(record.requestFingerprint), \(record.fiat))
                 ON CONFLICT (label) DO NOTHING RETURNING payment_hash
                 """, logger)
             if !inserted.isEmpty { return .created(record) }

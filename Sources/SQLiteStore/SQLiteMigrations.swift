@@ -198,6 +198,9 @@ enum SQLiteMigrations {
                     CREATE INDEX proofs_kind_status ON proofs (kind, status);
                     """)
         }
+        migrator.registerMigration("v7_fiat") { database in
+            try database.execute(sql: "ALTER TABLE invoices ADD COLUMN fiat TEXT;")
+        }
         return migrator
     }
 }

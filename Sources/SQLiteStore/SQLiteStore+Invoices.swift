@@ -20,14 +20,14 @@ extension SQLiteStore {
             try database.execute(
                 sql: """
                     INSERT INTO invoices (payment_hash, bolt11, label, amount_msat, description, description_hash,
-                        expiry_s, status, created_at, expires_at, preimage, metadata, request_fingerprint)
-                    VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                        expiry_s, status, created_at, expires_at, preimage, metadata, request_fingerprint, fiat)
+                    VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
                     """,
                 arguments: [
                     record.paymentHash.hex, record.bolt11, record.label, record.amount?.rawValue,
                     record.description, record.descriptionHash, record.expirySeconds, record.status.rawValue,
                     record.createdAt, record.expiresAt, record.preimage?.hex, record.metadata,
-                    record.requestFingerprint,
+                    record.requestFingerprint, record.fiat,
                 ])
             return .created(record)
         }

@@ -21,13 +21,16 @@ public struct InvoiceRecord: Sendable, Hashable {
     /// Digest of the creation parameters, to make `label` idempotent.
     public var requestFingerprint: String
     public var settleIndex: Int64?
+    /// For an invoice made for a fiat amount: the amount, the rate it was converted at, the rate's sources and
+    /// time, as compact JSON text (`{"currency":"EUR","amount":"78.50","rate":"85000","sources":[…],"at":…}`).
+    public var fiat: String?
 
     /// Creates a record.
     public init(
         paymentHash: PaymentHash, bolt11: String, label: String?, amount: MilliSatoshi?, description: String?,
         descriptionHash: String?, expirySeconds: Int64, status: InvoiceStatus, createdAt: Int64, expiresAt: Int64,
         paidAt: Int64? = nil, amountReceived: MilliSatoshi? = nil, preimage: Preimage?, metadata: String?,
-        requestFingerprint: String, settleIndex: Int64? = nil
+        requestFingerprint: String, settleIndex: Int64? = nil, fiat: String? = nil
     ) {
         self.paymentHash = paymentHash
         self.bolt11 = bolt11
@@ -45,6 +48,7 @@ public struct InvoiceRecord: Sendable, Hashable {
         self.metadata = metadata
         self.requestFingerprint = requestFingerprint
         self.settleIndex = settleIndex
+        self.fiat = fiat
     }
 }
 

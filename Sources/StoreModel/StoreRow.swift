@@ -41,7 +41,7 @@ extension InvoiceRecord {
             amountReceived: try row.amount("amount_received_msat"),
             preimage: try row.text("preimage").flatMap(Preimage.init(hex:)), metadata: try row.text("metadata"),
             requestFingerprint: try row.requiredText("request_fingerprint"),
-            settleIndex: try row.integer("settle_index"))
+            settleIndex: try row.integer("settle_index"), fiat: try row.text("fiat"))
     }
 }
 

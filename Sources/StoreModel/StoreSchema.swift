@@ -5,7 +5,7 @@ public enum StoreSchema {
     /// here and to both engines (`StoreMigrationTests` checks they agree).
     public static let versions = [
         "v1_invoices_payments_events", "v2_proofs", "v3_instances", "v4_wallet_identity", "v5_write_replays",
-        "v6_proof_lifecycle",
+        "v6_proof_lifecycle", "v7_fiat",
     ]
 
     /// A table copied between engines.
@@ -26,7 +26,7 @@ public enum StoreSchema {
             columns: [
                 "payment_hash", "bolt11", "label", "amount_msat", "description", "description_hash", "expiry_s",
                 "status", "created_at", "expires_at", "paid_at", "amount_received_msat", "preimage", "metadata",
-                "request_fingerprint", "settle_index",
+                "request_fingerprint", "settle_index", "fiat",
             ], order: "row"),
         Table(
             name: "payments",

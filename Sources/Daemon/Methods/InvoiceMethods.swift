@@ -15,6 +15,7 @@ extension DaemonComponents {
                 params: [
                     .optional("amount_msat", Schema.msat, "amount; omit both amounts for an any-amount invoice"),
                     .optional("amount_sat", Schema.integer(1, 2_100_000_000_000_000), "amount in sat, instead"),
+                    .optional("fiat", Schema.fiat, "a fiat amount instead, converted at the current rate (rates.get)"),
                     .optional("description", Schema.string, "description (exactly one of the two)"),
                     .optional("description_hash", Schema.hex32, "SHA256 of a long description"),
                     .optional("expiry_s", Schema.integer(1, 31_536_000), "seconds until expiry, default 3600"),
@@ -23,7 +24,8 @@ extension DaemonComponents {
                 ],
                 result: Schema.written("invoice"),
                 errors: [
-                    "label_conflict", "invalid_amount", "backend_unavailable", "backend_error", "backend_timeout",
+                    "label_conflict", "invalid_amount", "rate_unavailable", "backend_unavailable", "backend_error",
+                    "backend_timeout",
                 ]
             ) { params, _ in
                 let description = try params.string("description", maxLength: 639)
@@ -44,8 +46,13 @@ extension DaemonComponents {
                         throw DaemonError.invalidParams("'metadata' is larger than 16 KiB")
                     }
                 }
+                let amount = try params.amount()
+                let fiat = try params.fiat()
+                guard amount == nil || fiat == nil else {
+                    throw DaemonError("invalid_amount", "give an msat or sat amount or a fiat amount, not both")
+                }
                 let request = InvoiceBook.CreateRequest(
-                    amount: try params.amount(), description: description, descriptionHash: descriptionHash,
+                    amount: amount, fiat: fiat, description: description, descriptionHash: descriptionHash,
                     expirySeconds: try params.integer("expiry_s", in: 1...31_536_000) ?? 3600,
                     label: try params.string("label", maxLength: 256), metadata: metadata)
                 return Self.written(try await invoices.create(request), EventPayloads.invoice)

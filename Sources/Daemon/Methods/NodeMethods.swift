@@ -74,14 +74,19 @@ extension DaemonComponents {
                     })
             },
             RPCMethod(
-                "wallet.balance", role: .readonly, summary: "Spendable balance.",
-                result: Schema.anyObject, errors: ["backend_unavailable", "backend_error"]
-            ) { _, _ in
+                "wallet.balance", role: .readonly,
+                summary: "Spendable balance; with `currency`, also its value at the current rate, as an estimate.",
+                params: [.optional("currency", Schema.currency, "ISO 4217 code: adds `fiat` (an estimate)")],
+                result: Schema.anyObject, errors: ["backend_unavailable", "backend_error", "rate_unavailable"]
+            ) { params, _ in
+                let currency = try params.currency()
                 let balance = try await backendCall { try await backend.balance() }
-                return [
+                var object: JSONObject = [
                     "balance_msat": .integer(balance.balance.rawValue), "balance_sat": .integer(balance.balance.sat),
                     "wallet_id": .string(balance.walletID), "wallet_name": .string(balance.walletName),
                 ]
+                if let currency { object["fiat"] = try fiatEstimate(of: balance.balance, in: currency) }
+                return .object(object)
             },
             RPCMethod(
                 "wallet.transactions", role: .readonly,

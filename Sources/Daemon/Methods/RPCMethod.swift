@@ -91,6 +91,14 @@ enum Schema {
     static let hex32: JSONValue = ["type": "string", "pattern": "^[0-9a-f]{64}$"]
     static let msat: JSONValue = ["type": "integer", "minimum": 1, "maximum": .integer(Params.maximumMsat)]
     static let anyObject: JSONValue = ["type": "object"]
+    static let currency: JSONValue = ["type": "string", "pattern": "^[A-Za-z]{3}$"]
+    static let fiat: JSONValue = [
+        "type": "object", "required": ["currency", "amount"], "additionalProperties": false,
+        "properties": [
+            "currency": currency,
+            "amount": ["type": "string", "pattern": "^[0-9]+(\\.[0-9]+)?$"],
+        ],
+    ]
 
     static func integer(_ minimum: Int64, _ maximum: Int64) -> JSONValue {
         ["type": "integer", "minimum": .integer(minimum), "maximum": .integer(maximum)]

@@ -1,0 +1,90 @@
+import JSONRPC
+import Lightning
+import Rates
+
+/// A fiat amount converted to msat at the current rate: what an invoice keeps beside its msat amount for ever
+/// (`fiat: {currency, amount, rate, sources, at}`), so the rate a payment was made at can always be shown.
+struct FiatTerms: Sendable {
+    let amount: FiatAmount
+    let snapshot: RateBook.Snapshot
+    /// `ceil(amount * 10^11 / rate)`.
+    let msat: MilliSatoshi
+
+    /// Converts `amount` at the current rate of `rates`.
+    ///
+    /// - Throws: `rate_unavailable` when there is no usable rate (or no rate sources at all); `invalid_amount`
+    ///   when the amount is beyond 21 million bitcoin at that rate.
+    init(converting amount: FiatAmount, with rates: RateBook?) throws {
+        guard let rates else {
+            throw DaemonError("rate_unavailable", "no rate sources are configured ([rates] in the configuration)")
+        }
+        let snapshot: RateBook.Snapshot
+        do {
+            snapshot = try rates.rate(for: amount.currency)
+        } catch {
+            throw DaemonError.rateUnavailable(error)
+        }
+        do {
+            msat = try FiatConversion.msat(for: amount.value, at: snapshot.rate)
+        } catch {
+            throw DaemonError("invalid_amount", "\(amount) is beyond 21 million bitcoin at \(snapshot.rate)")
+        }
+        self.amount = amount
+        self.snapshot = snapshot
+    }
+
+    /// The object recorded with the invoice, as compact JSON text.
+    var recordText: String {
+        let object: JSONValue = [
+            "currency": .string(amount.currency.code), "amount": .string(amount.text),
+            "rate": .string(snapshot.rate.description), "sources": .array(snapshot.sources.map(JSONValue.string)),
+            "at": .integer(snapshot.at),
+        ]
+        return String(decoding: object.serialized(), as: UTF8.self)
+    }
+}
+
+extension DaemonError {
+    /// `rate_unavailable` with the book's reason and, when waiting may help, `retry_after_s`.
+    static func rateUnavailable(_ unavailable: RateBook.Unavailable) -> DaemonError {
+        var data = JSONObject()
+        if let seconds = unavailable.retryAfterSeconds { data["retry_after_s"] = .integer(seconds) }
+        return DaemonError("rate_unavailable", unavailable.description, data: data)
+    }
+}
+
+extension Params {
+    /// `fiat: {currency, amount}`: an ISO 4217 code t4gd knows and a decimal string.
+    func fiat() throws -> FiatAmount? {
+        guard let value = object["fiat"], !value.isNull else { return nil }
+        guard case .object(let fiat) = value else {
+            throw DaemonError.invalidParams("'fiat' must be an object {currency, amount}")
+        }
+        if let unknown = fiat.first(where: { !["currency", "amount"].contains($0.key) }) {
+            throw DaemonError.invalidParams("unknown parameter 'fiat.\(unknown.key)'")
+        }
+        guard let code = fiat["currency"]?.stringValue else {
+            throw DaemonError.invalidParams("'fiat.currency' must be an ISO 4217 code such as \"EUR\"")
+        }
+        guard let currency = Currency(code: code) else {
+            throw DaemonError.invalidParams("'fiat.currency' \"\(code)\" is not a currency t4gd knows")
+        }
+        guard let text = fiat["amount"]?.stringValue else {
+            throw DaemonError.invalidParams("'fiat.amount' must be a decimal string such as \"78.50\", never a number")
+        }
+        do {
+            return try FiatAmount(currency: currency, text: text)
+        } catch {
+            throw DaemonError("invalid_amount", "'fiat.amount' \(error.description)")
+        }
+    }
+
+    /// A currency param (`currency`), for figures converted at the current rate.
+    func currency(_ name: String = "currency") throws -> Currency? {
+        guard let code = try string(name) else { return nil }
+        guard let currency = Currency(code: code) else {
+            throw DaemonError.invalidParams("'\(name)' \"\(code)\" is not a currency t4gd knows")
+        }
+        return currency
+    }
+}
