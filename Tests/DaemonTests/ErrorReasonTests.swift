@@ -171,7 +171,7 @@ import Testing
                 "node.channels", "node.info", "payment.get", "payment.list", "payment.send",
                 "proof.attest", "proof.create", "proof.export",
                 "proof.get", "proof.history", "proof.import", "proof.list", "proof.owner_key", "proof.redeem",
-                "proof.revoke", "proof.transfer", "proof.verify", "rpc.discover",
+                "proof.revoke", "proof.transfer", "proof.verify", "rates.get", "rpc.discover",
                 "wallet.balance", "wallet.transactions",
             ]
             #expect(names == expected)
