@@ -18,7 +18,7 @@ extension ConfigurationFile {
             return value
         }
         var rates = c.rates
-        rates.pollIntervalSeconds = try integer("poll_interval_s", 5...86_400) ?? rates.pollIntervalSeconds
+        rates.pollIntervalSeconds = try integer("poll_interval_s", 1...86_400) ?? rates.pollIntervalSeconds
         rates.timeoutSeconds = try integer("timeout_s", 1...120) ?? rates.timeoutSeconds
         rates.policy.maximumAgeSeconds = try integer("max_age_s", 10...604_800) ?? rates.policy.maximumAgeSeconds
         rates.policy.minimumSources = Int(try integer("min_sources", 1...100) ?? Int64(rates.policy.minimumSources))

@@ -1,0 +1,117 @@
+import JSONRPC
+import TestSupport
+import Testing
+
+/// Fiat amounts through a real daemon whose rate sources are HTTP stubs on 127.0.0.1: the conversion recorded
+/// with the invoice, a replay after the rate moved, and what is refused.
+@Suite(.timeLimit(.minutes(3))) struct FiatInvoiceTests {
+    static func krakenBody(_ price: String) -> String { #"{"error":[],"result":{"XXBTZEUR":{"c":["\#(price)","0.1"]}}}"# }
+    static func geckoBody(_ price: String) -> String { #"{"bitcoin":{"eur":\#(price)}}"# }
+
+    /// `[rates]` with two sources on the stubs, polled every second.
+    static func ratesSection(_ kraken: HTTPStubServer, _ gecko: HTTPStubServer) -> String {
+        """
+        [rates]
+        poll_interval_s = 1
+        min_sources = 2
+        max_spread_bps = 100
+        [[rates.source]]
+        name = "kraken"
+        url = "\(kraken.url("/0/public/Ticker?pair=XBT{CURRENCY}"))"
+        path = "result.XXBTZ{CURRENCY}.c.0"
+        currencies = ["EUR"]
+        [[rates.source]]
+        name = "gecko"
+        url = "\(gecko.url("/api/v3/simple/price?ids=bitcoin&vs_currencies={currency}"))"
+        path = "bitcoin.{currency}"
+        currencies = ["EUR"]
+
+        """
+    }
+
+    /// Polls `rates.get` until its rate is `expected` (a decimal string, or nil for no rate), within 20 s.
+    static func waitForRate(_ expected: String?, on daemon: DaemonProcess) async throws -> JSONValue {
+        let deadline = ContinuousClock.now + .seconds(20)
+        while true {
+            let report = try await daemon.call("rates.get", ["currency": "EUR"])
+            if report["rate"]?.stringValue == expected || ContinuousClock.now > deadline { return report }
+            try await Task.sleep(for: .milliseconds(100))
+        }
+    }
+
+    @Test func aFiatInvoiceKeepsItsRateAndAReplayAfterTheRateMovedReturnsIt() async throws {
+        let kraken = try await HTTPStubServer(reply: .json(Self.krakenBody("85000")))
+        let gecko = try await HTTPStubServer(reply: .json(Self.geckoBody("85000")))
+        try await DevNetwork.run { network in
+            let alice = try await network.daemon(extra: Self.ratesSection(kraken, gecko))
+            let report = try await Self.waitForRate("85000", on: alice)
+            #expect(report.string("rate") == "85000")
+            #expect(report["sources"] == ["kraken", "gecko"])
+            #expect(report["quotes"]?.arrayValue?.map { $0.string("use") } == ["used", "used"])
+
+            let params: JSONObject = [
+                "fiat": ["currency": "EUR", "amount": "78.50"], "description": "coffee beans", "label": "order-7",
+            ]
+            let invoice = try await alice.call("invoice.create", params)
+            // ceil(78.50 * 10^11 / 85000) = ceil(92,352,941.17...) msat.
+            #expect(invoice.integer("amount_msat") == 92_352_942)
+            let fiat = try #require(invoice["fiat"])
+            #expect(fiat.string("currency") == "EUR")
+            #expect(fiat.string("amount") == "78.50")
+            #expect(fiat.string("rate") == "85000")
+            #expect(fiat["sources"] == ["kraken", "gecko"])
+            #expect(fiat.integer("at") > 0)
+
+            kraken.answer(.json(Self.krakenBody("90000")))
+            gecko.answer(.json(Self.geckoBody("90000")))
+            #expect(try await Self.waitForRate("90000", on: alice).string("rate") == "90000")
+            let replay = try await alice.call("invoice.create", params)
+            #expect(replay.string("payment_hash") == invoice.string("payment_hash"))
+            #expect(replay.integer("amount_msat") == 92_352_942)
+            #expect(replay["fiat"] == invoice["fiat"])
+            #expect(replay["replayed"] == true)
+            // A new invoice converts at the new rate.
+            let later = try await alice.call(
+                "invoice.create", ["fiat": ["currency": "EUR", "amount": "78.50"], "description": "later"])
+            #expect(later.integer("amount_msat") == 87_222_223)
+
+            let balance = try await alice.call("wallet.balance", ["currency": "eur"])
+            #expect(balance["fiat"]?.string("currency") == "EUR")
+            #expect(balance["fiat"]?["estimate"] == true)
+            #expect(balance["fiat"]?.string("rate") == "90000")
+        }
+        await kraken.close()
+        await gecko.close()
+    }
+
+    @Test func badFiatAmountsAndMissingRatesAreRefusedByName() async throws {
+        let kraken = try await HTTPStubServer(reply: .json(Self.krakenBody("85000")))
+        let gecko = try await HTTPStubServer(reply: .json(Self.geckoBody("85000")))
+        try await DevNetwork.run { network in
+            let alice = try await network.daemon(extra: Self.ratesSection(kraken, gecko))
+            _ = try await Self.waitForRate("85000", on: alice)
+            func reason(_ fiat: JSONValue, _ extra: JSONObject = [:]) async throws -> String? {
+                var params: JSONObject = ["fiat": fiat, "description": "x"]
+                for (key, value) in extra { params[key] = value }
+                return try await alice.error("invoice.create", params)?.reason.name
+            }
+            #expect(try await reason(["currency": "EUR", "amount": "1.005"]) == "invalid_amount")
+            #expect(try await reason(["currency": "EUR", "amount": "-5"]) == "invalid_amount")
+            #expect(try await reason(["currency": "EUR", "amount": "0"]) == "invalid_amount")
+            #expect(try await reason(["currency": "EUR", "amount": "1000000000000000"]) == "invalid_amount")
+            #expect(try await reason(["currency": "EUR", "amount": 78.5]) == "invalid_params")
+            #expect(try await reason(["currency": "XYZ", "amount": "1"]) == "invalid_params")
+            #expect(try await reason(["currency": "EUR", "amount": "1"], ["amount_msat": 1000]) == "invalid_amount")
+            // A currency no source quotes, then sources that disagree past the spread.
+            #expect(try await reason(["currency": "USD", "amount": "1"]) == "rate_unavailable")
+            gecko.answer(.json(Self.geckoBody("95000")))
+            #expect(try await Self.waitForRate(nil, on: alice)["rate"] == .null)
+            let error = try await alice.error(
+                "invoice.create", ["fiat": ["currency": "EUR", "amount": "10"], "description": "x"])
+            #expect(error?.reason.name == "rate_unavailable")
+            #expect(error?.data["retry_after_s"] == 1)
+        }
+        await kraken.close()
+        await gecko.close()
+    }
+}
