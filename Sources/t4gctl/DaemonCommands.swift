@@ -61,9 +61,23 @@ struct Node: AsyncParsableCommand {
 
 /// `t4gctl balance`.
 struct Balance: AsyncParsableCommand {
-    static let configuration = CommandConfiguration(abstract: "Spendable balance.")
+    static let configuration = CommandConfiguration(abstract: "Spendable balance, also in a currency (an estimate).")
     @OptionGroup var connection: ConnectionOptions
-    func run() async throws { try await connection.run("wallet.balance") }
+    @Option(help: "Also show the balance in this currency at the current rate: EUR.") var currency: String?
+    func run() async throws {
+        try await connection.run("wallet.balance", currency.map { ["currency": .string($0)] } ?? [:])
+    }
+}
+
+/// `t4gctl rates`.
+struct Rates: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Exchange rates in use, with every source's quote and age (rates.get).")
+    @OptionGroup var connection: ConnectionOptions
+    @Argument(help: "An ISO 4217 code (EUR); every quoted currency without it.") var currency: String?
+    func run() async throws {
+        try await connection.run("rates.get", currency.map { ["currency": .string($0)] } ?? [:])
+    }
 }
 
 /// `t4gctl transactions`.

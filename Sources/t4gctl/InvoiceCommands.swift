@@ -12,6 +12,7 @@ struct InvoiceCommand: AsyncParsableCommand {
         @OptionGroup var connection: ConnectionOptions
         @Option(help: "Amount in sat.") var amountSat: Int64?
         @Option(help: "Amount in msat.") var amountMsat: Int64?
+        @Option(help: "A fiat amount instead, converted at the daemon's current rate: 78.50EUR.") var fiat: FiatArgument?
         @Option(help: "Description shown to the payer.") var description: String?
         @Option(help: "SHA256 (hex) of a long description, instead.") var descriptionHash: String?
         @Option(help: "Time until expiry: seconds or 1h 30m (default 1h).") var expiry: DurationArgument?
@@ -22,6 +23,7 @@ struct InvoiceCommand: AsyncParsableCommand {
             var params = JSONObject()
             if let amountSat { params["amount_sat"] = .integer(amountSat) }
             if let amountMsat { params["amount_msat"] = .integer(amountMsat) }
+            if let fiat { params["fiat"] = fiat.param }
             if let description { params["description"] = .string(description) }
             if let descriptionHash { params["description_hash"] = .string(descriptionHash) }
             if let expiry { params["expiry_s"] = .integer(expiry.seconds) }

@@ -12,7 +12,7 @@ struct T4GCtl: AsyncParsableCommand {
             64 bad command-line usage. The socket is --socket, else $T4GD_SOCKET, else ./data/t4gd.sock.
             """,
         subcommands: [
-            Status.self, InvoiceCommand.self, Pay.self, PaymentCommand.self, Balance.self, Transactions.self,
+            Status.self, InvoiceCommand.self, Pay.self, PaymentCommand.self, Balance.self, Rates.self, Transactions.self,
             Events.self,
             ProofCommand.self,
             Decode.self, Info.self, Health.self, Node.self, Stop.self, Backup.self, Restore.self, StoreCommand.self,

@@ -1,3 +1,4 @@
+import Foundation
 import JSONRPC
 import TestSupport
 import Testing
@@ -74,6 +75,23 @@ import Testing
             let later = try await alice.call(
                 "invoice.create", ["fiat": ["currency": "EUR", "amount": "78.50"], "description": "later"])
             #expect(later.integer("amount_msat") == 87_222_223)
+
+            // The same through t4gctl.
+            let created = try await TerminalOutputTests.run(
+                [
+                    "invoice", "create", "--fiat", "78.50EUR", "--description", "cli", "--socket", alice.socketPath,
+                    "--json",
+                ], terminal: false)
+            let createdObject = try JSONValue.parse(created.stdout.trimmingCharacters(in: .whitespacesAndNewlines))
+            #expect(createdObject.integer("amount_msat") == 87_222_223, "\(created.stderr)")
+            #expect(createdObject["fiat"]?.string("amount") == "78.50")
+            let rates = try await TerminalOutputTests.run(["rates", "EUR", "--socket", alice.socketPath], terminal: false)
+            #expect(rates.status == 0)
+            #expect(rates.stdout.contains("90000"), "\(rates.stdout)")
+            let shown = try await TerminalOutputTests.run(
+                ["balance", "--currency", "EUR", "--socket", alice.socketPath, "--json"], terminal: false)
+            #expect(try JSONValue.parse(shown.stdout.trimmingCharacters(in: .whitespacesAndNewlines))["fiat"]?
+                .string("currency") == "EUR")
 
             let balance = try await alice.call("wallet.balance", ["currency": "eur"])
             #expect(balance["fiat"]?.string("currency") == "EUR")

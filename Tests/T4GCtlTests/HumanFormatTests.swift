@@ -169,3 +169,17 @@ import Testing
         #expect(TerminalStyle.detect(fileDescriptor: descriptors[1], environment: [:]).colours == false, "a pipe")
     }
 }
+
+@Suite struct FiatArgumentTests {
+    @Test func fiatAmountsParseInEveryWrittenForm() {
+        for text in ["78.50EUR", "78.50 EUR", "EUR78.50", "eur 78.50", "78.50eur"] {
+            let argument = FiatArgument(argument: text)
+            #expect(argument?.currency == "EUR", "\(text)")
+            #expect(argument?.amount == "78.50", "\(text)")
+        }
+        #expect(FiatArgument(argument: "1500XOF")?.amount == "1500")
+        for text in ["78.50", "EUR", "78.50EURO", "78,50EUR", "-5EUR", "", "E1UR"] {
+            #expect(FiatArgument(argument: text) == nil, "\(text)")
+        }
+    }
+}
