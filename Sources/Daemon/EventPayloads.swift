@@ -37,6 +37,7 @@ enum EventPayloads {
             "created_at": .integer(record.createdAt),
             "completed_at": record.completedAt.map(JSONValue.integer) ?? .null,
             "idempotency_key": record.idempotencyKey.map(JSONValue.string) ?? .null,
+            "fiat": record.fiat.flatMap { try? JSONValue.parse(Array($0.utf8)) } ?? .null,
         ]
     }
 

@@ -2,6 +2,7 @@ import BOLT11
 import JSONRPC
 import Lightning
 import Logging
+import Rates
 import Store
 
 /// Pays invoices, never the same payment hash twice.
@@ -14,6 +15,9 @@ public struct PaymentSender: Sendable {
     public struct SendRequest: Sendable {
         public var bolt11: String
         public var amount: MilliSatoshi?
+        /// A fiat amount for an any-amount invoice, instead of ``amount``: converted at the current rate once
+        /// no stored payment answers the request.
+        public var fiat: FiatAmount?
         public var maxFee: MilliSatoshi?
         public var timeoutSeconds: Int64
         public var idempotencyKey: String?
@@ -26,6 +30,8 @@ public struct PaymentSender: Sendable {
     /// This node's public key, to refuse paying our own invoices.
     let nodePubkey: String
     let gate: PaymentGate
+    /// The exchange rates for fiat amounts; `nil` when no rate source is configured.
+    let rates: RateBook?
     let now: @Sendable () -> Int64
     let logger: Logger
 
@@ -50,8 +56,9 @@ public struct PaymentSender: Sendable {
                 "backend_unavailable", "pending payments are being reconciled with the backend",
                 data: ["retry_after_s": .integer(BackendErrorMapping.retryAfterSeconds)])
         }
+        let terms = try request.fiat.map { try FiatTerms(converting: $0, with: rates) }
         let invoice = try PayableInvoice.check(
-            request.bolt11, network: network, nodePubkey: nodePubkey, now: now(), amount: request.amount)
+            request.bolt11, network: network, nodePubkey: nodePubkey, now: now(), amount: terms?.msat ?? request.amount)
         // Our own invoice book: refused here for every backend, before an intent is stored (LNbits would let
         // the wallet pay itself).
         guard try await store.invoice(paymentHash: invoice.paymentHash) == nil else {
@@ -60,7 +67,7 @@ public struct PaymentSender: Sendable {
         let record = PaymentRecord(
             paymentHash: invoice.paymentHash, bolt11: request.bolt11, status: .pending, amount: invoice.amount,
             maxFee: request.maxFee ?? Self.defaultMaxFee(for: invoice.amount), idempotencyKey: request.idempotencyKey,
-            createdAt: now())
+            createdAt: now(), fiat: terms?.recordText)
         // Registered before the intent is committed: the periodic reconciler skips hashes being attempted, and
         // must never see this pending row without it (it would fail a payment that is about to be paid).
         await gate.beginAttempt(record.paymentHash)

@@ -71,7 +71,7 @@ public struct T4GDaemon: Sendable {
             store: store, backend: backend, events: events, rates: rates, now: now, logger: logger)
         let payments = PaymentSender(
             store: store, backend: backend, events: events, network: configuration.network,
-            nodePubkey: identity.publicKey.compressed.hex, gate: gate, now: now, logger: logger)
+            nodePubkey: identity.publicKey.compressed.hex, gate: gate, rates: rates, now: now, logger: logger)
         guard let proofNetwork = ProofNetwork(rawValue: configuration.network.rawValue) else {
             throw ConfigurationFile.Problem(key: "daemon.network", message: "has no proof network")
         }

@@ -167,6 +167,7 @@ enum PostgresMigrations {
         """,
         "v7_fiat": """
         ALTER TABLE invoices ADD COLUMN fiat TEXT;
+        ALTER TABLE payments ADD COLUMN fiat TEXT;
         """,
     ]
 

@@ -23,9 +23,9 @@ extension PostgresStore {
             let inserted = try await connection.rows(
                 """
                 INSERT INTO payments (payment_hash, bolt11, status, amount_msat, max_fee_msat, idempotency_key,
-                    created_at)
+                    created_at, fiat)
                 VALUES (\(hash), \(record.bolt11), 'pending', \(record.amount.rawValue), \(record.maxFee.rawValue),
-                    \(record.idempotencyKey), \(record.createdAt))
+                    \(record.idempotencyKey), \(record.createdAt), \(record.fiat))
                 ON CONFLICT DO NOTHING RETURNING *
                 """, logger)
             var started = try inserted.first.map(PaymentRecord.init(row:))
@@ -45,6 +45,7 @@ extension PostgresStore {
                         UPDATE payments SET status = 'pending', bolt11 = \(record.bolt11),
                             amount_msat = \(record.amount.rawValue),
                             max_fee_msat = \(record.maxFee.rawValue), fee_msat = NULL, failure_reason = NULL,
+                            fiat = \(record.fiat),
                             completed_at = NULL, idempotency_key = coalesce(\(record.idempotencyKey), idempotency_key)
                         WHERE payment_hash = \(hash) RETURNING *
                         """, logger, uniqueViolation: .idempotencyConflict,

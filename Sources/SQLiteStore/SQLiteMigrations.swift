@@ -199,7 +199,8 @@ enum SQLiteMigrations {
                     """)
         }
         migrator.registerMigration("v7_fiat") { database in
-            try database.execute(sql: "ALTER TABLE invoices ADD COLUMN fiat TEXT;")
+            try database.execute(
+                sql: "ALTER TABLE invoices ADD COLUMN fiat TEXT; ALTER TABLE payments ADD COLUMN fiat TEXT;")
         }
         return migrator
     }

@@ -29,26 +29,26 @@ extension SQLiteStore {
                     try database.execute(
                         sql: """
                             UPDATE payments SET status = 'pending', bolt11 = ?, amount_msat = ?, max_fee_msat = ?,
-                                fee_msat = NULL,
+                                fee_msat = NULL, fiat = ?,
                                 failure_reason = NULL, completed_at = NULL,
                                 idempotency_key = coalesce(?, idempotency_key)
                             WHERE payment_hash = ?
                             """,
                         arguments: [
-                            record.bolt11, record.amount.rawValue, record.maxFee.rawValue, record.idempotencyKey,
-                            record.paymentHash.hex,
+                            record.bolt11, record.amount.rawValue, record.maxFee.rawValue, record.fiat,
+                            record.idempotencyKey, record.paymentHash.hex,
                         ])
                 }
             } else {
                 try database.execute(
                     sql: """
                         INSERT INTO payments (payment_hash, bolt11, status, amount_msat, max_fee_msat,
-                            idempotency_key, created_at)
-                        VALUES (?, ?, 'pending', ?, ?, ?, ?)
+                            idempotency_key, created_at, fiat)
+                        VALUES (?, ?, 'pending', ?, ?, ?, ?, ?)
                         """,
                     arguments: [
                         record.paymentHash.hex, record.bolt11, record.amount.rawValue, record.maxFee.rawValue,
-                        record.idempotencyKey, record.createdAt,
+                        record.idempotencyKey, record.createdAt, record.fiat,
                     ])
             }
             try database.execute(

@@ -65,12 +65,15 @@ public struct PaymentRecord: Sendable, Hashable {
     public var idempotencyKey: String?
     public var createdAt: Int64
     public var completedAt: Int64?
+    /// For an any-amount invoice paid with a fiat amount: the amount, the rate it was converted at, the rate's
+    /// sources and time, as compact JSON text (as ``InvoiceRecord/fiat``).
+    public var fiat: String?
 
     /// Creates a record.
     public init(
         paymentHash: PaymentHash, bolt11: String, status: PaymentStatus, amount: MilliSatoshi, maxFee: MilliSatoshi,
         fee: MilliSatoshi? = nil, preimage: Preimage? = nil, failureReason: PaymentFailureReason? = nil,
-        idempotencyKey: String?, createdAt: Int64, completedAt: Int64? = nil
+        idempotencyKey: String?, createdAt: Int64, completedAt: Int64? = nil, fiat: String? = nil
     ) {
         self.paymentHash = paymentHash
         self.bolt11 = bolt11
@@ -83,6 +86,7 @@ public struct PaymentRecord: Sendable, Hashable {
         self.idempotencyKey = idempotencyKey
         self.createdAt = createdAt
         self.completedAt = completedAt
+        self.fiat = fiat
     }
 }
 

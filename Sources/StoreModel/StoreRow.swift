@@ -58,7 +58,7 @@ extension PaymentRecord {
             preimage: try row.text("preimage").flatMap(Preimage.init(hex:)),
             failureReason: try row.text("failure_reason").flatMap(PaymentFailureReason.init(rawValue:)),
             idempotencyKey: try row.text("idempotency_key"), createdAt: try row.requiredInteger("created_at"),
-            completedAt: try row.integer("completed_at"))
+            completedAt: try row.integer("completed_at"), fiat: try row.text("fiat"))
     }
 }
 

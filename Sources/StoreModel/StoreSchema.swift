@@ -32,7 +32,7 @@ public enum StoreSchema {
             name: "payments",
             columns: [
                 "payment_hash", "bolt11", "status", "amount_msat", "max_fee_msat", "fee_msat", "preimage",
-                "failure_reason", "idempotency_key", "created_at", "completed_at",
+                "failure_reason", "idempotency_key", "created_at", "completed_at", "fiat",
             ], order: "row"),
         Table(
             name: "payment_attempts",

@@ -132,4 +132,36 @@ import Testing
         await kraken.close()
         await gecko.close()
     }
+
+    @Test func anAnyAmountInvoicePaidWithAFiatAmountRecordsItsRate() async throws {
+        let kraken = try await HTTPStubServer(reply: .json(Self.krakenBody("85000")))
+        let gecko = try await HTTPStubServer(reply: .json(Self.geckoBody("85000")))
+        try await DevNetwork.run { network in
+            let payer = try await network.daemon(extra: Self.ratesSection(kraken, gecko))
+            let payee = try await network.daemon()
+            _ = try await Self.waitForRate("85000", on: payer)
+            let open = try await payee.call("invoice.create", ["description": "tip jar"])
+            let params: JSONObject = [
+                "bolt11": .string(open.string("bolt11")), "fiat": ["currency": "EUR", "amount": "8.50"],
+                "idempotency_key": "tip-1",
+            ]
+            let payment = try await payer.call("payment.send", params)
+            #expect(payment.string("status") == "succeeded")
+            // 8.50 EUR at 85,000 EUR/BTC is exactly 0.0001 BTC.
+            #expect(payment.integer("amount_msat") == 10_000_000)
+            #expect(payment["fiat"]?.string("amount") == "8.50")
+            #expect(payment["fiat"]?.string("rate") == "85000")
+            let paid = try await payee.call("invoice.get", ["payment_hash": .string(open.string("payment_hash"))])
+            #expect(paid.integer("amount_received_msat") == 10_000_000)
+            let stored = try await payer.call("payment.get", ["idempotency_key": "tip-1"])
+            #expect(stored["fiat"] == payment["fiat"])
+            let fixed = try await payee.call("invoice.create", ["amount_msat": 5_000, "description": "fixed"])
+            let refused = try await payer.error(
+                "payment.send",
+                ["bolt11": .string(fixed.string("bolt11")), "fiat": ["currency": "EUR", "amount": "1"]])
+            #expect(refused?.reason.name == "amount_not_allowed")
+        }
+        await kraken.close()
+        await gecko.close()
+    }
 }

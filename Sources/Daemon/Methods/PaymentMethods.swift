@@ -15,6 +15,7 @@ extension DaemonComponents {
                     .required("bolt11", Schema.string, "the invoice"),
                     .optional("amount_msat", Schema.msat, "only for any-amount invoices"),
                     .optional("amount_sat", Schema.integer(1, 2_100_000_000_000_000), "or in sat"),
+                    .optional("fiat", Schema.fiat, "or a fiat amount, converted at the current rate (rates.get)"),
                     .optional("max_fee_msat", Schema.integer(0, Params.maximumMsat), "default 1%, at least 10 sat"),
                     .optional("timeout_s", Schema.integer(1, 3600), "wait at most this long, then return pending"),
                     .optional(
@@ -26,11 +27,16 @@ extension DaemonComponents {
                     "invalid_bolt11", "invoice_not_payable", "network_mismatch", "invoice_expired", "amount_required",
                     "amount_not_allowed", "invalid_amount", "self_payment", "already_paid", "insufficient_balance",
                     "no_route", "incorrect_payment_details", "payment_timeout", "payment_failed",
-                    "idempotency_conflict", "backend_unavailable", "backend_error",
+                    "idempotency_conflict", "rate_unavailable", "backend_unavailable", "backend_error",
                 ]
             ) { params, _ in
+                let amount = try params.amount()
+                let fiat = try params.fiat()
+                guard amount == nil || fiat == nil else {
+                    throw DaemonError("invalid_amount", "give an msat or sat amount or a fiat amount, not both")
+                }
                 let request = PaymentSender.SendRequest(
-                    bolt11: try params.requiredString("bolt11", maxLength: 8192), amount: try params.amount(),
+                    bolt11: try params.requiredString("bolt11", maxLength: 8192), amount: amount, fiat: fiat,
                     maxFee: try params.integer("max_fee_msat", in: 0...Params.maximumMsat).map(
                         MilliSatoshi.init(rawValue:)),
                     timeoutSeconds: try params.integer("timeout_s", in: 1...3600)
