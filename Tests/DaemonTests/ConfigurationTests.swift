@@ -24,6 +24,35 @@ import Testing
         #expect(configuration.resolvedSocketPath == "./data/t4gd.sock")
     }
 
+    @Test func theShippedRateSourcesAreAValidRatesSection() throws {
+        let text = try String(
+            contentsOfFile: #filePath.replacingOccurrences(
+                of: "Tests/DaemonTests/ConfigurationTests.swift", with: "Config/rates.toml"), encoding: .utf8)
+        var configuration = DaemonConfiguration()
+        try ConfigurationFile.apply(text, to: &configuration)
+        #expect(configuration.rates.sources.map(\.name) == ["kraken", "bitstamp", "coinbase", "bitfinex", "coingecko"])
+        #expect(configuration.rates.sources.allSatisfy { $0.url.hasPrefix("https://") })
+        #expect(configuration.rates.policy.minimumSources == 2)
+    }
+
+    @Test func rateSourcesAreCheckedAtStart() {
+        func problem(_ text: String) -> String? {
+            var configuration = DaemonConfiguration()
+            do {
+                try ConfigurationFile.apply(text, to: &configuration)
+                return nil
+            } catch {
+                return error.key
+            }
+        }
+        let source = "[[rates.source]]\nname = \"a\"\npath = \"p\"\ncurrencies = [\"EUR\"]\n"
+        #expect(problem("[rates]\nmin_sources = 1\n" + source + "url = \"http://example.com/\"\n") == "rates.source[0].url")
+        #expect(problem("[rates]\nmin_sources = 1\n" + source + "url = \"https://x/\"\ncurrencies = [\"EURO\"]\n")
+            != nil)
+        #expect(problem("[rates]\nmin_sources = 2\n" + source + "url = \"https://x/\"\n") == "rates.min_sources")
+        #expect(problem("[rates]\nmin_sources = 1\n" + source + "url = \"https://x/\"\n") == nil)
+    }
+
     @Test func theExampleFileIsValidAndHoldsTheDefaults() throws {
         let text = try String(
             contentsOfFile: #filePath.replacingOccurrences(
