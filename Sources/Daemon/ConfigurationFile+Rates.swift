@@ -13,7 +13,8 @@ extension ConfigurationFile {
         func integer(_ name: String, _ range: ClosedRange<Int64>) throws(Problem) -> Int64? {
             guard let value = try read("rates.\(name)", { try table.integer(name) }) else { return nil }
             guard range.contains(value) else {
-                throw Problem(key: "rates.\(name)", message: "must be between \(range.lowerBound) and \(range.upperBound)")
+                throw Problem(
+                    key: "rates.\(name)", message: "must be between \(range.lowerBound) and \(range.upperBound)")
             }
             return value
         }
@@ -55,7 +56,9 @@ extension ConfigurationFile {
         }
         let name = try required("name")
         let url = try required("url")
-        let loopback = ["http://127.0.0.1:", "http://127.0.0.1/", "http://localhost:", "http://localhost/", "http://[::1]"]
+        let loopback = [
+            "http://127.0.0.1:", "http://127.0.0.1/", "http://localhost:", "http://localhost/", "http://[::1]",
+        ]
         guard url.hasPrefix("https://") || loopback.contains(where: url.hasPrefix) else {
             throw Problem(key: "\(key).url", message: "must be an https:// URL (http:// only to this machine)")
         }

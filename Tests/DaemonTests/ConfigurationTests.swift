@@ -24,10 +24,15 @@ import Testing
         #expect(configuration.resolvedSocketPath == "./data/t4gd.sock")
     }
 
-    @Test func theShippedRateSourcesAreAValidRatesSection() throws {
-        let text = try String(
+    /// A file of the repository's `Config/` folder.
+    static func shippedConfiguration(_ name: String) throws -> String {
+        try String(
             contentsOfFile: #filePath.replacingOccurrences(
-                of: "Tests/DaemonTests/ConfigurationTests.swift", with: "Config/rates.toml"), encoding: .utf8)
+                of: "Tests/DaemonTests/ConfigurationTests.swift", with: "Config/" + name), encoding: .utf8)
+    }
+
+    @Test func theShippedRateSourcesAreAValidRatesSection() throws {
+        let text = try Self.shippedConfiguration("rates.toml")
         var configuration = DaemonConfiguration()
         try ConfigurationFile.apply(text, to: &configuration)
         #expect(configuration.rates.sources.map(\.name) == ["kraken", "bitstamp", "coinbase", "bitfinex", "coingecko"])
@@ -36,27 +41,18 @@ import Testing
     }
 
     @Test func rateSourcesAreCheckedAtStart() {
-        func problem(_ text: String) -> String? {
-            var configuration = DaemonConfiguration()
-            do {
-                try ConfigurationFile.apply(text, to: &configuration)
-                return nil
-            } catch {
-                return error.key
-            }
-        }
         let source = "[[rates.source]]\nname = \"a\"\npath = \"p\"\ncurrencies = [\"EUR\"]\n"
-        #expect(problem("[rates]\nmin_sources = 1\n" + source + "url = \"http://example.com/\"\n") == "rates.source[0].url")
-        #expect(problem("[rates]\nmin_sources = 1\n" + source + "url = \"https://x/\"\ncurrencies = [\"EURO\"]\n")
-            != nil)
+        #expect(
+            problem("[rates]\nmin_sources = 1\n" + source + "url = \"http://example.com/\"\n") == "rates.source[0].url")
+        #expect(
+            problem("[rates]\nmin_sources = 1\n" + source + "url = \"https://x/\"\ncurrencies = [\"EURO\"]\n")
+                != nil)
         #expect(problem("[rates]\nmin_sources = 2\n" + source + "url = \"https://x/\"\n") == "rates.min_sources")
         #expect(problem("[rates]\nmin_sources = 1\n" + source + "url = \"https://x/\"\n") == nil)
     }
 
     @Test func theExampleFileIsValidAndHoldsTheDefaults() throws {
-        let text = try String(
-            contentsOfFile: #filePath.replacingOccurrences(
-                of: "Tests/DaemonTests/ConfigurationTests.swift", with: "Config/t4gd.toml"), encoding: .utf8)
+        let text = try Self.shippedConfiguration("t4gd.toml")
         var configuration = DaemonConfiguration()
         try ConfigurationFile.apply(text, to: &configuration)
         let defaults = DaemonConfiguration()

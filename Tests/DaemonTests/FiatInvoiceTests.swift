@@ -6,7 +6,9 @@ import Testing
 /// Fiat amounts through a real daemon whose rate sources are HTTP stubs on 127.0.0.1: the conversion recorded
 /// with the invoice, a replay after the rate moved, and what is refused.
 @Suite(.timeLimit(.minutes(3))) struct FiatInvoiceTests {
-    static func krakenBody(_ price: String) -> String { #"{"error":[],"result":{"XXBTZEUR":{"c":["\#(price)","0.1"]}}}"# }
+    static func krakenBody(_ price: String) -> String {
+        #"{"error":[],"result":{"XXBTZEUR":{"c":["\#(price)","0.1"]}}}"#
+    }
     static func geckoBody(_ price: String) -> String { #"{"bitcoin":{"eur":\#(price)}}"# }
 
     /// `[rates]` with two sources on the stubs, polled every second.
@@ -30,6 +32,29 @@ import Testing
         """
     }
 
+    /// Runs `body` on a dev network whose first daemon (`rated`) quotes EUR from two stubs answering `price`.
+    static func withRatedDaemon(
+        price: String,
+        _ body: (_ rated: DaemonProcess, _ network: DevNetwork, _ kraken: HTTPStubServer, _ gecko: HTTPStubServer)
+            async throws -> Void
+    ) async throws {
+        let kraken = try await HTTPStubServer(reply: .json(krakenBody(price)))
+        let gecko = try await HTTPStubServer(reply: .json(geckoBody(price)))
+        do {
+            try await DevNetwork.run { network in
+                let rated = try await network.daemon(extra: ratesSection(kraken, gecko))
+                _ = try await waitForRate(price, on: rated)
+                try await body(rated, network, kraken, gecko)
+            }
+        } catch {
+            await kraken.close()
+            await gecko.close()
+            throw error
+        }
+        await kraken.close()
+        await gecko.close()
+    }
+
     /// Polls `rates.get` until its rate is `expected` (a decimal string, or nil for no rate), within 20 s.
     static func waitForRate(_ expected: String?, on daemon: DaemonProcess) async throws -> JSONValue {
         let deadline = ContinuousClock.now + .seconds(20)
@@ -41,10 +66,7 @@ import Testing
     }
 
     @Test func aFiatInvoiceKeepsItsRateAndAReplayAfterTheRateMovedReturnsIt() async throws {
-        let kraken = try await HTTPStubServer(reply: .json(Self.krakenBody("85000")))
-        let gecko = try await HTTPStubServer(reply: .json(Self.geckoBody("85000")))
-        try await DevNetwork.run { network in
-            let alice = try await network.daemon(extra: Self.ratesSection(kraken, gecko))
+        try await Self.withRatedDaemon(price: "85000") { alice, _, kraken, gecko in
             let report = try await Self.waitForRate("85000", on: alice)
             #expect(report.string("rate") == "85000")
             #expect(report["sources"] == ["kraken", "gecko"])
@@ -85,29 +107,25 @@ import Testing
             let createdObject = try JSONValue.parse(created.stdout.trimmingCharacters(in: .whitespacesAndNewlines))
             #expect(createdObject.integer("amount_msat") == 87_222_223, "\(created.stderr)")
             #expect(createdObject["fiat"]?.string("amount") == "78.50")
-            let rates = try await TerminalOutputTests.run(["rates", "EUR", "--socket", alice.socketPath], terminal: false)
+            let rates = try await TerminalOutputTests.run(
+                ["rates", "EUR", "--socket", alice.socketPath], terminal: false)
             #expect(rates.status == 0)
             #expect(rates.stdout.contains("90000"), "\(rates.stdout)")
             let shown = try await TerminalOutputTests.run(
                 ["balance", "--currency", "EUR", "--socket", alice.socketPath, "--json"], terminal: false)
-            #expect(try JSONValue.parse(shown.stdout.trimmingCharacters(in: .whitespacesAndNewlines))["fiat"]?
-                .string("currency") == "EUR")
+            #expect(
+                try JSONValue.parse(shown.stdout.trimmingCharacters(in: .whitespacesAndNewlines))["fiat"]?
+                    .string("currency") == "EUR")
 
             let balance = try await alice.call("wallet.balance", ["currency": "eur"])
             #expect(balance["fiat"]?.string("currency") == "EUR")
             #expect(balance["fiat"]?["estimate"] == true)
             #expect(balance["fiat"]?.string("rate") == "90000")
         }
-        await kraken.close()
-        await gecko.close()
     }
 
     @Test func badFiatAmountsAndMissingRatesAreRefusedByName() async throws {
-        let kraken = try await HTTPStubServer(reply: .json(Self.krakenBody("85000")))
-        let gecko = try await HTTPStubServer(reply: .json(Self.geckoBody("85000")))
-        try await DevNetwork.run { network in
-            let alice = try await network.daemon(extra: Self.ratesSection(kraken, gecko))
-            _ = try await Self.waitForRate("85000", on: alice)
+        try await Self.withRatedDaemon(price: "85000") { alice, _, _, gecko in
             func reason(_ fiat: JSONValue, _ extra: JSONObject = [:]) async throws -> String? {
                 var params: JSONObject = ["fiat": fiat, "description": "x"]
                 for (key, value) in extra { params[key] = value }
@@ -129,17 +147,11 @@ import Testing
             #expect(error?.reason.name == "rate_unavailable")
             #expect(error?.data["retry_after_s"] == 1)
         }
-        await kraken.close()
-        await gecko.close()
     }
 
     @Test func anAnyAmountInvoicePaidWithAFiatAmountRecordsItsRate() async throws {
-        let kraken = try await HTTPStubServer(reply: .json(Self.krakenBody("85000")))
-        let gecko = try await HTTPStubServer(reply: .json(Self.geckoBody("85000")))
-        try await DevNetwork.run { network in
-            let payer = try await network.daemon(extra: Self.ratesSection(kraken, gecko))
+        try await Self.withRatedDaemon(price: "85000") { payer, network, _, _ in
             let payee = try await network.daemon()
-            _ = try await Self.waitForRate("85000", on: payer)
             let open = try await payee.call("invoice.create", ["description": "tip jar"])
             let params: JSONObject = [
                 "bolt11": .string(open.string("bolt11")), "fiat": ["currency": "EUR", "amount": "8.50"],
@@ -151,7 +163,10 @@ import Testing
             #expect(payment.integer("amount_msat") == 10_000_000)
             #expect(payment["fiat"]?.string("amount") == "8.50")
             #expect(payment["fiat"]?.string("rate") == "85000")
-            let paid = try await payee.call("invoice.get", ["payment_hash": .string(open.string("payment_hash"))])
+            // The payee learns of the settlement on its own schedule: wait for it.
+            let paid = try await payee.call(
+                "invoice.wait", ["payment_hash": .string(open.string("payment_hash")), "timeout_s": 20])
+            #expect(paid.string("status") == "paid")
             #expect(paid.integer("amount_received_msat") == 10_000_000)
             let stored = try await payer.call("payment.get", ["idempotency_key": "tip-1"])
             #expect(stored["fiat"] == payment["fiat"])
@@ -161,7 +176,5 @@ import Testing
                 ["bolt11": .string(fixed.string("bolt11")), "fiat": ["currency": "EUR", "amount": "1"]])
             #expect(refused?.reason.name == "amount_not_allowed")
         }
-        await kraken.close()
-        await gecko.close()
     }
 }

@@ -13,7 +13,8 @@ extension DaemonComponents {
                 result: Schema.anyObject, errors: ["rate_unavailable"]
             ) { params, _ in
                 guard let rates else {
-                    throw DaemonError("rate_unavailable", "no rate sources are configured ([rates] in the configuration)")
+                    throw DaemonError(
+                        "rate_unavailable", "no rate sources are configured ([rates] in the configuration)")
                 }
                 if let currency = try params.currency() {
                     guard let report = rates.report(for: currency) else {
