@@ -67,7 +67,9 @@ import Testing
             #expect(!reason.message.isEmpty && !reason.summary.isEmpty)
             #expect(reason.name.allSatisfy { $0.isLowercase || $0.isNumber || $0 == "_" })
         }
-        #expect(all.filter(\.carriesRetryAfter).map(\.name) == ["overloaded", "rate_limited", "backend_unavailable"])
+        #expect(
+            all.filter(\.carriesRetryAfter).map(\.name)
+                == ["overloaded", "rate_limited", "rate_unavailable", "backend_unavailable"])
         #expect(all.map(\.area) == all.map(\.area).sorted { $0.codes.lowerBound < $1.codes.lowerBound })
         let applicationCodes = all.filter { $0.area != .standard }.map(\.code)
         #expect(applicationCodes == applicationCodes.sorted())

@@ -95,7 +95,8 @@ import Testing
         let good2 = try await HTTPStubServer(reply: .json(Self.geckoBody("85010")))
         let down = try await HTTPStubServer(reply: .status(200))
         await down.close()
-        let slow = try await HTTPStubServer(reply: .delayed(.seconds(5), .json(Self.geckoBody("85000"))))
+        // The deadline (3 s) leaves a loaded machine time to answer the good sources; the slow one takes 20 s.
+        let slow = try await HTTPStubServer(reply: .delayed(.seconds(20), .json(Self.geckoBody("85000"))))
         let garbage = try await HTTPStubServer(reply: .json("<html>rate limited</html>"))
         let negative = try await HTTPStubServer(reply: .json(Self.geckoBody("-85000")))
         let zero = try await HTTPStubServer(reply: .json(Self.krakenBody("0")))
@@ -105,7 +106,7 @@ import Testing
                 kraken(good), gecko(good2, name: "gecko2"), kraken(down, name: "down"), gecko(slow, name: "slow"),
                 gecko(garbage, name: "garbage"), gecko(negative, name: "negative"), kraken(zero, name: "zero"),
                 gecko(failing, name: "failing"),
-            ], timeout: .milliseconds(500)
+            ], timeout: .seconds(3)
         ) { h async throws in
             await h.poller.pollOnce()
             #expect(try h.book.rate(for: euro).rate == ExactDecimal("85005"))

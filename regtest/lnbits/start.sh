@@ -108,7 +108,8 @@ trap 'fail "interrupted"' INT TERM
 # Until the first install is done every path, health included, answers 307.
 deadline=$((SECONDS + ${T4G_LNBITS_START_TIMEOUT:-60}))
 until [[ "$(curl -s -o /dev/null -w '%{http_code}' --max-time 2 "$URL/api/v1/health" || true)" =~ ^(200|307)$ ]]; do
-    group_alive "$PGID" || fail "LNbits exited during start-up"
+    # The group exists only once setsid ran; until then the launching process itself is alive.
+    group_alive "$PGID" || kill -0 "$PGID" 2>/dev/null || fail "LNbits exited during start-up"
     ((SECONDS < deadline)) || fail "LNbits not ready after ${T4G_LNBITS_START_TIMEOUT:-60} s on $URL"
     sleep 0.25
 done
