@@ -1,0 +1,77 @@
+import Foundation
+import TestSupport
+
+#if canImport(Glibc)
+    import Glibc
+#endif
+
+/// A network namespace of the test's own, joined to the root namespace by a veth pair: the root end has
+/// `hostAddress`, the namespace end `peerAddress` (a /30 of 10.231.0.0/16, private to this machine). Faults
+/// need no netfilter and no netem: a partition takes the namespace end down (packets sent into the pair are
+/// dropped silently, nothing is reset), a one-way blackhole drops what the namespace sends to the host.
+struct VethNamespace: Sendable {
+    /// Why namespaces cannot be made here, or `nil` when they can (root, `ip` from iproute2).
+    static let unavailableReason: String? = {
+        if getuid() != 0 { return "network namespaces need root" }
+        if !["/usr/sbin/ip", "/sbin/ip", "/usr/bin/ip", "/bin/ip"].contains(where: FileManager.default.isExecutableFile)
+        {
+            return "network namespaces need `ip` (iproute2)"
+        }
+        return nil
+    }()
+
+    let name: String
+    let hostAddress: String
+    let peerAddress: String
+    private let hostDevice: String
+    private let peerDevice: String
+    private let directory: TemporaryDirectory
+
+    /// Makes the namespace and its link; `index` (0…1) keeps two tests of one process apart.
+    static func make(index: Int) async throws -> VethNamespace {
+        let tag = "\(getpid() % 100_000)\(index)"
+        let subnet = "10.231.\((Int(getpid()) % 120) * 2 + index)"
+        let namespace = VethNamespace(
+            name: "t4gf\(tag)", hostAddress: "\(subnet).1", peerAddress: "\(subnet).2", hostDevice: "t4gf\(tag)h",
+            peerDevice: "t4gf\(tag)p", directory: TemporaryDirectory())
+        do {
+            try await namespace.ip("netns add \(namespace.name)")
+            try await namespace.ip("link add \(namespace.hostDevice) type veth peer name \(namespace.peerDevice)")
+            try await namespace.ip("link set \(namespace.peerDevice) netns \(namespace.name)")
+            try await namespace.ip("addr add \(namespace.hostAddress)/30 dev \(namespace.hostDevice)")
+            try await namespace.ip("link set \(namespace.hostDevice) up")
+            try await namespace.ip(
+                "-n \(namespace.name) addr add \(namespace.peerAddress)/30 dev \(namespace.peerDevice)")
+            try await namespace.ip("-n \(namespace.name) link set \(namespace.peerDevice) up")
+            try await namespace.ip("-n \(namespace.name) link set lo up")
+            return namespace
+        } catch {
+            await namespace.remove()
+            throw error
+        }
+    }
+
+    /// Cuts the link both ways: the namespace end goes down, so packets from either side are dropped unseen.
+    func partition() async throws { try await ip("-n \(name) link set \(peerDevice) down") }
+
+    /// Ends a partition.
+    func heal() async throws { try await ip("-n \(name) link set \(peerDevice) up") }
+
+    /// Drops every packet the namespace sends to the host (the other direction still arrives).
+    func blackholeToHost() async throws { try await ip("-n \(name) route add blackhole \(hostAddress)/32") }
+
+    /// Ends a one-way blackhole.
+    func clearBlackhole() async throws { try await ip("-n \(name) route del blackhole \(hostAddress)/32") }
+
+    /// Removes the link and the namespace (deleting the namespace also deletes its end of the pair); safe to
+    /// call after a partial ``make(index:)``.
+    func remove() async {
+        _ = try? await ip("link del \(hostDevice)")
+        _ = try? await ip("netns del \(name)")
+        directory.remove()
+    }
+
+    private func ip(_ arguments: String) async throws {
+        try await Services.run("-c", ["ip \(arguments)"], in: directory)
+    }
+}
