@@ -30,9 +30,11 @@ struct VethNamespace: Sendable {
     /// Makes the namespace and its link; `index` (0…1) keeps two tests of one process apart.
     static func make(index: Int) async throws -> VethNamespace {
         let tag = "\(getpid() % 100_000)\(index)"
-        let subnet = "10.231.\((Int(getpid()) % 120) * 2 + index)"
+        let block = (Int(getpid()) % 8000) * 2 + index  // one /30 per process and test: 16,000 of them
+        let subnet = "10.231.\(block / 64)"
         let namespace = VethNamespace(
-            name: "t4gf\(tag)", hostAddress: "\(subnet).1", peerAddress: "\(subnet).2", hostDevice: "t4gf\(tag)h",
+            name: "t4gf\(tag)", hostAddress: "\(subnet).\(block % 64 * 4 + 1)",
+            peerAddress: "\(subnet).\(block % 64 * 4 + 2)", hostDevice: "t4gf\(tag)h",
             peerDevice: "t4gf\(tag)p", directory: TemporaryDirectory())
         do {
             try await namespace.ip("netns add \(namespace.name)")
