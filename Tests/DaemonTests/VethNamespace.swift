@@ -27,15 +27,18 @@ struct VethNamespace: Sendable {
     private let peerDevice: String
     private let directory: TemporaryDirectory
 
-    /// Makes the namespace and its link; `index` (0…1) keeps two tests of one process apart.
+    /// Makes the namespace and its link; `index` (0…9) keeps two tests of one process apart. Namespaces
+    /// left by a killed test process (named after its pid) are removed first.
     static func make(index: Int) async throws -> VethNamespace {
-        let tag = "\(getpid() % 100_000)\(index)"
+        let directory = TemporaryDirectory()
+        try await Services.run("-c", [Self.removeOrphans], in: directory)
+        let tag = "\(getpid())\(index)"
         let block = (Int(getpid()) % 8000) * 2 + index  // one /30 per process and test: 16,000 of them
         let subnet = "10.231.\(block / 64)"
         let namespace = VethNamespace(
             name: "t4gf\(tag)", hostAddress: "\(subnet).\(block % 64 * 4 + 1)",
             peerAddress: "\(subnet).\(block % 64 * 4 + 2)", hostDevice: "t4gf\(tag)h",
-            peerDevice: "t4gf\(tag)p", directory: TemporaryDirectory())
+            peerDevice: "t4gf\(tag)p", directory: directory)
         do {
             try await namespace.ip("netns add \(namespace.name)")
             try await namespace.ip("link add \(namespace.hostDevice) type veth peer name \(namespace.peerDevice)")
@@ -72,6 +75,17 @@ struct VethNamespace: Sendable {
         _ = try? await ip("netns del \(name)")
         directory.remove()
     }
+
+    /// Deletes every `t4gfPIDI` namespace and its `…h` link whose process is gone.
+    private static let removeOrphans = #"""
+        for namespace in $(ip netns list | grep -o '^t4gf[0-9]*'); do
+          digits=${namespace#t4gf}
+          if ! kill -0 "${digits%?}" 2>/dev/null; then
+            ip link del "${namespace}h" 2>/dev/null || true
+            ip netns del "$namespace" 2>/dev/null || true
+          fi
+        done
+        """#
 
     private func ip(_ arguments: String) async throws {
         try await Services.run("-c", ["ip \(arguments)"], in: directory)
