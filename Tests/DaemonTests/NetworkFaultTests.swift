@@ -13,7 +13,9 @@ import Testing
 /// Latency and loss (`tc netem`) cannot be injected: this kernel has no `sch_netem`, and no netfilter either.
 @Suite(
     .serialized,
-    .enabled(if: VethNamespace.unavailableReason == nil, "network namespaces need root and iproute2 (`ip netns`)"))
+    .enabled(
+        if: VethNamespace.unavailableReason == nil,
+        "network namespaces need root with CAP_SYS_ADMIN and CAP_NET_ADMIN, and iproute2 (`ip netns`)"))
 struct NetworkFaultTests {
     /// How long after a fault clears every settlement must be recorded and every payment resolved.
     static let recoveryBound = Duration.seconds(20)

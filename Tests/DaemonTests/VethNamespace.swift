@@ -10,9 +10,15 @@ import TestSupport
 /// need no netfilter and no netem: a partition takes the namespace end down (packets sent into the pair are
 /// dropped silently, nothing is reset), a one-way blackhole drops what the namespace sends to the host.
 struct VethNamespace: Sendable {
-    /// Why namespaces cannot be made here, or `nil` when they can (root, `ip` from iproute2).
+    /// Why namespaces cannot be made here, or `nil` when they can (root with CAP_SYS_ADMIN and CAP_NET_ADMIN,
+    /// as a container without them is not; `ip` from iproute2).
     static let unavailableReason: String? = {
         if getuid() != 0 { return "network namespaces need root" }
+        let status = (try? String(contentsOfFile: "/proc/self/status", encoding: .utf8)) ?? ""
+        let effective = status.split(separator: "\n").first { $0.hasPrefix("CapEff:") }
+            .flatMap { UInt64($0.dropFirst("CapEff:".count).trimmingCharacters(in: .whitespaces), radix: 16) }
+        let needed: UInt64 = 1 << 12 | 1 << 21  // CAP_NET_ADMIN, CAP_SYS_ADMIN
+        if (effective ?? 0) & needed != needed { return "network namespaces need CAP_SYS_ADMIN and CAP_NET_ADMIN" }
         if !["/usr/sbin/ip", "/sbin/ip", "/usr/bin/ip", "/bin/ip"].contains(where: FileManager.default.isExecutableFile)
         {
             return "network namespaces need `ip` (iproute2)"
