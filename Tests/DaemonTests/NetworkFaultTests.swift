@@ -94,6 +94,9 @@ struct NetworkFaultTests {
         let noticed = ContinuousClock.now - faultStart
         let remaining = .seconds(Self.faultSeconds) - (ContinuousClock.now - faultStart)
         if remaining > .zero { try await Task.sleep(for: remaining) }
+        for daemon in [payer, payee] {
+            #expect(try await Self.backendStatus(daemon) != "ok", "still not ok at the end of the fault")
+        }
         try await clear(link)
         let cleared = ContinuousClock.now
         await early.value
