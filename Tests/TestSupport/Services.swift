@@ -170,14 +170,23 @@ public struct LNDSimService: Sendable {
     public let directory: TemporaryDirectory
     public let state: State
 
-    /// Starts the simulator with `arguments` (nodes, channels, network); its macaroons are recorded for the
-    /// run's secret scan (``TestRun``).
-    public static func start(_ arguments: [String]) async throws -> LNDSimService {
+    /// Starts the simulator with `arguments` (nodes, channels, network), inside the network namespace
+    /// `namespace` when one is given (`ip netns exec`; pass `--host` with an address of that namespace); its
+    /// macaroons are recorded for the run's secret scan (``TestRun``).
+    public static func start(_ arguments: [String], namespace: String? = nil) async throws -> LNDSimService {
         let directory = TemporaryDirectory()
+        let script = "\(Services.regtest)/lnd-sim/start.sh"
         do {
-            let path = try await Services.run(
-                "\(Services.regtest)/lnd-sim/start.sh", [directory.file("sim")] + arguments, in: directory
-            ).trimmingCharacters(in: .whitespacesAndNewlines)
+            let output =
+                if let namespace {
+                    try await Services.run(
+                        "-c",
+                        [#"ip netns exec "$1" /bin/bash "${@:2}""#, "sh", namespace, script, directory.file("sim")]
+                            + arguments, in: directory)
+                } else {
+                    try await Services.run(script, [directory.file("sim")] + arguments, in: directory)
+                }
+            let path = output.trimmingCharacters(in: .whitespacesAndNewlines)
             let text = try String(contentsOfFile: path, encoding: .utf8)
             let state = try Services.decode(State.self, text)
             for node in state.nodes.values {

@@ -47,6 +47,8 @@ def parse_args(argv):
     parser.add_argument("--htlc-delay-ms", type=int, default=20, help="simulated latency per hop")
     parser.add_argument("--block-height", type=int, default=1000)
     parser.add_argument("--seed", help="derive node keys from this seed (stable pubkeys across runs)")
+    parser.add_argument("--host", default="127.0.0.1",
+                        help="IPv4 address the REST and control ports listen on (also in each TLS certificate)")
     return parser.parse_args(argv)
 
 
@@ -58,7 +60,7 @@ def main(argv=None):
         sys.exit("--nodes needs distinct, non-empty names")
     config = SimConfig(
         args.dir, names, args.channel, args.network, args.fee_base_msat, args.fee_ppm,
-        args.htlc_delay_ms, args.block_height, args.seed,
+        args.htlc_delay_ms, args.block_height, args.seed, args.host,
     )
     try:
         simulator = Simulator(config)

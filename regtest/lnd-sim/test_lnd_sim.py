@@ -796,6 +796,29 @@ class FaultTests(SimTestCase):
         self.assertEqual(state["nodes"]["bob"]["invoices"], [])
 
 
+class NetworkAndHostTests(unittest.TestCase):
+    """--network testnet4 and --host, checked without a running simulator."""
+
+    def test_testnet4_is_its_own_name_with_the_testnet_prefix(self):
+        testnet4 = bolt11.NETWORKS["testnet4"]
+        self.assertEqual((testnet4.name, testnet4.chaincfg_name, testnet4.invoice_prefix),
+                         ("testnet4", "testnet4", "tb"))
+        invoice = bolt11.Invoice(testnet4, os.urandom(32), int(time.time()), 1000, os.urandom(32), "x",
+                                 features=frozenset({8, 14}))
+        self.assertTrue(bolt11.encode(invoice, os.urandom(32)).startswith("lntb10n1"))
+
+    def test_certificate_names_the_host(self):
+        from lndsim import tlscert
+
+        directory = Path(tempfile.mkdtemp(prefix="lnd-sim-cert-"))
+        self.addCleanup(shutil.rmtree, directory)
+        tlscert.generate(directory / "tls.cert", directory / "tls.key", "alice", "10.231.0.2")
+        command = ["openssl", "x509", "-noout", "-ext", "subjectAltName", "-in", str(directory / "tls.cert")]
+        text = subprocess.run(command, check=True, capture_output=True, text=True, timeout=30).stdout
+        self.assertIn("IP Address:10.231.0.2", text)
+        self.assertIn("IP Address:127.0.0.1", text)
+
+
 def main():
     """Run the suite and end with the plain "N passed, N failed" line CI logs look for."""
     result = unittest.main(exit=False, verbosity=2).result

@@ -36,6 +36,7 @@ class Network:
 NETWORKS = {
     "mainnet": Network("mainnet", "mainnet", "bc", "bc", 0x00, 0x05),
     "testnet": Network("testnet", "testnet3", "tb", "tb", 0x6F, 0xC4),
+    "testnet4": Network("testnet4", "testnet4", "tb", "tb", 0x6F, 0xC4),
     "signet": Network("signet", "signet", "tbs", "tb", 0x6F, 0xC4),
     "regtest": Network("regtest", "regtest", "bcrt", "bcrt", 0x6F, 0xC4),
 }

@@ -16,9 +16,9 @@ import threading
 class ControlServer:
     """Serves the control API for a Simulator."""
 
-    def __init__(self, simulator):
+    def __init__(self, simulator, host="127.0.0.1"):
         handler = type("BoundControlHandler", (ControlHandler,), {"simulator": simulator})
-        self._server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
+        self._server = http.server.ThreadingHTTPServer((host, 0), handler)
         self._server.daemon_threads = True
         self.port = self._server.server_address[1]
 

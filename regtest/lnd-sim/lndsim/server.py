@@ -38,8 +38,9 @@ IDLE_TIMEOUT_SECONDS = 300
 class RestServer:
     """Accepts TLS connections for one node and serves them on threads."""
 
-    def __init__(self, network, node, faults, ssl_context):
+    def __init__(self, network, node, faults, ssl_context, host="127.0.0.1"):
         self.network = network
+        self.host = host
         self.node = node
         self.faults = faults
         self.ssl_context = ssl_context
@@ -51,10 +52,10 @@ class RestServer:
         self._stopped = False
 
     def start(self):
-        """Bind 127.0.0.1 (a free port the first time, the same port after a refuse fault)."""
+        """Bind the host (a free port the first time, the same port after a refuse fault)."""
         listener = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
         listener.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
-        listener.bind(("127.0.0.1", self.port))
+        listener.bind((self.host, self.port))
         listener.listen(64)
         self.port = listener.getsockname()[1]
         self._listener = listener

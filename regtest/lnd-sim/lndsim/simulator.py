@@ -49,6 +49,7 @@ class SimConfig:
     htlc_delay_ms: int = 20
     block_height: int = 1000
     seed: str | None = None
+    host: str = "127.0.0.1"
 
 
 class Simulator:
@@ -78,14 +79,14 @@ class Simulator:
             macaroon = node_dir / f"{kind}.macaroon"
             macaroon.write_bytes(raw)
             macaroon.chmod(0o640)  # as LND writes them; t4gd refuses a macaroon every user can read
-        tlscert.generate(node_dir / "tls.cert", node_dir / "tls.key", name)
+        tlscert.generate(node_dir / "tls.cert", node_dir / "tls.key", name, self.config.host)
         faults = NodeFaults()
         node.invoices = InvoiceRegistry(self.network, node)
         node.payments = PaymentEngine(self.network, node, faults)
         self.network.add_node(node)
         self.faults[name] = faults
         context = tlscert.server_context(node_dir / "tls.cert", node_dir / "tls.key")
-        self.servers[name] = RestServer(self.network, node, faults, context)
+        self.servers[name] = RestServer(self.network, node, faults, context, self.config.host)
 
     def _privkey(self, name):
         if self.config.seed is None:
@@ -108,7 +109,7 @@ class Simulator:
         """Listen on every port, then write nodes.json (atomically, last)."""
         for server in self.servers.values():
             server.start()
-        self.control = ControlServer(self)
+        self.control = ControlServer(self, self.config.host)
         self.control.start()
         manifest = self.state_dir / "nodes.json"
         temporary = manifest.with_suffix(".json.tmp")
@@ -131,8 +132,8 @@ class Simulator:
             node_dir = self.state_dir / name
             port = self.servers[name].port
             nodes[name] = {
-                "name": name, "pubkey": node.pubkey.hex(), "rest_host": "127.0.0.1", "rest_port": port,
-                "url": f"https://127.0.0.1:{port}", "tls_cert": str(node_dir / "tls.cert"),
+                "name": name, "pubkey": node.pubkey.hex(), "rest_host": self.config.host, "rest_port": port,
+                "url": f"https://{self.config.host}:{port}", "tls_cert": str(node_dir / "tls.cert"),
                 "tls_key": str(node_dir / "tls.key"),
                 **{f"{kind}_macaroon": str(node_dir / f"{kind}.macaroon") for kind in node.macaroons.raw},
                 **{f"{kind}_macaroon_hex": raw.hex() for kind, raw in node.macaroons.raw.items()},
@@ -144,7 +145,7 @@ class Simulator:
         ]
         return {
             "network": self.config.network, "pid": os.getpid(), "control_port": self.control.port,
-            "control_url": f"http://127.0.0.1:{self.control.port}", "nodes": nodes, "channels": channels,
+            "control_url": f"http://{self.config.host}:{self.control.port}", "nodes": nodes, "channels": channels,
         }
 
     # --- control API ---------------------------------------------------------------------
