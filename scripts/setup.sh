@@ -7,11 +7,11 @@
 # (regtest/postgres/postgres.sh) — the package's own cluster is not used (and not started in a container) —
 # and the openssl CLI, which makes the certificates of its TLS cluster; python3 with venv (the LNbits venv and
 # the LND simulator), curl (the regtest scripts) and flock (util-linux: first-use installs take a lock,
-# regtest/install-once.sh).
+# regtest/install-once.sh), and iproute2 (`ip netns` and veth for the network-fault tests).
 # Idempotent: does nothing when everything is present. Needs root (or sudo) only to install.
 set -euo pipefail
 
-packages=(libsecp256k1-dev libsqlite3-dev libssl-dev pkg-config systemd util-linux passwd postgresql openssl
+packages=(iproute2 libsecp256k1-dev libsqlite3-dev libssl-dev pkg-config systemd util-linux passwd postgresql openssl
     python3 python3-venv curl)
 missing=()
 for package in "${packages[@]}"; do
