@@ -15,15 +15,7 @@ struct FiatTerms: Sendable {
     /// - Throws: `rate_unavailable` when there is no usable rate (or no rate sources at all); `invalid_amount`
     ///   when the amount is beyond 21 million bitcoin at that rate.
     init(converting amount: FiatAmount, with rates: RateBook?) throws {
-        guard let rates else {
-            throw DaemonError("rate_unavailable", "no rate sources are configured ([rates] in the configuration)")
-        }
-        let snapshot: RateBook.Snapshot
-        do {
-            snapshot = try rates.rate(for: amount.currency)
-        } catch {
-            throw DaemonError.rateUnavailable(error)
-        }
+        let snapshot = try Self.currentRate(of: amount.currency, in: rates)
         do {
             msat = try FiatConversion.msat(for: amount.value, at: snapshot.rate)
         } catch {
@@ -31,6 +23,18 @@ struct FiatTerms: Sendable {
         }
         self.amount = amount
         self.snapshot = snapshot
+    }
+
+    /// The rate to convert `currency` at now.
+    ///
+    /// - Throws: `rate_unavailable` when no rate source is configured or the sources make no rate now.
+    static func currentRate(of currency: Currency, in rates: RateBook?) throws -> RateBook.Snapshot {
+        guard let rates else { throw DaemonError.noRateSources }
+        do {
+            return try rates.rate(for: currency)
+        } catch {
+            throw DaemonError.rateUnavailable(error)
+        }
     }
 
     /// The object recorded with the invoice, as compact JSON text.
@@ -45,6 +49,10 @@ struct FiatTerms: Sendable {
 }
 
 extension DaemonError {
+    /// `rate_unavailable`: t4gd has no `[[rates.source]]`.
+    static let noRateSources = DaemonError(
+        "rate_unavailable", "no rate sources are configured ([rates] in the configuration)")
+
     /// `rate_unavailable` with the book's reason and, when waiting may help, `retry_after_s`.
     static func rateUnavailable(_ unavailable: RateBook.Unavailable) -> DaemonError {
         var data = JSONObject()

@@ -125,7 +125,7 @@ import Testing
     }
 
     @Test func badFiatAmountsAndMissingRatesAreRefusedByName() async throws {
-        try await Self.withRatedDaemon(price: "85000") { alice, _, _, gecko in
+        try await Self.withRatedDaemon(price: "85000") { alice, network, _, gecko in
             func reason(_ fiat: JSONValue, _ extra: JSONObject = [:]) async throws -> String? {
                 var params: JSONObject = ["fiat": fiat, "description": "x"]
                 for (key, value) in extra { params[key] = value }
@@ -138,6 +138,13 @@ import Testing
             #expect(try await reason(["currency": "EUR", "amount": 78.5]) == "invalid_params")
             #expect(try await reason(["currency": "XYZ", "amount": "1"]) == "invalid_params")
             #expect(try await reason(["currency": "EUR", "amount": "1"], ["amount_msat": 1000]) == "invalid_amount")
+            // A daemon without rate sources converts nothing.
+            let plain = try await network.daemon()
+            #expect(
+                try await plain.error(
+                    "invoice.create", ["fiat": ["currency": "EUR", "amount": "1"], "description": "x"])?
+                    .reason.name == "rate_unavailable")
+            #expect(try await plain.error("rates.get", ["currency": "EUR"])?.reason.name == "rate_unavailable")
             // A currency no source quotes, then sources that disagree past the spread.
             #expect(try await reason(["currency": "USD", "amount": "1"]) == "rate_unavailable")
             gecko.answer(.json(Self.geckoBody("95000")))

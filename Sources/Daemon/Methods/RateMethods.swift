@@ -12,10 +12,7 @@ extension DaemonComponents {
                 params: [.optional("currency", Schema.currency, "ISO 4217 code, e.g. EUR")],
                 result: Schema.anyObject, errors: ["rate_unavailable"]
             ) { params, _ in
-                guard let rates else {
-                    throw DaemonError(
-                        "rate_unavailable", "no rate sources are configured ([rates] in the configuration)")
-                }
+                guard let rates else { throw DaemonError.noRateSources }
                 if let currency = try params.currency() {
                     guard let report = rates.report(for: currency) else {
                         throw DaemonError("rate_unavailable", "no rate source quotes \(currency.code)")
@@ -58,15 +55,7 @@ extension DaemonComponents {
     /// `fiat: {currency, amount, rate, at, estimate: true}`: `msat` converted at the current rate, for a figure
     /// shown beside an msat one (`wallet.balance` with a `currency`).
     func fiatEstimate(of msat: MilliSatoshi, in currency: Currency) throws -> JSONValue {
-        guard let rates else {
-            throw DaemonError("rate_unavailable", "no rate sources are configured ([rates] in the configuration)")
-        }
-        let snapshot: RateBook.Snapshot
-        do {
-            snapshot = try rates.rate(for: currency)
-        } catch {
-            throw DaemonError.rateUnavailable(error)
-        }
+        let snapshot = try FiatTerms.currentRate(of: currency, in: rates)
         let value = FiatConversion.fiatValue(of: msat, at: snapshot.rate, fractionDigits: currency.minorDigits)
         return [
             "currency": .string(currency.code),
