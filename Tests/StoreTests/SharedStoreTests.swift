@@ -38,7 +38,7 @@ import Testing
         func row(amount: Int64, status: String = "pending", preimage: StoreValue = .null) -> [StoreValue] {
             [
                 .text(String(repeating: "a", count: 64)), .text("lnbcrt1"), .text(status), .integer(amount),
-                .integer(0), .null, preimage, .null, .null, .integer(1), .null,
+                .integer(0), .null, preimage, .null, .null, .integer(1), .null, .null,
             ]
         }
         await #expect(throws: StoreError.self) { try await store.engine.insert([row(amount: -5)], into: payments) }

@@ -126,6 +126,8 @@ extension DaemonComponents {
         .optional(
             "field", Schema.object([("name", Schema.string), ("value", Schema.string)]),
             "only proofs with this field value (fields the daemon knows: it issued the proof or received it disclosed)"),
+        .optional("issued_from", Schema.integer(0, Int64.max), "only proofs issued at or after this time (genesis issued_at, Unix s)"),
+        .optional("issued_to", Schema.integer(0, Int64.max), "only proofs issued at or before this time (genesis issued_at, Unix s)"),
     ]
 
     /// The issuer and field conditions of `proof.list`.
@@ -143,6 +145,8 @@ extension DaemonComponents {
             else { throw DaemonError.invalidParams("'field' must be {\"name\": …, \"value\": …} of strings") }
             filter.field = (name, text)
         }
+        filter.issuedFrom = try params.integer("issued_from", in: 0...Int64.max)
+        filter.issuedTo = try params.integer("issued_to", in: 0...Int64.max)
         return filter
     }
 }
