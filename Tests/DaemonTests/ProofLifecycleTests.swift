@@ -154,3 +154,47 @@ extension ProofLifecycleTests {
         }
     }
 }
+
+extension ProofLifecycleTests {
+    /// A mentoring session moves account:a -> account:b -> account:c: each account lists it by `held_by`, only
+    /// account:c by `owner`; the issue-time range and `total` hold over the RPC.
+    @Test func everyAccountThatEverHeldAProofListsItByHeldBy() async throws {
+        try await DevNetwork.run { network in
+            let platform = try await network.daemon()
+            let session = try await platform.call(
+                "proof.create", ["kind": "mentoring_session", "fields": ["topic": "swift"], "owner": "account:a"])
+            let proofID = session.string("proof_id")
+            _ = try await platform.call(
+                "proof.create", ["kind": "badge", "fields": ["level": "1"], "owner": "account:z"])
+            for next in ["account:b", "account:c"] {
+                _ = try await platform.call("proof.transfer", ["proof_id": .string(proofID), "to": .string(next)])
+            }
+            for holder in ["account:a", "account:b", "account:c"] {
+                let listed = try await platform.call("proof.list", ["held_by": .string(holder)])
+                #expect(listed["items"]?.arrayValue?.map { $0.string("proof_id") } == [proofID], "\(holder)")
+                #expect(listed.integer("total") == 1, "\(holder)")
+            }
+            let owned = try await platform.call("proof.list", ["owner": "account:b"])
+            #expect(owned["items"]?.arrayValue == [] && owned.integer("total") == 0)
+            let all = try await platform.call("proof.list", ["limit": 1])
+            #expect(all["items"]?.arrayValue?.count == 1 && all.integer("total") == 2)
+            let issuedAt = try #require(session["issued_at"]?.int64Value)
+            let inRange = try await platform.call(
+                "proof.list",
+                ["held_by": "account:a", "issued_from": .integer(issuedAt), "issued_to": .integer(issuedAt)])
+            #expect(inRange["items"]?.arrayValue?.map { $0.string("proof_id") } == [proofID])
+            let later = try await platform.call("proof.list", ["issued_from": .integer(issuedAt + 1)])
+            #expect(later["items"]?.arrayValue == [] && later.integer("total") == 0)
+            let refused = try await platform.error("proof.list", ["issued_from": -1])
+            #expect(refused?.reason.name == "invalid_params")
+            let cli = try BackupRestoreTests().t4gctl([
+                "proof", "list", "--held-by", "account:b", "--issued-from", "\(issuedAt)", "--issued-to",
+                "\(issuedAt)", "--socket", platform.socketPath, "--json",
+            ])
+            #expect(cli.status == 0)
+            let printed = try JSONValue.parse(Array(cli.output.utf8))
+            #expect(printed["items"]?.arrayValue?.map { $0.string("proof_id") } == [proofID])
+            #expect(printed.integer("total") == 1)
+        }
+    }
+}
