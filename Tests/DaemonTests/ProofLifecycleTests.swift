@@ -198,3 +198,68 @@ extension ProofLifecycleTests {
         }
     }
 }
+
+extension ProofLifecycleTests {
+    /// An owner who keeps its own key redeems in two calls: the first returns the redemption to sign and who
+    /// must sign it, the second brings the owner's signature (and an external redeemer's); a forged owner
+    /// signature and a missing co-signature are refused, and nothing is redeemed until both are right.
+    @Test func anExternalOwnerRedeemsInTwoStepsWithAnExternalOrAHeldRedeemer() async throws {
+        try await DevNetwork.run { network in
+            let platform = try await network.daemon()
+            let (owner, gate) = (PrivateKey.random(), PrivateKey.random())
+            func issue() async throws -> JSONValue {
+                let created = try await platform.call(
+                    "proof.create",
+                    ["kind": "token", "fields": ["n": "1"], "owner": .string(owner.xOnlyPublicKey.bytes.hex)])
+                return .string(created.string("proof_id"))
+            }
+            func sign(_ key: PrivateKey, _ step: JSONValue) throws -> JSONValue {
+                .string(key.signSchnorr(message: try #require([UInt8](hex: step.string("sighash")))).bytes.hex)
+            }
+
+            let withGate = try await issue()
+            let first = try await platform.call(
+                "proof.redeem", ["proof_id": withGate, "redeemer": .string(gate.xOnlyPublicKey.bytes.hex)])
+            #expect(first.string("status") == "signature_required")
+            #expect(first["signers"] == ["owner", "redeemer"])
+            let onlyOwner = try await platform.error(
+                "proof.redeem",
+                ["proof_id": withGate, "redemption_id": first["redemption_id"] ?? .null,
+                 "owner_signature": try sign(owner, first)])
+            #expect(onlyOwner?.reason.name == "invalid_params")
+            let forged = try await platform.error(
+                "proof.redeem",
+                ["proof_id": withGate, "redemption_id": first["redemption_id"] ?? .null,
+                 "owner_signature": try sign(gate, first), "redeemer_signature": try sign(gate, first)])
+            #expect(forged?.reason.name == "invalid_proof_signature")
+            #expect(try await platform.call("proof.get", ["proof_id": withGate]).string("status") == "active")
+            let redeemed = try await platform.call(
+                "proof.redeem",
+                ["proof_id": withGate, "redemption_id": first["redemption_id"] ?? .null,
+                 "owner_signature": try sign(owner, first), "redeemer_signature": try sign(gate, first)])
+            #expect(redeemed["proof"]?.string("status") == "redeemed")
+            #expect(redeemed.string("redemption_id") == first.string("redemption_id"))
+
+            let heldGate = try await issue()
+            let step = try await platform.call("proof.redeem", ["proof_id": heldGate, "redeemer": "account:gate"])
+            #expect(step["signers"] == ["owner"])
+            let done = try await platform.call(
+                "proof.redeem",
+                ["proof_id": heldGate, "redemption_id": step["redemption_id"] ?? .null,
+                 "owner_signature": try sign(owner, step)])
+            #expect(done["proof"]?.string("status") == "redeemed")
+            let verified = try await platform.call("proof.verify", ["proof_id": heldGate])
+            #expect(verified["failed_rules"]?.arrayValue == [])
+            #expect(verified.string("status") == "redeemed")
+
+            let alone = try await issue()
+            let request = try await platform.call("proof.redeem", ["proof_id": alone])
+            #expect(request["signers"] == ["owner"])
+            let burned = try await platform.call(
+                "proof.redeem",
+                ["proof_id": alone, "redemption_id": request["redemption_id"] ?? .null,
+                 "owner_signature": try sign(owner, request)])
+            #expect(burned["proof"]?.string("status") == "redeemed")
+        }
+    }
+}

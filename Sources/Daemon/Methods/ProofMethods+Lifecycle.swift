@@ -14,23 +14,29 @@ extension DaemonComponents {
             RPCMethod(
                 "proof.redeem", role: .admin,
                 summary: """
-                    Redeem (burn) a proof whose owner key this daemon holds, optionally co-signed by a redeemer \
-                    (a gate); nothing can follow. An external redeemer signs in a second call (redemption_id + \
-                    redeemer_signature).
+                    Redeem (burn) a proof, optionally co-signed by a redeemer (a gate); nothing can follow. Keys \
+                    this daemon holds sign at once; an external owner or redeemer gets the redemption to sign \
+                    (signature_required, sighash, signers) and signs in a second call (redemption_id + \
+                    owner_signature and/or redeemer_signature).
                     """,
                 params: [proofID, .optional("redeemer", key, "the key that co-signs the redemption")]
-                    + Self.secondStepParams(id: "redemption_id", signature: "redeemer_signature", of: "redemption"),
+                    + Self.secondStepParams(id: "redemption_id", signature: "redeemer_signature", of: "redemption")
+                    + [
+                        .optional(
+                            "owner_signature", ["type": "string", "pattern": "^[0-9a-f]{128}$"],
+                            "second step: the external owner's BIP340 signature of the redemption id")
+                    ],
                 result: Schema.anyObject,
                 errors: [
-                    "proof_not_found", "transfer_pending", "double_transfer", "proof_revoked", "not_owner",
+                    "proof_not_found", "transfer_pending", "double_transfer", "proof_revoked",
                     "invalid_proof_signature", "transition_not_found",
                 ]
             ) { params, _ in
-                let signature = try Self.signature(params, "redeemer_signature")
                 return try await proofs.redeem(
                     proofID: try params.requiredString("proof_id").lowercased(),
                     redeemer: try params.string("redeemer"), redemptionID: try params.string("redemption_id"),
-                    redeemerSignature: signature)
+                    ownerSignature: try Self.signature(params, "owner_signature"),
+                    redeemerSignature: try Self.signature(params, "redeemer_signature"))
             },
             RPCMethod(
                 "proof.attest", role: .admin,
