@@ -81,7 +81,8 @@ extension SQLiteStore {
         }
     }
 
-    /// Proofs newest first, filtered, with the count of the whole filtered range. `held_by` walks the
+    /// Proofs newest first, filtered, with the count of the whole filtered range. Only the conditions given
+    /// are in the SQL, so SQLite picks the index each needs (`owner`, `kind`, `issued_at`); `held_by` walks the
     /// `proof_holders` primary key first (CROSS JOIN fixes the join order), never the whole `proofs` table.
     public func proofs(_ filter: ProofFilter, limit: Int, cursor: String?) throws(StoreError) -> Page<ProofRecord> {
         try perform("list proofs") {
@@ -89,19 +90,22 @@ extension SQLiteStore {
                 let source =
                     filter.heldBy == nil
                     ? "proofs p" : "proof_holders h CROSS JOIN proofs p ON p.proof_id = h.proof_id AND h.holder = ?9"
-                let matching = """
-                    FROM \(source)
-                    WHERE (?1 IS NULL OR p.owner = ?1) AND (?2 IS NULL OR p.kind = ?2) AND (?3 IS NULL OR p.status = ?3)
-                        AND (?6 IS NULL OR p.issuer = ?6)
-                        AND (?7 IS NULL OR EXISTS (
-                            SELECT 1 FROM proof_fields f
-                            WHERE f.proof_id = p.proof_id AND f.name = ?7 AND f.value = ?8))
-                        AND (?10 IS NULL OR p.issued_at >= ?10) AND (?11 IS NULL OR p.issued_at <= ?11)
-                    """
+                let conditions: [(given: Bool, sql: String)] = [
+                    (filter.owner != nil, "p.owner = ?1"), (filter.kind != nil, "p.kind = ?2"),
+                    (filter.status != nil, "p.status = ?3"), (filter.issuer != nil, "p.issuer = ?6"),
+                    (
+                        filter.field != nil,
+                        "EXISTS (SELECT 1 FROM proof_fields f WHERE f.proof_id = p.proof_id AND f.name = ?7 AND f.value = ?8)"
+                    ),
+                    (filter.issuedFrom != nil, "p.issued_at >= ?10"), (filter.issuedTo != nil, "p.issued_at <= ?11"),
+                ]
+                // `?12 = 0` (always true) names the last parameter, so every statement takes all 12 arguments.
+                let matching = "FROM \(source) WHERE " + (["?12 = 0"] + conditions.filter(\.given).map(\.sql))
+                    .joined(separator: " AND ")
                 let arguments: StatementArguments = [
                     filter.owner, filter.kind, filter.status, cursor.flatMap { Int64($0) }, limit + 1,
                     filter.issuer, filter.field?.name, filter.field?.value, filter.heldBy, filter.issuedFrom,
-                    filter.issuedTo,
+                    filter.issuedTo, 0,
                 ]
                 let rows = try Row.fetchAll(
                     database,
