@@ -84,6 +84,7 @@ extension SQLiteStore {
     /// Proofs newest first, filtered, with the count of the whole filtered range. Only the conditions given
     /// are in the SQL, so SQLite picks the index each needs (`owner`, `kind`, `issued_at`); `held_by` walks the
     /// `proof_holders` primary key first (CROSS JOIN fixes the join order), never the whole `proofs` table.
+    /// The page's rowids are chosen and sorted first; only their rows (documents) are read.
     public func proofs(_ filter: ProofFilter, limit: Int, cursor: String?) throws(StoreError) -> Page<ProofRecord> {
         try perform("list proofs") {
             try database.read { database in
@@ -110,8 +111,9 @@ extension SQLiteStore {
                 let rows = try Row.fetchAll(
                     database,
                     sql: """
-                        SELECT p.rowid AS cursor_id, p.* \(matching) AND (?4 IS NULL OR p.rowid < ?4)
-                        ORDER BY p.rowid DESC LIMIT ?5
+                        SELECT rowid AS cursor_id, * FROM proofs WHERE rowid IN (
+                            SELECT p.rowid \(matching) AND (?4 IS NULL OR p.rowid < ?4) ORDER BY p.rowid DESC LIMIT ?5)
+                        ORDER BY rowid DESC
                         """, arguments: arguments)
                 // The count ignores the cursor (?4) and the limit (?5): the whole filtered range.
                 let total = try Int64.fetchOne(database, sql: "SELECT COUNT(*) \(matching)", arguments: arguments)
