@@ -41,7 +41,8 @@ extension ProofBook {
         var cosignature: SchnorrSignature?
         if let redeemer = redemption.redeemer {
             let redeemerKey = try await signingKey(for: redeemer)
-            cosignature = try redeemerKey?.signSchnorr(message: redemption.sighash)
+            cosignature =
+                try redeemerKey?.signSchnorr(message: redemption.sighash)
                 ?? Self.schnorr(redeemerSignature, "redeemer_signature")
             guard cosignature != nil else {
                 throw DaemonError.invalidParams("'redeemer_signature' is required: the redeemer keeps its own key")

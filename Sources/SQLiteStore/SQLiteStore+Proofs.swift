@@ -101,7 +101,9 @@ extension SQLiteStore {
                     (filter.issuedFrom != nil, "p.issued_at >= ?10"), (filter.issuedTo != nil, "p.issued_at <= ?11"),
                 ]
                 // `?12 = 0` (always true) names the last parameter, so every statement takes all 12 arguments.
-                let matching = "FROM \(source) WHERE " + (["?12 = 0"] + conditions.filter(\.given).map(\.sql))
+                let matching =
+                    "FROM \(source) WHERE "
+                    + (["?12 = 0"] + conditions.filter(\.given).map(\.sql))
                     .joined(separator: " AND ")
                 let arguments: StatementArguments = [
                     filter.owner, filter.kind, filter.status, cursor.flatMap { Int64($0) }, limit + 1,

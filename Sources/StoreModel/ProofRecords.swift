@@ -104,7 +104,8 @@ public struct ProofChange: Sendable {
     /// Who holds or held the proof through this change, each with the time they got it: the current owner
     /// (since the change), the new owner of each final transition (since it was made) and `formerOwners`.
     public var holders: [(holder: String, since: Int64)] {
-        [(record.owner, record.updatedAt)] + transitions.filter { $0.state == .final }.map { ($0.newOwner, $0.createdAt) }
+        [(record.owner, record.updatedAt)]
+            + transitions.filter { $0.state == .final }.map { ($0.newOwner, $0.createdAt) }
             + formerOwners.map { ($0, record.createdAt) }
     }
 }

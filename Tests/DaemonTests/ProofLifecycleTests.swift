@@ -224,42 +224,43 @@ extension ProofLifecycleTests {
             #expect(first["signers"] == ["owner", "redeemer"])
             let onlyOwner = try await platform.error(
                 "proof.redeem",
-                ["proof_id": withGate, "redemption_id": first["redemption_id"] ?? .null,
-                 "owner_signature": try sign(owner, first)])
+                [
+                    "proof_id": withGate, "redemption_id": first["redemption_id"] ?? .null,
+                    "owner_signature": try sign(owner, first),
+                ])
             #expect(onlyOwner?.reason.name == "invalid_params")
             let forged = try await platform.error(
                 "proof.redeem",
-                ["proof_id": withGate, "redemption_id": first["redemption_id"] ?? .null,
-                 "owner_signature": try sign(gate, first), "redeemer_signature": try sign(gate, first)])
+                [
+                    "proof_id": withGate, "redemption_id": first["redemption_id"] ?? .null,
+                    "owner_signature": try sign(gate, first), "redeemer_signature": try sign(gate, first),
+                ])
             #expect(forged?.reason.name == "invalid_proof_signature")
             #expect(try await platform.call("proof.get", ["proof_id": withGate]).string("status") == "active")
             let redeemed = try await platform.call(
                 "proof.redeem",
-                ["proof_id": withGate, "redemption_id": first["redemption_id"] ?? .null,
-                 "owner_signature": try sign(owner, first), "redeemer_signature": try sign(gate, first)])
+                [
+                    "proof_id": withGate, "redemption_id": first["redemption_id"] ?? .null,
+                    "owner_signature": try sign(owner, first), "redeemer_signature": try sign(gate, first),
+                ])
             #expect(redeemed["proof"]?.string("status") == "redeemed")
             #expect(redeemed.string("redemption_id") == first.string("redemption_id"))
 
-            let heldGate = try await issue()
-            let step = try await platform.call("proof.redeem", ["proof_id": heldGate, "redeemer": "account:gate"])
-            #expect(step["signers"] == ["owner"])
-            let done = try await platform.call(
-                "proof.redeem",
-                ["proof_id": heldGate, "redemption_id": step["redemption_id"] ?? .null,
-                 "owner_signature": try sign(owner, step)])
-            #expect(done["proof"]?.string("status") == "redeemed")
-            let verified = try await platform.call("proof.verify", ["proof_id": heldGate])
-            #expect(verified["failed_rules"]?.arrayValue == [])
-            #expect(verified.string("status") == "redeemed")
-
-            let alone = try await issue()
-            let request = try await platform.call("proof.redeem", ["proof_id": alone])
-            #expect(request["signers"] == ["owner"])
-            let burned = try await platform.call(
-                "proof.redeem",
-                ["proof_id": alone, "redemption_id": request["redemption_id"] ?? .null,
-                 "owner_signature": try sign(owner, request)])
-            #expect(burned["proof"]?.string("status") == "redeemed")
+            for redeemer: JSONValue in ["account:gate", .null] {
+                let proofID = try await issue()
+                let step = try await platform.call("proof.redeem", ["proof_id": proofID, "redeemer": redeemer])
+                #expect(step["signers"] == ["owner"], "redeemer \(redeemer)")
+                let done = try await platform.call(
+                    "proof.redeem",
+                    [
+                        "proof_id": proofID, "redemption_id": step["redemption_id"] ?? .null,
+                        "owner_signature": try sign(owner, step),
+                    ])
+                #expect(done["proof"]?.string("status") == "redeemed", "redeemer \(redeemer)")
+                let verified = try await platform.call("proof.verify", ["proof_id": proofID])
+                #expect(verified["failed_rules"]?.arrayValue == [])
+                #expect(verified.string("status") == "redeemed")
+            }
         }
     }
 }

@@ -27,7 +27,8 @@ let store = try await SQLiteStore.open(
     configuration: .init(path: directory.appendingPathComponent("store.sqlite").path, fullSync: false))
 
 // A document about the size of a real consignment with two transitions (~1.5 kB).
-let document = "{\"genesis\":{}," + String(repeating: "\"x\":\"" + String(repeating: "ab", count: 64) + "\",", count: 10)
+let document =
+    "{\"genesis\":{}," + String(repeating: "\"x\":\"" + String(repeating: "ab", count: 64) + "\",", count: 10)
     + "\"end\":0}"
 let fillStart = ContinuousClock.now
 for index in 0..<proofCount {
@@ -49,22 +50,24 @@ func milliseconds(_ body: () throws -> Void) rethrows -> Double {
 
 var heldBy: [Double] = []
 var owner: [Double] = []
-var expected = (held: Int64(2 * proofCount / holderCount), owned: Int64(proofCount / holderCount))
+let expected = (held: Int64(2 * proofCount / holderCount), owned: Int64(proofCount / holderCount))
 for round in 0..<rounds {
     for holder in 0..<holderCount {
         let heldFilter = ProofFilter(heldBy: key(holder))
         let ownerFilter = ProofFilter(owner: key(holder))
         func measureHeld() throws {
-            heldBy.append(try milliseconds {
-                let page = try store.proofs(heldFilter, limit: 50, cursor: nil)
-                precondition(page.items.count == 50 && page.total == expected.held, "held_by page")
-            })
+            heldBy.append(
+                try milliseconds {
+                    let page = try store.proofs(heldFilter, limit: 50, cursor: nil)
+                    precondition(page.items.count == 50 && page.total == expected.held, "held_by page")
+                })
         }
         func measureOwner() throws {
-            owner.append(try milliseconds {
-                let page = try store.proofs(ownerFilter, limit: 50, cursor: nil)
-                precondition(page.items.count == 50 && page.total == expected.owned, "owner page")
-            })
+            owner.append(
+                try milliseconds {
+                    let page = try store.proofs(ownerFilter, limit: 50, cursor: nil)
+                    precondition(page.items.count == 50 && page.total == expected.owned, "owner page")
+                })
         }
         if (round + holder) % 2 == 0 {
             try measureHeld()

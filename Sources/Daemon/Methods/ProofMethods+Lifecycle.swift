@@ -132,8 +132,12 @@ extension DaemonComponents {
         .optional(
             "field", Schema.object([("name", Schema.string), ("value", Schema.string)]),
             "only proofs with this field value (fields the daemon knows: it issued the proof or received it disclosed)"),
-        .optional("issued_from", Schema.integer(0, Int64.max), "only proofs issued at or after this time (genesis issued_at, Unix s)"),
-        .optional("issued_to", Schema.integer(0, Int64.max), "only proofs issued at or before this time (genesis issued_at, Unix s)"),
+        .optional(
+            "issued_from", Schema.integer(0, Int64.max),
+            "only proofs issued at or after this time (genesis issued_at, Unix s)"),
+        .optional(
+            "issued_to", Schema.integer(0, Int64.max),
+            "only proofs issued at or before this time (genesis issued_at, Unix s)"),
     ]
 
     /// The issuer and field conditions of `proof.list`.
