@@ -21,6 +21,8 @@ let package = Package(
         .library(name: "Secp256k1", targets: ["Secp256k1"]),
         .library(name: "BOLT11", targets: ["BOLT11"]),
         .library(name: "Proofs", targets: ["Proofs"]),
+        // For Benchmarks/ (ProofListProfile measures proof.list on the SQLite store).
+        .library(name: "SQLiteStore", targets: ["SQLiteStore", "StoreModel"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),

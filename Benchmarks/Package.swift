@@ -32,6 +32,10 @@ let package = Package(
             ]
         ),
         .executableTarget(name: "BOLT11Profile", dependencies: ["InvoiceCorpus", "BareBaseline", "BenchmarkSupport"]),
+        .executableTarget(
+            name: "ProofListProfile",
+            dependencies: [.product(name: "SQLiteStore", package: "t4gd"), "BenchmarkSupport"]
+        ),
         .executableTarget(name: "ProofProfile", dependencies: ["ProofCorpus", "BareBaseline", "BenchmarkSupport"]),
         .executableTarget(
             name: "BOLT11Benchmarks",

@@ -89,6 +89,7 @@ enum OpenRPCDocument {
                 ("sequence", Schema.integer(0, Int64.max)), ("origin", Schema.oneOf(["issued", "imported"])),
                 ("fields", ["type": "object", "additionalProperties": Schema.string]),
                 ("created_at", Schema.integer(0, Int64.max)), ("updated_at", Schema.integer(0, Int64.max)),
+                ("issued_at", Schema.integer(0, Int64.max)),
                 ("pending_transfer", ["type": ["object", "null"]]),
             ]),
             "verification": Schema.object([

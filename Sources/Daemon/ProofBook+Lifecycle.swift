@@ -10,43 +10,47 @@ import Store
 /// or revocation of the same proof fails instead of both succeeding) with its event in the same transaction:
 /// a crash before the write leaves the proof as it was, after it the step is done, never half-done or twice.
 extension ProofBook {
-    /// Redeems a proof whose owner key this daemon holds, co-signed by `redeemer` when one is named. A
-    /// redeemer whose key the daemon holds signs at once; an external redeemer signs in a second call
-    /// (`redemptionID` + `redeemerSignature`).
+    /// Redeems a proof, co-signed by `redeemer` when one is named. Keys this daemon holds (the owner's, the
+    /// redeemer's) sign at once; when the owner or the redeemer keeps its own key, the first call returns the
+    /// redemption to sign (`signature_required`, its `sighash` and the `signers` still missing) and a second
+    /// call (`redemptionID`) brings `ownerSignature` and/or `redeemerSignature`.
     func redeem(
-        proofID: String, redeemer redeemerText: String?, redemptionID: String?, redeemerSignature: [UInt8]?
+        proofID: String, redeemer redeemerText: String?, redemptionID: String?, ownerSignature: [UInt8]?,
+        redeemerSignature: [UInt8]?
     ) async throws -> JSONValue {
         let (record, proof) = try await load(proofID)
         try proofStep { try proof.checkCanMove() }
-        guard let ownerKey = try await signingKey(for: proof.owner) else {
-            throw DaemonError("not_owner", "the proof's owner keeps its own key; this daemon cannot redeem for it")
-        }
-        var redeemer: XOnlyPublicKey?
-        if let redeemerText { redeemer = try await owner(redeemerText).key }
+        let ownerKey = try await signingKey(for: proof.owner)
         let redemption: Redemption
-        var redeemerKey: PrivateKey?
-        if let redemptionID, redeemerSignature != nil {
+        if let redemptionID, ownerSignature != nil || redeemerSignature != nil {
             redemption = try await pendingRedemption(redemptionID, of: proof, record: record)
         } else {
+            var redeemer: XOnlyPublicKey?
+            if let redeemerText { redeemer = try await owner(redeemerText).key }
             redemption = try proofStep { try proof.makeRedemption(redeemer: redeemer, redeemedAt: UInt64(now())) }
-            if let redeemer {
-                redeemerKey = try await signingKey(for: redeemer)
-                if redeemerKey == nil {
-                    return try await redeemerSignatureRequired(redemption, proofID: record.proofID)
-                }
+            var external = ownerKey == nil ? ["owner"] : []
+            if let redeemer, try await signingKey(for: redeemer) == nil { external.append("redeemer") }
+            if !external.isEmpty {
+                return try await signaturesRequired(redemption, proofID: record.proofID, signers: external)
             }
         }
-        let cosignature = try redeemerSignature.map { bytes in
-            guard let signature = try? SchnorrSignature(bytes: bytes) else {
-                throw DaemonError.invalidParams("'redeemer_signature' must be 64 bytes of hex")
+        let ownerSigned = ownerKey?.signSchnorr(message: redemption.sighash)
+        guard let ownerSigned = try ownerSigned ?? Self.schnorr(ownerSignature, "owner_signature") else {
+            throw DaemonError.invalidParams("'owner_signature' is required: the owner keeps its own key")
+        }
+        var cosignature: SchnorrSignature?
+        if let redeemer = redemption.redeemer {
+            let redeemerKey = try await signingKey(for: redeemer)
+            cosignature =
+                try redeemerKey?.signSchnorr(message: redemption.sighash)
+                ?? Self.schnorr(redeemerSignature, "redeemer_signature")
+            guard cosignature != nil else {
+                throw DaemonError.invalidParams("'redeemer_signature' is required: the redeemer keeps its own key")
             }
-            return signature
         }
         var redeemed = proof
         try proofStep {
-            try redeemed.redeem(
-                redemption, ownerSignature: ownerKey.signSchnorr(message: redemption.sighash),
-                redeemerSignature: cosignature ?? redeemerKey?.signSchnorr(message: redemption.sighash))
+            try redeemed.redeem(redemption, ownerSignature: ownerSigned, redeemerSignature: cosignature)
         }
         let updated = try await writeLifecycle(redeemed, replacing: record, event: "proof.redeemed")
         logger.info("proof redeemed", metadata: ["proof_id": "\(record.proofID)"])
@@ -54,6 +58,16 @@ extension ProofBook {
             "proof": ProofPayloads.proof(updated, account: try await store.account(forKey: updated.owner)),
             "redemption_id": .string(redemption.id.hex),
         ]
+    }
+
+    /// The BIP340 signature in `bytes` (param `name`), if given.
+    private static func schnorr(_ bytes: [UInt8]?, _ name: String) throws -> SchnorrSignature? {
+        try bytes.map { bytes in
+            guard let signature = try? SchnorrSignature(bytes: bytes) else {
+                throw DaemonError.invalidParams("'\(name)' must be 64 bytes of hex")
+            }
+            return signature
+        }
     }
 
     /// Revokes a proof this daemon issued with `revocable`.
@@ -96,8 +110,11 @@ extension ProofBook {
         return updated
     }
 
-    /// Keeps the redemption an external redeemer must sign and returns what to sign.
-    private func redeemerSignatureRequired(_ redemption: Redemption, proofID: String) async throws -> JSONValue {
+    /// Keeps the redemption that external keys (`signers`: `owner`, `redeemer`) must sign and returns what to
+    /// sign.
+    private func signaturesRequired(_ redemption: Redemption, proofID: String, signers: [String]) async throws
+        -> JSONValue
+    {
         try await store.saveSigningRequest(
             transitionID: redemption.id.hex, proofID: proofID,
             request: EventPayloads.text([
@@ -107,20 +124,21 @@ extension ProofBook {
         return [
             "status": "signature_required", "redemption_id": .string(redemption.id.hex),
             "sighash": .string(redemption.sighash.hex), "redemption": ProofPayloads.redemption(redemption),
+            "signers": .array(signers.map(JSONValue.string)),
         ]
     }
 
-    /// The redemption saved by the first call of an external redeemer, rebuilt on the current chain.
+    /// The redemption saved by the first call for external keys, rebuilt on the current chain.
     private func pendingRedemption(_ redemptionID: String, of proof: Proof, record: ProofRecord) async throws
         -> Redemption
     {
         guard let request = try await store.signingRequest(transitionID: redemptionID.lowercased()),
             request.proofID == record.proofID,
             let fields = try? JSONValue.parse(Array(request.request.utf8)),
-            let redeemedAt = fields["redeemed_at"]?.int64Value,
-            let redeemer = fields["redeemer"]?.stringValue.flatMap({ [UInt8](hex: $0) })
-                .flatMap({ try? XOnlyPublicKey(bytes: $0) })
+            let redeemedAt = fields["redeemed_at"]?.int64Value
         else { throw DaemonError("transition_not_found", "no redemption waits for a signature with this id") }
+        let redeemer = fields["redeemer"]?.stringValue.flatMap({ [UInt8](hex: $0) })
+            .flatMap({ try? XOnlyPublicKey(bytes: $0) })
         let redemption = try proofStep { try proof.makeRedemption(redeemer: redeemer, redeemedAt: UInt64(redeemedAt)) }
         guard redemption.id.hex == redemptionID.lowercased() else {
             throw DaemonError("transition_not_found", "the proof changed since the redemption was made")

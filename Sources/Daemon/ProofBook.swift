@@ -354,7 +354,8 @@ struct ProofBook: Sendable {
                     transitionRecord($0.transition, state: $0.isFinal ? .final : .pending)
                 },
                 receivedConsignment: String(decoding: consignment.json(), as: UTF8.self),
-                event: ProofPayloads.event("proof.imported", record, at: now())))
+                event: ProofPayloads.event("proof.imported", record, at: now()),
+                formerOwners: [proof.genesis.owner.bytes.hex]))
         await publish(event)
         return (record, result, false)
     }
@@ -375,7 +376,7 @@ struct ProofBook: Sendable {
             proofID: proof.id.hex, kind: proof.genesis.kind.name, issuer: proof.genesis.issuer.bytes.hex,
             owner: proof.owner.bytes.hex, status: proof.status.rawValue, sequence: Int64(proof.transitions.count),
             origin: origin, document: String(decoding: document.json(), as: UTF8.self), createdAt: createdAt,
-            updatedAt: now())
+            updatedAt: now(), issuedAt: Int64(clamping: proof.genesis.issuedAt))
     }
 
     private func transitionRecord(_ transition: Transition, state: ProofTransitionRecord.State) -> ProofTransitionRecord

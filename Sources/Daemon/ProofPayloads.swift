@@ -16,7 +16,7 @@ enum ProofPayloads {
             "status": .string(record.status), "sequence": .integer(record.sequence),
             "origin": .string(record.origin.rawValue),
             "fields": .object(fields), "created_at": .integer(record.createdAt),
-            "updated_at": .integer(record.updatedAt),
+            "updated_at": .integer(record.updatedAt), "issued_at": .integer(record.issuedAt),
             "pending_transfer": pending.map(transition) ?? .null,
         ]
     }

@@ -169,6 +169,28 @@ enum PostgresMigrations {
         ALTER TABLE invoices ADD COLUMN fiat TEXT;
         ALTER TABLE payments ADD COLUMN fiat TEXT;
         """,
+        "v8_proof_holders": """
+        ALTER TABLE proofs ADD COLUMN issued_at BIGINT NOT NULL DEFAULT 0;
+        UPDATE proofs SET issued_at = COALESCE((document::jsonb #>> '{genesis,issued_at}')::bigint, created_at);
+        CREATE INDEX proofs_issued_at ON proofs (issued_at);
+
+        CREATE TABLE proof_holders (
+            holder TEXT NOT NULL CHECK (length(holder) = 64),
+            proof_id TEXT NOT NULL REFERENCES proofs (proof_id),
+            since BIGINT NOT NULL,
+            PRIMARY KEY (holder, proof_id)
+        );
+        INSERT INTO proof_holders (holder, proof_id, since)
+            SELECT document::jsonb #>> '{genesis,owner}', proof_id, issued_at FROM proofs
+            WHERE length(document::jsonb #>> '{genesis,owner}') = 64
+            ON CONFLICT DO NOTHING;
+        INSERT INTO proof_holders (holder, proof_id, since)
+            SELECT DISTINCT ON (new_owner, proof_id) new_owner, proof_id, created_at FROM proof_transitions
+            WHERE state = 'final' ORDER BY new_owner, proof_id, sequence
+            ON CONFLICT DO NOTHING;
+        INSERT INTO proof_holders (holder, proof_id, since)
+            SELECT owner, proof_id, updated_at FROM proofs ON CONFLICT DO NOTHING;
+        """,
     ]
 
     /// Applies the missing versions in one transaction under the migration lock.

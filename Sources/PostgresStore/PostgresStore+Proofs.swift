@@ -25,10 +25,17 @@ extension PostgresStore {
                 try await connection.query(
                     """
                     INSERT INTO proofs (proof_id, kind, issuer, owner, status, sequence, origin, document, created_at,
-                        updated_at)
+                        updated_at, issued_at)
                     VALUES (\(record.proofID), \(record.kind), \(record.issuer), \(record.owner), \(record.status),
                         \(record.sequence), \(record.origin.rawValue), \(record.document), \(record.createdAt),
-                        \(record.updatedAt))
+                        \(record.updatedAt), \(record.issuedAt))
+                    """, logger: logger)
+            }
+            for (holder, since) in change.holders {
+                try await connection.query(
+                    """
+                    INSERT INTO proof_holders (holder, proof_id, since) VALUES (\(holder), \(record.proofID), \(since))
+                    ON CONFLICT DO NOTHING
                     """, logger: logger)
             }
             for field in change.fields {
@@ -70,28 +77,47 @@ extension PostgresStore {
         }
     }
 
-    /// Proofs newest first, filtered by owner key, kind and status.
+    /// Proofs newest first, filtered, with the count of the whole filtered range. `held_by` is a semi-join on
+    /// the `proof_holders` primary key (each query is planned with its parameters, so unused conditions fold).
     public func proofs(_ filter: ProofFilter, limit: Int, cursor: String?) async throws(StoreError)
         -> Page<ProofRecord>
     {
         try await onConnection("list proofs") { connection in
             let before = cursor.flatMap { Int64($0) }
-            let (owner, kind, status, issuer) = (filter.owner, filter.kind, filter.status, filter.issuer)
-            let (fieldName, fieldValue) = (filter.field?.name, filter.field?.value)
             let rows = try await connection.rows(
-                """
-                SELECT row_id AS cursor_id, * FROM proofs
-                WHERE (\(owner)::text IS NULL OR owner = \(owner)) AND (\(kind)::text IS NULL OR kind = \(kind))
-                    AND (\(status)::text IS NULL OR status = \(status))
-                    AND (\(issuer)::text IS NULL OR issuer = \(issuer))
-                    AND (\(fieldName)::text IS NULL OR EXISTS (
-                        SELECT 1 FROM proof_fields f
-                        WHERE f.proof_id = proofs.proof_id AND f.name = \(fieldName) AND f.value = \(fieldValue)))
-                    AND (\(before)::bigint IS NULL OR row_id < \(before))
-                ORDER BY row_id DESC LIMIT \(limit + 1)
-                """, logger)
-            return try Page.of(rows, limit: limit, ProofRecord.init(row:))
+                Self.matchingProofs(
+                    "SELECT row_id AS cursor_id, * FROM proofs", filter, before: before,
+                    then: "ORDER BY row_id DESC LIMIT \(limit + 1)"), logger)
+            let total = try await connection.rows(
+                Self.matchingProofs("SELECT COUNT(*) AS total FROM proofs", filter, before: nil, then: ""), logger)
+            var page = try Page.of(rows, limit: limit, ProofRecord.init(row:))
+            page.total = try total.first?.integer("total") ?? 0
+            return page
         }
+    }
+
+    /// `select` (over `proofs`) with every condition of `filter`, the rows before the cursor, then `suffix`.
+    private static func matchingProofs(_ select: String, _ filter: ProofFilter, before: Int64?, then suffix: String)
+        -> PostgresQuery
+    {
+        let (owner, kind, status, issuer) = (filter.owner, filter.kind, filter.status, filter.issuer)
+        let (fieldName, fieldValue) = (filter.field?.name, filter.field?.value)
+        let (heldBy, issuedFrom, issuedTo) = (filter.heldBy, filter.issuedFrom, filter.issuedTo)
+        return """
+            \(unescaped: select)
+            WHERE (\(owner)::text IS NULL OR owner = \(owner)) AND (\(kind)::text IS NULL OR kind = \(kind))
+                AND (\(status)::text IS NULL OR status = \(status))
+                AND (\(issuer)::text IS NULL OR issuer = \(issuer))
+                AND (\(fieldName)::text IS NULL OR EXISTS (
+                    SELECT 1 FROM proof_fields f
+                    WHERE f.proof_id = proofs.proof_id AND f.name = \(fieldName) AND f.value = \(fieldValue)))
+                AND (\(heldBy)::text IS NULL OR proof_id IN (
+                    SELECT h.proof_id FROM proof_holders h WHERE h.holder = \(heldBy)))
+                AND (\(issuedFrom)::bigint IS NULL OR issued_at >= \(issuedFrom))
+                AND (\(issuedTo)::bigint IS NULL OR issued_at <= \(issuedTo))
+                AND (\(before)::bigint IS NULL OR row_id < \(before))
+            \(unescaped: suffix)
+            """
     }
 
     /// Every transition of a proof, in chain order.

@@ -202,6 +202,31 @@ enum SQLiteMigrations {
             try database.execute(
                 sql: "ALTER TABLE invoices ADD COLUMN fiat TEXT; ALTER TABLE payments ADD COLUMN fiat TEXT;")
         }
+        // Every key that ever owned a proof, earliest first (INSERT OR IGNORE keeps the first `since`): the
+        // initial owner in the genesis, each final transition's new owner, then the current owner.
+        migrator.registerMigration("v8_proof_holders") { database in
+            try database.execute(
+                sql: """
+                    ALTER TABLE proofs ADD COLUMN issued_at INTEGER NOT NULL DEFAULT 0;
+                    UPDATE proofs SET issued_at = COALESCE(json_extract(document, '$.genesis.issued_at'), created_at);
+                    CREATE INDEX proofs_issued_at ON proofs (issued_at);
+
+                    CREATE TABLE proof_holders (
+                        holder TEXT NOT NULL CHECK (length(holder) = 64),
+                        proof_id TEXT NOT NULL REFERENCES proofs (proof_id),
+                        since INTEGER NOT NULL,
+                        PRIMARY KEY (holder, proof_id)
+                    );
+                    INSERT OR IGNORE INTO proof_holders (holder, proof_id, since)
+                        SELECT json_extract(document, '$.genesis.owner'), proof_id, issued_at FROM proofs
+                        WHERE length(json_extract(document, '$.genesis.owner')) = 64;
+                    INSERT OR IGNORE INTO proof_holders (holder, proof_id, since)
+                        SELECT new_owner, proof_id, created_at FROM proof_transitions WHERE state = 'final'
+                        ORDER BY sequence;
+                    INSERT OR IGNORE INTO proof_holders (holder, proof_id, since)
+                        SELECT owner, proof_id, updated_at FROM proofs;
+                    """)
+        }
         return migrator
     }
 }

@@ -25,12 +25,17 @@ extension SQLiteStore {
                 try database.execute(
                     sql: """
                         INSERT INTO proofs (proof_id, kind, issuer, owner, status, sequence, origin, document,
-                            created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                            created_at, updated_at, issued_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
                         """,
                     arguments: [
                         record.proofID, record.kind, record.issuer, record.owner, record.status, record.sequence,
-                        record.origin.rawValue, record.document, record.createdAt, record.updatedAt,
+                        record.origin.rawValue, record.document, record.createdAt, record.updatedAt, record.issuedAt,
                     ])
+            }
+            for (holder, since) in change.holders {
+                try database.execute(
+                    sql: "INSERT OR IGNORE INTO proof_holders (holder, proof_id, since) VALUES (?, ?, ?)",
+                    arguments: [holder, record.proofID, since])
             }
             for field in change.fields {
                 try database.execute(
@@ -76,26 +81,47 @@ extension SQLiteStore {
         }
     }
 
-    /// Proofs newest first, filtered by owner key, kind and status.
+    /// Proofs newest first, filtered, with the count of the whole filtered range. Only the conditions given
+    /// are in the SQL, so SQLite picks the index each needs (`owner`, `kind`, `issued_at`); `held_by` walks the
+    /// `proof_holders` primary key first (CROSS JOIN fixes the join order), never the whole `proofs` table.
+    /// The page's rowids are chosen and sorted first; only their rows (documents) are read.
     public func proofs(_ filter: ProofFilter, limit: Int, cursor: String?) throws(StoreError) -> Page<ProofRecord> {
         try perform("list proofs") {
             try database.read { database in
+                let source =
+                    filter.heldBy == nil
+                    ? "proofs p" : "proof_holders h CROSS JOIN proofs p ON p.proof_id = h.proof_id AND h.holder = ?9"
+                let conditions: [(given: Bool, sql: String)] = [
+                    (filter.owner != nil, "p.owner = ?1"), (filter.kind != nil, "p.kind = ?2"),
+                    (filter.status != nil, "p.status = ?3"), (filter.issuer != nil, "p.issuer = ?6"),
+                    (
+                        filter.field != nil,
+                        "EXISTS (SELECT 1 FROM proof_fields f WHERE f.proof_id = p.proof_id AND f.name = ?7 AND f.value = ?8)"
+                    ),
+                    (filter.issuedFrom != nil, "p.issued_at >= ?10"), (filter.issuedTo != nil, "p.issued_at <= ?11"),
+                ]
+                // `?12 = 0` (always true) names the last parameter, so every statement takes all 12 arguments.
+                let matching =
+                    "FROM \(source) WHERE "
+                    + (["?12 = 0"] + conditions.filter(\.given).map(\.sql))
+                    .joined(separator: " AND ")
+                let arguments: StatementArguments = [
+                    filter.owner, filter.kind, filter.status, cursor.flatMap { Int64($0) }, limit + 1,
+                    filter.issuer, filter.field?.name, filter.field?.value, filter.heldBy, filter.issuedFrom,
+                    filter.issuedTo, 0,
+                ]
                 let rows = try Row.fetchAll(
                     database,
                     sql: """
-                        SELECT rowid AS cursor_id, * FROM proofs
-                        WHERE (?1 IS NULL OR owner = ?1) AND (?2 IS NULL OR kind = ?2) AND (?3 IS NULL OR status = ?3)
-                            AND (?4 IS NULL OR rowid < ?4) AND (?6 IS NULL OR issuer = ?6)
-                            AND (?7 IS NULL OR EXISTS (
-                                SELECT 1 FROM proof_fields f
-                                WHERE f.proof_id = proofs.proof_id AND f.name = ?7 AND f.value = ?8))
-                        ORDER BY rowid DESC LIMIT ?5
-                        """,
-                    arguments: [
-                        filter.owner, filter.kind, filter.status, cursor.flatMap { Int64($0) }, limit + 1,
-                        filter.issuer, filter.field?.name, filter.field?.value,
-                    ])
-                return try Page.of(rows, limit: limit, ProofRecord.init(row:))
+                        SELECT rowid AS cursor_id, * FROM proofs WHERE rowid IN (
+                            SELECT p.rowid \(matching) AND (?4 IS NULL OR p.rowid < ?4) ORDER BY p.rowid DESC LIMIT ?5)
+                        ORDER BY rowid DESC
+                        """, arguments: arguments)
+                // The count ignores the cursor (?4) and the limit (?5): the whole filtered range.
+                let total = try Int64.fetchOne(database, sql: "SELECT COUNT(*) \(matching)", arguments: arguments)
+                var page = try Page.of(rows, limit: limit, ProofRecord.init(row:))
+                page.total = total ?? 0
+                return page
             }
         }
     }

@@ -16,11 +16,13 @@ public struct ProofRecord: Sendable, Hashable {
     public var document: String
     public var createdAt: Int64
     public var updatedAt: Int64
+    /// The genesis `issued_at` (Unix seconds): what `proof.list` filters by issue time.
+    public var issuedAt: Int64
 
-    /// Creates a record.
+    /// Creates a record; `issuedAt` defaults to `createdAt`.
     public init(
         proofID: String, kind: String, issuer: String, owner: String, status: String, sequence: Int64, origin: Origin,
-        document: String, createdAt: Int64, updatedAt: Int64
+        document: String, createdAt: Int64, updatedAt: Int64, issuedAt: Int64? = nil
     ) {
         self.proofID = proofID
         self.kind = kind
@@ -32,6 +34,7 @@ public struct ProofRecord: Sendable, Hashable {
         self.document = document
         self.createdAt = createdAt
         self.updatedAt = updatedAt
+        self.issuedAt = issuedAt ?? createdAt
     }
 }
 
@@ -78,12 +81,15 @@ public struct ProofChange: Sendable {
     /// The idempotency key of the call that makes the change, stored with it (a key already stored throws
     /// `idempotencyConflict` and nothing is written).
     public var writeKey: WriteKey?
+    /// Every owner the proof has had besides the current one and the new owners of final transitions (which
+    /// the store adds itself), e.g. the initial owner of an imported chain. All land in `proof_holders`.
+    public var formerOwners: [String]
 
     /// Creates a change.
     public init(
         record: ProofRecord, expected: (status: String, sequence: Int64)?,
         fields: [(name: String, value: String, salt: String)] = [], transitions: [ProofTransitionRecord] = [],
-        receivedConsignment: String? = nil, event: NewEvent?, writeKey: WriteKey? = nil
+        receivedConsignment: String? = nil, event: NewEvent?, writeKey: WriteKey? = nil, formerOwners: [String] = []
     ) {
         self.record = record
         self.expected = expected
@@ -92,6 +98,15 @@ public struct ProofChange: Sendable {
         self.receivedConsignment = receivedConsignment
         self.event = event
         self.writeKey = writeKey
+        self.formerOwners = formerOwners
+    }
+
+    /// Who holds or held the proof through this change, each with the time they got it: the current owner
+    /// (since the change), the new owner of each final transition (since it was made) and `formerOwners`.
+    public var holders: [(holder: String, since: Int64)] {
+        [(record.owner, record.updatedAt)]
+            + transitions.filter { $0.state == .final }.map { ($0.newOwner, $0.createdAt) }
+            + formerOwners.map { ($0, record.createdAt) }
     }
 }
 
@@ -107,16 +122,26 @@ public struct ProofFilter: Sendable {
     public var issuer: String?
     /// A field the daemon knows (it issued the proof or received the field disclosed) and its exact value.
     public var field: (name: String, value: String)?
+    /// A key (hex) that ever owned the proof: issued to it, transferred to it, or in an imported chain.
+    public var heldBy: String?
+    /// The earliest genesis `issued_at` (Unix seconds, inclusive).
+    public var issuedFrom: Int64?
+    /// The latest genesis `issued_at` (Unix seconds, inclusive).
+    public var issuedTo: Int64?
 
     /// Creates a filter.
     public init(
         owner: String? = nil, kind: String? = nil, status: String? = nil, issuer: String? = nil,
-        field: (name: String, value: String)? = nil
+        field: (name: String, value: String)? = nil, heldBy: String? = nil, issuedFrom: Int64? = nil,
+        issuedTo: Int64? = nil
     ) {
         self.owner = owner
         self.kind = kind
         self.status = status
         self.issuer = issuer
         self.field = field
+        self.heldBy = heldBy
+        self.issuedFrom = issuedFrom
+        self.issuedTo = issuedTo
     }
 }

@@ -153,10 +153,13 @@ public struct WalletTransaction: Sendable, Hashable {
 public struct Page<Element: Sendable>: Sendable {
     public var items: [Element]
     public var nextCursor: String?
+    /// How many items the whole filtered range holds, when the listing counts them.
+    public var total: Int64?
 
     /// Creates a page.
-    public init(items: [Element], nextCursor: String?) {
+    public init(items: [Element], nextCursor: String?, total: Int64? = nil) {
         self.items = items
         self.nextCursor = nextCursor
+        self.total = total
     }
 }

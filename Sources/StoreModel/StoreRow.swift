@@ -82,7 +82,7 @@ extension ProofRecord {
             issuer: try row.requiredText("issuer"), owner: try row.requiredText("owner"),
             status: try row.requiredText("status"), sequence: try row.requiredInteger("sequence"), origin: origin,
             document: try row.requiredText("document"), createdAt: try row.requiredInteger("created_at"),
-            updatedAt: try row.requiredInteger("updated_at"))
+            updatedAt: try row.requiredInteger("updated_at"), issuedAt: try row.requiredInteger("issued_at"))
     }
 }
 

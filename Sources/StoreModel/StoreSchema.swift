@@ -5,7 +5,7 @@ public enum StoreSchema {
     /// here and to both engines (`StoreMigrationTests` checks they agree).
     public static let versions = [
         "v1_invoices_payments_events", "v2_proofs", "v3_instances", "v4_wallet_identity", "v5_write_replays",
-        "v6_proof_lifecycle", "v7_fiat",
+        "v6_proof_lifecycle", "v7_fiat", "v8_proof_holders",
     ]
 
     /// A table copied between engines.
@@ -46,8 +46,9 @@ public enum StoreSchema {
             name: "proofs",
             columns: [
                 "proof_id", "kind", "issuer", "owner", "status", "sequence", "origin", "document", "created_at",
-                "updated_at",
+                "updated_at", "issued_at",
             ], order: "row"),
+        Table(name: "proof_holders", columns: ["holder", "proof_id", "since"], order: "holder, proof_id"),
         Table(name: "proof_fields", columns: ["proof_id", "name", "value", "salt"], order: "proof_id, name"),
         Table(
             name: "proof_transitions",

@@ -6,7 +6,10 @@ extension ProofCommand {
         static let configuration = CommandConfiguration(
             abstract: "Redeem (burn) a proof, optionally co-signed by a redeemer such as a gate; nothing can follow.",
             discussion:
-                "An external redeemer first gets a sighash, then calls again with --redemption-id and --redeemer-signature."
+                """
+                An external owner or redeemer first gets a sighash and the signers it lacks, then calls again with \
+                --redemption-id and --owner-signature and/or --redeemer-signature.
+                """
         )
         @OptionGroup var connection: ConnectionOptions
         @Argument(help: "The proof id.") var proofID: String
@@ -14,12 +17,15 @@ extension ProofCommand {
         @Option(help: "Second step: the redemption id to complete.") var redemptionID: String?
         @Option(help: "Second step: the redeemer's BIP340 signature of the sighash (hex).") var redeemerSignature:
             String?
+        @Option(help: "Second step: the external owner's BIP340 signature of the sighash (hex).") var ownerSignature:
+            String?
 
         func run() async throws {
             var params: JSONObject = ["proof_id": .string(proofID)]
             if let redeemer { params["redeemer"] = .string(redeemer) }
             if let redemptionID { params["redemption_id"] = .string(redemptionID) }
             if let redeemerSignature { params["redeemer_signature"] = .string(redeemerSignature) }
+            if let ownerSignature { params["owner_signature"] = .string(ownerSignature) }
             try await connection.run("proof.redeem", params)
         }
     }

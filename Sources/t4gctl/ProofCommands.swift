@@ -54,6 +54,9 @@ struct ProofCommand: AsyncParsableCommand {
         @OptionGroup var connection: ConnectionOptions
         @OptionGroup var page: PageOptions
         @Option(help: "Only this owner (account:<id> or key).") var owner: String?
+        @Option(help: "Only proofs this account or key ever owned (issued or transferred to it).") var heldBy: String?
+        @Option(help: "Only proofs issued at or after these Unix seconds.") var issuedFrom: Int64?
+        @Option(help: "Only proofs issued at or before these Unix seconds.") var issuedTo: Int64?
         @Option(help: "Only this kind.") var kind: String?
         @Option(help: "active, transfer_pending, incomplete, redeemed or revoked.") var status: String?
         @Option(help: "Only proofs of this issuer (x-only key).") var issuer: String?
@@ -62,6 +65,9 @@ struct ProofCommand: AsyncParsableCommand {
         func run() async throws {
             var params = page.params
             if let owner { params["owner"] = .string(owner) }
+            if let heldBy { params["held_by"] = .string(heldBy) }
+            if let issuedFrom { params["issued_from"] = .integer(issuedFrom) }
+            if let issuedTo { params["issued_to"] = .integer(issuedTo) }
             if let kind { params["kind"] = .string(kind) }
             if let status { params["status"] = .string(status) }
             if let issuer { params["issuer"] = .string(issuer) }

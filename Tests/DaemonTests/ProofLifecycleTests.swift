@@ -154,3 +154,113 @@ extension ProofLifecycleTests {
         }
     }
 }
+
+extension ProofLifecycleTests {
+    /// A mentoring session moves account:a -> account:b -> account:c: each account lists it by `held_by`, only
+    /// account:c by `owner`; the issue-time range and `total` hold over the RPC.
+    @Test func everyAccountThatEverHeldAProofListsItByHeldBy() async throws {
+        try await DevNetwork.run { network in
+            let platform = try await network.daemon()
+            let session = try await platform.call(
+                "proof.create", ["kind": "mentoring_session", "fields": ["topic": "swift"], "owner": "account:a"])
+            let proofID = session.string("proof_id")
+            _ = try await platform.call(
+                "proof.create", ["kind": "badge", "fields": ["level": "1"], "owner": "account:z"])
+            for next in ["account:b", "account:c"] {
+                _ = try await platform.call("proof.transfer", ["proof_id": .string(proofID), "to": .string(next)])
+            }
+            for holder in ["account:a", "account:b", "account:c"] {
+                let listed = try await platform.call("proof.list", ["held_by": .string(holder)])
+                #expect(listed["items"]?.arrayValue?.map { $0.string("proof_id") } == [proofID], "\(holder)")
+                #expect(listed.integer("total") == 1, "\(holder)")
+            }
+            let owned = try await platform.call("proof.list", ["owner": "account:b"])
+            #expect(owned["items"]?.arrayValue == [] && owned.integer("total") == 0)
+            let all = try await platform.call("proof.list", ["limit": 1])
+            #expect(all["items"]?.arrayValue?.count == 1 && all.integer("total") == 2)
+            let issuedAt = try #require(session["issued_at"]?.int64Value)
+            let inRange = try await platform.call(
+                "proof.list",
+                ["held_by": "account:a", "issued_from": .integer(issuedAt), "issued_to": .integer(issuedAt)])
+            #expect(inRange["items"]?.arrayValue?.map { $0.string("proof_id") } == [proofID])
+            let later = try await platform.call("proof.list", ["issued_from": .integer(issuedAt + 1)])
+            #expect(later["items"]?.arrayValue == [] && later.integer("total") == 0)
+            let refused = try await platform.error("proof.list", ["issued_from": -1])
+            #expect(refused?.reason.name == "invalid_params")
+            let cli = try BackupRestoreTests().t4gctl([
+                "proof", "list", "--held-by", "account:b", "--issued-from", "\(issuedAt)", "--issued-to",
+                "\(issuedAt)", "--socket", platform.socketPath, "--json",
+            ])
+            #expect(cli.status == 0)
+            let printed = try JSONValue.parse(Array(cli.output.utf8))
+            #expect(printed["items"]?.arrayValue?.map { $0.string("proof_id") } == [proofID])
+            #expect(printed.integer("total") == 1)
+        }
+    }
+}
+
+extension ProofLifecycleTests {
+    /// An owner who keeps its own key redeems in two calls: the first returns the redemption to sign and who
+    /// must sign it, the second brings the owner's signature (and an external redeemer's); a forged owner
+    /// signature and a missing co-signature are refused, and nothing is redeemed until both are right.
+    @Test func anExternalOwnerRedeemsInTwoStepsWithAnExternalOrAHeldRedeemer() async throws {
+        try await DevNetwork.run { network in
+            let platform = try await network.daemon()
+            let (owner, gate) = (PrivateKey.random(), PrivateKey.random())
+            func issue() async throws -> JSONValue {
+                let created = try await platform.call(
+                    "proof.create",
+                    ["kind": "token", "fields": ["n": "1"], "owner": .string(owner.xOnlyPublicKey.bytes.hex)])
+                return .string(created.string("proof_id"))
+            }
+            func sign(_ key: PrivateKey, _ step: JSONValue) throws -> JSONValue {
+                .string(key.signSchnorr(message: try #require([UInt8](hex: step.string("sighash")))).bytes.hex)
+            }
+
+            let withGate = try await issue()
+            let first = try await platform.call(
+                "proof.redeem", ["proof_id": withGate, "redeemer": .string(gate.xOnlyPublicKey.bytes.hex)])
+            #expect(first.string("status") == "signature_required")
+            #expect(first["signers"] == ["owner", "redeemer"])
+            let onlyOwner = try await platform.error(
+                "proof.redeem",
+                [
+                    "proof_id": withGate, "redemption_id": first["redemption_id"] ?? .null,
+                    "owner_signature": try sign(owner, first),
+                ])
+            #expect(onlyOwner?.reason.name == "invalid_params")
+            let forged = try await platform.error(
+                "proof.redeem",
+                [
+                    "proof_id": withGate, "redemption_id": first["redemption_id"] ?? .null,
+                    "owner_signature": try sign(gate, first), "redeemer_signature": try sign(gate, first),
+                ])
+            #expect(forged?.reason.name == "invalid_proof_signature")
+            #expect(try await platform.call("proof.get", ["proof_id": withGate]).string("status") == "active")
+            let redeemed = try await platform.call(
+                "proof.redeem",
+                [
+                    "proof_id": withGate, "redemption_id": first["redemption_id"] ?? .null,
+                    "owner_signature": try sign(owner, first), "redeemer_signature": try sign(gate, first),
+                ])
+            #expect(redeemed["proof"]?.string("status") == "redeemed")
+            #expect(redeemed.string("redemption_id") == first.string("redemption_id"))
+
+            for redeemer: JSONValue in ["account:gate", .null] {
+                let proofID = try await issue()
+                let step = try await platform.call("proof.redeem", ["proof_id": proofID, "redeemer": redeemer])
+                #expect(step["signers"] == ["owner"], "redeemer \(redeemer)")
+                let done = try await platform.call(
+                    "proof.redeem",
+                    [
+                        "proof_id": proofID, "redemption_id": step["redemption_id"] ?? .null,
+                        "owner_signature": try sign(owner, step),
+                    ])
+                #expect(done["proof"]?.string("status") == "redeemed", "redeemer \(redeemer)")
+                let verified = try await platform.call("proof.verify", ["proof_id": proofID])
+                #expect(verified["failed_rules"]?.arrayValue == [])
+                #expect(verified.string("status") == "redeemed")
+            }
+        }
+    }
+}

@@ -124,7 +124,9 @@ extension DaemonComponents {
         return record
     }
 
-    static func page(_ items: [JSONValue], next: String?) -> JSONValue {
-        ["items": .array(items), "next_cursor": next.map(JSONValue.string) ?? .null]
+    static func page(_ items: [JSONValue], next: String?, total: Int64? = nil) -> JSONValue {
+        var page: JSONObject = ["items": .array(items), "next_cursor": next.map(JSONValue.string) ?? .null]
+        if let total { page["total"] = .integer(total) }
+        return .object(page)
     }
 }

@@ -14,23 +14,29 @@ extension DaemonComponents {
             RPCMethod(
                 "proof.redeem", role: .admin,
                 summary: """
-                    Redeem (burn) a proof whose owner key this daemon holds, optionally co-signed by a redeemer \
-                    (a gate); nothing can follow. An external redeemer signs in a second call (redemption_id + \
-                    redeemer_signature).
+                    Redeem (burn) a proof, optionally co-signed by a redeemer (a gate); nothing can follow. Keys \
+                    this daemon holds sign at once; an external owner or redeemer gets the redemption to sign \
+                    (signature_required, sighash, signers) and signs in a second call (redemption_id + \
+                    owner_signature and/or redeemer_signature).
                     """,
                 params: [proofID, .optional("redeemer", key, "the key that co-signs the redemption")]
-                    + Self.secondStepParams(id: "redemption_id", signature: "redeemer_signature", of: "redemption"),
+                    + Self.secondStepParams(id: "redemption_id", signature: "redeemer_signature", of: "redemption")
+                    + [
+                        .optional(
+                            "owner_signature", ["type": "string", "pattern": "^[0-9a-f]{128}$"],
+                            "second step: the external owner's BIP340 signature of the redemption id")
+                    ],
                 result: Schema.anyObject,
                 errors: [
-                    "proof_not_found", "transfer_pending", "double_transfer", "proof_revoked", "not_owner",
+                    "proof_not_found", "transfer_pending", "double_transfer", "proof_revoked",
                     "invalid_proof_signature", "transition_not_found",
                 ]
             ) { params, _ in
-                let signature = try Self.signature(params, "redeemer_signature")
                 return try await proofs.redeem(
                     proofID: try params.requiredString("proof_id").lowercased(),
                     redeemer: try params.string("redeemer"), redemptionID: try params.string("redemption_id"),
-                    redeemerSignature: signature)
+                    ownerSignature: try Self.signature(params, "owner_signature"),
+                    redeemerSignature: try Self.signature(params, "redeemer_signature"))
             },
             RPCMethod(
                 "proof.attest", role: .admin,
@@ -126,6 +132,12 @@ extension DaemonComponents {
         .optional(
             "field", Schema.object([("name", Schema.string), ("value", Schema.string)]),
             "only proofs with this field value (fields the daemon knows: it issued the proof or received it disclosed)"),
+        .optional(
+            "issued_from", Schema.integer(0, Int64.max),
+            "only proofs issued at or after this time (genesis issued_at, Unix s)"),
+        .optional(
+            "issued_to", Schema.integer(0, Int64.max),
+            "only proofs issued at or before this time (genesis issued_at, Unix s)"),
     ]
 
     /// The issuer and field conditions of `proof.list`.
@@ -143,6 +155,8 @@ extension DaemonComponents {
             else { throw DaemonError.invalidParams("'field' must be {\"name\": …, \"value\": …} of strings") }
             filter.field = (name, text)
         }
+        filter.issuedFrom = try params.integer("issued_from", in: 0...Int64.max)
+        filter.issuedTo = try params.integer("issued_to", in: 0...Int64.max)
         return filter
     }
 }

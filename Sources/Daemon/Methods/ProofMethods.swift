@@ -64,19 +64,25 @@ extension DaemonComponents {
             },
             RPCMethod(
                 "proof.list", role: .readonly,
-                summary: "Proofs, newest first, by owner, kind, status, issuer and the value of a field.",
+                summary: """
+                    Proofs, newest first, by owner, every key that ever held them, kind, status, issuer, issue time \
+                    and the value of a field; `total` counts the whole filtered range.
+                    """,
                 params: [
-                    .optional("owner", owner, "only this owner"), .optional("kind", Schema.string, "only this kind"),
+                    .optional("owner", owner, "only this owner"),
+                    .optional("held_by", owner, "only proofs this key or account ever owned (issued or moved to it)"),
+                    .optional("kind", Schema.string, "only this kind"),
                     .optional("status", Schema.oneOf(Self.proofStatuses), "only this status"),
                 ] + Self.proofListFilterParams + RPCMethod.Param.paging,
-                result: Schema.page(of: "proof")
+                result: Schema.page(of: "proof", counted: true)
             ) { params, _ in
-                var ownerKey: String?
-                if let owner = try params.string("owner") {
-                    ownerKey = try await proofs.owner(owner, remember: false).key.bytes.hex
-                }
                 var filter = try Self.proofListFilter(params)
-                filter.owner = ownerKey
+                if let owner = try params.string("owner") {
+                    filter.owner = try await proofs.owner(owner, remember: false).key.bytes.hex
+                }
+                if let holder = try params.string("held_by") {
+                    filter.heldBy = try await proofs.owner(holder, remember: false).key.bytes.hex
+                }
                 filter.kind = try params.string("kind")
                 filter.status = try params.choice("status", of: Self.proofStatuses)
                 let page = try await store.proofs(
@@ -85,7 +91,7 @@ extension DaemonComponents {
                 for record in page.items {
                     items.append(ProofPayloads.proof(record, account: try await store.account(forKey: record.owner)))
                 }
-                return Self.page(items, next: page.nextCursor)
+                return Self.page(items, next: page.nextCursor, total: page.total)
             },
             RPCMethod(
                 "proof.verify", role: .readonly,

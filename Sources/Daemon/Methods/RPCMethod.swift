@@ -122,8 +122,9 @@ enum Schema {
         ["type": "object", "properties": .object(JSONObject(properties))]
     }
 
-    static func page(of item: String) -> JSONValue {
-        object([("items", array(ref(item))), ("next_cursor", ["type": ["string", "null"]])])
+    static func page(of item: String, counted: Bool = false) -> JSONValue {
+        let total: [(String, JSONValue)] = counted ? [("total", integer(0, Int64.max))] : []
+        return object([("items", array(ref(item))), ("next_cursor", ["type": ["string", "null"]])] + total)
     }
 }
 
