@@ -106,9 +106,13 @@ public struct ExactDecimal: Hashable, Sendable, Comparable, CustomStringConverti
         return ExactDecimal(units: sum * 5, scale: scale + 1)
     }
 
+    /// Compares without trapping: only the side with fewer decimals is widened, and a side whose widening
+    /// overflows `UInt128` is the larger (the other side's value is below `2^128 / 10^scale`).
     public static func < (lhs: ExactDecimal, rhs: ExactDecimal) -> Bool {
         let scale = max(lhs.scale, rhs.scale)
-        return lhs.units(atScale: scale)! < rhs.units(atScale: scale)!
+        guard let left = lhs.units(atScale: scale) else { return false }
+        guard let right = rhs.units(atScale: scale) else { return true }
+        return left < right
     }
 
     /// Plain decimal text, without an exponent and without trailing zeros (`"85123.45"`).

@@ -106,6 +106,11 @@ import Testing
         #expect(ExactDecimal(shortestRepresentationOf: -1) == nil)
         #expect(ExactDecimal(shortestRepresentationOf: .nan) == nil)
         #expect(ExactDecimal("78.50")?.description == "78.5")
+        // The widest values compare without trapping: 24 digits against 18 decimals.
+        let wide = ExactDecimal("999999999999999999999999")!
+        let fine = ExactDecimal("0.000000000000000001")!
+        #expect(fine < wide)
+        #expect(!(wide < fine))
         #expect(
             FiatConversion.fiatValue(of: MilliSatoshi(100_000_000), at: ExactDecimal("85000")!, fractionDigits: 2)
                 == ExactDecimal("85")!)
