@@ -183,7 +183,10 @@ extension ProofLifecycleTests {
                 "proof.list",
                 ["held_by": "account:a", "issued_from": .integer(issuedAt), "issued_to": .integer(issuedAt)])
             #expect(inRange["items"]?.arrayValue?.map { $0.string("proof_id") } == [proofID])
-            let later = try await platform.call("proof.list", ["issued_from": .integer(issuedAt + 1)])
+            // After the newest proof's issue second (the second proof may be issued a second after the first).
+            let newest = try await platform.call("proof.list")["items"]?.arrayValue?
+                .compactMap { $0["issued_at"]?.int64Value }.max() ?? issuedAt
+            let later = try await platform.call("proof.list", ["issued_from": .integer(newest + 1)])
             #expect(later["items"]?.arrayValue == [] && later.integer("total") == 0)
             let refused = try await platform.error("proof.list", ["issued_from": -1])
             #expect(refused?.reason.name == "invalid_params")
