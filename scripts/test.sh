@@ -38,10 +38,11 @@ status=0
 # MultiInstanceTests (up to six daemons and PostgreSQL at once) runs after the rest, on its own, so its load does
 # not stretch the wall-clock bounds of other suites (LNDFaultTests' 3-5 s window was missed once at load 10
 # beside it).
-# Suites whose wall-clock bounds (a socket's idle timeout, a 2 s fault window, LNbits' push reconnect) must not
-# share two cores with the rest of the suite, which saturates them (daemon processes, fuzzing, kill -9 cycles):
-# a second process runs them on a quiet machine, as MultiInstanceTests runs last, alone.
-readonly TIMED_SUITES='RPCServerTests|LNDFaultTests|LNDRealNodeTests|LNbitsPushTests'
+# Suites whose wall-clock bounds (a socket's idle timeout, a 2 s fault window, LNbits' push reconnect, a
+# leader hand-over, a health probe's recovery) must not share two cores with the rest of the suite, which
+# saturates them (daemon processes, fuzzing, kill -9 cycles): a second process runs them on a quiet machine, as
+# MultiInstanceTests runs last, alone.
+readonly TIMED_SUITES='RPCServerTests|LNDFaultTests|LNDRealNodeTests|LNbitsPushTests|SharedStoreTests|FullDiskHealthTests'
 if (($# == 0)); then
     T4G_TEST_RUN_DIR="$run_dir" timed "tests but MultiInstanceTests and the timed suites" \
         swift test --skip-build --skip MultiInstanceTests --skip "$TIMED_SUITES" || status=$?
