@@ -198,6 +198,7 @@ let package = Package(
             dependencies: [
                 "Store", "PostgresStore", "GroupCommit", "Lightning", "TestSupport",
                 .product(name: "GRDB", package: "GRDB.swift"),
+                .product(name: "MetricsTestKit", package: "swift-metrics"),
             ]
         ),
         .testTarget(

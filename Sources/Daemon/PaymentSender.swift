@@ -102,8 +102,8 @@ public struct PaymentSender: Sendable {
 
     /// Commits the intent; a key that another call bound to another hash meanwhile is `idempotency_conflict`
     /// with that payment in `data.existing`.
-    private func beginPayment(_ record: PaymentRecord) async throws -> Store.PaymentStart {
-        let start: Result<Store.PaymentStart, StoreError>
+    private func beginPayment(_ record: PaymentRecord) async throws -> PaymentStart {
+        let start: Result<PaymentStart, StoreError>
         do {
             start = .success(try await store.beginPayment(record))
         } catch {

@@ -31,7 +31,7 @@ struct CrashInvariants {
         let store = try await Store(configuration: .init(location: try StoreLocation(url: url), instance: "harness"))
         func rows(_ table: String) async throws -> [[String: StoreValue]] {
             let table = StoreSchema.tables.first { $0.name == table }!
-            return try await store.engine.rows(of: table).map {
+            return try await store.rows(of: table).map {
                 Dictionary(uniqueKeysWithValues: zip(table.columns, $0))
             }
         }

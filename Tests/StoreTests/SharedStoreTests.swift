@@ -27,7 +27,7 @@ import Testing
         let store = try await openStores(1, engine: engine)[0]
         #expect(try await store.appliedMigrations() == StoreSchema.versions)
         for table in StoreSchema.tables {
-            #expect(try await store.engine.rows(of: table).isEmpty, "table \(table.name)")
+            #expect(try await store.rows(of: table).isEmpty, "table \(table.name)")
         }
     }
 
@@ -41,12 +41,12 @@ import Testing
                 .integer(0), .null, preimage, .null, .null, .integer(1), .null, .null,
             ]
         }
-        await #expect(throws: StoreError.self) { try await store.engine.insert([row(amount: -5)], into: payments) }
+        await #expect(throws: StoreError.self) { try await store.insert([row(amount: -5)], into: payments) }
         await #expect(throws: StoreError.self) {
-            try await store.engine.insert([row(amount: 5, status: "succeeded")], into: payments)
+            try await store.insert([row(amount: 5, status: "succeeded")], into: payments)
         }
-        try await store.engine.insert([row(amount: 5)], into: payments)
-        await #expect(throws: StoreError.self) { try await store.engine.insert([row(amount: 5)], into: payments) }
+        try await store.insert([row(amount: 5)], into: payments)
+        await #expect(throws: StoreError.self) { try await store.insert([row(amount: 5)], into: payments) }
     }
 
     @Test func concurrentSendsOfOneHashThroughSeveralInstancesStartOnePayment() async throws {
@@ -233,7 +233,7 @@ import Testing
             try await Store(configuration: .init(location: location, instance: "cut")),
         ]
         try await stores[0].claimInstanceName()
-        let engine = try #require(stores[0].engine as? PostgresStore)
+        let engine = try #require(stores[0].base as? PostgresStore)
         try await engine.onConnection("end the lock's session") { connection in
             _ = try await connection.query(
                 """
