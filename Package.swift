@@ -70,6 +70,7 @@ let package = Package(
                 "StoreModel", "SQLiteStore", "PostgresStore", "Lightning",
                 .product(name: "CoreMetrics", package: "swift-metrics"),
                 .product(name: "Logging", package: "swift-log"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             ]
         ),
         .target(
@@ -196,9 +197,11 @@ let package = Package(
         .testTarget(
             name: "StoreTests",
             dependencies: [
-                "Store", "PostgresStore", "GroupCommit", "Lightning", "TestSupport",
+                "Store", "SQLiteStore", "PostgresStore", "GroupCommit", "Lightning", "TestSupport",
                 .product(name: "GRDB", package: "GRDB.swift"),
                 .product(name: "MetricsTestKit", package: "swift-metrics"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             ]
         ),
         .testTarget(

@@ -28,6 +28,11 @@ package class MeteredStoreEngine: StoreEngine, @unchecked Sendable {
     /// not failures, and do not count.
     package var writeFailure: String? { writeHealth.failure }
 
+    /// Background work, not one operation: not timed.
+    package func serveConnections() async {
+        await base.serveConnections()
+    }
+
     package func close() async throws(StoreError) {
         try await measure("close") { () throws(StoreError) in try await base.close() }
     }

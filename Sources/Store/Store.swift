@@ -28,12 +28,16 @@ package final class Store: MeteredStoreEngine, @unchecked Sendable {
         package var metricsFactory: any MetricsFactory
         /// Where the PostgreSQL client logs its background events.
         package var logger: Logger
+        /// `true` (the daemon): the engine's background work (PostgreSQL's connection pool) runs in ``run()``, the
+        /// store being a service of the daemon's group; `false` (tools and tests, which have no service group): it
+        /// runs in a task of the store's own until ``close()``.
+        package var runsInServiceGroup: Bool
 
         /// Creates a configuration.
         package init(
             location: StoreLocation, fullSync: Bool = true, caFile: String? = nil, instance: String = "local",
             metricsFactory: any MetricsFactory = NOOPMetricsHandler.instance,
-            logger: Logger = Logger(label: "t4gd.store")
+            logger: Logger = Logger(label: "t4gd.store"), runsInServiceGroup: Bool = false
         ) {
             self.location = location
             self.fullSync = fullSync
@@ -41,6 +45,7 @@ package final class Store: MeteredStoreEngine, @unchecked Sendable {
             self.instance = instance
             self.metricsFactory = metricsFactory
             self.logger = logger
+            self.runsInServiceGroup = runsInServiceGroup
         }
 
         /// A SQLite store at `path`.
@@ -56,6 +61,9 @@ package final class Store: MeteredStoreEngine, @unchecked Sendable {
     /// This process: the instance name and a start id of its own. It owns the attempts this process starts
     /// and its heartbeats.
     package let owner: InstanceOwner
+    /// The engine's background work when the store runs it itself (``Configuration/runsInServiceGroup`` is
+    /// `false`), cancelled by ``close()``; `nil` when ``run()`` serves it.
+    let ownBackgroundWork: Task<Void, Never>?
 
     /// Opens (creating if needed) and migrates the store.
     package init(configuration: Configuration) async throws(StoreError) {
@@ -69,7 +77,14 @@ package final class Store: MeteredStoreEngine, @unchecked Sendable {
             engine = try await PostgresStore(
                 configuration: .init(address: address, caFile: configuration.caFile), logger: configuration.logger)
         }
+        ownBackgroundWork = configuration.runsInServiceGroup ? nil : Task { await engine.serveConnections() }
         super.init(engine, factory: configuration.metricsFactory)
+    }
+
+    /// Closes the store (see ``StoreEngine/close()``), then ends the background work it runs itself.
+    package override func close() async throws(StoreError) {
+        defer { ownBackgroundWork?.cancel() }
+        try await super.close()
     }
 
     /// Opens the SQLite store copy at `path` without migrating it and checks it: integrity, newest event,
