@@ -1,23 +1,27 @@
+import DaemonConfig
 import DevBackend
 import Foundation
 import LNDBackend
 import LNbitsBackend
 import Lightning
 import Logging
+import Operations
 import Proofs
+import RPCMethods
 import RPCServer
 import Rates
 import Secp256k1
 import ServiceLifecycle
 import Store
 import Synchronization
+import Wallet
 
 /// A whole t4gd: store, backend, background services and the RPC socket, run as one service group.
 ///
 /// Service order encodes dependencies: the reconciler, settlement watcher and expirer start first; the RPC
 /// server is last, so it is the first to stop on SIGTERM/SIGINT or `daemon.stop` (stop accepting, finish
 /// in-flight requests), then the background services end and the store is closed.
-public struct T4GDaemon: Sendable {
+package struct T4GDaemon: Sendable {
     let configuration: DaemonConfiguration
     let logger: Logger
     let metrics: DaemonMetrics
@@ -28,7 +32,7 @@ public struct T4GDaemon: Sendable {
     /// Prepares a daemon; nothing is opened until ``run()``.
     ///
     /// - Parameter metrics: where every component records its metrics; `/metrics` serves its registry.
-    public init(configuration: DaemonConfiguration, logger: Logger, metrics: DaemonMetrics = DaemonMetrics()) {
+    package init(configuration: DaemonConfiguration, logger: Logger, metrics: DaemonMetrics = DaemonMetrics()) {
         self.configuration = configuration
         self.logger = logger
         self.metrics = metrics
@@ -41,7 +45,7 @@ public struct T4GDaemon: Sendable {
     ///
     /// - Throws: ``StartRefusal`` when the data directory, a data file or the seed is open to other users, another
     ///   daemon holds the data directory, or it cannot be written (read-only file system).
-    public func run() async throws {
+    package func run() async throws {
         let configuration = configuration
         let dataDirectory = try DataDirectory.claim(configuration)
         defer { withExtendedLifetime(dataDirectory) {} }
