@@ -57,6 +57,30 @@ package enum ConfigurationFile {
         } catch {
             throw Problem(key: "(file)", message: error.description)
         }
+        try apply(root, to: &configuration)
+    }
+
+    /// Applies command-line flags given as (`section.key`, value) pairs on top of `configuration`. Each value goes
+    /// into a table as the string the file would hold for that key and through the same readers, so a flag and a
+    /// file key give the same typed value and the same refusal; nothing is written out as TOML text to be parsed.
+    package static func applyFlags(_ flags: [(String, String?)], to configuration: inout DaemonConfiguration)
+        throws(Problem)
+    {
+        var root = TOMLTable()
+        for (path, value) in flags {
+            guard let value, let dot = path.firstIndex(of: ".") else { continue }
+            let section = String(path[..<dot])
+            var table = TOMLTable()
+            if case .table(let given)? = root[section] { table = given }
+            table[String(path[path.index(after: dot)...])] = .string(value)
+            root[section] = .table(table)
+        }
+        try apply(root, to: &configuration)
+    }
+
+    /// Applies a configuration tree (a parsed file, or flags) on top of `configuration`, refusing unknown sections
+    /// and keys.
+    private static func apply(_ root: TOMLTable, to configuration: inout DaemonConfiguration) throws(Problem) {
         if let unknown = root.unknownKeys(allowed: Set(sections.keys)).first {
             throw Problem(key: unknown, message: "unknown section")
         }
@@ -67,21 +91,6 @@ package enum ConfigurationFile {
             }
             try apply(section: name, table, to: &configuration)
         }
-    }
-
-    /// Applies command-line flags given as (`section.key`, string value) pairs, validated like the file.
-    package static func applyFlags(_ flags: [(String, String?)], to configuration: inout DaemonConfiguration)
-        throws(Problem)
-    {
-        var sections: [String: [String]] = [:]
-        for (path, value) in flags {
-            guard let value, let dot = path.firstIndex(of: ".") else { continue }
-            let escaped = value.replacingOccurrences(of: "\\", with: "\\\\").replacingOccurrences(
-                of: "\"", with: "\\\"")
-            sections[String(path[..<dot]), default: []].append("\(path[path.index(after: dot)...]) = \"\(escaped)\"")
-        }
-        let text = sections.map { "[\($0.key)]\n" + $0.value.joined(separator: "\n") }.joined(separator: "\n")
-        try apply(text, to: &configuration)
     }
 
     private static func apply(section: String, _ table: TOMLTable, to c: inout DaemonConfiguration) throws(Problem) {

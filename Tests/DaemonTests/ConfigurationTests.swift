@@ -146,6 +146,67 @@ import Testing
         #expect(configuration.resolvedSocketPath == "/tmp/a \"b\".sock")
     }
 
+    /// Every flag of `t4gd` sets the same typed value as its file key.
+    @Test func everyFlagSetsTheValueOfItsFileKey() throws {
+        var configuration = DaemonConfiguration()
+        try ConfigurationFile.applyFlags(
+            [
+                ("daemon.data_dir", "/var/lib/t4g"), ("rpc.socket", "/run/t4g.sock"), ("daemon.network", "signet"),
+                ("daemon.backend", "lnbits"), ("dev.ledger", "/var/lib/dev.sqlite"), ("log.level", "debug"),
+                ("log.format", "json"), ("metrics.listen", "[::1]:9200"), ("daemon.backup_dir", nil),
+            ], to: &configuration)
+        #expect(configuration.dataDirectory == "/var/lib/t4g")
+        #expect(configuration.resolvedSocketPath == "/run/t4g.sock")
+        #expect(configuration.network == .signet)
+        #expect(configuration.backend == .lnbits)
+        #expect(configuration.resolvedDevLedgerPath == "/var/lib/dev.sqlite")
+        #expect(configuration.logLevel == .debug)
+        #expect(configuration.logFormat == .json)
+        #expect(configuration.metricsAddress == "::1" && configuration.metricsPort == 9200)
+        #expect(configuration.resolvedBackupDirectory == "/var/lib/t4g/backups")
+    }
+
+    /// A flag's value is taken as it is: quotes, backslashes and a newline are not TOML to escape or parse.
+    @Test func aFlagValueIsTakenVerbatim() throws {
+        var configuration = DaemonConfiguration()
+        let path = "/tmp/a \\n \"b\"\n.sock"
+        try ConfigurationFile.applyFlags([("rpc.socket", path)], to: &configuration)
+        #expect(configuration.resolvedSocketPath == path)
+    }
+
+    @Test(arguments: [
+        ("daemon.network", "bitcoin"), ("daemon.backend", "cln"), ("log.level", "loud"), ("log.format", "xml"),
+        ("metrics.listen", "localhost:9464"),
+    ])
+    func aBadFlagValueIsRefusedNamingItsKey(key: String, value: String) {
+        var configuration = DaemonConfiguration()
+        let problem = #expect(throws: ConfigurationFile.Problem.self) {
+            try ConfigurationFile.applyFlags([(key, value)], to: &configuration)
+        }
+        #expect(problem?.key == key)
+    }
+
+    /// `t4gd --network bitcoin` is refused like the file key: exit status 78 and the key on stderr.
+    @Test func t4gdRefusesABadFlagWithExitStatus78() async throws {
+        let directory = TemporaryDirectory()
+        defer { directory.remove() }
+        let process = Process()
+        process.executableURL = DaemonProcess.productsDirectory.appendingPathComponent("t4gd")
+        process.arguments = ["--network", "bitcoin", "--data-dir", directory.file("data")]
+        let errors = Pipe()
+        process.standardError = errors
+        process.standardOutput = FileHandle.nullDevice
+        try process.run()
+        let stderr = try await blocking {
+            let data = errors.fileHandleForReading.readDataToEndOfFile()
+            process.waitUntilExit()
+            return String(decoding: data, as: UTF8.self)
+        }
+        #expect(process.terminationStatus == 78)
+        #expect(stderr.contains("configuration error: daemon.network: must be one of"), "\(stderr)")
+        #expect(!FileManager.default.fileExists(atPath: directory.file("data")))
+    }
+
     @Test func metricsListenTakesIPv4AndIPv6AndTheOffSwitch() throws {
         var configuration = DaemonConfiguration()
         #expect(configuration.metricsEnabled && configuration.metricsAddress == "127.0.0.1")
