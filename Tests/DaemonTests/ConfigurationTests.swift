@@ -218,19 +218,8 @@ import Testing
     @Test func t4gdRefusesABadFlagWithExitStatus78() async throws {
         let directory = TemporaryDirectory()
         defer { directory.remove() }
-        let process = Process()
-        process.executableURL = DaemonProcess.productsDirectory.appendingPathComponent("t4gd")
-        process.arguments = ["--network", "bitcoin", "--data-dir", directory.file("data")]
-        let errors = Pipe()
-        process.standardError = errors
-        process.standardOutput = FileHandle.nullDevice
-        try process.run()
-        let stderr = try await blocking {
-            let data = errors.fileHandleForReading.readDataToEndOfFile()
-            process.waitUntilExit()
-            return String(decoding: data, as: UTF8.self)
-        }
-        #expect(process.terminationStatus == 78)
+        let (status, stderr) = try await Self.runT4GD(["--network", "bitcoin", "--data-dir", directory.file("data")])
+        #expect(status == 78)
         #expect(stderr.contains("configuration error: daemon.network: must be one of"), "\(stderr)")
         #expect(!FileManager.default.fileExists(atPath: directory.file("data")))
     }
@@ -278,6 +267,23 @@ import Testing
         #expect(configuration.lnbits.ownInvoiceCheck == .lnbits)
     }
 
+    /// Runs `t4gd` with `arguments` until it exits: its exit status and its stderr.
+    static func runT4GD(_ arguments: [String]) async throws -> (status: Int32, stderr: String) {
+        let process = Process()
+        process.executableURL = DaemonProcess.productsDirectory.appendingPathComponent("t4gd")
+        process.arguments = arguments
+        let errors = Pipe()
+        process.standardError = errors
+        process.standardOutput = FileHandle.nullDevice
+        try process.run()
+        let stderr = try await blocking {
+            let data = errors.fileHandleForReading.readDataToEndOfFile()
+            process.waitUntilExit()
+            return String(decoding: data, as: UTF8.self)
+        }
+        return (process.terminationStatus, stderr)
+    }
+
     /// t4gd refuses to start on a bad `[lnbits]` value: exit status 78 (EX_CONFIG) and the key on stderr, before
     /// it touches the backend (the URL and keys here lead nowhere).
     @Test(arguments: [
@@ -296,19 +302,8 @@ import Testing
         invoice_key = "0123"
         \(line)
         """.write(toFile: config, atomically: true, encoding: .utf8)
-        let process = Process()
-        process.executableURL = DaemonProcess.productsDirectory.appendingPathComponent("t4gd")
-        process.arguments = ["--config", config, "--data-dir", directory.file("data")]
-        let errors = Pipe()
-        process.standardError = errors
-        process.standardOutput = FileHandle.nullDevice
-        try process.run()
-        let stderr = try await blocking {
-            let data = errors.fileHandleForReading.readDataToEndOfFile()
-            process.waitUntilExit()
-            return String(decoding: data, as: UTF8.self)
-        }
-        #expect(process.terminationStatus == 78)
+        let (status, stderr) = try await Self.runT4GD(["--config", config, "--data-dir", directory.file("data")])
+        #expect(status == 78)
         #expect(stderr.contains("configuration error: \(key): "), "\(stderr)")
     }
 
