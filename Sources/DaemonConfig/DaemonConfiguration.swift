@@ -24,10 +24,13 @@ package struct DaemonConfiguration: Sendable {
         }
     }
 
+    /// `daemon.data_dir` (`--data-dir`): the store, seed, lock and, by default, the socket live here.
     package var dataDirectory = "./data"
     /// `daemon.backup_dir`: the only directory `daemon.backup` writes in (default ``resolvedBackupDirectory``).
     package var backupDirectory: String?
+    /// `daemon.network` (`--network`): the Lightning network every invoice and payment must be on.
     package var network = Network.regtest
+    /// `daemon.backend` (`--backend`): the Lightning backend, configured by its own section.
     package var backend = BackendKind.dev
     /// Deadline of every backend request (`lnd.timeout_s` or `lnbits.timeout_s`).
     package var backendTimeoutSeconds: Int64 = 10
