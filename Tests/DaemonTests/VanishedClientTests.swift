@@ -24,13 +24,13 @@ import Testing
                 try client.send(wait)
                 clients.append(client)
             }
-            try await Self.poll("1000 invoice.wait in flight", port: port) { $0 == 1000 }
+            try await Self.inFlight("1000 invoice.wait in flight", port: port) { $0 == 1000 }
             let refused = try await daemon.error(
                 "invoice.wait", ["payment_hash": .string(invoice.string("payment_hash")), "timeout_s": 1])
             #expect(refused?.reason == .overloaded, "the budget of 1000 is full: \(String(describing: refused))")
 
             for client in clients { client.close() }
-            try await Self.poll("no request in flight once the clients vanished", port: port) { $0 == 0 }
+            try await Self.inFlight("no request in flight once the clients vanished", port: port) { $0 == 0 }
             let answered = try await daemon.call(
                 "invoice.wait", ["payment_hash": .string(invoice.string("payment_hash")), "timeout_s": 1])
             #expect(answered.string("status") == "open")
@@ -50,17 +50,17 @@ import Testing
 
             let client = try UnixStreamSocket(path: payer.socketPath)
             try client.send(Self.line("payment.send", "\"bolt11\":\"\(invoice.string("bolt11"))\""))
-            try await Self.poll("the payment.send in flight", port: port) { $0 == 1 }
-            try await Self.until("the payment is stored pending") {
+            try await Self.inFlight("the payment.send in flight", port: port) { $0 == 1 }
+            try await eventually("the payment is stored pending", bound: Self.bound) {
                 try await payer.call("payment.get", ["payment_hash": .string(hash)]).string("status") == "pending"
             }
 
             client.close()
-            try await Self.poll("the vanished payment.send's unit given back", port: port) { $0 == 0 }
+            try await Self.inFlight("the vanished payment.send's unit given back", port: port) { $0 == 0 }
             let meanwhile = try await payer.call("payment.get", ["payment_hash": .string(hash)])
             #expect(meanwhile.string("status") == "pending", "the unit came back before the payment ended")
 
-            try await Self.until("the payment recorded as succeeded") {
+            try await eventually("the payment recorded as succeeded", bound: Self.bound) {
                 try await payer.call("payment.get", ["payment_hash": .string(hash)]).string("status") == "succeeded"
             }
             let payment = try await payer.call("payment.get", ["payment_hash": .string(hash)])
@@ -78,27 +78,14 @@ import Testing
     }
 
     /// Polls `t4gd_rpc_requests_in_flight` on the operations listener until `condition` holds for it.
-    private static func poll(
+    private static func inFlight(
         _ what: String, port: Int, sourceLocation: SourceLocation = #_sourceLocation,
-        _ condition: @escaping (Double) -> Bool
+        _ condition: (Double) -> Bool
     ) async throws {
-        try await until(what, sourceLocation: sourceLocation) {
+        try await eventually(what, bound: bound, sourceLocation: sourceLocation) {
             let metrics = try HTTPProbe.get("/metrics", port: port).body
             let gauge = metrics.split(separator: "\n").first { $0.hasPrefix("t4gd_rpc_requests_in_flight ") }
             return gauge.flatMap { $0.split(separator: " ").last }.flatMap { Double($0) }.map(condition) ?? false
         }
-    }
-
-    /// Polls `condition` every 50 ms until it holds; fails the test naming `what` after ``bound``.
-    private static func until(
-        _ what: String, sourceLocation: SourceLocation = #_sourceLocation, _ condition: () async throws -> Bool
-    ) async throws {
-        let deadline = ContinuousClock.now + bound
-        while ContinuousClock.now < deadline {
-            if try await condition() { return }
-            try await Task.sleep(for: .milliseconds(50))
-        }
-        Issue.record("\(what): not within \(bound)", sourceLocation: sourceLocation)
-        throw CancellationError()
     }
 }
