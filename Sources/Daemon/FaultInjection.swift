@@ -8,7 +8,6 @@ import Foundation
 /// `swift test` runs), so a release binary never reads the variable and ``hit(_:)`` is empty there
 /// (`scripts/check-release-fault-points.sh` checks the release build settings).
 enum FaultInjection {
-
     /// After a payment intent is committed, before the backend is asked to pay.
     static let afterPaymentIntent = "payment.after_intent"
     /// After the backend reported the payment's outcome, before it is stored.
