@@ -283,7 +283,13 @@ let package = Package(
     swiftLanguageModes: [.v6]
 )
 
-// Warnings are errors in every target of this package (not in its dependencies).
+// Warnings are errors in every target of this package (not in its dependencies). Fault points (`FaultInjection`,
+// which SIGKILLs the daemon where `T4GD_FAULT_POINTS` says) are compiled into debug builds only, the ones
+// `swift test` runs: a release binary has none (scripts/check-release-fault-points.sh). Set on every target so
+// that the points follow their code wherever it moves.
 for target in package.targets where target.type != .system {
-    target.swiftSettings = (target.swiftSettings ?? []) + [.treatAllWarnings(as: .error)]
+    target.swiftSettings =
+        (target.swiftSettings ?? []) + [
+            .treatAllWarnings(as: .error), .define("T4G_FAULT_INJECTION", .when(configuration: .debug)),
+        ]
 }
