@@ -194,6 +194,13 @@ let package = Package(
             ]
         ),
         .testTarget(
+            name: "DaemonServiceTests",
+            dependencies: [
+                "Daemon", "Store", "Lightning", "BOLT11", "Secp256k1", "Proofs", "JSONRPC", "TestSupport",
+                .product(name: "Logging", package: "swift-log"),
+            ]
+        ),
+        .testTarget(
             name: "StoreTests",
             dependencies: [
                 "Store", "PostgresStore", "GroupCommit", "Lightning", "TestSupport",
