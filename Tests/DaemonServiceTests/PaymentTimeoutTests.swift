@@ -21,7 +21,8 @@ import Testing
             #expect(repeated.replayed == true)
             #expect(repeated.value.status == .pending)
 
-            harness.backend.release(invoice.hash, with: .succeeded(preimage: invoice.preimage, fee: MilliSatoshi(3_000)))
+            harness.backend.release(
+                invoice.hash, with: .succeeded(preimage: invoice.preimage, fee: MilliSatoshi(3_000)))
             try await eventually("the payment is stored as succeeded") {
                 try await harness.store.payment(paymentHash: invoice.hash)?.status == .succeeded
             }

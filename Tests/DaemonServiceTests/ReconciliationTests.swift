@@ -18,7 +18,9 @@ import Testing
     static let preimage = Preimage.random()
 
     static let cases = [
-        Case(backendSays: .succeeded(preimage: preimage, fee: MilliSatoshi(2_000)), status: .succeeded, failureReason: nil),
+        Case(
+            backendSays: .succeeded(preimage: preimage, fee: MilliSatoshi(2_000)), status: .succeeded,
+            failureReason: nil),
         Case(backendSays: .failed(.insufficientBalance), status: .failed, failureReason: .insufficientBalance),
         Case(backendSays: nil, status: .failed, failureReason: .notSent),
     ]
@@ -30,10 +32,12 @@ import Testing
                 paymentHash: invoice.hash, bolt11: invoice.bolt11, status: .pending, amount: MilliSatoshi(40_000),
                 maxFee: MilliSatoshi(10_000), idempotencyKey: "crash-1", createdAt: harness.clock.now)
             _ = try await harness.store.beginPayment(intent)
-            harness.backend.knows(invoice.hash, given.backendSays.map { outcome in
-                guard case .succeeded(_, let fee) = outcome else { return outcome }
-                return .succeeded(preimage: invoice.preimage, fee: fee)
-            })
+            harness.backend.knows(
+                invoice.hash,
+                given.backendSays.map { outcome in
+                    guard case .succeeded(_, let fee) = outcome else { return outcome }
+                    return .succeeded(preimage: invoice.preimage, fee: fee)
+                })
             harness.clock.advance(by: 5)
 
             try await harness.restarted { restarted in
