@@ -34,6 +34,31 @@ import Testing
         }
     }
 
+    @Test func aRepeatAfterTheInvoiceExpiredReturnsTheStoredPayment() async throws {
+        try await DaemonHarness.run { harness in
+            let invoice = try harness.backend.remoteInvoice(amount: MilliSatoshi(40_000), expirySeconds: 15)
+            let first = try await harness.payments.send(DaemonHarness.send(invoice.bolt11, idempotencyKey: "order-17"))
+            harness.clock.advance(by: 16)
+            let again = try await harness.payments.send(DaemonHarness.send(invoice.bolt11, idempotencyKey: "order-17"))
+            #expect(again.replayed == true)
+            #expect(again.value == first.value)
+            // The same hash without a key: the stored payment too, with its key.
+            let unkeyed = try await harness.payments.send(DaemonHarness.send(invoice.bolt11))
+            #expect(unkeyed.replayed == true)
+            #expect(unkeyed.value.idempotencyKey == "order-17")
+            // The replay is looked up before the expiry check, which refuses an expired invoice never paid.
+            let late = try harness.backend.remoteInvoice(amount: MilliSatoshi(40_000), expirySeconds: 15)
+            harness.clock.advance(by: 16)
+            let expired = await DaemonHarness.wireError {
+                try await harness.payments.send(DaemonHarness.send(late.bolt11, idempotencyKey: "order-18"))
+            }
+            #expect(expired?.reason == .invoiceExpired)
+            #expect(harness.backend.payCount(invoice.hash) == 1)
+            #expect(harness.backend.payCount(late.hash) == 0)
+            #expect(try await harness.eventTypes() == ["payment.succeeded"])
+        }
+    }
+
     @Test func aKeyUsedForAnotherInvoiceIsAConflictNamingTheFirstPayment() async throws {
         try await DaemonHarness.run { harness in
             let invoice = try harness.backend.remoteInvoice(amount: MilliSatoshi(50_000))
