@@ -2,7 +2,7 @@ import Lightning
 import TestSupport
 import Testing
 
-@testable import Daemon
+@testable import Wallet
 
 /// `invoice.create` under a label, and invoice expiry, in process on the test clock.
 @Suite struct InvoiceReplayTests {

@@ -2,7 +2,7 @@ import JSONRPC
 import Lightning
 import Testing
 
-@testable import Daemon
+@testable import Wallet
 
 /// `payment.send` repeated, in process: the first result comes back as a replay and the backend is asked once.
 @Suite struct PaymentIdempotencyTests {

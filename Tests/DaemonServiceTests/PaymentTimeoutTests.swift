@@ -2,7 +2,7 @@ import Lightning
 import TestSupport
 import Testing
 
-@testable import Daemon
+@testable import Wallet
 
 /// `timeout_s` in process: a backend slower than the caller's timeout leaves the caller with the pending payment,
 /// and the attempt, still running, records the outcome when the backend answers.

@@ -1,7 +1,7 @@
 import JSONRPC
 import Testing
 
-@testable import Daemon
+@testable import Wallet
 
 /// `proof.create` under an idempotency key, in process: the first proof comes back and nothing is written twice.
 @Suite struct ProofCreateReplayTests {

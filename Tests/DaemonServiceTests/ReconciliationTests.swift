@@ -2,7 +2,7 @@ import Lightning
 import Store
 import Testing
 
-@testable import Daemon
+@testable import Wallet
 
 /// Reconciliation at start, in process: a payment intent stored by a daemon that stopped before it knew the
 /// outcome is resolved from what the backend says, before new payments are accepted.

@@ -1,9 +1,12 @@
-import Foundation
+import DaemonConfig
 import Logging
+import Operations
+import RPCClient
+import RPCMethods
 import RPCServer
 import TestSupport
 
-@testable import Daemon
+@testable import Wallet
 
 extension DaemonHarness {
     /// Runs `body` with a client of the daemon's RPC service (its whole method table, roles and error mapping)

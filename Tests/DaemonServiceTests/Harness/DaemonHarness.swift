@@ -7,7 +7,8 @@ import Store
 import TestSupport
 import Testing
 
-@testable import Daemon
+@testable import RPCMethods
+@testable import Wallet
 
 /// The daemon's domain services in this process, wired as `T4GDaemon.run` wires them, over a SQLite store in a
 /// temporary directory and a ``ScriptedBackend``, with a ``TestClock`` as `now`: payments, invoices, proofs and
