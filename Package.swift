@@ -244,7 +244,8 @@ let package = Package(
             name: "DaemonServiceTests",
             dependencies: [
                 "Wallet", "RPCMethods", "Operations", "DaemonConfig", "RPCServer", "RPCClient", "Store", "Lightning",
-                "BOLT11", "Secp256k1", "Proofs", "JSONRPC", "TestSupport", .product(name: "Logging", package: "swift-log"),
+                "BOLT11", "Secp256k1", "Proofs", "JSONRPC", "TestSupport",
+                .product(name: "Logging", package: "swift-log"),
             ]
         ),
         .testTarget(
