@@ -170,7 +170,7 @@ final class ScriptedBackend: LightningBackend {
         state.withLock { $0.known[paymentHash] }
     }
 
-    /// Settlements reach the harness's invoice book directly (`DaemonHarness.settle`); this stream ends at once.
+    /// A test hands settlements to the harness's invoice book itself (`invoices.settle`); this stream ends at once.
     func settlements(after settleIndex: UInt64) -> AsyncThrowingStream<InvoiceSettlement, any Error> {
         AsyncThrowingStream { $0.finish() }
     }
