@@ -7,7 +7,7 @@ import Testing
 @Suite struct ProofCreateReplayTests {
     static let fields = [("topic", "swift")]
 
-    @Test func theSameKeyReturnsTheFirstProofAndWritesOneEvent() async throws {
+    @Test func theSameKeyReturnsTheFirstProofAndWritesOneEventButKeysAreScopedPerMethod() async throws {
         try await DaemonHarness.run { harness in
             let first = try await harness.proofs.create(
                 kind: "mentoring_session", fields: Self.fields, owner: "account:mentor", idempotencyKey: "issue-1")
@@ -22,6 +22,13 @@ import Testing
             #expect(again.value.proofID == first.value.proofID)
             #expect(again.value.createdAt == first.value.createdAt)
             #expect(try await harness.eventTypes() == ["proof.created"])
+            // The same key on another method is another key.
+            let transfer = try await harness.proofs.transfer(
+                proofID: first.value.proofID, to: "account:mentee", payment: nil, transitionID: nil, signature: nil,
+                idempotencyKey: "issue-1")
+            #expect(transfer.replayed == false)
+            #expect(transfer.value["proof"]?["sequence"] == 1)
+            #expect(try await harness.eventTypes() == ["proof.created", "proof.transferred"])
         }
     }
 
