@@ -242,6 +242,14 @@ let package = Package(
             ]
         ),
         .testTarget(
+            name: "DaemonServiceTests",
+            dependencies: [
+                "Wallet", "RPCMethods", "Operations", "DaemonConfig", "RPCServer", "RPCClient", "Store", "Lightning",
+                "BOLT11", "Secp256k1", "Proofs", "JSONRPC", "TestSupport",
+                .product(name: "Logging", package: "swift-log"),
+            ]
+        ),
+        .testTarget(
             name: "StoreTests",
             dependencies: [
                 "Store", "SQLiteStore", "PostgresStore", "GroupCommit", "Lightning", "TestSupport",
@@ -271,7 +279,7 @@ let package = Package(
         .testTarget(
             name: "RPCServerTests",
             dependencies: [
-                "RPCServer", "RPCClient", "RPCWire", "JSONRPC",
+                "RPCServer", "RPCClient", "RPCWire", "JSONRPC", "TestSupport",
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
                 .product(name: "NIOEmbedded", package: "swift-nio"),

@@ -158,6 +158,8 @@ actor Acknowledged {
         if snapshot.payments[hash] != "succeeded" { snapshot.payments[hash] = status }
     }
     func proof(_ id: String) { snapshot.proofs.insert(id) }
+    /// How many invoices, payments and proofs were acknowledged: a measure of the load's progress.
+    var count: Int { snapshot.invoices.count + snapshot.payments.count + snapshot.proofs.count }
 }
 
 extension StoreValue {

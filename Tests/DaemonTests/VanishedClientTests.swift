@@ -51,7 +51,7 @@ import Testing
             let client = try UnixStreamSocket(path: payer.socketPath)
             try client.send(Self.line("payment.send", "\"bolt11\":\"\(invoice.string("bolt11"))\""))
             try await Self.inFlight("the payment.send in flight", port: port) { $0 == 1 }
-            try await eventually("the payment is stored pending", bound: Self.bound) {
+            try await eventually("the payment is stored pending", timeout: Self.bound) {
                 try await payer.call("payment.get", ["payment_hash": .string(hash)]).string("status") == "pending"
             }
 
@@ -60,7 +60,7 @@ import Testing
             let meanwhile = try await payer.call("payment.get", ["payment_hash": .string(hash)])
             #expect(meanwhile.string("status") == "pending", "the unit came back before the payment ended")
 
-            try await eventually("the payment recorded as succeeded", bound: Self.bound) {
+            try await eventually("the payment recorded as succeeded", timeout: Self.bound) {
                 try await payer.call("payment.get", ["payment_hash": .string(hash)]).string("status") == "succeeded"
             }
             let payment = try await payer.call("payment.get", ["payment_hash": .string(hash)])
@@ -79,10 +79,10 @@ import Testing
 
     /// Polls `t4gd_rpc_requests_in_flight` on the operations listener until `condition` holds for it.
     private static func inFlight(
-        _ what: String, port: Int, sourceLocation: SourceLocation = #_sourceLocation,
+        _ what: String, port: Int,
         _ condition: (Double) -> Bool
     ) async throws {
-        try await eventually(what, bound: bound, sourceLocation: sourceLocation) {
+        try await eventually(what, timeout: bound) {
             let metrics = try HTTPProbe.get("/metrics", port: port).body
             let gauge = metrics.split(separator: "\n").first { $0.hasPrefix("t4gd_rpc_requests_in_flight ") }
             return gauge.flatMap { $0.split(separator: " ").last }.flatMap { Double($0) }.map(condition) ?? false

@@ -2,6 +2,7 @@ import JSONRPC
 import Logging
 import NIOCore
 import NIOEmbedded
+import TestSupport
 import Testing
 
 @testable import RPCServer
