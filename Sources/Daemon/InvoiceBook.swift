@@ -54,7 +54,7 @@ public struct InvoiceBook: Sendable {
         }
         let decoded = try created.signedInProcess ?? Self.decode(created.bolt11)
         guard decoded.fields.paymentHash == created.paymentHash.bytes else {
-            throw DaemonError("backend_error", "the backend's invoice does not carry the payment hash it reported")
+            throw DaemonError(.backendError, "the backend's invoice does not carry the payment hash it reported")
         }
         let createdAt = Int64(clamping: decoded.fields.timestamp)
         let record = InvoiceRecord(
@@ -85,7 +85,7 @@ public struct InvoiceBook: Sendable {
     /// `label_conflict` naming the invoice that holds the label.
     private static func labelConflict(_ existing: InvoiceRecord) -> DaemonError {
         DaemonError(
-            "label_conflict", "label is already used by an invoice with other parameters",
+            .labelConflict, "label is already used by an invoice with other parameters",
             data: ["existing": .object(EventPayloads.invoice(existing))])
     }
 
@@ -95,7 +95,7 @@ public struct InvoiceBook: Sendable {
         while true {
             let seen = await events.latest
             guard let record = try await store.invoice(paymentHash: paymentHash) else {
-                throw DaemonError("invoice_not_found", "no invoice with this payment hash")
+                throw DaemonError(.invoiceNotFound, "no invoice with this payment hash")
             }
             let remaining = deadline - ContinuousClock.now
             if record.status.isFinal || remaining <= .zero { return record }
@@ -107,11 +107,11 @@ public struct InvoiceBook: Sendable {
     /// Cancels an open invoice at the backend and in the store. A canceled invoice is returned as a replay.
     public func cancel(_ paymentHash: PaymentHash) async throws -> WriteOutcome<InvoiceRecord> {
         guard let record = try await store.invoice(paymentHash: paymentHash) else {
-            throw DaemonError("invoice_not_found", "no invoice with this payment hash")
+            throw DaemonError(.invoiceNotFound, "no invoice with this payment hash")
         }
         if record.status == .canceled { return .replay(record) }
         guard record.status == .open else {
-            throw DaemonError("invoice_not_open", "the invoice is \(record.status.rawValue)")
+            throw DaemonError(.invoiceNotOpen, "the invoice is \(record.status.rawValue)")
         }
         do {
             try await backend.cancelInvoice(paymentHash)
@@ -167,14 +167,15 @@ public struct InvoiceBook: Sendable {
         do {
             return try Invoice(bolt11: bolt11)
         } catch {
-            throw DaemonError("backend_error", "the backend returned an invoice that does not decode: \(error.code)")
+            throw DaemonError(.backendError, "the backend returned an invoice that does not decode: \(error.code)")
         }
     }
 
     /// A digest of everything that defines an invoice request, so a repeated label can be recognised.
     static func fingerprint(_ request: CreateRequest) -> String {
         let parts: [String] = [
-            request.fiat.map { "fiat \($0.currency.code) \($0.text)" } ?? request.amount.map { "\($0.rawValue)" } ?? "-",
+            request.fiat.map { "fiat \($0.currency.code) \($0.text)" } ?? request.amount.map { "\($0.rawValue)" }
+                ?? "-",
             request.description ?? "-",
             request.descriptionHash?.hex ?? "-", "\(request.expirySeconds)", request.metadata ?? "-",
         ]

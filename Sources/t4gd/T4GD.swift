@@ -31,6 +31,10 @@ struct T4GD: AsyncParsableCommand {
     var metricsListen: String?
     @Flag(name: .customLong("no-metrics"), help: "Do not start the /metrics and /health listener.")
     var noMetrics = false
+    @Flag(
+        name: .customLong("print-api-doc"),
+        help: "Print the RPC reference (docs/api.md, from the OpenRPC document) and exit.")
+    var printAPIDoc = false
 
     /// Parses the command line and runs the daemon; exits with the command's error, if any.
     static func parseAndRun() async {
@@ -43,6 +47,10 @@ struct T4GD: AsyncParsableCommand {
     }
 
     func run() async throws {
+        if printAPIDoc {
+            print(APIDocument.markdown, terminator: "")
+            return
+        }
         let configuration: DaemonConfiguration
         do {
             configuration = try loadConfiguration()
