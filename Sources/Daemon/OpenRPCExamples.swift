@@ -73,7 +73,9 @@ enum Example {
         "kind": "purchase", "owner": "account:alice", "to": "account:bob", "attester": "account:notary",
         "path": "t4gd-2026-12-07.sqlite", "version": "1.0.0", "network": "regtest", "backend": "dev",
         "cursor": "eyJhZnRlciI6NDJ9", "next_cursor": "eyJhZnRlciI6NDJ9", "type": "invoice.paid",
-        "owner_account": "account:alice", "process": "t4gd-1", "alias": "t4gd-dev",
+        "owner_account": "account:alice", "process": "t4gd-1", "alias": "t4gd-dev", "wallet_id": "main",
+        "wallet_name": "t4gd", "id": "812x1x0", "peer": "02" + hex(bytes: 32), "currency": "EUR",
+        "amount": "0.21", "rate": "85012.40",
     ]
 
     private static func integer(named name: String, minimum: Int64?) -> Int64 {

@@ -34,19 +34,41 @@ extension RPCMethod.Declaration {
     static let nodeInfo = Self(
         "node.info", role: .readonly,
         summary: "The backend node: pubkey, alias, network, height, sync, counts; null where the backend cannot know.",
-        result: Schema.anyObject, errors: [.backendUnavailable, .backendError]
+        result: Schema.object([
+            ("pubkey", ["type": ["string", "null"]]), ("alias", Schema.string), ("network", Schema.string),
+            ("block_height", ["type": ["integer", "null"]]), ("synced", ["type": ["boolean", "null"]]),
+            ("channel_count", Schema.integer(0, Int64.max)), ("peer_count", Schema.integer(0, Int64.max)),
+        ]),
+        errors: [.backendUnavailable, .backendError]
     )
 
     static let nodeChannels = Self(
         "node.channels", role: .readonly, summary: "The backend node's channels.",
-        result: Schema.array(Schema.anyObject), errors: [.backendUnavailable, .backendError]
+        result: Schema.array(
+            Schema.object([
+                ("id", Schema.string), ("peer", Schema.string), ("capacity_msat", Schema.integer(0, Int64.max)),
+                ("local_msat", Schema.integer(0, Int64.max)), ("remote_msat", Schema.integer(0, Int64.max)),
+                ("active", Schema.boolean),
+            ])),
+        errors: [.backendUnavailable, .backendError]
     )
 
     static let walletBalance = Self(
         "wallet.balance", role: .readonly,
         summary: "Spendable balance; with `currency`, also its value at the current rate, as an estimate.",
         params: [.optional("currency", .currency, "ISO 4217 code: adds `fiat` (an estimate)")],
-        result: Schema.anyObject, errors: [.backendUnavailable, .backendError, .rateUnavailable],
+        result: Schema.object([
+            ("balance_msat", ["type": "integer"]), ("balance_sat", ["type": "integer"]),
+            ("wallet_id", Schema.string), ("wallet_name", Schema.string),
+            (
+                "fiat",
+                Schema.object([
+                    ("currency", Schema.string), ("amount", Schema.string), ("rate", Schema.string),
+                    ("at", Schema.integer(0, Int64.max)), ("estimate", Schema.boolean),
+                ])
+            ),
+        ]),
+        errors: [.backendUnavailable, .backendError, .rateUnavailable],
         example: ["currency": "EUR"]
     )
 
