@@ -19,7 +19,8 @@ struct FiatTerms: Sendable {
         do {
             msat = try FiatConversion.msat(for: amount.value, at: snapshot.rate)
         } catch {
-            throw DaemonError(.invalidAmount, "\(amount) is beyond 21 million bitcoin at \(snapshot.rate)")
+            throw DaemonError(
+                .invalidAmount, "\(amount) is beyond 21 million bitcoin at \(snapshot.rate)", underlying: error)
         }
         self.amount = amount
         self.snapshot = snapshot
@@ -83,7 +84,7 @@ extension Params {
         do {
             return try FiatAmount(currency: currency, text: text)
         } catch {
-            throw DaemonError(.invalidAmount, "'fiat.amount' \(error.description)")
+            throw DaemonError(.invalidAmount, "'fiat.amount' \(error.description)", underlying: error)
         }
     }
 

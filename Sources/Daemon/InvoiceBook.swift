@@ -167,7 +167,8 @@ public struct InvoiceBook: Sendable {
         do {
             return try Invoice(bolt11: bolt11)
         } catch {
-            throw DaemonError(.backendError, "the backend returned an invoice that does not decode: \(error.code)")
+            throw DaemonError(
+                .backendError, "the backend returned an invoice that does not decode: \(error.code)", underlying: error)
         }
     }
 

@@ -18,7 +18,7 @@ struct PayableInvoice: Sendable {
         } catch {
             throw DaemonError(
                 .invoiceNotPayable, "the current BOLT #11 payer rules refuse this invoice: \(error.detail)",
-                data: ["cause": .string(error.code.name)])
+                data: ["cause": .string(error.code.name)], underlying: error)
         }
         let fields = invoice.fields
         guard fields.network == network else {
@@ -57,7 +57,7 @@ struct PayableInvoice: Sendable {
         } catch {
             throw DaemonError(
                 .invalidBolt11, "the invoice is not valid BOLT #11: \(error.detail)",
-                data: ["cause": .string(error.code.name)])
+                data: ["cause": .string(error.code.name)], underlying: error)
         }
     }
 }

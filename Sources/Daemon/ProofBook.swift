@@ -423,18 +423,20 @@ struct ProofBook: Sendable {
             return try body()
         } catch let error as ProofError {
             switch error.code {
-            case .transferPending: throw DaemonError(.transferPending, error.detail)
-            case .doubleTransfer: throw DaemonError(.doubleTransfer, error.detail)
-            case .proofRevoked, .alreadyRevoked: throw DaemonError(.proofRevoked, error.detail)
-            case .notRevocable: throw DaemonError(.notRevocable, error.detail)
-            case .notAnAttester, .alreadyAttested: throw DaemonError(.notAttester, error.detail)
+            case .transferPending: throw DaemonError(.transferPending, error.detail, underlying: error)
+            case .doubleTransfer: throw DaemonError(.doubleTransfer, error.detail, underlying: error)
+            case .proofRevoked, .alreadyRevoked: throw DaemonError(.proofRevoked, error.detail, underlying: error)
+            case .notRevocable: throw DaemonError(.notRevocable, error.detail, underlying: error)
+            case .notAnAttester, .alreadyAttested: throw DaemonError(.notAttester, error.detail, underlying: error)
             case .invalidSignature:
                 throw DaemonError(
-                    .invalidProofSignature, "the signature is not the current owner's over the sighash")
-            case .unknownField: throw DaemonError.invalidParams(error.detail)
+                    .invalidProofSignature, "the signature is not the current owner's over the sighash",
+                    underlying: error)
+            case .unknownField: throw DaemonError.invalidParams(error.detail, underlying: error)
             default:
                 throw DaemonError(
-                    .proofInvalid, error.detail, data: ["failed_rules": .array([.string(error.code.name)])])
+                    .proofInvalid, error.detail, data: ["failed_rules": .array([.string(error.code.name)])],
+                    underlying: error)
             }
         }
     }

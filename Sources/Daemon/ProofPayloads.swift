@@ -88,7 +88,7 @@ enum ProofPayloads {
         } catch {
             throw DaemonError(
                 .proofInvalid, "the consignment does not decode: \(error.detail)",
-                data: ["failed_rules": .array([.string(error.code.name)])])
+                data: ["failed_rules": .array([.string(error.code.name)])], underlying: error)
         }
     }
 }
