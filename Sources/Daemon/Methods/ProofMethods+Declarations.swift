@@ -121,7 +121,24 @@ extension RPCMethod.Declaration {
 
     static let proofHistory = Self(
         "proof.history", role: .readonly, summary: "The proof's chain: genesis and every transition.",
-        params: [proofID], result: Schema.anyObject, errors: [.proofNotFound]
+        params: [proofID],
+        result: Schema.object([
+            ("proof_id", Schema.hex32), ("issuer", Schema.hex32), ("initial_owner", Schema.hex32),
+            ("initial_owner_account", ["type": ["string", "null"]]), ("issued_at", Schema.integer(0, Int64.max)),
+            (
+                "transitions",
+                Schema.array(
+                    Schema.object([
+                        ("transition_id", Schema.hex32), ("sequence", Schema.integer(0, Int64.max)),
+                        ("previous_id", Schema.hex32), ("new_owner", Schema.hex32),
+                        ("new_owner_account", ["type": ["string", "null"]]),
+                        ("payment_hash", ["type": ["string", "null"]]), ("created_at", Schema.integer(0, Int64.max)),
+                        ("state", Schema.oneOf(["pending", "final", "canceled"])),
+                    ]))
+            ),
+            ("redemption", ["type": ["object", "null"]]), ("revoked_at", ["type": ["integer", "null"]]),
+        ]),
+        errors: [.proofNotFound]
     )
 
     static let proofExport = Self(
@@ -138,6 +155,9 @@ extension RPCMethod.Declaration {
             "Validate a received consignment and store it; refuses one that conflicts with a stored chain;"
             + " one that adds nothing to the stored chain is answered with replayed: true.",
         params: [.required("consignment", .object(Schema.anyObject), "the consignment document")],
-        result: Schema.anyObject, errors: [.proofInvalid, .doubleTransfer]
+        result: Schema.object([
+            ("proof", Schema.ref("proof")), ("verification", Schema.ref("verification")), ("replayed", Schema.boolean),
+        ]),
+        errors: [.proofInvalid, .doubleTransfer]
     )
 }
