@@ -1,7 +1,7 @@
 import Foundation
 import Testing
 
-@testable import Daemon
+@testable import RPCMethods
 
 /// docs/api.md is the OpenRPC document rendered (`t4gd --print-api-doc`); it must not drift from it.
 @Suite struct APIDocTests {

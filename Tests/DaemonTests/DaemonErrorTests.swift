@@ -2,7 +2,8 @@ import JSONRPC
 import Lightning
 import Testing
 
-@testable import Daemon
+@testable import RPCMethods
+@testable import Wallet
 
 /// The typed error path: a `DaemonError` names a catalogue reason, keeps its cause for the log, and shows
 /// neither `data` values nor secrets in its descriptions; backend codes and payment failure reasons map to

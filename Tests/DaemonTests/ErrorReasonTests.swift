@@ -5,7 +5,7 @@ import Secp256k1
 import TestSupport
 import Testing
 
-@testable import Daemon
+@testable import RPCMethods
 
 /// Every error reason of the contract that the daemon and the dev backend can produce, provoked over the socket.
 @Suite(.serialized) struct ErrorReasonTests {

@@ -1,7 +1,8 @@
 import JSONRPC
 import Testing
+import Wallet
 
-@testable import Daemon
+@testable import RPCMethods
 
 /// Each param is declared once (`RPCParam`) and feeds both `Params` and the published schema: for every method
 /// of the OpenRPC document, the values at the edges of each param's published schema are accepted and the
