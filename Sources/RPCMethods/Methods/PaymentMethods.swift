@@ -15,7 +15,7 @@ extension DaemonComponents {
                 let request = PaymentSender.SendRequest(
                     bolt11: try params.requiredString("bolt11"), amount: amount, fiat: fiat,
                     maxFee: try params.integer("max_fee_msat").map(MilliSatoshi.init(rawValue:)),
-                    timeoutSeconds: try params.integer("timeout_s") ?? configuration.paymentTimeoutSeconds,
+                    timeoutSeconds: try params.integer("timeout_s") ?? configuration.payments.timeoutSeconds,
                     idempotencyKey: try params.string("idempotency_key"))
                 return Self.written(try await payments.send(request), EventPayloads.payment)
             },
