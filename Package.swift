@@ -187,7 +187,7 @@ let package = Package(
         .executableTarget(
             name: "t4gd",
             dependencies: [
-                "Daemon", "DaemonConfig", "Operations", "BOLT11",
+                "Daemon", "DaemonConfig", "Operations", "RPCMethods", "BOLT11",
                 .product(name: "Metrics", package: "swift-metrics"),
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "NIOPosix", package: "swift-nio"),

@@ -34,10 +34,13 @@ public struct RPCErrorReason: Sendable {
     /// Whether errors of this reason carry `data.retry_after_s`.
     public var carriesRetryAfter: Bool { dataFields.contains("retry_after_s") }
 
-    /// The catalog entry named `name`.
+    /// The catalog entry named `name`, for names read from the wire (code uses the static members).
     public static func named(_ name: String) -> RPCErrorReason? {
-        all.first { $0.name == name }
+        byName[name]
     }
+
+    /// ``all`` by name.
+    private static let byName = Dictionary(uniqueKeysWithValues: all.map { ($0.name, $0) })
 }
 
 extension RPCErrorReason: Hashable {

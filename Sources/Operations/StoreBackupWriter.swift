@@ -36,7 +36,7 @@ package struct StoreBackupWriter: Sendable {
         guard descriptor >= 0 else {
             let code = errno
             if code == EEXIST { throw DaemonError.invalidParams("'path' already exists") }
-            throw DaemonError("backup_failed", "cannot create \(target): \(String(cString: strerror(code)))")
+            throw DaemonError(.backupFailed, "cannot create \(target): \(String(cString: strerror(code)))")
         }
         close(descriptor)
         let start = ContinuousClock.now
@@ -44,14 +44,14 @@ package struct StoreBackupWriter: Sendable {
             try await store.backup(to: target)
             let summary = try await NIOThreadPool.singleton.runIfActive { try Store.inspectCopy(at: target) }
             guard summary.integrityOK else {
-                throw DaemonError("backup_failed", "the copy at \(target) fails PRAGMA integrity_check")
+                throw DaemonError(.backupFailed, "the copy at \(target) fails PRAGMA integrity_check")
             }
             let size = (try? FileManager.default.attributesOfItem(atPath: target)[.size] as? NSNumber)?.int64Value ?? 0
             return Outcome(path: target, sizeBytes: size, summary: summary, duration: ContinuousClock.now - start)
         } catch {
             for suffix in ["", "-journal", "-wal", "-shm"] { unlink(target + suffix) }
             if let error = error as? DaemonError { throw error }
-            throw DaemonError("backup_failed", "cannot write the backup: \(error)")
+            throw DaemonError(.backupFailed, "cannot write the backup: \(error)", underlying: error)
         }
     }
 
@@ -71,7 +71,7 @@ package struct StoreBackupWriter: Sendable {
         }
         guard parent == backupDirectory || parent.hasPrefix(backupDirectory + "/") else {
             throw DaemonError(
-                "backup_path_refused", "'path' is outside the backup directory \(directory)",
+                .backupPathRefused, "'path' is outside the backup directory \(directory)",
                 data: ["backup_dir": .string(directory)])
         }
         return parent + "/" + name
@@ -81,10 +81,10 @@ package struct StoreBackupWriter: Sendable {
     private func createdBackupDirectory() throws -> String {
         if mkdir(directory, 0o700) != 0, errno != EEXIST {
             let reason = String(cString: strerror(errno))
-            throw DaemonError("backup_failed", "cannot create the backup directory \(directory): \(reason)")
+            throw DaemonError(.backupFailed, "cannot create the backup directory \(directory): \(reason)")
         }
         guard let resolved = Self.realPath(directory) else {
-            throw DaemonError("backup_failed", "cannot resolve the backup directory \(directory)")
+            throw DaemonError(.backupFailed, "cannot resolve the backup directory \(directory)")
         }
         return resolved
     }

@@ -20,8 +20,8 @@ package struct DaemonRPCService: RPCService {
             components.nodeMethods + components.invoiceMethods + components.rateMethods + components.paymentMethods
             + components.eventMethods + components.proofMethods + components.proofLifecycleMethods
             + components.operationsMethods
-        let document = OpenRPCDocument.make(all + [Self.discover(result: .null)])
-        all.append(Self.discover(result: document))
+        let document = OpenRPCDocument.make(all.map(\.declaration) + [.rpcDiscover])
+        all.append(.immediate(.rpcDiscover) { _, _ in document })
         methods = Dictionary(uniqueKeysWithValues: all.map { ($0.name, $0) })
     }
 
@@ -94,11 +94,11 @@ package struct DaemonRPCService: RPCService {
     static func rpcError(_ error: any Error, logger: Logger, method: String) -> RPCError {
         switch error {
         case let error as DaemonError:
-            guard let reason = RPCErrorReason.named(error.reason) else {
-                logger.error("unmapped error reason", metadata: ["method": "\(method)", "reason": "\(error.reason)"])
-                return RPCError(.internalError)
+            if error.underlying != nil {
+                logger.debug(
+                    "request failed", metadata: ["method": "\(method)", "error": "\(String(reflecting: error))"])
             }
-            return RPCError(reason, message: error.message, data: error.data)
+            return RPCError(error.reason, message: error.message, data: error.data)
         case let error as RPCError:
             return error
         case is CancellationError:
@@ -107,12 +107,5 @@ package struct DaemonRPCService: RPCService {
             logger.error("internal error", metadata: ["method": "\(method)", "error": "\(String(reflecting: error))"])
             return RPCError(.internalError, message: "internal error; see the daemon log for this request_id")
         }
-    }
-
-    private static func discover(result: JSONValue) -> RPCMethod {
-        .immediate(
-            "rpc.discover", role: .readonly, summary: "This interface as an OpenRPC 1.2 document.",
-            result: ["$ref": "https://raw.githubusercontent.com/open-rpc/meta-schema/master/schema.json"]
-        ) { _, _ in result }
     }
 }

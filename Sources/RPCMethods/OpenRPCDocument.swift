@@ -1,9 +1,12 @@
 import JSONRPC
 
-/// Builds the OpenRPC document that `rpc.discover` returns, from the method table itself, so the published
-/// contract cannot drift from the code.
+/// Builds the OpenRPC document that `rpc.discover` returns (and docs/api.md renders), from the method
+/// declarations themselves, so the published contract cannot drift from the code.
 enum OpenRPCDocument {
-    static func make(_ methods: [RPCMethod]) -> JSONValue {
+    /// The document of every declared method (``RPCMethod/Declaration/all``).
+    static var complete: JSONValue { make(RPCMethod.Declaration.all) }
+
+    static func make(_ methods: [RPCMethod.Declaration]) -> JSONValue {
         [
             "openrpc": "1.2.6",
             "info": [
@@ -16,7 +19,7 @@ enum OpenRPCDocument {
         ]
     }
 
-    private static func method(_ method: RPCMethod) -> JSONValue {
+    private static func method(_ method: RPCMethod.Declaration) -> JSONValue {
         [
             "name": .string(method.name),
             "summary": .string(method.summary),
@@ -31,12 +34,24 @@ enum OpenRPCDocument {
                 }),
             "result": ["name": "result", "schema": method.result],
             "errors": .array(
-                (standardErrors + method.errors).compactMap(RPCErrorReason.named).map { reason in
+                (standardErrors + method.errors).map { reason in
                     [
                         "code": .integer(Int64(reason.code)), "message": .string(reason.message),
                         "data": errorData(reason),
                     ]
                 }),
+            "examples": [example(method)],
+        ]
+    }
+
+    /// One example pairing (OpenRPC): a request's params and the shape of its answer, with illustrative values.
+    private static func example(_ method: RPCMethod.Declaration) -> JSONValue {
+        let components = schemas
+        return [
+            "name": .string("\(method.name) example"),
+            "params": .array(
+                Example.params(of: method, schemas: components).map { ["name": .string($0.key), "value": $0.value] }),
+            "result": ["name": "result", "value": Example.value(of: method.result, named: "result", in: components)],
         ]
     }
 
@@ -49,8 +64,8 @@ enum OpenRPCDocument {
     }
 
     /// Errors any method can answer.
-    private static let standardErrors = [
-        "invalid_params", "internal_error", "unauthorized", "overloaded", "rate_limited", "shutting_down",
+    private static let standardErrors: [RPCErrorReason] = [
+        .invalidParams, .internalError, .unauthorized, .overloaded, .rateLimited, .shuttingDown,
     ]
 
     private static let nullableString: JSONValue = ["type": ["string", "null"]]

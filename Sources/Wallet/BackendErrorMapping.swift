@@ -1,28 +1,44 @@
 import JSONRPC
 import Lightning
 
-/// Turns a backend's failure into the RPC error the caller sees.
+/// Turns a backend's failure into the error the caller sees: every `BackendError.Code` has its catalogue
+/// reason here, and the backend error stays attached as the underlying cause (for the log).
 package enum BackendErrorMapping {
     /// Seconds a caller should wait before retrying when the backend is unreachable.
     static let retryAfterSeconds: Int64 = 5
 
+    /// The catalogue reason of a backend failure code; codes the daemon does not single out are `backend_error`.
+    static func reason(for code: BackendError.Code) -> RPCErrorReason {
+        switch code {
+        case .unavailable: .backendUnavailable
+        case .timeout: .backendTimeout
+        case .alreadyPaid: .alreadyPaid
+        case .inFlight: .paymentInFlight
+        case .selfPayment: .selfPayment
+        case .notFound: .invoiceNotFound
+        case .unsupported: .unsupportedByBackend
+        case .networkMismatch: .networkMismatch
+        default: .backendError
+        }
+    }
+
+    /// The daemon error of a failed backend call; an error that is not a `BackendError` is `backend_error`.
     package static func daemonError(_ error: any Error) -> DaemonError {
         guard let error = error as? BackendError else {
-            return DaemonError("backend_error", "the backend failed")
+            return DaemonError(.backendError, "the backend failed", underlying: error)
         }
-        switch error.code {
-        case .unavailable:
+        let reason = reason(for: error.code)
+        switch reason {
+        case .backendUnavailable:
             return DaemonError(
-                "backend_unavailable", "the Lightning backend is unavailable: \(error.detail)",
-                data: ["retry_after_s": .integer(retryAfterSeconds)])
-        case .timeout: return DaemonError("backend_timeout", "the Lightning backend did not answer in time")
-        case .alreadyPaid: return DaemonError("already_paid", "the invoice is already paid")
-        case .inFlight: return DaemonError("payment_in_flight", "a payment to this invoice is in flight")
-        case .selfPayment: return DaemonError("self_payment", "the invoice was issued by this node")
-        case .notFound: return DaemonError("invoice_not_found", error.detail)
-        case .unsupported: return DaemonError("unsupported_by_backend", error.detail)
-        case .networkMismatch: return DaemonError("network_mismatch", error.detail)
-        default: return DaemonError("backend_error", error.detail)
+                reason, "the Lightning backend is unavailable: \(error.detail)",
+                data: ["retry_after_s": .integer(retryAfterSeconds)], underlying: error)
+        case .backendTimeout:
+            return DaemonError(reason, "the Lightning backend did not answer in time", underlying: error)
+        case .alreadyPaid: return DaemonError(reason, "the invoice is already paid", underlying: error)
+        case .paymentInFlight: return DaemonError(reason, "a payment to this invoice is in flight", underlying: error)
+        case .selfPayment: return DaemonError(reason, "the invoice was issued by this node", underlying: error)
+        default: return DaemonError(reason, error.detail, underlying: error)
         }
     }
 }

@@ -19,7 +19,8 @@ package struct FiatTerms: Sendable {
         do {
             msat = try FiatConversion.msat(for: amount.value, at: snapshot.rate)
         } catch {
-            throw DaemonError("invalid_amount", "\(amount) is beyond 21 million bitcoin at \(snapshot.rate)")
+            throw DaemonError(
+                .invalidAmount, "\(amount) is beyond 21 million bitcoin at \(snapshot.rate)", underlying: error)
         }
         self.amount = amount
         self.snapshot = snapshot
@@ -51,12 +52,12 @@ package struct FiatTerms: Sendable {
 extension DaemonError {
     /// `rate_unavailable`: t4gd has no `[[rates.source]]`.
     package static let noRateSources = DaemonError(
-        "rate_unavailable", "no rate sources are configured ([rates] in the configuration)")
+        .rateUnavailable, "no rate sources are configured ([rates] in the configuration)")
 
     /// `rate_unavailable` with the book's reason and, when waiting may help, `retry_after_s`.
     static func rateUnavailable(_ unavailable: RateBook.Unavailable) -> DaemonError {
         var data = JSONObject()
         if let seconds = unavailable.retryAfterSeconds { data["retry_after_s"] = .integer(seconds) }
-        return DaemonError("rate_unavailable", unavailable.description, data: data)
+        return DaemonError(.rateUnavailable, unavailable.description, data: data, underlying: unavailable)
     }
 }

@@ -82,7 +82,7 @@ package struct InvoiceBook: Sendable {
         }
         let decoded = try created.signedInProcess ?? Self.decode(created.bolt11)
         guard decoded.fields.paymentHash == created.paymentHash.bytes else {
-            throw DaemonError("backend_error", "the backend's invoice does not carry the payment hash it reported")
+            throw DaemonError(.backendError, "the backend's invoice does not carry the payment hash it reported")
         }
         let createdAt = Int64(clamping: decoded.fields.timestamp)
         let record = InvoiceRecord(
@@ -113,7 +113,7 @@ package struct InvoiceBook: Sendable {
     /// `label_conflict` naming the invoice that holds the label.
     private static func labelConflict(_ existing: InvoiceRecord) -> DaemonError {
         DaemonError(
-            "label_conflict", "label is already used by an invoice with other parameters",
+            .labelConflict, "label is already used by an invoice with other parameters",
             data: ["existing": .object(EventPayloads.invoice(existing))])
     }
 
@@ -123,7 +123,7 @@ package struct InvoiceBook: Sendable {
         while true {
             let seen = await events.latest
             guard let record = try await store.invoice(paymentHash: paymentHash) else {
-                throw DaemonError("invoice_not_found", "no invoice with this payment hash")
+                throw DaemonError(.invoiceNotFound, "no invoice with this payment hash")
             }
             let remaining = deadline - ContinuousClock.now
             if record.status.isFinal || remaining <= .zero { return record }
@@ -135,11 +135,11 @@ package struct InvoiceBook: Sendable {
     /// Cancels an open invoice at the backend and in the store. A canceled invoice is returned as a replay.
     package func cancel(_ paymentHash: PaymentHash) async throws -> WriteOutcome<InvoiceRecord> {
         guard let record = try await store.invoice(paymentHash: paymentHash) else {
-            throw DaemonError("invoice_not_found", "no invoice with this payment hash")
+            throw DaemonError(.invoiceNotFound, "no invoice with this payment hash")
         }
         if record.status == .canceled { return .replay(record) }
         guard record.status == .open else {
-            throw DaemonError("invoice_not_open", "the invoice is \(record.status.rawValue)")
+            throw DaemonError(.invoiceNotOpen, "the invoice is \(record.status.rawValue)")
         }
         do {
             try await backend.cancelInvoice(paymentHash)
@@ -195,7 +195,8 @@ package struct InvoiceBook: Sendable {
         do {
             return try Invoice(bolt11: bolt11)
         } catch {
-            throw DaemonError("backend_error", "the backend returned an invoice that does not decode: \(error.code)")
+            throw DaemonError(
+                .backendError, "the backend returned an invoice that does not decode: \(error.code)", underlying: error)
         }
     }
 

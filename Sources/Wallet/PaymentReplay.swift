@@ -32,7 +32,7 @@ struct PaymentReplay: Sendable {
     /// `idempotency_conflict` naming the payment stored under the key.
     static func conflict(_ stored: PaymentRecord) -> DaemonError {
         DaemonError(
-            "idempotency_conflict", "the idempotency key was used for another payment request",
+            .idempotencyConflict, "the idempotency key was used for another payment request",
             data: ["existing": .object(EventPayloads.payment(stored))])
     }
 

@@ -84,7 +84,7 @@ package struct PaymentSender: Sendable {
         }
         guard gate.paymentsAccepted else {
             throw DaemonError(
-                "backend_unavailable", "pending payments are being reconciled with the backend",
+                .backendUnavailable, "pending payments are being reconciled with the backend",
                 data: ["retry_after_s": .integer(BackendErrorMapping.retryAfterSeconds)])
         }
         let terms = try request.fiat.map { try FiatTerms(converting: $0, with: rates) }
@@ -93,7 +93,7 @@ package struct PaymentSender: Sendable {
         // Our own invoice book: refused here for every backend, before an intent is stored (LNbits would let
         // the wallet pay itself).
         guard try await store.invoice(paymentHash: invoice.paymentHash) == nil else {
-            throw DaemonError("self_payment", "the invoice was created by this daemon (invoice.create)")
+            throw DaemonError(.selfPayment, "the invoice was created by this daemon (invoice.create)")
         }
         let record = PaymentRecord(
             paymentHash: invoice.paymentHash, bolt11: request.bolt11, status: .pending, amount: invoice.amount,
@@ -147,7 +147,7 @@ package struct PaymentSender: Sendable {
         case .success(let started): return started
         case .failure(let error) where error.code == .idempotencyConflict:
             guard let key = record.idempotencyKey, let stored = try await store.payment(idempotencyKey: key) else {
-                throw DaemonError("idempotency_conflict", "the idempotency key was used for another invoice")
+                throw DaemonError(.idempotencyConflict, "the idempotency key was used for another invoice")
             }
             throw PaymentReplay.conflict(stored)
         case .failure(let error): throw error
@@ -172,11 +172,8 @@ package struct PaymentSender: Sendable {
             logger.warning(
                 "payment outcome unknown; left pending for reconciliation",
                 metadata: ["payment_hash": "\(record.paymentHash)", "error": "\(error)"])
-            var failure = BackendErrorMapping.daemonError(error)
-            var data = failure.data
-            data["payment"] = .object(EventPayloads.payment(record))
-            failure = DaemonError(failure.reason, failure.message, data: data)
-            return .failure(failure)
+            return .failure(
+                BackendErrorMapping.daemonError(error).adding(["payment": .object(EventPayloads.payment(record))]))
         }
         FaultInjection.hit(FaultInjection.afterBackendPaid)
         do {
@@ -206,7 +203,7 @@ package struct PaymentSender: Sendable {
             return record
         }
         guard let record = try await store.payment(paymentHash: paymentHash) else {
-            throw DaemonError("payment_not_found", "no payment with this payment hash")
+            throw DaemonError(.paymentNotFound, "no payment with this payment hash")
         }
         return record
     }
@@ -214,21 +211,14 @@ package struct PaymentSender: Sendable {
     /// `error` with the stored payment in `data.existing` (for `already_paid`: what this daemon holds).
     private static func withExisting(_ error: DaemonError, _ stored: PaymentRecord?) -> DaemonError {
         guard let stored else { return error }
-        var data = error.data
-        data["existing"] = .object(EventPayloads.payment(stored))
-        return DaemonError(error.reason, error.message, data: data)
+        return error.adding(["existing": .object(EventPayloads.payment(stored))])
     }
 
+    /// The error a definitive payment failure answers: its wire reason (`PaymentFailureMapping`), with the
+    /// failed payment in `data.payment`.
     static func failure(_ reason: PaymentFailureReason, _ record: PaymentRecord) -> DaemonError {
-        let rpcReason =
-            switch reason {
-            case .timeout: "payment_timeout"
-            case .invoiceExpired: "invoice_expired"
-            case .backendError, .notSent: "payment_failed"
-            default: reason.rawValue
-            }
-        return DaemonError(
-            rpcReason, "the payment failed: \(reason.rawValue)",
+        DaemonError(
+            PaymentFailureMapping.reason(for: reason), "the payment failed: \(reason.rawValue)",
             data: ["payment": .object(EventPayloads.payment(record))])
     }
 }

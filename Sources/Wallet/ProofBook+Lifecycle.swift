@@ -74,7 +74,7 @@ extension ProofBook {
     package func revoke(proofID: String) async throws -> JSONValue {
         let (record, proof) = try await load(proofID)
         guard proof.genesis.issuer == identity.xOnlyPublicKey else {
-            throw DaemonError("not_revocable", "only the issuer revokes a proof, and this daemon did not issue it")
+            throw DaemonError(.notRevocable, "only the issuer revokes a proof, and this daemon did not issue it")
         }
         var revoked = proof
         try proofStep {
@@ -136,12 +136,12 @@ extension ProofBook {
             request.proofID == record.proofID,
             let fields = try? JSONValue.parse(Array(request.request.utf8)),
             let redeemedAt = fields["redeemed_at"]?.int64Value
-        else { throw DaemonError("transition_not_found", "no redemption waits for a signature with this id") }
+        else { throw DaemonError(.transitionNotFound, "no redemption waits for a signature with this id") }
         let redeemer = fields["redeemer"]?.stringValue.flatMap({ [UInt8](hex: $0) })
             .flatMap({ try? XOnlyPublicKey(bytes: $0) })
         let redemption = try proofStep { try proof.makeRedemption(redeemer: redeemer, redeemedAt: UInt64(redeemedAt)) }
         guard redemption.id.hex == redemptionID.lowercased() else {
-            throw DaemonError("transition_not_found", "the proof changed since the redemption was made")
+            throw DaemonError(.transitionNotFound, "the proof changed since the redemption was made")
         }
         return redemption
     }
@@ -199,12 +199,12 @@ extension ProofBook {
             request.proofID == record.proofID,
             let fields = try? JSONValue.parse(Array(request.request.utf8)),
             let attestedAt = fields["attested_at"]?.int64Value
-        else { throw DaemonError("transition_not_found", "no attestation waits for a signature with this id") }
+        else { throw DaemonError(.transitionNotFound, "no attestation waits for a signature with this id") }
         let attestation = try proofStep {
             try proof.makeAttestation(by: attester, attestedAt: UInt64(attestedAt))
         }
         guard attestation.id.hex == attestationID.lowercased() else {
-            throw DaemonError("transition_not_found", "this attestation is not the attester's")
+            throw DaemonError(.transitionNotFound, "this attestation is not the attester's")
         }
         return attestation
     }

@@ -240,7 +240,7 @@ package struct ProofBook: Sendable {
     private func requireMovable(_ record: ProofRecord, _ proof: Proof) async throws {
         guard record.status != "transfer_pending" else {
             throw DaemonError(
-                "transfer_pending", "the proof's last transfer waits for its payment",
+                .transferPending, "the proof's last transfer waits for its payment",
                 data: ["existing": try await payload(record)])
         }
         try proofStep { try proof.checkCanMove() }
@@ -253,14 +253,14 @@ package struct ProofBook: Sendable {
             request.proofID == record.proofID,
             let fields = try? JSONValue.parse(Array(request.request.utf8)),
             let createdAt = fields["created_at"]?.int64Value
-        else { throw DaemonError("transition_not_found", "no transfer waits for a signature with this transition_id") }
+        else { throw DaemonError(.transitionNotFound, "no transfer waits for a signature with this transition_id") }
         let paymentHash = try fields["payment_hash"]?.stringValue.map { try Hash256(hex: $0) }
         let transition = try proofStep {
             try proof.makeTransition(to: newOwner, paymentHash: paymentHash, createdAt: UInt64(createdAt))
         }
         guard transition.id.hex == transitionID else {
             throw DaemonError(
-                "transition_not_found", "the proof or the new owner changed since the transition was made")
+                .transitionNotFound, "the proof or the new owner changed since the transition was made")
         }
         guard let schnorr = try? SchnorrSignature(bytes: signature) else {
             throw DaemonError.invalidParams("'signature' must be 64 bytes of hex")
@@ -364,7 +364,7 @@ package struct ProofBook: Sendable {
             let conflicts = ProofValidator.conflicts(stored: try held.export().spends, incoming: consignment.spends)
             guard conflicts.isEmpty else {
                 throw DaemonError(
-                    "double_transfer", "the consignment spends a state the stored chain spends differently",
+                    .doubleTransfer, "the consignment spends a state the stored chain spends differently",
                     data: ["failed_rules": ["double_transfer"]])
             }
             guard Self.adds(consignment, to: held) else { return (stored, result, true) }
@@ -389,7 +389,7 @@ package struct ProofBook: Sendable {
 
     package func load(_ proofID: String) async throws -> (ProofRecord, Proof) {
         guard let record = try await store.proof(id: proofID.lowercased()) else {
-            throw DaemonError("proof_not_found", "no proof with this id")
+            throw DaemonError(.proofNotFound, "no proof with this id")
         }
         let consignment = try proofStep { try Consignment(json: Data(record.document.utf8)) }
         return (record, Proof(consignment))
@@ -416,9 +416,9 @@ package struct ProofBook: Sendable {
         do {
             return try await store.applyProofChange(change)
         } catch let error where error.code == .doubleTransfer {
-            throw DaemonError("double_transfer", "this proof state was already transferred")
+            throw DaemonError(.doubleTransfer, "this proof state was already transferred")
         } catch let error where error.code == .staleProof {
-            throw DaemonError("transfer_pending", "the proof changed meanwhile; read it and retry")
+            throw DaemonError(.transferPending, "the proof changed meanwhile; read it and retry")
         }
     }
 
@@ -430,10 +430,11 @@ package struct ProofBook: Sendable {
         } catch {
             written = .failure(error)
         }
-        guard case .failure(let error as DaemonError) = written, error.reason == "transfer_pending",
+        guard case .failure(let error as DaemonError) = written, error.reason == .transferPending,
             let current = try await store.proof(id: change.record.proofID)
         else { return try written.get() }
-        throw DaemonError(error.reason, error.message, data: ["existing": try await payload(current)])
+        throw DaemonError(
+            error.reason, error.message, data: ["existing": try await payload(current)], underlying: error.underlying)
     }
 
     func publish(_ event: EventRecord?) async {
@@ -446,18 +447,20 @@ package struct ProofBook: Sendable {
             return try body()
         } catch let error as ProofError {
             switch error.code {
-            case .transferPending: throw DaemonError("transfer_pending", error.detail)
-            case .doubleTransfer: throw DaemonError("double_transfer", error.detail)
-            case .proofRevoked, .alreadyRevoked: throw DaemonError("proof_revoked", error.detail)
-            case .notRevocable: throw DaemonError("not_revocable", error.detail)
-            case .notAnAttester, .alreadyAttested: throw DaemonError("not_attester", error.detail)
+            case .transferPending: throw DaemonError(.transferPending, error.detail, underlying: error)
+            case .doubleTransfer: throw DaemonError(.doubleTransfer, error.detail, underlying: error)
+            case .proofRevoked, .alreadyRevoked: throw DaemonError(.proofRevoked, error.detail, underlying: error)
+            case .notRevocable: throw DaemonError(.notRevocable, error.detail, underlying: error)
+            case .notAnAttester, .alreadyAttested: throw DaemonError(.notAttester, error.detail, underlying: error)
             case .invalidSignature:
                 throw DaemonError(
-                    "invalid_proof_signature", "the signature is not the current owner's over the sighash")
-            case .unknownField: throw DaemonError.invalidParams(error.detail)
+                    .invalidProofSignature, "the signature is not the current owner's over the sighash",
+                    underlying: error)
+            case .unknownField: throw DaemonError.invalidParams(error.detail, underlying: error)
             default:
                 throw DaemonError(
-                    "proof_invalid", error.detail, data: ["failed_rules": .array([.string(error.code.name)])])
+                    .proofInvalid, error.detail, data: ["failed_rules": .array([.string(error.code.name)])],
+                    underlying: error)
             }
         }
     }

@@ -77,7 +77,7 @@ package enum ProofPayloads {
     /// `proof_invalid` with the list of failed rules.
     static func invalid(_ result: ValidationResult) -> DaemonError {
         DaemonError(
-            "proof_invalid", "the proof does not validate: " + result.failedRules.map(\.name).joined(separator: ", "),
+            .proofInvalid, "the proof does not validate: " + result.failedRules.map(\.name).joined(separator: ", "),
             data: ["failed_rules": .array(result.failedRules.map { .string($0.name) })])
     }
 
@@ -88,8 +88,8 @@ package enum ProofPayloads {
             return try Consignment(json: Data(value.serialized()))
         } catch {
             throw DaemonError(
-                "proof_invalid", "the consignment does not decode: \(error.detail)",
-                data: ["failed_rules": .array([.string(error.code.name)])])
+                .proofInvalid, "the consignment does not decode: \(error.detail)",
+                data: ["failed_rules": .array([.string(error.code.name)])], underlying: error)
         }
     }
 }

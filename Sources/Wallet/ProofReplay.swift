@@ -104,7 +104,7 @@ struct ProofReplay: Sendable {
         }
         guard let request = try await store.signingRequest(transitionID: transitionID),
             case .object(var answer) = try JSONValue.parse(Array(request.request.utf8))
-        else { throw DaemonError("transition_not_found", "the transfer stored under this key is gone") }
+        else { throw DaemonError(.transitionNotFound, "the transfer stored under this key is gone") }
         for field in ["to", "payment_hash", "created_at"] { _ = answer.removeValue(forKey: field) }
         return .object(answer)
     }
@@ -112,7 +112,7 @@ struct ProofReplay: Sendable {
     /// `idempotency_conflict` for a key stored with other parameters, the stored object in `data.existing`.
     private func conflict(existing: JSONValue) -> DaemonError {
         DaemonError(
-            "idempotency_conflict", "the idempotency key was used for another \(method) request",
+            .idempotencyConflict, "the idempotency key was used for another \(method) request",
             data: ["existing": existing])
     }
 }

@@ -6,6 +6,7 @@ import Foundation
 import Logging
 import Metrics
 import Operations
+import RPCMethods
 
 /// `t4gd`: the t4gd Lightning payment daemon.
 struct T4GD: AsyncParsableCommand {
@@ -33,6 +34,10 @@ struct T4GD: AsyncParsableCommand {
     var metricsListen: String?
     @Flag(name: .customLong("no-metrics"), help: "Do not start the /metrics and /health listener.")
     var noMetrics = false
+    @Flag(
+        name: .customLong("print-api-doc"),
+        help: "Print the RPC reference (docs/api.md, from the OpenRPC document) and exit.")
+    var printAPIDoc = false
 
     /// Parses the command line and runs the daemon; exits with the command's error, if any.
     static func parseAndRun() async {
@@ -45,6 +50,10 @@ struct T4GD: AsyncParsableCommand {
     }
 
     func run() async throws {
+        if printAPIDoc {
+            print(APIDocument.markdown, terminator: "")
+            return
+        }
         let configuration: DaemonConfiguration
         do {
             configuration = try loadConfiguration()

@@ -5,6 +5,8 @@ import Secp256k1
 import TestSupport
 import Testing
 
+@testable import RPCMethods
+
 /// Every error reason of the contract that the daemon and the dev backend can produce, provoked over the socket.
 @Suite(.serialized) struct ErrorReasonTests {
     func invoice(
@@ -175,6 +177,9 @@ import Testing
                 "wallet.balance", "wallet.transactions",
             ]
             #expect(names == expected)
+            #expect(names == RPCMethod.Declaration.all.map(\.name))
+            // The daemon publishes exactly the static declarations that docs/api.md is made from.
+            #expect(document == OpenRPCDocument.complete)
             let send = document["methods"]?.arrayValue?.first { $0.string("name") == "payment.send" }
             let reasons = (send?["errors"]?.arrayValue ?? []).compactMap { $0["data"]?.string("reason") }
             #expect(reasons.contains("already_paid") && reasons.contains("insufficient_balance"))

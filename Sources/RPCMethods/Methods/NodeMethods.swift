@@ -5,17 +5,7 @@ import Wallet
 extension DaemonComponents {
     var nodeMethods: [RPCMethod] {
         [
-            RPCMethod.immediate(
-                "daemon.info", role: .readonly,
-                summary:
-                    "Version, network, backend, identity, uptime, and this instance among those sharing the store"
-                    + " (name, process, whether it leads the settlement follower, live instances).",
-                result: Schema.object([
-                    ("version", Schema.string), ("network", Schema.string), ("backend", Schema.string),
-                    ("identity_pubkey", Schema.hex32), ("uptime_s", Schema.integer(0, Int64.max)),
-                    ("instance", ClusterStatus.schema),
-                ])
-            ) { _, _ in
+            RPCMethod.immediate(.daemonInfo) { _, _ in
                 [
                     "version": .string(Self.version), "network": .string(configuration.network.rawValue),
                     "backend": .string(backend.kind), "identity_pubkey": .string(identityPubkey),
@@ -23,34 +13,15 @@ extension DaemonComponents {
                     "instance": cluster.json,
                 ]
             },
-            RPCMethod.immediate(
-                "daemon.health", role: .readonly,
-                summary:
-                    "ok | degraded | down and ready, with the store's, the backend's and start-up reconciliation's"
-                    + " status, latency and error, from a measurement taken every second (measured_ms_ago), and"
-                    + " this instance among those sharing the store.",
-                result: Schema.object([
-                    ("status", Schema.oneOf(["ok", "degraded", "down"])), ("ready", Schema.boolean),
-                    ("components", Schema.anyObject), ("measured_ms_ago", Schema.integer(0, Int64.max)),
-                    ("instance", ClusterStatus.schema),
-                ])
-            ) { _, _ in
+            RPCMethod.immediate(.daemonHealth) { _, _ in
                 health.report().json
             },
-            RPCMethod(
-                "daemon.stop", role: .admin, summary: "Shut down gracefully: finish in-flight requests, then exit.",
-                result: Schema.object([("stopping", Schema.boolean)])
-            ) { _, call in
+            RPCMethod(.daemonStop) { _, call in
                 call.logger.notice("stop requested over RPC")
                 requestStop()
                 return ["stopping": true]
             },
-            RPCMethod(
-                "node.info", role: .readonly,
-                summary:
-                    "The backend node: pubkey, alias, network, height, sync, counts; null where the backend cannot know.",
-                result: Schema.anyObject, errors: ["backend_unavailable", "backend_error"]
-            ) { _, _ in
+            RPCMethod(.nodeInfo) { _, _ in
                 let info = try await backendCall { try await backend.nodeInfo() }
                 return [
                     "pubkey": info.pubkey.map(JSONValue.string) ?? .null, "alias": .string(info.alias),
@@ -60,10 +31,7 @@ extension DaemonComponents {
                     "channel_count": .integer(Int64(info.channelCount)), "peer_count": .integer(Int64(info.peerCount)),
                 ]
             },
-            RPCMethod(
-                "node.channels", role: .readonly, summary: "The backend node's channels.",
-                result: Schema.array(Schema.anyObject), errors: ["backend_unavailable", "backend_error"]
-            ) { _, _ in
+            RPCMethod(.nodeChannels) { _, _ in
                 .array(
                     try await backendCall { try await backend.channels() }.map { channel in
                         [
@@ -74,12 +42,7 @@ extension DaemonComponents {
                         ]
                     })
             },
-            RPCMethod(
-                "wallet.balance", role: .readonly,
-                summary: "Spendable balance; with `currency`, also its value at the current rate, as an estimate.",
-                params: [.optional("currency", Schema.currency, "ISO 4217 code: adds `fiat` (an estimate)")],
-                result: Schema.anyObject, errors: ["backend_unavailable", "backend_error", "rate_unavailable"]
-            ) { params, _ in
+            RPCMethod(.walletBalance) { params, _ in
                 let currency = try params.currency()
                 let balance = try await backendCall { try await backend.balance() }
                 var object: JSONObject = [
@@ -89,18 +52,10 @@ extension DaemonComponents {
                 if let currency { object["fiat"] = try fiatEstimate(of: balance.balance, in: currency) }
                 return .object(object)
             },
-            RPCMethod(
-                "wallet.transactions", role: .readonly,
-                summary: "Money in (paid invoices) and out (payments), newest first.",
-                params: [
-                    .optional("from", Schema.integer(0, Int64.max), "earliest time (Unix seconds)"),
-                    .optional("to", Schema.integer(0, Int64.max), "latest time (Unix seconds)"),
-                ] + RPCMethod.Param.paging,
-                result: Schema.page(of: "transaction")
-            ) { params, _ in
+            RPCMethod(.walletTransactions) { params, _ in
                 let page = try await store.walletTransactions(
-                    from: try params.integer("from", in: 0...Int64.max),
-                    to: try params.integer("to", in: 0...Int64.max),
+                    from: try params.integer("from"),
+                    to: try params.integer("to"),
                     limit: try params.limit(), cursor: try params.string("cursor"))
                 return Self.page(
                     page.items.map { item in

@@ -23,7 +23,7 @@ extension Params {
         do {
             return try FiatAmount(currency: currency, text: text)
         } catch {
-            throw DaemonError("invalid_amount", "'fiat.amount' \(error.description)")
+            throw DaemonError(.invalidAmount, "'fiat.amount' \(error.description)", underlying: error)
         }
     }
 

@@ -1,22 +1,38 @@
 import JSONRPC
 import Lightning
+import Secp256k1
 import Wallet
 
-/// Typed, strict access to a request's named params: every problem is an `invalid_params` error that names
-/// the parameter; params the method does not know are refused, and so is a string param holding a NUL.
+/// A request's named params, checked against their declarations (`RPCParam`) when created: params the method
+/// does not declare are refused, and so are a missing required param, a value its kind does not take and a
+/// string param holding a NUL. Every refusal is a typed error (`invalid_params`, or `invalid_amount` for an
+/// amount out of range) that names the parameter. The accessors then read the checked values.
 struct Params: Sendable {
     let object: JSONObject
+    /// The declarations the values were checked against.
+    private let declared: [RPCParam]
+    /// The prefix of the names in messages: `payment.` for the members of `payment`.
+    private let path: String
 
-    init(_ object: JSONObject, allowed: [String]) throws {
+    init(_ object: JSONObject, declared: [RPCParam], path: String = "") throws(DaemonError) {
         self.object = object
-        if let unknown = object.first(where: { !allowed.contains($0.key) }) {
-            throw DaemonError.invalidParams("unknown parameter '\(unknown.key)'")
+        self.declared = declared
+        self.path = path
+        if let unknown = object.first(where: { member in !declared.contains { $0.name == member.key } }) {
+            throw .invalidParams("unknown parameter '\(path)\(unknown.key)'")
         }
         // SQLite binds text up to its first NUL and PostgreSQL refuses it: "x\u{0}a" would be stored as "x"
         // (colliding with "x\u{0}b"), so no string param may hold one, whether or not the method reads it.
         // Strings inside JSON values (metadata) are stored escaped, exactly.
         if let name = object.first(where: { $0.value.stringValue?.utf8.contains(0) == true })?.key {
-            throw DaemonError.invalidParams("'\(name)' must not contain the NUL character (U+0000)")
+            throw .invalidParams("'\(path)\(name)' must not contain the NUL character (U+0000)")
+        }
+        for param in declared {
+            guard let value = object[param.name], !value.isNull else {
+                if param.required { throw .invalidParams("'\(path)\(param.name)' is required") }
+                continue
+            }
+            try param.kind.check(value, name: path + param.name)
         }
     }
 
@@ -25,98 +41,90 @@ struct Params: Sendable {
         return value
     }
 
-    func string(_ name: String, maxLength: Int = 65_536) throws -> String? {
+    func string(_ name: String) throws(DaemonError) -> String? {
         guard let value = present(name) else { return nil }
-        guard let text = value.stringValue else { throw DaemonError.invalidParams("'\(name)' must be a string") }
-        guard text.utf8.count <= maxLength else {
-            throw DaemonError.invalidParams("'\(name)' is longer than \(maxLength) bytes")
-        }
+        guard let text = value.stringValue else { throw .invalidParams("'\(path)\(name)' must be a string") }
         return text
     }
 
-    /// A string param that must be one of `choices`.
-    func choice(_ name: String, of choices: [String]) throws -> String? {
+    func requiredString(_ name: String) throws(DaemonError) -> String {
+        guard let text = try string(name) else { throw .invalidParams("'\(path)\(name)' is required") }
+        return text
+    }
+
+    /// A param naming a case of `T` by its raw value (its declaration lists the raw values).
+    func choice<T: RawRepresentable<String>>(_ name: String, of type: T.Type) throws(DaemonError) -> T? {
         guard let text = try string(name) else { return nil }
-        guard choices.contains(text) else {
-            throw DaemonError.invalidParams("'\(name)' must be one of: \(choices.joined(separator: ", "))")
-        }
-        return text
+        guard let value = T(rawValue: text) else { throw .invalidParams("'\(path)\(name)' is not a known value") }
+        return value
     }
 
-    /// A param naming a case of `T` by its raw value.
-    func choice<T: CaseIterable & RawRepresentable<String>>(_ name: String, of type: T.Type) throws -> T? {
-        try choice(name, of: T.allCases.map(\.rawValue)).flatMap(T.init(rawValue:))
-    }
-
-    func requiredString(_ name: String, maxLength: Int = 65_536) throws -> String {
-        guard let text = try string(name, maxLength: maxLength) else {
-            throw DaemonError.invalidParams("'\(name)' is required")
-        }
-        return text
-    }
-
-    func integer(_ name: String, in range: ClosedRange<Int64>) throws -> Int64? {
+    func integer(_ name: String) throws(DaemonError) -> Int64? {
         guard let value = present(name) else { return nil }
-        guard let integer = value.int64Value else {
-            throw DaemonError.invalidParams(
-                "'\(name)' must be an integer (got a non-integer or an out-of-range number)")
-        }
-        guard range.contains(integer) else {
-            throw DaemonError.invalidParams("'\(name)' must be between \(range.lowerBound) and \(range.upperBound)")
-        }
+        guard let integer = value.int64Value else { throw .invalidParams("'\(path)\(name)' must be an integer") }
         return integer
     }
 
-    func bool(_ name: String) throws -> Bool? {
+    func bool(_ name: String) throws(DaemonError) -> Bool? {
         guard let value = present(name) else { return nil }
-        guard let flag = value.boolValue else { throw DaemonError.invalidParams("'\(name)' must be a boolean") }
+        guard let flag = value.boolValue else { throw .invalidParams("'\(path)\(name)' must be a boolean") }
         return flag
     }
 
-    func paymentHash(_ name: String = "payment_hash") throws -> PaymentHash? {
+    /// The bytes of a hex param.
+    func bytes(_ name: String) throws(DaemonError) -> [UInt8]? {
+        guard let text = try string(name) else { return nil }
+        guard let bytes = [UInt8](hex: text.lowercased()) else {
+            throw .invalidParams("'\(path)\(name)' must be hex digits")
+        }
+        return bytes
+    }
+
+    func paymentHash(_ name: String = "payment_hash") throws(DaemonError) -> PaymentHash? {
         guard let text = try string(name) else { return nil }
         guard let hash = PaymentHash(hex: text.lowercased()) else {
-            throw DaemonError.invalidParams("'\(name)' must be 64 hex digits")
+            throw .invalidParams("'\(path)\(name)' must be 64 hex digits")
         }
         return hash
     }
 
-    func requiredPaymentHash(_ name: String = "payment_hash") throws -> PaymentHash {
-        guard let hash = try paymentHash(name) else { throw DaemonError.invalidParams("'\(name)' is required") }
+    func requiredPaymentHash(_ name: String = "payment_hash") throws(DaemonError) -> PaymentHash {
+        guard let hash = try paymentHash(name) else { throw .invalidParams("'\(path)\(name)' is required") }
         return hash
+    }
+
+    /// The members of an object param declared with `.members`, checked as params of their own.
+    func members(_ name: String) throws(DaemonError) -> Params? {
+        guard let value = present(name) else { return nil }
+        guard case .members(let members) = declared.first(where: { $0.name == name })?.kind,
+            let object = value.objectValue
+        else { throw .invalidParams("'\(path)\(name)' must be an object") }
+        return try Params(object, declared: members, path: path + name + ".")
     }
 
     /// At most 21 million bitcoin.
     static let maximumMsat: Int64 = 2_100_000_000_000_000_000
 
-    /// `amount_msat` or `amount_sat` (exactly one, or neither): a positive integer amount.
-    func amount() throws -> MilliSatoshi? {
-        let msat = try integer("amount_msat", in: Int64.min...Int64.max)
-        let sat = try integer("amount_sat", in: Int64.min...Int64.max)
-        switch (msat, sat) {
-        case (.some, .some): throw DaemonError("invalid_amount", "give amount_msat or amount_sat, not both")
-        case (let value?, nil): return try Self.positive(value, "amount_msat")
-        case (nil, let value?):
-            guard let amount = MilliSatoshi(sat: value) else {
-                throw DaemonError("invalid_amount", "amount_sat is out of range")
+    /// `amount_msat` or `amount_sat` (exactly one, or neither); their declarations (`.msat`, `.sat`) keep
+    /// them positive and within 21 million bitcoin.
+    func amount() throws(DaemonError) -> MilliSatoshi? {
+        switch (try integer("amount_msat"), try integer("amount_sat")) {
+        case (.some, .some): throw DaemonError(.invalidAmount, "give amount_msat or amount_sat, not both")
+        case (let msat?, nil): return MilliSatoshi(msat)
+        case (nil, let sat?):
+            guard let amount = MilliSatoshi(sat: sat) else {
+                throw DaemonError(.invalidAmount, "amount_sat is out of range")
             }
-            return try Self.positive(amount.rawValue, "amount_sat")
+            return amount
         case (nil, nil): return nil
         }
     }
 
-    private static func positive(_ msat: Int64, _ name: String) throws -> MilliSatoshi {
-        guard msat > 0, msat <= maximumMsat else {
-            throw DaemonError("invalid_amount", "\(name) must be positive and at most 21 million bitcoin")
-        }
-        return MilliSatoshi(msat)
-    }
+    /// `limit` (declared 1...1000), default 100.
+    func limit() throws(DaemonError) -> Int { Int(try integer("limit") ?? 100) }
 
-    /// `limit` (1...1000, default 100).
-    func limit() throws -> Int { Int(try integer("limit", in: 1...1000) ?? 100) }
-
-    /// `timeout_s` (0...86400) as a duration.
-    func timeout(default seconds: Int64) throws -> Duration {
-        .seconds(try integer("timeout_s", in: 0...86_400) ?? seconds)
+    /// `timeout_s` (its range is in its declaration) as a duration.
+    func timeout(default seconds: Int64) throws(DaemonError) -> Duration {
+        .seconds(try integer("timeout_s") ?? seconds)
     }
 }

@@ -2,16 +2,40 @@ import DaemonConfig
 import JSONRPC
 import Logging
 import RPCServer
+import Wallet
 
-/// One method of the RPC contract: its name, the role it needs, its documentation (published by
-/// `rpc.discover` as OpenRPC) and its handler.
+/// One method of the RPC contract: its declaration (published by `rpc.discover` as OpenRPC) and its handler.
 struct RPCMethod: Sendable {
-    /// A documented parameter.
-    struct Param: Sendable {
+    /// What a method is, apart from what it does: name, role, documentation, params, result and errors. The
+    /// declarations are static values (`RPCMethod.Declaration.all`), so the OpenRPC document and docs/api.md
+    /// are made without a running daemon.
+    struct Declaration: Sendable {
         let name: String
-        let schema: JSONValue
-        let required: Bool
+        /// The least role that may call it.
+        let role: DaemonConfiguration.Role
         let summary: String
+        /// Every param a request may name, each declared once (checked by `Params`, published as its schema).
+        let params: [RPCParam]
+        /// The JSON Schema of the result.
+        let result: JSONValue
+        /// Application error reasons the method can answer (standard JSON-RPC errors apply to all).
+        let errors: [RPCErrorReason]
+        /// The params of the example request in docs/api.md; by default the required params, each with an
+        /// example of its kind.
+        let example: JSONObject?
+
+        init(
+            _ name: String, role: DaemonConfiguration.Role, summary: String, params: [RPCParam] = [],
+            result: JSONValue, errors: [RPCErrorReason] = [], example: JSONObject? = nil
+        ) {
+            self.name = name
+            self.role = role
+            self.summary = summary
+            self.params = params
+            self.result = result
+            self.errors = errors
+            self.example = example
+        }
     }
 
     /// What a handler gets besides its params.
@@ -28,49 +52,32 @@ struct RPCMethod: Sendable {
         case suspending(@Sendable (Params, Call) async throws -> JSONValue)
     }
 
-    let name: String
-    let role: DaemonConfiguration.Role
-    let summary: String
-    let params: [Param]
-    /// The names of ``params``, which are all a request may name.
-    private let paramNames: [String]
-    let result: JSONValue
-    /// Application error reasons the method can answer (standard JSON-RPC errors apply to all).
-    let errors: [String]
+    let declaration: Declaration
     let handler: Handler
 
+    var name: String { declaration.name }
+    var role: DaemonConfiguration.Role { declaration.role }
+
     /// A method that runs in a task of its own.
-    init(
-        _ name: String, role: DaemonConfiguration.Role, summary: String, params: [Param] = [], result: JSONValue,
-        errors: [String] = [], handler: @escaping @Sendable (Params, Call) async throws -> JSONValue
-    ) {
-        self.init(name, role, summary, params, result, errors, .suspending(handler))
+    init(_ declaration: Declaration, handler: @escaping @Sendable (Params, Call) async throws -> JSONValue) {
+        self.declaration = declaration
+        self.handler = .suspending(handler)
     }
 
-    private init(
-        _ name: String, _ role: DaemonConfiguration.Role, _ summary: String, _ params: [Param], _ result: JSONValue,
-        _ errors: [String], _ handler: Handler
-    ) {
-        self.name = name
-        self.role = role
-        self.summary = summary
-        self.params = params
-        self.paramNames = params.map(\.name)
-        self.result = result
-        self.errors = errors
+    private init(_ declaration: Declaration, _ handler: Handler) {
+        self.declaration = declaration
         self.handler = handler
     }
 
     /// A method that never suspends and only reads memory (no store, no backend), answered at once on the
     /// connection's event loop without a task of its own.
     static func immediate(
-        _ name: String, role: DaemonConfiguration.Role, summary: String, params: [Param] = [], result: JSONValue,
-        errors: [String] = [], handler: @escaping @Sendable (Params, Call) throws -> JSONValue
+        _ declaration: Declaration, handler: @escaping @Sendable (Params, Call) throws -> JSONValue
     ) -> RPCMethod {
-        RPCMethod(name, role, summary, params, result, errors, .immediate(handler))
+        RPCMethod(declaration, .immediate(handler))
     }
 
-    /// Validates the params against the documented names and runs the handler.
+    /// Checks the params against their declarations and runs the handler.
     func callAsFunction(_ object: JSONObject, _ call: Call) async throws -> JSONValue {
         let params = try validated(object)
         switch handler {
@@ -79,9 +86,9 @@ struct RPCMethod: Sendable {
         }
     }
 
-    /// The params, once their names are all documented ones.
-    func validated(_ object: JSONObject) throws -> Params {
-        try Params(object, allowed: paramNames)
+    /// The params, once every one is declared and takes its value.
+    func validated(_ object: JSONObject) throws(DaemonError) -> Params {
+        try Params(object, declared: declaration.params)
     }
 }
 
@@ -90,7 +97,7 @@ enum Schema {
     static let string: JSONValue = ["type": "string"]
     static let boolean: JSONValue = ["type": "boolean"]
     static let hex32: JSONValue = ["type": "string", "pattern": "^[0-9a-f]{64}$"]
-    static let msat: JSONValue = ["type": "integer", "minimum": 1, "maximum": .integer(Params.maximumMsat)]
+    static let msat: JSONValue = RPCParam.Kind.msat.schema
     static let anyObject: JSONValue = ["type": "object"]
     static let currency: JSONValue = ["type": "string", "pattern": "^[A-Za-z]{3}$"]
     static let fiat: JSONValue = [
@@ -127,19 +134,4 @@ enum Schema {
         let total: [(String, JSONValue)] = counted ? [("total", integer(0, Int64.max))] : []
         return object([("items", array(ref(item))), ("next_cursor", ["type": ["string", "null"]])] + total)
     }
-}
-
-extension RPCMethod.Param {
-    static func optional(_ name: String, _ schema: JSONValue, _ summary: String) -> Self {
-        Self(name: name, schema: schema, required: false, summary: summary)
-    }
-
-    static func required(_ name: String, _ schema: JSONValue, _ summary: String) -> Self {
-        Self(name: name, schema: schema, required: true, summary: summary)
-    }
-
-    static let paging: [Self] = [
-        .optional("limit", Schema.integer(1, 1000), "page size, default 100"),
-        .optional("cursor", Schema.string, "next_cursor of the previous page"),
-    ]
 }

@@ -6,17 +6,11 @@ import Wallet
 extension DaemonComponents {
     var rateMethods: [RPCMethod] {
         [
-            RPCMethod.immediate(
-                "rates.get", role: .readonly,
-                summary: "The exchange rate of a currency (fiat units per bitcoin) with every source's quote and age;"
-                    + " every quoted currency without `currency`.",
-                params: [.optional("currency", Schema.currency, "ISO 4217 code, e.g. EUR")],
-                result: Schema.anyObject, errors: ["rate_unavailable"]
-            ) { params, _ in
+            RPCMethod.immediate(.ratesGet) { params, _ in
                 guard let rates else { throw DaemonError.noRateSources }
                 if let currency = try params.currency() {
                     guard let report = rates.report(for: currency) else {
-                        throw DaemonError("rate_unavailable", "no rate source quotes \(currency.code)")
+                        throw DaemonError(.rateUnavailable, "no rate source quotes \(currency.code)")
                     }
                     return .object(Self.rateObject(report, policy: rates.policy, now: now()))
                 }

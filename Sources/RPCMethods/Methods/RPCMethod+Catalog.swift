@@ -1,0 +1,12 @@
+extension RPCMethod.Declaration {
+    /// Every method of the RPC contract, by name: what `rpc.discover` publishes and docs/api.md documents. A
+    /// new method adds its declaration here and its handler to its area's method list.
+    static let all: [Self] = [
+        .daemonBackup, .daemonHealth, .daemonInfo, .daemonStop, .eventsList, .eventsSubscribe, .eventsWait,
+        .invoiceCancel, .invoiceCreate, .invoiceDecode, .invoiceGet, .invoiceList, .invoiceWait,
+        .nodeChannels, .nodeInfo, .paymentGet, .paymentList, .paymentSend,
+        .proofAttest, .proofCreate, .proofExport, .proofGet, .proofHistory, .proofImport, .proofList,
+        .proofOwnerKey, .proofRedeem, .proofRevoke, .proofTransfer, .proofVerify, .ratesGet, .rpcDiscover,
+        .walletBalance, .walletTransactions,
+    ]
+}
