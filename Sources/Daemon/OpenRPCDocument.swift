@@ -81,7 +81,12 @@ enum OpenRPCDocument {
             "transaction": Schema.object([
                 ("direction", Schema.oneOf(["incoming", "outgoing"])), ("payment_hash", Schema.hex32),
                 ("amount_msat", Schema.msat), ("fee_msat", Schema.integer(0, Int64.max)), ("status", Schema.string),
-                ("at", Schema.integer(0, Int64.max)), ("description", nullableString),
+                ("at", Schema.integer(0, Int64.max)), ("label", nullableString), ("description", nullableString),
+                ("counterparty", nullableString), ("metadata", ["type": ["object", "null"]]),
+            ]),
+            "transaction_totals": Schema.object([
+                ("in_msat", Schema.integer(0, Int64.max)), ("out_msat", Schema.integer(0, Int64.max)),
+                ("fees_msat", Schema.integer(0, Int64.max)), ("count", Schema.integer(0, Int64.max)),
             ]),
             "proof": Schema.object([
                 ("proof_id", Schema.hex32), ("kind", Schema.string), ("issuer", Schema.hex32), ("owner", Schema.hex32),

@@ -155,12 +155,13 @@ extension Store {
         }
     }
 
-    /// Money in (paid invoices) and out (pending and succeeded payments), newest first.
-    public func walletTransactions(from start: Int64?, to end: Int64?, limit: Int, cursor: String?)
-        async throws(StoreError) -> Page<WalletTransaction>
+    /// Money in (paid invoices) and out (pending and succeeded payments), newest first, filtered, with the totals
+    /// of the whole filtered range.
+    public func walletTransactions(_ filter: WalletTransactionFilter, limit: Int, cursor: String?)
+        async throws(StoreError) -> WalletHistory
     {
         try await measure("list transactions") { engine throws(StoreError) in
-            try await engine.walletTransactions(from: start, to: end, limit: limit, cursor: cursor)
+            try await engine.walletTransactions(filter, limit: limit, cursor: cursor)
         }
     }
 

@@ -1,5 +1,6 @@
 import JSONRPC
 import Lightning
+import Store
 
 extension DaemonComponents {
     var nodeMethods: [RPCMethod] {
@@ -90,27 +91,29 @@ extension DaemonComponents {
             },
             RPCMethod(
                 "wallet.transactions", role: .readonly,
-                summary: "Money in (paid invoices) and out (payments), newest first.",
+                summary:
+                    "Money in (paid invoices) and out (payments), newest first, with label, description, counterparty"
+                    + " and metadata, and the totals of the whole filtered range.",
                 params: [
                     .optional("from", Schema.integer(0, Int64.max), "earliest time (Unix seconds)"),
                     .optional("to", Schema.integer(0, Int64.max), "latest time (Unix seconds)"),
+                    .optional(
+                        "direction", Schema.oneOf(EventPayloads.transactionDirections.map(\.param)),
+                        "`in`: money in only; `out`: money out only"),
                 ] + RPCMethod.Param.paging,
-                result: Schema.page(of: "transaction")
+                result: Schema.page(of: "transaction", totals: "transaction_totals")
             ) { params, _ in
-                let page = try await store.walletTransactions(
+                let direction = try params.choice(
+                    "direction", of: EventPayloads.transactionDirections.map(\.param))
+                let filter = WalletTransactionFilter(
                     from: try params.integer("from", in: 0...Int64.max),
                     to: try params.integer("to", in: 0...Int64.max),
-                    limit: try params.limit(), cursor: try params.string("cursor"))
+                    direction: EventPayloads.transactionDirections.first { $0.param == direction }?.direction)
+                let history = try await store.walletTransactions(
+                    filter, limit: try params.limit(), cursor: try params.string("cursor"))
                 return Self.page(
-                    page.items.map { item in
-                        [
-                            "direction": .string(item.direction.rawValue),
-                            "payment_hash": .string(item.paymentHash.hex),
-                            "amount_msat": .integer(item.amount.rawValue), "fee_msat": .integer(item.fee.rawValue),
-                            "status": .string(item.status), "at": .integer(item.at),
-                            "description": item.description.map(JSONValue.string) ?? .null,
-                        ]
-                    }, next: page.nextCursor)
+                    history.page.items.map { .object(EventPayloads.transaction($0)) }, next: history.page.nextCursor,
+                    totals: EventPayloads.totals(history.totals))
             },
         ]
     }
