@@ -26,7 +26,7 @@ public enum ConfigurationFile {
             "max_in_flight_per_connection", "max_in_flight", "idle_timeout_s", "request_timeout_s",
             "shutdown_grace_s",
         ],
-        "roles": ["admin", "invoice", "readonly", "admin_gids", "invoice_gids", "readonly_gids"],
+        "roles": Set(DaemonConfiguration.Role.allCases.flatMap { [$0.rawValue, $0.rawValue + "_gids"] }),
         "rate_limits": Set(
             DaemonConfiguration.Role.allCases.flatMap { ["\($0.rawValue)_requests_per_s", "\($0.rawValue)_burst"] }),
         "store": ["path", "url", "ca_file", "instance", "full_sync"],
@@ -165,7 +165,8 @@ public enum ConfigurationFile {
                 guard let latency = DevPaymentLatency(value) else {
                     throw Problem(
                         key: key("payment_latency"),
-                        message: "must be \"none\", \"hold\", milliseconds or \"MIN-MAX\" milliseconds (at most 3600000)")
+                        message:
+                            "must be \"none\", \"hold\", milliseconds or \"MIN-MAX\" milliseconds (at most 3600000)")
                 }
                 c.devPaymentLatency = latency
             }

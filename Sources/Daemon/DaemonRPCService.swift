@@ -42,7 +42,7 @@ struct DaemonRPCService: RPCService {
         switch configuration.role(uid: peer.uid, gid: peer.gid, groups: { groupMembership.groups(of: peer.uid) }) {
         case nil: .refused
         case .admin?: .privileged
-        case .readonly?, .invoice?: .admitted
+        case .readonly?, .invoice?, .spend?: .admitted
         }
     }
 

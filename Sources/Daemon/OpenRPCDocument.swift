@@ -10,6 +10,10 @@ enum OpenRPCDocument {
                 "title": "t4gd", "version": .string(DaemonComponents.version),
                 "description":
                     "Lightning payments and proof contracts over a JSON-RPC 2.0 Unix socket (one JSON text per line).",
+                "x-roles": .array(
+                    DaemonConfiguration.Role.allCases.map { role in
+                        ["name": .string(role.rawValue), "summary": .string(role.summary)]
+                    }),
             ],
             "methods": .array(methods.sorted { $0.name < $1.name }.map(method)),
             "components": ["schemas": .object(schemas)],

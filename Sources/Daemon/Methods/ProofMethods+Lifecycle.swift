@@ -12,7 +12,7 @@ extension DaemonComponents {
         let key: JSONValue = ["type": "string", "description": "'account:<id>' or an x-only public key (hex)"]
         return [
             RPCMethod(
-                "proof.redeem", role: .admin,
+                "proof.redeem", role: .spend,
                 summary: """
                     Redeem (burn) a proof, optionally co-signed by a redeemer (a gate); nothing can follow. Keys \
                     this daemon holds sign at once; an external owner or redeemer gets the redemption to sign \
@@ -39,7 +39,7 @@ extension DaemonComponents {
                     redeemerSignature: try Self.signature(params, "redeemer_signature"))
             },
             RPCMethod(
-                "proof.attest", role: .admin,
+                "proof.attest", role: .spend,
                 summary: """
                     Attest a proof as one of its genesis attesters; a key this daemon holds signs at once, an \
                     external attester signs in a second call (attestation_id + signature).
@@ -56,7 +56,7 @@ extension DaemonComponents {
                     attestationID: try params.string("attestation_id"), signature: signature)
             },
             RPCMethod(
-                "proof.revoke", role: .admin,
+                "proof.revoke", role: .spend,
                 summary: "Revoke a proof this daemon issued as revocable; it can no longer move or be redeemed.",
                 params: [proofID], result: Schema.anyObject,
                 errors: ["proof_not_found", "not_revocable", "proof_revoked"]

@@ -16,7 +16,7 @@ extension DaemonComponents {
                 + " first result with replayed: true")
         return [
             RPCMethod(
-                "proof.create", role: .admin, summary: "Issue a proof signed by this daemon's identity.",
+                "proof.create", role: .spend, summary: "Issue a proof signed by this daemon's identity.",
                 params: [
                     .required("kind", Schema.string, "e.g. mentoring_session, purchase"),
                     .required("fields", ["type": "object", "additionalProperties": Schema.string], "name → text"),
@@ -111,7 +111,7 @@ extension DaemonComponents {
                 return ProofPayloads.verification(proofs.validator().validate(consignment))
             },
             RPCMethod(
-                "proof.transfer", role: .admin,
+                "proof.transfer", role: .spend,
                 summary: """
                     Transfer a proof to a new owner; with `payment`, bound to an invoice the daemon creates and \
                     completed when it is paid. External owners sign in a second call (transition_id + signature), \
@@ -207,7 +207,7 @@ extension DaemonComponents {
                 return ["consignment": try JSONValue.parse(Array(consignment.json()))]
             },
             RPCMethod(
-                "proof.import", role: .admin,
+                "proof.import", role: .spend,
                 summary:
                     "Validate a received consignment and store it; refuses one that conflicts with a stored chain;"
                     + " one that adds nothing to the stored chain is answered with replayed: true.",
