@@ -113,13 +113,19 @@ import Testing
 
     @Test func anAuditReadsAsItsFigures() {
         let audit: JSONValue = [
-            "ok": false, "unbalanced_entries": 0, "liabilities_msat": 5_250_000, "backend_balance_msat": 5_000_000,
-            "surplus_msat": -250_000,
+            "clean": false, "entries": 1200, "postings": 2400, "unbalanced_entries": [], "negative_accounts": [],
+            "stale_holds": [], "liabilities_msat": 5_250_000, "node_msat": 5_250_000,
+            "backend_balance_msat": 5_000_000, "surplus_msat": -250_000,
         ]
+        func row(_ label: String, _ value: String) -> String {
+            label.padding(toLength: 20, withPad: " ", startingAt: 0) + "  " + value
+        }
         #expect(
             Self.output.lines(audit) == [
-                "ok                    false", "unbalanced_entries    0", "liabilities_msat      5,250 sat",
-                "backend_balance_msat  5,000 sat", "surplus_msat          -250 sat",
+                row("clean", "false"), row("entries", "1200"), row("postings", "2400"),
+                row("unbalanced_entries", "[]"), row("negative_accounts", "[]"), row("stale_holds", "[]"),
+                row("liabilities_msat", "5,250 sat"), row("node_msat", "5,250 sat"),
+                row("backend_balance_msat", "5,000 sat"), row("surplus_msat", "-250 sat"),
             ])
     }
 }
