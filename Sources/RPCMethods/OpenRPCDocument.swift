@@ -1,0 +1,129 @@
+import DaemonConfig
+import JSONRPC
+
+/// Builds the OpenRPC document that `rpc.discover` returns, from the method table itself, so the published
+/// contract cannot drift from the code.
+enum OpenRPCDocument {
+    static func make(_ methods: [RPCMethod]) -> JSONValue {
+        [
+            "openrpc": "1.2.6",
+            "info": [
+                "title": "t4gd", "version": .string(DaemonComponents.version),
+                "description":
+                    "Lightning payments and proof contracts over a JSON-RPC 2.0 Unix socket (one JSON text per line).",
+                "x-roles": .array(
+                    DaemonConfiguration.Role.allCases.map { role in
+                        ["name": .string(role.rawValue), "summary": .string(role.summary)]
+                    }),
+            ],
+            "methods": .array(methods.sorted { $0.name < $1.name }.map(method)),
+            "components": ["schemas": .object(schemas)],
+        ]
+    }
+
+    private static func method(_ method: RPCMethod) -> JSONValue {
+        [
+            "name": .string(method.name),
+            "summary": .string(method.summary),
+            "paramStructure": "by-name",
+            "x-role": .string(method.role.rawValue),
+            "params": .array(
+                method.params.map { param in
+                    [
+                        "name": .string(param.name), "required": .bool(param.required),
+                        "summary": .string(param.summary), "schema": param.schema,
+                    ]
+                }),
+            "result": ["name": "result", "schema": method.result],
+            "errors": .array(
+                (standardErrors + method.errors).compactMap(RPCErrorReason.named).map { reason in
+                    [
+                        "code": .integer(Int64(reason.code)), "message": .string(reason.message),
+                        "data": errorData(reason),
+                    ]
+                }),
+        ]
+    }
+
+    /// An error's `data`: its reason, and the names of the fields it adds (`existing`: the object a conflict
+    /// is about, as its `get` method returns it).
+    private static func errorData(_ reason: RPCErrorReason) -> JSONValue {
+        var data: JSONObject = ["reason": .string(reason.name)]
+        if !reason.dataFields.isEmpty { data["x-fields"] = .array(reason.dataFields.map(JSONValue.string)) }
+        return .object(data)
+    }
+
+    /// Errors any method can answer.
+    private static let standardErrors = [
+        "invalid_params", "internal_error", "unauthorized", "overloaded", "rate_limited", "shutting_down",
+    ]
+
+    private static let nullableString: JSONValue = ["type": ["string", "null"]]
+    private static let nullableInteger: JSONValue = ["type": ["integer", "null"]]
+
+    private static var schemas: JSONObject {
+        [
+            "invoice": Schema.object([
+                ("payment_hash", Schema.hex32), ("bolt11", Schema.string), ("label", nullableString),
+                ("amount_msat", nullableInteger), ("description", nullableString), ("description_hash", nullableString),
+                ("status", Schema.oneOf(["open", "paid", "expired", "canceled"])),
+                ("created_at", Schema.integer(0, Int64.max)),
+                ("expires_at", Schema.integer(0, Int64.max)), ("paid_at", nullableInteger),
+                ("amount_received_msat", nullableInteger), ("preimage", nullableString),
+                ("metadata", ["type": ["object", "null"]]),
+            ]),
+            "payment": Schema.object([
+                ("payment_hash", Schema.hex32), ("bolt11", Schema.string),
+                ("status", Schema.oneOf(["pending", "succeeded", "failed"])), ("amount_msat", Schema.msat),
+                ("fee_msat", nullableInteger), ("preimage", nullableString), ("failure_reason", nullableString),
+                ("created_at", Schema.integer(0, Int64.max)), ("completed_at", nullableInteger),
+                ("idempotency_key", nullableString),
+            ]),
+            "event": Schema.object([
+                ("index", Schema.integer(1, Int64.max)), ("type", Schema.string), ("at", Schema.integer(0, Int64.max)),
+                ("data", Schema.anyObject),
+            ]),
+            "transaction": Schema.object([
+                ("direction", Schema.oneOf(["incoming", "outgoing"])), ("payment_hash", Schema.hex32),
+                ("amount_msat", Schema.msat), ("fee_msat", Schema.integer(0, Int64.max)), ("status", Schema.string),
+                ("at", Schema.integer(0, Int64.max)), ("label", nullableString), ("description", nullableString),
+                ("counterparty", nullableString), ("metadata", ["type": ["object", "null"]]),
+            ]),
+            "transaction_totals": Schema.object([
+                ("in_msat", Schema.integer(0, Int64.max)), ("out_msat", Schema.integer(0, Int64.max)),
+                ("fees_msat", Schema.integer(0, Int64.max)), ("count", Schema.integer(0, Int64.max)),
+            ]),
+            "proof": Schema.object([
+                ("proof_id", Schema.hex32), ("kind", Schema.string), ("issuer", Schema.hex32), ("owner", Schema.hex32),
+                ("owner_account", nullableString), ("status", Schema.oneOf(DaemonComponents.proofStatuses)),
+                ("sequence", Schema.integer(0, Int64.max)), ("origin", Schema.oneOf(["issued", "imported"])),
+                ("fields", ["type": "object", "additionalProperties": Schema.string]),
+                ("created_at", Schema.integer(0, Int64.max)), ("updated_at", Schema.integer(0, Int64.max)),
+                ("issued_at", Schema.integer(0, Int64.max)),
+                ("pending_transfer", ["type": ["object", "null"]]),
+            ]),
+            "verification": Schema.object([
+                ("valid", Schema.boolean), ("proof_id", Schema.hex32), ("failed_rules", Schema.array(Schema.string)),
+                ("failures", Schema.array(Schema.anyObject)), ("owner", Schema.hex32), ("status", Schema.string),
+                ("issuer", Schema.hex32), ("issuer_trusted", Schema.boolean), ("kind", Schema.string),
+                ("sequence", Schema.integer(0, Int64.max)), ("disclosed_fields", Schema.anyObject),
+                ("expires_at", nullableInteger), ("missing_attesters", Schema.array(Schema.hex32)),
+                ("redemption", ["type": ["object", "null"]]), ("revoked_at", nullableInteger),
+            ]),
+            "decoded_invoice": Schema.object([
+                ("network", Schema.oneOf(["mainnet", "testnet", "signet", "regtest"])),
+                ("amount_msat", nullableInteger),
+                ("timestamp", Schema.integer(0, Int64.max)), ("expiry", Schema.integer(0, Int64.max)),
+                ("expires_at", Schema.integer(0, Int64.max)), ("payment_hash", Schema.hex32),
+                ("payment_secret", nullableString), ("description", nullableString),
+                ("description_hash", nullableString),
+                ("payee", Schema.string), ("min_final_cltv_expiry", Schema.integer(0, Int64.max)),
+                ("fallbacks", Schema.array(Schema.string)),
+                ("route_hints", Schema.array(Schema.array(Schema.anyObject))),
+                ("features", Schema.array(Schema.integer(0, 1023))), ("metadata", nullableString),
+                ("signature", Schema.string), ("recovery_id", Schema.integer(0, 3)),
+                ("warnings", Schema.array(Schema.string)),
+            ]),
+        ]
+    }
+}
