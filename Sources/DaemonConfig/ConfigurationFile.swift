@@ -32,7 +32,7 @@ package enum ConfigurationFile {
             "max_in_flight_per_connection", "max_in_flight", "idle_timeout_s", "request_timeout_s",
             "shutdown_grace_s",
         ],
-        "roles": ["admin", "invoice", "readonly", "admin_gids", "invoice_gids", "readonly_gids"],
+        "roles": Set(DaemonConfiguration.Role.allCases.flatMap { [$0.rawValue, $0.rawValue + "_gids"] }),
         "rate_limits": Set(
             DaemonConfiguration.Role.allCases.flatMap { ["\($0.rawValue)_requests_per_s", "\($0.rawValue)_burst"] }),
         "store": ["path", "url", "ca_file", "instance", "full_sync"],

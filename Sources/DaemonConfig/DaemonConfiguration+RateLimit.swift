@@ -13,9 +13,10 @@ extension DaemonConfiguration {
         }
     }
 
-    /// The limits a daemon starts with: `invoice` and `readonly` callers 1000 requests/s with bursts of 2000,
-    /// `admin` unlimited.
+    /// The limits a daemon starts with: `spend`, `invoice` and `readonly` callers 1000 requests/s with bursts
+    /// of 2000, `admin` unlimited.
     package static let defaultRateLimits: [Role: RateLimit] = [
+        .spend: RateLimit(requestsPerSecond: 1000, burst: 2000),
         .invoice: RateLimit(requestsPerSecond: 1000, burst: 2000),
         .readonly: RateLimit(requestsPerSecond: 1000, burst: 2000),
     ]

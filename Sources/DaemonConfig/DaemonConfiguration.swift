@@ -15,9 +15,20 @@ package struct DaemonConfiguration: Sendable {
         case text, json
     }
 
-    /// Roles of the RPC contract, from least to most powerful.
+    /// Roles of the RPC contract, from least to most powerful: `readonly` reads, `invoice` also creates and
+    /// waits for invoices, `spend` also pays and changes proofs, `admin` also stops and backs up the daemon.
     package enum Role: String, Sendable, CaseIterable, Comparable {
-        case readonly, invoice, admin
+        case readonly, invoice, spend, admin
+
+        /// What a caller of this role may do, for the OpenRPC document.
+        package var summary: String {
+            switch self {
+            case .readonly: "read: every method that changes nothing"
+            case .invoice: "readonly, and create, wait for and cancel invoices, register account keys"
+            case .spend: "invoice, and pay and change proofs; not stop or back up the daemon"
+            case .admin: "everything, daemon.stop and daemon.backup included"
+            }
+        }
 
         package static func < (lhs: Role, rhs: Role) -> Bool {
             allCases.firstIndex(of: lhs)! < allCases.firstIndex(of: rhs)!

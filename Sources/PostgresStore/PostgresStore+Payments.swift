@@ -152,26 +152,37 @@ extension PostgresStore {
         }
     }
 
-    /// Money in (paid invoices) and out (pending and succeeded payments), newest first.
+    /// Money in (paid invoices) and out (pending and succeeded payments), newest first, filtered, with the totals
+    /// of the whole filtered range.
     package func walletTransactions(
-        from start: Int64?, to end: Int64?, limit: Int, cursor: String?
-    ) async throws(StoreError) -> Page<WalletTransaction> {
+        _ filter: WalletTransactionFilter, limit: Int, cursor: String?
+    ) async throws(StoreError) -> WalletHistory {
         try await onConnection("list transactions") { connection in
-            let (time, hash) = Page<WalletTransaction>.splitCursor(cursor)
             let rows = try await connection.rows(
-                """
-                SELECT * FROM (
-                    SELECT 'incoming' AS direction, payment_hash, amount_received_msat AS amount_msat,
-                        0::bigint AS fee_msat, status, paid_at AS at, description FROM invoices WHERE status = 'paid'
-                    UNION ALL
-                    SELECT 'outgoing', payment_hash, amount_msat, coalesce(fee_msat, 0), status,
-                        coalesce(completed_at, created_at), NULL FROM payments WHERE status != 'failed'
-                ) AS history
-                WHERE (\(start)::bigint IS NULL OR at >= \(start)) AND (\(end)::bigint IS NULL OR at <= \(end))
-                    AND (\(time)::bigint IS NULL OR at < \(time) OR (at = \(time) AND payment_hash < \(hash)))
-                ORDER BY at DESC, payment_hash DESC LIMIT \(limit + 1)
-                """, logger)
-            return try Page.transactions(rows, limit: limit)
+                Self.walletHistory(
+                    "SELECT *", filter, before: Page<WalletTransaction>.splitCursor(cursor),
+                    then: "ORDER BY at DESC, payment_hash DESC LIMIT \(limit + 1)"), logger)
+            // The totals ignore the cursor and the limit: the whole filtered range.
+            let totals = try await connection.rows(
+                Self.walletHistory("SELECT " + WalletHistorySQL.totals, filter, before: (nil, nil), then: ""), logger)
+            guard let totals = totals.first else { throw StoreError(.corruptRow, "totals query returned no row") }
+            return WalletHistory(page: try Page.transactions(rows, limit: limit), totals: try WalletTotals(row: totals))
         }
+    }
+
+    /// `select` over the wallet history's rows that `filter` matches, before the `at:payment_hash` cursor, then
+    /// `suffix`.
+    private static func walletHistory(
+        _ select: String, _ filter: WalletTransactionFilter, before cursor: (Int64?, String?), then suffix: String
+    ) -> PostgresQuery {
+        let (from, to, direction) = (filter.from, filter.to, filter.direction?.rawValue)
+        let (time, hash) = cursor
+        return """
+            \(unescaped: select) FROM \(unescaped: WalletHistorySQL.rows)
+            WHERE (\(from)::bigint IS NULL OR at >= \(from)) AND (\(to)::bigint IS NULL OR at <= \(to))
+                AND (\(direction)::text IS NULL OR direction = \(direction))
+                AND (\(time)::bigint IS NULL OR at < \(time) OR (at = \(time) AND payment_hash < \(hash)))
+            \(unescaped: suffix)
+            """
     }
 }

@@ -45,7 +45,7 @@ package struct DaemonRPCService: RPCService {
         {
         case nil: .refused
         case .admin?: .privileged
-        case .readonly?, .invoice?: .admitted
+        case .readonly?, .invoice?, .spend?: .admitted
         }
     }
 

@@ -1,3 +1,4 @@
+import DaemonConfig
 import JSONRPC
 
 /// Builds the OpenRPC document that `rpc.discover` returns (and docs/api.md renders), from the method
@@ -13,6 +14,10 @@ enum OpenRPCDocument {
                 "title": "t4gd", "version": .string(DaemonComponents.version),
                 "description":
                     "Lightning payments and proof contracts over a JSON-RPC 2.0 Unix socket (one JSON text per line).",
+                "x-roles": .array(
+                    DaemonConfiguration.Role.allCases.map { role in
+                        ["name": .string(role.rawValue), "summary": .string(role.summary)]
+                    }),
             ],
             "methods": .array(methods.sorted { $0.name < $1.name }.map(method)),
             "components": ["schemas": .object(schemas)],
@@ -96,7 +101,12 @@ enum OpenRPCDocument {
             "transaction": Schema.object([
                 ("direction", Schema.oneOf(["incoming", "outgoing"])), ("payment_hash", Schema.hex32),
                 ("amount_msat", Schema.msat), ("fee_msat", Schema.integer(0, Int64.max)), ("status", Schema.string),
-                ("at", Schema.integer(0, Int64.max)), ("description", nullableString),
+                ("at", Schema.integer(0, Int64.max)), ("label", nullableString), ("description", nullableString),
+                ("counterparty", nullableString), ("metadata", ["type": ["object", "null"]]),
+            ]),
+            "transaction_totals": Schema.object([
+                ("in_msat", Schema.integer(0, Int64.max)), ("out_msat", Schema.integer(0, Int64.max)),
+                ("fees_msat", Schema.integer(0, Int64.max)), ("count", Schema.integer(0, Int64.max)),
             ]),
             "proof": Schema.object([
                 ("proof_id", Schema.hex32), ("kind", Schema.string), ("issuer", Schema.hex32), ("owner", Schema.hex32),

@@ -150,28 +150,30 @@ extension SQLiteStore {
         }
     }
 
-    /// Money in (paid invoices) and out (pending and succeeded payments), newest first, optionally in a time range.
+    /// Money in (paid invoices) and out (pending and succeeded payments), newest first, filtered, with the totals
+    /// of the whole filtered range read in the same snapshot.
     public func walletTransactions(
-        from start: Int64?, to end: Int64?, limit: Int, cursor: String?
-    ) async throws(StoreError) -> Page<WalletTransaction> {
+        _ filter: WalletTransactionFilter, limit: Int, cursor: String?
+    ) async throws(StoreError) -> WalletHistory {
         try await read("list transactions") { database in
             let (cursorTime, cursorHash) = Page<WalletTransaction>.splitCursor(cursor)
+            let matching = """
+                FROM \(WalletHistorySQL.rows)
+                WHERE (?1 IS NULL OR at >= ?1) AND (?2 IS NULL OR at <= ?2) AND (?3 IS NULL OR direction = ?3)
+                """
+            let range: StatementArguments = [filter.from, filter.to, filter.direction?.rawValue]
             let rows = try Row.fetchAll(
                 database,
                 sql: """
-                    SELECT * FROM (
-                        SELECT 'incoming' AS direction, payment_hash, amount_received_msat AS amount_msat,
-                            0 AS fee_msat, status, paid_at AS at, description FROM invoices WHERE status = 'paid'
-                        UNION ALL
-                        SELECT 'outgoing', payment_hash, amount_msat, coalesce(fee_msat, 0), status,
-                            coalesce(completed_at, created_at), NULL FROM payments WHERE status != 'failed'
-                    )
-                    WHERE (?1 IS NULL OR at >= ?1) AND (?2 IS NULL OR at <= ?2)
-                        AND (?3 IS NULL OR at < ?3 OR (at = ?3 AND payment_hash < ?4))
-                    ORDER BY at DESC, payment_hash DESC LIMIT ?5
+                    SELECT * \(matching) AND (?4 IS NULL OR at < ?4 OR (at = ?4 AND payment_hash < ?5))
+                    ORDER BY at DESC, payment_hash DESC LIMIT ?6
                     """,
-                arguments: [start, end, cursorTime, cursorHash, limit + 1])
-            return try Page.transactions(rows, limit: limit)
+                arguments: range + [cursorTime, cursorHash, limit + 1])
+            // The totals ignore the cursor and the limit: the whole filtered range.
+            let totals = try Row.fetchOne(
+                database, sql: "SELECT \(WalletHistorySQL.totals) \(matching)", arguments: range)
+            guard let totals else { throw StoreError(.corruptRow, "totals query returned no row") }
+            return WalletHistory(page: try Page.transactions(rows, limit: limit), totals: try WalletTotals(row: totals))
         }
     }
 }

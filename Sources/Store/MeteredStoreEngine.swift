@@ -156,11 +156,11 @@ package class MeteredStoreEngine: StoreEngine, @unchecked Sendable {
         }
     }
 
-    package func walletTransactions(from start: Int64?, to end: Int64?, limit: Int, cursor: String?)
-        async throws(StoreError) -> Page<WalletTransaction>
+    package func walletTransactions(_ filter: WalletTransactionFilter, limit: Int, cursor: String?)
+        async throws(StoreError) -> WalletHistory
     {
         try await measure("list transactions") { () throws(StoreError) in
-            try await base.walletTransactions(from: start, to: end, limit: limit, cursor: cursor)
+            try await base.walletTransactions(filter, limit: limit, cursor: cursor)
         }
     }
 

@@ -122,33 +122,6 @@ public struct NewEvent: Sendable, Hashable {
     }
 }
 
-/// One row of the wallet history: money in (a paid invoice) or out (a payment).
-public struct WalletTransaction: Sendable, Hashable {
-    public enum Direction: String, Sendable { case incoming, outgoing }
-
-    public var direction: Direction
-    public var paymentHash: PaymentHash
-    public var amount: MilliSatoshi
-    public var fee: MilliSatoshi
-    public var status: String
-    public var at: Int64
-    public var description: String?
-
-    /// Creates a row.
-    public init(
-        direction: Direction, paymentHash: PaymentHash, amount: MilliSatoshi, fee: MilliSatoshi, status: String,
-        at: Int64, description: String?
-    ) {
-        self.direction = direction
-        self.paymentHash = paymentHash
-        self.amount = amount
-        self.fee = fee
-        self.status = status
-        self.at = at
-        self.description = description
-    }
-}
-
 /// A page of results and the cursor of the next page (`nil` at the end).
 public struct Page<Element: Sendable>: Sendable {
     public var items: [Element]

@@ -89,9 +89,9 @@ public protocol StoreEngine: Sendable {
     func liveAttemptOwner(of paymentHash: PaymentHash, aliveSince: Int64) async throws(StoreError) -> String?
     /// Payments newest first, optionally of one status.
     func payments(status: PaymentStatus?, limit: Int, cursor: String?) async throws(StoreError) -> Page<PaymentRecord>
-    /// Money in and out, newest first, optionally in a time range.
-    func walletTransactions(from start: Int64?, to end: Int64?, limit: Int, cursor: String?)
-        async throws(StoreError) -> Page<WalletTransaction>
+    /// Money in and out, newest first, filtered, with the totals of the whole filtered range.
+    func walletTransactions(_ filter: WalletTransactionFilter, limit: Int, cursor: String?)
+        async throws(StoreError) -> WalletHistory
 
     /// Appends an event on its own.
     func appendEvent(_ event: NewEvent) async throws(StoreError) -> EventRecord

@@ -101,8 +101,7 @@ extension ProofTransitionRecord {
 }
 
 extension WalletTransaction {
-    /// Decodes a row of the wallet-history query (`direction`, `payment_hash`, `amount_msat`, `fee_msat`,
-    /// `status`, `at`, `description`).
+    /// Decodes a row selected from ``WalletHistorySQL/rows``.
     package init(row: some StoreRow) throws {
         guard let hash = PaymentHash(hex: try row.requiredText("payment_hash")),
             let direction = Direction(rawValue: try row.requiredText("direction"))
@@ -110,7 +109,18 @@ extension WalletTransaction {
         self.init(
             direction: direction, paymentHash: hash, amount: MilliSatoshi(try row.requiredInteger("amount_msat")),
             fee: MilliSatoshi(try row.requiredInteger("fee_msat")), status: try row.requiredText("status"),
-            at: try row.requiredInteger("at"), description: try row.text("description"))
+            at: try row.requiredInteger("at"), description: try row.text("description"), label: try row.text("label"),
+            metadata: try row.text("metadata"), bolt11: try row.text("bolt11"))
+    }
+}
+
+extension WalletTotals {
+    /// Decodes the row of ``WalletHistorySQL/totals``.
+    package init(row: some StoreRow) throws {
+        self.init(
+            incoming: MilliSatoshi(try row.requiredInteger("in_msat")),
+            outgoing: MilliSatoshi(try row.requiredInteger("out_msat")),
+            fees: MilliSatoshi(try row.requiredInteger("fees_msat")), count: try row.requiredInteger("count"))
     }
 }
 

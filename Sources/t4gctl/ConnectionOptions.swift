@@ -56,6 +56,16 @@ struct ConnectionOptions: ParsableArguments {
         }
     }
 
+    /// The JSON value of an option (`--metadata '{"k":1}'`); prints `invalid_params` and exits 2 when it is not
+    /// JSON.
+    func json(_ text: String, option: String) throws -> JSONValue {
+        guard let value = try? JSONValue.parse(Array(text.utf8)) else {
+            CommandOutput.printError(reason: "invalid_params", message: "--\(option) is not JSON", asJSON: json)
+            throw ExitCode(ExitCodes.invalidInput)
+        }
+        return value
+    }
+
     /// Prints a result as JSON or as readable rows.
     func print(_ result: JSONValue) {
         if json {

@@ -82,20 +82,33 @@ struct Rates: AsyncParsableCommand {
 
 /// `t4gctl transactions`.
 struct Transactions: AsyncParsableCommand {
-    static let configuration = CommandConfiguration(abstract: "Money in and out, newest first.")
+    static let configuration = CommandConfiguration(
+        abstract: "Money in and out, newest first, with the totals of the range.")
     @OptionGroup var connection: ConnectionOptions
     @OptionGroup var page: PageOptions
+    @OptionGroup var range: TimeRangeOptions
+    @Option(help: "in: money in only; out: money out only.") var direction: String?
+
+    func run() async throws {
+        var params = page.params
+        range.add(to: &params)
+        if let direction { params["direction"] = .string(direction) }
+        try await connection.run("wallet.transactions", params)
+    }
+}
+
+/// `--from` and `--to` of history commands.
+struct TimeRangeOptions: ParsableArguments {
     // .unconditional: a relative time (-24h) is the option's value, not a flag.
     @Option(parsing: .unconditional, help: "Earliest time: 2026-12-01, '2026-12-01 10:00', -24h or Unix seconds.")
     var from: TimeArgument?
     @Option(parsing: .unconditional, help: "Latest time: '2026-12-01 10:00:00 +01:00', -1h or Unix seconds.")
     var to: TimeArgument?
 
-    func run() async throws {
-        var params = page.params
+    /// Adds `from` and `to` (Unix seconds) to `params` when given.
+    func add(to params: inout JSONObject) {
         if let from { params["from"] = .integer(from.unixSeconds) }
         if let to { params["to"] = .integer(to.unixSeconds) }
-        try await connection.run("wallet.transactions", params)
     }
 }
 

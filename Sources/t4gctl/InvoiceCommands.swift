@@ -12,7 +12,8 @@ struct InvoiceCommand: AsyncParsableCommand {
         @OptionGroup var connection: ConnectionOptions
         @Option(help: "Amount in sat.") var amountSat: Int64?
         @Option(help: "Amount in msat.") var amountMsat: Int64?
-        @Option(help: "A fiat amount instead, converted at the daemon's current rate: 78.50EUR.") var fiat: FiatArgument?
+        @Option(help: "A fiat amount instead, converted at the daemon's current rate: 78.50EUR.")
+        var fiat: FiatArgument?
         @Option(help: "Description shown to the payer.") var description: String?
         @Option(help: "SHA256 (hex) of a long description, instead.") var descriptionHash: String?
         @Option(help: "Time until expiry: seconds or 1h 30m (default 1h).") var expiry: DurationArgument?
@@ -28,14 +29,7 @@ struct InvoiceCommand: AsyncParsableCommand {
             if let descriptionHash { params["description_hash"] = .string(descriptionHash) }
             if let expiry { params["expiry_s"] = .integer(expiry.seconds) }
             if let label { params["label"] = .string(label) }
-            if let metadata {
-                guard let value = try? JSONValue.parse(Array(metadata.utf8)) else {
-                    CommandOutput.printError(
-                        reason: "invalid_params", message: "--metadata is not JSON", asJSON: connection.json)
-                    throw ExitCode(ExitCodes.invalidInput)
-                }
-                params["metadata"] = value
-            }
+            if let metadata { params["metadata"] = try connection.json(metadata, option: "metadata") }
             try await connection.run("invoice.create", params)
         }
     }

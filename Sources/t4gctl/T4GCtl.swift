@@ -12,9 +12,8 @@ struct T4GCtl: AsyncParsableCommand {
             64 bad command-line usage. The socket is --socket, else $T4GD_SOCKET, else ./data/t4gd.sock.
             """,
         subcommands: [
-            Status.self, InvoiceCommand.self, Pay.self, PaymentCommand.self, Balance.self, Rates.self, Transactions.self,
-            Events.self,
-            ProofCommand.self,
+            Status.self, InvoiceCommand.self, Pay.self, PaymentCommand.self, Balance.self, Rates.self,
+            Transactions.self, Events.self, AccountCommand.self, LedgerCommand.self, ProofCommand.self,
             Decode.self, Info.self, Health.self, Node.self, Stop.self, Backup.self, Restore.self, StoreCommand.self,
             Call.self,
         ]

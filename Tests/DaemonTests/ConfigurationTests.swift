@@ -309,9 +309,13 @@ import Testing
 
     @Test func rolesMapUIDsAndGIDs() throws {
         var configuration = DaemonConfiguration()
-        try ConfigurationFile.apply("[roles]\nreadonly = [1001]\ninvoice_gids = [2000]", to: &configuration)
+        try ConfigurationFile.apply(
+            "[roles]\nreadonly = [1001]\ninvoice_gids = [2000]\nspend = [1004]\nspend_gids = [2001]",
+            to: &configuration)
         #expect(configuration.access.role(uid: 1001, gid: 5) { [] } == .readonly)
         #expect(configuration.access.role(uid: 1002, gid: 2000) { [] } == .invoice)
+        #expect(configuration.access.role(uid: 1004, gid: 5) { [] } == .spend)
+        #expect(configuration.access.role(uid: 1005, gid: 5) { [2000, 2001] } == .spend, "spend ranks above invoice")
         #expect(configuration.access.role(uid: 1003, gid: 5) { [] } == nil)
         #expect(configuration.access.role(uid: 0, gid: 0) { [] } == .admin)
     }

@@ -180,6 +180,18 @@ import Testing
             #expect(names == RPCMethod.Declaration.all.map(\.name))
             // The daemon publishes exactly the static declarations that docs/api.md is made from.
             #expect(document == OpenRPCDocument.complete)
+            let roles = (document["info"]?["x-roles"]?.arrayValue ?? []).map { $0.string("name") }
+            #expect(roles == ["readonly", "invoice", "spend", "admin"], "from least to most powerful")
+            let roleOf = Dictionary(
+                uniqueKeysWithValues: (document["methods"]?.arrayValue ?? []).map {
+                    ($0.string("name"), $0.string("x-role"))
+                })
+            #expect(
+                names.filter { roleOf[$0] == "spend" } == [
+                    "payment.send", "proof.attest", "proof.create", "proof.import", "proof.redeem", "proof.revoke",
+                    "proof.transfer",
+                ])
+            #expect(names.filter { roleOf[$0] == "admin" } == ["daemon.backup", "daemon.stop"])
             let send = document["methods"]?.arrayValue?.first { $0.string("name") == "payment.send" }
             let reasons = (send?["errors"]?.arrayValue ?? []).compactMap { $0["data"]?.string("reason") }
             #expect(reasons.contains("already_paid") && reasons.contains("insufficient_balance"))

@@ -10,15 +10,15 @@ import Testing
             let alice = try await network.daemon()
             let bob = try await network.daemon()
 
-            let invoice = try await alice.call(
-                "invoice.create", ["amount_sat": 2000, "description": "mentoring session", "label": "session-1"])
+            let request: JSONObject = [
+                "amount_sat": 2000, "description": "mentoring session", "label": "session-1",
+                "metadata": ["mentee": 42],
+            ]
+            let invoice = try await alice.call("invoice.create", request)
             #expect(invoice.string("status") == "open")
             #expect(invoice["preimage"] == .null)
-            #expect(
-                try await alice.call(
-                    "invoice.create", ["amount_sat": 2000, "description": "mentoring session", "label": "session-1"]
-                )
-                .string("payment_hash") == invoice.string("payment_hash"))
+            let sameLabel = try await alice.call("invoice.create", request)
+            #expect(sameLabel.string("payment_hash") == invoice.string("payment_hash"))
 
             let aliceClient = try await alice.client()
             let waiter = Task {
@@ -39,8 +39,7 @@ import Testing
             #expect(bobEvents.map { $0.string("type") } == ["payment.succeeded"])
             #expect(try await alice.call("wallet.balance").integer("balance_msat") == 1_002_000_000)
             #expect(try await bob.call("wallet.balance").integer("balance_msat") == 1_000_000_000 - 2_000_000 - 3000)
-            let history = try await bob.call("wallet.transactions")["items"]?.arrayValue ?? []
-            #expect(history.map { $0.string("direction") } == ["outgoing"])
+            try await expectBothSidesOfTheHistory(of: invoice, payment: payment, payer: bob, payee: alice)
             // Paying again returns the same succeeded payment; the ledger was not asked twice.
             let again = try await bob.call("payment.send", ["bolt11": .string(invoice.string("bolt11"))])
             #expect(again.string("preimage") == payment.string("preimage"))
@@ -112,5 +111,42 @@ import Testing
                 try await again.call("invoice.get", ["payment_hash": .string(invoice.string("payment_hash"))]).string(
                     "status") == "open")
         }
+    }
+
+    /// The payer's history shows the payment with the description and payee read from its bolt11; the payee's
+    /// shows the invoice with its label and metadata; `direction` filters each, and `totals` sum the range.
+    func expectBothSidesOfTheHistory(
+        of invoice: JSONValue, payment: JSONValue, payer: DaemonProcess, payee: DaemonProcess
+    ) async throws {
+        let payeeKey = try await payee.call("invoice.decode", ["bolt11": .string(invoice.string("bolt11"))])
+            .string("payee")
+        let outgoing = try await payer.call("wallet.transactions")
+        #expect(
+            outgoing["items"]
+                == [
+                    [
+                        "direction": "outgoing", "payment_hash": .string(invoice.string("payment_hash")),
+                        "amount_msat": 2_000_000, "fee_msat": 3000, "status": "succeeded",
+                        "at": .integer(payment.integer("completed_at")), "label": nil,
+                        "description": "mentoring session", "counterparty": .string(payeeKey), "metadata": nil,
+                    ]
+                ])
+        #expect(outgoing["totals"] == ["in_msat": 0, "out_msat": 2_000_000, "fees_msat": 3000, "count": 1])
+        let onlyIn = try await payer.call("wallet.transactions", ["direction": "in"])
+        #expect(onlyIn["items"] == [])
+        #expect(onlyIn["totals"] == ["in_msat": 0, "out_msat": 0, "fees_msat": 0, "count": 0])
+
+        let incoming = try await payee.call("wallet.transactions", ["direction": "in"])
+        let row = try #require(incoming["items"]?.arrayValue?.first)
+        #expect(row.string("direction") == "incoming")
+        #expect(row.string("label") == "session-1")
+        #expect(row.string("description") == "mentoring session")
+        #expect(row["metadata"] == ["mentee": 42])
+        #expect(row["counterparty"] == .null, "a payer over Lightning is not known")
+        #expect(incoming["totals"] == ["in_msat": 2_000_000, "out_msat": 0, "fees_msat": 0, "count": 1])
+        #expect(try await payee.call("wallet.transactions", ["direction": "out"])["items"] == [])
+        #expect(
+            try await payee.error("wallet.transactions", ["direction": "incoming"])?.reason == .invalidParams,
+            "direction takes in or out")
     }
 }

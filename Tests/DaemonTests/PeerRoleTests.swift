@@ -4,7 +4,7 @@ import TestSupport
 import Testing
 
 /// Roles from peer credentials, with real Unix users: the test creates (idempotently) the group `t4gtest`
-/// and the users `t4gtest-ro`, `t4gtest-inv` and `t4gtest-none` in it, serves the socket to that group with
+/// and the users `t4gtest-ro`, `t4gtest-inv`, `t4gtest-spend`, `t4gtest-payer` and `t4gtest-none` in it, serves the socket to that group with
 /// mode 0660, and runs `t4gctl` as each user through `setpriv`.
 @Suite struct PeerRoleTests {
     struct User {
@@ -149,6 +149,58 @@ import Testing
                 ).contains("unauthorized"))
             #expect(
                 try await Self.refusal(as: unmapped, ["call", "daemon.info"], daemon: daemon).contains("unauthorized"))
+        }
+    }
+
+    @Test(.enabled(if: getuid() == 0, "creating Unix users and switching to them needs root (CI runs as root)"))
+    func spendPaysAndChangesProofsButCannotStopOrBackUp() async throws {
+        let setup = TemporaryDirectory()
+        defer { setup.remove() }
+        let spender = try await Self.user("t4gtest-spend", in: setup)
+        let member = try await Self.user("t4gtest-payer", in: setup)
+        try await Self.addSupplementaryGroup("t4gtest-payers", to: "t4gtest-payer", in: setup)
+        try await DevNetwork.run { network in
+            let daemon = try await Self.daemon(
+                in: network, roles: "spend = [\"t4gtest-spend\"]\nspend_gids = [\"t4gtest-payers\"]")
+            chmod(daemon.directory.path, 0o755)
+            let payee = try await network.daemon()
+            for (user, amount) in [(spender, 3000), (member, 4000)] {
+                let invoice = try await payee.call(
+                    "invoice.create", ["amount_msat": .integer(Int64(amount)), "description": "spend"])
+                let paid = try JSONValue.parse(
+                    Array(
+                        try await Self.t4gctl(
+                            as: user, ["call", "payment.send", "{\"bolt11\":\"\(invoice.string("bolt11"))\"}"],
+                            daemon: daemon
+                        ).utf8))
+                #expect(paid.string("status") == "succeeded", "uid \(user.uid) pays")
+                #expect(paid.integer("amount_msat") == Int64(amount))
+            }
+            let proof = try JSONValue.parse(
+                Array(
+                    try await Self.t4gctl(
+                        as: spender,
+                        [
+                            "call", "proof.create",
+                            #"{"kind":"purchase","owner":"account:buyer","fields":{"item":"course"}}"#,
+                        ], daemon: daemon
+                    ).utf8))
+            #expect(proof.string("status") == "active")
+            let invoice = try await Self.t4gctl(
+                as: spender, ["call", "invoice.create", "{\"amount_msat\":1000,\"description\":\"sp\"}"],
+                daemon: daemon)
+            #expect(invoice.contains("lnbcrt"), "spend holds what invoice may do")
+
+            for user in [spender, member] {
+                #expect(
+                    try await Self.refusal(as: user, ["call", "daemon.stop"], daemon: daemon).contains(
+                        "daemon.stop needs the admin role"))
+                #expect(
+                    try await Self.refusal(
+                        as: user, ["call", "daemon.backup", "{\"path\":\"spend.sqlite\"}"], daemon: daemon
+                    ).contains("daemon.backup needs the admin role"))
+            }
+            #expect(try await daemon.call("daemon.info").string("network") == "regtest", "still serving")
         }
     }
 }

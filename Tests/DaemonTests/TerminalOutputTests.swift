@@ -75,6 +75,7 @@ import Testing
                 (["invoice", "list"], "invoice.list", [:]),
                 (["payment", "list"], "payment.list", [:]),
                 (["balance"], "wallet.balance", [:]),
+                (["transactions", "--direction", "in"], "wallet.transactions", ["direction": "in"]),
                 (["events"], "events.list", ["since": 0, "limit": 1000]),
                 // Not invoice.decode: the daemon writes that object's keys in no stable order, call to call.
             ]
@@ -126,6 +127,15 @@ import Testing
             #expect(lines.contains("last events:"))
             #expect(lines.contains { $0.contains("payment.succeeded") })
             #expect(lines.last?.hasPrefix("  ") == true && lines.last?.hasSuffix(" items") == true)
+
+            let outgoing = try await Self.run(
+                ["transactions", "--direction", "out", "--socket", alice.socketPath], terminal: false)
+            #expect(outgoing.status == 0)
+            #expect(
+                outgoing.stdout.split(separator: "\n", omittingEmptySubsequences: false).suffix(7) == [
+                    "2 items", "", "totals.in_msat    0 sat", "totals.out_msat   9 sat", "totals.fees_msat  2.009 sat",
+                    "totals.count      2", "",
+                ], "both payments (4 and 5 sat, fees 1,004 and 1,005 msat) and the sums of the range")
 
             let json = try await Self.run(
                 ["status", "--json", "--events", "2", "--socket", alice.socketPath], terminal: false)

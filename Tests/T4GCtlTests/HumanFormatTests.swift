@@ -95,8 +95,8 @@ import Testing
         let before = Int64(Date().timeIntervalSince1970)
         let command = try Transactions.parse(["--from", "-24h", "--to", "1796607627"])
         let after = Int64(Date().timeIntervalSince1970)
-        #expect((before - 86_400...after - 86_400).contains(command.from?.unixSeconds ?? 0))
-        #expect(command.to?.unixSeconds == 1_796_607_627)
+        #expect((before - 86_400...after - 86_400).contains(command.range.from?.unixSeconds ?? 0))
+        #expect(command.range.to?.unixSeconds == 1_796_607_627)
         #expect(throws: (any Error).self) { try Transactions.parse(["--from", "soon"]) }
     }
 

@@ -66,9 +66,14 @@ extension DaemonComponents {
         return record
     }
 
-    static func page(_ items: [JSONValue], next: String?, total: Int64? = nil) -> JSONValue {
+    /// A list page: its `items`, the `next_cursor`, and where the listing counts or sums its whole filtered
+    /// range, `total` or `totals`.
+    static func page(
+        _ items: [JSONValue], next: String?, total: Int64? = nil, totals: JSONObject? = nil
+    ) -> JSONValue {
         var page: JSONObject = ["items": .array(items), "next_cursor": next.map(JSONValue.string) ?? .null]
         if let total { page["total"] = .integer(total) }
+        if let totals { page["totals"] = .object(totals) }
         return .object(page)
     }
 }

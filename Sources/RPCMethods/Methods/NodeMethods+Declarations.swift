@@ -75,12 +75,17 @@ extension RPCMethod.Declaration {
 
     static let walletTransactions = Self(
         "wallet.transactions", role: .readonly,
-        summary: "Money in (paid invoices) and out (payments), newest first.",
+        summary:
+            "Money in (paid invoices) and out (payments), newest first, with label, description, counterparty"
+            + " and metadata, and the totals of the whole filtered range.",
         params: [
             .optional("from", .unixSeconds, "earliest time (Unix seconds)"),
             .optional("to", .unixSeconds, "latest time (Unix seconds)"),
+            .optional(
+                "direction", .choice(EventPayloads.transactionDirections.map(\.param)),
+                "`in`: money in only; `out`: money out only"),
         ] + RPCParam.paging,
-        result: Schema.page(of: "transaction"),
+        result: Schema.page(of: "transaction", totals: "transaction_totals"),
         example: ["from": .integer(Example.unixTime - 86_400), "limit": 50]
     )
 

@@ -1,5 +1,6 @@
 import JSONRPC
 import Lightning
+import Store
 import Wallet
 
 extension DaemonComponents {
@@ -53,20 +54,16 @@ extension DaemonComponents {
                 return .object(object)
             },
             RPCMethod(.walletTransactions) { params, _ in
-                let page = try await store.walletTransactions(
+                let direction = try params.string("direction")
+                let filter = WalletTransactionFilter(
                     from: try params.integer("from"),
                     to: try params.integer("to"),
-                    limit: try params.limit(), cursor: try params.string("cursor"))
+                    direction: EventPayloads.transactionDirections.first { $0.param == direction }?.direction)
+                let history = try await store.walletTransactions(
+                    filter, limit: try params.limit(), cursor: try params.string("cursor"))
                 return Self.page(
-                    page.items.map { item in
-                        [
-                            "direction": .string(item.direction.rawValue),
-                            "payment_hash": .string(item.paymentHash.hex),
-                            "amount_msat": .integer(item.amount.rawValue), "fee_msat": .integer(item.fee.rawValue),
-                            "status": .string(item.status), "at": .integer(item.at),
-                            "description": item.description.map(JSONValue.string) ?? .null,
-                        ]
-                    }, next: page.nextCursor)
+                    history.page.items.map { .object(EventPayloads.transaction($0)) }, next: history.page.nextCursor,
+                    totals: EventPayloads.totals(history.totals))
             },
         ]
     }

@@ -3,7 +3,7 @@ import Lightning
 
 extension RPCMethod.Declaration {
     static let paymentSend = Self(
-        "payment.send", role: .admin,
+        "payment.send", role: .spend,
         summary: """
             Pay a BOLT #11 invoice; never pays the same payment_hash twice. A repeat (same idempotency_key, \
             or a payment_hash already pending or paid) returns the stored payment with replayed: true.

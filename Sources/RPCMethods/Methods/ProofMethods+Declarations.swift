@@ -8,7 +8,7 @@ extension RPCMethod.Declaration {
             + " first result with replayed: true")
 
     static let proofCreate = Self(
-        "proof.create", role: .admin, summary: "Issue a proof signed by this daemon's identity.",
+        "proof.create", role: .spend, summary: "Issue a proof signed by this daemon's identity.",
         params: [
             .required("kind", .string(maxLength: 64), "e.g. mentoring_session, purchase"),
             .required(
@@ -85,7 +85,7 @@ extension RPCMethod.Declaration {
     )
 
     static let proofTransfer = Self(
-        "proof.transfer", role: .admin,
+        "proof.transfer", role: .spend,
         summary: """
             Transfer a proof to a new owner; with `payment`, bound to an invoice the daemon creates and \
             completed when it is paid. External owners sign in a second call (transition_id + signature), \
@@ -150,7 +150,7 @@ extension RPCMethod.Declaration {
     )
 
     static let proofImport = Self(
-        "proof.import", role: .admin,
+        "proof.import", role: .spend,
         summary:
             "Validate a received consignment and store it; refuses one that conflicts with a stored chain;"
             + " one that adds nothing to the stored chain is answered with replayed: true.",

@@ -2,7 +2,7 @@ import JSONRPC
 
 extension RPCMethod.Declaration {
     static let proofRedeem = Self(
-        "proof.redeem", role: .admin,
+        "proof.redeem", role: .spend,
         summary: """
             Redeem (burn) a proof, optionally co-signed by a redeemer (a gate); nothing can follow. Keys \
             this daemon holds sign at once; an external owner or redeemer gets the redemption to sign \
@@ -24,7 +24,7 @@ extension RPCMethod.Declaration {
     )
 
     static let proofAttest = Self(
-        "proof.attest", role: .admin,
+        "proof.attest", role: .spend,
         summary: """
             Attest a proof as one of its genesis attesters; a key this daemon holds signs at once, an \
             external attester signs in a second call (attestation_id + signature).
@@ -37,7 +37,7 @@ extension RPCMethod.Declaration {
     )
 
     static let proofRevoke = Self(
-        "proof.revoke", role: .admin,
+        "proof.revoke", role: .spend,
         summary: "Revoke a proof this daemon issued as revocable; it can no longer move or be redeemed.",
         params: [proofID], result: Schema.anyObject,
         errors: [.proofNotFound, .notRevocable, .proofRevoked]

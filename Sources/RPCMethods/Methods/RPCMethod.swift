@@ -130,8 +130,10 @@ enum Schema {
         ["type": "object", "properties": .object(JSONObject(properties))]
     }
 
-    static func page(of item: String, counted: Bool = false) -> JSONValue {
+    /// A list page of `item` objects; `counted` adds `total`, `totals` a `totals` object of that schema.
+    static func page(of item: String, counted: Bool = false, totals: String? = nil) -> JSONValue {
         let total: [(String, JSONValue)] = counted ? [("total", integer(0, Int64.max))] : []
-        return object([("items", array(ref(item))), ("next_cursor", ["type": ["string", "null"]])] + total)
+        let sums: [(String, JSONValue)] = totals.map { [("totals", ref($0))] } ?? []
+        return object([("items", array(ref(item))), ("next_cursor", ["type": ["string", "null"]])] + total + sums)
     }
 }

@@ -18,7 +18,7 @@ struct HumanOutput: Sendable {
         switch value {
         case .object(let object):
             if let items = object["items"]?.arrayValue, object.keys.contains("next_cursor") {
-                return list(items, nextCursor: object["next_cursor"]?.stringValue)
+                return page(items, of: object)
             }
             return rows(object)
         case .array(let items): return list(items, nextCursor: nil)
@@ -31,8 +31,17 @@ struct HumanOutput: Sendable {
         for line in lines(value) { Swift.print(line) }
     }
 
+    /// A list page: the table of its `items`, a footer with its `total` when it counts its range, then the
+    /// page's other fields (such as `totals`, the sums of the whole range) as rows.
+    func page(_ items: [JSONValue], of page: JSONObject) -> [String] {
+        var rest = page
+        for key in ["items", "next_cursor", "total"] { rest[key] = nil }
+        let table = list(items, nextCursor: page["next_cursor"]?.stringValue, total: page["total"]?.int64Value)
+        return rest.isEmpty ? table : table + [""] + rows(rest)
+    }
+
     /// A table of `items` with its footer, or one value a line when they are not all objects.
-    func list(_ items: [JSONValue], nextCursor: String?) -> [String] {
+    func list(_ items: [JSONValue], nextCursor: String?, total: Int64? = nil) -> [String] {
         let objects = items.compactMap(\.objectValue)
         let body: [String]
         if items.isEmpty {
@@ -42,7 +51,7 @@ struct HumanOutput: Sendable {
         } else {
             body = items.map { fields.text("", $0) }
         }
-        return body + [TableText.footer(count: items.count, nextCursor: nextCursor)]
+        return body + [TableText.footer(count: items.count, total: total, nextCursor: nextCursor)]
     }
 
     /// `field  value` rows, aligned; lists of objects inside follow as indented tables under their field.

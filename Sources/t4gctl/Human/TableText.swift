@@ -32,9 +32,11 @@ enum TableText {
         return lines
     }
 
-    /// `3 items` and, when there is a next page, `; next page: --cursor CURSOR`.
-    static func footer(count: Int, nextCursor: String?) -> String {
+    /// `3 items`, ` of 57` when the listing counts its whole range, and, when there is a next page,
+    /// `; next page: --cursor CURSOR`.
+    static func footer(count: Int, total: Int64?, nextCursor: String?) -> String {
         let noun = count == 1 ? "1 item" : "\(count) items"
-        return noun + (nextCursor.map { "; next page: --cursor " + TerminalText.escaped($0) } ?? "")
+        return noun + (total.map { " of \($0)" } ?? "")
+            + (nextCursor.map { "; next page: --cursor " + TerminalText.escaped($0) } ?? "")
     }
 }
