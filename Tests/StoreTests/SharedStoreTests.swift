@@ -118,7 +118,7 @@ import Testing
         }
         // PostgreSQL shows the second instance's lock attempts (pg_stat_activity): once it started a second
         // attempt, its first one found the lock taken, and it does not lead.
-        let postgres = try #require(stores[0].engine as? PostgresStore)
+        let postgres = try #require(stores[0].base as? PostgresStore)
         var second: Task<Void, any Error>?
         try await postgres.withDedicatedConnection { connection in
             let since =
