@@ -5,11 +5,12 @@ import StoreModel
 
 /// The store in a PostgreSQL database, shared by several daemon instances.
 ///
-/// Queries run on a pooled `PostgresClient`; every state change and its event commit in one transaction.
-/// Event indexes are assigned under a transaction-level advisory lock held until commit (``EventLog``), so they
-/// grow by one in commit order across all instances and a reader of "events after N" never skips one that
-/// commits later. Leadership of a task and cross-instance wake-ups use dedicated connections
-/// (`PostgresStore+Cluster.swift`).
+/// Queries run on a pooled `PostgresClient`. Concurrent writes share transactions (``PostgresGroupCommit``);
+/// every state change and its event commit together, the event into the outbox without an index
+/// (``EventOutbox``). One sequencer among the instances (``EventSequencer``) then gives events their index, so
+/// indexes grow by one in commit order across all instances without a lock held across any write's commit, and a
+/// reader of "events after N" never skips one indexed later. Leadership of a task and cross-instance wake-ups
+/// use dedicated connections (`PostgresStore+Cluster.swift`).
 public final class PostgresStore: StoreEngine {
     /// How the store connects.
     public struct Configuration: Sendable {
@@ -33,7 +34,10 @@ public final class PostgresStore: StoreEngine {
     let connectionConfiguration: PostgresConnection.Configuration
     let logger: Logger
     let instanceClaim = InstanceClaim()
+    let groupCommit: PostgresGroupCommit
+    let sequencer: EventSequencer
     private let runner: Task<Void, Never>
+    private let sequencerRunner: Task<Void, Never>
 
     public var kind: StoreEngineKind { .postgres }
 
@@ -63,27 +67,39 @@ public final class PostgresStore: StoreEngine {
         self.logger = logger
         let client = PostgresClient(configuration: clientConfiguration, backgroundLogger: logger)
         self.client = client
+        groupCommit = PostgresGroupCommit(client: client, logger: logger)
+        let sequencer = EventSequencer(
+            connectionConfiguration: connectionConfiguration, client: client, logger: logger)
+        self.sequencer = sequencer
         runner = Task { await client.run() }
         do {
-            try await withDedicatedConnection { connection in try await PostgresMigrations.migrate(connection, logger) }
+            try await Self.withDedicatedConnection(connectionConfiguration, logger) { connection in
+                try await PostgresMigrations.migrate(connection, logger)
+            }
         } catch {
             runner.cancel()
             throw StoreError(.database, "cannot open \(address.redacted): \(Self.reason(error))")
         }
+        sequencerRunner = Task { await sequencer.run() }
     }
 
-    /// Stops the connection pool and gives up the instance name; later calls fail.
+    /// Stops the event sequencer and the connection pool and gives up the instance name; later calls fail.
     public func close() async {
+        sequencerRunner.cancel()
         runner.cancel()
         await instanceClaim.release()
     }
 
-    /// The schema versions recorded in `schema_migrations`, in order.
+    /// The schema versions recorded in `schema_migrations`, in the order of ``StoreSchema/versions`` (text order
+    /// would put `v10` before `v1`), then any this build does not know.
     public func appliedMigrations() async throws(StoreError) -> [String] {
-        try await onConnection("read migrations") { connection in
-            try await connection.rows("SELECT version FROM schema_migrations ORDER BY version", logger)
-                .map { try $0.requiredText("version") }
+        let applied = try await onConnection("read migrations") { connection in
+            Set(
+                try await connection.rows("SELECT version FROM schema_migrations", logger).map {
+                    try $0.requiredText("version")
+                })
         }
+        return StoreSchema.versions.filter(applied.contains) + applied.subtracting(StoreSchema.versions).sorted()
     }
 
     /// `true` when the server answers (PostgreSQL checks its own pages).
