@@ -163,15 +163,17 @@ final class EventSequencer: Sendable {
         var lastPrune = ContinuousClock.now
         while !Task.isCancelled {
             let indexed = try await Self.sequenceBatch(on: connection, logger)
-            if !indexed.isEmpty { await waiters.resolve(indexed) }
-            if indexed.count == Self.batchLimit { continue }
+            if !indexed.isEmpty {
+                await waiters.resolve(indexed)
+                blockedPause = .milliseconds(1)
+                continue
+            }
             if try await Self.hasUnindexed(on: connection, logger) {
-                // Rows committed since the batch began, or rows behind a transaction still running.
+                // Rows behind a transaction still running (older than theirs): wait for it, backing off.
                 try await Task.sleep(for: blockedPause)
                 blockedPause = min(blockedPause * 2, .milliseconds(50))
                 continue
             }
-            blockedPause = .milliseconds(1)
             if ContinuousClock.now - lastPrune > .seconds(10) {
                 try await Self.pruneSequenced(on: connection, logger)
                 lastPrune = .now
