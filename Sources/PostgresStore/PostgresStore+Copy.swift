@@ -4,7 +4,7 @@ import StoreModel
 extension PostgresStore {
     /// Every row of `table`, in its columns' order (`row` order is `row_id`: the order rows were inserted).
     /// `events` are read after the outbox is indexed, so a copy holds every event written.
-    public func rows(of table: StoreSchema.Table) async throws(StoreError) -> [[StoreValue]] {
+    package func rows(of table: StoreSchema.Table) async throws(StoreError) -> [[StoreValue]] {
         if table.name == "events" { try await indexOutbox() }
         let order = table.order == "row" ? "row_id" : table.order
         let sql = "SELECT \(table.columns.joined(separator: ", ")) FROM \(table.name) ORDER BY \(order)"
@@ -15,7 +15,7 @@ extension PostgresStore {
     }
 
     /// Inserts rows into `table` in one transaction (an `id` identity then continues after the copied ids).
-    public func insert(_ rows: [[StoreValue]], into table: StoreSchema.Table) async throws(StoreError) {
+    package func insert(_ rows: [[StoreValue]], into table: StoreSchema.Table) async throws(StoreError) {
         let placeholders = (1...table.columns.count).map { "$\($0)" }.joined(separator: ", ")
         let sql = "INSERT INTO \(table.name) (\(table.columns.joined(separator: ", "))) VALUES (\(placeholders))"
         try await transaction("copy \(table.name)") { connection in

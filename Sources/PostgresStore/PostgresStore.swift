@@ -5,25 +5,26 @@ import StoreModel
 
 /// The store in a PostgreSQL database, shared by several daemon instances.
 ///
-/// Queries run on a pooled `PostgresClient`. Concurrent writes share transactions (``PostgresGroupCommit``);
-/// every state change and its event commit together, the event into the outbox without an index
-/// (``EventOutbox``). One sequencer among the instances (``EventSequencer``) then gives events their index, so
-/// indexes grow by one in commit order across all instances without a lock held across any write's commit, and a
-/// reader of "events after N" never skips one indexed later. Leadership of a task and cross-instance wake-ups
-/// use dedicated connections (`PostgresStore+Cluster.swift`).
-public final class PostgresStore: StoreEngine {
+/// Queries run on a pooled `PostgresClient`, served by ``serveConnections()`` (the daemon runs it as a service of
+/// its group). Concurrent writes share transactions (``PostgresGroupCommit``); every state change and its event
+/// commit together, the event into the outbox without an index (``EventOutbox``). One sequencer among the
+/// instances (``EventSequencer``, also run by ``serveConnections()``) then gives events their index, so indexes
+/// grow by one in commit order across all instances without a lock held across any write's commit, and a reader
+/// of "events after N" never skips one indexed later. Leadership of a task and cross-instance wake-ups use
+/// dedicated connections (`PostgresStore+Cluster.swift`).
+package final class PostgresStore: StoreEngine {
     /// How the store connects.
-    public struct Configuration: Sendable {
+    package struct Configuration: Sendable {
         /// Server, database, credentials and TLS mode.
-        public var address: PostgresAddress
+        package var address: PostgresAddress
         /// For `verify-full` (refused with another mode): the CA certificates (PEM) the server's certificate must
         /// chain to; `nil` trusts the system's roots.
-        public var caFile: String?
+        package var caFile: String?
         /// The most connections the pool opens.
-        public var maximumConnections: Int
+        package var maximumConnections: Int
 
         /// Creates a configuration.
-        public init(address: PostgresAddress, caFile: String? = nil, maximumConnections: Int = 16) {
+        package init(address: PostgresAddress, caFile: String? = nil, maximumConnections: Int = 16) {
             self.address = address
             self.caFile = caFile
             self.maximumConnections = maximumConnections
@@ -36,13 +37,12 @@ public final class PostgresStore: StoreEngine {
     let instanceClaim = InstanceClaim()
     let groupCommit: PostgresGroupCommit
     let sequencer: EventSequencer
-    private let runner: Task<Void, Never>
-    private let sequencerRunner: Task<Void, Never>
 
-    public var kind: StoreEngineKind { .postgres }
+    package var kind: StoreEngineKind { .postgres }
 
-    /// Connects, then applies the schema versions this database lacks (one instance at a time).
-    public init(configuration: Configuration, logger: Logger) async throws(StoreError) {
+    /// Connects, then applies the schema versions this database lacks (one instance at a time), over a connection
+    /// of its own: pooled queries wait until ``serveConnections()`` runs.
+    package init(configuration: Configuration, logger: Logger) async throws(StoreError) {
         let address = configuration.address
         if configuration.caFile != nil, address.tlsMode != .verifyFull {
             throw StoreError(
@@ -68,31 +68,35 @@ public final class PostgresStore: StoreEngine {
         let client = PostgresClient(configuration: clientConfiguration, backgroundLogger: logger)
         self.client = client
         groupCommit = PostgresGroupCommit(client: client, logger: logger)
-        let sequencer = EventSequencer(
-            connectionConfiguration: connectionConfiguration, client: client, logger: logger)
-        self.sequencer = sequencer
-        runner = Task { await client.run() }
+        sequencer = EventSequencer(connectionConfiguration: connectionConfiguration, client: client, logger: logger)
         do {
-            try await Self.withDedicatedConnection(connectionConfiguration, logger) { connection in
-                try await PostgresMigrations.migrate(connection, logger)
-            }
+            try await withDedicatedConnection { connection in try await PostgresMigrations.migrate(connection, logger) }
         } catch {
-            runner.cancel()
             throw StoreError(.database, "cannot open \(address.redacted): \(Self.reason(error))")
         }
-        sequencerRunner = Task { await sequencer.run() }
     }
 
-    /// Stops the event sequencer and the connection pool and gives up the instance name; later calls fail.
-    public func close() async {
-        sequencerRunner.cancel()
-        runner.cancel()
+    /// Runs the connection pool, and this instance's part in sequencing events (``EventSequencer``), until the task
+    /// is cancelled or a graceful shutdown reaches the pool; pooled queries wait for it and fail once it has ended.
+    /// Call it once.
+    package func serveConnections() async {
+        await withTaskGroup(of: Void.self) { group in
+            group.addTask { await self.client.run() }
+            group.addTask { await self.sequencer.run() }
+            // The pool ends first at a graceful shutdown; the sequencer cannot work without it.
+            await group.next()
+            group.cancelAll()
+        }
+    }
+
+    /// Gives up the instance name; the pool stops when ``serveConnections()`` ends.
+    package func close() async {
         await instanceClaim.release()
     }
 
     /// The schema versions recorded in `schema_migrations`, in the order of ``StoreSchema/versions`` (text order
     /// would put `v10` before `v1`), then any this build does not know.
-    public func appliedMigrations() async throws(StoreError) -> [String] {
+    package func appliedMigrations() async throws(StoreError) -> [String] {
         let applied = try await onConnection("read migrations") { connection in
             Set(
                 try await connection.rows("SELECT version FROM schema_migrations", logger).map {
@@ -103,7 +107,7 @@ public final class PostgresStore: StoreEngine {
     }
 
     /// `true` when the server answers (PostgreSQL checks its own pages).
-    public func integrityCheck() async throws(StoreError) -> Bool {
+    package func integrityCheck() async throws(StoreError) -> Bool {
         try await onConnection("integrity check") { connection in
             try await connection.rows("SELECT 1 AS one", logger).first?.integer("one") == 1
         }
@@ -119,7 +123,7 @@ public final class PostgresStore: StoreEngine {
     }
 
     /// A PostgreSQL store is backed up with `pg_dump` or the server's replication, not by t4gd.
-    public func backup(to path: String) throws(StoreError) {
+    package func backup(to path: String) throws(StoreError) {
         throw StoreError(.unsupported, "a PostgreSQL store is backed up with pg_dump or replication")
     }
 

@@ -22,7 +22,7 @@ import Testing
         return stores
     }
 
-    func engine(_ store: Store) throws -> PostgresStore { try #require(store.engine as? PostgresStore) }
+    func engine(_ store: Store) throws -> PostgresStore { try #require(store.base as? PostgresStore) }
 
     /// `(idx, at)` of every event, by index.
     func events(_ store: Store) async throws -> [(index: Int64, at: Int64)] {

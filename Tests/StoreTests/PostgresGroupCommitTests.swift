@@ -25,7 +25,7 @@ import Testing
             configuration: .init(
                 location: try StoreLocation(url: try await StoreEngines.url("postgres", in: directory)),
                 instance: "group"))
-        let postgres = try #require(store.engine as? PostgresStore)
+        let postgres = try #require(store.base as? PostgresStore)
         let events = 64
         let invoices = 40
         // Every fifth invoice breaks a constraint of the schema (expiry_s > 0): it fails inside a batch that also
