@@ -191,6 +191,23 @@ enum PostgresMigrations {
         INSERT INTO proof_holders (holder, proof_id, since)
             SELECT owner, proof_id, updated_at FROM proofs ON CONFLICT DO NOTHING;
         """,
+        // Events are written here without an index by the transaction that changes state, then indexed in
+        // commit order by the sequencer (`EventSequencer`); `xid` is the writer's transaction, `idx` and
+        // `sequenced_at` are set when the row is copied into `events` (kept a minute for the writer to read).
+        "v10_event_outbox": """
+        CREATE TABLE event_outbox (
+            id BIGINT GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
+            xid xid8 NOT NULL DEFAULT pg_current_xact_id(),
+            type TEXT NOT NULL,
+            at BIGINT NOT NULL,
+            data TEXT NOT NULL,
+            idx BIGINT UNIQUE CHECK (idx IS NULL OR idx > 0),
+            sequenced_at BIGINT,
+            CHECK ((idx IS NULL) = (sequenced_at IS NULL))
+        );
+        CREATE INDEX event_outbox_pending ON event_outbox (id) WHERE idx IS NULL;
+        CREATE INDEX event_outbox_sequenced_at ON event_outbox (sequenced_at) WHERE idx IS NOT NULL;
+        """,
     ]
 
     /// Applies the missing versions in one transaction under the migration lock.

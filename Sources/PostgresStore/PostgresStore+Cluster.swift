@@ -54,7 +54,7 @@ extension PostgresStore {
         while !Task.isCancelled {
             do {
                 try await withDedicatedConnection { connection in
-                    try await connection.listen(on: EventLog.channel) { notifications in
+                    try await connection.listen(on: EventOutbox.eventsChannel) { notifications in
                         await published(try await lastEventIndex())
                         for try await notification in notifications {
                             if let index = Int64(notification.payload) { await published(index) }
@@ -71,8 +71,16 @@ extension PostgresStore {
 
     /// Opens a connection outside the pool for `body` and closes it after.
     func withDedicatedConnection(_ body: (PostgresConnection) async throws -> Void) async throws {
+        try await Self.withDedicatedConnection(connectionConfiguration, logger, body)
+    }
+
+    /// Opens a connection with `configuration` for `body` and closes it after.
+    static func withDedicatedConnection(
+        _ configuration: PostgresConnection.Configuration, _ logger: Logger,
+        _ body: (PostgresConnection) async throws -> Void
+    ) async throws {
         let connection = try await PostgresConnection.connect(
-            configuration: connectionConfiguration, id: Int.random(in: 1_000_000...Int.max), logger: logger)
+            configuration: configuration, id: Int.random(in: 1_000_000...Int.max), logger: logger)
         do {
             try await body(connection)
         } catch {

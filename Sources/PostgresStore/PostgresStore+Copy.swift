@@ -3,7 +3,9 @@ import StoreModel
 
 extension PostgresStore {
     /// Every row of `table`, in its columns' order (`row` order is `row_id`: the order rows were inserted).
+    /// `events` are read after the outbox is indexed, so a copy holds every event written.
     package func rows(of table: StoreSchema.Table) async throws(StoreError) -> [[StoreValue]] {
+        if table.name == "events" { try await indexOutbox() }
         let order = table.order == "row" ? "row_id" : table.order
         let sql = "SELECT \(table.columns.joined(separator: ", ")) FROM \(table.name) ORDER BY \(order)"
         return try await onConnection("read \(table.name)") { connection in
@@ -36,6 +38,24 @@ extension PostgresStore {
                         SELECT setval(pg_get_serial_sequence('\(table.name)', 'id'),
                             (SELECT coalesce(max(id), 0) + 1 FROM \(table.name)), false)
                         """), logger: logger)
+        }
+    }
+}
+
+extension PostgresStore {
+    /// Indexes every event still in the outbox (as the sequencer would), waiting up to ``indexPatience`` for
+    /// transactions still running that hold some back.
+    func indexOutbox() async throws(StoreError) {
+        let deadline = ContinuousClock.now + Self.indexPatience
+        try await onConnection("index the event outbox") { connection in
+            while true {
+                guard try await EventSequencer.sequenceBatch(on: connection, logger).isEmpty else { continue }
+                guard try await EventSequencer.hasUnindexed(on: connection, logger) else { return }
+                guard ContinuousClock.now < deadline else {
+                    throw StoreError(.database, "events in the outbox stay unindexed behind a running transaction")
+                }
+                try await Task.sleep(for: .milliseconds(10))
+            }
         }
     }
 }

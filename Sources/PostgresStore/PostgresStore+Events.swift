@@ -4,7 +4,9 @@ import StoreModel
 extension PostgresStore {
     /// Appends an event on its own.
     package func appendEvent(_ event: NewEvent) async throws(StoreError) -> EventRecord {
-        try await transaction("append event") { connection in try await EventLog.append(event, on: connection, logger) }
+        try await indexed(
+            write("append event") { [logger] connection in try await EventOutbox.insert(event, on: connection, logger) }
+        )
     }
 
     /// Events with an index above `index`, oldest first, at most `limit`.

@@ -6,7 +6,7 @@ extension PostgresStore {
     /// Stores a new invoice. A label already used with the same request fingerprint returns the stored invoice;
     /// with another fingerprint it throws `labelConflict` (also when another instance takes the label meanwhile).
     package func createInvoice(_ record: InvoiceRecord) async throws(StoreError) -> InvoiceInsertion {
-        try await transaction("create invoice") { connection in
+        try await write("create invoice") { [logger] connection in
             let inserted = try await connection.rows(
                 """
                 INSERT INTO invoices (payment_hash, bolt11, label, amount_msat, description, description_hash,
@@ -60,20 +60,21 @@ extension PostgresStore {
         _ paymentHash: PaymentHash, amountReceived: MilliSatoshi, preimage: Preimage, paidAt: Int64,
         settleIndex: Int64?, event: @escaping @Sendable (InvoiceRecord) -> NewEvent
     ) async throws(StoreError) -> (InvoiceRecord, EventRecord)? {
-        try await transaction("mark invoice paid") { connection in
-            guard
-                let row = try await connection.rows(
-                    """
-                    UPDATE invoices SET status = 'paid', paid_at = \(paidAt),
-                        amount_received_msat = \(amountReceived.rawValue), preimage = \(preimage.hex),
-                        settle_index = \(settleIndex)
-                    WHERE payment_hash = \(paymentHash.hex) AND status IN ('open', 'expired') RETURNING *
-                    """, logger
-                ).first
-            else { return nil }
-            let record = try InvoiceRecord(row: row)
-            return (record, try await EventLog.append(event(record), on: connection, logger))
-        }
+        try await indexingEvent(
+            write("mark invoice paid") { [logger] connection in
+                guard
+                    let row = try await connection.rows(
+                        """
+                        UPDATE invoices SET status = 'paid', paid_at = \(paidAt),
+                            amount_received_msat = \(amountReceived.rawValue), preimage = \(preimage.hex),
+                            settle_index = \(settleIndex)
+                        WHERE payment_hash = \(paymentHash.hex) AND status IN ('open', 'expired') RETURNING *
+                        """, logger
+                    ).first
+                else { return nil }
+                let record = try InvoiceRecord(row: row)
+                return (record, try await EventOutbox.insert(event(record), on: connection, logger))
+            })
     }
 
     /// Moves an `open` invoice to `expired` or `canceled` with its event; `nil` when it was not open.
@@ -81,18 +82,19 @@ extension PostgresStore {
         _ paymentHash: PaymentHash, as status: InvoiceStatus, event: @escaping @Sendable (InvoiceRecord) -> NewEvent
     ) async throws(StoreError) -> (InvoiceRecord, EventRecord)? {
         precondition(status == .expired || status == .canceled)
-        return try await transaction("close invoice") { connection in
-            guard
-                let row = try await connection.rows(
-                    """
-                    UPDATE invoices SET status = \(status.rawValue)
-                    WHERE payment_hash = \(paymentHash.hex) AND status = 'open' RETURNING *
-                    """, logger
-                ).first
-            else { return nil }
-            let record = try InvoiceRecord(row: row)
-            return (record, try await EventLog.append(event(record), on: connection, logger))
-        }
+        return try await indexingEvent(
+            write("close invoice") { [logger] connection in
+                guard
+                    let row = try await connection.rows(
+                        """
+                        UPDATE invoices SET status = \(status.rawValue)
+                        WHERE payment_hash = \(paymentHash.hex) AND status = 'open' RETURNING *
+                        """, logger
+                    ).first
+                else { return nil }
+                let record = try InvoiceRecord(row: row)
+                return (record, try await EventOutbox.insert(event(record), on: connection, logger))
+            })
     }
 
     /// Open invoices whose expiry is at or before `now`.

@@ -11,7 +11,7 @@ extension PostgresStore {
     /// call with the same hash and idempotency key may meet the key's index first, and then shares the row that
     /// won; only a key whose row names another hash is an `idempotencyConflict`.
     package func beginPayment(_ record: PaymentRecord, owner: String) async throws(StoreError) -> PaymentStart {
-        try await transaction("begin payment") { connection in
+        try await write("begin payment") { [logger] connection in
             let hash = record.paymentHash.hex
             if let key = record.idempotencyKey,
                 let other = try await connection.rows(
@@ -73,25 +73,26 @@ extension PostgresStore {
         let (status, preimage, fee, reason) = (
             completion.status, completion.preimage, completion.fee, completion.reason
         )
-        return try await transaction("complete payment") { connection in
-            guard
-                let row = try await connection.rows(
+        return try await indexingEvent(
+            write("complete payment") { [logger] connection in
+                guard
+                    let row = try await connection.rows(
+                        """
+                        UPDATE payments SET status = \(status.rawValue), preimage = \(preimage), fee_msat = \(fee),
+                            failure_reason = \(reason), completed_at = \(now)
+                        WHERE payment_hash = \(paymentHash.hex) AND status = 'pending' RETURNING *
+                        """, logger
+                    ).first
+                else { return nil }
+                try await connection.query(
                     """
-                    UPDATE payments SET status = \(status.rawValue), preimage = \(preimage), fee_msat = \(fee),
-                        failure_reason = \(reason), completed_at = \(now)
-                    WHERE payment_hash = \(paymentHash.hex) AND status = 'pending' RETURNING *
-                    """, logger
-                ).first
-            else { return nil }
-            try await connection.query(
-                """
-                UPDATE payment_attempts SET completed_at = \(now), outcome = \(status.rawValue),
-                    failure_reason = \(reason)
-                WHERE payment_hash = \(paymentHash.hex) AND completed_at IS NULL
-                """, logger: logger)
-            let record = try PaymentRecord(row: row)
-            return (record, try await EventLog.append(event(record), on: connection, logger))
-        }
+                    UPDATE payment_attempts SET completed_at = \(now), outcome = \(status.rawValue),
+                        failure_reason = \(reason)
+                    WHERE payment_hash = \(paymentHash.hex) AND completed_at IS NULL
+                    """, logger: logger)
+                let record = try PaymentRecord(row: row)
+                return (record, try await EventOutbox.insert(event(record), on: connection, logger))
+            })
     }
 
     /// The payment to this hash.

@@ -6,7 +6,7 @@ extension PostgresStore {
     /// another live transition already spends (the partial unique index, across instances), and `staleProof`
     /// when the proof changed meanwhile (the compare-and-swap waits for a concurrent writer, then re-checks).
     package func applyProofChange(_ change: ProofChange) async throws(StoreError) -> EventRecord? {
-        try await transaction("write proof") { connection in
+        let written: EventOutbox.Pending? = try await write("write proof") { [logger] connection in
             if let writeKey = change.writeKey { try await Self.insertWriteKey(writeKey, on: connection, logger) }
             let record = change.record
             if let expected = change.expected {
@@ -65,8 +65,10 @@ extension PostgresStore {
                     """, logger: logger)
             }
             guard let event = change.event else { return nil }
-            return try await EventLog.append(event, on: connection, logger)
+            return try await EventOutbox.insert(event, on: connection, logger)
         }
+        guard let written else { return nil }
+        return try await indexed(written)
     }
 
     /// The stored proof with this id.

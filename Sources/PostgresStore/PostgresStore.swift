@@ -6,11 +6,12 @@ import StoreModel
 /// The store in a PostgreSQL database, shared by several daemon instances.
 ///
 /// Queries run on a pooled `PostgresClient`, served by ``serveConnections()`` (the daemon runs it as a service of
-/// its group); every state change and its event commit in one transaction.
-/// Event indexes are assigned under a transaction-level advisory lock held until commit (``EventLog``), so they
-/// grow by one in commit order across all instances and a reader of "events after N" never skips one that
-/// commits later. Leadership of a task and cross-instance wake-ups use dedicated connections
-/// (`PostgresStore+Cluster.swift`).
+/// its group). Concurrent writes share transactions (``PostgresGroupCommit``); every state change and its event
+/// commit together, the event into the outbox without an index (``EventOutbox``). One sequencer among the
+/// instances (``EventSequencer``, also run by ``serveConnections()``) then gives events their index, so indexes
+/// grow by one in commit order across all instances without a lock held across any write's commit, and a reader
+/// of "events after N" never skips one indexed later. Leadership of a task and cross-instance wake-ups use
+/// dedicated connections (`PostgresStore+Cluster.swift`).
 package final class PostgresStore: StoreEngine {
     /// How the store connects.
     package struct Configuration: Sendable {
@@ -34,6 +35,8 @@ package final class PostgresStore: StoreEngine {
     let connectionConfiguration: PostgresConnection.Configuration
     let logger: Logger
     let instanceClaim = InstanceClaim()
+    let groupCommit: PostgresGroupCommit
+    let sequencer: EventSequencer
 
     package var kind: StoreEngineKind { .postgres }
 
@@ -64,6 +67,8 @@ package final class PostgresStore: StoreEngine {
         self.logger = logger
         let client = PostgresClient(configuration: clientConfiguration, backgroundLogger: logger)
         self.client = client
+        groupCommit = PostgresGroupCommit(client: client, logger: logger)
+        sequencer = EventSequencer(connectionConfiguration: connectionConfiguration, client: client, logger: logger)
         do {
             try await withDedicatedConnection { connection in try await PostgresMigrations.migrate(connection, logger) }
         } catch {
@@ -71,10 +76,17 @@ package final class PostgresStore: StoreEngine {
         }
     }
 
-    /// Runs the connection pool until the task is cancelled or a graceful shutdown reaches it; pooled queries wait
-    /// for it and fail once it has ended. Call it once.
+    /// Runs the connection pool, and this instance's part in sequencing events (``EventSequencer``), until the task
+    /// is cancelled or a graceful shutdown reaches the pool; pooled queries wait for it and fail once it has ended.
+    /// Call it once.
     package func serveConnections() async {
-        await client.run()
+        await withTaskGroup(of: Void.self) { group in
+            group.addTask { await self.client.run() }
+            group.addTask { await self.sequencer.run() }
+            // The pool ends first at a graceful shutdown; the sequencer cannot work without it.
+            await group.next()
+            group.cancelAll()
+        }
     }
 
     /// Gives up the instance name; the pool stops when ``serveConnections()`` ends.
@@ -82,12 +94,16 @@ package final class PostgresStore: StoreEngine {
         await instanceClaim.release()
     }
 
-    /// The schema versions recorded in `schema_migrations`, in order.
+    /// The schema versions recorded in `schema_migrations`, in the order of ``StoreSchema/versions`` (text order
+    /// would put `v10` before `v1`), then any this build does not know.
     package func appliedMigrations() async throws(StoreError) -> [String] {
-        try await onConnection("read migrations") { connection in
-            try await connection.rows("SELECT version FROM schema_migrations ORDER BY version", logger)
-                .map { try $0.requiredText("version") }
+        let applied = try await onConnection("read migrations") { connection in
+            Set(
+                try await connection.rows("SELECT version FROM schema_migrations", logger).map {
+                    try $0.requiredText("version")
+                })
         }
+        return StoreSchema.versions.filter(applied.contains) + applied.subtracting(StoreSchema.versions).sorted()
     }
 
     /// `true` when the server answers (PostgreSQL checks its own pages).

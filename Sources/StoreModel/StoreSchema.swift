@@ -5,7 +5,7 @@ public enum StoreSchema {
     /// here and to both engines (`StoreMigrationTests` checks they agree).
     public static let versions = [
         "v1_invoices_payments_events", "v2_proofs", "v3_instances", "v4_wallet_identity", "v5_write_replays",
-        "v6_proof_lifecycle", "v7_fiat", "v8_proof_holders",
+        "v6_proof_lifecycle", "v7_fiat", "v8_proof_holders", "v10_event_outbox",
     ]
 
     /// A table copied between engines.

@@ -71,6 +71,14 @@ import Testing
         }
     }
 
+    /// The event sequencer of each wallet SIGKILLed under load, between or inside its batches: another instance
+    /// takes over, and the events keep one gapless index without duplicates.
+    @Test func threeInstancesUnderMixedLoadKeepEveryInvariantWhenTheEventSequencersAreKilled() async throws {
+        try await Self.keepEveryInvariantUnderLoad { payee, payer in
+            (payee: [try await Self.eventSequencer(among: payee)], payer: [try await Self.eventSequencer(among: payer)])
+        }
+    }
+
     /// Three instances of a payee and three of a payer under ``load``; once it is answered the instances `victims`
     /// picks are SIGKILLed all at once, restarted once the survivors answered more, and every invariant must hold
     /// once the load stops.
@@ -158,17 +166,29 @@ import Testing
 
     /// The index of the instance that logged taking the settlement leadership (waits up to 15 s).
     static func settlementLeader(among instances: [DaemonProcess]) async throws -> Int {
-        let deadline = ContinuousClock.now + .seconds(15)
-        while ContinuousClock.now < deadline {
-            let leaders = instances.indices.filter { instances[$0].isRunning && Self.leads(instances[$0]) }
-            if leaders.count == 1 { return leaders[0] }
-            try await Task.sleep(for: .milliseconds(50))
+        try await onlyInstance(among: instances, "settlement leader") {
+            $0.contains("leading") && $0.contains("settlements")
         }
-        throw DaemonProcessError(message: "no single settlement leader among \(instances.count) instances")
     }
 
-    private static func leads(_ instance: DaemonProcess) -> Bool {
-        instance.log.split(separator: "\n").contains { $0.contains("leading") && $0.contains("settlements") }
+    /// The index of the instance that logged sequencing the events (waits up to 15 s).
+    static func eventSequencer(among instances: [DaemonProcess]) async throws -> Int {
+        try await onlyInstance(among: instances, "event sequencer") { $0.contains("sequencing events") }
+    }
+
+    /// The index of the one running instance with a log line that `matches` (waits up to 15 s).
+    private static func onlyInstance(
+        among instances: [DaemonProcess], _ role: String, logging matches: (Substring) -> Bool
+    ) async throws -> Int {
+        let deadline = ContinuousClock.now + .seconds(15)
+        while ContinuousClock.now < deadline {
+            let found = instances.indices.filter {
+                instances[$0].isRunning && instances[$0].log.split(separator: "\n").contains(where: matches)
+            }
+            if found.count == 1 { return found[0] }
+            try await Task.sleep(for: .milliseconds(50))
+        }
+        throw DaemonProcessError(message: "no single \(role) among \(instances.count) instances")
     }
 
     /// The payment's status once it is no longer pending (waits up to 15 s).

@@ -84,6 +84,8 @@ func runStoreScaling(_ t4gd: String) -> Never {
         let config = "\(root)/\(name).toml"
         try! (store + "[dev]\nledger = \"\(root)/ledger-\(name.prefix(while: { $0 != "_" }))\"\n")
             .write(toFile: config, atomically: true, encoding: .utf8)
+        // t4gd refuses a configuration holding a PostgreSQL password that other users can read.
+        try! FileManager.default.setAttributes([.posixPermissions: 0o600], ofItemAtPath: config)
         return (0..<instances).map { index in
             let dir = "\(root)/\(name)-\(index)"
             try! FileManager.default.createDirectory(

@@ -1,0 +1,255 @@
+import Logging
+import PostgresNIO
+import StoreModel
+import Synchronization
+
+/// Gives outbox events their index, one gapless sequence across every instance, in commit order.
+///
+/// One instance at a time sequences: the holder of the session advisory lock ``leaderLockKey`` on the
+/// sequencer's dedicated connection (PostgreSQL frees it when that session ends, even by SIGKILL of the process,
+/// and another instance takes it within ``retryDelay``). Each batch is one transaction on that connection, under
+/// the transaction lock ``batchLockKey``: it copies a prefix of the outbox into `events` with the next indexes,
+/// marks those rows with their index, and sends `NOTIFY t4gd_events, '<newest index>'` at commit. A batch that
+/// fails (the leader dies mid-batch) commits nothing, and the next leader takes the same rows; two batches
+/// never interleave (the transaction lock), and `events.idx` is the primary key, so an index is never given
+/// twice.
+///
+/// Which rows a batch may take: a row whose transaction commits later than another row's may still hold a
+/// smaller outbox id (ids are taken at insert, not at commit). A batch therefore takes outbox rows in id order
+/// only up to the first row whose transaction id is not older than its snapshot's `xmin` (the oldest
+/// transaction still running when the batch started): every transaction older than `xmin` has ended, so no row
+/// of it can still appear, and a later row is not indexed before an earlier one that may be part of the same
+/// chain of cause and effect. Each writer inserts its event as its last statement, so a write that read another
+/// write's committed result has the larger outbox id, hence the larger index.
+final class EventSequencer: Sendable {
+    /// The session lock of the sequencing instance.
+    static let leaderLockKey: Int64 = 0x7434_6764_0003
+    /// The transaction lock of one batch.
+    static let batchLockKey: Int64 = 0x7434_6764_0002
+    /// At most this many events per batch.
+    static let batchLimit = 500
+    /// How often a follower tries to take the lead, and a leader with nothing to do checks its connection.
+    static let retryDelay: Duration = .milliseconds(250)
+    /// How long sequenced outbox rows are kept for their writers to read their index (seconds).
+    static let keepSequencedSeconds: Int64 = 60
+
+    private let connectionConfiguration: PostgresConnection.Configuration
+    private let client: PostgresClient
+    private let logger: Logger
+    let waiters = OutboxWaiters()
+    private let doorbell = Doorbell()
+    private let leading = Atomic<Bool>(false)
+    private let outboxNotice = Mutex(OutboxNotice())
+
+    /// Whether a notice to another instance's sequencer is being sent, and whether another is due after it.
+    private struct OutboxNotice {
+        var isSending = false
+        var isDueAgain = false
+    }
+
+    init(connectionConfiguration: PostgresConnection.Configuration, client: PostgresClient, logger: Logger) {
+        self.connectionConfiguration = connectionConfiguration
+        self.client = client
+        self.logger = logger
+    }
+
+    /// Whether this process sequences now.
+    var isLeading: Bool { leading.load(ordering: .relaxed) }
+
+    /// Follows the sequencer's lock until cancelled: sequences while holding it, otherwise listens for other
+    /// instances' batches and hands their indexes to this process's waiting writers.
+    func run() async {
+        while !Task.isCancelled {
+            do {
+                try await PostgresStore.withDedicatedConnection(connectionConfiguration, logger) { connection in
+                    if try await follow(connection) { try await lead(connection) }
+                }
+            } catch {
+                guard !Task.isCancelled else { return }
+                logger.warning(
+                    "event sequencer interrupted; reconnecting", metadata: ["error": "\(PostgresStore.reason(error))"])
+            }
+            try? await Task.sleep(for: Self.retryDelay)
+        }
+    }
+
+    /// Wakes the sequencer after a commit that wrote to the outbox: in this process directly, otherwise by a
+    /// `NOTIFY t4gd_outbox` (several wakes while one is being sent fold into one more).
+    func wake() {
+        if isLeading {
+            Task { await doorbell.ring() }
+            return
+        }
+        let mustSend = outboxNotice.withLock { notice in
+            if notice.isSending {
+                notice.isDueAgain = true
+                return false
+            }
+            notice.isSending = true
+            return true
+        }
+        guard mustSend else { return }
+        // Detached from the writer so that its answer does not wait for the notice; the notice is a statement
+        // of its own (asynchronous commit: nothing to make durable) and not part of any business transaction,
+        // whose commit would otherwise take PostgreSQL's notify queue lock.
+        Task {
+            repeat {
+                do {
+                    try await client.withConnection { connection in
+                        _ = try await connection.query(
+                            """
+                            SELECT set_config('synchronous_commit', 'off', true),
+                                pg_notify('\(unescaped: EventOutbox.outboxChannel)', '')
+                            """, logger: logger)
+                    }
+                } catch {
+                    logger.debug(
+                        "cannot wake the event sequencer", metadata: ["error": "\(PostgresStore.reason(error))"])
+                }
+            } while outboxNotice.withLock { notice in
+                defer { notice.isDueAgain = false }
+                notice.isSending = notice.isDueAgain
+                return notice.isDueAgain
+            }
+        }
+    }
+
+    /// Listens for other instances' batches until this process takes the sequencer's lock (`true`).
+    private func follow(_ connection: PostgresConnection) async throws -> Bool {
+        try await connection.listen(on: EventOutbox.eventsChannel) { notifications in
+            try await withThrowingTaskGroup(of: Bool.self) { group in
+                group.addTask {
+                    for try await _ in notifications { try await self.resolveWaitersFromDatabase() }
+                    return false
+                }
+                group.addTask {
+                    while !Task.isCancelled {
+                        let acquired = try await connection.rows(
+                            "SELECT pg_try_advisory_lock(\(Self.leaderLockKey)) AS acquired", self.logger
+                        ).first?.bool("acquired")
+                        if acquired == true { return true }
+                        // Indexes given while a notification was missed (or before this process listened).
+                        try await self.resolveWaitersFromDatabase()
+                        try await Task.sleep(for: Self.retryDelay)
+                    }
+                    return false
+                }
+                let acquired = try await group.next() ?? false
+                group.cancelAll()
+                return acquired
+            }
+        }
+    }
+
+    /// Sequences while this process holds the lock, woken by its own writers and by other instances' notices.
+    private func lead(_ connection: PostgresConnection) async throws {
+        leading.store(true, ordering: .relaxed)
+        defer { leading.store(false, ordering: .relaxed) }
+        logger.notice("sequencing events")
+        try await connection.listen(on: EventOutbox.outboxChannel) { notifications in
+            try await withThrowingTaskGroup(of: Void.self) { group in
+                group.addTask {
+                    for try await _ in notifications { await self.doorbell.ring() }
+                }
+                group.addTask { try await self.sequenceWhileLeading(connection) }
+                try await group.next()
+                group.cancelAll()
+            }
+        }
+    }
+
+    private func sequenceWhileLeading(_ connection: PostgresConnection) async throws {
+        var blockedPause: Duration = .milliseconds(1)
+        var lastPrune = ContinuousClock.now
+        while !Task.isCancelled {
+            let indexed = try await Self.sequenceBatch(on: connection, logger)
+            if !indexed.isEmpty {
+                await waiters.resolve(indexed)
+                blockedPause = .milliseconds(1)
+                continue
+            }
+            if try await Self.hasUnindexed(on: connection, logger) {
+                // Rows behind a transaction still running (older than theirs): wait for it, backing off.
+                try await Task.sleep(for: blockedPause)
+                blockedPause = min(blockedPause * 2, .milliseconds(50))
+                continue
+            }
+            if ContinuousClock.now - lastPrune > .seconds(10) {
+                try await Self.pruneSequenced(on: connection, logger)
+                lastPrune = .now
+            }
+            await doorbell.wait(timeout: Self.retryDelay)
+        }
+    }
+
+    /// Reads the indexes of this process's waiting outbox rows that another instance's sequencer has given.
+    private func resolveWaitersFromDatabase() async throws {
+        let ids = await waiters.pendingIDs
+        guard !ids.isEmpty else { return }
+        let rows = try await client.withConnection { connection in
+            try await connection.rows(
+                "SELECT id, idx FROM event_outbox WHERE id = ANY(\(ids)) AND idx IS NOT NULL", self.logger)
+        }
+        await waiters.resolve(try rows.map { (try $0.requiredInteger("id"), try $0.requiredInteger("idx")) })
+    }
+
+    /// Indexes one batch of the outbox in one transaction on `connection`: returns each row's outbox id and its
+    /// new index, in index order (empty when nothing may be taken yet).
+    static func sequenceBatch(on connection: PostgresConnection, _ logger: Logger) async throws
+        -> [(outboxID: Int64, index: Int64)]
+    {
+        try await connection.withTransaction(logger: logger) { connection in
+            try await connection.query("SELECT pg_advisory_xact_lock(\(batchLockKey))", logger: logger)
+            let rows = try await connection.rows(
+                """
+                WITH horizon AS (SELECT pg_snapshot_xmin(pg_current_snapshot()) AS xmin),
+                blocked AS (
+                    SELECT min(id) AS id FROM event_outbox
+                    WHERE idx IS NULL AND xid >= (SELECT xmin FROM horizon)
+                ),
+                batch AS (
+                    SELECT id, type, at, data, row_number() OVER (ORDER BY id) AS n FROM event_outbox
+                    WHERE idx IS NULL AND id < coalesce((SELECT id FROM blocked), 9223372036854775807)
+                    ORDER BY id LIMIT \(batchLimit)
+                ),
+                base AS (SELECT coalesce(max(idx), 0) AS top FROM events),
+                appended AS (
+                    INSERT INTO events (idx, type, at, data)
+                    SELECT base.top + batch.n, batch.type, batch.at, batch.data FROM batch, base
+                    RETURNING idx
+                ),
+                marked AS (
+                    UPDATE event_outbox SET idx = base.top + batch.n, sequenced_at = extract(epoch FROM clock_timestamp())::bigint
+                    FROM batch, base WHERE event_outbox.id = batch.id
+                    RETURNING event_outbox.id, event_outbox.idx
+                )
+                SELECT marked.id, marked.idx FROM marked
+                WHERE marked.idx IN (SELECT idx FROM appended) ORDER BY marked.idx
+                """, logger)
+            let indexed = try rows.map {
+                (outboxID: try $0.requiredInteger("id"), index: try $0.requiredInteger("idx"))
+            }
+            if let newest = indexed.last?.index {
+                try await connection.query(
+                    "SELECT pg_notify('\(unescaped: EventOutbox.eventsChannel)', \(String(newest)))", logger: logger)
+            }
+            return indexed
+        }
+    }
+
+    /// Whether any outbox row waits for its index.
+    static func hasUnindexed(on connection: PostgresConnection, _ logger: Logger) async throws -> Bool {
+        try await connection.rows(
+            "SELECT EXISTS (SELECT 1 FROM event_outbox WHERE idx IS NULL) AS pending", logger
+        ).first?.bool("pending") == true
+    }
+
+    /// Deletes outbox rows indexed longer ago than their writers wait.
+    private static func pruneSequenced(on connection: PostgresConnection, _ logger: Logger) async throws {
+        try await connection.query(
+            """
+            DELETE FROM event_outbox
+            WHERE idx IS NOT NULL AND sequenced_at < extract(epoch FROM clock_timestamp())::bigint - \(keepSequencedSeconds)
+            """, logger: logger)
+    }
+}

@@ -1,0 +1,67 @@
+/// Writers of this process waiting for the index the sequencer gives their outbox row.
+///
+/// A writer registers its row before it wakes the sequencer, so an index found before the writer starts to
+/// wait is kept for it. Indexes arrive from this process's own sequencer (``resolve(_:)``, with the batch's
+/// result) or, when another instance sequences, from a read after its `NOTIFY` (``pendingIDs``).
+actor OutboxWaiters {
+    private enum Entry {
+        case waiting(CheckedContinuation<Int64?, Never>?)
+        case indexed(Int64)
+    }
+
+    private var entries: [Int64: Entry] = [:]
+
+    /// Starts following the outbox row `id`.
+    func register(_ id: Int64) {
+        entries[id] = .waiting(nil)
+    }
+
+    /// Stops following the outbox row `id`.
+    func forget(_ id: Int64) {
+        if case .waiting(let continuation?) = entries.removeValue(forKey: id) { continuation.resume(returning: nil) }
+    }
+
+    /// The rows still waiting for their index.
+    var pendingIDs: [Int64] {
+        entries.compactMap { id, entry in
+            if case .waiting = entry { id } else { nil }
+        }
+    }
+
+    /// Hands each registered row of `indexes` (outbox id, event index) its index.
+    func resolve(_ indexes: [(outboxID: Int64, index: Int64)]) {
+        for (id, index) in indexes {
+            guard case .waiting(let continuation) = entries[id] else { continue }
+            if let continuation {
+                entries[id] = nil
+                continuation.resume(returning: index)
+            } else {
+                entries[id] = .indexed(index)
+            }
+        }
+    }
+
+    /// The index of the registered row `id`, or `nil` when none arrived within `timeout` (the row stays
+    /// registered) or `id` is not registered.
+    func index(of id: Int64, timeout: Duration) async -> Int64? {
+        switch entries[id] {
+        case .indexed(let index)?:
+            entries[id] = nil
+            return index
+        case nil: return nil
+        case .waiting: break
+        }
+        let timer = Task { [weak self] in
+            try? await Task.sleep(for: timeout)
+            await self?.expire(id)
+        }
+        defer { timer.cancel() }
+        return await withCheckedContinuation { continuation in entries[id] = .waiting(continuation) }
+    }
+
+    private func expire(_ id: Int64) {
+        guard case .waiting(let continuation?) = entries[id] else { return }
+        entries[id] = .waiting(nil)
+        continuation.resume(returning: nil)
+    }
+}

@@ -1,0 +1,133 @@
+import Lightning
+import PostgresNIO
+import Store
+import TestSupport
+import Testing
+
+@testable import PostgresStore
+
+/// The PostgreSQL event outbox and its sequencer: one gapless index in commit order across instances, when
+/// sequencers overlap and when the sequencing session dies in the middle of a batch.
+@Suite struct EventSequencerTests {
+    let directory = TemporaryDirectory()
+
+    func openStores(_ count: Int, url: String? = nil) async throws -> [Store] {
+        var url = url
+        if url == nil { url = try await StoreEngines.url("postgres", in: directory) }
+        let location = try StoreLocation(url: try #require(url))
+        var stores: [Store] = []
+        for index in 0..<count {
+            stores.append(try await Store(configuration: .init(location: location, instance: "instance-\(index)")))
+        }
+        return stores
+    }
+
+    func engine(_ store: Store) throws -> PostgresStore { try #require(store.base as? PostgresStore) }
+
+    /// `(idx, at)` of every event, by index.
+    func events(_ store: Store) async throws -> [(index: Int64, at: Int64)] {
+        try await store.events(after: 0, limit: 100_000).map { ($0.index, $0.at) }
+    }
+
+    /// Waits (bounded) until `condition` holds.
+    func eventually(_ what: Comment, within bound: Duration = .seconds(30), _ condition: () async throws -> Bool)
+        async throws
+    {
+        let start = ContinuousClock.now
+        while try await !condition() {
+            try #require(ContinuousClock.now - start < bound, what)
+            try await Task.sleep(for: .milliseconds(20))
+        }
+    }
+
+    @Test func overlappingSequencersIndexEachEventOnceInOutboxOrder() async throws {
+        defer { directory.remove() }
+        let stores = try await openStores(2)
+        let postgres = try engine(stores[0])
+        let total = 600
+        // Outbox rows written one after the other (outbox id order = `at` order), while the instances' own
+        // sequencer and two more batch loops, forced past the leadership, sequence at the same time.
+        let writer = Task {
+            try await postgres.client.withConnection { connection in
+                for at in 1...total {
+                    _ = try await EventOutbox.insert(
+                        NewEvent(type: "test", at: Int64(at), data: "{}"), on: connection, postgres.logger)
+                }
+            }
+        }
+        let overlapping = (0..<2).map { _ in
+            Task {
+                try await postgres.client.withConnection { connection in
+                    while try await stores[0].lastEventIndex() < Int64(total) {
+                        if try await EventSequencer.sequenceBatch(on: connection, postgres.logger).isEmpty {
+                            try await Task.sleep(for: .milliseconds(1))
+                        }
+                    }
+                }
+            }
+        }
+        try await writer.value
+        for task in overlapping { _ = try await task.value }
+        try await eventually("every event indexed") { try await stores[1].lastEventIndex() == Int64(total) }
+        let expected = (1...Int64(total)).map { (index: $0, at: $0) }
+        for store in stores {
+            #expect(try await events(store).elementsEqual(expected) { $0 == $1 })
+        }
+        let outbox = try await postgres.client.withConnection { connection in
+            try await connection.rows(
+                """
+                SELECT count(*) AS n, count(DISTINCT idx) AS distinct_indexes, min(idx) AS low, max(idx) AS high
+                FROM event_outbox
+                """, postgres.logger
+            ).first
+        }
+        #expect(try outbox?.integer("n") == Int64(total))
+        #expect(try outbox?.integer("distinct_indexes") == Int64(total))
+        #expect(try outbox?.integer("low") == 1)
+        #expect(try outbox?.integer("high") == Int64(total))
+    }
+
+    @Test func anotherInstanceSequencesWhenTheSequencerDiesMidBatch() async throws {
+        defer { directory.remove() }
+        let url = try await StoreEngines.url("postgres", in: directory)
+        let first = try engine(try await openStores(1, url: url)[0])
+        try await eventually("the first instance sequences") { first.sequencer.isLeading }
+        let writer = try await Store(configuration: .init(location: try StoreLocation(url: url), instance: "writer"))
+        let writerEngine = try engine(writer)
+        // A blocker holds the batch lock, so the sequencer's next batch stops inside its transaction.
+        let blocker = try await PostgresConnection.connect(
+            configuration: first.connectionConfiguration, id: 1, logger: first.logger)
+        defer { Task { try await blocker.close() } }
+        try await blocker.query("BEGIN", logger: first.logger)
+        try await blocker.query("SELECT pg_advisory_xact_lock(\(EventSequencer.batchLockKey))", logger: first.logger)
+        let appends = Task {
+            try await withThrowingTaskGroup(of: Int64.self) { group in
+                for at in 1...50 {
+                    group.addTask {
+                        try await writer.appendEvent(NewEvent(type: "test", at: Int64(at), data: "{}")).index
+                    }
+                }
+                return try await group.reduce(into: [Int64]()) { $0.append($1) }
+            }
+        }
+        // The sequencer's session, waiting inside its batch for the batch lock, dies as when its process is
+        // SIGKILLed; the process is gone too (closed before it could reconnect).
+        var victim: Int64?
+        try await eventually("the sequencer waits inside its batch") {
+            victim = try await blocker.rows(
+                """
+                SELECT pid::bigint AS pid FROM pg_stat_activity
+                WHERE wait_event_type = 'Lock' AND wait_event = 'advisory' AND datname = current_database()
+                """, first.logger
+            ).first?.integer("pid")
+            return victim != nil
+        }
+        let killed = try #require(victim)
+        try await blocker.query("SELECT pg_terminate_backend(\(killed)::int)", logger: first.logger)
+        await first.close()
+        try await blocker.query("COMMIT", logger: first.logger)
+        try await eventually("the other instance sequences") { writerEngine.sequencer.isLeading }
+        #expect(try await appends.value.sorted() == Array(1...50))
+        #expect(try await events(writer).map(\.index) == Array(1...50))
+    }
+}
