@@ -17,7 +17,7 @@ struct DaemonRPCService: RPCService {
         var all =
             components.nodeMethods + components.invoiceMethods + components.rateMethods + components.paymentMethods
             + components.eventMethods + components.proofMethods + components.proofLifecycleMethods
-            + components.operationsMethods
+            + components.operationsMethods + components.accountMethods
         let document = OpenRPCDocument.make(all + [Self.discover(result: .null)])
         all.append(Self.discover(result: document))
         methods = Dictionary(uniqueKeysWithValues: all.map { ($0.name, $0) })

@@ -1,4 +1,5 @@
 import JSONRPC
+import Store
 
 /// Builds the OpenRPC document that `rpc.discover` returns, from the method table itself, so the published
 /// contract cannot drift from the code.
@@ -56,6 +57,40 @@ enum OpenRPCDocument {
     private static let nullableString: JSONValue = ["type": ["string", "null"]]
     private static let nullableInteger: JSONValue = ["type": ["integer", "null"]]
 
+    private static let accountSchema: JSONValue = {
+        let money: [(String, JSONValue)] = ["balance", "held", "available"].flatMap { name in
+            [
+                (name + "_msat", Schema.integer(Int64.min, Int64.max)),
+                (name + "_sat", Schema.integer(Int64.min, Int64.max)),
+            ]
+        }
+        let head: [(String, JSONValue)] = [
+            ("id", Schema.string), ("name", nullableString),
+            ("status", Schema.oneOf(AccountStatus.allCases.map(\.rawValue))),
+        ]
+        let tail: [(String, JSONValue)] = [
+            ("limits", Schema.limits), ("spent_24h_msat", Schema.integer(0, Int64.max)),
+            ("metadata", ["type": ["object", "null"]]), ("created_at", Schema.integer(0, Int64.max)),
+        ]
+        return Schema.object(head + money + tail)
+    }()
+
+    private static let transferSchema: JSONValue = Schema.object([
+        ("transfer_id", Schema.string), ("from", Schema.accountID), ("to", Schema.accountID),
+        ("amount_msat", Schema.msat), ("memo", nullableString), ("created_at", Schema.integer(0, Int64.max)),
+        ("entry_id", Schema.integer(1, Int64.max)),
+    ])
+
+    private static let ledgerAuditSchema: JSONValue = Schema.object([
+        ("clean", Schema.boolean), ("entries", Schema.integer(0, Int64.max)),
+        ("postings", Schema.integer(0, Int64.max)),
+        ("unbalanced_entries", Schema.array(Schema.integer(1, Int64.max))),
+        ("mismatched_accounts", Schema.array(Schema.string)), ("negative_accounts", Schema.array(Schema.string)),
+        ("stale_holds", Schema.array(Schema.hex32)), ("liabilities_msat", Schema.integer(Int64.min, Int64.max)),
+        ("node_msat", Schema.integer(Int64.min, Int64.max)), ("backend_balance_msat", nullableInteger),
+        ("surplus_msat", nullableInteger),
+    ])
+
     private static var schemas: JSONObject {
         [
             "invoice": Schema.object([
@@ -74,6 +109,7 @@ enum OpenRPCDocument {
                 ("created_at", Schema.integer(0, Int64.max)), ("completed_at", nullableInteger),
                 ("idempotency_key", nullableString),
             ]),
+            "account": accountSchema, "transfer": transferSchema, "ledger_audit": ledgerAuditSchema,
             "event": Schema.object([
                 ("index", Schema.integer(1, Int64.max)), ("type", Schema.string), ("at", Schema.integer(0, Int64.max)),
                 ("data", Schema.anyObject),

@@ -78,6 +78,9 @@ public struct PaymentSender: Sendable {
                 await gate.endAttempt(record.paymentHash)
                 return .replay(existing)
             case .started(let stored): started = stored
+            case .refused(let refusal):
+                await gate.endAttempt(record.paymentHash)
+                throw AccountBook.error(for: refusal)
             }
         } catch {
             await gate.endAttempt(record.paymentHash)

@@ -191,6 +191,7 @@ enum PostgresMigrations {
         INSERT INTO proof_holders (holder, proof_id, since)
             SELECT owner, proof_id, updated_at FROM proofs ON CONFLICT DO NOTHING;
         """,
+        "v9_accounts": LedgerSchema.postgres,
     ]
 
     /// Applies the missing versions in one transaction under the migration lock.

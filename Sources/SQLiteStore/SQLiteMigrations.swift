@@ -227,6 +227,9 @@ enum SQLiteMigrations {
                         SELECT owner, proof_id, updated_at FROM proofs;
                     """)
         }
+        migrator.registerMigration("v9_accounts") { database in
+            try database.execute(sql: LedgerSchema.sqlite)
+        }
         return migrator
     }
 }

@@ -38,14 +38,7 @@ extension DaemonComponents {
                 guard (description == nil) != (descriptionHash == nil) else {
                     throw DaemonError.invalidParams("give exactly one of description and description_hash")
                 }
-                var metadata: String?
-                if let value = params.object["metadata"], !value.isNull {
-                    guard case .object = value else { throw DaemonError.invalidParams("'metadata' must be an object") }
-                    metadata = String(decoding: value.serialized(), as: UTF8.self)
-                    guard metadata!.utf8.count <= 16_384 else {
-                        throw DaemonError.invalidParams("'metadata' is larger than 16 KiB")
-                    }
-                }
+                let metadata = try params.objectText("metadata")
                 let amount = try params.amount()
                 let fiat = try params.fiat()
                 guard amount == nil || fiat == nil else {

@@ -66,6 +66,15 @@ struct Params: Sendable {
         return integer
     }
 
+    /// A JSON object param as compact text, at most 16 KiB (metadata kept verbatim).
+    func objectText(_ name: String) throws -> String? {
+        guard let value = present(name) else { return nil }
+        guard case .object = value else { throw DaemonError.invalidParams("'\(name)' must be an object") }
+        let text = String(decoding: value.serialized(), as: UTF8.self)
+        guard text.utf8.count <= 16_384 else { throw DaemonError.invalidParams("'\(name)' is larger than 16 KiB") }
+        return text
+    }
+
     func bool(_ name: String) throws -> Bool? {
         guard let value = present(name) else { return nil }
         guard let flag = value.boolValue else { throw DaemonError.invalidParams("'\(name)' must be a boolean") }
