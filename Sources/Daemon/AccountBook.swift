@@ -75,15 +75,37 @@ struct AccountBook: Sendable {
 
     /// Changes a caller's account; `account_not_found`, or `account_conflict` once it is closed.
     func update(_ id: String, _ change: AccountChange) async throws -> AccountState {
-        guard let state = try await store.updateAccount(id, change, now: now()) else { throw Self.notFound(id) }
+        let updated: Result<AccountState?, StoreError>
+        do {
+            updated = .success(try await store.updateAccount(id, change, now: now()))
+        } catch {
+            updated = .failure(error)
+        }
+        guard let state = try Self.conflictMapped(updated) else { throw Self.notFound(id) }
         return state
     }
 
     /// Closes a caller's empty account (a closed one is returned as a replay).
     func close(_ id: String) async throws -> WriteOutcome<AccountState> {
         let before = try await get(id)
-        guard let state = try await store.closeAccount(id, now: now()) else { throw Self.notFound(id) }
+        let closed: Result<AccountState?, StoreError>
+        do {
+            closed = .success(try await store.closeAccount(id, now: now()))
+        } catch {
+            closed = .failure(error)
+        }
+        guard let state = try Self.conflictMapped(closed) else { throw Self.notFound(id) }
         return before.account.status == .closed ? .replay(state) : .firstCall(state)
+    }
+
+    /// The value of a store call, its `accountConflict` as the RPC error `account_conflict`.
+    private static func conflictMapped<Value>(_ result: Result<Value, StoreError>) throws -> Value {
+        switch result {
+        case .success(let value): return value
+        case .failure(let error) where error.code == .accountConflict:
+            throw DaemonError("account_conflict", error.detail)
+        case .failure(let error): throw error
+        }
     }
 
     /// Moves money between two caller accounts, atomically checked; a repeat of the key with the same params
@@ -121,6 +143,12 @@ struct AccountBook: Sendable {
                 data: ["existing": .object(AccountPayloads.transfer(first))])
         case .failure(let error): throw error
         }
+    }
+
+    /// Refuses an account that does not exist or is closed as the receiver of an invoice.
+    static func requireReceiving(_ id: String, store: Store, now: Int64) async throws {
+        guard let state = try await store.account(id: id, now: now) else { throw notFound(id) }
+        guard state.account.status != .closed else { throw error(for: .accountFrozen(id, .closed)) }
     }
 
     /// The RPC error of a ledger refusal.

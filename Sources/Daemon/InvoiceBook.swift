@@ -20,6 +20,8 @@ public struct InvoiceBook: Sendable {
         public var label: String?
         /// Caller JSON kept locally, as compact text.
         public var metadata: String?
+        /// The account credited when the invoice is paid.
+        public var account: String = AccountRecord.treasury
     }
 
     let store: Store
@@ -40,6 +42,7 @@ public struct InvoiceBook: Sendable {
             guard existing.requestFingerprint == fingerprint else { throw Self.labelConflict(existing) }
             return .replay(existing)
         }
+        try await AccountBook.requireReceiving(request.account, store: store, now: now())
         let terms = try request.fiat.map { try FiatTerms(converting: $0, with: rates) }
         let amount = terms?.msat ?? request.amount
         let preimage = Preimage.random()
@@ -62,7 +65,8 @@ public struct InvoiceBook: Sendable {
             description: request.description, descriptionHash: request.descriptionHash?.hex,
             expirySeconds: request.expirySeconds, status: .open, createdAt: createdAt,
             expiresAt: Int64(clamping: decoded.fields.expiresAt), preimage: created.preimage,
-            metadata: request.metadata, requestFingerprint: fingerprint, fiat: terms?.recordText)
+            metadata: request.metadata, requestFingerprint: fingerprint, fiat: terms?.recordText,
+            account: request.account)
         switch try await insert(record) {
         case .created(let stored):
             logger.info("invoice created", metadata: ["payment_hash": "\(stored.paymentHash)"])
@@ -174,10 +178,13 @@ public struct InvoiceBook: Sendable {
     /// A digest of everything that defines an invoice request, so a repeated label can be recognised.
     static func fingerprint(_ request: CreateRequest) -> String {
         let parts: [String] = [
-            request.fiat.map { "fiat \($0.currency.code) \($0.text)" } ?? request.amount.map { "\($0.rawValue)" } ?? "-",
+            request.fiat.map { "fiat \($0.currency.code) \($0.text)" } ?? request.amount.map { "\($0.rawValue)" }
+                ?? "-",
             request.description ?? "-",
             request.descriptionHash?.hex ?? "-", "\(request.expirySeconds)", request.metadata ?? "-",
         ]
-        return RequestFingerprint.of(parts)
+        // An invoice of @treasury keeps the fingerprint it had before accounts existed (labels stay replayable).
+        let account = request.account == AccountRecord.treasury ? [] : ["account " + request.account]
+        return RequestFingerprint.of(parts + account)
     }
 }

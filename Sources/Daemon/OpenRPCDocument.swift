@@ -100,14 +100,14 @@ enum OpenRPCDocument {
                 ("created_at", Schema.integer(0, Int64.max)),
                 ("expires_at", Schema.integer(0, Int64.max)), ("paid_at", nullableInteger),
                 ("amount_received_msat", nullableInteger), ("preimage", nullableString),
-                ("metadata", ["type": ["object", "null"]]),
+                ("metadata", ["type": ["object", "null"]]), ("account", Schema.string),
             ]),
             "payment": Schema.object([
                 ("payment_hash", Schema.hex32), ("bolt11", Schema.string),
                 ("status", Schema.oneOf(["pending", "succeeded", "failed"])), ("amount_msat", Schema.msat),
                 ("fee_msat", nullableInteger), ("preimage", nullableString), ("failure_reason", nullableString),
                 ("created_at", Schema.integer(0, Int64.max)), ("completed_at", nullableInteger),
-                ("idempotency_key", nullableString),
+                ("idempotency_key", nullableString), ("account", Schema.string),
             ]),
             "account": accountSchema, "transfer": transferSchema, "ledger_audit": ledgerAuditSchema,
             "event": Schema.object([

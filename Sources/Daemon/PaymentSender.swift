@@ -21,6 +21,8 @@ public struct PaymentSender: Sendable {
         public var maxFee: MilliSatoshi?
         public var timeoutSeconds: Int64
         public var idempotencyKey: String?
+        /// The account that pays (holds amount plus fee cap while the payment is in flight).
+        public var account: String = AccountRecord.treasury
     }
 
     let store: Store
@@ -67,7 +69,7 @@ public struct PaymentSender: Sendable {
         let record = PaymentRecord(
             paymentHash: invoice.paymentHash, bolt11: request.bolt11, status: .pending, amount: invoice.amount,
             maxFee: request.maxFee ?? Self.defaultMaxFee(for: invoice.amount), idempotencyKey: request.idempotencyKey,
-            createdAt: now(), fiat: terms?.recordText)
+            createdAt: now(), fiat: terms?.recordText, account: request.account)
         // Registered before the intent is committed: the periodic reconciler skips hashes being attempted, and
         // must never see this pending row without it (it would fail a payment that is about to be paid).
         await gate.beginAttempt(record.paymentHash)

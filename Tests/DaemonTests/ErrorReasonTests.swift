@@ -165,10 +165,11 @@ import Testing
             #expect(document.string("openrpc").hasPrefix("1."))
             let names = (document["methods"]?.arrayValue ?? []).map { $0.string("name") }
             let expected = [
+                "account.close", "account.create", "account.get", "account.list", "account.transfer", "account.update",
                 "daemon.backup", "daemon.health", "daemon.info", "daemon.stop", "events.list", "events.subscribe",
                 "events.wait",
                 "invoice.cancel", "invoice.create", "invoice.decode", "invoice.get", "invoice.list", "invoice.wait",
-                "node.channels", "node.info", "payment.get", "payment.list", "payment.send",
+                "ledger.audit", "node.channels", "node.info", "payment.get", "payment.list", "payment.send",
                 "proof.attest", "proof.create", "proof.export",
                 "proof.get", "proof.history", "proof.import", "proof.list", "proof.owner_key", "proof.redeem",
                 "proof.revoke", "proof.transfer", "proof.verify", "rates.get", "rpc.discover",

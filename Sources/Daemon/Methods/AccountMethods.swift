@@ -134,6 +134,14 @@ extension Params {
         return id
     }
 
+    /// `account` of an invoice or payment: a caller's account id, `@treasury` when absent.
+    func accountOrTreasury() throws -> String {
+        guard let value = object["account"], !value.isNull, value.stringValue != AccountRecord.treasury else {
+            return AccountRecord.treasury
+        }
+        return try callerAccountID("account")
+    }
+
     /// `limits`: `{max_payment_msat, daily_spend_msat}`, each optional and positive.
     func limits() throws -> AccountLimits? {
         guard let value = object["limits"], !value.isNull else { return nil }

@@ -21,10 +21,12 @@ extension DaemonComponents {
                     .optional("expiry_s", Schema.integer(1, 31_536_000), "seconds until expiry, default 3600"),
                     .optional("label", Schema.string, "unique label, makes the call idempotent"),
                     .optional("metadata", Schema.anyObject, "opaque JSON kept locally"),
+                    .optional("account", Schema.accountID, "the account credited when it is paid, default @treasury"),
                 ],
                 result: Schema.written("invoice"),
                 errors: [
-                    "label_conflict", "invalid_amount", "rate_unavailable", "backend_unavailable", "backend_error",
+                    "label_conflict", "account_not_found", "account_frozen", "invalid_amount", "rate_unavailable",
+                    "backend_unavailable", "backend_error",
                     "backend_timeout",
                 ]
             ) { params, _ in
@@ -47,7 +49,8 @@ extension DaemonComponents {
                 let request = InvoiceBook.CreateRequest(
                     amount: amount, fiat: fiat, description: description, descriptionHash: descriptionHash,
                     expirySeconds: try params.integer("expiry_s", in: 1...31_536_000) ?? 3600,
-                    label: try params.string("label", maxLength: 256), metadata: metadata)
+                    label: try params.string("label", maxLength: 256), metadata: metadata,
+                    account: try params.accountOrTreasury())
                 return Self.written(try await invoices.create(request), EventPayloads.invoice)
             },
             RPCMethod(

@@ -21,6 +21,7 @@ extension DaemonComponents {
                     .optional(
                         "idempotency_key", Schema.string,
                         "a key that identifies this payment request in this store (all instances), kept with it"),
+                    .optional("account", Schema.accountID, "the account that pays, default @treasury"),
                 ],
                 result: Schema.written("payment"),
                 errors: [
@@ -28,6 +29,7 @@ extension DaemonComponents {
                     "amount_not_allowed", "invalid_amount", "self_payment", "already_paid", "insufficient_balance",
                     "no_route", "incorrect_payment_details", "payment_timeout", "payment_failed",
                     "idempotency_conflict", "rate_unavailable", "backend_unavailable", "backend_error",
+                    "account_not_found", "account_frozen", "insufficient_funds", "limit_exceeded",
                 ]
             ) { params, _ in
                 let amount = try params.amount()
@@ -41,7 +43,8 @@ extension DaemonComponents {
                         MilliSatoshi.init(rawValue:)),
                     timeoutSeconds: try params.integer("timeout_s", in: 1...3600)
                         ?? configuration.paymentTimeoutSeconds,
-                    idempotencyKey: try params.string("idempotency_key", maxLength: 256))
+                    idempotencyKey: try params.string("idempotency_key", maxLength: 256),
+                    account: try params.accountOrTreasury())
                 return Self.written(try await payments.send(request), EventPayloads.payment)
             },
             RPCMethod(
