@@ -44,6 +44,42 @@ enum AccountPayloads {
         ]
     }
 
+    /// The kinds `account.statement` shows: a transfer is `transfer_in` or `transfer_out` by its sign.
+    static let statementKinds = [
+        "invoice", "payment", "transfer_in", "transfer_out", "internal", "opening", "adjustment",
+    ]
+
+    /// One line of `account.statement`.
+    static func statementLine(_ line: StatementLine) -> JSONObject {
+        let kind = line.kind == .transfer ? (line.amount > 0 ? "transfer_in" : "transfer_out") : line.kind.rawValue
+        return [
+            "entry_id": .integer(line.entryID),
+            "kind": .string(kind),
+            "direction": .string(line.amount > 0 ? "in" : "out"),
+            "amount_msat": .integer(line.amount),
+            "fee_msat": line.fee.map(JSONValue.integer) ?? .null,
+            "counterparty": line.counterparty.map(JSONValue.string) ?? .null,
+            "label": line.label.map(JSONValue.string) ?? .null,
+            "description": line.description.map(JSONValue.string) ?? .null,
+            "payment_hash": line.paymentHash.map(JSONValue.string) ?? .null,
+            "transfer_id": line.transferID.map(JSONValue.string) ?? .null,
+            "at": .integer(line.at),
+        ]
+    }
+
+    /// The statement page: its lines, the next cursor, and `totals` over the whole filtered range.
+    static func statement(_ statement: AccountStatement) -> JSONValue {
+        let totals = statement.totals
+        return .object([
+            "items": .array(statement.page.items.map { .object(statementLine($0)) }),
+            "next_cursor": statement.page.nextCursor.map(JSONValue.string) ?? .null,
+            "totals": [
+                "in_msat": .integer(totals.incoming), "out_msat": .integer(totals.outgoing),
+                "fees_msat": .integer(totals.fees), "count": .integer(totals.count),
+            ],
+        ])
+    }
+
     /// `account.debited` of the source and `account.credited` of the target, with the entry and its cause.
     static func transferEvents(_ record: TransferRecord) -> [NewEvent] {
         [("account.debited", record.from), ("account.credited", record.to)].map { type, account in

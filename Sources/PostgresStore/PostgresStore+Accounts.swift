@@ -191,6 +191,36 @@ extension PostgresStore {
         }
     }
 
+    /// One account's postings newest first, with the totals of the filtered range (PostgreSQL numbers its
+    /// parameters `$N` where SQLite reads `?N`).
+    public func statement(account: String, filter: StatementFilter, limit: Int, cursor: String?)
+        async throws(StoreError) -> AccountStatement
+    {
+        let values = StatementSQL.arguments(account: account, filter: filter, cursor: cursor, limit: limit)
+        func query(_ sql: String, parameters: Int) -> PostgresQuery {
+            var bindings = PostgresBindings(capacity: parameters)
+            for value in values.prefix(parameters) {
+                switch value {
+                case .null: bindings.appendNull()
+                case .integer(let integer): bindings.append(integer)
+                case .text(let text): bindings.append(text)
+                }
+            }
+            return PostgresQuery(unsafeSQL: Self.dollarParameters(sql), binds: bindings)
+        }
+        return try await onConnection("read statement") { connection in
+            let rows = try await connection.rows(query(StatementSQL.lines, parameters: 7), logger)
+            let totals = try await connection.rows(query(StatementSQL.totals, parameters: 5), logger)
+            return AccountStatement(
+                page: try StatementSQL.page(rows, limit: limit), totals: try StatementSQL.totals(totals.first))
+        }
+    }
+
+    /// `sql` with SQLite's numbered parameters `?N` written as PostgreSQL's `$N`.
+    static func dollarParameters(_ sql: String) -> String {
+        String(sql.map { $0 == "?" ? "$" : $0 })
+    }
+
     /// Checks the journal against the balances and holds, in one snapshot.
     public func ledgerAudit() async throws(StoreError) -> LedgerAudit {
         try await transaction("audit ledger") { connection in

@@ -156,6 +156,31 @@ extension SQLiteStore {
         }
     }
 
+    /// One account's postings newest first, with the totals of the filtered range.
+    public func statement(account: String, filter: StatementFilter, limit: Int, cursor: String?)
+        throws(StoreError) -> AccountStatement
+    {
+        let values = StatementSQL.arguments(account: account, filter: filter, cursor: cursor, limit: limit)
+        func arguments(_ count: Int) -> StatementArguments {
+            StatementArguments(
+                values.prefix(count).map { value -> (any DatabaseValueConvertible)? in
+                    switch value {
+                    case .null: nil
+                    case .integer(let integer): integer
+                    case .text(let text): text
+                    }
+                })
+        }
+        return try perform("read statement") {
+            try database.read { database in
+                let rows = try Row.fetchAll(database, sql: StatementSQL.lines, arguments: arguments(7))
+                let totals = try Row.fetchOne(database, sql: StatementSQL.totals, arguments: arguments(5))
+                return AccountStatement(
+                    page: try StatementSQL.page(rows, limit: limit), totals: try StatementSQL.totals(totals))
+            }
+        }
+    }
+
     private static func transferRecord(_ id: String, in database: Database) throws -> TransferRecord? {
         try Row.fetchOne(database, sql: "SELECT * FROM transfers WHERE transfer_id = ?", arguments: [id])
             .map(TransferRecord.init(row:))

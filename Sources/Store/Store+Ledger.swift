@@ -52,6 +52,15 @@ extension Store {
         try await measure("read transfer") { engine throws(StoreError) in try await engine.transfer(id: id) }
     }
 
+    /// One account's postings newest first, filtered, with the totals of the whole filtered range.
+    public func statement(account: String, filter: StatementFilter, limit: Int, cursor: String?)
+        async throws(StoreError) -> AccountStatement
+    {
+        try await measure("read statement") { engine throws(StoreError) in
+            try await engine.statement(account: account, filter: filter, limit: limit, cursor: cursor)
+        }
+    }
+
     /// Checks the journal against the balances and holds.
     public func ledgerAudit() async throws(StoreError) -> LedgerAudit {
         try await measure("audit ledger") { engine throws(StoreError) in try await engine.ledgerAudit() }

@@ -163,6 +163,9 @@ public protocol StoreEngine: Sendable {
     ) async throws(StoreError) -> TransferOutcome
     /// The transfer with this id.
     func transfer(id: String) async throws(StoreError) -> TransferRecord?
+    /// One account's postings newest first, filtered, with the totals of the whole filtered range.
+    func statement(account: String, filter: StatementFilter, limit: Int, cursor: String?)
+        async throws(StoreError) -> AccountStatement
     /// Checks the journal: every entry sums to zero, every stored balance and held amount equals its postings
     /// and open holds, no account but system ones is below zero, no hold outlives its payment.
     func ledgerAudit() async throws(StoreError) -> LedgerAudit

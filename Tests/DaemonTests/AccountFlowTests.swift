@@ -69,6 +69,21 @@ import Testing
             #expect(limited?.reason.name == "limit_exceeded" && limited?.data["limit"] == .string("daily_spend_msat"))
             #expect(try await alice.error("account.close", ["id": "user:2"])?.reason.name == "account_conflict")
 
+            let statement = try await alice.call("account.statement", ["id": "user:1"])
+            let kinds = (statement["items"]?.arrayValue ?? []).map { $0.string("kind") }
+            #expect(kinds == ["payment", "transfer_out", "invoice"])
+            #expect(statement["items"]?.arrayValue?[1].string("counterparty") == "user:2")
+            #expect(statement["items"]?.arrayValue?[1].string("label") == "lunch")
+            let totals = statement["totals"]
+            #expect(totals?.integer("in_msat") == 50_000 && totals?.integer("count") == 3)
+            #expect(totals?.integer("out_msat") == 40_000 + paid.integer("fee_msat"))
+            #expect(totals?.integer("fees_msat") == paid.integer("fee_msat"))
+            let outgoing = try await alice.call("account.statement", ["id": "user:1", "direction": "out", "limit": 1])
+            #expect(outgoing["items"]?.arrayValue?.count == 1 && outgoing["totals"]?.integer("count") == 2)
+            let next = try await alice.call(
+                "account.statement", ["id": "user:1", "direction": "out", "cursor": outgoing["next_cursor"] ?? .null])
+            #expect((next["items"]?.arrayValue ?? []).map { $0.string("kind") } == ["transfer_out"])
+
             let listed = try await alice.call("account.list", ["prefix": "user:"])
             #expect(listed.integer("total") == 2)
             let audit = try await alice.call("ledger.audit")

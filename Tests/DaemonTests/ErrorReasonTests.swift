@@ -165,7 +165,9 @@ import Testing
             #expect(document.string("openrpc").hasPrefix("1."))
             let names = (document["methods"]?.arrayValue ?? []).map { $0.string("name") }
             let expected = [
-                "account.close", "account.create", "account.get", "account.list", "account.transfer", "account.update",
+                "account.close", "account.create", "account.get", "account.list", "account.statement",
+                "account.transfer",
+                "account.update",
                 "daemon.backup", "daemon.health", "daemon.info", "daemon.stop", "events.list", "events.subscribe",
                 "events.wait",
                 "invoice.cancel", "invoice.create", "invoice.decode", "invoice.get", "invoice.list", "invoice.wait",

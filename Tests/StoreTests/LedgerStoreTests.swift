@@ -99,6 +99,13 @@ import Testing
         #expect(user1?.balance == 6_000 && user1?.held == 0 && user1?.spentLastDay == 4_000)
         #expect(try await store.account(id: "user:2", now: 400)?.balance == 960)
         #expect(try await store.account(id: AccountRecord.node, now: 400)?.balance == 10_960)
+        let statement = try await store.statement(account: "user:1", filter: StatementFilter(), limit: 2, cursor: nil)
+        #expect(statement.page.items.map(\.kind) == [.transfer, .payment])
+        #expect(statement.page.items.map(\.counterparty) == ["user:2", AccountRecord.node])
+        #expect(statement.totals == StatementTotals(incoming: 10_000, outgoing: 4_000, fees: 40, count: 3))
+        let incoming = try await store.statement(
+            account: "user:1", filter: StatementFilter(incoming: true), limit: 2, cursor: statement.page.nextCursor)
+        #expect(incoming.page.items.map(\.amount) == [10_000] && incoming.totals.count == 1)
         let audit = try await store.ledgerAudit()
         #expect(audit.isClean, "\(audit)")
         #expect(audit.entries == 4 && audit.postings == 8)

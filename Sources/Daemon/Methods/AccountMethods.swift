@@ -109,6 +109,41 @@ extension DaemonComponents {
                 return Self.written(try await accounts.transfer(request), AccountPayloads.transfer)
             },
             RPCMethod(
+                "account.statement", role: .readonly,
+                summary: """
+                    One account's settled history, newest first: invoices, payments, transfers in and out, each \
+                    with its counterparty; totals over the whole filtered range.
+                    """,
+                params: [
+                    id, .optional("kind", Schema.oneOf(AccountPayloads.statementKinds), "only this kind"),
+                    .optional("direction", Schema.oneOf(["in", "out"]), "only money in or out"),
+                    .optional("from", Schema.integer(0, Int64.max), "at or after this time"),
+                    .optional("to", Schema.integer(0, Int64.max), "at or before this time"),
+                ] + RPCMethod.Param.paging,
+                result: Schema.object([
+                    ("items", Schema.array(Schema.anyObject)), ("next_cursor", ["type": ["string", "null"]]),
+                    ("totals", Schema.anyObject),
+                ]),
+                errors: ["account_not_found"]
+            ) { params, _ in
+                let account = try params.requiredString("id", maxLength: 128)
+                _ = try await accounts.get(account)
+                var filter = StatementFilter(
+                    from: try params.integer("from", in: 0...Int64.max), to: try params.integer("to", in: 0...Int64.max)
+                )
+                filter.incoming = try params.choice("direction", of: ["in", "out"]).map { $0 == "in" }
+                switch try params.choice("kind", of: AccountPayloads.statementKinds) {
+                case "transfer_in"?: (filter.kind, filter.incoming) = (.transfer, true)
+                case "transfer_out"?: (filter.kind, filter.incoming) = (.transfer, false)
+                case let kind?: filter.kind = EntryKind(rawValue: kind)
+                case nil: break
+                }
+                let statement = try await store.statement(
+                    account: account, filter: filter, limit: try params.limit(),
+                    cursor: try params.string("cursor", maxLength: 32))
+                return AccountPayloads.statement(statement)
+            },
+            RPCMethod(
                 "ledger.audit", role: .admin,
                 summary: """
                     Check the journal (every entry sums to zero, balances equal their postings, no account below \
