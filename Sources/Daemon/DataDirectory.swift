@@ -1,3 +1,4 @@
+import DaemonConfig
 import Foundation
 
 /// The data directory, claimed by one daemon for its whole life (docs/security.md, "Files").
@@ -7,7 +8,7 @@ import Foundation
 /// `rpc.socket_group` when that group must reach the default socket inside it), refuses a directory or data file
 /// that other users can read, and takes an exclusive `flock` on `DATA_DIR/t4gd.lock` that the process holds until
 /// it ends: a second daemon on the same directory is refused.
-public final class DataDirectory: Sendable {
+package final class DataDirectory: Sendable {
     /// The lock file's descriptor, open (and locked) until this value is released.
     private let lockDescriptor: Int32
 
@@ -26,7 +27,7 @@ public final class DataDirectory: Sendable {
     ]
 
     /// Creates (if needed), checks and locks the data directory of `configuration`.
-    public static func claim(_ configuration: DaemonConfiguration) throws(StartRefusal) -> DataDirectory {
+    package static func claim(_ configuration: DaemonConfiguration) throws(StartRefusal) -> DataDirectory {
         umask(0o077)
         let path = configuration.dataDirectory
         try create(path, configuration: configuration)

@@ -1,3 +1,4 @@
+import DaemonConfig
 import Foundation
 
 /// This instance's stable name among the daemons sharing one store: `store.instance`, else a random name kept in

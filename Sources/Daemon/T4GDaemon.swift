@@ -1,23 +1,27 @@
+import DaemonConfig
 import DevBackend
 import Foundation
 import LNDBackend
 import LNbitsBackend
 import Lightning
 import Logging
+import Operations
 import Proofs
-import Rates
+import RPCMethods
 import RPCServer
+import Rates
 import Secp256k1
 import ServiceLifecycle
 import Store
 import Synchronization
+import Wallet
 
 /// A whole t4gd: store, backend, background services and the RPC socket, run as one service group.
 ///
 /// Service order encodes dependencies: the reconciler, settlement watcher and expirer start first; the RPC
 /// server is last, so it is the first to stop on SIGTERM/SIGINT or `daemon.stop` (stop accepting, finish
 /// in-flight requests), then the background services end and the store is closed.
-public struct T4GDaemon: Sendable {
+package struct T4GDaemon: Sendable {
     let configuration: DaemonConfiguration
     let logger: Logger
     let metrics: DaemonMetrics
@@ -28,7 +32,7 @@ public struct T4GDaemon: Sendable {
     /// Prepares a daemon; nothing is opened until ``run()``.
     ///
     /// - Parameter metrics: where every component records its metrics; `/metrics` serves its registry.
-    public init(configuration: DaemonConfiguration, logger: Logger, metrics: DaemonMetrics = DaemonMetrics()) {
+    package init(configuration: DaemonConfiguration, logger: Logger, metrics: DaemonMetrics = DaemonMetrics()) {
         self.configuration = configuration
         self.logger = logger
         self.metrics = metrics
@@ -38,7 +42,7 @@ public struct T4GDaemon: Sendable {
     ///
     /// - Throws: ``StartRefusal`` when the data directory, a data file or the seed is open to other users, another
     ///   daemon holds the data directory, or it cannot be written (read-only file system).
-    public func run() async throws {
+    package func run() async throws {
         let configuration = configuration
         let dataDirectory = try DataDirectory.claim(configuration)
         defer { withExtendedLifetime(dataDirectory) {} }
@@ -101,13 +105,15 @@ public struct T4GDaemon: Sendable {
                 enabled: configuration.metricsEnabled, host: configuration.metricsAddress,
                 port: configuration.metricsPort),
             responder: OperationsResponder(
-                registry: metrics.registry, gauges: StatusGauges(store: store, cluster: cluster, factory: metrics.factory),
+                registry: metrics.registry,
+                gauges: StatusGauges(store: store, cluster: cluster, factory: metrics.factory),
                 health: health),
             logger: logger)
         // Made last before the group runs: its HTTP clients must be shut down, which the group's run does.
         var ratePoller: RatePoller?
         if let rates {
-            ratePoller = try RatePoller(configuration.rates, book: rates, now: now, factory: metrics.factory, logger: logger)
+            ratePoller = try RatePoller(
+                configuration.rates, book: rates, now: now, factory: metrics.factory, logger: logger)
         }
         let group = ServiceGroup(
             configuration: .init(
@@ -178,7 +184,8 @@ public struct T4GDaemon: Sendable {
                 configuration: .init(
                     ledgerPath: configuration.resolvedDevLedgerPath, network: configuration.network,
                     startingBalance: configuration.devStartingBalance, feeBase: configuration.devFeeBase,
-                    feeProportionalMillionths: configuration.devFeeProportionalMillionths, alias: configuration.devAlias,
+                    feeProportionalMillionths: configuration.devFeeProportionalMillionths,
+                    alias: configuration.devAlias,
                     paymentLatency: configuration.devPaymentLatency),
                 nodeKey: nodeKey, logger: logger)
         case .lnd:

@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import JSONRPC
+import RPCClient
 import RPCServer
 import Store
 

@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import JSONRPC
+import RPCClient
 import RPCServer
 
 /// Options every daemon-facing subcommand shares.

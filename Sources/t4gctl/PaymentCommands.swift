@@ -1,6 +1,7 @@
 import ArgumentParser
 import BOLT11
 import JSONRPC
+import RPCClient
 import RPCServer
 
 /// `t4gctl pay BOLT11`.

@@ -1,9 +1,11 @@
 import ArgumentParser
 import BOLT11
 import Daemon
+import DaemonConfig
 import Foundation
 import Logging
 import Metrics
+import Operations
 
 /// `t4gd`: the t4gd Lightning payment daemon.
 struct T4GD: AsyncParsableCommand {

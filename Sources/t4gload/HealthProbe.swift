@@ -1,5 +1,6 @@
 import Foundation
 import JSONRPC
+import RPCClient
 import RPCServer
 import Synchronization
 

@@ -1,4 +1,4 @@
-import Daemon
+import DaemonConfig
 import DevBackend
 import Foundation
 import LNbitsBackend

@@ -4,7 +4,8 @@ import Synchronization
 import TestSupport
 import Testing
 
-@testable import Daemon
+@testable import DaemonConfig
+@testable import RPCMethods
 
 @Suite struct RateLimitTests {
     /// A clock the test moves by hand, in nanoseconds.

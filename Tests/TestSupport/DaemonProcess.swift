@@ -1,6 +1,7 @@
 import Foundation
 import GRDB
 import JSONRPC
+import RPCClient
 import RPCServer
 
 /// A real `t4gd` process for end-to-end tests: its own data directory under /tmp, the embedded dev backend,
