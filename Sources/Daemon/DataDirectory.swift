@@ -54,7 +54,7 @@ package final class DataDirectory: Sendable {
 
     /// The socket group, when the socket lives directly in the data directory (its members must traverse it).
     private static func socketGroupInside(_ configuration: DaemonConfiguration) -> UInt32? {
-        guard let group = configuration.socketGroup else { return nil }
+        guard let group = configuration.rpc.socketGroup else { return nil }
         let socketDirectory = URL(fileURLWithPath: configuration.resolvedSocketPath).deletingLastPathComponent()
         let dataDirectory = URL(fileURLWithPath: configuration.dataDirectory)
         return socketDirectory.standardizedFileURL.path == dataDirectory.standardizedFileURL.path ? group : nil
@@ -67,7 +67,7 @@ package final class DataDirectory: Sendable {
         guard status.st_mode & S_IFMT == S_IFDIR else {
             throw StartRefusal("the data directory \(path) is not a directory")
         }
-        let groupMayEnter = configuration.socketGroup == UInt32(status.st_gid)
+        let groupMayEnter = configuration.rpc.socketGroup == UInt32(status.st_gid)
         let forbidden: mode_t = groupMayEnter ? 0o027 : 0o077
         guard status.st_mode & forbidden == 0 else {
             let fix = groupMayEnter ? "chmod 750" : "chmod 700"

@@ -46,14 +46,14 @@ extension ConfigurationFile {
                 message: "\(path) holds \(secret) and is readable by every user (mode \(octal(mode)));"
                     + " run chmod 600 \(path)")
         }
-        try checkMacaroon(read.lndMacaroonPath)
+        try checkMacaroon(read.lnd.macaroonPath)
         configuration = read
     }
 
     /// What secret a configuration holds, if any: LNbits keys or a PostgreSQL password.
     private static func secretHeld(by configuration: DaemonConfiguration) -> String? {
-        if configuration.lnbitsInvoiceKey != nil || configuration.lnbitsAdminKey != nil { return "LNbits keys" }
-        if case .postgres(let server) = configuration.storeLocation, server.password != nil {
+        if configuration.lnbits.invoiceKey != nil || configuration.lnbits.adminKey != nil { return "LNbits keys" }
+        if case .postgres(let server) = configuration.store.location, server.password != nil {
             return "a PostgreSQL password"
         }
         return nil

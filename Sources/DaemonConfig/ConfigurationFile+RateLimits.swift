@@ -9,17 +9,17 @@ extension ConfigurationFile {
             let burstKey = "\(role.rawValue)_burst"
             let rate = try bounded(rateKey, in: table, 0...1_000_000)
             let burst = try bounded(burstKey, in: table, 1...1_000_000)
-            switch (rate, configuration.rateLimits[role]) {
+            switch (rate, configuration.access.rateLimits[role]) {
             case (0?, _):
                 guard burst == nil else {
                     throw Problem(key: "rate_limits.\(burstKey)", message: "needs \(rateKey) above 0")
                 }
-                configuration.rateLimits[role] = nil
+                configuration.access.rateLimits[role] = nil
             case (let rate?, _):
-                configuration.rateLimits[role] = DaemonConfiguration.RateLimit(
+                configuration.access.rateLimits[role] = DaemonConfiguration.RateLimit(
                     requestsPerSecond: rate, burst: burst ?? min(2 * rate, 1_000_000))
             case (nil, let current?):
-                configuration.rateLimits[role]?.burst = burst ?? current.burst
+                configuration.access.rateLimits[role]?.burst = burst ?? current.burst
             case (nil, nil):
                 guard burst == nil else {
                     throw Problem(key: "rate_limits.\(burstKey)", message: "needs \(rateKey) (the role is unlimited)")

@@ -9,11 +9,11 @@ extension ConfigurationFile {
         for role in DaemonConfiguration.Role.allCases {
             let users = "roles.\(role.rawValue)"
             for uid in try ids(users, try read(users) { try table.array(role.rawValue) }, lookup: userID) {
-                try assign(uid, to: role, in: &configuration.roleByUID, key: users, kind: "uid")
+                try assign(uid, to: role, in: &configuration.access.roleByUID, key: users, kind: "uid")
             }
             let groups = "roles.\(role.rawValue)_gids"
             for gid in try ids(groups, try read(groups) { try table.array(role.rawValue + "_gids") }, lookup: groupID) {
-                try assign(gid, to: role, in: &configuration.roleByGID, key: groups, kind: "gid")
+                try assign(gid, to: role, in: &configuration.access.roleByGID, key: groups, kind: "gid")
             }
         }
     }

@@ -57,6 +57,30 @@ package enum ConfigurationFile {
         } catch {
             throw Problem(key: "(file)", message: error.description)
         }
+        try apply(root, to: &configuration)
+    }
+
+    /// Applies command-line flags given as (`section.key`, value) pairs on top of `configuration`. Each value goes
+    /// into a table as the string the file would hold for that key and through the same readers, so a flag and a
+    /// file key give the same typed value and the same refusal; nothing is written out as TOML text to be parsed.
+    package static func applyFlags(_ flags: [(String, String?)], to configuration: inout DaemonConfiguration)
+        throws(Problem)
+    {
+        var root = TOMLTable()
+        for (path, value) in flags {
+            guard let value, let dot = path.firstIndex(of: ".") else { continue }
+            let section = String(path[..<dot])
+            var table = TOMLTable()
+            if case .table(let given)? = root[section] { table = given }
+            table[String(path[path.index(after: dot)...])] = .string(value)
+            root[section] = .table(table)
+        }
+        try apply(root, to: &configuration)
+    }
+
+    /// Applies a configuration tree (a parsed file, or flags) on top of `configuration`, refusing unknown sections
+    /// and keys.
+    private static func apply(_ root: TOMLTable, to configuration: inout DaemonConfiguration) throws(Problem) {
         if let unknown = root.unknownKeys(allowed: Set(sections.keys)).first {
             throw Problem(key: unknown, message: "unknown section")
         }
@@ -67,21 +91,6 @@ package enum ConfigurationFile {
             }
             try apply(section: name, table, to: &configuration)
         }
-    }
-
-    /// Applies command-line flags given as (`section.key`, string value) pairs, validated like the file.
-    package static func applyFlags(_ flags: [(String, String?)], to configuration: inout DaemonConfiguration)
-        throws(Problem)
-    {
-        var sections: [String: [String]] = [:]
-        for (path, value) in flags {
-            guard let value, let dot = path.firstIndex(of: ".") else { continue }
-            let escaped = value.replacingOccurrences(of: "\\", with: "\\\\").replacingOccurrences(
-                of: "\"", with: "\\\"")
-            sections[String(path[..<dot]), default: []].append("\(path[path.index(after: dot)...]) = \"\(escaped)\"")
-        }
-        let text = sections.map { "[\($0.key)]\n" + $0.value.joined(separator: "\n") }.joined(separator: "\n")
-        try apply(text, to: &configuration)
     }
 
     private static func apply(section: String, _ table: TOMLTable, to c: inout DaemonConfiguration) throws(Problem) {
@@ -117,56 +126,56 @@ package enum ConfigurationFile {
             if let value = try choice("network", Network.self) { c.network = value }
             if let value = try choice("backend", DaemonConfiguration.BackendKind.self) { c.backend = value }
         case "rpc":
-            if let value = try string("socket") { c.socketPath = value }
+            if let value = try string("socket") { c.rpc.socketPath = value }
             if let value = try string("socket_mode") {
                 guard let mode = UInt16(value, radix: 8), mode <= 0o777 else {
                     throw Problem(key: key("socket_mode"), message: "must be an octal mode such as \"0660\"")
                 }
-                c.socketMode = mode
+                c.rpc.socketMode = mode
             }
-            if let value = try socketGroup(table) { c.socketGroup = value }
-            if let value = try integer("max_line_bytes", 1024...Int64(64 << 20)) { c.maxLineBytes = Int(value) }
-            if let value = try integer("max_batch", 1...10_000) { c.maxBatch = Int(value) }
-            if let value = try integer("max_connections", 1...1_000_000) { c.maxConnections = Int(value) }
+            if let value = try socketGroup(table) { c.rpc.socketGroup = value }
+            if let value = try integer("max_line_bytes", 1024...Int64(64 << 20)) { c.rpc.maxLineBytes = Int(value) }
+            if let value = try integer("max_batch", 1...10_000) { c.rpc.maxBatch = Int(value) }
+            if let value = try integer("max_connections", 1...1_000_000) { c.rpc.maxConnections = Int(value) }
             if let value = try integer("max_in_flight_per_connection", 1...100_000) {
-                c.maxInFlightPerConnection = Int(value)
+                c.rpc.maxInFlightPerConnection = Int(value)
             }
-            if let value = try integer("max_in_flight", 1...1_000_000) { c.maxInFlight = Int(value) }
-            if let value = try integer("idle_timeout_s", large) { c.idleTimeoutSeconds = value }
-            if let value = try integer("request_timeout_s", 1...3600) { c.requestTimeoutSeconds = value }
-            if let value = try integer("shutdown_grace_s", 0...3600) { c.shutdownGraceSeconds = value }
+            if let value = try integer("max_in_flight", 1...1_000_000) { c.rpc.maxInFlight = Int(value) }
+            if let value = try integer("idle_timeout_s", large) { c.rpc.idleTimeoutSeconds = value }
+            if let value = try integer("request_timeout_s", 1...3600) { c.rpc.requestTimeoutSeconds = value }
+            if let value = try integer("shutdown_grace_s", 0...3600) { c.rpc.shutdownGraceSeconds = value }
         case "roles":
             try applyRoles(table, to: &c)
         case "rate_limits":
             try applyRateLimits(table, to: &c)
         case "store":
-            if let value = try string("path") { c.storePath = value }
+            if let value = try string("path") { c.store.path = value }
             if let value = try string("url") {
                 do {
-                    c.storeLocation = try StoreLocation(url: value)
+                    c.store.location = try StoreLocation(url: value)
                 } catch {
                     throw Problem(key: key("url"), message: error.detail)
                 }
             }
-            if c.storePath != nil, case .postgres = c.storeLocation {
+            if c.store.path != nil, case .postgres = c.store.location {
                 throw Problem(key: key("path"), message: "cannot be combined with a postgres:// store.url")
             }
-            c.storeCAFile = try string("ca_file") ?? c.storeCAFile
+            c.store.caFile = try string("ca_file") ?? c.store.caFile
             if let value = try string("instance") {
                 guard !value.isEmpty, value.count <= 64,
                     value.allSatisfy({ $0.isLetter || $0.isNumber || "-_.".contains($0) })
                 else { throw Problem(key: key("instance"), message: "must be 1-64 letters, digits, '-', '_' or '.'") }
-                c.instanceName = value
+                c.store.instanceName = value
             }
-            if let value = try bool("full_sync") { c.storeFullSync = value }
+            if let value = try bool("full_sync") { c.store.fullSync = value }
         case "dev":
-            if let value = try string("ledger") { c.devLedgerPath = value }
+            if let value = try string("ledger") { c.dev.ledgerPath = value }
             if let value = try integer("starting_balance_msat", 0...2_100_000_000_000_000_000) {
-                c.devStartingBalance = MilliSatoshi(value)
+                c.dev.startingBalance = MilliSatoshi(value)
             }
-            if let value = try integer("fee_base_msat", 0...Int64(UInt32.max)) { c.devFeeBase = MilliSatoshi(value) }
-            if let value = try integer("fee_ppm", 0...1_000_000) { c.devFeeProportionalMillionths = value }
-            if let value = try string("alias") { c.devAlias = value }
+            if let value = try integer("fee_base_msat", 0...Int64(UInt32.max)) { c.dev.feeBase = MilliSatoshi(value) }
+            if let value = try integer("fee_ppm", 0...1_000_000) { c.dev.feeProportionalMillionths = value }
+            if let value = try string("alias") { c.dev.alias = value }
             if let value = try string("payment_latency") {
                 guard let latency = DevPaymentLatency(value) else {
                     throw Problem(
@@ -174,29 +183,29 @@ package enum ConfigurationFile {
                         message:
                             "must be \"none\", \"hold\", milliseconds or \"MIN-MAX\" milliseconds (at most 3600000)")
                 }
-                c.devPaymentLatency = latency
+                c.dev.paymentLatency = latency
             }
         case "payments":
-            if let value = try integer("timeout_s", 1...86_400) { c.paymentTimeoutSeconds = value }
-            if let value = try integer("reconcile_interval_s", 1...3600) { c.reconcileIntervalSeconds = value }
+            if let value = try integer("timeout_s", 1...86_400) { c.payments.timeoutSeconds = value }
+            if let value = try integer("reconcile_interval_s", 1...3600) { c.payments.reconcileIntervalSeconds = value }
         case "lnd":
-            c.lndRESTURL = try string("rest_url") ?? c.lndRESTURL
-            c.lndTLSCertPath = try string("tls_cert_path") ?? c.lndTLSCertPath
-            c.lndMacaroonPath = try string("macaroon_path") ?? c.lndMacaroonPath
+            c.lnd.restURL = try string("rest_url") ?? c.lnd.restURL
+            c.lnd.tlsCertPath = try string("tls_cert_path") ?? c.lnd.tlsCertPath
+            c.lnd.macaroonPath = try string("macaroon_path") ?? c.lnd.macaroonPath
             if let value = try integer("timeout_s", 1...600) { c.backendTimeoutSeconds = value }
-            if let value = try bool("private_invoices") { c.lndPrivateInvoices = value }
-            if let value = try integer("max_connections", 1...1024) { c.lndMaxConnections = value }
-            if let value = try integer("max_streams", 1...4096) { c.lndMaxStreams = value }
-            if let value = try integer("subscription_idle_s", 5...86_400) { c.lndSubscriptionIdleSeconds = value }
+            if let value = try bool("private_invoices") { c.lnd.privateInvoices = value }
+            if let value = try integer("max_connections", 1...1024) { c.lnd.maxConnections = value }
+            if let value = try integer("max_streams", 1...4096) { c.lnd.maxStreams = value }
+            if let value = try integer("subscription_idle_s", 5...86_400) { c.lnd.subscriptionIdleSeconds = value }
         case "lnbits":
-            c.lnbitsURL = try string("url") ?? c.lnbitsURL
-            c.lnbitsInvoiceKey = try string("invoice_key") ?? c.lnbitsInvoiceKey
-            c.lnbitsAdminKey = try string("admin_key") ?? c.lnbitsAdminKey
+            c.lnbits.url = try string("url") ?? c.lnbits.url
+            c.lnbits.invoiceKey = try string("invoice_key") ?? c.lnbits.invoiceKey
+            c.lnbits.adminKey = try string("admin_key") ?? c.lnbits.adminKey
             if let value = try integer("timeout_s", 1...600) { c.backendTimeoutSeconds = value }
-            if let value = try bool("push") { c.lnbitsPush = value }
-            if let value = try integer("poll_interval_s", 1...3600) { c.lnbitsPollIntervalSeconds = value }
+            if let value = try bool("push") { c.lnbits.push = value }
+            if let value = try integer("poll_interval_s", 1...3600) { c.lnbits.pollIntervalSeconds = value }
             if let value = try choice("own_invoice_check", LNbitsBackend.Configuration.OwnInvoiceCheck.self) {
-                c.lnbitsOwnInvoiceCheck = value
+                c.lnbits.ownInvoiceCheck = value
             }
         case "rates":
             try applyRates(table, to: &c)
@@ -205,16 +214,16 @@ package enum ConfigurationFile {
                 guard let bytes = [UInt8](hex: text), let issuer = try? XOnlyPublicKey(bytes: bytes) else {
                     throw Problem(key: key("trusted_issuers"), message: "must list x-only public keys in hex")
                 }
-                c.trustedIssuers.append(issuer)
+                c.proofs.trustedIssuers.append(issuer)
             }
         case "metrics":
-            if let value = try bool("enabled") { c.metricsEnabled = value }
+            if let value = try bool("enabled") { c.metrics.enabled = value }
             if let value = try string("listen") {
                 guard let (address, port) = ListenAddress.parse(value) else {
                     throw Problem(
                         key: key("listen"), message: "must be IP:PORT such as \"127.0.0.1:9464\" or \"[::1]:9464\"")
                 }
-                (c.metricsAddress, c.metricsPort) = (address, port)
+                (c.metrics.address, c.metrics.port) = (address, port)
             }
         case "log":
             if let value = try string("level") {
@@ -223,9 +232,9 @@ package enum ConfigurationFile {
                         key: key("level"),
                         message: "must be one of " + Logger.Level.allCases.map(\.rawValue).joined(separator: ", "))
                 }
-                c.logLevel = level
+                c.log.level = level
             }
-            if let value = try choice("format", DaemonConfiguration.LogFormat.self) { c.logFormat = value }
+            if let value = try choice("format", DaemonConfiguration.LogFormat.self) { c.log.format = value }
         default: break
         }
     }

@@ -41,7 +41,8 @@ package struct DaemonRPCService: RPCService {
     /// A peer whose uid and gid map to no role is refused at connect (it may call nothing, so it holds no slot);
     /// the reserved slots are for `admin`.
     package func admission(of peer: PeerCredentials) -> PeerAdmission {
-        switch configuration.role(uid: peer.uid, gid: peer.gid, groups: { groupMembership.groups(of: peer.uid) }) {
+        switch configuration.access.role(uid: peer.uid, gid: peer.gid, groups: { groupMembership.groups(of: peer.uid) })
+        {
         case nil: .refused
         case .admin?: .privileged
         case .readonly?, .invoice?: .admitted
@@ -75,7 +76,7 @@ package struct DaemonRPCService: RPCService {
     private func authorize(
         _ method: RPCMethod, _ request: RPCRequest, context: RPCRequestContext
     ) throws(RPCError) {
-        let role = configuration.role(uid: context.peer.uid, gid: context.peer.gid) {
+        let role = configuration.access.role(uid: context.peer.uid, gid: context.peer.gid) {
             groupMembership.groups(of: context.peer.uid)
         }
         if let role, let wait = rateLimiter.admit(uid: context.peer.uid, role: role) {

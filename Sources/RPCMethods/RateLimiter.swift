@@ -24,14 +24,14 @@ final class RateLimiter: Sendable {
         configuration: DaemonConfiguration,
         now: @escaping @Sendable () -> UInt64 = { DispatchTime.now().uptimeNanoseconds }
     ) {
-        limits = configuration.rateLimits
+        limits = configuration.access.rateLimits
         self.now = now
         let known =
-            configuration.roleByUID.map { Key(uid: $0.key, role: $0.value) }
+            configuration.access.roleByUID.map { Key(uid: $0.key, role: $0.value) }
             + [Key(uid: 0, role: .admin), Key(uid: getuid(), role: .admin)]
         var buckets: [Key: RateBucket] = [:]
         for key in known {
-            if let limit = configuration.rateLimits[key.role] { buckets[key] = Self.bucket(limit) }
+            if let limit = configuration.access.rateLimits[key.role] { buckets[key] = Self.bucket(limit) }
         }
         configured = buckets
     }

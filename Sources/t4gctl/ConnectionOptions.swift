@@ -2,7 +2,6 @@ import ArgumentParser
 import Foundation
 import JSONRPC
 import RPCClient
-import RPCServer
 
 /// Options every daemon-facing subcommand shares.
 struct ConnectionOptions: ParsableArguments {

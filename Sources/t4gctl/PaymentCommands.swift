@@ -2,7 +2,6 @@ import ArgumentParser
 import BOLT11
 import JSONRPC
 import RPCClient
-import RPCServer
 
 /// `t4gctl pay BOLT11`.
 struct Pay: AsyncParsableCommand {

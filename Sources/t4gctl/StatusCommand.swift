@@ -2,7 +2,6 @@ import ArgumentParser
 import Foundation
 import JSONRPC
 import RPCClient
-import RPCServer
 
 /// `t4gctl status`: the daemon on one screen.
 struct Status: AsyncParsableCommand {

@@ -52,7 +52,7 @@ struct T4GD: AsyncParsableCommand {
             FileHandle.standardError.write(Data("t4gd: \(error)\n".utf8))
             throw ExitCode(78)
         }
-        DaemonLogging.bootstrap(level: configuration.logLevel, format: configuration.logFormat)
+        DaemonLogging.bootstrap(level: configuration.log.level, format: configuration.log.format)
         let metrics = DaemonMetrics()
         MetricsSystem.bootstrap(metrics.factory)
         let logger = Logger(label: "t4gd")
@@ -78,7 +78,7 @@ struct T4GD: AsyncParsableCommand {
                 ("daemon.backend", backend), ("dev.ledger", devLedger), ("log.level", logLevel),
                 ("log.format", logFormat), ("metrics.listen", metricsListen),
             ], to: &configuration)
-        if noMetrics { configuration.metricsEnabled = false }
+        if noMetrics { configuration.metrics.enabled = false }
         return configuration
     }
 }

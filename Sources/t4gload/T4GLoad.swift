@@ -2,7 +2,6 @@ import ArgumentParser
 import Foundation
 import JSONRPC
 import RPCClient
-import RPCServer
 import RPCWire
 
 /// `t4gload`: drives a t4gd socket with many concurrent clients and a mixed workload for a bounded time.

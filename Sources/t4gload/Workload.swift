@@ -1,6 +1,5 @@
 import JSONRPC
 import RPCClient
-import RPCServer
 
 /// One kind of request the load tool sends, and how often relative to the others.
 struct Operation: Sendable {

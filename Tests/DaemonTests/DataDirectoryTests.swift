@@ -1,7 +1,6 @@
 import Foundation
 import JSONRPC
 import RPCClient
-import RPCServer
 import TestSupport
 import Testing
 

@@ -43,7 +43,7 @@ extension DaemonComponents {
                     maxFee: try params.integer("max_fee_msat", in: 0...Params.maximumMsat).map(
                         MilliSatoshi.init(rawValue:)),
                     timeoutSeconds: try params.integer("timeout_s", in: 1...3600)
-                        ?? configuration.paymentTimeoutSeconds,
+                        ?? configuration.payments.timeoutSeconds,
                     idempotencyKey: try params.string("idempotency_key", maxLength: 256),
                     account: try params.accountOrTreasury())
                 return Self.written(try await payments.send(request), EventPayloads.payment)
