@@ -70,6 +70,7 @@ let package = Package(
                 "StoreModel", "SQLiteStore", "PostgresStore", "Lightning",
                 .product(name: "CoreMetrics", package: "swift-metrics"),
                 .product(name: "Logging", package: "swift-log"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             ]
         ),
         .target(
@@ -241,10 +242,21 @@ let package = Package(
             ]
         ),
         .testTarget(
+            name: "DaemonServiceTests",
+            dependencies: [
+                "Wallet", "RPCMethods", "Operations", "DaemonConfig", "RPCServer", "RPCClient", "Store", "Lightning",
+                "BOLT11", "Secp256k1", "Proofs", "JSONRPC", "TestSupport",
+                .product(name: "Logging", package: "swift-log"),
+            ]
+        ),
+        .testTarget(
             name: "StoreTests",
             dependencies: [
-                "Store", "PostgresStore", "GroupCommit", "Lightning", "TestSupport",
+                "Store", "SQLiteStore", "PostgresStore", "GroupCommit", "Lightning", "TestSupport",
                 .product(name: "GRDB", package: "GRDB.swift"),
+                .product(name: "MetricsTestKit", package: "swift-metrics"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             ]
         ),
         .testTarget(
@@ -267,7 +279,7 @@ let package = Package(
         .testTarget(
             name: "RPCServerTests",
             dependencies: [
-                "RPCServer", "RPCClient", "RPCWire", "JSONRPC",
+                "RPCServer", "RPCClient", "RPCWire", "JSONRPC", "TestSupport",
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
                 .product(name: "NIOEmbedded", package: "swift-nio"),
@@ -279,7 +291,13 @@ let package = Package(
     swiftLanguageModes: [.v6]
 )
 
-// Warnings are errors in every target of this package (not in its dependencies).
+// Warnings are errors in every target of this package (not in its dependencies). Fault points (`FaultInjection`,
+// which SIGKILLs the daemon where `T4GD_FAULT_POINTS` says) are compiled into debug builds only, the ones
+// `swift test` runs: a release binary has none (scripts/check-release-fault-points.sh). Set on every target so
+// that the points follow their code wherever it moves.
 for target in package.targets where target.type != .system {
-    target.swiftSettings = (target.swiftSettings ?? []) + [.treatAllWarnings(as: .error)]
+    target.swiftSettings =
+        (target.swiftSettings ?? []) + [
+            .treatAllWarnings(as: .error), .define("T4G_FAULT_INJECTION", .when(configuration: .debug)),
+        ]
 }

@@ -1,9 +1,12 @@
 #!/usr/bin/env bash
 # Runs the whole test suite: unit, property, CLI and integration tests (Swift Testing).
+# Lints first: `swift format lint --strict` (the toolchain's own) with the repository's .swift-format over every
+# Swift file of the package, its benchmarks and fuzzers; a finding fails the run before anything is built.
 # Installs missing system packages first (scripts/setup.sh), then, once, what the tests use on first use (the
 # LNbits venv, regtest/lnbits/install.sh, atomic and serialised; a test that starts LNbits finds it done) after
 # checking that such installs are serialised (regtest/install-once-test.sh). Each step prints its wall-clock
-# duration. Warnings are errors (see Package.swift).
+# duration. Warnings are errors (see Package.swift). After the build, scripts/check-release-fault-points.sh
+# checks that release builds carry no fault points (from the release build plan, not a release build).
 # Then scans every log the run wrote (daemons, LND simulator, LNbits, PostgreSQL) for every secret the run
 # created or learned (macaroons, LNbits keys, seeds, preimages of unpaid invoices, the test PostgreSQL
 # password); a secret in a log fails the run, naming the file, line, kind and encoding but never the secret
@@ -27,11 +30,24 @@ install_once_test() {
     regtest/install-once-test.sh | grep -v '^ok '
 }
 
+# lint: swift format lint --strict over the package's Swift files, with the repository's configuration.
+lint() {
+    swift format lint --strict --parallel --configuration .swift-format --recursive \
+        Package.swift Sources Tests Benchmarks fuzz
+}
+
 total_started=$SECONDS
+timed "lint (swift format lint --strict)" lint || {
+    echo "== scripts/test.sh: lint findings above (swift format -i FILE fixes most); $((SECONDS - total_started)) s," \
+        "exit 1" >&2
+    exit 1
+}
 timed "apt packages (scripts/setup.sh)" scripts/setup.sh
 timed "first-use installs are serialised (regtest/install-once-test.sh)" install_once_test
 timed "LNbits venv (regtest/lnbits/install.sh; 1.5-6 min the first time)" regtest/lnbits/install.sh >/dev/null
 timed "build (swift build --build-tests)" swift build --build-tests
+timed "release builds carry no fault points (scripts/check-release-fault-points.sh)" \
+    scripts/check-release-fault-points.sh
 run_dir="${T4G_TEST_RUN_DIR:-$(mktemp -d /tmp/t4g-run.XXXXXX)}"
 mkdir -p "$run_dir"
 status=0

@@ -40,6 +40,9 @@ package struct T4GDaemon: Sendable {
 
     /// Claims the data directory, opens everything, serves until a graceful shutdown, then closes the store.
     ///
+    /// The store is the first service of the group and the daemon's own services (``serve(store:keys:stopSwitch:)``)
+    /// the second: the store serves its connections before they start and closes after they have stopped.
+    ///
     /// - Throws: ``StartRefusal`` when the data directory, a data file or the seed is open to other users, another
     ///   daemon holds the data directory, or it cannot be written (read-only file system).
     package func run() async throws {
@@ -49,12 +52,35 @@ package struct T4GDaemon: Sendable {
         var seed = try SeedFile.loadOrCreate(at: configuration.seedPath)
         defer { seed.wipe() }
         let keys = try KeyDerivation(seed: seed)
-        let identity = keys.identityKey()
         let store = try await Store(
             configuration: .init(
                 location: configuration.resolvedStoreLocation, fullSync: configuration.store.fullSync,
                 caFile: configuration.store.caFile, instance: try InstanceName.resolve(configuration),
-                metricsFactory: metrics.factory, logger: logger))
+                metricsFactory: metrics.factory, logger: logger, runsInServiceGroup: true))
+        let stopSwitch = StopSwitch()
+        let group = ServiceGroup(
+            configuration: .init(
+                services: [
+                    .init(service: store),
+                    .init(
+                        service: DaemonServices {
+                            try await self.serve(store: store, keys: keys, stopSwitch: stopSwitch)
+                        },
+                        successTerminationBehavior: .gracefullyShutdownGroup,
+                        failureTerminationBehavior: .gracefullyShutdownGroup),
+                ],
+                gracefulShutdownSignals: [.sigterm, .sigint],
+                logger: logger))
+        stopSwitch.set(group)
+        try await group.run()
+        logger.notice("t4gd stopped")
+    }
+
+    /// Checks the wallet, builds the daemon's components and runs its services until a graceful shutdown reaches
+    /// them; the store is served by the enclosing group and closed after this returns.
+    private func serve(store: Store, keys: KeyDerivation, stopSwitch: StopSwitch) async throws {
+        let configuration = configuration
+        let identity = keys.identityKey()
         let backend = MeteredBackend(try await makeBackend(nodeKey: identity), factory: metrics.factory)
         let now: @Sendable () -> Int64 = { Int64(Date().timeIntervalSince1970) }
         do {
@@ -65,7 +91,6 @@ package struct T4GDaemon: Sendable {
             try await store.recordHeartbeat(at: now())
         } catch {
             await backend.shutdown()
-            try? await store.close()
             throw error
         }
         let events = EventBus(latestIndex: try await store.lastEventIndex())
@@ -83,7 +108,6 @@ package struct T4GDaemon: Sendable {
             store: store, keys: keys, identity: identity, network: proofNetwork,
             trustedIssuers: Set([identity.xOnlyPublicKey] + configuration.proofs.trustedIssuers), invoices: invoices,
             events: events, now: now, logger: logger)
-        let stopSwitch = StopSwitch()
         let cluster = ClusterStatus(owner: store.owner)
         let health = HealthMonitor(
             check: HealthCheck(store: store, backend: backend, now: now), gate: gate, cluster: cluster,
@@ -143,9 +167,7 @@ package struct T4GDaemon: Sendable {
                     .init(service: operations),
                     .init(service: server),
                 ],
-                gracefulShutdownSignals: [.sigterm, .sigint],
                 logger: logger))
-        stopSwitch.set(group)
         logger.notice(
             "t4gd started",
             metadata: [
@@ -157,12 +179,9 @@ package struct T4GDaemon: Sendable {
             try await group.run()
         } catch {
             await backend.shutdown()
-            try? await store.close()
             throw error
         }
         await backend.shutdown()
-        try? await store.close()
-        logger.notice("t4gd stopped")
     }
 
     private var rpcConfiguration: RPCServer.Configuration {
@@ -237,6 +256,15 @@ package struct T4GDaemon: Sendable {
             throw error
         }
         return backend
+    }
+}
+
+/// The daemon's own services, started once the store serves: a service whose work is a closure.
+struct DaemonServices: Service {
+    let body: @Sendable () async throws -> Void
+
+    func run() async throws {
+        try await body()
     }
 }
 

@@ -9,7 +9,7 @@ extension PostgresStore {
     /// SIGKILL) its connection drops and another instance's next try, within `retryDelay`, takes over. The
     /// holder checks its connection every `retryDelay` and cancels `body` when the connection fails (another
     /// instance may lead by then; tasks run this way must tolerate a short overlap, as settlements do).
-    public func whileLeading(
+    package func whileLeading(
         _ name: String, retryDelay: Duration, _ body: @escaping @Sendable () async throws -> Void
     ) async throws {
         while !Task.isCancelled {
@@ -50,7 +50,7 @@ extension PostgresStore {
     /// Follows `NOTIFY`s of the event log on a dedicated connection and passes each new index to `published`.
     /// After every (re)connection it passes the newest index too, so events appended while not listening are
     /// announced as well.
-    public func followEvents(_ published: @escaping @Sendable (Int64) async -> Void) async throws {
+    package func followEvents(_ published: @escaping @Sendable (Int64) async -> Void) async throws {
         while !Task.isCancelled {
             do {
                 try await withDedicatedConnection { connection in

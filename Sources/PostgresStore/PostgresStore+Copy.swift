@@ -3,7 +3,7 @@ import StoreModel
 
 extension PostgresStore {
     /// Every row of `table`, in its columns' order (`row` order is `row_id`: the order rows were inserted).
-    public func rows(of table: StoreSchema.Table) async throws(StoreError) -> [[StoreValue]] {
+    package func rows(of table: StoreSchema.Table) async throws(StoreError) -> [[StoreValue]] {
         let order = table.order == "row" ? "row_id" : table.order
         let sql = "SELECT \(table.columns.joined(separator: ", ")) FROM \(table.name) ORDER BY \(order)"
         return try await onConnection("read \(table.name)") { connection in
@@ -14,7 +14,7 @@ extension PostgresStore {
 
     /// Inserts rows into `table` in one transaction (an `id` identity then continues after the copied ids; rows
     /// the migration seeded are replaced by primary key).
-    public func insert(_ rows: [[StoreValue]], into table: StoreSchema.Table) async throws(StoreError) {
+    package func insert(_ rows: [[StoreValue]], into table: StoreSchema.Table) async throws(StoreError) {
         let placeholders = (1...table.columns.count).map { "$\($0)" }.joined(separator: ", ")
         var sql = "INSERT INTO \(table.name) (\(table.columns.joined(separator: ", "))) VALUES (\(placeholders))"
         if table.seeded {

@@ -3,12 +3,12 @@ import StoreModel
 
 extension PostgresStore {
     /// Appends an event on its own.
-    public func appendEvent(_ event: NewEvent) async throws(StoreError) -> EventRecord {
+    package func appendEvent(_ event: NewEvent) async throws(StoreError) -> EventRecord {
         try await transaction("append event") { connection in try await EventLog.append(event, on: connection, logger) }
     }
 
     /// Events with an index above `index`, oldest first, at most `limit`.
-    public func events(after index: Int64, limit: Int) async throws(StoreError) -> [EventRecord] {
+    package func events(after index: Int64, limit: Int) async throws(StoreError) -> [EventRecord] {
         try await onConnection("read events") { connection in
             try await connection.rows("SELECT * FROM events WHERE idx > \(index) ORDER BY idx LIMIT \(limit)", logger)
                 .map(EventRecord.init(row:))
@@ -16,7 +16,7 @@ extension PostgresStore {
     }
 
     /// The index of the newest event (0 when the log is empty).
-    public func lastEventIndex() async throws(StoreError) -> Int64 {
+    package func lastEventIndex() async throws(StoreError) -> Int64 {
         try await onConnection("read last event") { connection in
             try await connection.rows("SELECT coalesce(max(idx), 0) AS idx FROM events", logger).first?.integer("idx")
                 ?? 0
@@ -24,14 +24,14 @@ extension PostgresStore {
     }
 
     /// A stored position, such as the backend's last settle index.
-    public func cursor(_ name: String) async throws(StoreError) -> Int64? {
+    package func cursor(_ name: String) async throws(StoreError) -> Int64? {
         try await onConnection("read cursor") { connection in
             try await connection.rows("SELECT value FROM cursors WHERE name = \(name)", logger).first?.integer("value")
         }
     }
 
     /// Stores a position; it only moves forward.
-    public func advanceCursor(_ name: String, to value: Int64) async throws(StoreError) {
+    package func advanceCursor(_ name: String, to value: Int64) async throws(StoreError) {
         try await onConnection("write cursor") { connection in
             _ = try await connection.query(
                 """
@@ -44,7 +44,7 @@ extension PostgresStore {
     /// Upserts the heartbeat of `instance`, then takes the instance name's lock again if its connection was
     /// lost (``keepInstanceName()``: `instanceNameTaken` when another process took the name meanwhile; the
     /// heartbeat is recorded all the same, so this process's attempts stay its own).
-    public func recordHeartbeat(instance: String, at: Int64) async throws(StoreError) {
+    package func recordHeartbeat(instance: String, at: Int64) async throws(StoreError) {
         try await onConnection("record heartbeat") { connection in
             _ = try await connection.query(
                 """
@@ -56,7 +56,7 @@ extension PostgresStore {
     }
 
     /// Counts invoices, payments and proofs by status.
-    public func statusCounts() async throws(StoreError) -> StatusCounts {
+    package func statusCounts() async throws(StoreError) -> StatusCounts {
         try await onConnection("count by status") { connection in
             func counts(_ table: String) async throws -> [String: Int64] {
                 let rows = try await connection.rows(

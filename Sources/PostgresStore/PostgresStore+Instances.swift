@@ -11,7 +11,7 @@ extension PostgresStore {
     /// Takes the session advisory lock of `name` on a dedicated connection kept until ``close()`` (or the
     /// process's death), refusing with `instanceNameTaken` while another live process holds it; then forgets the
     /// heartbeats of earlier processes of `name`, which the lock proves dead.
-    public func claimInstanceName(_ name: String, owner: String) async throws(StoreError) {
+    package func claimInstanceName(_ name: String, owner: String) async throws(StoreError) {
         do {
             try await lockInstanceName(name, patience: Self.claimPatience)
             try await onConnection("forget earlier processes") { connection in
@@ -64,7 +64,7 @@ extension PostgresStore {
     }
 
     /// The owners whose last heartbeat is at or after `aliveSince`, sorted.
-    public func liveInstances(aliveSince: Int64) async throws(StoreError) -> [String] {
+    package func liveInstances(aliveSince: Int64) async throws(StoreError) -> [String] {
         try await onConnection("read live instances") { connection in
             try await connection.rows(
                 "SELECT id FROM instances WHERE heartbeat_at >= \(aliveSince) ORDER BY id", logger
@@ -74,7 +74,7 @@ extension PostgresStore {
 
     /// The wallet identity recorded under `name`, recording `value` first when there is none (of concurrent first
     /// starts, one records and the others read its value).
-    public func walletIdentity(_ name: String, recordingIfAbsent value: String) async throws(StoreError) -> String {
+    package func walletIdentity(_ name: String, recordingIfAbsent value: String) async throws(StoreError) -> String {
         try await transaction("record wallet identity") { connection in
             try await connection.query(
                 "INSERT INTO wallet_identity (name, value) VALUES (\(name), \(value)) ON CONFLICT (name) DO NOTHING",

@@ -5,7 +5,7 @@ import StoreModel
 extension PostgresStore {
     /// Stores a new invoice. A label already used with the same request fingerprint returns the stored invoice;
     /// with another fingerprint it throws `labelConflict` (also when another instance takes the label meanwhile).
-    public func createInvoice(_ record: InvoiceRecord) async throws(StoreError) -> InvoiceInsertion {
+    package func createInvoice(_ record: InvoiceRecord) async throws(StoreError) -> InvoiceInsertion {
         try await transaction("create invoice") { connection in
             let inserted = try await connection.rows(
                 """
@@ -28,7 +28,7 @@ extension PostgresStore {
     }
 
     /// The invoice with this payment hash.
-    public func invoice(paymentHash: PaymentHash) async throws(StoreError) -> InvoiceRecord? {
+    package func invoice(paymentHash: PaymentHash) async throws(StoreError) -> InvoiceRecord? {
         try await onConnection("read invoice") { connection in
             try await connection.rows("SELECT * FROM invoices WHERE payment_hash = \(paymentHash.hex)", logger).first
                 .map(InvoiceRecord.init(row:))
@@ -36,7 +36,7 @@ extension PostgresStore {
     }
 
     /// The invoice with this label.
-    public func invoice(label: String) async throws(StoreError) -> InvoiceRecord? {
+    package func invoice(label: String) async throws(StoreError) -> InvoiceRecord? {
         try await onConnection("read invoice") { connection in
             try await connection.rows("SELECT * FROM invoices WHERE label = \(label)", logger).first
                 .map(InvoiceRecord.init(row:))
@@ -44,7 +44,7 @@ extension PostgresStore {
     }
 
     /// Invoices newest first, optionally of one status.
-    public func invoices(
+    package func invoices(
         status: InvoiceStatus?, limit: Int, cursor: String?
     ) async throws(StoreError) -> Page<InvoiceRecord> {
         try await onConnection("list invoices") { connection in
@@ -56,7 +56,7 @@ extension PostgresStore {
 
     /// Marks an invoice paid (from `open`, or `expired` when settled late) with its event; `nil` when it was
     /// already paid or canceled. Two instances settling one invoice at once: the row lock makes one of them win.
-    public func markInvoicePaid(
+    package func markInvoicePaid(
         _ paymentHash: PaymentHash, amountReceived: MilliSatoshi, preimage: Preimage, paidAt: Int64,
         settleIndex: Int64?, event: @escaping @Sendable (InvoiceRecord) -> NewEvent
     ) async throws(StoreError) -> (InvoiceRecord, EventRecord)? {
@@ -81,7 +81,7 @@ extension PostgresStore {
     }
 
     /// Moves an `open` invoice to `expired` or `canceled` with its event; `nil` when it was not open.
-    public func closeInvoice(
+    package func closeInvoice(
         _ paymentHash: PaymentHash, as status: InvoiceStatus, event: @escaping @Sendable (InvoiceRecord) -> NewEvent
     ) async throws(StoreError) -> (InvoiceRecord, EventRecord)? {
         precondition(status == .expired || status == .canceled)
@@ -100,7 +100,7 @@ extension PostgresStore {
     }
 
     /// Open invoices whose expiry is at or before `now`.
-    public func expiredOpenInvoices(now: Int64) async throws(StoreError) -> [PaymentHash] {
+    package func expiredOpenInvoices(now: Int64) async throws(StoreError) -> [PaymentHash] {
         try await onConnection("find expired invoices") { connection in
             try await connection.rows(
                 "SELECT payment_hash FROM invoices WHERE status = 'open' AND expires_at <= \(now)", logger
@@ -109,7 +109,7 @@ extension PostgresStore {
     }
 
     /// The earliest expiry among open invoices.
-    public func nextInvoiceExpiry() async throws(StoreError) -> Int64? {
+    package func nextInvoiceExpiry() async throws(StoreError) -> Int64? {
         try await onConnection("find next expiry") { connection in
             try await connection.rows("SELECT min(expires_at) AS next FROM invoices WHERE status = 'open'", logger)
                 .first?.integer("next")

@@ -11,7 +11,7 @@ extension PostgresStore {
     /// `.started` and the others see it pending. The insert absorbs a conflict on any unique column: a concurrent
     /// call with the same hash and idempotency key may meet the key's index first, and then shares the row that
     /// won; only a key whose row names another hash is an `idempotencyConflict`.
-    public func beginPayment(_ record: PaymentRecord, owner: String) async throws(StoreError) -> PaymentStart {
+    package func beginPayment(_ record: PaymentRecord, owner: String) async throws(StoreError) -> PaymentStart {
         try await transaction("begin payment") { connection in
             let hash = record.paymentHash.hex
             if let key = record.idempotencyKey,
@@ -97,7 +97,7 @@ extension PostgresStore {
 
     /// Records the final outcome of a pending payment with its event, closing the open attempt; `nil` when it
     /// was not pending.
-    public func completePayment(
+    package func completePayment(
         _ paymentHash: PaymentHash, outcome: PaymentOutcome, at now: Int64,
         event: @escaping @Sendable (PaymentRecord) -> NewEvent
     ) async throws(StoreError) -> (PaymentRecord, EventRecord)? {
@@ -134,7 +134,7 @@ extension PostgresStore {
     }
 
     /// The payment to this hash.
-    public func payment(paymentHash: PaymentHash) async throws(StoreError) -> PaymentRecord? {
+    package func payment(paymentHash: PaymentHash) async throws(StoreError) -> PaymentRecord? {
         try await onConnection("read payment") { connection in
             try await connection.rows("SELECT * FROM payments WHERE payment_hash = \(paymentHash.hex)", logger).first
                 .map(PaymentRecord.init(row:))
@@ -142,7 +142,7 @@ extension PostgresStore {
     }
 
     /// The payment whose `payment.send` carried this idempotency key.
-    public func payment(idempotencyKey: String) async throws(StoreError) -> PaymentRecord? {
+    package func payment(idempotencyKey: String) async throws(StoreError) -> PaymentRecord? {
         try await onConnection("read payment") { connection in
             try await connection.rows("SELECT * FROM payments WHERE idempotency_key = \(idempotencyKey)", logger).first
                 .map(PaymentRecord.init(row:))
@@ -150,7 +150,7 @@ extension PostgresStore {
     }
 
     /// Every payment still pending, oldest first.
-    public func pendingPayments() async throws(StoreError) -> [PaymentRecord] {
+    package func pendingPayments() async throws(StoreError) -> [PaymentRecord] {
         try await onConnection("read pending payments") { connection in
             try await connection.rows(
                 "SELECT * FROM payments WHERE status = 'pending' ORDER BY created_at, row_id", logger
@@ -159,7 +159,7 @@ extension PostgresStore {
     }
 
     /// How many backend attempts were made for this hash.
-    public func attemptCount(_ paymentHash: PaymentHash) async throws(StoreError) -> Int {
+    package func attemptCount(_ paymentHash: PaymentHash) async throws(StoreError) -> Int {
         try await onConnection("count attempts") { connection in
             Int(
                 try await connection.rows(
@@ -169,7 +169,7 @@ extension PostgresStore {
     }
 
     /// The live owner of the open attempt of this hash.
-    public func liveAttemptOwner(of paymentHash: PaymentHash, aliveSince: Int64) async throws(StoreError) -> String? {
+    package func liveAttemptOwner(of paymentHash: PaymentHash, aliveSince: Int64) async throws(StoreError) -> String? {
         try await onConnection("read attempt owner") { connection in
             try await connection.rows(
                 """
@@ -181,7 +181,7 @@ extension PostgresStore {
     }
 
     /// Payments newest first, optionally of one status.
-    public func payments(
+    package func payments(
         status: PaymentStatus?, limit: Int, cursor: String?
     ) async throws(StoreError) -> Page<PaymentRecord> {
         try await onConnection("list payments") { connection in
@@ -192,7 +192,7 @@ extension PostgresStore {
     }
 
     /// Money in (paid invoices) and out (pending and succeeded payments), newest first.
-    public func walletTransactions(
+    package func walletTransactions(
         from start: Int64?, to end: Int64?, limit: Int, cursor: String?
     ) async throws(StoreError) -> Page<WalletTransaction> {
         try await onConnection("list transactions") { connection in

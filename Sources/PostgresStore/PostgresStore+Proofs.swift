@@ -5,7 +5,7 @@ extension PostgresStore {
     /// Applies a ``ProofChange`` atomically. Throws `doubleTransfer` when a transition would spend a state that
     /// another live transition already spends (the partial unique index, across instances), and `staleProof`
     /// when the proof changed meanwhile (the compare-and-swap waits for a concurrent writer, then re-checks).
-    public func applyProofChange(_ change: ProofChange) async throws(StoreError) -> EventRecord? {
+    package func applyProofChange(_ change: ProofChange) async throws(StoreError) -> EventRecord? {
         try await transaction("write proof") { connection in
             if let writeKey = change.writeKey { try await Self.insertWriteKey(writeKey, on: connection, logger) }
             let record = change.record
@@ -70,7 +70,7 @@ extension PostgresStore {
     }
 
     /// The stored proof with this id.
-    public func proof(id: String) async throws(StoreError) -> ProofRecord? {
+    package func proof(id: String) async throws(StoreError) -> ProofRecord? {
         try await onConnection("read proof") { connection in
             try await connection.rows("SELECT * FROM proofs WHERE proof_id = \(id)", logger).first
                 .map(ProofRecord.init(row:))
@@ -79,7 +79,7 @@ extension PostgresStore {
 
     /// Proofs newest first, filtered, with the count of the whole filtered range. `held_by` is a semi-join on
     /// the `proof_holders` primary key (each query is planned with its parameters, so unused conditions fold).
-    public func proofs(_ filter: ProofFilter, limit: Int, cursor: String?) async throws(StoreError)
+    package func proofs(_ filter: ProofFilter, limit: Int, cursor: String?) async throws(StoreError)
         -> Page<ProofRecord>
     {
         try await onConnection("list proofs") { connection in
@@ -121,7 +121,7 @@ extension PostgresStore {
     }
 
     /// Every transition of a proof, in chain order.
-    public func proofTransitions(proofID: String) async throws(StoreError) -> [ProofTransitionRecord] {
+    package func proofTransitions(proofID: String) async throws(StoreError) -> [ProofTransitionRecord] {
         try await onConnection("read transitions") { connection in
             try await connection.rows(
                 "SELECT * FROM proof_transitions WHERE proof_id = \(proofID) ORDER BY sequence, created_at", logger
@@ -130,7 +130,7 @@ extension PostgresStore {
     }
 
     /// Pending payment-bound transitions, with the status of the invoice that binds each.
-    public func pendingPaymentTransitions() async throws(StoreError) -> [(
+    package func pendingPaymentTransitions() async throws(StoreError) -> [(
         ProofTransitionRecord, invoiceStatus: String?
     )] {
         try await onConnection("read pending transfers") { connection in
@@ -145,7 +145,7 @@ extension PostgresStore {
     }
 
     /// Stores the request of a two-step transfer under its transition id.
-    public func saveSigningRequest(
+    package func saveSigningRequest(
         transitionID: String, proofID: String, request: String, at: Int64
     ) async throws(StoreError) {
         try await onConnection("save signing request") { connection in
@@ -160,7 +160,7 @@ extension PostgresStore {
     }
 
     /// The stored request of a two-step transfer.
-    public func signingRequest(transitionID: String) async throws(StoreError) -> (proofID: String, request: String)? {
+    package func signingRequest(transitionID: String) async throws(StoreError) -> (proofID: String, request: String)? {
         try await onConnection("read signing request") { connection in
             try await connection.rows(
                 "SELECT proof_id, request FROM proof_signing_requests WHERE transition_id = \(transitionID)", logger
@@ -169,7 +169,7 @@ extension PostgresStore {
     }
 
     /// Remembers that the x-only key `pubkey` is the daemon-held key of platform account `accountID`.
-    public func rememberAccountKey(pubkey: String, accountID: String) async throws(StoreError) {
+    package func rememberAccountKey(pubkey: String, accountID: String) async throws(StoreError) {
         try await onConnection("remember account key") { connection in
             _ = try await connection.query(
                 "INSERT INTO account_keys (pubkey, account_id) VALUES (\(pubkey), \(accountID)) ON CONFLICT DO NOTHING",
@@ -178,7 +178,7 @@ extension PostgresStore {
     }
 
     /// The account whose daemon-held key is `pubkey`, if any.
-    public func account(forKey pubkey: String) async throws(StoreError) -> String? {
+    package func account(forKey pubkey: String) async throws(StoreError) -> String? {
         try await onConnection("read account key") { connection in
             try await connection.rows("SELECT account_id FROM account_keys WHERE pubkey = \(pubkey)", logger).first?
                 .text("account_id")

@@ -4,7 +4,7 @@ import StoreModel
 
 extension PostgresStore {
     /// The idempotency key `key` of `method`, as its first call stored it.
-    public func writeKey(method: String, key: String) async throws(StoreError) -> WriteKey? {
+    package func writeKey(method: String, key: String) async throws(StoreError) -> WriteKey? {
         try await onConnection("read write key") { connection in
             try await connection.rows(
                 "SELECT * FROM write_keys WHERE method = \(method) AND idempotency_key = \(key)", logger
@@ -14,7 +14,7 @@ extension PostgresStore {
 
     /// Stores an idempotency key on its own; a key already stored throws `idempotencyConflict` (the primary
     /// key holds it across every instance sharing the database).
-    public func rememberWriteKey(_ writeKey: WriteKey) async throws(StoreError) {
+    package func rememberWriteKey(_ writeKey: WriteKey) async throws(StoreError) {
         try await transaction("remember write key") { connection in
             try await Self.insertWriteKey(writeKey, on: connection, logger)
         }

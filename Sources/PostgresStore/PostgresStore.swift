@@ -5,24 +5,25 @@ import StoreModel
 
 /// The store in a PostgreSQL database, shared by several daemon instances.
 ///
-/// Queries run on a pooled `PostgresClient`; every state change and its event commit in one transaction.
+/// Queries run on a pooled `PostgresClient`, served by ``serveConnections()`` (the daemon runs it as a service of
+/// its group); every state change and its event commit in one transaction.
 /// Event indexes are assigned under a transaction-level advisory lock held until commit (``EventLog``), so they
 /// grow by one in commit order across all instances and a reader of "events after N" never skips one that
 /// commits later. Leadership of a task and cross-instance wake-ups use dedicated connections
 /// (`PostgresStore+Cluster.swift`).
-public final class PostgresStore: StoreEngine {
+package final class PostgresStore: StoreEngine {
     /// How the store connects.
-    public struct Configuration: Sendable {
+    package struct Configuration: Sendable {
         /// Server, database, credentials and TLS mode.
-        public var address: PostgresAddress
+        package var address: PostgresAddress
         /// For `verify-full` (refused with another mode): the CA certificates (PEM) the server's certificate must
         /// chain to; `nil` trusts the system's roots.
-        public var caFile: String?
+        package var caFile: String?
         /// The most connections the pool opens.
-        public var maximumConnections: Int
+        package var maximumConnections: Int
 
         /// Creates a configuration.
-        public init(address: PostgresAddress, caFile: String? = nil, maximumConnections: Int = 16) {
+        package init(address: PostgresAddress, caFile: String? = nil, maximumConnections: Int = 16) {
             self.address = address
             self.caFile = caFile
             self.maximumConnections = maximumConnections
@@ -33,12 +34,12 @@ public final class PostgresStore: StoreEngine {
     let connectionConfiguration: PostgresConnection.Configuration
     let logger: Logger
     let instanceClaim = InstanceClaim()
-    private let runner: Task<Void, Never>
 
-    public var kind: StoreEngineKind { .postgres }
+    package var kind: StoreEngineKind { .postgres }
 
-    /// Connects, then applies the schema versions this database lacks (one instance at a time).
-    public init(configuration: Configuration, logger: Logger) async throws(StoreError) {
+    /// Connects, then applies the schema versions this database lacks (one instance at a time), over a connection
+    /// of its own: pooled queries wait until ``serveConnections()`` runs.
+    package init(configuration: Configuration, logger: Logger) async throws(StoreError) {
         let address = configuration.address
         if configuration.caFile != nil, address.tlsMode != .verifyFull {
             throw StoreError(
@@ -63,23 +64,26 @@ public final class PostgresStore: StoreEngine {
         self.logger = logger
         let client = PostgresClient(configuration: clientConfiguration, backgroundLogger: logger)
         self.client = client
-        runner = Task { await client.run() }
         do {
             try await withDedicatedConnection { connection in try await PostgresMigrations.migrate(connection, logger) }
         } catch {
-            runner.cancel()
             throw StoreError(.database, "cannot open \(address.redacted): \(Self.reason(error))")
         }
     }
 
-    /// Stops the connection pool and gives up the instance name; later calls fail.
-    public func close() async {
-        runner.cancel()
+    /// Runs the connection pool until the task is cancelled or a graceful shutdown reaches it; pooled queries wait
+    /// for it and fail once it has ended. Call it once.
+    package func serveConnections() async {
+        await client.run()
+    }
+
+    /// Gives up the instance name; the pool stops when ``serveConnections()`` ends.
+    package func close() async {
         await instanceClaim.release()
     }
 
     /// The schema versions recorded in `schema_migrations`, in order.
-    public func appliedMigrations() async throws(StoreError) -> [String] {
+    package func appliedMigrations() async throws(StoreError) -> [String] {
         try await onConnection("read migrations") { connection in
             try await connection.rows("SELECT version FROM schema_migrations ORDER BY version", logger)
                 .map { try $0.requiredText("version") }
@@ -87,7 +91,7 @@ public final class PostgresStore: StoreEngine {
     }
 
     /// `true` when the server answers (PostgreSQL checks its own pages).
-    public func integrityCheck() async throws(StoreError) -> Bool {
+    package func integrityCheck() async throws(StoreError) -> Bool {
         try await onConnection("integrity check") { connection in
             try await connection.rows("SELECT 1 AS one", logger).first?.integer("one") == 1
         }
@@ -103,7 +107,7 @@ public final class PostgresStore: StoreEngine {
     }
 
     /// A PostgreSQL store is backed up with `pg_dump` or the server's replication, not by t4gd.
-    public func backup(to path: String) throws(StoreError) {
+    package func backup(to path: String) throws(StoreError) {
         throw StoreError(.unsupported, "a PostgreSQL store is backed up with pg_dump or replication")
     }
 

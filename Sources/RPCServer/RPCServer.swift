@@ -61,6 +61,7 @@ public actor RPCServer: Service {
     private nonisolated let logger: Logger
     private nonisolated let eventLoopGroup: any EventLoopGroup
     private nonisolated let openConnections: Meter
+    private nonisolated let metricsFactory: any MetricsFactory
     private var state = State.initial
     private var listeningWaiters: [CheckedContinuation<Void, any Error>] = []
 
@@ -70,7 +71,7 @@ public actor RPCServer: Service {
     ///   - configuration: socket path, permissions and limits.
     ///   - service: the method dispatch.
     ///   - logger: gets one debug line per request and per connection; never request params.
-    ///   - metricsFactory: receives the `t4gd_rpc_open_connections` gauge.
+    ///   - metricsFactory: receives the `t4gd_rpc_open_connections` and `t4gd_rpc_requests_in_flight` gauges.
     ///   - eventLoopGroup: the NIO event loops for the socket.
     public init(
         configuration: Configuration,
@@ -83,6 +84,7 @@ public actor RPCServer: Service {
         self.service = service
         self.logger = logger
         self.eventLoopGroup = eventLoopGroup
+        self.metricsFactory = metricsFactory
         openConnections = Meter(label: "t4gd_rpc_open_connections", factory: metricsFactory)
     }
 
@@ -170,7 +172,7 @@ public actor RPCServer: Service {
         let configuration = self.configuration
         let service = self.service
         let logger = self.logger
-        let budget = InFlightBudget(limit: configuration.maxInFlight)
+        let budget = InFlightBudget(limit: configuration.maxInFlight, metricsFactory: metricsFactory)
         return try await ServerBootstrap(group: eventLoopGroup)
             // A deep kernel queue (Linux caps it at net.core.somaxconn, 4096 by default), so a burst of
             // connections (or a client opening and dropping thousands) does not make connect() fail for others.

@@ -16,7 +16,7 @@ extension SQLiteStore {
     }
 
     /// Opens the store copy at `path` without migrating it and checks it: integrity, newest event, migrations.
-    public static func inspectCopy(at path: String) throws(StoreError) -> StoreCopySummary {
+    package static func inspectCopy(at path: String) throws(StoreError) -> StoreCopySummary {
         do {
             let copy = try DatabaseQueue(path: path)
             defer { try? copy.close() }

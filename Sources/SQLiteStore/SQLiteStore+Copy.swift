@@ -3,15 +3,13 @@ import StoreModel
 
 extension SQLiteStore {
     /// Every row of `table`, in its columns' order (`row` order is SQLite's rowid: insertion order).
-    public func rows(of table: StoreSchema.Table) throws(StoreError) -> [[StoreValue]] {
+    public func rows(of table: StoreSchema.Table) async throws(StoreError) -> [[StoreValue]] {
         let order = table.order == "row" ? "rowid" : table.order
-        return try perform("read \(table.name)") {
-            try database.read { database in
-                try Row.fetchAll(
-                    database,
-                    sql: "SELECT \(table.columns.joined(separator: ", ")) FROM \(table.name) ORDER BY \(order)"
-                ).map { row in (0..<row.count).map { StoreValue(row[$0] as DatabaseValue) } }
-            }
+        return try await read("read \(table.name)") { database in
+            try Row.fetchAll(
+                database,
+                sql: "SELECT \(table.columns.joined(separator: ", ")) FROM \(table.name) ORDER BY \(order)"
+            ).map { row in (0..<row.count).map { StoreValue(row[$0] as DatabaseValue) } }
         }
     }
 

@@ -3,34 +3,30 @@ import StoreModel
 
 extension SQLiteStore {
     /// Appends an event on its own (for events not tied to a table change).
-    public func appendEvent(_ event: NewEvent) throws(StoreError) -> EventRecord {
-        try perform("append event") { try database.write { try Self.insertEvent(event, in: $0) } }
+    public func appendEvent(_ event: NewEvent) async throws(StoreError) -> EventRecord {
+        try await write("append event") { try Self.insertEvent(event, in: $0) }
     }
 
     /// Events with an index above `index`, oldest first, at most `limit`.
-    public func events(after index: Int64, limit: Int) throws(StoreError) -> [EventRecord] {
-        try perform("read events") {
-            try database.read { database in
-                try Row.fetchAll(
-                    database, sql: "SELECT * FROM events WHERE idx > ? ORDER BY idx LIMIT ?", arguments: [index, limit]
-                ).map(EventRecord.init(row:))
-            }
+    public func events(after index: Int64, limit: Int) async throws(StoreError) -> [EventRecord] {
+        try await read("read events") { database in
+            try Row.fetchAll(
+                database, sql: "SELECT * FROM events WHERE idx > ? ORDER BY idx LIMIT ?", arguments: [index, limit]
+            ).map(EventRecord.init(row:))
         }
     }
 
     /// The index of the newest event (0 when the log is empty).
-    public func lastEventIndex() throws(StoreError) -> Int64 {
-        try perform("read last event") {
-            try database.read { try Int64.fetchOne($0, sql: "SELECT coalesce(max(idx), 0) FROM events") ?? 0 }
+    public func lastEventIndex() async throws(StoreError) -> Int64 {
+        try await read("read last event") {
+            try Int64.fetchOne($0, sql: "SELECT coalesce(max(idx), 0) FROM events") ?? 0
         }
     }
 
     /// A stored position, such as the backend's last settle index.
-    public func cursor(_ name: String) throws(StoreError) -> Int64? {
-        try perform("read cursor") {
-            try database.read {
-                try Int64.fetchOne($0, sql: "SELECT value FROM cursors WHERE name = ?", arguments: [name])
-            }
+    public func cursor(_ name: String) async throws(StoreError) -> Int64? {
+        try await read("read cursor") {
+            try Int64.fetchOne($0, sql: "SELECT value FROM cursors WHERE name = ?", arguments: [name])
         }
     }
 

@@ -16,12 +16,10 @@ extension SQLiteStore {
     }
 
     /// The owners whose last heartbeat is at or after `aliveSince`, sorted.
-    public func liveInstances(aliveSince: Int64) throws(StoreError) -> [String] {
-        try perform("read live instances") {
-            try database.read {
-                try String.fetchAll(
-                    $0, sql: "SELECT id FROM instances WHERE heartbeat_at >= ? ORDER BY id", arguments: [aliveSince])
-            }
+    public func liveInstances(aliveSince: Int64) async throws(StoreError) -> [String] {
+        try await read("read live instances") {
+            try String.fetchAll(
+                $0, sql: "SELECT id FROM instances WHERE heartbeat_at >= ? ORDER BY id", arguments: [aliveSince])
         }
     }
 

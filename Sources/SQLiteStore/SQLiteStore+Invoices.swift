@@ -34,32 +34,29 @@ extension SQLiteStore {
     }
 
     /// The invoice with this payment hash.
-    public func invoice(paymentHash: PaymentHash) throws(StoreError) -> InvoiceRecord? {
-        try fetchInvoice(sql: "SELECT * FROM invoices WHERE payment_hash = ?", paymentHash.hex)
+    public func invoice(paymentHash: PaymentHash) async throws(StoreError) -> InvoiceRecord? {
+        try await fetchInvoice(sql: "SELECT * FROM invoices WHERE payment_hash = ?", paymentHash.hex)
     }
 
     /// The invoice with this label.
-    public func invoice(label: String) throws(StoreError) -> InvoiceRecord? {
-        try fetchInvoice(sql: "SELECT * FROM invoices WHERE label = ?", label)
+    public func invoice(label: String) async throws(StoreError) -> InvoiceRecord? {
+        try await fetchInvoice(sql: "SELECT * FROM invoices WHERE label = ?", label)
     }
 
-    private func fetchInvoice(sql: String, _ key: String) throws(StoreError) -> InvoiceRecord? {
-        try perform("read invoice") {
-            try database.read { database in
-                try Row.fetchOne(database, sql: sql, arguments: [key]).map(InvoiceRecord.init(row:))
-            }
+    private func fetchInvoice(sql: String, _ key: String) async throws(StoreError) -> InvoiceRecord? {
+        try await read("read invoice") { database in
+            try Row.fetchOne(database, sql: sql, arguments: [key]).map(InvoiceRecord.init(row:))
         }
     }
 
     /// Invoices newest first, optionally of one status; `cursor` comes from the previous page.
-    public func invoices(status: InvoiceStatus?, limit: Int, cursor: String?) throws(StoreError) -> Page<InvoiceRecord>
-    {
-        try perform("list invoices") {
-            try database.read { database in
-                let rows = try Self.newestFirst(
-                    "invoices", status: status?.rawValue, limit: limit, cursor: cursor, database)
-                return try Page.of(rows, limit: limit, InvoiceRecord.init(row:))
-            }
+    public func invoices(status: InvoiceStatus?, limit: Int, cursor: String?) async throws(StoreError) -> Page<
+        InvoiceRecord
+    > {
+        try await read("list invoices") { database in
+            let rows = try Self.newestFirst(
+                "invoices", status: status?.rawValue, limit: limit, cursor: cursor, database)
+            return try Page.of(rows, limit: limit, InvoiceRecord.init(row:))
         }
     }
 
@@ -110,23 +107,19 @@ extension SQLiteStore {
     }
 
     /// Open invoices whose expiry is at or before `now`.
-    public func expiredOpenInvoices(now: Int64) throws(StoreError) -> [PaymentHash] {
-        try perform("find expired invoices") {
-            try database.read { database in
-                try String.fetchAll(
-                    database, sql: "SELECT payment_hash FROM invoices WHERE status = 'open' AND expires_at <= ?",
-                    arguments: [now]
-                ).compactMap(PaymentHash.init(hex:))
-            }
+    public func expiredOpenInvoices(now: Int64) async throws(StoreError) -> [PaymentHash] {
+        try await read("find expired invoices") { database in
+            try String.fetchAll(
+                database, sql: "SELECT payment_hash FROM invoices WHERE status = 'open' AND expires_at <= ?",
+                arguments: [now]
+            ).compactMap(PaymentHash.init(hex:))
         }
     }
 
     /// The earliest expiry among open invoices, to schedule the next expiry sweep.
-    public func nextInvoiceExpiry() throws(StoreError) -> Int64? {
-        try perform("find next expiry") {
-            try database.read {
-                try Int64.fetchOne($0, sql: "SELECT min(expires_at) FROM invoices WHERE status = 'open'")
-            }
+    public func nextInvoiceExpiry() async throws(StoreError) -> Int64? {
+        try await read("find next expiry") {
+            try Int64.fetchOne($0, sql: "SELECT min(expires_at) FROM invoices WHERE status = 'open'")
         }
     }
 }

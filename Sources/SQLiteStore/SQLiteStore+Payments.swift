@@ -117,99 +117,86 @@ extension SQLiteStore {
     }
 
     /// The payment to this hash.
-    public func payment(paymentHash: PaymentHash) throws(StoreError) -> PaymentRecord? {
-        try perform("read payment") {
-            try database.read { database in
-                try Row.fetchOne(
-                    database, sql: "SELECT * FROM payments WHERE payment_hash = ?", arguments: [paymentHash.hex]
-                ).map(PaymentRecord.init(row:))
-            }
+    public func payment(paymentHash: PaymentHash) async throws(StoreError) -> PaymentRecord? {
+        try await read("read payment") { database in
+            try Row.fetchOne(
+                database, sql: "SELECT * FROM payments WHERE payment_hash = ?", arguments: [paymentHash.hex]
+            ).map(PaymentRecord.init(row:))
         }
     }
 
     /// The payment whose `payment.send` carried this idempotency key.
-    public func payment(idempotencyKey: String) throws(StoreError) -> PaymentRecord? {
-        try perform("read payment") {
-            try database.read { database in
-                try Row.fetchOne(
-                    database, sql: "SELECT * FROM payments WHERE idempotency_key = ?", arguments: [idempotencyKey]
-                ).map(PaymentRecord.init(row:))
-            }
+    public func payment(idempotencyKey: String) async throws(StoreError) -> PaymentRecord? {
+        try await read("read payment") { database in
+            try Row.fetchOne(
+                database, sql: "SELECT * FROM payments WHERE idempotency_key = ?", arguments: [idempotencyKey]
+            ).map(PaymentRecord.init(row:))
         }
     }
 
     /// Every payment still pending, oldest first (reconciled at start-up before new payments are accepted).
-    public func pendingPayments() throws(StoreError) -> [PaymentRecord] {
-        try perform("read pending payments") {
-            try database.read { database in
-                try Row.fetchAll(database, sql: "SELECT * FROM payments WHERE status = 'pending' ORDER BY created_at")
-                    .map(PaymentRecord.init(row:))
-            }
+    public func pendingPayments() async throws(StoreError) -> [PaymentRecord] {
+        try await read("read pending payments") { database in
+            try Row.fetchAll(database, sql: "SELECT * FROM payments WHERE status = 'pending' ORDER BY created_at")
+                .map(PaymentRecord.init(row:))
         }
     }
 
     /// How many backend attempts were made for this hash.
-    public func attemptCount(_ paymentHash: PaymentHash) throws(StoreError) -> Int {
-        try perform("count attempts") {
-            try database.read { database in
-                try Int.fetchOne(
-                    database, sql: "SELECT count(*) FROM payment_attempts WHERE payment_hash = ?",
-                    arguments: [paymentHash.hex]) ?? 0
-            }
+    public func attemptCount(_ paymentHash: PaymentHash) async throws(StoreError) -> Int {
+        try await read("count attempts") { database in
+            try Int.fetchOne(
+                database, sql: "SELECT count(*) FROM payment_attempts WHERE payment_hash = ?",
+                arguments: [paymentHash.hex]) ?? 0
         }
     }
 
     /// The live owner of the open attempt of this hash.
-    public func liveAttemptOwner(of paymentHash: PaymentHash, aliveSince: Int64) throws(StoreError) -> String? {
-        try perform("read attempt owner") {
-            try database.read { database in
-                try String.fetchOne(
-                    database,
-                    sql: """
-                        SELECT a.owner FROM payment_attempts a JOIN instances i ON i.id = a.owner
-                        WHERE a.payment_hash = ? AND a.completed_at IS NULL AND i.heartbeat_at >= ?
-                        """,
-                    arguments: [paymentHash.hex, aliveSince])
-            }
+    public func liveAttemptOwner(of paymentHash: PaymentHash, aliveSince: Int64) async throws(StoreError) -> String? {
+        try await read("read attempt owner") { database in
+            try String.fetchOne(
+                database,
+                sql: """
+                    SELECT a.owner FROM payment_attempts a JOIN instances i ON i.id = a.owner
+                    WHERE a.payment_hash = ? AND a.completed_at IS NULL AND i.heartbeat_at >= ?
+                    """,
+                arguments: [paymentHash.hex, aliveSince])
         }
     }
 
     /// Payments newest first, optionally of one status.
-    public func payments(status: PaymentStatus?, limit: Int, cursor: String?) throws(StoreError) -> Page<PaymentRecord>
-    {
-        try perform("list payments") {
-            try database.read { database in
-                let rows = try Self.newestFirst(
-                    "payments", status: status?.rawValue, limit: limit, cursor: cursor, database)
-                return try Page.of(rows, limit: limit, PaymentRecord.init(row:))
-            }
+    public func payments(status: PaymentStatus?, limit: Int, cursor: String?) async throws(StoreError) -> Page<
+        PaymentRecord
+    > {
+        try await read("list payments") { database in
+            let rows = try Self.newestFirst(
+                "payments", status: status?.rawValue, limit: limit, cursor: cursor, database)
+            return try Page.of(rows, limit: limit, PaymentRecord.init(row:))
         }
     }
 
     /// Money in (paid invoices) and out (pending and succeeded payments), newest first, optionally in a time range.
     public func walletTransactions(
         from start: Int64?, to end: Int64?, limit: Int, cursor: String?
-    ) throws(StoreError) -> Page<WalletTransaction> {
-        try perform("list transactions") {
-            try database.read { database in
-                let (cursorTime, cursorHash) = Page<WalletTransaction>.splitCursor(cursor)
-                let rows = try Row.fetchAll(
-                    database,
-                    sql: """
-                        SELECT * FROM (
-                            SELECT 'incoming' AS direction, payment_hash, amount_received_msat AS amount_msat,
-                                0 AS fee_msat, status, paid_at AS at, description FROM invoices WHERE status = 'paid'
-                            UNION ALL
-                            SELECT 'outgoing', payment_hash, amount_msat, coalesce(fee_msat, 0), status,
-                                coalesce(completed_at, created_at), NULL FROM payments WHERE status != 'failed'
-                        )
-                        WHERE (?1 IS NULL OR at >= ?1) AND (?2 IS NULL OR at <= ?2)
-                            AND (?3 IS NULL OR at < ?3 OR (at = ?3 AND payment_hash < ?4))
-                        ORDER BY at DESC, payment_hash DESC LIMIT ?5
-                        """,
-                    arguments: [start, end, cursorTime, cursorHash, limit + 1])
-                return try Page.transactions(rows, limit: limit)
-            }
+    ) async throws(StoreError) -> Page<WalletTransaction> {
+        try await read("list transactions") { database in
+            let (cursorTime, cursorHash) = Page<WalletTransaction>.splitCursor(cursor)
+            let rows = try Row.fetchAll(
+                database,
+                sql: """
+                    SELECT * FROM (
+                        SELECT 'incoming' AS direction, payment_hash, amount_received_msat AS amount_msat,
+                            0 AS fee_msat, status, paid_at AS at, description FROM invoices WHERE status = 'paid'
+                        UNION ALL
+                        SELECT 'outgoing', payment_hash, amount_msat, coalesce(fee_msat, 0), status,
+                            coalesce(completed_at, created_at), NULL FROM payments WHERE status != 'failed'
+                    )
+                    WHERE (?1 IS NULL OR at >= ?1) AND (?2 IS NULL OR at <= ?2)
+                        AND (?3 IS NULL OR at < ?3 OR (at = ?3 AND payment_hash < ?4))
+                    ORDER BY at DESC, payment_hash DESC LIMIT ?5
+                    """,
+                arguments: [start, end, cursorTime, cursorHash, limit + 1])
+            return try Page.transactions(rows, limit: limit)
         }
     }
 }

@@ -72,12 +72,10 @@ extension SQLiteStore {
     }
 
     /// The stored proof with this id.
-    public func proof(id: String) throws(StoreError) -> ProofRecord? {
-        try perform("read proof") {
-            try database.read { database in
-                try Row.fetchOne(database, sql: "SELECT * FROM proofs WHERE proof_id = ?", arguments: [id])
-                    .map(ProofRecord.init(row:))
-            }
+    public func proof(id: String) async throws(StoreError) -> ProofRecord? {
+        try await read("read proof") { database in
+            try Row.fetchOne(database, sql: "SELECT * FROM proofs WHERE proof_id = ?", arguments: [id])
+                .map(ProofRecord.init(row:))
         }
     }
 
@@ -85,72 +83,69 @@ extension SQLiteStore {
     /// are in the SQL, so SQLite picks the index each needs (`owner`, `kind`, `issued_at`); `held_by` walks the
     /// `proof_holders` primary key first (CROSS JOIN fixes the join order), never the whole `proofs` table.
     /// The page's rowids are chosen and sorted first; only their rows (documents) are read.
-    public func proofs(_ filter: ProofFilter, limit: Int, cursor: String?) throws(StoreError) -> Page<ProofRecord> {
-        try perform("list proofs") {
-            try database.read { database in
-                let source =
-                    filter.heldBy == nil
-                    ? "proofs p" : "proof_holders h CROSS JOIN proofs p ON p.proof_id = h.proof_id AND h.holder = ?9"
-                let conditions: [(given: Bool, sql: String)] = [
-                    (filter.owner != nil, "p.owner = ?1"), (filter.kind != nil, "p.kind = ?2"),
-                    (filter.status != nil, "p.status = ?3"), (filter.issuer != nil, "p.issuer = ?6"),
-                    (
-                        filter.field != nil,
-                        "EXISTS (SELECT 1 FROM proof_fields f WHERE f.proof_id = p.proof_id AND f.name = ?7 AND f.value = ?8)"
-                    ),
-                    (filter.issuedFrom != nil, "p.issued_at >= ?10"), (filter.issuedTo != nil, "p.issued_at <= ?11"),
-                ]
-                // `?12 = 0` (always true) names the last parameter, so every statement takes all 12 arguments.
-                let matching =
-                    "FROM \(source) WHERE "
-                    + (["?12 = 0"] + conditions.filter(\.given).map(\.sql))
-                    .joined(separator: " AND ")
-                let arguments: StatementArguments = [
-                    filter.owner, filter.kind, filter.status, cursor.flatMap { Int64($0) }, limit + 1,
-                    filter.issuer, filter.field?.name, filter.field?.value, filter.heldBy, filter.issuedFrom,
-                    filter.issuedTo, 0,
-                ]
-                let rows = try Row.fetchAll(
-                    database,
-                    sql: """
-                        SELECT rowid AS cursor_id, * FROM proofs WHERE rowid IN (
-                            SELECT p.rowid \(matching) AND (?4 IS NULL OR p.rowid < ?4) ORDER BY p.rowid DESC LIMIT ?5)
-                        ORDER BY rowid DESC
-                        """, arguments: arguments)
-                // The count ignores the cursor (?4) and the limit (?5): the whole filtered range.
-                let total = try Int64.fetchOne(database, sql: "SELECT COUNT(*) \(matching)", arguments: arguments)
-                var page = try Page.of(rows, limit: limit, ProofRecord.init(row:))
-                page.total = total ?? 0
-                return page
-            }
+    public func proofs(_ filter: ProofFilter, limit: Int, cursor: String?) async throws(StoreError) -> Page<ProofRecord>
+    {
+        try await read("list proofs") { database in
+            let source =
+                filter.heldBy == nil
+                ? "proofs p" : "proof_holders h CROSS JOIN proofs p ON p.proof_id = h.proof_id AND h.holder = ?9"
+            let conditions: [(given: Bool, sql: String)] = [
+                (filter.owner != nil, "p.owner = ?1"), (filter.kind != nil, "p.kind = ?2"),
+                (filter.status != nil, "p.status = ?3"), (filter.issuer != nil, "p.issuer = ?6"),
+                (
+                    filter.field != nil,
+                    "EXISTS (SELECT 1 FROM proof_fields f WHERE f.proof_id = p.proof_id AND f.name = ?7 AND f.value = ?8)"
+                ),
+                (filter.issuedFrom != nil, "p.issued_at >= ?10"), (filter.issuedTo != nil, "p.issued_at <= ?11"),
+            ]
+            // `?12 = 0` (always true) names the last parameter, so every statement takes all 12 arguments.
+            let matching =
+                "FROM \(source) WHERE "
+                + (["?12 = 0"] + conditions.filter(\.given).map(\.sql))
+                .joined(separator: " AND ")
+            let arguments: StatementArguments = [
+                filter.owner, filter.kind, filter.status, cursor.flatMap { Int64($0) }, limit + 1,
+                filter.issuer, filter.field?.name, filter.field?.value, filter.heldBy, filter.issuedFrom,
+                filter.issuedTo, 0,
+            ]
+            let rows = try Row.fetchAll(
+                database,
+                sql: """
+                    SELECT rowid AS cursor_id, * FROM proofs WHERE rowid IN (
+                        SELECT p.rowid \(matching) AND (?4 IS NULL OR p.rowid < ?4) ORDER BY p.rowid DESC LIMIT ?5)
+                    ORDER BY rowid DESC
+                    """, arguments: arguments)
+            // The count ignores the cursor (?4) and the limit (?5): the whole filtered range.
+            let total = try Int64.fetchOne(database, sql: "SELECT COUNT(*) \(matching)", arguments: arguments)
+            var page = try Page.of(rows, limit: limit, ProofRecord.init(row:))
+            page.total = total ?? 0
+            return page
         }
     }
 
     /// Every transition of a proof, in chain order (canceled ones included, at their sequence).
-    public func proofTransitions(proofID: String) throws(StoreError) -> [ProofTransitionRecord] {
-        try perform("read transitions") {
-            try database.read { database in
-                try Row.fetchAll(
-                    database, sql: "SELECT * FROM proof_transitions WHERE proof_id = ? ORDER BY sequence, created_at",
-                    arguments: [proofID]
-                ).map(ProofTransitionRecord.init(row:))
-            }
+    public func proofTransitions(proofID: String) async throws(StoreError) -> [ProofTransitionRecord] {
+        try await read("read transitions") { database in
+            try Row.fetchAll(
+                database, sql: "SELECT * FROM proof_transitions WHERE proof_id = ? ORDER BY sequence, created_at",
+                arguments: [proofID]
+            ).map(ProofTransitionRecord.init(row:))
         }
     }
 
     /// Pending payment-bound transitions, with the state of the invoice that binds each.
-    public func pendingPaymentTransitions() throws(StoreError) -> [(ProofTransitionRecord, invoiceStatus: String?)] {
-        try perform("read pending transfers") {
-            try database.read { database in
-                try Row.fetchAll(
-                    database,
-                    sql: """
-                        SELECT t.*, i.status AS invoice_status FROM proof_transitions t
-                        LEFT JOIN invoices i ON i.payment_hash = t.payment_hash
-                        WHERE t.state = 'pending'
-                        """
-                ).map { (try ProofTransitionRecord(row: $0), $0["invoice_status"]) }
-            }
+    public func pendingPaymentTransitions() async throws(StoreError) -> [(
+        ProofTransitionRecord, invoiceStatus: String?
+    )] {
+        try await read("read pending transfers") { database in
+            try Row.fetchAll(
+                database,
+                sql: """
+                    SELECT t.*, i.status AS invoice_status FROM proof_transitions t
+                    LEFT JOIN invoices i ON i.payment_hash = t.payment_hash
+                    WHERE t.state = 'pending'
+                    """
+            ).map { (try ProofTransitionRecord(row: $0), $0["invoice_status"]) }
         }
     }
 
@@ -169,14 +164,12 @@ extension SQLiteStore {
     }
 
     /// The stored request of a two-step transfer.
-    public func signingRequest(transitionID: String) throws(StoreError) -> (proofID: String, request: String)? {
-        try perform("read signing request") {
-            try database.read { database in
-                try Row.fetchOne(
-                    database, sql: "SELECT proof_id, request FROM proof_signing_requests WHERE transition_id = ?",
-                    arguments: [transitionID]
-                ).map { ($0["proof_id"], $0["request"]) }
-            }
+    public func signingRequest(transitionID: String) async throws(StoreError) -> (proofID: String, request: String)? {
+        try await read("read signing request") { database in
+            try Row.fetchOne(
+                database, sql: "SELECT proof_id, request FROM proof_signing_requests WHERE transition_id = ?",
+                arguments: [transitionID]
+            ).map { ($0["proof_id"], $0["request"]) }
         }
     }
 }
@@ -192,12 +185,10 @@ extension SQLiteStore {
     }
 
     /// The account whose daemon-held key is `pubkey`, if any.
-    public func account(forKey pubkey: String) throws(StoreError) -> String? {
-        try perform("read account key") {
-            try database.read {
-                try String.fetchOne(
-                    $0, sql: "SELECT account_id FROM account_keys WHERE pubkey = ?", arguments: [pubkey])
-            }
+    public func account(forKey pubkey: String) async throws(StoreError) -> String? {
+        try await read("read account key") {
+            try String.fetchOne(
+                $0, sql: "SELECT account_id FROM account_keys WHERE pubkey = ?", arguments: [pubkey])
         }
     }
 }

@@ -3,14 +3,12 @@ import StoreModel
 
 extension SQLiteStore {
     /// The idempotency key `key` of `method`, as its first call stored it.
-    public func writeKey(method: String, key: String) throws(StoreError) -> WriteKey? {
-        try perform("read write key") {
-            try database.read { database in
-                try Row.fetchOne(
-                    database, sql: "SELECT * FROM write_keys WHERE method = ? AND idempotency_key = ?",
-                    arguments: [method, key]
-                ).map(WriteKey.init(row:))
-            }
+    public func writeKey(method: String, key: String) async throws(StoreError) -> WriteKey? {
+        try await read("read write key") { database in
+            try Row.fetchOne(
+                database, sql: "SELECT * FROM write_keys WHERE method = ? AND idempotency_key = ?",
+                arguments: [method, key]
+            ).map(WriteKey.init(row:))
         }
     }
 

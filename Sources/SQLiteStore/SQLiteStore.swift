@@ -65,23 +65,22 @@ public final class SQLiteStore: StoreEngine {
         return try result.get()
     }
 
+    /// A SQLite store has no background work: its reads and writes run on GRDB's own queues.
+    public func serveConnections() async {}
+
     /// Closes the database; later calls fail.
     public func close() throws(StoreError) {
         try perform("close") { try database.close() }
     }
 
     /// The names of the migrations applied, in order.
-    public func appliedMigrations() throws(StoreError) -> [String] {
-        try perform("read migrations") {
-            try database.read { try SQLiteMigrations.migrator.appliedMigrations($0) }
-        }
+    public func appliedMigrations() async throws(StoreError) -> [String] {
+        try await read("read migrations") { try SQLiteMigrations.migrator.appliedMigrations($0) }
     }
 
     /// Runs `PRAGMA integrity_check`; `true` when SQLite answers `ok`.
-    public func integrityCheck() throws(StoreError) -> Bool {
-        try perform("integrity check") {
-            try database.read { try String.fetchOne($0, sql: "PRAGMA integrity_check") == "ok" }
-        }
+    public func integrityCheck() async throws(StoreError) -> Bool {
+        try await read("integrity check") { try String.fetchOne($0, sql: "PRAGMA integrity_check") == "ok" }
     }
 
     /// One process serves a SQLite store: it always leads.
@@ -100,21 +99,36 @@ public final class SQLiteStore: StoreEngine {
     ) async throws(StoreError) -> T {
         do {
             return try await writer.write(body)
-        } catch let error as StoreError {
-            throw error
         } catch {
-            throw StoreError(.database, "\(operation): \(Self.reason(error))")
+            throw Self.storeError(error, operation)
+        }
+    }
+
+    /// Runs `body` on one of the pool's reader connections, awaited without holding a cooperative thread: a
+    /// slow read waits on the reader's Dispatch queue, not on one of Swift concurrency's few threads.
+    func read<T: Sendable>(
+        _ operation: String, _ body: @escaping @Sendable (Database) throws -> T
+    ) async throws(StoreError) -> T {
+        do {
+            return try await database.read(body)
+        } catch {
+            throw Self.storeError(error, operation)
         }
     }
 
     func perform<T>(_ operation: String, _ body: () throws -> T) throws(StoreError) -> T {
         do {
             return try body()
-        } catch let error as StoreError {
-            throw error
         } catch {
-            throw StoreError(.database, "\(operation): \(Self.reason(error))")
+            throw Self.storeError(error, operation)
         }
+    }
+
+    /// The store error for a failure of `operation`: a ``StoreError`` thrown inside as it is, anything else as
+    /// `database` with SQLite's message (never the SQL or its values).
+    static func storeError(_ error: any Error, _ operation: String) -> StoreError {
+        if let error = error as? StoreError { return error }
+        return StoreError(.database, "\(operation): \(reason(error))")
     }
 
     /// SQLite's message without the SQL text or arguments, which may hold secrets.

@@ -9,30 +9,35 @@ import SQLiteStore
 /// (one instance, the default) or PostgreSQL (several instances sharing one database), chosen by
 /// ``Configuration/location``.
 ///
-/// Every call goes to the engine (``StoreEngine``) and is measured (`t4gd_store_*`). Every state change and
-/// the event that reports it commit together.
-public final class Store: Sendable {
+/// Every operation is a metered call of the engine (``MeteredStoreEngine``, `t4gd_store_*`); the store adds this
+/// process's identity (``instance``, ``owner``) to the calls that need it. Every state change and the event that
+/// reports it commit together.
+package final class Store: MeteredStoreEngine, @unchecked Sendable {
     /// How the store is opened.
-    public struct Configuration: Sendable {
+    package struct Configuration: Sendable {
         /// Where the store lives.
-        public var location: StoreLocation
+        package var location: StoreLocation
         /// SQLite: `true` fsyncs on every commit (survives power loss); `false` uses WAL `synchronous=NORMAL`.
-        public var fullSync: Bool
+        package var fullSync: Bool
         /// PostgreSQL `verify-full` (refused with another `sslmode`): the CA certificates (PEM) the server's
         /// certificate must chain to.
-        public var caFile: String?
+        package var caFile: String?
         /// This daemon instance's stable name: it owns the payment attempts it starts.
-        public var instance: String
+        package var instance: String
         /// Receives the latency and failures of every operation (`t4gd_store_*`).
-        public var metricsFactory: any MetricsFactory
+        package var metricsFactory: any MetricsFactory
         /// Where the PostgreSQL client logs its background events.
-        public var logger: Logger
+        package var logger: Logger
+        /// `true` (the daemon): the engine's background work (PostgreSQL's connection pool) runs in ``run()``, the
+        /// store being a service of the daemon's group; `false` (tools and tests, which have no service group): it
+        /// runs in a task of the store's own until ``close()``.
+        package var runsInServiceGroup: Bool
 
         /// Creates a configuration.
-        public init(
+        package init(
             location: StoreLocation, fullSync: Bool = true, caFile: String? = nil, instance: String = "local",
             metricsFactory: any MetricsFactory = NOOPMetricsHandler.instance,
-            logger: Logger = Logger(label: "t4gd.store")
+            logger: Logger = Logger(label: "t4gd.store"), runsInServiceGroup: Bool = false
         ) {
             self.location = location
             self.fullSync = fullSync
@@ -40,36 +45,31 @@ public final class Store: Sendable {
             self.instance = instance
             self.metricsFactory = metricsFactory
             self.logger = logger
+            self.runsInServiceGroup = runsInServiceGroup
         }
 
         /// A SQLite store at `path`.
-        public init(
+        package init(
             path: String, fullSync: Bool = true, metricsFactory: any MetricsFactory = NOOPMetricsHandler.instance
         ) {
             self.init(location: .sqlite(path: path), fullSync: fullSync, metricsFactory: metricsFactory)
         }
     }
 
-    /// Outcome of ``beginPayment(_:)``.
-    public typealias PaymentStart = StoreModel.PaymentStart
-    /// Outcome of ``createInvoice(_:)``.
-    public typealias InvoiceInsertion = StoreModel.InvoiceInsertion
-
-    /// The engine behind the store.
-    public let engine: any StoreEngine
     /// This instance's name (``Configuration/instance``).
-    public let instance: String
+    package let instance: String
     /// This process: the instance name and a start id of its own. It owns the attempts this process starts
     /// and its heartbeats.
-    public let owner: InstanceOwner
-    private let metrics: StoreMetrics
-    private let writeHealth = StoreWriteHealth()
+    package let owner: InstanceOwner
+    /// The engine's background work when the store runs it itself (``Configuration/runsInServiceGroup`` is
+    /// `false`), cancelled by ``close()``; `nil` when ``run()`` serves it.
+    let ownBackgroundWork: Task<Void, Never>?
 
     /// Opens (creating if needed) and migrates the store.
-    public init(configuration: Configuration) async throws(StoreError) {
-        metrics = StoreMetrics(factory: configuration.metricsFactory)
+    package init(configuration: Configuration) async throws(StoreError) {
         instance = configuration.instance
         owner = InstanceOwner(name: configuration.instance)
+        let engine: any StoreEngine
         switch configuration.location {
         case .sqlite(let path):
             engine = try await SQLiteStore.open(configuration: .init(path: path, fullSync: configuration.fullSync))
@@ -77,61 +77,42 @@ public final class Store: Sendable {
             engine = try await PostgresStore(
                 configuration: .init(address: address, caFile: configuration.caFile), logger: configuration.logger)
         }
+        ownBackgroundWork = configuration.runsInServiceGroup ? nil : Task { await engine.serveConnections() }
+        super.init(engine, factory: configuration.metricsFactory)
     }
 
-    /// Which engine holds the store.
-    public var kind: StoreEngineKind { engine.kind }
+    /// Closes the store (see ``StoreEngine/close()``), then ends the background work it runs itself.
+    package override func close() async throws(StoreError) {
+        defer { ownBackgroundWork?.cancel() }
+        try await super.close()
+    }
 
     /// Opens the SQLite store copy at `path` without migrating it and checks it: integrity, newest event,
     /// migrations.
-    public static func inspectCopy(at path: String) throws(StoreError) -> StoreCopySummary {
+    package static func inspectCopy(at path: String) throws(StoreError) -> StoreCopySummary {
         try SQLiteStore.inspectCopy(at: path)
     }
 
-    /// Runs one engine call, recording its latency and failure under `operation`; a call that `writes` also
-    /// tells ``writeFailure`` whether the store can still be written.
-    public func measure<T>(
-        _ operation: String, writes: Bool = false, _ body: (any StoreEngine) async throws(StoreError) -> T
-    ) async throws(StoreError) -> T {
-        let start = ContinuousClock.now
-        var failed = true
-        defer { metrics.record(operation, since: start, failed: failed) }
-        let result: T
-        do {
-            result = try await body(engine)
-        } catch {
-            if writes { writeHealth.failed(operation, error) }
-            throw error
-        }
-        if writes { writeHealth.succeeded() }
-        failed = false
-        return result
+    /// Durably records the intent to pay before any backend call, owned by this process (``owner``; see
+    /// ``StoreEngine/beginPayment(_:owner:)``).
+    package func beginPayment(_ record: PaymentRecord) async throws(StoreError) -> PaymentStart {
+        try await beginPayment(record, owner: owner.description)
     }
 
-    /// Why the store's writes fail (disk full, I/O error, read-only file system): the last write's database
-    /// failure, or `nil` once a write succeeded after it. Conflicts (a label taken, a stale proof) are answers,
-    /// not failures, and do not count.
-    public var writeFailure: String? { writeHealth.failure }
+    /// Notes that this process (``owner``) is alive at `at` (seconds since 1970).
+    package func recordHeartbeat(at: Int64) async throws(StoreError) {
+        try await recordHeartbeat(instance: owner.description, at: at)
+    }
+
+    /// Claims this instance's name for this process: `instanceNameTaken` while another live process holds it
+    /// (see ``StoreEngine/claimInstanceName(_:owner:)``).
+    package func claimInstanceName() async throws(StoreError) {
+        try await claimInstanceName(instance, owner: owner.description)
+    }
 
     /// Writes a probe (the cursor `health.write_probe` advanced to `value`, e.g. the time), so that a store
     /// whose writes failed is seen to recover even when nothing else writes; updates ``writeFailure``.
-    public func probeWrite(_ value: Int64) async throws(StoreError) {
+    package func probeWrite(_ value: Int64) async throws(StoreError) {
         try await advanceCursor("health.write_probe", to: value)
-    }
-}
-
-extension Store {
-    /// Runs `body` while this instance leads the task `name` among the instances sharing the store (always, on
-    /// SQLite); see ``StoreEngine/whileLeading(_:retryDelay:_:)``.
-    public func whileLeading(
-        _ name: String, retryDelay: Duration, _ body: @escaping @Sendable () async throws -> Void
-    ) async throws {
-        try await engine.whileLeading(name, retryDelay: retryDelay, body)
-    }
-
-    /// Calls `published` with the newest event index whenever another instance may have appended events, until
-    /// cancelled (returns at once on SQLite).
-    public func followEvents(_ published: @escaping @Sendable (Int64) async -> Void) async throws {
-        try await engine.followEvents(published)
     }
 }

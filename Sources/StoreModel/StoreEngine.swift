@@ -38,6 +38,9 @@ public protocol StoreEngine: Sendable {
     /// Which engine this is.
     var kind: StoreEngineKind { get }
 
+    /// Runs the engine's background work (PostgreSQL: its connection pool, which pooled queries wait for) until
+    /// the task is cancelled; returns at once when there is none (SQLite). Call it once.
+    func serveConnections() async
     /// Closes the engine; later calls fail.
     func close() async throws(StoreError)
     /// The names of the schema versions applied, in order.

@@ -3,14 +3,14 @@ import Foundation
 /// Where the store lives, from `store.url`: `sqlite:PATH` or `postgres://user[:password]@host[:port]/database`
 /// with `?sslmode=disable|prefer|require|verify-full` (`verify-full` checks the server's certificate against
 /// `store.ca_file` and its name).
-public enum StoreLocation: Sendable, Hashable {
+package enum StoreLocation: Sendable, Hashable {
     /// A SQLite file.
     case sqlite(path: String)
     /// A PostgreSQL database.
     case postgres(PostgresAddress)
 
     /// The engine this location selects.
-    public var kind: StoreEngineKind {
+    package var kind: StoreEngineKind {
         switch self {
         case .sqlite: .sqlite
         case .postgres: .postgres
@@ -18,7 +18,7 @@ public enum StoreLocation: Sendable, Hashable {
     }
 
     /// Parses a store URL; the error names what is wrong, never the password.
-    public init(url: String) throws(StoreError) {
+    package init(url: String) throws(StoreError) {
         if url.hasPrefix("sqlite:") {
             let path = String(url.dropFirst("sqlite:".count))
             guard !path.isEmpty else { throw StoreError(.invalidLocation, "sqlite: needs a file path") }
@@ -31,7 +31,7 @@ public enum StoreLocation: Sendable, Hashable {
     }
 
     /// The location as text with the password masked, safe to log.
-    public var redacted: String {
+    package var redacted: String {
         switch self {
         case .sqlite(let path): "sqlite:\(path)"
         case .postgres(let address): address.redacted
@@ -45,9 +45,9 @@ public enum StoreEngineKind: String, Sendable, CaseIterable, Hashable {
 }
 
 /// A PostgreSQL server, database and credentials, parsed from a `postgres://` URL.
-public struct PostgresAddress: Sendable, Hashable {
+package struct PostgresAddress: Sendable, Hashable {
     /// How the connection uses TLS (libpq's `sslmode` names).
-    public enum TLSMode: String, Sendable, CaseIterable {
+    package enum TLSMode: String, Sendable, CaseIterable {
         /// Plain TCP.
         case disable
         /// TLS when the server offers it, without checking its certificate.
@@ -58,16 +58,16 @@ public struct PostgresAddress: Sendable, Hashable {
         case verifyFull = "verify-full"
     }
 
-    public var host: String
-    public var port: Int
-    public var user: String
+    package var host: String
+    package var port: Int
+    package var user: String
     /// Secret: never logged, never in an error.
-    public var password: String?
-    public var database: String
-    public var tlsMode: TLSMode
+    package var password: String?
+    package var database: String
+    package var tlsMode: TLSMode
 
     /// Creates an address.
-    public init(
+    package init(
         host: String, port: Int = 5432, user: String, password: String? = nil, database: String,
         tlsMode: TLSMode = .disable
     ) {
@@ -81,7 +81,7 @@ public struct PostgresAddress: Sendable, Hashable {
 
     /// Parses `postgres://user[:password]@host[:port]/database[?sslmode=MODE]` (user, password and database
     /// percent-decoded).
-    public init(url: String) throws(StoreError) {
+    package init(url: String) throws(StoreError) {
         guard let schemeEnd = url.range(of: "://") else { throw StoreError(.invalidLocation, "is not a URL") }
         var rest = Substring(url[schemeEnd.upperBound...])
         var query = Substring("")
@@ -135,7 +135,7 @@ public struct PostgresAddress: Sendable, Hashable {
     }
 
     /// The URL with the password replaced by `***`.
-    public var redacted: String {
+    package var redacted: String {
         "postgres://\(user)\(password == nil ? "" : ":***")@\(host):\(port)/\(database)?sslmode=\(tlsMode.rawValue)"
     }
 

@@ -9,7 +9,8 @@ import Store
 ///
 /// The intent is committed to the store before the backend is called; the store allows one payment row per
 /// hash and re-arms it only after a definitive failure. A backend call runs in its own task that records the
-/// outcome whether or not the caller is still waiting, so a timeout or a dropped client never loses a result.
+/// outcome whether or not the caller is still waiting, so a timeout or a dropped client never loses a result;
+/// a dropped client stops the waiting at once (its request task is cancelled), never the payment.
 package struct PaymentSender: Sendable {
     /// What a caller asks to pay (`payment.send`).
     package struct SendRequest: Sendable {
@@ -131,6 +132,9 @@ package struct PaymentSender: Sendable {
         }
         let result = await firstOf(attempt, timeout: .seconds(request.timeoutSeconds))
         guard let result else {
+            // A caller that went away is not waited for (it held one of the daemon's in-flight slots); the
+            // attempt goes on and records its outcome.
+            try Task.checkCancellation()
             return .firstCall(try await store.payment(paymentHash: started.paymentHash) ?? started)
         }
         return .firstCall(try result.get())
@@ -138,8 +142,8 @@ package struct PaymentSender: Sendable {
 
     /// Commits the intent; a key that another call bound to another hash meanwhile is `idempotency_conflict`
     /// with that payment in `data.existing`.
-    private func beginPayment(_ record: PaymentRecord) async throws -> Store.PaymentStart {
-        let start: Result<Store.PaymentStart, StoreError>
+    private func beginPayment(_ record: PaymentRecord) async throws -> PaymentStart {
+        let start: Result<PaymentStart, StoreError>
         do {
             start = .success(try await store.beginPayment(record))
         } catch {

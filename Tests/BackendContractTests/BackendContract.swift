@@ -50,20 +50,20 @@ enum BackendContract {
         #expect(backlog.last?.preimage == preimage)
         #expect(backlog.last?.amountReceived == MilliSatoshi(21_000))
         let second = try await b.createInvoice(request(22_000, "contract 2"))
-        #expect(try await pay(a, second.bolt11) != .pending)
+        try await expectPaid(a, second)
         let resumed = try await settlements(b.settlements(after: firstIndex), until: second.paymentHash)
         let revealed = [preimage] + resumed.map(\.preimage)
         #expect(resumed.map(\.paymentHash) == [second.paymentHash])
         let secondIndex = try #require(resumed.last?.settleIndex)
         #expect(secondIndex > firstIndex)
 
-        // A live stream sees a settlement that happens while it is open.
-        let live = b.settlements(after: secondIndex)
+        // A live stream sees a settlement that happens while it is open: the stream is open once it delivered
+        // its backlog (the second settlement), and only then is the third invoice paid.
         let third = try await b.createInvoice(request(23_000, "contract 3"))
-        async let delivered = settlements(live, until: third.paymentHash)
-        try await Task.sleep(for: .milliseconds(300))
-        #expect(try await pay(a, third.bolt11) != .pending)
-        #expect(try await delivered.map(\.paymentHash) == [third.paymentHash])
+        let delivered = try await settlements(b.settlements(after: firstIndex), until: third.paymentHash) {
+            if $0.paymentHash == second.paymentHash { try await expectPaid(a, third) }
+        }
+        #expect(delivered.map(\.paymentHash) == [second.paymentHash, third.paymentHash])
 
         // Paying again, paying one's own invoice, paying more than one has.
         await expectError(.alreadyPaid) { try await pay(a, first.bolt11) }
@@ -109,16 +109,32 @@ enum BackendContract {
                 maxFee: MilliSatoshi(maxFee), timeoutSeconds: timeoutSeconds))
     }
 
-    /// The settlements of `stream` up to and including the one for `hash`; fails after `timeout`.
+    /// Pays `invoice` from `payer` and expects the payment to succeed with the invoice's preimage (not merely to
+    /// have ended: a failure is not a payment).
+    static func expectPaid(
+        _ payer: any LightningBackend, _ invoice: CreatedInvoice, sourceLocation: SourceLocation = #_sourceLocation
+    ) async throws {
+        let outcome = try await pay(payer, invoice.bolt11)
+        guard case .succeeded(let preimage, _) = outcome else {
+            Issue.record("the payment ended \(outcome), not succeeded", sourceLocation: sourceLocation)
+            return
+        }
+        #expect(preimage.paymentHash == invoice.paymentHash, sourceLocation: sourceLocation)
+    }
+
+    /// The settlements of `stream` up to and including the one for `hash`; fails after `timeout`. `onEach` runs
+    /// as each settlement arrives, before the next is read (e.g. to pay an invoice once the stream is open).
     static func settlements(
         _ stream: AsyncThrowingStream<InvoiceSettlement, any Error>, until hash: PaymentHash,
-        timeout: Duration = .seconds(15)
+        timeout: Duration = .seconds(15),
+        onEach: @escaping @Sendable (InvoiceSettlement) async throws -> Void = { _ in }
     ) async throws -> [InvoiceSettlement] {
         try await withThrowingTaskGroup(of: [InvoiceSettlement]?.self) { group in
             group.addTask {
                 var seen: [InvoiceSettlement] = []
                 for try await settlement in stream {
                     seen.append(settlement)
+                    try await onEach(settlement)
                     if settlement.paymentHash == hash { return seen }
                 }
                 return nil

@@ -95,18 +95,21 @@ private struct RealNodes {
     /// delivered, within the idle timeout (2 s here) plus a request.
     func silentSubscriptionIsReopened() async throws {
         let first = try await bob.createInvoice(BackendContract.request(3_000, "before the drop"))
-        #expect(try await BackendContract.pay(alice, first.bolt11) != .pending)
+        try await BackendContract.expectPaid(alice, first)
         let index = try #require(try await bob.invoice(for: first.paymentHash).settleIndex)
         try await sim.control(
             "/v1/fault",
             #"{"node":"bob","kind":"drop_stream","endpoint":"/v1/invoices/subscribe","after":1,"silent":true,"times":1}"#
         )
+        // The next invoice is paid once the stream delivered its one message (the first settlement again) and
+        // went silent.
         let next = try await bob.createInvoice(BackendContract.request(4_000, "after the drop"))
-        async let delivered = BackendContract.settlements(
-            bob.settlements(after: index - 1), until: next.paymentHash, timeout: .seconds(10))
-        try await Task.sleep(for: .milliseconds(300))
-        #expect(try await BackendContract.pay(alice, next.bolt11) != .pending)
-        #expect(try await delivered.map(\.paymentHash) == [first.paymentHash, next.paymentHash])
+        let delivered = try await BackendContract.settlements(
+            bob.settlements(after: index - 1), until: next.paymentHash, timeout: .seconds(10)
+        ) { [alice] settlement in
+            if settlement.paymentHash == first.paymentHash { try await BackendContract.expectPaid(alice, next) }
+        }
+        #expect(delivered.map(\.paymentHash) == [first.paymentHash, next.paymentHash])
         try await sim.control("/v1/fault", #"{"node":"bob","kind":"clear"}"#)
     }
 
@@ -125,7 +128,11 @@ private struct RealNodes {
             for invoice in invoices {
                 group.addTask { try await BackendContract.pay(alice, invoice.bolt11, timeoutSeconds: 8) }
             }
-            try await Task.sleep(for: .seconds(2))
+            let hashes = invoices.map(\.paymentHash.hex)
+            try await eventually("the ten payments are in flight at alice", timeout: .seconds(15)) {
+                let counters = try await sim.paymentCounters()
+                return hashes.allSatisfy { counters[$0]?.initiated == 1 }
+            }
             let start = clock.now
             #expect(try await alice.nodeInfo().alias == "alice")
             let elapsed = clock.now - start

@@ -160,7 +160,9 @@ import Testing
                         logged("LNbits push channel closed", skipping: mark) || arrivals.interruptions > interruptions
                     }, "\(lines.all.suffix(8))")
                 let (missed, _) = try await pay()
-                try await Task.sleep(for: .seconds(2))
+                // The backend tried LNbits again after the payment (a reconnect or a poll, refused).
+                let refusals = proxy.refusals
+                #expect(try await eventually { proxy.refusals > refusals }, "no attempt to reach LNbits")
                 #expect(arrivals.arrival(of: missed) == nil, "nothing can deliver while LNbits is unreachable")
                 proxy.refuse(false)
                 #expect(try await arrivals.wait(for: missed) != nil, "the reconnect's poll fills the gap")

@@ -60,9 +60,8 @@ import Testing
                     "payment": ["amount_msat": 9_000],
                 ])
             _ = try await bob.call("payment.send", ["bolt11": .string(transfer["invoice"]?.string("bolt11") ?? "")])
-            for _ in 0..<100 {
-                if try await allEvents(alice).contains(where: { $0.string("type") == "proof.transferred" }) { break }
-                try await Task.sleep(for: .milliseconds(100))
+            try await eventually("the transfer is final") {
+                try await allEvents(alice).contains { $0.string("type") == "proof.transferred" }
             }
             let proofBefore = try await alice.call("proof.get", ["proof_id": .string(proof.string("proof_id"))])
             #expect(proofBefore.string("owner") == buyer)
@@ -79,7 +78,7 @@ import Testing
                 }
                 await client.close()
             }
-            while await acknowledged.hashes.count < 20 { try await Task.sleep(for: .milliseconds(20)) }
+            try await eventually("the writer has 20 invoices acknowledged") { await acknowledged.hashes.count >= 20 }
             let acknowledgedBefore = await acknowledged.hashes
             let eventsBefore = try await allEvents(alice)
             var invoicesBefore: [JSONValue] = []

@@ -31,7 +31,7 @@ struct CrashInvariants {
         let store = try await Store(configuration: .init(location: try StoreLocation(url: url), instance: "harness"))
         func rows(_ table: String) async throws -> [[String: StoreValue]] {
             let table = StoreSchema.tables.first { $0.name == table }!
-            return try await store.engine.rows(of: table).map {
+            return try await store.rows(of: table).map {
                 Dictionary(uniqueKeysWithValues: zip(table.columns, $0))
             }
         }
@@ -158,6 +158,8 @@ actor Acknowledged {
         if snapshot.payments[hash] != "succeeded" { snapshot.payments[hash] = status }
     }
     func proof(_ id: String) { snapshot.proofs.insert(id) }
+    /// How many invoices, payments and proofs were acknowledged: a measure of the load's progress.
+    var count: Int { snapshot.invoices.count + snapshot.payments.count + snapshot.proofs.count }
 }
 
 extension StoreValue {

@@ -51,6 +51,37 @@ import Testing
         gate.open(with: 7)
         #expect(await answer.value == 7)
     }
+
+    /// A waiter whose client went away answers `nil` at once, long before its timeout, and stops its timer;
+    /// the task it waited for runs on to its own end.
+    @Test func aCancelledWaiterAnswersNilAtOnceWhileTheTaskKeepsRunning() async throws {
+        let clock = SteppedClock()
+        let gate = AsyncGate()
+        let task = Task { await gate.wait() }
+        let answer = Task { await firstOf(task, timeout: .seconds(3600), clock: clock) }
+        try await clock.waitForSleeper()
+        answer.cancel()
+        #expect(await answer.value == nil)
+        #expect(await clock.noneSleeps(), "the timer still sleeps after its waiter was cancelled")
+        #expect(!task.isCancelled)
+        gate.open(with: 9)
+        #expect(await task.value == 9)
+    }
+
+    /// A waiter cancelled before it starts answers `nil` without starting a timer.
+    @Test func aWaiterCancelledBeforeItWaitsAnswersNil() async {
+        let clock = SteppedClock()
+        let gate = AsyncGate()
+        let task = Task { await gate.wait() }
+        let answer = Task {
+            withUnsafeCurrentTask { $0?.cancel() }
+            return await firstOf(task, timeout: .seconds(3600), clock: clock)
+        }
+        #expect(await answer.value == nil)
+        #expect(clock.sleeperCount == 0)
+        gate.open(with: 3)
+        #expect(await task.value == 3)
+    }
 }
 
 /// A one-shot value the test hands to a waiting task.
@@ -132,6 +163,18 @@ private final class SteppedClock: Clock, Sendable {
             return due.values.map(\.continuation)
         }
         for continuation in due { continuation.resume() }
+    }
+
+    /// How many tasks sleep on this clock now.
+    var sleeperCount: Int { state.withLock { $0.sleepers.count } }
+
+    /// Whether no task sleeps on this clock, waiting up to 10 s of real time for the last to end.
+    func noneSleeps() async -> Bool {
+        let deadline = ContinuousClock.now + .seconds(10)
+        while sleeperCount > 0, ContinuousClock.now < deadline {
+            await Task.yield()
+        }
+        return sleeperCount == 0
     }
 
     /// Waits (up to 10 s of real time) until some task sleeps on this clock.

@@ -71,8 +71,9 @@ import Testing
         }
     }
 
-    /// Three instances of a payee and three of a payer under ``load``; after 2 s the instances `victims` picks
-    /// are SIGKILLed all at once, restarted 2 s later, and every invariant must hold once the load stops.
+    /// Three instances of a payee and three of a payer under ``load``; once it is answered the instances `victims`
+    /// picks are SIGKILLed all at once, restarted once the survivors answered more, and every invariant must hold
+    /// once the load stops.
     static func keepEveryInvariantUnderLoad(
         victims: ([DaemonProcess], [DaemonProcess]) async throws -> (payee: [Int], payer: [Int])
     ) async throws {
@@ -84,16 +85,18 @@ import Testing
             let load = Task { [payee, payer] in
                 await Self.load(payee: payee, payer: payer, acknowledged: acknowledged, stop: stop)
             }
-            try await Task.sleep(for: .seconds(2))
+            // Each phase (before the kill, while the victims are down, after their restart) lasts until the load
+            // got ten more acknowledgements, however fast the machine is.
+            try await Self.untilTenMoreAcknowledged(acknowledged)
             let killed = try await victims(payee, payer)
             let doomed = killed.payee.map { payee[$0] } + killed.payer.map { payer[$0] }
             await withTaskGroup(of: Void.self) { group in
                 for instance in doomed { group.addTask { await instance.kill() } }
             }
-            try await Task.sleep(for: .seconds(2))
+            try await Self.untilTenMoreAcknowledged(acknowledged)
             for index in killed.payee { payee[index] = try await network.restart(payee[index]) }
             for index in killed.payer { payer[index] = try await network.restart(payer[index]) }
-            try await Task.sleep(for: .seconds(2))
+            try await Self.untilTenMoreAcknowledged(acknowledged)
             stop.set()
             let operations = await load.value
             #expect(operations > 20)
@@ -110,6 +113,14 @@ import Testing
                 try await Task.sleep(for: .milliseconds(200))
             } while ContinuousClock.now < deadline
             #expect(violations == [], "after \(operations) operations")
+        }
+    }
+
+    /// Returns once the load got ten more acknowledgements than it had when called (fails after 60 s).
+    static func untilTenMoreAcknowledged(_ acknowledged: Acknowledged) async throws {
+        let start = await acknowledged.count
+        try await eventually("ten more operations are acknowledged", timeout: .seconds(60)) {
+            await acknowledged.count >= start + 10
         }
     }
 

@@ -78,7 +78,7 @@ struct NetworkFaultTests {
         try await sim.control("/v1/fault", #"{"node":"alice","kind":"payment_latency","min_ms":1000,"max_ms":2000}"#)
         let earlyBolt11s = invoices[0..<3].map(\.bolt11)
         let early = Task { await Self.send(earlyBolt11s, from: payer) }
-        try await Self.poll("the first payments reach the node", bound: .seconds(15)) {
+        try await eventually("the first payments reach the node", timeout: .seconds(15)) {
             var initiated = 0
             for invoice in invoices[0..<3] { initiated += try await sim.paymentCounters(invoice.hash)?.initiated ?? 0 }
             return initiated == 3
@@ -87,7 +87,8 @@ struct NetworkFaultTests {
         try await fault(link)
         await Self.send(invoices[3..<6].map(\.bolt11), from: payer)
         for daemon in [payer, payee] {
-            try await Self.poll("daemon.health says the backend is not ok", bound: .seconds(Self.faultSeconds + 10)) {
+            try await eventually("daemon.health says the backend is not ok", timeout: .seconds(Self.faultSeconds + 10))
+            {
                 try await Self.backendStatus(daemon) != "ok"
             }
         }
@@ -101,7 +102,7 @@ struct NetworkFaultTests {
         let cleared = ContinuousClock.now
         await early.value
         for invoice in invoices {
-            try await Self.poll("payment \(invoice.hash) is resolved", bound: Self.recoveryBound) {
+            try await eventually("payment \(invoice.hash) is resolved", timeout: Self.recoveryBound) {
                 await Self.status(of: invoice.hash, at: payer) != "pending"
             }
         }
@@ -114,7 +115,7 @@ struct NetworkFaultTests {
         }
         _ = await Self.send(retried, from: payer)
         for invoice in invoices {
-            try await Self.poll("payment \(invoice.hash) succeeded", bound: Self.recoveryBound) {
+            try await eventually("payment \(invoice.hash) succeeded", timeout: Self.recoveryBound) {
                 await Self.status(of: invoice.hash, at: payer) == "succeeded"
             }
         }
@@ -127,7 +128,7 @@ struct NetworkFaultTests {
         }
         let settlementsSeen = ContinuousClock.now - cleared
         for daemon in [payer, payee] {
-            try await Self.poll("daemon.health says the backend is ok", bound: Self.recoveryBound) {
+            try await eventually("daemon.health says the backend is ok", timeout: Self.recoveryBound) {
                 try await Self.backendStatus(daemon) == "ok"
             }
         }
@@ -166,19 +167,5 @@ struct NetworkFaultTests {
 
     private static func backendStatus(_ daemon: DaemonProcess) async throws -> String {
         try await daemon.call("daemon.health")["components"]?["backend"]?.string("status") ?? "missing"
-    }
-
-    /// Polls `condition` every 100 ms until it holds; fails the test naming `what` after `bound`.
-    private static func poll(
-        _ what: String, bound: Duration, sourceLocation: SourceLocation = #_sourceLocation,
-        _ condition: () async throws -> Bool
-    ) async throws {
-        let deadline = ContinuousClock.now + bound
-        while ContinuousClock.now < deadline {
-            if try await condition() { return }
-            try await Task.sleep(for: .milliseconds(100))
-        }
-        Issue.record("\(what): not within \(bound)", sourceLocation: sourceLocation)
-        throw CancellationError()
     }
 }

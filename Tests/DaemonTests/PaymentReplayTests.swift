@@ -1,51 +1,14 @@
 import BOLT11
-import Foundation
 import GRDB
 import JSONRPC
 import Secp256k1
 import TestSupport
 import Testing
 
-/// `payment.send` repeated: the stored payment comes back (`replayed: true`) whatever happened since, a key
-/// reused with other parameters is a conflict naming the stored payment, and the record describes the invoice
-/// actually paid.
+/// `payment.send` repeated between real daemons: a key reused with other parameters is a conflict naming the
+/// stored payment (as the OpenRPC document says), and the record describes the invoice actually paid. A repeat
+/// after the invoice expired is tested in process, on a test clock (`DaemonServiceTests`).
 @Suite(.serialized) struct PaymentReplayTests {
-    @Test(arguments: StoreEngines.all) func aRepeatAfterTheInvoiceExpiredReturnsTheStoredPayment(engine: String)
-        async throws
-    {
-        try await DevNetwork.run(engine: engine) { network in
-            let alice = try await network.daemon()
-            let bob = try await network.daemon()
-            let invoice = try await alice.call(
-                "invoice.create", ["amount_msat": 40_000, "description": "short-lived", "expiry_s": 15])
-            let send: JSONObject = ["bolt11": .string(invoice.string("bolt11")), "idempotency_key": "order-17"]
-            let first = try await bob.call("payment.send", send)
-            #expect(first.string("status") == "succeeded")
-            #expect(first["replayed"] == .bool(false))
-            let expiresAt = invoice.integer("expires_at")
-            // 15 s: the first payment must come before expiry even when the whole suite loads the machine.
-            let deadline = ContinuousClock.now + .seconds(40)
-            while Int64(Date().timeIntervalSince1970) <= expiresAt, ContinuousClock.now < deadline {
-                try await Task.sleep(for: .milliseconds(50))
-            }
-
-            let again = try await bob.call("payment.send", send)
-            #expect(again.string("status") == "succeeded")
-            #expect(again["replayed"] == .bool(true))
-            #expect(again.string("preimage") == first.string("preimage"))
-            // The same hash under another key, or no key: the stored payment too.
-            let unkeyed = try await bob.call("payment.send", ["bolt11": .string(invoice.string("bolt11"))])
-            #expect(unkeyed["replayed"] == .bool(true))
-            #expect(unkeyed.string("idempotency_key") == "order-17")
-            #expect(try await bob.call("payment.get", ["idempotency_key": "order-17"]).string("status") == "succeeded")
-            #expect(
-                try await bob.error("payment.get", ["idempotency_key": "order-18"])?.reason.name == "payment_not_found")
-            #expect(try await bob.call("wallet.balance").integer("balance_msat") == 1_000_000_000 - 40_000 - 1040)
-            let events = try await bob.call("events.list").arrayValue ?? []
-            #expect(events.map { $0.string("type") } == ["payment.succeeded"])
-        }
-    }
-
     @Test func aKeyReusedWithOtherParamsIsAConflictNamingTheStoredPayment() async throws {
         try await DevNetwork.run { network in
             let alice = try await network.daemon()

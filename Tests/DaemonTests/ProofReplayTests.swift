@@ -4,38 +4,15 @@ import Secp256k1
 import TestSupport
 import Testing
 
-/// `proof.create` and `proof.transfer` repeated: the first result comes back (`replayed: true`), no second proof
-/// or transition, other params under a key are a conflict; a payment-bound transfer from an external owner
-/// hands out its invoice only once the owner's signature is checked.
+/// `proof.create` and `proof.transfer` repeated between real daemons: the first result comes back
+/// (`replayed: true`), no second proof or transition, keys hold across instances and kills; a payment-bound
+/// transfer from an external owner hands out its invoice only once the owner's signature is checked. A repeated
+/// create and its conflict are tested in process (`DaemonServiceTests.ProofCreateReplayTests`).
 @Suite(.serialized) struct ProofReplayTests {
     static let create: JSONObject = [
         "kind": "mentoring_session", "owner": "account:mentor", "fields": ["topic": "swift"],
         "idempotency_key": "issue-1",
     ]
-
-    @Test func aRepeatedCreateReturnsTheFirstProofAndOtherFieldsConflict() async throws {
-        try await DevNetwork.run { network in
-            let platform = try await network.daemon()
-            let first = try await platform.call("proof.create", Self.create)
-            let again = try await platform.call("proof.create", Self.create)
-            #expect(first["replayed"] == .bool(false))
-            #expect(again["replayed"] == .bool(true))
-            #expect(again.string("proof_id") == first.string("proof_id"))
-            var other = Self.create
-            other["fields"] = ["topic": "rust"]
-            let conflict = try await platform.error("proof.create", other)
-            #expect(conflict?.reason.name == "idempotency_conflict")
-            #expect(conflict?.data["existing"]?.string("proof_id") == first.string("proof_id"))
-            // The same key on another method is another key.
-            let transfer = try await platform.call(
-                "proof.transfer",
-                ["proof_id": .string(first.string("proof_id")), "to": "account:mentee", "idempotency_key": "issue-1"])
-            #expect(transfer["replayed"] == .bool(false))
-            #expect(try await platform.call("proof.list")["items"]?.arrayValue?.count == 1)
-            let types = (try await platform.call("events.list").arrayValue ?? []).map { $0.string("type") }
-            #expect(types == ["proof.created", "proof.transferred"])
-        }
-    }
 
     @Test func t4gctlPassesTheIdempotencyKey() async throws {
         try await DevNetwork.run { network in

@@ -46,15 +46,19 @@ import Testing
                 ])
             let bolt11 = transfer["invoice"]?.string("bolt11") ?? ""
             #expect(transfer["proof"]?.string("status") == "transfer_pending")
-            #expect(transfer["proof"]?.string("owner") != buyerKey)
+            #expect(transfer["proof"]?.string("owner") == proof.string("owner"))
             let pendingError = try await platform.error(
                 "proof.transfer", ["proof_id": .string(proofID), "to": "account:other"])
             #expect(pendingError?.reason.name == "transfer_pending")
 
             let payment = try await customer.call("payment.send", ["bolt11": .string(bolt11)])
             #expect(payment.string("status") == "succeeded")
-            let transferred = try await waitForEvent(platform, "proof.transferred")
-            #expect(transferred?["data"]?.string("proof_id") == proofID)
+            // What the platform's proof.transferred and, later, the customer's proof.imported say.
+            let movedToBuyer: JSONValue = [
+                "proof_id": .string(proofID), "kind": .string(kind), "owner": .string(buyerKey), "status": "active",
+                "sequence": 1,
+            ]
+            #expect(try await waitForEvent(platform, "proof.transferred")?["data"] == movedToBuyer)
             let after = try await platform.call("proof.get", ["proof_id": .string(proofID)])
             #expect(after.string("status") == "active")
             #expect(after.string("owner") == buyerKey)
@@ -74,7 +78,7 @@ import Testing
             let verified = try await customer.call("proof.verify", ["proof_id": .string(proofID)])
             #expect(verified["failed_rules"]?.arrayValue == [])
             #expect(verified["issuer_trusted"] == .bool(false))
-            #expect(try await waitForEvent(customer, "proof.imported") != nil)
+            #expect(try await waitForEvent(customer, "proof.imported")?["data"] == movedToBuyer)
 
             // The buyer, now the owner, can move it on from its own daemon; the platform's copy is stale but valid.
             let onward = try await customer.call(

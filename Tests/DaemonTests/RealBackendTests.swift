@@ -82,7 +82,11 @@ import Testing
                 #expect(first.string("status") == "pending")
                 let again = try await alice.call("payment.send", ["bolt11": bolt11, "timeout_s": 10])
                 #expect(again.string("status") == "pending")
-                try await Task.sleep(for: .seconds(3))
+                // Reconciliation (every second) asks LND about the payment twice more: it stays pending.
+                let tracks = try await sim.calls(of: "alice")["TrackPaymentV2", default: 0]
+                try await eventually("the reconciler tracked the payment twice", timeout: .seconds(30)) {
+                    try await sim.calls(of: "alice")["TrackPaymentV2", default: 0] >= tracks + 2
+                }
                 let tracked = try await alice.call("payment.get", ["payment_hash": .string(hash)])
                 #expect(tracked.string("status") == "pending", "reconciliation keeps an in-flight payment pending")
                 let held = try await sim.paymentCounters(hash)
@@ -230,7 +234,10 @@ import Testing
                     #expect(waited >= .seconds(3) && waited < .seconds(20), "ended at its deadline: \(waited)")
                     proxy.refuse(true)
                     proxy.cutAll()
-                    try await Task.sleep(for: .seconds(2))
+                    let refusals = proxy.refusals
+                    try await eventually("the daemon tried LNbits again", timeout: .seconds(30)) {
+                        proxy.refusals > refusals
+                    }
                     let unreachable = try await buyer.call("payment.get", ["payment_hash": .string(hash)])
                     #expect(unreachable.string("status") == "pending", "unknown while LNbits cannot be asked")
 

@@ -2,6 +2,7 @@ import JSONRPC
 import Logging
 import NIOCore
 import NIOEmbedded
+import TestSupport
 import Testing
 
 @testable import RPCServer
@@ -354,6 +355,31 @@ private func errorReason(_ reply: JSONValue) -> String? {
         #expect(try await second.reply()["result"] == "k")
         try await first.finish()
         try await second.finish()
+        #expect(budget.inUse == 0)
+    }
+
+    /// A client that closes its connection mid-wait gives its units back at once: the requests' tasks are
+    /// cancelled when the channel closes, not left to run to their own ends.
+    @Test func aClosedConnectionGivesItsBudgetUnitsBack() async throws {
+        let service = TestService()
+        let budget = InFlightBudget(limit: 2)
+        let leaving = try await TestConnection(service: service, budget: budget)
+        for id in 1...2 {
+            try await leaving.send(#"{"jsonrpc":"2.0","method":"wait","params":{"key":"k"},"id":\#(id)}"# + "\n")
+        }
+        try await eventually { await service.gate.waiterCount("k") == 2 }
+        #expect(budget.inUse == 2)
+        try await leaving.finish()
+        #expect(budget.inUse == 0)
+        #expect(await service.gate.waiterCount("k") == 0)
+
+        let next = try await TestConnection(service: service, budget: budget)
+        try await next.send(#"{"jsonrpc":"2.0","method":"wait","params":{"key":"n"},"id":3}"# + "\n")
+        try await eventually { await service.gate.waiterCount("n") == 1 }
+        #expect(budget.inUse == 1)
+        await service.gate.open("n")
+        #expect(try await next.reply()["result"] == "n")
+        try await next.finish()
         #expect(budget.inUse == 0)
     }
 

@@ -1,5 +1,6 @@
 import JSONRPC
 import RPCWire
+import TestSupport
 import Testing
 
 @testable import RPCServer

@@ -17,7 +17,7 @@ import Testing
 
     /// The server's report of the store's connection: its TLS version, `nil` without TLS.
     func tlsVersion(_ store: Store) async throws -> String? {
-        try await #require(store.engine as? PostgresStore).tlsVersion()
+        try await #require(store.base as? PostgresStore).tlsVersion()
     }
 
     /// Writes an event and reads it back.

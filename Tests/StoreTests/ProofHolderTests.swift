@@ -106,7 +106,7 @@ import Testing
         let undo = [
             "DROP TABLE proof_holders", "DROP INDEX proofs_issued_at", "ALTER TABLE proofs DROP COLUMN issued_at",
         ]
-        if let postgres = store.engine as? PostgresStore {
+        if let postgres = store.base as? PostgresStore {
             try await postgres.onConnection("undo v8") { connection in
                 for statement in undo + ["DELETE FROM schema_migrations WHERE version = 'v8_proof_holders'"] {
                     try await connection.query(PostgresQuery(unsafeSQL: statement), logger: postgres.logger)

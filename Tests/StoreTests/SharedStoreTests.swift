@@ -27,10 +27,10 @@ import Testing
         let store = try await openStores(1, engine: engine)[0]
         #expect(try await store.appliedMigrations() == StoreSchema.versions)
         for table in StoreSchema.tables where !table.seeded {
-            #expect(try await store.engine.rows(of: table).isEmpty, "table \(table.name)")
+            #expect(try await store.rows(of: table).isEmpty, "table \(table.name)")
         }
         // The migration seeds the system accounts, with zero balances.
-        let accounts = try await store.engine.rows(of: StoreSchema.tables.first { $0.name == "balances" }!)
+        let accounts = try await store.rows(of: StoreSchema.tables.first { $0.name == "balances" }!)
         #expect(
             accounts == [[.text("@node"), .integer(0), .integer(0)], [.text("@treasury"), .integer(0), .integer(0)]])
     }
@@ -45,12 +45,12 @@ import Testing
                 .integer(0), .null, preimage, .null, .null, .integer(1), .null, .null, .text("@treasury"),
             ]
         }
-        await #expect(throws: StoreError.self) { try await store.engine.insert([row(amount: -5)], into: payments) }
+        await #expect(throws: StoreError.self) { try await store.insert([row(amount: -5)], into: payments) }
         await #expect(throws: StoreError.self) {
-            try await store.engine.insert([row(amount: 5, status: "succeeded")], into: payments)
+            try await store.insert([row(amount: 5, status: "succeeded")], into: payments)
         }
-        try await store.engine.insert([row(amount: 5)], into: payments)
-        await #expect(throws: StoreError.self) { try await store.engine.insert([row(amount: 5)], into: payments) }
+        try await store.insert([row(amount: 5)], into: payments)
+        await #expect(throws: StoreError.self) { try await store.insert([row(amount: 5)], into: payments) }
     }
 
     @Test func concurrentSendsOfOneHashThroughSeveralInstancesStartOnePayment() async throws {
@@ -115,41 +115,58 @@ import Testing
             }
         }
         let first = lead(0)
-        // Opening the dedicated connection (SCRAM authentication) can take seconds on a busy machine: wait until
-        // the first instance leads before starting the second, then give the second time to (wrongly) lead too.
-        let started = ContinuousClock.now
-        while leaders.value.withLock({ $0.isEmpty }) && ContinuousClock.now - started < .seconds(30) {
-            try await Task.sleep(for: .milliseconds(50))
+        // Opening the dedicated connection (SCRAM authentication) can take seconds on a busy machine: the second
+        // instance starts once the first leads.
+        try await eventually("the first instance leads", timeout: .seconds(30)) {
+            leaders.value.withLock { $0 == [0] }
         }
-        let second = lead(1)
-        try await Task.sleep(for: .seconds(1))
+        // PostgreSQL shows the second instance's lock attempts (pg_stat_activity): once it started a second
+        // attempt, its first one found the lock taken, and it does not lead.
+        let postgres = try #require(stores[0].base as? PostgresStore)
+        var second: Task<Void, any Error>?
+        try await postgres.withDedicatedConnection { connection in
+            let since =
+                try await connection.rows(
+                    "SELECT (extract(epoch FROM clock_timestamp()) * 1000000)::bigint AS now", postgres.logger
+                ).first?.integer("now") ?? 0
+            second = lead(1)
+            var attempts: Set<Int64> = []
+            try await eventually("the second instance tried the lock twice", timeout: .seconds(30)) {
+                let rows = try await connection.rows(
+                    """
+                    SELECT (extract(epoch FROM query_start) * 1000000)::bigint AS started FROM pg_stat_activity
+                    WHERE query LIKE 'SELECT pg_try_advisory_lock%' \
+                    AND (extract(epoch FROM query_start) * 1000000)::bigint > \(since)
+                    """, postgres.logger)
+                attempts.formUnion(try rows.compactMap { try $0.integer("started") })
+                return attempts.count >= 2
+            }
+        }
         #expect(leaders.value.withLock { $0 } == [0])
         first.cancel()
-        let handOver = ContinuousClock.now
-        while leaders.value.withLock({ $0.count }) < 2 && ContinuousClock.now - handOver < .seconds(10) {
-            try await Task.sleep(for: .milliseconds(50))
+        // Typically well under a second (retry every 200 ms); the bound allows for a loaded machine.
+        try await eventually("the second instance leads", timeout: .seconds(10)) {
+            leaders.value.withLock { $0.count == 2 }
         }
         #expect(leaders.value.withLock { $0 } == [0, 1])
-        // Typically well under a second (retry every 200 ms); the bound allows for a loaded machine.
-        #expect(ContinuousClock.now - handOver < .seconds(10))
-        second.cancel()
+        second?.cancel()
     }
 
     @Test func anInstanceHearsOfEventsAppendedByAnother() async throws {
         defer { directory.remove() }
         let stores = try await openStores(2)
-        let heard = Shared<Int64>(0)
+        let heard = Shared<[Int64]>([])
         let follower = Task {
-            try await stores[1].followEvents { index in heard.value.withLock { $0 = max($0, index) } }
+            try await stores[1].followEvents { index in heard.value.withLock { $0.append(index) } }
         }
         defer { follower.cancel() }
-        try await Task.sleep(for: .milliseconds(500))
+        // The follower announces the newest index (0) once it listens.
+        try await eventually("the follower listens", timeout: .seconds(30)) { heard.value.withLock { $0 == [0] } }
         let appended = try await stores[0].appendEvent(NewEvent(type: "test", at: 1, data: "{}"))
-        let start = ContinuousClock.now
-        while heard.value.withLock({ $0 }) < appended.index && ContinuousClock.now - start < .seconds(5) {
-            try await Task.sleep(for: .milliseconds(20))
+        try await eventually("the follower hears of the event", timeout: .seconds(5)) {
+            heard.value.withLock { $0.count == 2 }
         }
-        #expect(heard.value.withLock { $0 } == appended.index)
+        #expect(heard.value.withLock { $0 } == [0, appended.index])
     }
 
     @Test func anAttemptHasALiveOwnerOnlyWhileItsInstanceBeats() async throws {
@@ -214,13 +231,9 @@ import Testing
         try await first.close()
         // The closed session's lock goes when its backend process exits, which can trail close() on a loaded
         // machine: the second claims the name as soon as it is free.
-        let claimBy = ContinuousClock.now + .seconds(10)
-        var claimed = false
-        while !claimed, ContinuousClock.now < claimBy {
-            claimed = (try? await second.claimInstanceName()) != nil
-            if !claimed { try await Task.sleep(for: .milliseconds(50)) }
+        try await eventually("the second process claims the freed name") {
+            (try? await second.claimInstanceName()) != nil
         }
-        #expect(claimed)
         // The claim proves the first process gone: its heartbeat is forgotten, its attempts become the second's.
         #expect(try await second.liveInstances(aliveSince: 0) == [])
         try await second.close()
@@ -237,7 +250,7 @@ import Testing
             try await Store(configuration: .init(location: location, instance: "cut")),
         ]
         try await stores[0].claimInstanceName()
-        let engine = try #require(stores[0].engine as? PostgresStore)
+        let engine = try #require(stores[0].base as? PostgresStore)
         try await engine.onConnection("end the lock's session") { connection in
             _ = try await connection.query(
                 """
@@ -246,10 +259,7 @@ import Testing
                     AND database = (SELECT oid FROM pg_database WHERE datname = current_database())
                 """, logger: engine.logger)
         }
-        let deadline = ContinuousClock.now + .seconds(10)
-        while await engine.instanceClaim.lostName() == nil, ContinuousClock.now < deadline {
-            try await Task.sleep(for: .milliseconds(20))
-        }
+        try await eventually("the store notices the lost lock") { await engine.instanceClaim.lostName() != nil }
         #expect(await engine.instanceClaim.lostName() == "cut")
         try await stores[1].claimInstanceName()
         await #expect(throws: StoreError.self) { try await stores[0].recordHeartbeat(at: 200) }
@@ -257,14 +267,10 @@ import Testing
         try await stores[1].close()
         // The closed session's lock goes when its backend process exits, which can trail close() on a loaded
         // machine: the first process's heartbeats take the name again as soon as it is free.
-        let retake = ContinuousClock.now + .seconds(10)
-        var retaken = false
-        while !retaken, ContinuousClock.now < retake {
-            let recorded = (try? await stores[0].recordHeartbeat(at: 201)) != nil
-            retaken = recorded ? await engine.instanceClaim.lostName() == nil : false
-            if !retaken { try await Task.sleep(for: .milliseconds(50)) }
+        try await eventually("a heartbeat of the first process takes the name again") {
+            guard (try? await stores[0].recordHeartbeat(at: 201)) != nil else { return false }
+            return await engine.instanceClaim.lostName() == nil
         }
-        #expect(retaken)
         do {
             try await stores[2].claimInstanceName()
             Issue.record("a third process claimed the name the first took again")

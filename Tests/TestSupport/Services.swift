@@ -234,8 +234,20 @@ public struct LNDSimService: Sendable {
 
     /// The simulator's counters for `paymentHash` (hex), or `nil` when no node was asked to pay it.
     public func paymentCounters(_ paymentHash: String) async throws -> PaymentCounters? {
+        try await paymentCounters()[paymentHash]
+    }
+
+    /// The simulator's counters of every payment hash (hex) a node was asked to pay.
+    public func paymentCounters() async throws -> [String: PaymentCounters] {
         struct State: Decodable { let payment_hashes: [String: PaymentCounters] }
-        return try Services.decode(State.self, try await currentState()).payment_hashes[paymentHash]
+        return try Services.decode(State.self, try await currentState()).payment_hashes
+    }
+
+    /// How often each RPC (e.g. `TrackPaymentV2`) of the node `name` was called (`GET /v1/state`).
+    public func calls(of name: String) async throws -> [String: Int] {
+        struct Node: Decodable { let calls: [String: Int] }
+        struct State: Decodable { let nodes: [String: Node] }
+        return try Services.decode(State.self, try await currentState()).nodes[name]?.calls ?? [:]
     }
 
     /// Stops the simulator and removes its directory.

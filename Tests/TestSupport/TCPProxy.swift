@@ -10,6 +10,8 @@ import NIOPosix
 public final class TCPProxy: Sendable {
     private struct State {
         var refusing = false
+        /// Connections closed at once because the proxy was refusing.
+        var refusals = 0
         var droppingAnswers = false
         /// HTTP request lines (`POST /path`) seen from clients, and how often.
         var requests: [String: Int] = [:]
@@ -38,7 +40,11 @@ public final class TCPProxy: Sendable {
         let server = try await ServerBootstrap(group: MultiThreadedEventLoopGroup.singleton)
             .childChannelOption(.autoRead, value: false)
             .childChannelInitializer { inbound in
-                if state.withLockedValue({ $0.refusing }) { return inbound.close() }
+                let refused = state.withLockedValue { state in
+                    if state.refusing { state.refusals += 1 }
+                    return state.refusing
+                }
+                if refused { return inbound.close() }
                 return ClientBootstrap(group: inbound.eventLoop).connect(host: "127.0.0.1", port: targetPort)
                     .flatMap { outbound in
                         state.withLockedValue { $0.open.append((inbound, outbound)) }
@@ -74,6 +80,11 @@ public final class TCPProxy: Sendable {
     /// sent through the proxy, refused connections aside.
     public func requests(_ requestLine: String) -> Int {
         state.withLockedValue { $0.requests[requestLine, default: 0] }
+    }
+
+    /// How many connections the proxy refused (``refuse(_:)``): each one a client's attempt to reach the target.
+    public var refusals: Int {
+        state.withLockedValue { $0.refusals }
     }
 
     /// Drops every byte of the WebSocket connections open now, both ways, without closing them. Returns how

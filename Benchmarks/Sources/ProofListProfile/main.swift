@@ -41,9 +41,9 @@ for index in 0..<proofCount {
 }
 print("filled \(proofCount) proofs, \(holderCount) holders in \(ContinuousClock.now - fillStart)")
 
-func milliseconds(_ body: () throws -> Void) rethrows -> Double {
+func milliseconds(_ body: () async throws -> Void) async rethrows -> Double {
     let start = ContinuousClock.now
-    try body()
+    try await body()
     let elapsed = ContinuousClock.now - start
     return Double(elapsed.components.seconds) * 1e3 + Double(elapsed.components.attoseconds) / 1e15
 }
@@ -55,26 +55,26 @@ for round in 0..<rounds {
     for holder in 0..<holderCount {
         let heldFilter = ProofFilter(heldBy: key(holder))
         let ownerFilter = ProofFilter(owner: key(holder))
-        func measureHeld() throws {
+        func measureHeld() async throws {
             heldBy.append(
-                try milliseconds {
-                    let page = try store.proofs(heldFilter, limit: 50, cursor: nil)
+                try await milliseconds {
+                    let page = try await store.proofs(heldFilter, limit: 50, cursor: nil)
                     precondition(page.items.count == 50 && page.total == expected.held, "held_by page")
                 })
         }
-        func measureOwner() throws {
+        func measureOwner() async throws {
             owner.append(
-                try milliseconds {
-                    let page = try store.proofs(ownerFilter, limit: 50, cursor: nil)
+                try await milliseconds {
+                    let page = try await store.proofs(ownerFilter, limit: 50, cursor: nil)
                     precondition(page.items.count == 50 && page.total == expected.owned, "owner page")
                 })
         }
         if (round + holder) % 2 == 0 {
-            try measureHeld()
-            try measureOwner()
+            try await measureHeld()
+            try await measureOwner()
         } else {
-            try measureOwner()
-            try measureHeld()
+            try await measureOwner()
+            try await measureHeld()
         }
     }
 }

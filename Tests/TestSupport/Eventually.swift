@@ -1,0 +1,21 @@
+/// A condition a test polled did not hold within its bound.
+public struct ConditionTimeout: Error, CustomStringConvertible {
+    /// What the test waited for.
+    public let condition: String
+    public var description: String { "timed out waiting until \(condition)" }
+}
+
+/// Polls `condition` every 10 ms until it holds; throws ``ConditionTimeout`` naming `what` after `timeout`.
+///
+/// The way a test waits for something it can observe, instead of a fixed sleep that is too short on a loaded
+/// machine and too long on an idle one.
+public func eventually(
+    _ what: String = "the condition holds", timeout: Duration = .seconds(10),
+    _ condition: () async throws -> Bool
+) async throws {
+    let deadline = ContinuousClock.now + timeout
+    while try await !condition() {
+        guard ContinuousClock.now < deadline else { throw ConditionTimeout(condition: what) }
+        try await Task.sleep(for: .milliseconds(10))
+    }
+}
