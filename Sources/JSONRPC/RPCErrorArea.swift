@@ -14,6 +14,8 @@ public enum RPCErrorArea: String, Hashable, Sendable, CaseIterable {
     case proof
     /// The Lightning backend, 600...699.
     case backend
+    /// Accounts and the ledger, 700...799.
+    case accounts
 
     /// The codes this area may use.
     public var codes: ClosedRange<Int> {
@@ -25,6 +27,7 @@ public enum RPCErrorArea: String, Hashable, Sendable, CaseIterable {
         case .payment: 400...499
         case .proof: 500...599
         case .backend: 600...699
+        case .accounts: 700...799
         }
     }
 

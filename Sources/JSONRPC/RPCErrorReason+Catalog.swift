@@ -12,6 +12,7 @@ extension RPCErrorReason {
         proofNotFound, proofInvalid, notOwner, transferPending, doubleTransfer, invalidProofSignature,
         transitionNotFound, proofRevoked, notRevocable, notAttester,
         backendUnavailable, backendError, backendTimeout, unsupportedByBackend,
+        accountNotFound, accountFrozen, accountConflict, insufficientFunds, limitExceeded,
     ]
 
     // MARK: standard
@@ -314,5 +315,43 @@ extension RPCErrorReason {
     public static let unsupportedByBackend = Self(
         name: "unsupported_by_backend", code: 603, area: .backend, message: "Not supported by this backend",
         summary: "The configured backend cannot do this (for example cancel an invoice)."
+    )
+
+    // MARK: accounts
+
+    /// `account_not_found` (700).
+    public static let accountNotFound = Self(
+        name: "account_not_found", code: 700, area: .accounts, message: "Account not found",
+        summary: "No account has this id (`account.*`, or the `account` of an invoice, payment or transfer)."
+    )
+    /// `account_frozen` (701).
+    public static let accountFrozen = Self(
+        name: "account_frozen", code: 701, area: .accounts, message: "Account cannot send",
+        dataFields: ["status"],
+        summary: "The paying or transferring account is `frozen` (it can still receive) or `closed` (it cannot"
+            + " receive either); `status` is which."
+    )
+    /// `account_conflict` (702).
+    public static let accountConflict = Self(
+        name: "account_conflict", code: 702, area: .accounts, message: "Account conflict",
+        dataFields: ["existing"],
+        summary: "`account.create` with an existing id but other parameters (`existing` is that account, as"
+            + " `account.get` returns it); or `account.close`/`account.update` of an account that still has money,"
+            + " holds or open invoices, or is closed."
+    )
+    /// `insufficient_funds` (703).
+    public static let insufficientFunds = Self(
+        name: "insufficient_funds", code: 703, area: .accounts, message: "Insufficient funds in the account",
+        dataFields: ["available_msat"],
+        summary: "The account's available balance (balance less holds) cannot cover the transfer, or the payment's"
+            + " amount plus fee cap; the node's own shortage stays `insufficient_balance`."
+    )
+    /// `limit_exceeded` (704).
+    public static let limitExceeded = Self(
+        name: "limit_exceeded", code: 704, area: .accounts, message: "Account limit exceeded",
+        dataFields: ["limit", "retry_after_s"],
+        summary: "A limit of the account refuses the amount: `limit` is `max_payment_msat` or `daily_spend_msat`;"
+            + " for the rolling daily limit, `retry_after_s` is when enough of the last 24 hours' spending has"
+            + " aged out (absent when the amount alone is over the limit)."
     )
 }

@@ -191,6 +191,7 @@ enum PostgresMigrations {
         INSERT INTO proof_holders (holder, proof_id, since)
             SELECT owner, proof_id, updated_at FROM proofs ON CONFLICT DO NOTHING;
         """,
+        "v9_accounts": LedgerSchema.postgres,
         // Events are written here without an index by the transaction that changes state, then indexed in
         // commit order by the sequencer (`EventSequencer`); `xid` is the writer's transaction, `idx` and
         // `sequenced_at` are set when the row is copied into `events` (kept a minute for the writer to read).

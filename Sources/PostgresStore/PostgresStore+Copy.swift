@@ -14,10 +14,15 @@ extension PostgresStore {
         }
     }
 
-    /// Inserts rows into `table` in one transaction (an `id` identity then continues after the copied ids).
+    /// Inserts rows into `table` in one transaction (an `id` identity then continues after the copied ids; rows
+    /// the migration seeded are replaced by primary key).
     package func insert(_ rows: [[StoreValue]], into table: StoreSchema.Table) async throws(StoreError) {
         let placeholders = (1...table.columns.count).map { "$\($0)" }.joined(separator: ", ")
-        let sql = "INSERT INTO \(table.name) (\(table.columns.joined(separator: ", "))) VALUES (\(placeholders))"
+        var sql = "INSERT INTO \(table.name) (\(table.columns.joined(separator: ", "))) VALUES (\(placeholders))"
+        if table.seeded {
+            let updates = table.columns.dropFirst().map { "\($0) = EXCLUDED.\($0)" }.joined(separator: ", ")
+            sql += " ON CONFLICT (\(table.columns[0])) DO UPDATE SET \(updates)"
+        }
         try await transaction("copy \(table.name)") { connection in
             for row in rows {
                 var bindings = PostgresBindings(capacity: row.count)
@@ -30,8 +35,8 @@ extension PostgresStore {
                 }
                 try await connection.query(PostgresQuery(unsafeSQL: sql, binds: bindings), logger: logger)
             }
-            // Copied ids are explicit: the identity must continue after them.
-            guard table.columns.contains("id") else { return }
+            // Copied ids are explicit: an integer identity must continue after them (an account's text id is none).
+            guard let column = table.columns.firstIndex(of: "id"), case .integer? = rows.first?[column] else { return }
             try await connection.query(
                 PostgresQuery(
                     unsafeSQL: """

@@ -10,11 +10,11 @@ extension PostgresStore {
             let inserted = try await connection.rows(
                 """
                 INSERT INTO invoices (payment_hash, bolt11, label, amount_msat, description, description_hash,
-                    expiry_s, status, created_at, expires_at, preimage, metadata, request_fingerprint, fiat)
+                    expiry_s, status, created_at, expires_at, preimage, metadata, request_fingerprint, fiat, account)
                 VALUES (\(record.paymentHash.hex), \(record.bolt11), \(record.label), \(record.amount?.rawValue),
                     \(record.description), \(record.descriptionHash), \(record.expirySeconds),
                     \(record.status.rawValue), \(record.createdAt), \(record.expiresAt), \(record.preimage?.hex),
-                    \(record.metadata), \(record.requestFingerprint), \(record.fiat))
+                    \(record.metadata), \(record.requestFingerprint), \(record.fiat), \(record.account))
                 ON CONFLICT (label) DO NOTHING RETURNING payment_hash
                 """, logger)
             if !inserted.isEmpty { return .created(record) }
@@ -73,6 +73,10 @@ extension PostgresStore {
                     ).first
                 else { return nil }
                 let record = try InvoiceRecord(row: row)
+                try await Journal.post(
+                    .invoice, at: paidAt, paymentHash: paymentHash, transferID: nil,
+                    [(AccountRecord.node, -amountReceived.rawValue), (record.account, amountReceived.rawValue)],
+                    on: connection, logger)
                 return (record, try await EventOutbox.insert(event(record), on: connection, logger))
             })
     }

@@ -1,4 +1,5 @@
 import Lightning
+import Logging
 import PostgresNIO
 import StoreModel
 
@@ -20,12 +21,22 @@ extension PostgresStore {
             {
                 throw StoreError(.idempotencyConflict, "idempotency key already used for another invoice")
             }
+            if let refusal = try await Self.holdRefusal(record, on: connection, logger) {
+                // Refused only when this call would start the payment: a pending or paid one is answered as such.
+                let row = try await connection.rows(
+                    "SELECT * FROM payments WHERE payment_hash = \(hash) FOR UPDATE", logger)
+                switch try row.first.map(PaymentRecord.init(row:)) {
+                case let existing? where existing.status == .pending: return .inFlight(existing)
+                case let existing? where existing.status == .succeeded: return .succeeded(existing)
+                default: return .refused(refusal)
+                }
+            }
             let inserted = try await connection.rows(
                 """
                 INSERT INTO payments (payment_hash, bolt11, status, amount_msat, max_fee_msat, idempotency_key,
-                    created_at, fiat)
+                    created_at, fiat, account)
                 VALUES (\(hash), \(record.bolt11), 'pending', \(record.amount.rawValue), \(record.maxFee.rawValue),
-                    \(record.idempotencyKey), \(record.createdAt), \(record.fiat))
+                    \(record.idempotencyKey), \(record.createdAt), \(record.fiat), \(record.account))
                 ON CONFLICT DO NOTHING RETURNING *
                 """, logger)
             var started = try inserted.first.map(PaymentRecord.init(row:))
@@ -46,7 +57,8 @@ extension PostgresStore {
                             amount_msat = \(record.amount.rawValue),
                             max_fee_msat = \(record.maxFee.rawValue), fee_msat = NULL, failure_reason = NULL,
                             fiat = \(record.fiat),
-                            completed_at = NULL, idempotency_key = coalesce(\(record.idempotencyKey), idempotency_key)
+                            completed_at = NULL, idempotency_key = coalesce(\(record.idempotencyKey), idempotency_key),
+                            account = \(record.account)
                         WHERE payment_hash = \(hash) RETURNING *
                         """, logger, uniqueViolation: .idempotencyConflict,
                         "idempotency key already used for another invoice"
@@ -59,7 +71,27 @@ extension PostgresStore {
                 VALUES (\(hash), \(record.createdAt), \(owner), \(record.bolt11))
                 """, logger: logger)
             guard let started else { throw StoreError(.corruptRow, "payment row vanished") }
+            try await Journal.hold(
+                record.amount.rawValue + record.maxFee.rawValue, of: record.account, for: record.paymentHash,
+                at: record.createdAt, on: connection, logger)
             return .started(started)
+        }
+    }
+
+    /// Why the paying account cannot hold the payment's amount plus fee cap now, or `nil`; the account's
+    /// balance row stays locked until the transaction ends. A system account (`@treasury`) is never refused
+    /// (``DebitCheck``), so it is neither read nor locked here.
+    private static func holdRefusal(_ record: PaymentRecord, on connection: PostgresConnection, _ logger: Logger)
+        async throws -> LedgerRefusal?
+    {
+        if AccountRecord.isSystem(record.account) { return nil }
+        let check = try await Journal.debitCheck(record.account, now: record.createdAt, on: connection, logger)
+        switch check {
+        case .failure(let refusal): return refusal
+        case .success(let check):
+            return check.refusal(
+                of: record.amount.rawValue + record.maxFee.rawValue,
+                for: .payment(amount: record.amount.rawValue), now: record.createdAt)
         }
     }
 
@@ -91,6 +123,13 @@ extension PostgresStore {
                     WHERE payment_hash = \(paymentHash.hex) AND completed_at IS NULL
                     """, logger: logger)
                 let record = try PaymentRecord(row: row)
+                try await Journal.releaseHold(of: paymentHash, on: connection, logger)
+                if status == .succeeded {
+                    let spent = record.amount.rawValue + (fee ?? 0)
+                    try await Journal.post(
+                        .payment, at: now, paymentHash: paymentHash, transferID: nil,
+                        [(record.account, -spent), (AccountRecord.node, spent)], on: connection, logger)
+                }
                 return (record, try await EventOutbox.insert(event(record), on: connection, logger))
             })
     }

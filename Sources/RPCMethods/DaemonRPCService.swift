@@ -19,7 +19,7 @@ package struct DaemonRPCService: RPCService {
         var all =
             components.nodeMethods + components.invoiceMethods + components.rateMethods + components.paymentMethods
             + components.eventMethods + components.proofMethods + components.proofLifecycleMethods
-            + components.operationsMethods
+            + components.operationsMethods + components.accountMethods
         let document = OpenRPCDocument.make(all.map(\.declaration) + [.rpcDiscover])
         all.append(.immediate(.rpcDiscover) { _, _ in document })
         methods = Dictionary(uniqueKeysWithValues: all.map { ($0.name, $0) })

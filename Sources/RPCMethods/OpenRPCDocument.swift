@@ -1,5 +1,6 @@
 import DaemonConfig
 import JSONRPC
+import Store
 
 /// Builds the OpenRPC document that `rpc.discover` returns (and docs/api.md renders), from the method
 /// declarations themselves, so the published contract cannot drift from the code.
@@ -76,6 +77,40 @@ enum OpenRPCDocument {
     private static let nullableString: JSONValue = ["type": ["string", "null"]]
     private static let nullableInteger: JSONValue = ["type": ["integer", "null"]]
 
+    private static let accountSchema: JSONValue = {
+        let money: [(String, JSONValue)] = ["balance", "held", "available"].flatMap { name in
+            [
+                (name + "_msat", Schema.integer(Int64.min, Int64.max)),
+                (name + "_sat", Schema.integer(Int64.min, Int64.max)),
+            ]
+        }
+        let head: [(String, JSONValue)] = [
+            ("id", Schema.string), ("name", nullableString),
+            ("status", Schema.oneOf(AccountStatus.allCases.map(\.rawValue))),
+        ]
+        let tail: [(String, JSONValue)] = [
+            ("limits", Schema.object([("max_payment_msat", nullableInteger), ("daily_spend_msat", nullableInteger)])), ("spent_24h_msat", Schema.integer(0, Int64.max)),
+            ("metadata", ["type": ["object", "null"]]), ("created_at", Schema.integer(0, Int64.max)),
+        ]
+        return Schema.object(head + money + tail)
+    }()
+
+    private static let transferSchema: JSONValue = Schema.object([
+        ("transfer_id", Schema.string), ("from", Schema.callerAccountID), ("to", Schema.callerAccountID),
+        ("amount_msat", Schema.msat), ("memo", nullableString), ("created_at", Schema.integer(0, Int64.max)),
+        ("entry_id", Schema.integer(1, Int64.max)),
+    ])
+
+    private static let ledgerAuditSchema: JSONValue = Schema.object([
+        ("clean", Schema.boolean), ("entries", Schema.integer(0, Int64.max)),
+        ("postings", Schema.integer(0, Int64.max)),
+        ("unbalanced_entries", Schema.array(Schema.integer(1, Int64.max))),
+        ("mismatched_accounts", Schema.array(Schema.string)), ("negative_accounts", Schema.array(Schema.string)),
+        ("stale_holds", Schema.array(Schema.hex32)), ("liabilities_msat", Schema.integer(Int64.min, Int64.max)),
+        ("node_msat", Schema.integer(Int64.min, Int64.max)), ("backend_balance_msat", nullableInteger),
+        ("surplus_msat", nullableInteger),
+    ])
+
     private static var schemas: JSONObject {
         [
             "invoice": Schema.object([
@@ -85,15 +120,16 @@ enum OpenRPCDocument {
                 ("created_at", Schema.integer(0, Int64.max)),
                 ("expires_at", Schema.integer(0, Int64.max)), ("paid_at", nullableInteger),
                 ("amount_received_msat", nullableInteger), ("preimage", nullableString),
-                ("metadata", ["type": ["object", "null"]]),
+                ("metadata", ["type": ["object", "null"]]), ("account", Schema.string),
             ]),
             "payment": Schema.object([
                 ("payment_hash", Schema.hex32), ("bolt11", Schema.string),
                 ("status", Schema.oneOf(["pending", "succeeded", "failed"])), ("amount_msat", Schema.msat),
                 ("fee_msat", nullableInteger), ("preimage", nullableString), ("failure_reason", nullableString),
                 ("created_at", Schema.integer(0, Int64.max)), ("completed_at", nullableInteger),
-                ("idempotency_key", nullableString),
+                ("idempotency_key", nullableString), ("account", Schema.string),
             ]),
+            "account": accountSchema, "transfer": transferSchema, "ledger_audit": ledgerAuditSchema,
             "event": Schema.object([
                 ("index", Schema.integer(1, Int64.max)), ("type", Schema.string), ("at", Schema.integer(0, Int64.max)),
                 ("data", Schema.anyObject),

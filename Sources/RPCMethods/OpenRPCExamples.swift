@@ -1,4 +1,5 @@
 import JSONRPC
+import Wallet
 
 /// Illustrative values for the examples of the OpenRPC document (and so of docs/api.md): one example request
 /// per method, from its declaration, and the shape of its answer, from its result schema.
@@ -42,6 +43,7 @@ enum Example {
             return .object(merged)
         }
         if let first = schema["enum"]?.arrayValue?.first { return first }
+        if let first = schema["anyOf"]?.arrayValue?.first { return value(of: first, named: name, in: schemas) }
         let types =
             schema["type"]?.arrayValue?.compactMap(\.stringValue) ?? schema["type"]?.stringValue.map { [$0] } ?? []
         // A nullable member is null unless its name has an example: what a fresh object (an open invoice) holds.
@@ -65,8 +67,12 @@ enum Example {
             return hex(bytes: digits / 2)
         }
         if pattern == Schema.currency["pattern"]?.stringValue { return "EUR" }
+        if pattern == AccountBook.callerIDPattern { return accountTexts[name] ?? "user:42" }
         return texts[name] ?? "text"
     }
+
+    /// Example account ids by param name (`from` and `to` of a transfer differ).
+    private static let accountTexts = ["to": "user:7"]
 
     private static let texts: [String: String] = [
         "bolt11": bolt11, "label": "order-42", "description": "coffee", "idempotency_key": "payout-7",

@@ -227,6 +227,9 @@ enum SQLiteMigrations {
                         SELECT owner, proof_id, updated_at FROM proofs;
                     """)
         }
+        migrator.registerMigration("v9_accounts") { database in
+            try database.execute(sql: LedgerSchema.sqlite)
+        }
         // PostgreSQL's event outbox (several instances index events through one sequencer). SQLite has one
         // writer, which indexes each event in the transaction of its state change, so this version changes
         // nothing here; it keeps both engines at the same version list.

@@ -13,10 +13,10 @@ extension SQLiteStore {
         }
     }
 
-    /// Inserts rows into `table` in one transaction.
+    /// Inserts rows into `table` in one transaction (replacing, by primary key, the rows the migration seeded).
     public func insert(_ rows: [[StoreValue]], into table: StoreSchema.Table) async throws(StoreError) {
         let sql = """
-            INSERT INTO \(table.name) (\(table.columns.joined(separator: ", ")))
+            INSERT \(table.seeded ? "OR REPLACE " : "")INTO \(table.name) (\(table.columns.joined(separator: ", ")))
             VALUES (\(Array(repeating: "?", count: table.columns.count).joined(separator: ", ")))
             """
         try await write("copy \(table.name)") { database in

@@ -20,14 +20,14 @@ extension SQLiteStore {
             try database.execute(
                 sql: """
                     INSERT INTO invoices (payment_hash, bolt11, label, amount_msat, description, description_hash,
-                        expiry_s, status, created_at, expires_at, preimage, metadata, request_fingerprint, fiat)
-                    VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                        expiry_s, status, created_at, expires_at, preimage, metadata, request_fingerprint, fiat, account)
+                    VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
                     """,
                 arguments: [
                     record.paymentHash.hex, record.bolt11, record.label, record.amount?.rawValue,
                     record.description, record.descriptionHash, record.expirySeconds, record.status.rawValue,
                     record.createdAt, record.expiresAt, record.preimage?.hex, record.metadata,
-                    record.requestFingerprint, record.fiat,
+                    record.requestFingerprint, record.fiat, record.account,
                 ])
             return .created(record)
         }
@@ -80,6 +80,10 @@ extension SQLiteStore {
                     database, sql: "SELECT * FROM invoices WHERE payment_hash = ?", arguments: [paymentHash.hex])
             else { return nil }
             let record = try InvoiceRecord(row: row)
+            try Self.post(
+                .invoice, at: paidAt, paymentHash: paymentHash, transferID: nil,
+                [(AccountRecord.node, -amountReceived.rawValue), (record.account, amountReceived.rawValue)],
+                in: database)
             return (record, try Self.insertEvent(event(record), in: database))
         }
     }

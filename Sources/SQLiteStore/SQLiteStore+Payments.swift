@@ -26,31 +26,36 @@ extension SQLiteStore {
                 case .pending: return .inFlight(existing)
                 case .succeeded: return .succeeded(existing)
                 case .failed:
+                    if let refusal = try Self.holdRefusal(record, in: database) { return .refused(refusal) }
                     try database.execute(
                         sql: """
                             UPDATE payments SET status = 'pending', bolt11 = ?, amount_msat = ?, max_fee_msat = ?,
                                 fee_msat = NULL, fiat = ?,
                                 failure_reason = NULL, completed_at = NULL,
-                                idempotency_key = coalesce(?, idempotency_key)
+                                idempotency_key = coalesce(?, idempotency_key), account = ?
                             WHERE payment_hash = ?
                             """,
                         arguments: [
                             record.bolt11, record.amount.rawValue, record.maxFee.rawValue, record.fiat,
-                            record.idempotencyKey, record.paymentHash.hex,
+                            record.idempotencyKey, record.account, record.paymentHash.hex,
                         ])
                 }
             } else {
+                if let refusal = try Self.holdRefusal(record, in: database) { return .refused(refusal) }
                 try database.execute(
                     sql: """
                         INSERT INTO payments (payment_hash, bolt11, status, amount_msat, max_fee_msat,
-                            idempotency_key, created_at, fiat)
-                        VALUES (?, ?, 'pending', ?, ?, ?, ?, ?)
+                            idempotency_key, created_at, fiat, account)
+                        VALUES (?, ?, 'pending', ?, ?, ?, ?, ?, ?)
                         """,
                     arguments: [
                         record.paymentHash.hex, record.bolt11, record.amount.rawValue, record.maxFee.rawValue,
-                        record.idempotencyKey, record.createdAt, record.fiat,
+                        record.idempotencyKey, record.createdAt, record.fiat, record.account,
                     ])
             }
+            try Self.hold(
+                record.amount.rawValue + record.maxFee.rawValue, of: record.account, for: record.paymentHash,
+                at: record.createdAt, in: database)
             try database.execute(
                 sql: "INSERT INTO payment_attempts (payment_hash, started_at, owner, bolt11) VALUES (?, ?, ?, ?)",
                 arguments: [record.paymentHash.hex, record.createdAt, owner, record.bolt11])
@@ -87,7 +92,27 @@ extension SQLiteStore {
             let row = try Row.fetchOne(
                 database, sql: "SELECT * FROM payments WHERE payment_hash = ?", arguments: [paymentHash.hex])
             let record = try PaymentRecord(row: row!)
+            try Self.releaseHold(of: paymentHash, in: database)
+            if status == .succeeded {
+                let spent = record.amount.rawValue + (fee ?? 0)
+                try Self.post(
+                    .payment, at: now, paymentHash: paymentHash, transferID: nil,
+                    [(record.account, -spent), (AccountRecord.node, spent)], in: database)
+            }
             return (record, try Self.insertEvent(event(record), in: database))
+        }
+    }
+
+    /// Why the paying account cannot hold the payment's amount plus fee cap now, or `nil`. A system account
+    /// (`@treasury`) is never refused (``DebitCheck``), so it is not read.
+    private static func holdRefusal(_ record: PaymentRecord, in database: Database) throws -> LedgerRefusal? {
+        if AccountRecord.isSystem(record.account) { return nil }
+        switch try debitCheck(record.account, now: record.createdAt, in: database) {
+        case .failure(let refusal): return refusal
+        case .success(let check):
+            return check.refusal(
+                of: record.amount.rawValue + record.maxFee.rawValue,
+                for: .payment(amount: record.amount.rawValue), now: record.createdAt)
         }
     }
 

@@ -292,6 +292,62 @@ package class MeteredStoreEngine: StoreEngine, @unchecked Sendable {
         }
     }
 
+    package func createAccount(_ record: AccountRecord) async throws(StoreError) -> AccountInsertion {
+        try await measure("create account", writes: true) { () throws(StoreError) in
+            try await base.createAccount(record)
+        }
+    }
+
+    package func account(id: String, now: Int64) async throws(StoreError) -> AccountState? {
+        try await measure("read account") { () throws(StoreError) in try await base.account(id: id, now: now) }
+    }
+
+    package func accounts(status: AccountStatus?, prefix: String?, limit: Int, cursor: String?, now: Int64)
+        async throws(StoreError) -> Page<AccountState>
+    {
+        try await measure("list accounts") { () throws(StoreError) in
+            try await base.accounts(status: status, prefix: prefix, limit: limit, cursor: cursor, now: now)
+        }
+    }
+
+    package func updateAccount(_ id: String, _ change: AccountChange, now: Int64) async throws(StoreError)
+        -> AccountState?
+    {
+        try await measure("update account", writes: true) { () throws(StoreError) in
+            try await base.updateAccount(id, change, now: now)
+        }
+    }
+
+    package func closeAccount(_ id: String, now: Int64) async throws(StoreError) -> AccountState? {
+        try await measure("close account", writes: true) { () throws(StoreError) in
+            try await base.closeAccount(id, now: now)
+        }
+    }
+
+    package func transfer(
+        _ record: TransferRecord, key: WriteKey, events: @escaping @Sendable (TransferRecord) -> [NewEvent]
+    ) async throws(StoreError) -> TransferOutcome {
+        try await measure("transfer", writes: true) { () throws(StoreError) in
+            try await base.transfer(record, key: key, events: events)
+        }
+    }
+
+    package func transfer(id: String) async throws(StoreError) -> TransferRecord? {
+        try await measure("read transfer") { () throws(StoreError) in try await base.transfer(id: id) }
+    }
+
+    package func statement(account: String, filter: StatementFilter, limit: Int, cursor: String?)
+        async throws(StoreError) -> AccountStatement
+    {
+        try await measure("read statement") { () throws(StoreError) in
+            try await base.statement(account: account, filter: filter, limit: limit, cursor: cursor)
+        }
+    }
+
+    package func ledgerAudit() async throws(StoreError) -> LedgerAudit {
+        try await measure("audit ledger") { () throws(StoreError) in try await base.ledgerAudit() }
+    }
+
     /// Runs one call of ``base``, recording its latency and failure under `operation`; a call that `writes` also
     /// tells ``writeFailure`` whether the store can still be written.
     private func measure<T>(

@@ -21,9 +21,9 @@ package enum StoreCopy {
         case verified(TableReport)
     }
 
-    /// Copies every table of ``StoreSchema/tables`` from `source` into the empty store `target` and verifies
-    /// each, telling `progress` before and after each table. Throws `copyMismatch` when the target is not
-    /// empty or a table differs after the copy. Both stores must be at the same schema version, and no daemon
+    /// Copies every table of ``StoreSchema/tables`` from `source` into the empty store `target` (rows its
+    /// migration seeded, the system accounts, are replaced) and verifies each, telling `progress` before and
+    /// after each table. Throws `copyMismatch` when the target is not empty or a table differs after the copy. Both stores must be at the same schema version, and no daemon
     /// may be writing to the source.
     package static func copy(
         from source: Store, to target: Store, progress: (Progress) -> Void = { _ in }
@@ -31,8 +31,10 @@ package enum StoreCopy {
         guard try await source.appliedMigrations() == target.appliedMigrations() else {
             throw StoreError(.copyMismatch, "the stores are at different schema versions")
         }
-        for table in StoreSchema.tables where try await !target.rows(of: table).isEmpty {
-            throw StoreError(.copyMismatch, "the target's \(table.name) is not empty")
+        for table in StoreSchema.tables where !table.seeded {
+            guard try await target.rows(of: table).isEmpty else {
+                throw StoreError(.copyMismatch, "the target's \(table.name) is not empty")
+            }
         }
         var reports: [TableReport] = []
         for (position, table) in StoreSchema.tables.enumerated() {

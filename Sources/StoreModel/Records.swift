@@ -24,13 +24,16 @@ public struct InvoiceRecord: Sendable, Hashable {
     /// For an invoice made for a fiat amount: the amount, the rate it was converted at, the rate's sources and
     /// time, as compact JSON text (`{"currency":"EUR","amount":"78.50","rate":"85000","sources":[…],"at":…}`).
     public var fiat: String?
+    /// The account the payment is credited to (``AccountRecord/treasury`` unless the caller named one).
+    public var account: String
 
     /// Creates a record.
     public init(
         paymentHash: PaymentHash, bolt11: String, label: String?, amount: MilliSatoshi?, description: String?,
         descriptionHash: String?, expirySeconds: Int64, status: InvoiceStatus, createdAt: Int64, expiresAt: Int64,
         paidAt: Int64? = nil, amountReceived: MilliSatoshi? = nil, preimage: Preimage?, metadata: String?,
-        requestFingerprint: String, settleIndex: Int64? = nil, fiat: String? = nil
+        requestFingerprint: String, settleIndex: Int64? = nil, fiat: String? = nil,
+        account: String = AccountRecord.treasury
     ) {
         self.paymentHash = paymentHash
         self.bolt11 = bolt11
@@ -49,6 +52,7 @@ public struct InvoiceRecord: Sendable, Hashable {
         self.requestFingerprint = requestFingerprint
         self.settleIndex = settleIndex
         self.fiat = fiat
+        self.account = account
     }
 }
 
@@ -68,12 +72,16 @@ public struct PaymentRecord: Sendable, Hashable {
     /// For an any-amount invoice paid with a fiat amount: the amount, the rate it was converted at, the rate's
     /// sources and time, as compact JSON text (as ``InvoiceRecord/fiat``).
     public var fiat: String?
+    /// The account that pays: held amount plus fee cap while pending, debited amount plus fee on success
+    /// (``AccountRecord/treasury`` unless the caller named one).
+    public var account: String
 
     /// Creates a record.
     public init(
         paymentHash: PaymentHash, bolt11: String, status: PaymentStatus, amount: MilliSatoshi, maxFee: MilliSatoshi,
         fee: MilliSatoshi? = nil, preimage: Preimage? = nil, failureReason: PaymentFailureReason? = nil,
-        idempotencyKey: String?, createdAt: Int64, completedAt: Int64? = nil, fiat: String? = nil
+        idempotencyKey: String?, createdAt: Int64, completedAt: Int64? = nil, fiat: String? = nil,
+        account: String = AccountRecord.treasury
     ) {
         self.paymentHash = paymentHash
         self.bolt11 = bolt11
@@ -87,6 +95,7 @@ public struct PaymentRecord: Sendable, Hashable {
         self.createdAt = createdAt
         self.completedAt = completedAt
         self.fiat = fiat
+        self.account = account
     }
 }
 

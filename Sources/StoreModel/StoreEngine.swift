@@ -16,6 +16,16 @@ public enum PaymentStart: Sendable {
     case inFlight(PaymentRecord)
     /// This hash was already paid successfully.
     case succeeded(PaymentRecord)
+    /// The paying account cannot hold amount plus fee cap (or is frozen, or over a limit): nothing was stored.
+    case refused(LedgerRefusal)
+}
+
+/// Outcome of ``StoreEngine/createAccount(_:)``.
+public enum AccountInsertion: Sendable {
+    /// Stored as new, with a zero balance.
+    case created(AccountState)
+    /// The id names an account created with the same parameters: that one.
+    case existing(AccountState)
 }
 
 /// One database engine holding the daemon's durable state: SQLite (`SQLiteStore`) or PostgreSQL
@@ -133,6 +143,36 @@ public protocol StoreEngine: Sendable {
     func rememberAccountKey(pubkey: String, accountID: String) async throws(StoreError)
     /// The account whose daemon-held key is `pubkey`.
     func account(forKey pubkey: String) async throws(StoreError) -> String?
+    /// Creates an account with a zero balance; an id in use returns the account when its fingerprint matches,
+    /// else throws `accountConflict`.
+    func createAccount(_ record: AccountRecord) async throws(StoreError) -> AccountInsertion
+    /// The account `id` with its balance, holds and spending of the 24 hours before `now`.
+    func account(id: String, now: Int64) async throws(StoreError) -> AccountState?
+    /// Accounts in id order, optionally of one status and under an id prefix, with the `total` they number.
+    func accounts(status: AccountStatus?, prefix: String?, limit: Int, cursor: String?, now: Int64)
+        async throws(StoreError) -> Page<AccountState>
+    /// Changes name, metadata, limits or status (`open`, `frozen`) of an account that is not closed; `nil` when
+    /// no such account exists.
+    func updateAccount(_ id: String, _ change: AccountChange, now: Int64) async throws(StoreError) -> AccountState?
+    /// Closes an account with a zero balance, no holds and no open invoices (else throws `accountConflict`);
+    /// `nil` when no such account exists. Closing a closed account returns it.
+    func closeAccount(_ id: String, now: Int64) async throws(StoreError) -> AccountState?
+    /// Moves `record.amount` from `record.from` to `record.to` as one journal entry with `events`, if the
+    /// source can afford it within its limits (checked and debited atomically, across instances), and stores
+    /// `key` with it. A key stored with the same fingerprint replays its transfer; with another, it throws
+    /// `idempotencyConflict`.
+    func transfer(
+        _ record: TransferRecord, key: WriteKey, events: @escaping @Sendable (TransferRecord) -> [NewEvent]
+    ) async throws(StoreError) -> TransferOutcome
+    /// The transfer with this id.
+    func transfer(id: String) async throws(StoreError) -> TransferRecord?
+    /// One account's postings newest first, filtered, with the totals of the whole filtered range.
+    func statement(account: String, filter: StatementFilter, limit: Int, cursor: String?)
+        async throws(StoreError) -> AccountStatement
+    /// Checks the journal: every entry sums to zero, every stored balance and held amount equals its postings
+    /// and open holds, no account but system ones is below zero, no hold outlives its payment.
+    func ledgerAudit() async throws(StoreError) -> LedgerAudit
+
     /// Counts invoices, payments and proofs by status.
     func statusCounts() async throws(StoreError) -> StatusCounts
 

@@ -13,6 +13,11 @@ public struct StoreError: Error, Hashable, Sendable, CustomStringConvertible {
         public static let doubleTransfer = Code(name: "double_transfer")
         /// The proof changed between reading and writing it.
         public static let staleProof = Code(name: "stale_proof")
+        /// The account id is taken by an account created with other parameters, or an account to close still
+        /// has money, holds or open invoices.
+        public static let accountConflict = Code(name: "account_conflict")
+        /// No account has this id (an invoice, payment or transfer named one).
+        public static let accountNotFound = Code(name: "account_not_found")
         /// The database cannot be opened, migrated, read or written.
         public static let database = Code(name: "database")
         /// A stored row does not decode (corruption or a bug).

@@ -41,7 +41,8 @@ extension InvoiceRecord {
             amountReceived: try row.amount("amount_received_msat"),
             preimage: try row.text("preimage").flatMap(Preimage.init(hex:)), metadata: try row.text("metadata"),
             requestFingerprint: try row.requiredText("request_fingerprint"),
-            settleIndex: try row.integer("settle_index"), fiat: try row.text("fiat"))
+            settleIndex: try row.integer("settle_index"), fiat: try row.text("fiat"),
+            account: try row.requiredText("account"))
     }
 }
 
@@ -58,7 +59,8 @@ extension PaymentRecord {
             preimage: try row.text("preimage").flatMap(Preimage.init(hex:)),
             failureReason: try row.text("failure_reason").flatMap(PaymentFailureReason.init(rawValue:)),
             idempotencyKey: try row.text("idempotency_key"), createdAt: try row.requiredInteger("created_at"),
-            completedAt: try row.integer("completed_at"), fiat: try row.text("fiat"))
+            completedAt: try row.integer("completed_at"), fiat: try row.text("fiat"),
+            account: try row.requiredText("account"))
     }
 }
 

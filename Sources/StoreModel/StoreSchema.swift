@@ -5,7 +5,7 @@ public enum StoreSchema {
     /// here and to both engines (`StoreMigrationTests` checks they agree).
     public static let versions = [
         "v1_invoices_payments_events", "v2_proofs", "v3_instances", "v4_wallet_identity", "v5_write_replays",
-        "v6_proof_lifecycle", "v7_fiat", "v8_proof_holders", "v10_event_outbox",
+        "v6_proof_lifecycle", "v7_fiat", "v8_proof_holders", "v9_accounts", "v10_event_outbox",
     ]
 
     /// A table copied between engines.
@@ -16,6 +16,9 @@ public enum StoreSchema {
         public let columns: [String]
         /// The column rows are ordered by (the insertion order of the SQLite rowid, kept in a copy).
         public let order: String
+        /// Whether the migration writes rows of its own (the system accounts): a copy replaces them, by the
+        /// primary key, instead of needing the table empty.
+        public var seeded = false
     }
 
     /// The tables of the store, parents before children. `instances` (heartbeats of running daemons) is not
@@ -26,13 +29,13 @@ public enum StoreSchema {
             columns: [
                 "payment_hash", "bolt11", "label", "amount_msat", "description", "description_hash", "expiry_s",
                 "status", "created_at", "expires_at", "paid_at", "amount_received_msat", "preimage", "metadata",
-                "request_fingerprint", "settle_index", "fiat",
+                "request_fingerprint", "settle_index", "fiat", "account",
             ], order: "row"),
         Table(
             name: "payments",
             columns: [
                 "payment_hash", "bolt11", "status", "amount_msat", "max_fee_msat", "fee_msat", "preimage",
-                "failure_reason", "idempotency_key", "created_at", "completed_at", "fiat",
+                "failure_reason", "idempotency_key", "created_at", "completed_at", "fiat", "account",
             ], order: "row"),
         Table(
             name: "payment_attempts",
@@ -65,5 +68,19 @@ public enum StoreSchema {
         Table(
             name: "write_keys", columns: ["method", "idempotency_key", "fingerprint", "object_id", "created_at"],
             order: "method, idempotency_key"),
+        Table(
+            name: "accounts",
+            columns: [
+                "id", "name", "metadata", "max_payment_msat", "daily_spend_msat", "status", "created_at",
+                "request_fingerprint",
+            ], order: "id", seeded: true),
+        Table(name: "balances", columns: ["account", "balance_msat", "held_msat"], order: "account", seeded: true),
+        Table(name: "ledger_entries", columns: ["id", "kind", "at", "payment_hash", "transfer_id"], order: "id"),
+        Table(name: "postings", columns: ["entry_id", "account", "amount_msat", "at"], order: "entry_id, account"),
+        Table(name: "holds", columns: ["payment_hash", "account", "amount_msat", "created_at"], order: "payment_hash"),
+        Table(
+            name: "transfers",
+            columns: ["transfer_id", "from_account", "to_account", "amount_msat", "memo", "created_at", "entry_id"],
+            order: "transfer_id"),
     ]
 }

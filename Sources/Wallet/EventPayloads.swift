@@ -21,6 +21,7 @@ package enum EventPayloads {
             "preimage": record.status == .paid ? record.preimage.map { .string($0.hex) } ?? .null : .null,
             "metadata": record.metadata.flatMap { try? JSONValue.parse(Array($0.utf8)) } ?? .null,
             "fiat": record.fiat.flatMap { try? JSONValue.parse(Array($0.utf8)) } ?? .null,
+            "account": .string(record.account),
         ]
     }
 
@@ -38,6 +39,7 @@ package enum EventPayloads {
             "completed_at": record.completedAt.map(JSONValue.integer) ?? .null,
             "idempotency_key": record.idempotencyKey.map(JSONValue.string) ?? .null,
             "fiat": record.fiat.flatMap { try? JSONValue.parse(Array($0.utf8)) } ?? .null,
+            "account": .string(record.account),
         ]
     }
 

@@ -20,12 +20,15 @@ package struct InvoiceBook: Sendable {
         package var label: String?
         /// Caller JSON kept locally, as compact text.
         package var metadata: String?
+        /// The account credited when the invoice is paid.
+        package var account: String
 
         /// Creates a request; a nil amount (and no fiat) asks for an any-amount invoice.
         package init(
             amount: MilliSatoshi? = nil, fiat: FiatAmount? = nil, description: String? = nil,
             descriptionHash: [UInt8]? = nil,
-            expirySeconds: Int64, label: String? = nil, metadata: String? = nil
+            expirySeconds: Int64, label: String? = nil, metadata: String? = nil,
+            account: String = AccountRecord.treasury
         ) {
             self.amount = amount
             self.fiat = fiat
@@ -34,6 +37,7 @@ package struct InvoiceBook: Sendable {
             self.expirySeconds = expirySeconds
             self.label = label
             self.metadata = metadata
+            self.account = account
         }
     }
 
@@ -68,6 +72,7 @@ package struct InvoiceBook: Sendable {
             guard existing.requestFingerprint == fingerprint else { throw Self.labelConflict(existing) }
             return .replay(existing)
         }
+        try await AccountBook.requireReceiving(request.account, store: store, now: now())
         let terms = try request.fiat.map { try FiatTerms(converting: $0, with: rates) }
         let amount = terms?.msat ?? request.amount
         let preimage = Preimage.random()
@@ -90,7 +95,8 @@ package struct InvoiceBook: Sendable {
             description: request.description, descriptionHash: request.descriptionHash?.hex,
             expirySeconds: request.expirySeconds, status: .open, createdAt: createdAt,
             expiresAt: Int64(clamping: decoded.fields.expiresAt), preimage: created.preimage,
-            metadata: request.metadata, requestFingerprint: fingerprint, fiat: terms?.recordText)
+            metadata: request.metadata, requestFingerprint: fingerprint, fiat: terms?.recordText,
+            account: request.account)
         switch try await insert(record) {
         case .created(let stored):
             logger.info("invoice created", metadata: ["payment_hash": "\(stored.paymentHash)"])
@@ -208,6 +214,8 @@ package struct InvoiceBook: Sendable {
             request.description ?? "-",
             request.descriptionHash?.hex ?? "-", "\(request.expirySeconds)", request.metadata ?? "-",
         ]
-        return RequestFingerprint.of(parts)
+        // An invoice of @treasury keeps the fingerprint it had before accounts existed (labels stay replayable).
+        let account = request.account == AccountRecord.treasury ? [] : ["account " + request.account]
+        return RequestFingerprint.of(parts + account)
     }
 }

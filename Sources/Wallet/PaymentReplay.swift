@@ -36,13 +36,13 @@ struct PaymentReplay: Sendable {
             data: ["existing": .object(EventPayloads.payment(stored))])
     }
 
-    /// Whether `request` repeats the one stored: the same invoice, and the same amount and fee cap where the
-    /// repeat states them.
+    /// Whether `request` repeats the one stored: the same invoice and paying account, and the same amount and
+    /// fee cap where the repeat states them.
     private static func sameRequest(
         _ request: PaymentSender.SendRequest, _ stored: PaymentRecord, paymentHash: PaymentHash
     ) -> Bool {
         stored.paymentHash == paymentHash && stored.bolt11.lowercased() == request.bolt11.lowercased()
-            && (request.amount == nil || request.amount == stored.amount)
+            && stored.account == request.account && (request.amount == nil || request.amount == stored.amount)
             && (request.maxFee == nil || request.maxFee == stored.maxFee)
     }
 }

@@ -22,12 +22,14 @@ package struct PaymentSender: Sendable {
         package var maxFee: MilliSatoshi?
         package var timeoutSeconds: Int64
         package var idempotencyKey: String?
+        /// The account that pays (holds amount plus fee cap while the payment is in flight).
+        package var account: String
 
         /// Creates a request to pay `bolt11`.
         package init(
             bolt11: String, amount: MilliSatoshi? = nil, fiat: FiatAmount? = nil, maxFee: MilliSatoshi? = nil,
             timeoutSeconds: Int64,
-            idempotencyKey: String? = nil
+            idempotencyKey: String? = nil, account: String = AccountRecord.treasury
         ) {
             self.bolt11 = bolt11
             self.amount = amount
@@ -35,6 +37,7 @@ package struct PaymentSender: Sendable {
             self.maxFee = maxFee
             self.timeoutSeconds = timeoutSeconds
             self.idempotencyKey = idempotencyKey
+            self.account = account
         }
     }
 
@@ -98,7 +101,7 @@ package struct PaymentSender: Sendable {
         let record = PaymentRecord(
             paymentHash: invoice.paymentHash, bolt11: request.bolt11, status: .pending, amount: invoice.amount,
             maxFee: request.maxFee ?? Self.defaultMaxFee(for: invoice.amount), idempotencyKey: request.idempotencyKey,
-            createdAt: now(), fiat: terms?.recordText)
+            createdAt: now(), fiat: terms?.recordText, account: request.account)
         // Registered before the intent is committed: the periodic reconciler skips hashes being attempted, and
         // must never see this pending row without it (it would fail a payment that is about to be paid).
         await gate.beginAttempt(record.paymentHash)
@@ -109,6 +112,9 @@ package struct PaymentSender: Sendable {
                 await gate.endAttempt(record.paymentHash)
                 return .replay(existing)
             case .started(let stored): started = stored
+            case .refused(let refusal):
+                await gate.endAttempt(record.paymentHash)
+                throw AccountBook.error(for: refusal)
             }
         } catch {
             await gate.endAttempt(record.paymentHash)

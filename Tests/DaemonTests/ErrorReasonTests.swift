@@ -167,10 +167,13 @@ import Testing
             #expect(document.string("openrpc").hasPrefix("1."))
             let names = (document["methods"]?.arrayValue ?? []).map { $0.string("name") }
             let expected = [
+                "account.close", "account.create", "account.get", "account.list", "account.statement",
+                "account.transfer",
+                "account.update",
                 "daemon.backup", "daemon.health", "daemon.info", "daemon.stop", "events.list", "events.subscribe",
                 "events.wait",
                 "invoice.cancel", "invoice.create", "invoice.decode", "invoice.get", "invoice.list", "invoice.wait",
-                "node.channels", "node.info", "payment.get", "payment.list", "payment.send",
+                "ledger.audit", "node.channels", "node.info", "payment.get", "payment.list", "payment.send",
                 "proof.attest", "proof.create", "proof.export",
                 "proof.get", "proof.history", "proof.import", "proof.list", "proof.owner_key", "proof.redeem",
                 "proof.revoke", "proof.transfer", "proof.verify", "rates.get", "rpc.discover",
@@ -188,10 +191,13 @@ import Testing
                 })
             #expect(
                 names.filter { roleOf[$0] == "spend" } == [
-                    "payment.send", "proof.attest", "proof.create", "proof.import", "proof.redeem", "proof.revoke",
+                    "account.transfer", "payment.send", "proof.attest", "proof.create", "proof.import", "proof.redeem", "proof.revoke",
                     "proof.transfer",
                 ])
-            #expect(names.filter { roleOf[$0] == "admin" } == ["daemon.backup", "daemon.stop"])
+            #expect(
+                names.filter { roleOf[$0] == "admin" } == [
+                    "account.close", "account.update", "daemon.backup", "daemon.stop", "ledger.audit",
+                ])
             let send = document["methods"]?.arrayValue?.first { $0.string("name") == "payment.send" }
             let reasons = (send?["errors"]?.arrayValue ?? []).compactMap { $0["data"]?.string("reason") }
             #expect(reasons.contains("already_paid") && reasons.contains("insufficient_balance"))

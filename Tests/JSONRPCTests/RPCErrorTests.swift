@@ -69,7 +69,7 @@ import Testing
         }
         #expect(
             all.filter(\.carriesRetryAfter).map(\.name)
-                == ["overloaded", "rate_limited", "rate_unavailable", "backend_unavailable"])
+                == ["overloaded", "rate_limited", "rate_unavailable", "backend_unavailable", "limit_exceeded"])
         #expect(all.map(\.area) == all.map(\.area).sorted { $0.codes.lowerBound < $1.codes.lowerBound })
         let applicationCodes = all.filter { $0.area != .standard }.map(\.code)
         #expect(applicationCodes == applicationCodes.sorted())

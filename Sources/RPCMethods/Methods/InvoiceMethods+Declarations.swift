@@ -17,10 +17,11 @@ extension RPCMethod.Declaration {
             .optional("expiry_s", .integer(1...31_536_000), "seconds until expiry, default 3600"),
             .optional("label", .key, "unique label, makes the call idempotent"),
             .optional("metadata", .object(Schema.anyObject), "opaque JSON kept locally, at most 16 KiB"),
+            .optional("account", .ownAccount, "the account credited when it is paid, default @treasury"),
         ],
         result: Schema.written("invoice"),
         errors: [
-            .labelConflict, .invalidAmount, .rateUnavailable, .backendUnavailable, .backendError, .backendTimeout,
+            .labelConflict, .accountNotFound, .accountFrozen, .invalidAmount, .rateUnavailable, .backendUnavailable, .backendError, .backendTimeout,
         ],
         example: ["amount_msat": 250_000, "description": "coffee", "label": "order-42"]
     )

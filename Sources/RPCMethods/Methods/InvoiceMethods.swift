@@ -13,12 +13,7 @@ extension DaemonComponents {
                 guard (description == nil) != (descriptionHash == nil) else {
                     throw DaemonError.invalidParams("give exactly one of description and description_hash")
                 }
-                let metadata = params.object["metadata"].flatMap { value in
-                    value.isNull ? nil : String(decoding: value.serialized(), as: UTF8.self)
-                }
-                guard (metadata?.utf8.count ?? 0) <= 16_384 else {
-                    throw DaemonError.invalidParams("'metadata' is larger than 16 KiB")
-                }
+                let metadata = try params.objectText("metadata")
                 let amount = try params.amount()
                 let fiat = try params.fiat()
                 guard amount == nil || fiat == nil else {
@@ -27,7 +22,7 @@ extension DaemonComponents {
                 let request = InvoiceBook.CreateRequest(
                     amount: amount, fiat: fiat, description: description, descriptionHash: descriptionHash,
                     expirySeconds: try params.integer("expiry_s") ?? 3600, label: try params.string("label"),
-                    metadata: metadata)
+                    metadata: metadata, account: try params.accountOrTreasury())
                 return Self.written(try await invoices.create(request), EventPayloads.invoice)
             },
             RPCMethod(.invoiceGet) { params, _ in

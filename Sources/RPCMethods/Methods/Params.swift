@@ -65,6 +65,14 @@ struct Params: Sendable {
         return integer
     }
 
+    /// A JSON object param as compact text, at most 16 KiB (metadata kept verbatim).
+    func objectText(_ name: String) throws(DaemonError) -> String? {
+        guard let value = present(name) else { return nil }
+        let text = String(decoding: value.serialized(), as: UTF8.self)
+        guard text.utf8.count <= 16_384 else { throw .invalidParams("'\(path)\(name)' is larger than 16 KiB") }
+        return text
+    }
+
     func bool(_ name: String) throws(DaemonError) -> Bool? {
         guard let value = present(name) else { return nil }
         guard let flag = value.boolValue else { throw .invalidParams("'\(path)\(name)' must be a boolean") }

@@ -18,13 +18,14 @@ extension RPCMethod.Declaration {
             .optional(
                 "idempotency_key", .key,
                 "a key that identifies this payment request in this store (all instances), kept with it"),
+            .optional("account", .ownAccount, "the account that pays, default @treasury"),
         ],
         result: Schema.written("payment"),
         errors: [
             .invalidBolt11, .invoiceNotPayable, .networkMismatch, .invoiceExpired, .amountRequired, .amountNotAllowed,
             .invalidAmount, .selfPayment, .alreadyPaid, .insufficientBalance, .noRoute, .incorrectPaymentDetails,
             .paymentTimeout, .paymentFailed, .idempotencyConflict, .rateUnavailable, .backendUnavailable,
-            .backendError,
+            .backendError, .accountNotFound, .accountFrozen, .insufficientFunds, .limitExceeded,
         ],
         example: ["bolt11": .string(Example.bolt11), "idempotency_key": "payout-7", "timeout_s": 30]
     )

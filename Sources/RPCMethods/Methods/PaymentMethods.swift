@@ -16,7 +16,7 @@ extension DaemonComponents {
                     bolt11: try params.requiredString("bolt11"), amount: amount, fiat: fiat,
                     maxFee: try params.integer("max_fee_msat").map(MilliSatoshi.init(rawValue:)),
                     timeoutSeconds: try params.integer("timeout_s") ?? configuration.payments.timeoutSeconds,
-                    idempotencyKey: try params.string("idempotency_key"))
+                    idempotencyKey: try params.string("idempotency_key"), account: try params.accountOrTreasury())
                 return Self.written(try await payments.send(request), EventPayloads.payment)
             },
             RPCMethod(.paymentGet) { params, _ in

@@ -20,6 +20,8 @@ extension RPCParam {
         case choice([String])
         /// An ISO 4217 currency code: three letters.
         case currency
+        /// An account id of a caller (`^[a-z0-9][a-z0-9._:/-]{0,127}$`), or one of the system accounts `system`.
+        case account(system: [String])
         /// An object whose members are declared params of their own.
         case members([RPCParam])
         /// A JSON object of `schema`, whose members the method reads itself.
@@ -36,6 +38,9 @@ extension RPCParam {
             case .boolean: Schema.boolean
             case .choice(let values): Schema.oneOf(values)
             case .currency: Schema.currency
+            case .account(let system):
+                system.isEmpty
+                    ? Schema.callerAccountID : ["anyOf": [Schema.callerAccountID, Schema.oneOf(system)]]
             case .members(let members):
                 [
                     "type": "object", "properties": .object(JSONObject(members.map { ($0.name, $0.schema) })),
@@ -78,6 +83,10 @@ extension RPCParam {
                 guard let code = value.stringValue, code.utf8.count == 3, code.allSatisfy(\.isASCII),
                     code.allSatisfy(\.isLetter)
                 else { throw .invalidParams("'\(name)' must be an ISO 4217 code such as \"EUR\"") }
+            case .account(let system):
+                guard let text = value.stringValue, AccountBook.isCallerID(text) || system.contains(text) else {
+                    throw .invalidParams("'\(name)' must be an account id (\(AccountBook.callerIDPattern))")
+                }
             case .members(let members):
                 guard let object = value.objectValue else { throw .invalidParams("'\(name)' must be an object") }
                 _ = try Params(object, declared: members, path: name + ".")

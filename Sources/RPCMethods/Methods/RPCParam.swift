@@ -50,6 +50,12 @@ extension RPCParam.Kind {
     static let unixSeconds = Self.integer(0...Int64.max)
     /// A page size.
     static let pageSize = Self.integer(1...1000)
+    /// An account a caller made (`user:42`); system accounts (`@treasury`, `@node`) are refused.
+    static let callerAccount = Self.account(system: [])
+    /// The account of an invoice or payment: a caller's account or `@treasury` (the default).
+    static let ownAccount = Self.account(system: ["@treasury"])
+    /// Any account, the system accounts included: what can be read.
+    static let anyAccount = Self.account(system: ["@treasury", "@node"])
     /// An owner: `account:<id>` or an x-only public key in hex.
     static let owner = Self.text
 }

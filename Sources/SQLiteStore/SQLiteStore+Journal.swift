@@ -1,0 +1,92 @@
+import GRDB
+import Lightning
+import StoreModel
+
+/// The journal's writes, inside the caller's write transaction: entries with their postings and balances,
+/// holds, and the state a debit is checked against. SQLite has one writer, so a check and the write after it
+/// in one transaction are atomic.
+extension SQLiteStore {
+    /// Appends one entry of `postings` (which must sum to zero) and moves each account's stored balance;
+    /// returns the entry id. An unknown account throws `accountNotFound`.
+    @discardableResult
+    static func post(
+        _ kind: EntryKind, at: Int64, paymentHash: PaymentHash?, transferID: String?,
+        _ postings: [(account: String, amount: Int64)], in database: Database
+    ) throws -> Int64 {
+        precondition(postings.reduce(0) { $0 + $1.amount } == 0, "a journal entry must sum to zero")
+        try database.execute(
+            sql: "INSERT INTO ledger_entries (kind, at, payment_hash, transfer_id) VALUES (?, ?, ?, ?)",
+            arguments: [kind.rawValue, at, paymentHash?.hex, transferID])
+        let entryID = database.lastInsertedRowID
+        for posting in postings where posting.amount != 0 {
+            try database.execute(
+                sql: "UPDATE balances SET balance_msat = balance_msat + ? WHERE account = ?",
+                arguments: [posting.amount, posting.account])
+            guard database.changesCount == 1 else {
+                throw StoreError(.accountNotFound, "no account \(posting.account)")
+            }
+            try database.execute(
+                sql: "INSERT INTO postings (entry_id, account, amount_msat, at) VALUES (?, ?, ?, ?)",
+                arguments: [entryID, posting.account, posting.amount, at])
+        }
+        return entryID
+    }
+
+    /// Holds `amount` of `account` for the payment `paymentHash`.
+    static func hold(
+        _ amount: Int64, of account: String, for paymentHash: PaymentHash, at: Int64, in database: Database
+    )
+        throws
+    {
+        try database.execute(
+            sql: "INSERT INTO holds (payment_hash, account, amount_msat, created_at) VALUES (?, ?, ?, ?)",
+            arguments: [paymentHash.hex, account, amount, at])
+        try database.execute(
+            sql: "UPDATE balances SET held_msat = held_msat + ? WHERE account = ?", arguments: [amount, account])
+    }
+
+    /// Releases the hold of `paymentHash`, if any.
+    static func releaseHold(of paymentHash: PaymentHash, in database: Database) throws {
+        guard
+            let row = try Row.fetchOne(
+                database, sql: "SELECT account, amount_msat FROM holds WHERE payment_hash = ?",
+                arguments: [paymentHash.hex])
+        else { return }
+        try database.execute(sql: "DELETE FROM holds WHERE payment_hash = ?", arguments: [paymentHash.hex])
+        try database.execute(
+            sql: "UPDATE balances SET held_msat = held_msat - ? WHERE account = ?",
+            arguments: [row["amount_msat"] as Int64, row["account"] as String])
+    }
+
+    /// The account `id` with its figures, or `nil`.
+    static func accountState(_ id: String, now: Int64, in database: Database) throws -> AccountState? {
+        guard case .success(let check) = try debitCheck(id, now: now, in: database) else { return nil }
+        return check.state
+    }
+
+    /// The debit check of account `id` at `now`, or the refusal when it does not exist.
+    static func debitCheck(_ id: String, now: Int64, in database: Database) throws -> Result<DebitCheck, LedgerRefusal>
+    {
+        guard
+            let row = try Row.fetchOne(
+                database, sql: LedgerQueries.accountState + " WHERE a.id = ?", arguments: [id])
+        else { return .failure(.accountNotFound(id)) }
+        let spends = try recentSpends(of: id, now: now, in: database)
+        let state = try AccountState(row: row, spentLastDay: spends.reduce(0) { $0 + $1.amount })
+        return .success(DebitCheck(state: state, recentSpends: spends))
+    }
+
+    /// The account's spends of the 24 hours before `now`: debits of payments and outgoing transfers, and holds.
+    static func recentSpends(of id: String, now: Int64, in database: Database) throws -> [(at: Int64, amount: Int64)] {
+        try Row.fetchAll(
+            database,
+            sql: """
+                SELECT p.at, -p.amount_msat AS amount FROM postings p JOIN ledger_entries e ON e.id = p.entry_id
+                WHERE p.account = ?1 AND p.at > ?2 AND p.amount_msat < 0 AND e.kind IN \(LedgerQueries.spendingKinds)
+                UNION ALL
+                SELECT created_at, amount_msat FROM holds WHERE account = ?1 AND created_at > ?2
+                """,
+            arguments: [id, now - DebitCheck.window]
+        ).map { (at: $0["at"] as Int64, amount: $0["amount"] as Int64) }
+    }
+}

@@ -1,0 +1,33 @@
+/// The queries of ``StoreEngine/ledgerAudit()``, the same text on both engines. Each scans the journal once;
+/// a list of findings is cut at 100.
+package enum LedgerAuditSQL {
+    /// Entries whose postings do not sum to zero.
+    package static let unbalancedEntries = """
+        SELECT entry_id FROM postings GROUP BY entry_id HAVING sum(amount_msat) != 0 ORDER BY entry_id LIMIT 100
+        """
+    /// Accounts whose stored balance or held amount differs from their postings or open holds.
+    package static let mismatchedAccounts = """
+        SELECT b.account FROM balances b
+        LEFT JOIN (SELECT account, sum(amount_msat) AS total FROM postings GROUP BY account) p
+            ON p.account = b.account
+        LEFT JOIN (SELECT account, sum(amount_msat) AS total FROM holds GROUP BY account) h ON h.account = b.account
+        WHERE b.balance_msat != coalesce(p.total, 0) OR b.held_msat != coalesce(h.total, 0)
+        ORDER BY b.account LIMIT 100
+        """
+    /// Accounts other than system ones whose available balance is negative.
+    package static let negativeAccounts = """
+        SELECT account FROM balances WHERE account NOT LIKE '@%' AND balance_msat - held_msat < 0
+        ORDER BY account LIMIT 100
+        """
+    /// Holds whose payment is not pending.
+    package static let staleHolds = """
+        SELECT h.payment_hash FROM holds h LEFT JOIN payments p ON p.payment_hash = h.payment_hash
+        WHERE p.status IS NULL OR p.status != 'pending' ORDER BY h.payment_hash LIMIT 100
+        """
+    /// What the daemon owes: every stored balance but `@node`'s.
+    package static let liabilities = """
+        SELECT CAST(coalesce(sum(balance_msat), 0) AS BIGINT) AS total FROM balances WHERE account != '@node'
+        """
+    /// `@node`'s stored balance (the asset side's sign: its negation is what the node holds).
+    package static let nodePostings = "SELECT balance_msat AS total FROM balances WHERE account = '@node'"
+}

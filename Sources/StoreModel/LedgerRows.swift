@@ -1,0 +1,44 @@
+import Lightning
+
+extension AccountState {
+    /// Decodes a row of `accounts` joined with its `balances` row (`balance_msat`, `held_msat`); `@node`'s
+    /// balance is shown with its sign turned (the asset side).
+    package init(row: some StoreRow, spentLastDay: Int64) throws {
+        guard let status = AccountStatus(rawValue: try row.requiredText("status")) else {
+            throw StoreError(.corruptRow, "account row does not decode")
+        }
+        let id = try row.requiredText("id")
+        let limits = AccountLimits(
+            maxPayment: try row.integer("max_payment_msat").map(MilliSatoshi.init(rawValue:)),
+            dailySpend: try row.integer("daily_spend_msat").map(MilliSatoshi.init(rawValue:)))
+        let account = AccountRecord(
+            id: id, name: try row.text("name"), metadata: try row.text("metadata"), limits: limits, status: status,
+            createdAt: try row.requiredInteger("created_at"),
+            requestFingerprint: try row.requiredText("request_fingerprint"))
+        let stored = try row.requiredInteger("balance_msat")
+        self.init(
+            account: account, balance: id == AccountRecord.node ? -stored : stored,
+            held: try row.requiredInteger("held_msat"), spentLastDay: spentLastDay)
+    }
+}
+
+extension TransferRecord {
+    /// Decodes a row of `transfers`.
+    package init(row: some StoreRow) throws {
+        self.init(
+            transferID: try row.requiredText("transfer_id"), from: try row.requiredText("from_account"),
+            to: try row.requiredText("to_account"), amount: MilliSatoshi(try row.requiredInteger("amount_msat")),
+            memo: try row.text("memo"), createdAt: try row.requiredInteger("created_at"),
+            entryID: try row.requiredInteger("entry_id"))
+    }
+}
+
+/// The SQL both engines share to read the ledger (each binds its own placeholders into the `?` slots).
+package enum LedgerQueries {
+    /// An account joined with its balance; the caller appends its `WHERE`.
+    package static let accountState = """
+        SELECT a.*, b.balance_msat, b.held_msat FROM accounts a JOIN balances b ON b.account = a.id
+        """
+    /// Entry kinds whose debits count toward the rolling daily spend.
+    package static let spendingKinds = "('payment', 'transfer', 'internal')"
+}
