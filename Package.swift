@@ -81,18 +81,50 @@ let package = Package(
             ]
         ),
         .target(
-            name: "Daemon",
+            name: "DaemonConfig",
             dependencies: [
-                "BOLT11", "Lightning", "Store", "DevBackend", "LNDBackend", "LNbitsBackend", "Proofs", "JSONRPC",
-                "RPCServer", "TOML", "Secp256k1", "Rates",
+                "BOLT11", "Lightning", "Store", "DevBackend", "LNbitsBackend", "Rates", "Secp256k1", "TOML",
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "NIOCore", package: "swift-nio"),
+            ]
+        ),
+        .target(
+            name: "Wallet",
+            dependencies: [
+                "BOLT11", "Lightning", "Store", "Proofs", "JSONRPC", "Secp256k1", "Rates",
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+            ]
+        ),
+        .target(
+            name: "Operations",
+            dependencies: [
+                "Wallet", "DaemonConfig", "Lightning", "Store", "JSONRPC",
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
                 .product(name: "CoreMetrics", package: "swift-metrics"),
-                .product(name: "Metrics", package: "swift-metrics"),
                 .product(name: "Prometheus", package: "swift-prometheus"),
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
                 .product(name: "NIOHTTP1", package: "swift-nio"),
+            ]
+        ),
+        .target(
+            name: "RPCMethods",
+            dependencies: [
+                "Wallet", "Operations", "DaemonConfig", "RPCServer", "JSONRPC", "BOLT11", "Lightning", "Store",
+                "Proofs", "Secp256k1", "Rates",
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "CoreMetrics", package: "swift-metrics"),
+            ]
+        ),
+        .target(
+            name: "Daemon",
+            dependencies: [
+                "DaemonConfig", "Wallet", "Operations", "RPCMethods", "BOLT11", "Lightning", "Store", "DevBackend",
+                "LNDBackend", "LNbitsBackend", "Proofs", "RPCServer", "Secp256k1", "Rates",
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             ]
         ),
         .target(
@@ -129,9 +161,13 @@ let package = Package(
         .target(name: "TOML"),
         .target(name: "JSONRPC"),
         .target(
+            name: "RPCWire",
+            dependencies: ["JSONRPC", .product(name: "NIOCore", package: "swift-nio")]
+        ),
+        .target(
             name: "RPCServer",
             dependencies: [
-                "JSONRPC",
+                "JSONRPC", "RPCWire",
                 .product(name: "CoreMetrics", package: "swift-metrics"),
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
@@ -139,10 +175,18 @@ let package = Package(
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             ]
         ),
+        .target(
+            name: "RPCClient",
+            dependencies: [
+                "JSONRPC", "RPCWire",
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+            ]
+        ),
         .executableTarget(
             name: "t4gd",
             dependencies: [
-                "Daemon", "BOLT11",
+                "Daemon", "DaemonConfig", "Operations", "BOLT11",
                 .product(name: "Metrics", package: "swift-metrics"),
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "NIOPosix", package: "swift-nio"),
@@ -152,18 +196,20 @@ let package = Package(
         .executableTarget(
             name: "t4gctl",
             dependencies: [
-                "BOLT11", "JSONRPC", "RPCServer", "Store",
+                "BOLT11", "JSONRPC", "RPCClient", "RPCWire", "Store",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
         .executableTarget(
             name: "t4gload",
-            dependencies: ["JSONRPC", "RPCServer", .product(name: "ArgumentParser", package: "swift-argument-parser")]
+            dependencies: [
+                "JSONRPC", "RPCClient", "RPCWire", .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ]
         ),
         .target(
             name: "TestSupport",
             dependencies: [
-                "JSONRPC", "RPCServer", "Secp256k1", .product(name: "GRDB", package: "GRDB.swift"),
+                "JSONRPC", "RPCClient", "Secp256k1", .product(name: "GRDB", package: "GRDB.swift"),
                 .product(name: "NIOConcurrencyHelpers", package: "swift-nio"),
                 .product(name: "NIOCore", package: "swift-nio"), .product(name: "NIOPosix", package: "swift-nio"),
                 .product(name: "NIOHTTP1", package: "swift-nio"), .product(name: "NIOSSL", package: "swift-nio-ssl"),
@@ -188,7 +234,8 @@ let package = Package(
         .testTarget(
             name: "DaemonTests",
             dependencies: [
-                "Daemon", "t4gd", "t4gload", "BOLT11", "Secp256k1", "JSONRPC", "RPCServer", "Store", "TestSupport",
+                "DaemonConfig", "Wallet", "Operations", "RPCMethods", "t4gd", "t4gload", "BOLT11",
+                "Secp256k1", "JSONRPC", "RPCServer", "RPCClient", "RPCWire", "Store", "TestSupport",
                 .product(name: "GRDB", package: "GRDB.swift"),
                 .product(name: "NIOHTTP1", package: "swift-nio"),
             ]
@@ -220,7 +267,7 @@ let package = Package(
         .testTarget(
             name: "RPCServerTests",
             dependencies: [
-                "RPCServer", "JSONRPC",
+                "RPCServer", "RPCClient", "RPCWire", "JSONRPC",
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
                 .product(name: "NIOEmbedded", package: "swift-nio"),

@@ -1,3 +1,4 @@
+import DaemonConfig
 import Foundation
 
 /// The data directory, claimed by one daemon for its whole life (docs/security.md, "Files").
@@ -7,7 +8,7 @@ import Foundation
 /// `rpc.socket_group` when that group must reach the default socket inside it), refuses a directory or data file
 /// that other users can read, and takes an exclusive `flock` on `DATA_DIR/t4gd.lock` that the process holds until
 /// it ends: a second daemon on the same directory is refused.
-public final class DataDirectory: Sendable {
+package final class DataDirectory: Sendable {
     /// The lock file's descriptor, open (and locked) until this value is released.
     private let lockDescriptor: Int32
 
@@ -26,7 +27,7 @@ public final class DataDirectory: Sendable {
     ]
 
     /// Creates (if needed), checks and locks the data directory of `configuration`.
-    public static func claim(_ configuration: DaemonConfiguration) throws(StartRefusal) -> DataDirectory {
+    package static func claim(_ configuration: DaemonConfiguration) throws(StartRefusal) -> DataDirectory {
         umask(0o077)
         let path = configuration.dataDirectory
         try create(path, configuration: configuration)
@@ -53,7 +54,7 @@ public final class DataDirectory: Sendable {
 
     /// The socket group, when the socket lives directly in the data directory (its members must traverse it).
     private static func socketGroupInside(_ configuration: DaemonConfiguration) -> UInt32? {
-        guard let group = configuration.socketGroup else { return nil }
+        guard let group = configuration.rpc.socketGroup else { return nil }
         let socketDirectory = URL(fileURLWithPath: configuration.resolvedSocketPath).deletingLastPathComponent()
         let dataDirectory = URL(fileURLWithPath: configuration.dataDirectory)
         return socketDirectory.standardizedFileURL.path == dataDirectory.standardizedFileURL.path ? group : nil
@@ -66,7 +67,7 @@ public final class DataDirectory: Sendable {
         guard status.st_mode & S_IFMT == S_IFDIR else {
             throw StartRefusal("the data directory \(path) is not a directory")
         }
-        let groupMayEnter = configuration.socketGroup == UInt32(status.st_gid)
+        let groupMayEnter = configuration.rpc.socketGroup == UInt32(status.st_gid)
         let forbidden: mode_t = groupMayEnter ? 0o027 : 0o077
         guard status.st_mode & forbidden == 0 else {
             let fix = groupMayEnter ? "chmod 750" : "chmod 700"

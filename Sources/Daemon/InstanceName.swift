@@ -1,3 +1,4 @@
+import DaemonConfig
 import Foundation
 
 /// This instance's stable name among the daemons sharing one store: `store.instance`, else a random name kept in
@@ -5,7 +6,7 @@ import Foundation
 /// restarted instance keeps its name and so resolves its own attempts at once.
 enum InstanceName {
     static func resolve(_ configuration: DaemonConfiguration) throws -> String {
-        if let name = configuration.instanceName { return name }
+        if let name = configuration.store.instanceName { return name }
         let path = configuration.dataDirectory + "/instance"
         if let stored = try? String(contentsOfFile: path, encoding: .utf8) {
             let name = stored.trimmingCharacters(in: .whitespacesAndNewlines)

@@ -1,3 +1,4 @@
+import DaemonConfig
 import Foundation
 import Logging
 
@@ -39,9 +40,9 @@ struct LogOutput: LogHandler {
 }
 
 /// Process-wide logging set-up for the daemon.
-public enum DaemonLogging {
+package enum DaemonLogging {
     /// Sends every logger of the process to stderr in `format`, at `level` and above.
-    public static func bootstrap(level: Logger.Level, format: DaemonConfiguration.LogFormat) {
+    package static func bootstrap(level: Logger.Level, format: DaemonConfiguration.LogFormat) {
         LoggingSystem.bootstrap { label in LogOutput(logLevel: level, label: label, format: format) }
     }
 }

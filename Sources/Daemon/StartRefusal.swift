@@ -3,16 +3,16 @@ import Foundation
 /// Why t4gd refuses to start: a data directory, data file or configured file it must not run with, or another
 /// daemon already holding the data directory. `t4gd` prints the message as one line and exits 78 (EX_CONFIG).
 /// The message names the path and how to fix it, never a secret.
-public struct StartRefusal: Error, Sendable, CustomStringConvertible {
+package struct StartRefusal: Error, Sendable, CustomStringConvertible {
     /// One line for the operator.
-    public let message: String
+    package let message: String
 
     /// Creates a refusal.
-    public init(_ message: String) {
+    package init(_ message: String) {
         self.message = message
     }
 
-    public var description: String { message }
+    package var description: String { message }
 
     /// The refusal for a path that a failed system call could not create or open; `EROFS` says so plainly.
     static func cannotWrite(_ what: String, _ path: String, errno code: Int32) -> StartRefusal {

@@ -1,23 +1,27 @@
+import DaemonConfig
 import DevBackend
 import Foundation
 import LNDBackend
 import LNbitsBackend
 import Lightning
 import Logging
+import Operations
 import Proofs
-import Rates
+import RPCMethods
 import RPCServer
+import Rates
 import Secp256k1
 import ServiceLifecycle
 import Store
 import Synchronization
+import Wallet
 
 /// A whole t4gd: store, backend, background services and the RPC socket, run as one service group.
 ///
 /// Service order encodes dependencies: the reconciler, settlement watcher and expirer start first; the RPC
 /// server is last, so it is the first to stop on SIGTERM/SIGINT or `daemon.stop` (stop accepting, finish
 /// in-flight requests), then the background services end and the store is closed.
-public struct T4GDaemon: Sendable {
+package struct T4GDaemon: Sendable {
     let configuration: DaemonConfiguration
     let logger: Logger
     let metrics: DaemonMetrics
@@ -28,7 +32,7 @@ public struct T4GDaemon: Sendable {
     /// Prepares a daemon; nothing is opened until ``run()``.
     ///
     /// - Parameter metrics: where every component records its metrics; `/metrics` serves its registry.
-    public init(configuration: DaemonConfiguration, logger: Logger, metrics: DaemonMetrics = DaemonMetrics()) {
+    package init(configuration: DaemonConfiguration, logger: Logger, metrics: DaemonMetrics = DaemonMetrics()) {
         self.configuration = configuration
         self.logger = logger
         self.metrics = metrics
@@ -38,7 +42,7 @@ public struct T4GDaemon: Sendable {
     ///
     /// - Throws: ``StartRefusal`` when the data directory, a data file or the seed is open to other users, another
     ///   daemon holds the data directory, or it cannot be written (read-only file system).
-    public func run() async throws {
+    package func run() async throws {
         let configuration = configuration
         let dataDirectory = try DataDirectory.claim(configuration)
         defer { withExtendedLifetime(dataDirectory) {} }
@@ -48,8 +52,8 @@ public struct T4GDaemon: Sendable {
         let identity = keys.identityKey()
         let store = try await Store(
             configuration: .init(
-                location: configuration.resolvedStoreLocation, fullSync: configuration.storeFullSync,
-                caFile: configuration.storeCAFile, instance: try InstanceName.resolve(configuration),
+                location: configuration.resolvedStoreLocation, fullSync: configuration.store.fullSync,
+                caFile: configuration.store.caFile, instance: try InstanceName.resolve(configuration),
                 metricsFactory: metrics.factory, logger: logger))
         let backend = MeteredBackend(try await makeBackend(nodeKey: identity), factory: metrics.factory)
         let now: @Sendable () -> Int64 = { Int64(Date().timeIntervalSince1970) }
@@ -77,7 +81,7 @@ public struct T4GDaemon: Sendable {
         }
         let proofs = ProofBook(
             store: store, keys: keys, identity: identity, network: proofNetwork,
-            trustedIssuers: Set([identity.xOnlyPublicKey] + configuration.trustedIssuers), invoices: invoices,
+            trustedIssuers: Set([identity.xOnlyPublicKey] + configuration.proofs.trustedIssuers), invoices: invoices,
             events: events, now: now, logger: logger)
         let stopSwitch = StopSwitch()
         let cluster = ClusterStatus(owner: store.owner)
@@ -98,16 +102,18 @@ public struct T4GDaemon: Sendable {
             logger: logger, metricsFactory: metrics.factory)
         let operations = OperationsServer(
             configuration: .init(
-                enabled: configuration.metricsEnabled, host: configuration.metricsAddress,
-                port: configuration.metricsPort),
+                enabled: configuration.metrics.enabled, host: configuration.metrics.address,
+                port: configuration.metrics.port),
             responder: OperationsResponder(
-                registry: metrics.registry, gauges: StatusGauges(store: store, cluster: cluster, factory: metrics.factory),
+                registry: metrics.registry,
+                gauges: StatusGauges(store: store, cluster: cluster, factory: metrics.factory),
                 health: health),
             logger: logger)
         // Made last before the group runs: its HTTP clients must be shut down, which the group's run does.
         var ratePoller: RatePoller?
         if let rates {
-            ratePoller = try RatePoller(configuration.rates, book: rates, now: now, factory: metrics.factory, logger: logger)
+            ratePoller = try RatePoller(
+                configuration.rates, book: rates, now: now, factory: metrics.factory, logger: logger)
         }
         let group = ServiceGroup(
             configuration: .init(
@@ -115,7 +121,7 @@ public struct T4GDaemon: Sendable {
                     .init(
                         service: PaymentReconciler(
                             store: store, backend: backend, sender: payments, gate: gate, now: now,
-                            interval: .seconds(configuration.reconcileIntervalSeconds), logger: logger)),
+                            interval: .seconds(configuration.payments.reconcileIntervalSeconds), logger: logger)),
                     .init(
                         service: SettlementWatcher(
                             store: store, backend: backend, invoices: invoices, cluster: cluster,
@@ -161,13 +167,14 @@ public struct T4GDaemon: Sendable {
 
     private var rpcConfiguration: RPCServer.Configuration {
         RPCServer.Configuration(
-            socketPath: configuration.resolvedSocketPath, socketPermissions: UInt32(configuration.socketMode),
-            socketGroupID: configuration.socketGroup, maxLineBytes: configuration.maxLineBytes,
-            maxBatch: configuration.maxBatch, maxInFlightPerConnection: configuration.maxInFlightPerConnection,
-            maxInFlight: configuration.maxInFlight,
-            maxConnections: configuration.maxConnections, idleTimeout: .seconds(configuration.idleTimeoutSeconds),
-            requestTimeout: .seconds(configuration.requestTimeoutSeconds),
-            shutdownGracePeriod: .seconds(configuration.shutdownGraceSeconds))
+            socketPath: configuration.resolvedSocketPath, socketPermissions: UInt32(configuration.rpc.socketMode),
+            socketGroupID: configuration.rpc.socketGroup, maxLineBytes: configuration.rpc.maxLineBytes,
+            maxBatch: configuration.rpc.maxBatch, maxInFlightPerConnection: configuration.rpc.maxInFlightPerConnection,
+            maxInFlight: configuration.rpc.maxInFlight,
+            maxConnections: configuration.rpc.maxConnections,
+            idleTimeout: .seconds(configuration.rpc.idleTimeoutSeconds),
+            requestTimeout: .seconds(configuration.rpc.requestTimeoutSeconds),
+            shutdownGracePeriod: .seconds(configuration.rpc.shutdownGraceSeconds))
     }
 
     private func makeBackend(nodeKey: PrivateKey) async throws -> any LightningBackend {
@@ -177,30 +184,32 @@ public struct T4GDaemon: Sendable {
             return try DevBackend(
                 configuration: .init(
                     ledgerPath: configuration.resolvedDevLedgerPath, network: configuration.network,
-                    startingBalance: configuration.devStartingBalance, feeBase: configuration.devFeeBase,
-                    feeProportionalMillionths: configuration.devFeeProportionalMillionths, alias: configuration.devAlias,
-                    paymentLatency: configuration.devPaymentLatency),
+                    startingBalance: configuration.dev.startingBalance, feeBase: configuration.dev.feeBase,
+                    feeProportionalMillionths: configuration.dev.feeProportionalMillionths,
+                    alias: configuration.dev.alias,
+                    paymentLatency: configuration.dev.paymentLatency),
                 nodeKey: nodeKey, logger: logger)
         case .lnd:
             let backend = try LNDBackend(
                 configuration: .init(
-                    restURL: try required(configuration.lndRESTURL, "lnd.rest_url"),
-                    tlsCertPath: try required(configuration.lndTLSCertPath, "lnd.tls_cert_path"),
-                    macaroonPath: try required(configuration.lndMacaroonPath, "lnd.macaroon_path"),
+                    restURL: try required(configuration.lnd.restURL, "lnd.rest_url"),
+                    tlsCertPath: try required(configuration.lnd.tlsCertPath, "lnd.tls_cert_path"),
+                    macaroonPath: try required(configuration.lnd.macaroonPath, "lnd.macaroon_path"),
                     network: configuration.network, requestTimeout: timeout,
-                    privateInvoices: configuration.lndPrivateInvoices,
-                    maxConnections: Int(configuration.lndMaxConnections), maxStreams: Int(configuration.lndMaxStreams),
-                    subscriptionIdleTimeout: .seconds(configuration.lndSubscriptionIdleSeconds)),
+                    privateInvoices: configuration.lnd.privateInvoices,
+                    maxConnections: Int(configuration.lnd.maxConnections),
+                    maxStreams: Int(configuration.lnd.maxStreams),
+                    subscriptionIdleTimeout: .seconds(configuration.lnd.subscriptionIdleSeconds)),
                 logger: logger)
             return try await started(backend) { () throws(BackendError) in try await backend.start() }
         case .lnbits:
             let backend = LNbitsBackend(
                 configuration: .init(
-                    baseURL: try required(configuration.lnbitsURL, "lnbits.url"),
-                    invoiceKey: try required(configuration.lnbitsInvoiceKey, "lnbits.invoice_key"),
-                    adminKey: configuration.lnbitsAdminKey, network: configuration.network, requestTimeout: timeout,
-                    pollInterval: .seconds(configuration.lnbitsPollIntervalSeconds), push: configuration.lnbitsPush,
-                    ownInvoiceCheck: configuration.lnbitsOwnInvoiceCheck),
+                    baseURL: try required(configuration.lnbits.url, "lnbits.url"),
+                    invoiceKey: try required(configuration.lnbits.invoiceKey, "lnbits.invoice_key"),
+                    adminKey: configuration.lnbits.adminKey, network: configuration.network, requestTimeout: timeout,
+                    pollInterval: .seconds(configuration.lnbits.pollIntervalSeconds), push: configuration.lnbits.push,
+                    ownInvoiceCheck: configuration.lnbits.ownInvoiceCheck),
                 logger: logger)
             return try await started(backend) { () throws(BackendError) in try await backend.start() }
         }

@@ -1,6 +1,7 @@
 import Lightning
 import Logging
 import Store
+import Wallet
 
 /// The wallet a store belongs to, recorded at the store's first start and checked at every start after: the
 /// identity key of the seed (`seed`), and the backend's node public key (`backend_node`) where the backend

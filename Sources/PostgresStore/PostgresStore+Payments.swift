@@ -79,14 +79,13 @@ extension PostgresStore {
     }
 
     /// Why the paying account cannot hold the payment's amount plus fee cap now, or `nil`; the account's
-    /// balance row stays locked until the transaction ends (system accounts, which are not checked, are not
-    /// locked here).
+    /// balance row stays locked until the transaction ends. A system account (`@treasury`) is never refused
+    /// (``DebitCheck``), so it is neither read nor locked here.
     private static func holdRefusal(_ record: PaymentRecord, on connection: PostgresConnection, _ logger: Logger)
         async throws -> LedgerRefusal?
     {
-        let check = try await Journal.debitCheck(
-            record.account, now: record.createdAt, locking: !AccountRecord.isSystem(record.account), on: connection,
-            logger)
+        if AccountRecord.isSystem(record.account) { return nil }
+        let check = try await Journal.debitCheck(record.account, now: record.createdAt, on: connection, logger)
         switch check {
         case .failure(let refusal): return refusal
         case .success(let check):

@@ -1,6 +1,7 @@
 import JSONRPC
 import Logging
 import NIOCore
+import RPCWire
 
 /// The off-loop side of one connection: runs admitted requests through the service and renders
 /// their reply lines.

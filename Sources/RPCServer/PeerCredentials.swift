@@ -1,4 +1,5 @@
 import NIOCore
+import RPCWire
 
 #if canImport(Glibc)
     import Glibc

@@ -1,5 +1,6 @@
 import JSONRPC
 import NIOCore
+import RPCWire
 
 /// A handle on one client connection, for pushing notifications after a request returned.
 ///

@@ -1,6 +1,7 @@
 import JSONRPC
 import Logging
 import NIOCore
+import RPCWire
 
 /// One connection: framing, parsing, limits, idle and shutdown timers, and the tasks running its requests.
 ///

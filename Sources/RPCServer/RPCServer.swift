@@ -3,6 +3,7 @@ import JSONRPC
 import Logging
 import NIOCore
 import NIOPosix
+import RPCWire
 import ServiceLifecycle
 
 /// The JSON-RPC 2.0 server on a Unix domain socket, one JSON text per line.

@@ -1,3 +1,5 @@
+import RPCWire
+
 #if canImport(Glibc)
     import Glibc
 #elseif canImport(Darwin)

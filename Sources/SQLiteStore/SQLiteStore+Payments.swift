@@ -103,12 +103,14 @@ extension SQLiteStore {
         }
     }
 
-    /// Why the paying account cannot hold the payment's amount plus fee cap now, or `nil`.
+    /// Why the paying account cannot hold the payment's amount plus fee cap now, or `nil`. A system account
+    /// (`@treasury`) is never refused (``DebitCheck``), so it is not read.
     private static func holdRefusal(_ record: PaymentRecord, in database: Database) throws -> LedgerRefusal? {
+        if AccountRecord.isSystem(record.account) { return nil }
         switch try debitCheck(record.account, now: record.createdAt, in: database) {
-        case .failure(let refusal): refusal
+        case .failure(let refusal): return refusal
         case .success(let check):
-            check.refusal(
+            return check.refusal(
                 of: record.amount.rawValue + record.maxFee.rawValue,
                 for: .payment(amount: record.amount.rawValue), now: record.createdAt)
         }

@@ -1,7 +1,7 @@
 import ArgumentParser
 import Foundation
 import JSONRPC
-import RPCServer
+import RPCClient
 import Store
 
 /// `t4gctl backup PATH`: a consistent copy of the store, written by the daemon while it serves.
@@ -67,86 +67,30 @@ struct Restore: AsyncParsableCommand {
             await client.close()
             throw refusal("a daemon is serving on \(socketPath): stop it before restoring")
         }
-        let lock = try lockDataDirectory()
-        defer { if let lock { close(lock) } }
-        let summary: StoreCopySummary
-        do {
-            summary = try Store.inspectCopy(at: backup)
-        } catch {
-            throw refusal("\(error)")
-        }
-        guard summary.integrityOK else { throw refusal("\(backup) fails PRAGMA integrity_check") }
-        let files = FileManager.default
-        var movedAside: String?
-        if files.fileExists(atPath: target) {
-            let aside = target + ".before-restore-\(Int(Date().timeIntervalSince1970))"
-            for suffix in ["", "-wal", "-shm"] where files.fileExists(atPath: target + suffix) {
-                try files.moveItem(atPath: target + suffix, toPath: aside + suffix)
-            }
-            movedAside = aside
-        }
-        try files.createDirectory(
-            atPath: URL(fileURLWithPath: target).deletingLastPathComponent().path, withIntermediateDirectories: true,
-            attributes: [.posixPermissions: 0o700])
-        let staging = target + ".restoring"
-        try? files.removeItem(atPath: staging)
         let progress = ProgressLine.onStandardError(wanted: !json)
-        let bytes = try Self.copy(backup, to: staging) { copied, total in
-            progress.show("restoring: \(ByteText.format(bytes: copied)) of \(ByteText.format(bytes: total))")
+        let outcome: StoreRestore.Outcome
+        do {
+            outcome = try StoreRestore(backupPath: backup, storePath: target, dataDirectory: dataDir).run {
+                copied, total in
+                progress.show("restoring: \(ByteText.format(bytes: copied)) of \(ByteText.format(bytes: total))")
+            }
+        } catch {
+            progress.stop()
+            guard error.code == .refused else { throw error }
+            throw refusal(error.description)
         }
         progress.stop()
-        try files.setAttributes([.posixPermissions: 0o600], ofItemAtPath: staging)
-        try files.moveItem(atPath: staging, toPath: target)
         let result: JSONValue = [
-            "store": .string(target), "last_event_index": .integer(summary.lastEventIndex),
-            "moved_aside": movedAside.map(JSONValue.string) ?? .null,
-            "seed_present": .bool(files.fileExists(atPath: dataDir + "/seed")),
+            "store": .string(target), "last_event_index": .integer(outcome.summary.lastEventIndex),
+            "moved_aside": outcome.movedAside.map(JSONValue.string) ?? .null,
+            "seed_present": .bool(FileManager.default.fileExists(atPath: dataDir + "/seed")),
         ]
         if json {
             print(String(decoding: result.serialized(), as: UTF8.self))
         } else {
             HumanOutput.forStandardOutput().print(result)
-            print("restored " + ByteText.format(bytes: bytes) + " from " + TerminalText.escaped(backup))
+            print("restored " + ByteText.format(bytes: outcome.bytes) + " from " + TerminalText.escaped(backup))
         }
-    }
-
-    /// Holds the data directory's lock (`DATA_DIR/t4gd.lock`, docs/security.md) for the restore, so that no daemon
-    /// runs on it, whatever its socket, and none starts meanwhile; `nil` when no daemon has locked it yet. Opened
-    /// read-only and never created, so the daemon's own user keeps owning the file.
-    private func lockDataDirectory() throws -> Int32? {
-        let path = dataDir + "/t4gd.lock"
-        let descriptor = open(path, O_RDONLY | O_CLOEXEC | O_NOFOLLOW)
-        guard descriptor >= 0 else {
-            if errno == ENOENT { return nil }
-            throw refusal("cannot open \(path): \(String(cString: strerror(errno)))")
-        }
-        guard flock(descriptor, LOCK_EX | LOCK_NB) == 0 else {
-            close(descriptor)
-            throw refusal("a daemon holds the data directory \(dataDir) (\(path)): stop it before restoring")
-        }
-        return descriptor
-    }
-
-    /// Copies `source` to `target` (created owner-only) in 1 MiB chunks, telling `progress` the bytes copied
-    /// and the total after each; returns the bytes copied.
-    private static func copy(
-        _ source: String, to target: String, progress: (Int64, Int64) -> Void
-    ) throws -> Int64 {
-        let input = try FileHandle(forReadingFrom: URL(fileURLWithPath: source))
-        defer { try? input.close() }
-        guard FileManager.default.createFile(atPath: target, contents: nil, attributes: [.posixPermissions: 0o600])
-        else { throw CocoaError(.fileWriteUnknown, userInfo: [NSFilePathErrorKey: target]) }
-        let output = try FileHandle(forWritingTo: URL(fileURLWithPath: target))
-        defer { try? output.close() }
-        let total = ByteText.size(of: source) ?? 0
-        var copied: Int64 = 0
-        while let chunk = try input.read(upToCount: 1 << 20), !chunk.isEmpty {
-            try output.write(contentsOf: chunk)
-            copied += Int64(chunk.count)
-            progress(copied, total)
-        }
-        try output.synchronize()
-        return copied
     }
 
     private func refusal(_ message: String) -> ExitCode {

@@ -1,7 +1,7 @@
 import ArgumentParser
 import Foundation
 import JSONRPC
-import RPCServer
+import RPCClient
 
 /// Options every daemon-facing subcommand shares.
 struct ConnectionOptions: ParsableArguments {

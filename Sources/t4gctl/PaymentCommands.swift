@@ -1,7 +1,7 @@
 import ArgumentParser
 import BOLT11
 import JSONRPC
-import RPCServer
+import RPCClient
 
 /// `t4gctl pay BOLT11`.
 struct Pay: AsyncParsableCommand {

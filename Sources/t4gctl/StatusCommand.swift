@@ -1,7 +1,7 @@
 import ArgumentParser
 import Foundation
 import JSONRPC
-import RPCServer
+import RPCClient
 
 /// `t4gctl status`: the daemon on one screen.
 struct Status: AsyncParsableCommand {

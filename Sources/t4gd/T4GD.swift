@@ -1,9 +1,11 @@
 import ArgumentParser
 import BOLT11
 import Daemon
+import DaemonConfig
 import Foundation
 import Logging
 import Metrics
+import Operations
 
 /// `t4gd`: the t4gd Lightning payment daemon.
 struct T4GD: AsyncParsableCommand {
@@ -50,7 +52,7 @@ struct T4GD: AsyncParsableCommand {
             FileHandle.standardError.write(Data("t4gd: \(error)\n".utf8))
             throw ExitCode(78)
         }
-        DaemonLogging.bootstrap(level: configuration.logLevel, format: configuration.logFormat)
+        DaemonLogging.bootstrap(level: configuration.log.level, format: configuration.log.format)
         let metrics = DaemonMetrics()
         MetricsSystem.bootstrap(metrics.factory)
         let logger = Logger(label: "t4gd")
@@ -76,7 +78,7 @@ struct T4GD: AsyncParsableCommand {
                 ("daemon.backend", backend), ("dev.ledger", devLedger), ("log.level", logLevel),
                 ("log.format", logFormat), ("metrics.listen", metricsListen),
             ], to: &configuration)
-        if noMetrics { configuration.metricsEnabled = false }
+        if noMetrics { configuration.metrics.enabled = false }
         return configuration
     }
 }

@@ -1,6 +1,6 @@
 import Foundation
 import JSONRPC
-import RPCServer
+import RPCClient
 import Synchronization
 
 /// Calls `daemon.health` on its own connection at a fixed interval for the whole run and keeps the worst

@@ -1,6 +1,6 @@
 import Foundation
 import JSONRPC
-import RPCServer
+import RPCWire
 
 /// What one simulated client measured; merged into a ``LoadReport`` at the end.
 struct ClientTally: Sendable {

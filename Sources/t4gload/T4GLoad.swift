@@ -1,7 +1,8 @@
 import ArgumentParser
 import Foundation
 import JSONRPC
-import RPCServer
+import RPCClient
+import RPCWire
 
 /// `t4gload`: drives a t4gd socket with many concurrent clients and a mixed workload for a bounded time.
 @main

@@ -1,5 +1,5 @@
 import JSONRPC
-import RPCServer
+import RPCClient
 
 /// One kind of request the load tool sends, and how often relative to the others.
 struct Operation: Sendable {

@@ -1,4 +1,4 @@
-import Daemon
+import DaemonConfig
 import DevBackend
 import Foundation
 import LNbitsBackend
@@ -56,18 +56,18 @@ import Testing
         var configuration = DaemonConfiguration()
         try ConfigurationFile.apply(text, to: &configuration)
         let defaults = DaemonConfiguration()
-        #expect(configuration.maxBatch == defaults.maxBatch)
-        #expect(configuration.socketMode == 0o660)
-        #expect(configuration.devStartingBalance == defaults.devStartingBalance)
-        #expect(configuration.rateLimits == defaults.rateLimits)
-        #expect(configuration.metricsEnabled == defaults.metricsEnabled)
-        #expect(configuration.metricsAddress == defaults.metricsAddress)
-        #expect(configuration.metricsPort == defaults.metricsPort)
-        #expect(configuration.devPaymentLatency == defaults.devPaymentLatency)
-        #expect(configuration.lndPrivateInvoices == defaults.lndPrivateInvoices)
-        #expect(configuration.lndMaxConnections == defaults.lndMaxConnections)
-        #expect(configuration.lndMaxStreams == defaults.lndMaxStreams)
-        #expect(configuration.lndSubscriptionIdleSeconds == defaults.lndSubscriptionIdleSeconds)
+        #expect(configuration.rpc.maxBatch == defaults.rpc.maxBatch)
+        #expect(configuration.rpc.socketMode == 0o660)
+        #expect(configuration.dev.startingBalance == defaults.dev.startingBalance)
+        #expect(configuration.access.rateLimits == defaults.access.rateLimits)
+        #expect(configuration.metrics.enabled == defaults.metrics.enabled)
+        #expect(configuration.metrics.address == defaults.metrics.address)
+        #expect(configuration.metrics.port == defaults.metrics.port)
+        #expect(configuration.dev.paymentLatency == defaults.dev.paymentLatency)
+        #expect(configuration.lnd.privateInvoices == defaults.lnd.privateInvoices)
+        #expect(configuration.lnd.maxConnections == defaults.lnd.maxConnections)
+        #expect(configuration.lnd.maxStreams == defaults.lnd.maxStreams)
+        #expect(configuration.lnd.subscriptionIdleSeconds == defaults.lnd.subscriptionIdleSeconds)
     }
 
     @Test func readsTheRealNodeKeys() throws {
@@ -82,11 +82,11 @@ import Testing
             max_streams = 32
             subscription_idle_s = 30
             """, to: &configuration)
-        #expect(configuration.devPaymentLatency == .uniform(milliseconds: 1000...60000))
-        #expect(!configuration.lndPrivateInvoices)
-        #expect(configuration.lndMaxConnections == 4)
-        #expect(configuration.lndMaxStreams == 32)
-        #expect(configuration.lndSubscriptionIdleSeconds == 30)
+        #expect(configuration.dev.paymentLatency == .uniform(milliseconds: 1000...60000))
+        #expect(!configuration.lnd.privateInvoices)
+        #expect(configuration.lnd.maxConnections == 4)
+        #expect(configuration.lnd.maxStreams == 32)
+        #expect(configuration.lnd.subscriptionIdleSeconds == 30)
     }
 
     @Test(arguments: [
@@ -125,7 +125,7 @@ import Testing
                 == PostgresAddress(
                     host: "db.internal", port: 6432, user: "t4gd", password: "s@cret", database: "pay",
                     tlsMode: .verifyFull))
-        #expect(configuration.storeCAFile == "/ca.pem")
+        #expect(configuration.store.caFile == "/ca.pem")
         #expect(!configuration.resolvedStoreLocation.redacted.contains("cret"))
         var broken = DaemonConfiguration()
         do {
@@ -146,14 +146,92 @@ import Testing
         #expect(configuration.resolvedSocketPath == "/tmp/a \"b\".sock")
     }
 
+    /// Each section of the file fills the configuration of its component and no other.
+    @Test func eachSectionFillsItsComponentsConfiguration() throws {
+        var configuration = DaemonConfiguration()
+        try ConfigurationFile.apply(
+            """
+            [rpc]
+            max_batch = 7
+            [store]
+            full_sync = false
+            [dev]
+            alias = "bench"
+            [payments]
+            reconcile_interval_s = 9
+            [metrics]
+            enabled = false
+            [log]
+            format = "json"
+            """, to: &configuration)
+        #expect(
+            configuration.rpc.maxBatch == 7 && configuration.rpc.maxConnections == RPCConfiguration().maxConnections)
+        #expect(!configuration.store.fullSync && configuration.store.path == nil)
+        #expect(configuration.dev.alias == "bench" && configuration.dev.feeBase == DevConfiguration().feeBase)
+        #expect(configuration.payments.reconcileIntervalSeconds == 9 && configuration.payments.timeoutSeconds == 60)
+        #expect(!configuration.metrics.enabled && configuration.metrics.port == 9464)
+        #expect(configuration.log.format == .json && configuration.log.level == .info)
+        #expect(configuration.lnd.maxStreams == 64 && configuration.lnbits.pollIntervalSeconds == 2)
+    }
+
+    /// Every flag of `t4gd` sets the same typed value as its file key.
+    @Test func everyFlagSetsTheValueOfItsFileKey() throws {
+        var configuration = DaemonConfiguration()
+        try ConfigurationFile.applyFlags(
+            [
+                ("daemon.data_dir", "/var/lib/t4g"), ("rpc.socket", "/run/t4g.sock"), ("daemon.network", "signet"),
+                ("daemon.backend", "lnbits"), ("dev.ledger", "/var/lib/dev.sqlite"), ("log.level", "debug"),
+                ("log.format", "json"), ("metrics.listen", "[::1]:9200"), ("daemon.backup_dir", nil),
+            ], to: &configuration)
+        #expect(configuration.dataDirectory == "/var/lib/t4g")
+        #expect(configuration.resolvedSocketPath == "/run/t4g.sock")
+        #expect(configuration.network == .signet)
+        #expect(configuration.backend == .lnbits)
+        #expect(configuration.resolvedDevLedgerPath == "/var/lib/dev.sqlite")
+        #expect(configuration.log.level == .debug)
+        #expect(configuration.log.format == .json)
+        #expect(configuration.metrics.address == "::1" && configuration.metrics.port == 9200)
+        #expect(configuration.resolvedBackupDirectory == "/var/lib/t4g/backups")
+    }
+
+    /// A flag's value is taken as it is: quotes, backslashes and a newline are not TOML to escape or parse.
+    @Test func aFlagValueIsTakenVerbatim() throws {
+        var configuration = DaemonConfiguration()
+        let path = "/tmp/a \\n \"b\"\n.sock"
+        try ConfigurationFile.applyFlags([("rpc.socket", path)], to: &configuration)
+        #expect(configuration.resolvedSocketPath == path)
+    }
+
+    @Test(arguments: [
+        ("daemon.network", "bitcoin"), ("daemon.backend", "cln"), ("log.level", "loud"), ("log.format", "xml"),
+        ("metrics.listen", "localhost:9464"),
+    ])
+    func aBadFlagValueIsRefusedNamingItsKey(key: String, value: String) {
+        var configuration = DaemonConfiguration()
+        let problem = #expect(throws: ConfigurationFile.Problem.self) {
+            try ConfigurationFile.applyFlags([(key, value)], to: &configuration)
+        }
+        #expect(problem?.key == key)
+    }
+
+    /// `t4gd --network bitcoin` is refused like the file key: exit status 78 and the key on stderr.
+    @Test func t4gdRefusesABadFlagWithExitStatus78() async throws {
+        let directory = TemporaryDirectory()
+        defer { directory.remove() }
+        let (status, stderr) = try await Self.runT4GD(["--network", "bitcoin", "--data-dir", directory.file("data")])
+        #expect(status == 78)
+        #expect(stderr.contains("configuration error: daemon.network: must be one of"), "\(stderr)")
+        #expect(!FileManager.default.fileExists(atPath: directory.file("data")))
+    }
+
     @Test func metricsListenTakesIPv4AndIPv6AndTheOffSwitch() throws {
         var configuration = DaemonConfiguration()
-        #expect(configuration.metricsEnabled && configuration.metricsAddress == "127.0.0.1")
+        #expect(configuration.metrics.enabled && configuration.metrics.address == "127.0.0.1")
         try ConfigurationFile.apply("[metrics]\nenabled = false\nlisten = \"[::1]:0\"", to: &configuration)
-        #expect(!configuration.metricsEnabled)
-        #expect(configuration.metricsAddress == "::1" && configuration.metricsPort == 0)
+        #expect(!configuration.metrics.enabled)
+        #expect(configuration.metrics.address == "::1" && configuration.metrics.port == 0)
         try ConfigurationFile.applyFlags([("metrics.listen", "127.0.0.2:9100")], to: &configuration)
-        #expect(configuration.metricsAddress == "127.0.0.2" && configuration.metricsPort == 9100)
+        #expect(configuration.metrics.address == "127.0.0.2" && configuration.metrics.port == 9100)
     }
 
     @Test(arguments: [
@@ -173,20 +251,37 @@ import Testing
             #expect(error.key == key)
             #expect("\(error)".hasPrefix("configuration error: \(key): "), "\(error)")
         }
-        #expect(configuration.lnbitsPush == DaemonConfiguration().lnbitsPush)
-        #expect(configuration.lnbitsPollIntervalSeconds == DaemonConfiguration().lnbitsPollIntervalSeconds)
-        #expect(configuration.lnbitsOwnInvoiceCheck == .store)
+        #expect(configuration.lnbits.push == DaemonConfiguration().lnbits.push)
+        #expect(configuration.lnbits.pollIntervalSeconds == DaemonConfiguration().lnbits.pollIntervalSeconds)
+        #expect(configuration.lnbits.ownInvoiceCheck == .store)
     }
 
     @Test func lnbitsPushSettingsInRangeAreTaken() throws {
         var configuration = DaemonConfiguration()
         try ConfigurationFile.apply("[lnbits]\npush = false\npoll_interval_s = 3600", to: &configuration)
-        #expect(!configuration.lnbitsPush)
-        #expect(configuration.lnbitsPollIntervalSeconds == 3600)
+        #expect(!configuration.lnbits.push)
+        #expect(configuration.lnbits.pollIntervalSeconds == 3600)
         try ConfigurationFile.apply("[lnbits]\npoll_interval_s = 1", to: &configuration)
-        #expect(configuration.lnbitsPollIntervalSeconds == 1)
+        #expect(configuration.lnbits.pollIntervalSeconds == 1)
         try ConfigurationFile.apply("[lnbits]\nown_invoice_check = \"lnbits\"", to: &configuration)
-        #expect(configuration.lnbitsOwnInvoiceCheck == .lnbits)
+        #expect(configuration.lnbits.ownInvoiceCheck == .lnbits)
+    }
+
+    /// Runs `t4gd` with `arguments` until it exits: its exit status and its stderr.
+    static func runT4GD(_ arguments: [String]) async throws -> (status: Int32, stderr: String) {
+        let process = Process()
+        process.executableURL = DaemonProcess.productsDirectory.appendingPathComponent("t4gd")
+        process.arguments = arguments
+        let errors = Pipe()
+        process.standardError = errors
+        process.standardOutput = FileHandle.nullDevice
+        try process.run()
+        let stderr = try await blocking {
+            let data = errors.fileHandleForReading.readDataToEndOfFile()
+            process.waitUntilExit()
+            return String(decoding: data, as: UTF8.self)
+        }
+        return (process.terminationStatus, stderr)
     }
 
     /// t4gd refuses to start on a bad `[lnbits]` value: exit status 78 (EX_CONFIG) and the key on stderr, before
@@ -207,29 +302,18 @@ import Testing
         invoice_key = "0123"
         \(line)
         """.write(toFile: config, atomically: true, encoding: .utf8)
-        let process = Process()
-        process.executableURL = DaemonProcess.productsDirectory.appendingPathComponent("t4gd")
-        process.arguments = ["--config", config, "--data-dir", directory.file("data")]
-        let errors = Pipe()
-        process.standardError = errors
-        process.standardOutput = FileHandle.nullDevice
-        try process.run()
-        let stderr = try await blocking {
-            let data = errors.fileHandleForReading.readDataToEndOfFile()
-            process.waitUntilExit()
-            return String(decoding: data, as: UTF8.self)
-        }
-        #expect(process.terminationStatus == 78)
+        let (status, stderr) = try await Self.runT4GD(["--config", config, "--data-dir", directory.file("data")])
+        #expect(status == 78)
         #expect(stderr.contains("configuration error: \(key): "), "\(stderr)")
     }
 
     @Test func rolesMapUIDsAndGIDs() throws {
         var configuration = DaemonConfiguration()
         try ConfigurationFile.apply("[roles]\nreadonly = [1001]\ninvoice_gids = [2000]", to: &configuration)
-        #expect(configuration.role(uid: 1001, gid: 5) { [] } == .readonly)
-        #expect(configuration.role(uid: 1002, gid: 2000) { [] } == .invoice)
-        #expect(configuration.role(uid: 1003, gid: 5) { [] } == nil)
-        #expect(configuration.role(uid: 0, gid: 0) { [] } == .admin)
+        #expect(configuration.access.role(uid: 1001, gid: 5) { [] } == .readonly)
+        #expect(configuration.access.role(uid: 1002, gid: 2000) { [] } == .invoice)
+        #expect(configuration.access.role(uid: 1003, gid: 5) { [] } == nil)
+        #expect(configuration.access.role(uid: 0, gid: 0) { [] } == .admin)
     }
 
     @Test func rolesTakeUserAndGroupNamesAndMatchSupplementaryGroups() throws {
@@ -237,10 +321,11 @@ import Testing
         try ConfigurationFile.apply(
             "[roles]\nreadonly = [\"nobody\", 1001]\ninvoice_gids = [\"root\"]\nadmin_gids = [3000]",
             to: &configuration)
-        #expect(configuration.roleByUID == [65534: .readonly, 1001: .readonly])
-        #expect(configuration.role(uid: 1002, gid: 5) { [5, 0] } == .invoice)
-        #expect(configuration.role(uid: 1002, gid: 0) { [0, 3000] } == .admin, "the highest of the user's groups")
-        #expect(configuration.role(uid: 1002, gid: 5) { [5, 6] } == nil)
+        #expect(configuration.access.roleByUID == [65534: .readonly, 1001: .readonly])
+        #expect(configuration.access.role(uid: 1002, gid: 5) { [5, 0] } == .invoice)
+        #expect(
+            configuration.access.role(uid: 1002, gid: 0) { [0, 3000] } == .admin, "the highest of the user's groups")
+        #expect(configuration.access.role(uid: 1002, gid: 5) { [5, 6] } == nil)
     }
 
     @Test(arguments: [

@@ -2,7 +2,7 @@ import Dispatch
 import Synchronization
 import Testing
 
-@testable import Daemon
+@testable import Wallet
 
 @Suite struct FirstOfTests {
     @Test func returnsTheValueWhenTheTaskFinishesInTime() async {

@@ -2,7 +2,8 @@ import JSONRPC
 import Store
 import Testing
 
-@testable import Daemon
+@testable import Operations
+@testable import Wallet
 
 /// `daemon.health`'s verdict from a measurement, by value.
 @Suite struct HealthReportTests {

@@ -1,6 +1,6 @@
 import Foundation
 import JSONRPC
-import RPCServer
+import RPCClient
 import TestSupport
 import Testing
 

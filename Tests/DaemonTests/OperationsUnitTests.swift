@@ -2,7 +2,8 @@ import JSONRPC
 import NIOHTTP1
 import Testing
 
-@testable import Daemon
+@testable import DaemonConfig
+@testable import Operations
 
 /// The operations listener's request rules and the RPC metrics, by value.
 @Suite struct OperationsUnitTests {

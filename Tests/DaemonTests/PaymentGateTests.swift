@@ -1,7 +1,7 @@
 import Lightning
 import Testing
 
-@testable import Daemon
+@testable import Wallet
 
 @Suite struct PaymentGateTests {
     @Test func overlappingSendsOfOneHashKeepItAttemptedUntilTheLastEnds() async {

@@ -4,7 +4,8 @@ import Synchronization
 import TestSupport
 import Testing
 
-@testable import Daemon
+@testable import DaemonConfig
+@testable import RPCMethods
 
 @Suite struct RateLimitTests {
     /// A clock the test moves by hand, in nanoseconds.
@@ -64,13 +65,13 @@ import Testing
 
     @Test func limitsAreReadPerRole() throws {
         var configuration = DaemonConfiguration()
-        #expect(configuration.rateLimits == DaemonConfiguration.defaultRateLimits)
+        #expect(configuration.access.rateLimits == DaemonConfiguration.defaultRateLimits)
         try ConfigurationFile.apply(
             "[rate_limits]\nadmin_requests_per_s = 50\ninvoice_requests_per_s = 0\nreadonly_burst = 7",
             to: &configuration)
-        #expect(configuration.rateLimits[.admin] == .init(requestsPerSecond: 50, burst: 100))
-        #expect(configuration.rateLimits[.invoice] == nil)
-        #expect(configuration.rateLimits[.readonly] == .init(requestsPerSecond: 1000, burst: 7))
+        #expect(configuration.access.rateLimits[.admin] == .init(requestsPerSecond: 50, burst: 100))
+        #expect(configuration.access.rateLimits[.invoice] == nil)
+        #expect(configuration.access.rateLimits[.readonly] == .init(requestsPerSecond: 1000, burst: 7))
     }
 
     @Test(arguments: [

@@ -1,7 +1,6 @@
 import NIOCore
+import RPCWire
 import Testing
-
-@testable import RPCServer
 
 @Suite struct LineFramerTests {
     private func lines(_ framer: inout LineFramer) -> [String] {

@@ -1,4 +1,5 @@
 import JSONRPC
+import RPCWire
 import Testing
 
 @testable import RPCServer

@@ -1,6 +1,8 @@
 import JSONRPC
 import NIOCore
 import NIOPosix
+import RPCClient
+import RPCWire
 import ServiceLifecycle
 
 @testable import RPCServer

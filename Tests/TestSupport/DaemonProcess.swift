@@ -1,7 +1,7 @@
 import Foundation
 import GRDB
 import JSONRPC
-import RPCServer
+import RPCClient
 
 /// A real `t4gd` process for end-to-end tests: its own data directory under /tmp, the embedded dev backend,
 /// a socket to call through, and its operations listener on a free loopback port. Stop it with ``stop()`` (SIGTERM, graceful) or ``kill()`` (SIGKILL).
