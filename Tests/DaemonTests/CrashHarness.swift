@@ -5,7 +5,9 @@ import TestSupport
 
 /// The repeatable crash-safety harness: load between a payee and a payer daemon, SIGKILL one of them at a
 /// random moment or at a named fault-injection point, restart it, wait for reconciliation, and check every
-/// invariant of ``CrashInvariants`` after every cycle.
+/// invariant of ``CrashInvariants`` after every cycle. With accounts, the load also creates accounts, moves money
+/// between them, and credits invoices to them and debits payments from them; every cycle then checks each store's
+/// ledger audit and its `@node` against the network.
 ///
 /// Cycles: `T4GD_CRASH_CYCLES` (default 20, the CI form; `scripts/crash-harness.sh` runs the long form).
 /// With `T4GD_CRASH_REPORT=FILE` each cycle's line is appended to FILE.
@@ -31,6 +33,8 @@ struct CrashHarness {
     var payer: DaemonProcess
     /// Whether the load includes proof transfers bound to payments.
     let withProofs: Bool
+    /// Whether the load includes accounts: account-attributed invoices and payments, creations and transfers.
+    let withAccounts: Bool
     /// The payment network's record (dev ledger or simulator).
     let networkView: @Sendable () async throws -> CrashInvariants.NetworkView
     /// Starts a daemon again on its data, with this environment.
@@ -41,6 +45,11 @@ struct CrashHarness {
         var generator = SeededGenerator(state: 0x7467_6400 + UInt64(cycles))
         let acknowledged = Acknowledged()
         var lines: [String] = []
+        if withAccounts { try await openAccounts() }
+        let nodeKeys = (
+            payee: try await payee.call("wallet.balance").string("wallet_id"),
+            payer: try await payer.call("wallet.balance").string("wallet_id")
+        )
         for cycle in 0..<cycles {
             let plan = Self.plans[cycle % Self.plans.count]
             let restart = self.restart
@@ -53,10 +62,10 @@ struct CrashHarness {
             }
             let victim = plan.victim == .payee ? payee : payer
             let stop = StopFlag()
-            let load = Task { [payee, payer, withProofs] in
+            let load = Task { [payee, payer, withProofs, withAccounts] in
                 await Self.load(
-                    payee: payee, payer: payer, withProofs: withProofs, acknowledged: acknowledged, stop: stop,
-                    seed: UInt64(cycle))
+                    payee: payee, payer: payer, mix: (proofs: withProofs, accounts: withAccounts),
+                    acknowledged: acknowledged, stop: stop, seed: UInt64(cycle))
             }
             let crash: String
             if let point = plan.faultPoint {
@@ -72,13 +81,16 @@ struct CrashHarness {
             try await replace(plan.victim) { try await restart($0, [:]) }
             let (network, payeeStore, payerStore) = try await settledViews()
             let violations = CrashInvariants.violations(
-                network: network, payee: payeeStore, payer: payerStore, acknowledged: await acknowledged.snapshot)
+                network: network, payee: payeeStore, payer: payerStore, acknowledged: await acknowledged.snapshot,
+                nodeKeys: nodeKeys)
             let snapshot = await acknowledged.snapshot
             let line =
                 "\(label) cycle \(cycle + 1)/\(cycles): \(plan.victim.rawValue) killed (\(crash)), \(operations) "
                 + "operations; \(network.detail); acknowledged \(snapshot.invoices.count) invoices, "
                 + "\(snapshot.payments.count) payments, \(snapshot.proofs.count) proofs, all present; events payee "
-                + "1..\(payeeStore.eventMaxIndex), payer 1..\(payerStore.eventMaxIndex); "
+                + "1..\(payeeStore.eventMaxIndex), payer 1..\(payerStore.eventMaxIndex); ledgers payee "
+                + "\(payeeStore.ledger.postings) postings, payer \(payerStore.ledger.postings) postings, payer @node "
+                + "\(payerStore.ledger.nodeBalance) msat; "
                 + (violations.isEmpty ? "all invariants hold" : "VIOLATED: \(violations.joined(separator: "; "))")
             print(line)
             Self.appendToReport(line)
@@ -87,6 +99,22 @@ struct CrashHarness {
         }
         return (lines, [])
     }
+
+    /// The load's accounts: two on the payee that invoices credit and transfers move money between, and one on
+    /// the payer, funded by an invoice the payee pays, that payments are debited from.
+    private func openAccounts() async throws {
+        for id in Self.payeeAccounts { _ = try await payee.call("account.create", ["id": .string(id)]) }
+        _ = try await payer.call("account.create", ["id": .string(Self.payerAccount)])
+        let funding = try await payer.call(
+            "invoice.create",
+            ["amount_msat": 200_000_000, "description": "crash funding", "account": .string(Self.payerAccount)])
+        _ = try await payee.call("payment.send", ["bolt11": .string(funding.string("bolt11"))])
+        _ = try await payer.call(
+            "invoice.wait", ["payment_hash": .string(funding.string("payment_hash")), "timeout_s": 15])
+    }
+
+    static let payeeAccounts = ["crash:a", "crash:b"]
+    static let payerAccount = "crash:spender"
 
     private mutating func replace(_ role: Role, by body: (DaemonProcess) async throws -> DaemonProcess) async throws {
         switch role {
@@ -128,31 +156,48 @@ struct CrashHarness {
         return "fault point \(point) not reached in 10 s; SIGKILL"
     }
 
-    /// Concurrent clients that create invoices on the payee and pay them from the payer (and, with proofs,
-    /// transfer a proof bound to the payment), recording every answer, until `stop` is set. Calls to a dead
-    /// daemon fail and are retried after a short pause. Returns the number of answered operations.
+    /// Concurrent clients that create invoices on the payee and pay them from the payer (with proofs, some
+    /// transfer a proof bound to the payment; with accounts, invoices and payments are attributed to a random
+    /// account or none, and some turns create an account or transfer between the payee's two), recording every
+    /// answer, until `stop` is set. Calls to a dead daemon fail and are retried after a short pause. Returns the
+    /// number of answered operations.
     private static func load(
-        payee: DaemonProcess, payer: DaemonProcess, withProofs: Bool, acknowledged: Acknowledged, stop: StopFlag,
-        seed: UInt64
+        payee: DaemonProcess, payer: DaemonProcess, mix: (proofs: Bool, accounts: Bool), acknowledged: Acknowledged,
+        stop: StopFlag, seed: UInt64
     ) async -> Int {
         await withTaskGroup(of: Int.self) { group in
             for worker in 0..<4 {
                 group.addTask {
                     var generator = SeededGenerator(state: seed &* 31 &+ UInt64(worker))
                     var answered = 0
+                    var turn = 0
                     while !stop.isSet {
+                        turn += 1
                         do {
+                            if mix.accounts {
+                                answered += try await accountTurn(
+                                    on: payee, key: "\(seed)-\(worker)-\(turn)",
+                                    choice: Int.random(in: 0..<8, using: &generator))
+                            }
                             let bolt11: String
-                            if withProofs && Int.random(in: 0..<4, using: &generator) == 0 {
+                            if mix.proofs && Int.random(in: 0..<4, using: &generator) == 0 {
                                 bolt11 = try await proofTransfer(payee: payee, payer: payer, acknowledged: acknowledged)
                             } else {
-                                let invoice = try await payee.call(
-                                    "invoice.create", ["amount_msat": 10_000, "description": "crash load"])
+                                var request: JSONObject = ["amount_msat": 10_000, "description": "crash load"]
+                                let account = Int.random(in: 0...payeeAccounts.count, using: &generator)
+                                if mix.accounts && account < payeeAccounts.count {
+                                    request["account"] = .string(payeeAccounts[account])
+                                }
+                                let invoice = try await payee.call("invoice.create", request)
                                 await acknowledged.invoice(invoice.string("payment_hash"))
                                 bolt11 = invoice.string("bolt11")
                             }
                             answered += 1
-                            let payment = try await payer.call("payment.send", ["bolt11": .string(bolt11)])
+                            var send: JSONObject = ["bolt11": .string(bolt11)]
+                            if mix.accounts && Bool.random(using: &generator) {
+                                send["account"] = .string(payerAccount)
+                            }
+                            let payment = try await payer.call("payment.send", send)
                             await acknowledged.payment(payment.string("payment_hash"), status: payment.string("status"))
                             answered += 1
                         } catch {
@@ -164,6 +209,25 @@ struct CrashHarness {
             }
             return await group.reduce(0, +)
         }
+    }
+
+    /// One account operation on the payee by `choice` (0..<8): 0 creates an account, 1-2 transfer 1,000 msat
+    /// between the two load accounts (refused while the source is empty), the rest do nothing. Returns how many
+    /// calls were answered; a refusal is an answer.
+    private static func accountTurn(on payee: DaemonProcess, key: String, choice: Int) async throws -> Int {
+        switch choice {
+        case 0:
+            _ = try await payee.call("account.create", ["id": .string("crash:\(key)")])
+        case 1, 2:
+            let transfer: JSONObject = [
+                "from": .string(payeeAccounts[choice - 1]), "to": .string(payeeAccounts[2 - choice]),
+                "amount_msat": 1_000, "idempotency_key": .string(key),
+            ]
+            _ = try await payee.error("account.transfer", transfer)
+        default:
+            return 0
+        }
+        return 1
     }
 
     /// Issues a proof on the payee and starts its transfer to the payer's account, bound to an invoice.

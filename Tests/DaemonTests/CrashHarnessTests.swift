@@ -12,6 +12,7 @@ import Testing
             let ledger = network.ledgerPath
             var harness = CrashHarness(
                 payee: try await network.daemon(), payer: try await network.daemon(), withProofs: true,
+                withAccounts: true,
                 networkView: { try CrashInvariants.readDevLedger(ledger) },
                 restart: { daemon, environment in try await network.restart(daemon, environment: environment) })
             let result = try await harness.run(cycles: CrashHarness.cycles, label: "dev")
@@ -29,7 +30,7 @@ import Testing
                     try await DaemonProcess(config: RealBackendTests.lndConfig(sim.node("alice"))))
                 let payee = network.adopt(try await DaemonProcess(config: RealBackendTests.lndConfig(sim.node("bob"))))
                 var harness = CrashHarness(
-                    payee: payee, payer: payer, withProofs: false,
+                    payee: payee, payer: payer, withProofs: false, withAccounts: false,
                     networkView: { try Self.simulatorView(try await sim.currentState()) },
                     restart: { daemon, environment in try await network.restart(daemon, environment: environment) })
                 let result = try await harness.run(cycles: CrashHarness.cycles, label: "lnd-sim")

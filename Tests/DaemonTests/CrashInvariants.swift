@@ -11,6 +11,8 @@ struct CrashInvariants {
         var paidTwice: [String]
         var moneyConserved: Bool
         var detail: String
+        /// What each node gained or lost since it was funded, by public key (known on the dev ledger only).
+        var nodeHoldings: [String: Int64] = [:]
     }
 
     /// A daemon's store, as the harness sees it.
@@ -23,6 +25,8 @@ struct CrashInvariants {
         var eventMaxIndex: Int64
         var duplicateEvents: [String]
         var integrityOK: Bool
+        /// The store's own check of its journal, balances and holds (`ledger.audit`).
+        var ledger: LedgerAudit
     }
 
     /// A daemon's store at `url` (`sqlite:PATH` or `postgres://…`), read through the store's own engine beside
@@ -59,7 +63,8 @@ struct CrashInvariants {
             eventCount: events.count,
             eventMaxIndex: events.map { $0["idx"]!.integer }.max() ?? 0,
             duplicateEvents: once.filter { $0.value > 1 }.keys.sorted(),
-            integrityOK: try await store.integrityCheck())
+            integrityOK: try await store.integrityCheck(),
+            ledger: try await store.ledgerAudit())
         try await store.close()
         return view
     }
@@ -74,10 +79,14 @@ struct CrashInvariants {
             let paid = try String.fetchAll(database, sql: "SELECT payment_hash FROM payments")
             let paidInvoices = try Int.fetchOne(database, sql: "SELECT count(*) FROM invoices WHERE status = 'paid'")
             let integrity = try String.fetchOne(database, sql: "PRAGMA integrity_check") == "ok"
+            let holdings = try Row.fetchAll(
+                database, sql: "SELECT pubkey, balance_msat - funded_msat AS net FROM nodes")
             return NetworkView(
                 paidHashes: Set(paid), paidTwice: paidInvoices == paid.count ? [] : ["paid invoices != payments"],
                 moneyConserved: integrity && balances + fees == funded,
-                detail: "ledger: \(paid.count) payments, balances \(balances) + fees \(fees) = funded \(funded)")
+                detail: "ledger: \(paid.count) payments, balances \(balances) + fees \(fees) = funded \(funded)",
+                nodeHoldings: Dictionary(
+                    uniqueKeysWithValues: holdings.map { ($0["pubkey"] as String, $0["net"] as Int64) }))
         }
     }
 
@@ -90,19 +99,23 @@ struct CrashInvariants {
         return try pool.read(body)
     }
 
-    /// Every broken invariant, as readable lines; empty when all hold.
+    /// Every broken invariant, as readable lines; empty when all hold. With `nodeKeys` (the payee's and the
+    /// payer's public keys) each store's `@node` must equal what the network says that node gained since funding.
     static func violations(
-        network: NetworkView, payee: StoreView, payer: StoreView, acknowledged: Acknowledged.Snapshot
+        network: NetworkView, payee: StoreView, payer: StoreView, acknowledged: Acknowledged.Snapshot,
+        nodeKeys: (payee: String, payer: String)? = nil
     ) -> [String] {
         var broken: [String] = []
         if !network.paidTwice.isEmpty { broken.append("paid twice: \(network.paidTwice)") }
         if !network.moneyConserved { broken.append("money not conserved: \(network.detail)") }
         let succeeded = Set(payer.payments.filter { $0.value == "succeeded" }.keys)
-        if succeeded != network.paidHashes {
+        // The payer's own invoices (an account's funding) are paid by the payee, not by the payer.
+        let paidByPayer = network.paidHashes.subtracting(payer.invoices.keys)
+        if succeeded != paidByPayer {
             broken.append(
                 "payer's succeeded payments differ from the network's: only in store "
-                    + "\(succeeded.subtracting(network.paidHashes).sorted()), only in network "
-                    + "\(network.paidHashes.subtracting(succeeded).sorted())")
+                    + "\(succeeded.subtracting(paidByPayer).sorted()), only in network "
+                    + "\(paidByPayer.subtracting(succeeded).sorted())")
         }
         let pending = payer.payments.filter { $0.value == "pending" }.keys.sorted()
         if !pending.isEmpty { broken.append("payments still pending after reconciliation: \(pending)") }
@@ -130,13 +143,25 @@ struct CrashInvariants {
         if payee.pendingTransitionsWithPaidInvoice != 0 {
             broken.append("\(payee.pendingTransitionsWithPaidInvoice) proof transfers paid but not finalized")
         }
-        for (name, store) in [("payee", payee), ("payer", payer)] {
+        for (name, store, key) in [("payee", payee, nodeKeys?.payee), ("payer", payer, nodeKeys?.payer)] {
+            broken += ledgerViolations(
+                of: store.ledger, name: name, networkHolding: key.flatMap { network.nodeHoldings[$0] })
             if Int64(store.eventCount) != store.eventMaxIndex {
                 broken.append(
                     "\(name) event log has a gap: \(store.eventCount) events, last index \(store.eventMaxIndex)")
             }
             if !store.duplicateEvents.isEmpty { broken.append("\(name) duplicate events: \(store.duplicateEvents)") }
             if !store.integrityOK { broken.append("\(name) store fails PRAGMA integrity_check") }
+        }
+        return broken
+    }
+
+    /// A store's ledger problems: its audit not clean, or its `@node` not what the network says the node holds.
+    private static func ledgerViolations(of audit: LedgerAudit, name: String, networkHolding: Int64?) -> [String] {
+        var broken: [String] = []
+        if !audit.isClean { broken.append("\(name) ledger audit not clean: \(audit)") }
+        if let networkHolding, networkHolding != audit.nodeBalance {
+            broken.append("\(name) @node is \(audit.nodeBalance) msat, the network says \(networkHolding)")
         }
         return broken
     }
