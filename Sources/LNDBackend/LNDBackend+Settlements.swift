@@ -56,7 +56,8 @@ extension LNDBackend {
 
     /// One SubscribeInvoices request from `progress.cursor`, until the stream ends.
     private func subscribe(
-        _ progress: SubscriptionProgress, into continuation: AsyncThrowingStream<InvoiceSettlement, any Error>.Continuation
+        _ progress: SubscriptionProgress,
+        into continuation: AsyncThrowingStream<InvoiceSettlement, any Error>.Continuation
     ) async throws {
         let after = progress.cursor
         switch try await client.stream(.GET, "/v1/invoices/subscribe?settle_index=\(after)", headTimeout: nil) {

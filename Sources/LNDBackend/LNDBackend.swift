@@ -156,7 +156,8 @@ public final class LNDBackend: LightningBackend, StartableBackend {
         // uint64 on the wire: clamped, never trapped, when it does not fit an Int64 of msat.
         let sat = balance.localBalance?.sat?.value ?? 0
         let msat = balance.localBalance?.msat?.value ?? (sat > UInt64.max / 1000 ? .max : sat * 1000)
-        return WalletBalance(balance: MilliSatoshi(Int64(clamping: msat)), walletID: node.pubkey, walletName: node.alias)
+        return WalletBalance(
+            balance: MilliSatoshi(Int64(clamping: msat)), walletID: node.pubkey, walletName: node.alias)
     }
 
     /// Active plus inactive channels; counts too large to add are reported as `Int.max`.

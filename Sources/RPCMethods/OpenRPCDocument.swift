@@ -89,7 +89,8 @@ enum OpenRPCDocument {
             ("status", Schema.oneOf(AccountStatus.allCases.map(\.rawValue))),
         ]
         let tail: [(String, JSONValue)] = [
-            ("limits", Schema.object([("max_payment_msat", nullableInteger), ("daily_spend_msat", nullableInteger)])), ("spent_24h_msat", Schema.integer(0, Int64.max)),
+            ("limits", Schema.object([("max_payment_msat", nullableInteger), ("daily_spend_msat", nullableInteger)])),
+            ("spent_24h_msat", Schema.integer(0, Int64.max)),
             ("metadata", ["type": ["object", "null"]]), ("created_at", Schema.integer(0, Int64.max)),
         ]
         return Schema.object(head + money + tail)

@@ -191,7 +191,8 @@ import Testing
                 })
             #expect(
                 names.filter { roleOf[$0] == "spend" } == [
-                    "account.transfer", "payment.send", "proof.attest", "proof.create", "proof.import", "proof.redeem", "proof.revoke",
+                    "account.transfer", "payment.send", "proof.attest", "proof.create", "proof.import", "proof.redeem",
+                    "proof.revoke",
                     "proof.transfer",
                 ])
             #expect(

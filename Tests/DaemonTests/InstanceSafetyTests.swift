@@ -95,7 +95,8 @@ import Testing
                 let metrics = try HTTPProbe.get("/metrics", port: try await instance.metricsPort()).body
                 #expect(metrics.contains(#"t4gd_instances_live{instance="\#(name)"} 2"#), "\(metrics)")
                 #expect(
-                    metrics.contains(#"t4gd_instance_leads_settlements{instance="\#(name)"} \#(index == leader ? 1 : 0)"#))
+                    metrics.contains(
+                        #"t4gd_instance_leads_settlements{instance="\#(name)"} \#(index == leader ? 1 : 0)"#))
             }
         }
     }
@@ -126,7 +127,9 @@ import Testing
             #expect(await daemon.stop() == 0)
             await traffic.value
             #expect(created.load(ordering: .relaxed) >= 20)
-            let errors = daemon.log.split(separator: "\n").filter { $0.contains(" ERROR ") || $0.contains(" CRITICAL ") }
+            let errors = daemon.log.split(separator: "\n").filter {
+                $0.contains(" ERROR ") || $0.contains(" CRITICAL ")
+            }
             #expect(errors == [])
         }
     }

@@ -11,10 +11,12 @@ import Testing
         let sim = try await LNDSimService.start(["--nodes", "alice,bob", "--channel", "alice:bob:1000000:500000"])
         try await withCleanup {
             try await DevNetwork.run { network in
-                let alice = network.adopt(try await DaemonProcess(config: RealBackendTests.lndConfig(sim.node("alice"))))
+                let alice = network.adopt(
+                    try await DaemonProcess(config: RealBackendTests.lndConfig(sim.node("alice"))))
                 let bob = network.adopt(try await DaemonProcess(config: RealBackendTests.lndConfig(sim.node("bob"))))
                 func paid(_ description: String) async throws -> JSONValue {
-                    let invoice = try await bob.call("invoice.create", ["amount_msat": 5000, "description": .string(description)])
+                    let invoice = try await bob.call(
+                        "invoice.create", ["amount_msat": 5000, "description": .string(description)])
                     _ = try await alice.call("payment.send", ["bolt11": .string(invoice.string("bolt11"))])
                     return try await bob.call(
                         "invoice.wait", ["payment_hash": .string(invoice.string("payment_hash")), "timeout_s": 20])

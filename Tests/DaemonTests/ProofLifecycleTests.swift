@@ -184,7 +184,8 @@ extension ProofLifecycleTests {
                 ["held_by": "account:a", "issued_from": .integer(issuedAt), "issued_to": .integer(issuedAt)])
             #expect(inRange["items"]?.arrayValue?.map { $0.string("proof_id") } == [proofID])
             // After the newest proof's issue second (the second proof may be issued a second after the first).
-            let newest = try await platform.call("proof.list")["items"]?.arrayValue?
+            let newest =
+                try await platform.call("proof.list")["items"]?.arrayValue?
                 .compactMap { $0["issued_at"]?.int64Value }.max() ?? issuedAt
             let later = try await platform.call("proof.list", ["issued_from": .integer(newest + 1)])
             #expect(later["items"]?.arrayValue == [] && later.integer("total") == 0)

@@ -84,7 +84,9 @@ extension RPCMethod.Declaration {
             .required("idempotency_key", .key, "identifies this transfer in this store"),
         ],
         result: Schema.written("transfer"),
-        errors: [.accountNotFound, .accountFrozen, .insufficientFunds, .limitExceeded, .idempotencyConflict, .invalidAmount],
+        errors: [
+            .accountNotFound, .accountFrozen, .insufficientFunds, .limitExceeded, .idempotencyConflict, .invalidAmount,
+        ],
         example: [
             "from": "user:42", "to": "user:7", "amount_sat": 1000, "memo": "lunch", "idempotency_key": "tr-42-7-1",
         ]

@@ -21,7 +21,8 @@ extension RPCMethod.Declaration {
         ],
         result: Schema.written("invoice"),
         errors: [
-            .labelConflict, .accountNotFound, .accountFrozen, .invalidAmount, .rateUnavailable, .backendUnavailable, .backendError, .backendTimeout,
+            .labelConflict, .accountNotFound, .accountFrozen, .invalidAmount, .rateUnavailable, .backendUnavailable,
+            .backendError, .backendTimeout,
         ],
         example: ["amount_msat": 250_000, "description": "coffee", "label": "order-42"]
     )
