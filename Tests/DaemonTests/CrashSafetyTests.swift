@@ -30,8 +30,13 @@ import Testing
             #expect(
                 try await restarted.call("wallet.balance").integer("balance_msat") == 1_000_000_000 - 100_000 - 1100)
             #expect(try await payee.call("wallet.balance").integer("balance_msat") == 1_000_100_000)
-            let events = try await restarted.call("events.list").arrayValue ?? []
-            #expect(events.map { $0.string("type") } == ["payment.succeeded"])
+            // On PostgreSQL the event is indexed by the sequencer just after the state it tells commits.
+            var types: [String] = []
+            try await eventually("the payment's event is listed", timeout: .seconds(30)) {
+                types = (try await restarted.call("events.list").arrayValue ?? []).map { $0.string("type") }
+                return !types.isEmpty
+            }
+            #expect(types == ["payment.succeeded"])
         }
     }
 
@@ -56,6 +61,12 @@ import Testing
             #expect(payment.string("status") == "failed")
             // The backend never saw it: not_sent, not backend_error (which would read as a refusal).
             #expect(payment.string("failure_reason") == "not_sent")
+            // Reconciliation is over once its event is listed (on PostgreSQL the sequencer indexes it just after
+            // the state commits; until then a retry is told the payment is being reconciled).
+            try await eventually("the failed payment's event is listed", timeout: .seconds(30)) {
+                (try await restarted.call("events.list").arrayValue ?? []).map { $0.string("type") }
+                    == ["payment.failed"]
+            }
             let retried = try await restarted.call("payment.send", ["bolt11": bolt11])
             #expect(retried.string("status") == "succeeded")
             #expect(retried["replayed"] == .bool(false))

@@ -57,17 +57,26 @@ import Testing
             try database.execute(sql: "INSERT INTO item (value) VALUES (0)")
             return database.lastInsertedRowID
         }
-        try await eventually("the first write holds the writer") { entered.current }
-        let queued = (1..<writes).map { value in
-            Task {
-                let rowID = try await writer.write { database in
-                    try database.execute(sql: "INSERT INTO item (value) VALUES (?)", arguments: [value])
-                    return database.lastInsertedRowID
+        // Released on every path: a bound missed on a loaded machine fails the test instead of hanging it.
+        var queued: [Task<(Int, Int64), any Error>] = []
+        do {
+            try await eventually("the first write holds the writer", timeout: .seconds(60)) { entered.current }
+            queued = (1..<writes).map { value in
+                Task {
+                    let rowID = try await writer.write { database in
+                        try database.execute(sql: "INSERT INTO item (value) VALUES (?)", arguments: [value])
+                        return database.lastInsertedRowID
+                    }
+                    return (value, rowID)
                 }
-                return (value, rowID)
             }
+            try await eventually("every other write waits behind it", timeout: .seconds(60)) {
+                writer.waitingWrites == writes - 1
+            }
+        } catch {
+            holding.update { $0 = false }
+            throw error
         }
-        try await eventually("every other write waits behind it") { writer.waitingWrites == writes - 1 }
         holding.update { $0 = false }
         var results = [0: try await held]
         for write in queued {
@@ -126,16 +135,27 @@ import Testing
             entered.update { $0 = true }
             while !gate.current { usleep(1_000) }
         }
-        try await eventually("the blocker holds the writer") { entered.current }
-        let good = Task { try await writer.write { try $0.execute(sql: "INSERT INTO item (value) VALUES (10)") } }
-        let bad = Task {
-            try await writer.write { try $0.execute(sql: "INSERT INTO item (value, parent) VALUES (11, 99)") }
+        // Opened on every path: a bound missed on a loaded machine fails the test instead of hanging it.
+        var writes: (good: Task<Void, any Error>, bad: Task<Void, any Error>)
+        do {
+            try await eventually("the blocker holds the writer", timeout: .seconds(60)) { entered.current }
+            writes.good = Task {
+                try await writer.write { try $0.execute(sql: "INSERT INTO item (value) VALUES (10)") }
+            }
+            writes.bad = Task {
+                try await writer.write { try $0.execute(sql: "INSERT INTO item (value, parent) VALUES (11, 99)") }
+            }
+            try await eventually("both writes wait behind the blocker", timeout: .seconds(60)) {
+                writer.waitingWrites == 2
+            }
+        } catch {
+            gate.update { $0 = true }
+            throw error
         }
-        try await eventually("both writes wait behind the blocker") { writer.waitingWrites == 2 }
         gate.update { $0 = true }
         try await blocker
-        await #expect(throws: DatabaseError.self) { try await good.value }
-        await #expect(throws: DatabaseError.self) { try await bad.value }
+        await #expect(throws: DatabaseError.self) { try await writes.good.value }
+        await #expect(throws: DatabaseError.self) { try await writes.bad.value }
         #expect(try await pool.read { try Int.fetchOne($0, sql: "SELECT count(*) FROM item") } == 0)
     }
 }
