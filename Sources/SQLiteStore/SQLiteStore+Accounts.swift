@@ -30,36 +30,32 @@ extension SQLiteStore {
     }
 
     /// The account `id` with its figures.
-    public func account(id: String, now: Int64) throws(StoreError) -> AccountState? {
-        try perform("read account") {
-            try database.read { database in try Self.accountState(id, now: now, in: database) }
-        }
+    public func account(id: String, now: Int64) async throws(StoreError) -> AccountState? {
+        try await read("read account") { database in try Self.accountState(id, now: now, in: database) }
     }
 
     /// Accounts in id order, filtered, with their total.
     public func accounts(status: AccountStatus?, prefix: String?, limit: Int, cursor: String?, now: Int64)
-        throws(StoreError) -> Page<AccountState>
+        async throws(StoreError) -> Page<AccountState>
     {
-        try perform("list accounts") {
-            try database.read { database in
-                let filter = "(?1 IS NULL OR a.status = ?1) AND (?2 IS NULL OR substr(a.id, 1, length(?2)) = ?2)"
-                let rows = try Row.fetchAll(
-                    database,
-                    sql: LedgerQueries.accountState
-                        + " WHERE \(filter) AND (?3 IS NULL OR a.id > ?3) ORDER BY a.id LIMIT ?4",
-                    arguments: [status?.rawValue, prefix, cursor, limit + 1])
-                let total = try Int64.fetchOne(
-                    database, sql: "SELECT count(*) FROM accounts a WHERE \(filter)",
-                    arguments: [status?.rawValue, prefix])
-                let items = try rows.prefix(limit).map { row in
-                    let spent = try Self.recentSpends(of: row["id"], now: now, in: database).reduce(0) {
-                        $0 + $1.amount
-                    }
-                    return try AccountState(row: row, spentLastDay: spent)
+        try await read("list accounts") { database in
+            let filter = "(?1 IS NULL OR a.status = ?1) AND (?2 IS NULL OR substr(a.id, 1, length(?2)) = ?2)"
+            let rows = try Row.fetchAll(
+                database,
+                sql: LedgerQueries.accountState
+                    + " WHERE \(filter) AND (?3 IS NULL OR a.id > ?3) ORDER BY a.id LIMIT ?4",
+                arguments: [status?.rawValue, prefix, cursor, limit + 1])
+            let total = try Int64.fetchOne(
+                database, sql: "SELECT count(*) FROM accounts a WHERE \(filter)",
+                arguments: [status?.rawValue, prefix])
+            let items = try rows.prefix(limit).map { row in
+                let spent = try Self.recentSpends(of: row["id"], now: now, in: database).reduce(0) {
+                    $0 + $1.amount
                 }
-                let next = rows.count > limit ? items.last?.account.id : nil
-                return Page(items: items, nextCursor: next, total: total)
+                return try AccountState(row: row, spentLastDay: spent)
             }
+            let next = rows.count > limit ? items.last?.account.id : nil
+            return Page(items: items, nextCursor: next, total: total)
         }
     }
 
@@ -150,18 +146,16 @@ extension SQLiteStore {
     }
 
     /// The transfer with this id.
-    public func transfer(id: String) throws(StoreError) -> TransferRecord? {
-        try perform("read transfer") {
-            try database.read { database in try Self.transferRecord(id, in: database) }
-        }
+    public func transfer(id: String) async throws(StoreError) -> TransferRecord? {
+        try await read("read transfer") { database in try Self.transferRecord(id, in: database) }
     }
 
     /// One account's postings newest first, with the totals of the filtered range.
     public func statement(account: String, filter: StatementFilter, limit: Int, cursor: String?)
-        throws(StoreError) -> AccountStatement
+        async throws(StoreError) -> AccountStatement
     {
         let values = StatementSQL.arguments(account: account, filter: filter, cursor: cursor, limit: limit)
-        func arguments(_ count: Int) -> StatementArguments {
+        @Sendable func arguments(_ count: Int) -> StatementArguments {
             StatementArguments(
                 values.prefix(count).map { value -> (any DatabaseValueConvertible)? in
                     switch value {
@@ -171,13 +165,11 @@ extension SQLiteStore {
                     }
                 })
         }
-        return try perform("read statement") {
-            try database.read { database in
-                let rows = try Row.fetchAll(database, sql: StatementSQL.lines, arguments: arguments(7))
-                let totals = try Row.fetchOne(database, sql: StatementSQL.totals, arguments: arguments(5))
-                return AccountStatement(
-                    page: try StatementSQL.page(rows, limit: limit), totals: try StatementSQL.totals(totals))
-            }
+        return try await read("read statement") { database in
+            let rows = try Row.fetchAll(database, sql: StatementSQL.lines, arguments: arguments(7))
+            let totals = try Row.fetchOne(database, sql: StatementSQL.totals, arguments: arguments(5))
+            return AccountStatement(
+                page: try StatementSQL.page(rows, limit: limit), totals: try StatementSQL.totals(totals))
         }
     }
 
@@ -187,21 +179,19 @@ extension SQLiteStore {
     }
 
     /// Checks the journal against the balances and holds.
-    public func ledgerAudit() throws(StoreError) -> LedgerAudit {
-        try perform("audit ledger") {
-            try database.read { database in
-                func strings(_ sql: String) throws -> [String] { try String.fetchAll(database, sql: sql) }
-                func integer(_ sql: String) throws -> Int64 { try Int64.fetchOne(database, sql: sql) ?? 0 }
-                return LedgerAudit(
-                    entries: try integer("SELECT count(*) FROM ledger_entries"),
-                    postings: try integer("SELECT count(*) FROM postings"),
-                    unbalancedEntries: try Int64.fetchAll(database, sql: LedgerAuditSQL.unbalancedEntries),
-                    mismatchedAccounts: try strings(LedgerAuditSQL.mismatchedAccounts),
-                    negativeAccounts: try strings(LedgerAuditSQL.negativeAccounts),
-                    staleHolds: try strings(LedgerAuditSQL.staleHolds),
-                    liabilities: try integer(LedgerAuditSQL.liabilities),
-                    nodeBalance: -(try integer(LedgerAuditSQL.nodePostings)))
-            }
+    public func ledgerAudit() async throws(StoreError) -> LedgerAudit {
+        try await read("audit ledger") { database in
+            func strings(_ sql: String) throws -> [String] { try String.fetchAll(database, sql: sql) }
+            func integer(_ sql: String) throws -> Int64 { try Int64.fetchOne(database, sql: sql) ?? 0 }
+            return LedgerAudit(
+                entries: try integer("SELECT count(*) FROM ledger_entries"),
+                postings: try integer("SELECT count(*) FROM postings"),
+                unbalancedEntries: try Int64.fetchAll(database, sql: LedgerAuditSQL.unbalancedEntries),
+                mismatchedAccounts: try strings(LedgerAuditSQL.mismatchedAccounts),
+                negativeAccounts: try strings(LedgerAuditSQL.negativeAccounts),
+                staleHolds: try strings(LedgerAuditSQL.staleHolds),
+                liabilities: try integer(LedgerAuditSQL.liabilities),
+                nodeBalance: -(try integer(LedgerAuditSQL.nodePostings)))
         }
     }
 }
