@@ -159,4 +159,30 @@ import Wallet
             #expect(Set(params).count == params.count, "\(declaration.name) declares a param twice")
         }
     }
+
+    @Test func accountIdsFollowTheirPatternAndOnlyTheSystemAccountsTheParamAllows() {
+        func refusal(_ declaration: RPCMethod.Declaration, _ object: JSONObject) -> String? {
+            do throws(DaemonError) {
+                _ = try Params(object, declared: declaration.params)
+                return nil
+            } catch {
+                return error.reason == .invalidParams ? error.message : "\(error.reason.name): \(error.message)"
+            }
+        }
+        let longest = "u" + String(repeating: "a", count: 127)
+        #expect(refusal(.accountCreate, ["id": "user:42"]) == nil)
+        #expect(refusal(.accountCreate, ["id": .string(longest)]) == nil)
+        #expect(refusal(.accountCreate, ["id": .string(longest + "a")]) != nil)
+        for bad in ["@treasury", "@node", "User:42", ":user", "user 42", ""] {
+            #expect(
+                refusal(.accountCreate, ["id": .string(bad)])
+                    == "'id' must be an account id (^[a-z0-9][a-z0-9._:/-]{0,127}$)", "\(bad)")
+        }
+        #expect(refusal(.invoiceCreate, ["description": "x", "account": "@treasury"]) == nil)
+        #expect(refusal(.invoiceCreate, ["description": "x", "account": "@node"]) != nil)
+        #expect(refusal(.accountGet, ["id": "@node"]) == nil)
+        #expect(
+            refusal(.accountTransfer, ["from": "@treasury", "to": "user:7", "amount_msat": 1, "idempotency_key": "k"])
+                != nil)
+    }
 }
