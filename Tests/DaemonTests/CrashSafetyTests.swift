@@ -93,13 +93,15 @@ import Testing
                 "payment.send", ["bolt11": .string(transfer["invoice"]?.string("bolt11") ?? "")])
             #expect(await platform.waitForExit() != 0)
             let restarted = try await network.restart(platform)
-            var owner = ""
-            for _ in 0..<100 {
-                owner = try await restarted.call("proof.get", ["proof_id": .string(proof.string("proof_id"))]).string(
-                    "owner")
-                if owner == buyer { break }
-                try await Task.sleep(for: .milliseconds(100))
+            // The restarted daemon finishes the transfer; on PostgreSQL its event is indexed just after the state
+            // commits, so wait for the event, which comes last.
+            try await eventually("the restarted platform lists the proof's transfer", timeout: .seconds(60)) {
+                (try await restarted.call("events.list").arrayValue ?? []).contains {
+                    $0.string("type") == "proof.transferred"
+                }
             }
+            let owner = try await restarted.call("proof.get", ["proof_id": .string(proof.string("proof_id"))])
+                .string("owner")
             #expect(owner == buyer)
             let types = (try await restarted.call("events.list").arrayValue ?? []).map { $0.string("type") }
             #expect(types.filter { $0 == "proof.transferred" }.count == 1)

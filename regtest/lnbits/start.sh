@@ -11,7 +11,7 @@
 #                     LND_REST_MACAROON (a path ending in ".macaroon", or hex, or base64)
 #                     must be given as NAME=VALUE arguments or be in the environment.
 #   NAME=VALUE        extra environment for LNbits; overrides the defaults set below.
-# Env:   T4G_LNBITS_START_TIMEOUT  seconds to wait for readiness (default 60).
+# Env:   T4G_LNBITS_START_TIMEOUT  seconds to wait for readiness (default 180: under a full test run on 2 cores LNbits once printed nothing for 60 s).
 # Out:   stdout: the contents of DATA_DIR/lnbits.json:
 #          {"url", "port", "pgid", "admin_token", "log", "data_dir", "wallet_class",
 #           "super_user", "admin_user", "admin_password"}
@@ -106,11 +106,11 @@ fail() {
 trap 'fail "interrupted"' INT TERM
 
 # Until the first install is done every path, health included, answers 307.
-deadline=$((SECONDS + ${T4G_LNBITS_START_TIMEOUT:-60}))
+deadline=$((SECONDS + ${T4G_LNBITS_START_TIMEOUT:-180}))
 until [[ "$(curl -s -o /dev/null -w '%{http_code}' --max-time 2 "$URL/api/v1/health" || true)" =~ ^(200|307)$ ]]; do
     # The group exists only once setsid ran; until then the launching process itself is alive.
     group_alive "$PGID" || kill -0 "$PGID" 2>/dev/null || fail "LNbits exited during start-up"
-    ((SECONDS < deadline)) || fail "LNbits not ready after ${T4G_LNBITS_START_TIMEOUT:-60} s on $URL"
+    ((SECONDS < deadline)) || fail "LNbits not ready after ${T4G_LNBITS_START_TIMEOUT:-180} s on $URL"
     sleep 0.25
 done
 
