@@ -42,9 +42,11 @@ extension RPCMethod.Declaration {
 
     static let paymentList = Self(
         "payment.list", role: .readonly, summary: "Payments, newest first.",
-        params: [.optional("status", .choice(PaymentStatus.allCases.map(\.rawValue)), "only this status")]
-            + RPCParam.paging,
-        result: Schema.page(of: "payment"),
+        params: [
+            .optional("status", .choice(PaymentStatus.allCases.map(\.rawValue)), "only this status"),
+            .accountFilter,
+        ] + RPCParam.paging,
+        result: Schema.page(of: "payment"), errors: [.accountNotFound],
         example: ["status": "succeeded", "limit": 10]
     )
 }
