@@ -95,7 +95,7 @@ package enum AccountPayloads {
             "liabilities_msat": .integer(audit.liabilities),
             "node_msat": .integer(audit.nodeBalance),
             "backend_balance_msat": backendBalance.map(JSONValue.integer) ?? .null,
-            "surplus_msat": backendBalance.map { .integer($0 - audit.liabilities) } ?? .null,
+            "surplus_msat": backendBalance.map { .integer(audit.surplus(backendBalance: $0)) } ?? .null,
         ]
     }
 }
