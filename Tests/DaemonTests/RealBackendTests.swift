@@ -49,10 +49,10 @@ import Testing
                     "invoice.wait", ["payment_hash": .string(invoice.string("payment_hash")), "timeout_s": 20])
                 #expect(paid.string("status") == "paid")
                 // Health comes from a measurement taken every second: it turns ok within one interval.
-                var recovered = try await alice.call("daemon.health")
-                for _ in 0..<30 where recovered.string("status") != "ok" {
-                    try await Task.sleep(for: .milliseconds(100))
-                    recovered = try await alice.call("daemon.health")
+                let recovered = try await settledValue(timeout: .seconds(10)) {
+                    try await alice.call("daemon.health")
+                } until: {
+                    $0.string("status") == "ok"
                 }
                 #expect(recovered.string("status") == "ok")
                 #expect((recovered["measured_ms_ago"]?.int64Value ?? -1) >= 0)
@@ -147,10 +147,10 @@ import Testing
         _ hash: String, payer: DaemonProcess, payee: DaemonProcess,
         sourceLocation: SourceLocation = #_sourceLocation
     ) async throws {
-        var payment = try await payer.call("payment.get", ["payment_hash": .string(hash)])
-        for _ in 0..<150 where payment.string("status") == "pending" {
-            try await Task.sleep(for: .milliseconds(200))
-            payment = try await payer.call("payment.get", ["payment_hash": .string(hash)])
+        let payment = try await settledValue {
+            try await payer.call("payment.get", ["payment_hash": .string(hash)])
+        } until: {
+            $0.string("status") != "pending"
         }
         #expect(payment.string("status") == "succeeded", sourceLocation: sourceLocation)
         #expect(payment.string("preimage").count == 64, sourceLocation: sourceLocation)
@@ -201,10 +201,10 @@ import Testing
                     #expect((down?.retryAfterSeconds ?? 0) > 0)
 
                     proxy.refuse(false)
-                    var recovered = health
-                    for _ in 0..<100 where recovered.string("status") != "ok" {
-                        try await Task.sleep(for: .milliseconds(100))
-                        recovered = try await buyer.call("daemon.health")
+                    let recovered = try await settledValue(timeout: .seconds(10)) {
+                        try await buyer.call("daemon.health")
+                    } until: {
+                        $0.string("status") == "ok"
                     }
                     #expect(recovered.string("status") == "ok", "recovered by itself")
 
@@ -293,10 +293,10 @@ import Testing
                 let payment = try await customer.call(
                     "payment.send", ["bolt11": .string(invoice?.string("bolt11") ?? "")])
                 #expect(payment.string("status") == "succeeded")
-                var owner = ""
-                for _ in 0..<100 where owner != mentee {
-                    owner = try await platform.call("proof.get", ["proof_id": proofID]).string("owner")
-                    try await Task.sleep(for: .milliseconds(200))
+                let owner = try await settledValue {
+                    try await platform.call("proof.get", ["proof_id": proofID]).string("owner")
+                } until: {
+                    $0 == mentee
                 }
                 #expect(owner == mentee)
                 let exported = try await platform.call("proof.export", ["proof_id": proofID])
