@@ -30,6 +30,21 @@ import Testing
                 paidAt: harness.clock.now, settleIndex: 1))
     }
 
+    /// An invoice of the payee for 40,000 msat, once the accounts are open and the payer funded.
+    static func payeeInvoice(_ harness: DaemonHarness) async throws -> InvoiceRecord {
+        try await accounts(harness)
+        return try await harness.invoices.create(
+            DaemonHarness.invoice(amount: MilliSatoshi(40_000), account: payee)
+        ).value
+    }
+
+    /// The wire error the payer's payment of `invoice` fails with, or `nil` when it succeeds.
+    static func payInside(_ harness: DaemonHarness, _ invoice: InvoiceRecord) async -> RPCError? {
+        await DaemonHarness.wireError {
+            try await harness.payments.send(DaemonHarness.send(invoice.bolt11, account: payer))
+        }
+    }
+
     /// The balance and held amount of `account`.
     static func figures(_ harness: DaemonHarness, _ account: String) async throws -> (balance: Int64, held: Int64) {
         let state = try #require(try await harness.store.account(id: account, now: harness.clock.now))
@@ -104,9 +119,7 @@ import Testing
             let invoice = try await harness.invoices.create(
                 DaemonHarness.invoice(amount: MilliSatoshi(10_000), account: Self.payer)
             ).value
-            let refusal = await DaemonHarness.wireError {
-                try await harness.payments.send(DaemonHarness.send(invoice.bolt11, account: Self.payer))
-            }
+            let refusal = await Self.payInside(harness, invoice)
             #expect(refusal?.reason == .selfPayment)
             #expect(try await harness.store.payment(paymentHash: invoice.paymentHash) == nil)
             #expect(try await harness.store.invoice(paymentHash: invoice.paymentHash)?.status == .open)
@@ -121,9 +134,7 @@ import Testing
             let overLimit = try await harness.invoices.create(
                 DaemonHarness.invoice(amount: MilliSatoshi(35_000), account: Self.payee)
             ).value
-            let limited = await DaemonHarness.wireError {
-                try await harness.payments.send(DaemonHarness.send(overLimit.bolt11, account: Self.payer))
-            }
+            let limited = await Self.payInside(harness, overLimit)
             #expect(limited?.reason == .limitExceeded)
             // After a first payment of 25,000, 30,000 is within the limit on amount, but with its fee cap of
             // 10,000 it is more than the 25,000 left.
@@ -134,18 +145,14 @@ import Testing
             let unaffordable = try await harness.invoices.create(
                 DaemonHarness.invoice(amount: MilliSatoshi(30_000), account: Self.payee)
             ).value
-            let short = await DaemonHarness.wireError {
-                try await harness.payments.send(DaemonHarness.send(unaffordable.bolt11, account: Self.payer))
-            }
+            let short = await Self.payInside(harness, unaffordable)
             #expect(short?.reason == .insufficientFunds)
             _ = try await harness.store.updateAccount(
                 Self.payer, AccountChange(status: .frozen), now: harness.clock.now)
             let small = try await harness.invoices.create(
                 DaemonHarness.invoice(amount: MilliSatoshi(1_000), account: Self.payee)
             ).value
-            let frozen = await DaemonHarness.wireError {
-                try await harness.payments.send(DaemonHarness.send(small.bolt11, account: Self.payer))
-            }
+            let frozen = await Self.payInside(harness, small)
             #expect(frozen?.reason == .accountFrozen)
             for refused in [overLimit, unaffordable, small] {
                 #expect(try await harness.store.payment(paymentHash: refused.paymentHash) == nil)
@@ -158,15 +165,10 @@ import Testing
 
     @Test func anInvoicePaidOverLightningFirstLeavesTheInternalPayerUndebited() async throws {
         try await DaemonHarness.run { harness in
-            try await Self.accounts(harness)
-            let invoice = try await harness.invoices.create(
-                DaemonHarness.invoice(amount: MilliSatoshi(40_000), account: Self.payee)
-            ).value
+            let invoice = try await Self.payeeInvoice(harness)
             harness.backend.scriptCancel(
                 invoice.paymentHash, throwing: BackendError(.alreadyPaid, "invoice already settled"))
-            let lost = await DaemonHarness.wireError {
-                try await harness.payments.send(DaemonHarness.send(invoice.bolt11, account: Self.payer))
-            }
+            let lost = await Self.payInside(harness, invoice)
             #expect(lost?.reason == .alreadyPaid)
             #expect(lost?.data["existing"]?["failure_reason"] == .string("already_paid"))
             let payment = try #require(try await harness.store.payment(paymentHash: invoice.paymentHash))
@@ -183,9 +185,7 @@ import Testing
             #expect(audit.isClean)
             #expect(audit.nodeBalance == 140_000)
             // Paying it again now is refused before any intent: the invoice is paid.
-            let again = await DaemonHarness.wireError {
-                try await harness.payments.send(DaemonHarness.send(invoice.bolt11, account: Self.payer))
-            }
+            let again = await Self.payInside(harness, invoice)
             #expect(again?.reason == .alreadyPaid)
             #expect(harness.backend.cancelCount(invoice.paymentHash) == 1)
         }
@@ -193,14 +193,9 @@ import Testing
 
     @Test func anUnansweredCancelIsResumedAtStartAndSettledOnce() async throws {
         try await DaemonHarness.run { harness in
-            try await Self.accounts(harness)
-            let invoice = try await harness.invoices.create(
-                DaemonHarness.invoice(amount: MilliSatoshi(40_000), account: Self.payee)
-            ).value
+            let invoice = try await Self.payeeInvoice(harness)
             harness.backend.scriptCancel(invoice.paymentHash, throwing: BackendError(.unavailable, "node down"))
-            let unknown = await DaemonHarness.wireError {
-                try await harness.payments.send(DaemonHarness.send(invoice.bolt11, account: Self.payer))
-            }
+            let unknown = await Self.payInside(harness, invoice)
             #expect(unknown?.reason == .backendUnavailable)
             #expect(try await harness.store.payment(paymentHash: invoice.paymentHash)?.status == .pending)
             #expect(try await Self.figures(harness, Self.payer) == (100_000, 50_000))
@@ -222,14 +217,9 @@ import Testing
 
     @Test func aPendingInternalPaymentWhoseInvoiceWasPaidOverLightningFailsAtStart() async throws {
         try await DaemonHarness.run { harness in
-            try await Self.accounts(harness)
-            let invoice = try await harness.invoices.create(
-                DaemonHarness.invoice(amount: MilliSatoshi(40_000), account: Self.payee)
-            ).value
+            let invoice = try await Self.payeeInvoice(harness)
             harness.backend.scriptCancel(invoice.paymentHash, throwing: BackendError(.timeout, "no answer"))
-            _ = await DaemonHarness.wireError {
-                try await harness.payments.send(DaemonHarness.send(invoice.bolt11, account: Self.payer))
-            }
+            _ = await Self.payInside(harness, invoice)
             harness.backend.scriptCancel(
                 invoice.paymentHash, throwing: BackendError(.alreadyPaid, "invoice already settled"))
             try await harness.restarted { restarted in
@@ -246,10 +236,7 @@ import Testing
 
     @Test func aBackendThatCannotCancelSettlesItsOwnInvoiceThroughPay() async throws {
         try await DaemonHarness.run { harness in
-            try await Self.accounts(harness)
-            let invoice = try await harness.invoices.create(
-                DaemonHarness.invoice(amount: MilliSatoshi(40_000), account: Self.payee)
-            ).value
+            let invoice = try await Self.payeeInvoice(harness)
             harness.backend.scriptCancel(
                 invoice.paymentHash, throwing: BackendError(.unsupported, "cannot cancel invoices"))
             harness.backend.script(

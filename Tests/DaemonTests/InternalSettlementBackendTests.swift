@@ -42,61 +42,40 @@ import Testing
 
     @Test(.timeLimit(.minutes(3)))
     func lndCancelsTheInvoiceAndTheLedgerSettlesIt() async throws {
-        let sim = try await LNDSimService.start(["--nodes", "alice,bob", "--channel", "alice:bob:1000000:500000"])
-        try await withCleanup {
-            try await DevNetwork.run { network in
-                let alice = network.adopt(
-                    try await DaemonProcess(config: RealBackendTests.lndConfig(sim.node("alice"))))
-                let bob = network.adopt(try await DaemonProcess(config: RealBackendTests.lndConfig(sim.node("bob"))))
-                let balanceBefore = try await alice.call("wallet.balance").integer("balance_msat")
-                let (invoice, payment) = try await Self.payInside(wallet: alice, outsider: bob)
-                #expect(payment.string("status") == "succeeded")
-                #expect(payment.integer("fee_msat") == 0)
-                let paid = try await alice.call(
-                    "invoice.get", ["payment_hash": .string(invoice.string("payment_hash"))])
-                #expect(paid.string("status") == "paid")
-                #expect(paid.string("preimage") == payment.string("preimage"))
-                // No HTLC: the node holds what the funding brought, and the invoice is canceled at LND, so paying
-                // it over Lightning now fails.
-                #expect(try await alice.call("wallet.balance").integer("balance_msat") == balanceBefore + Self.funds)
-                let outside = try await bob.error("payment.send", ["bolt11": .string(invoice.string("bolt11"))])
-                #expect(outside?.reason.name == "incorrect_payment_details")
-                try await Self.expectSettled(alice, nodeMsat: Self.funds)
-            }
-        } finally: {
-            await sim.stop()
+        try await RealBackendTests.withLNDPair { alice, bob, _ in
+            let balanceBefore = try await alice.call("wallet.balance").integer("balance_msat")
+            let (invoice, payment) = try await Self.payInside(wallet: alice, outsider: bob)
+            #expect(payment.string("status") == "succeeded")
+            #expect(payment.integer("fee_msat") == 0)
+            let paid = try await alice.call("invoice.get", ["payment_hash": .string(invoice.string("payment_hash"))])
+            #expect(paid.string("status") == "paid")
+            #expect(paid.string("preimage") == payment.string("preimage"))
+            // No HTLC: the node holds what the funding brought, and the invoice is canceled at LND, so paying it
+            // over Lightning now fails.
+            #expect(try await alice.call("wallet.balance").integer("balance_msat") == balanceBefore + Self.funds)
+            let outside = try await bob.error("payment.send", ["bolt11": .string(invoice.string("bolt11"))])
+            #expect(outside?.reason.name == "incorrect_payment_details")
+            try await Self.expectSettled(alice, nodeMsat: Self.funds)
         }
     }
 
     @Test(.timeLimit(.minutes(5)))
     func lnbitsSettlesTheDaemonsOwnInvoiceInternallyOnce() async throws {
-        let lnbits = try await LNbitsService.start()
-        try await withCleanup {
-            let platformWallet = try await lnbits.createWallet("platform")
-            let customerWallet = try await lnbits.createWallet("customer")
-            try await lnbits.fund(customerWallet, sats: 100_000)
-            try await DevNetwork.run { network in
-                let platform = network.adopt(
-                    try await DaemonProcess(config: RealBackendTests.lnbitsConfig(lnbits.url, platformWallet)))
-                let customer = network.adopt(
-                    try await DaemonProcess(config: RealBackendTests.lnbitsConfig(lnbits.url, customerWallet)))
-                let (invoice, payment) = try await Self.payInside(wallet: platform, outsider: customer)
-                #expect(payment.string("status") == "succeeded")
-                #expect(payment.integer("fee_msat") == 0)
-                let paid = try await settledValue {
-                    try await platform.call("invoice.get", ["payment_hash": .string(invoice.string("payment_hash"))])
-                        .string("status")
-                } until: {
-                    $0 == "paid"
-                }
-                #expect(paid == "paid")
-                // LNbits decided once: the same invoice paid again from outside is refused.
-                let outside = try await customer.error("payment.send", ["bolt11": .string(invoice.string("bolt11"))])
-                #expect(outside?.reason.name == "already_paid")
-                try await Self.expectSettled(platform, nodeMsat: Self.funds)
+        try await RealBackendTests.withLNbitsPair { platform, customer in
+            let (invoice, payment) = try await Self.payInside(wallet: platform, outsider: customer)
+            #expect(payment.string("status") == "succeeded")
+            #expect(payment.integer("fee_msat") == 0)
+            let paid = try await settledValue {
+                try await platform.call("invoice.get", ["payment_hash": .string(invoice.string("payment_hash"))])
+                    .string("status")
+            } until: {
+                $0 == "paid"
             }
-        } finally: {
-            await lnbits.stop()
+            #expect(paid == "paid")
+            // LNbits decided once: the same invoice paid again from outside is refused.
+            let outside = try await customer.error("payment.send", ["bolt11": .string(invoice.string("bolt11"))])
+            #expect(outside?.reason.name == "already_paid")
+            try await Self.expectSettled(platform, nodeMsat: Self.funds)
         }
     }
 }

@@ -8,12 +8,14 @@ import Testing
 /// of them is written.
 extension LedgerStoreTests {
     /// An open invoice of `account` for `amount`, stored, with its preimage.
-    func openInvoice(_ store: Store, of account: String, _ amount: Int64, at: Int64 = 200) async throws -> Preimage {
+    func openInvoice(
+        _ store: Store, of account: String, _ amount: Int64, description: String = "lesson", at: Int64 = 200
+    ) async throws -> Preimage {
         let preimage = Preimage.random()
         _ = try await store.createInvoice(
             InvoiceRecord(
                 paymentHash: preimage.paymentHash, bolt11: "lnbcrt1", label: nil, amount: MilliSatoshi(amount),
-                description: "lesson", descriptionHash: nil, expirySeconds: 3600, status: .open, createdAt: at,
+                description: description, descriptionHash: nil, expirySeconds: 3600, status: .open, createdAt: at,
                 expiresAt: at + 3600, preimage: preimage, metadata: nil, requestFingerprint: "f", account: account))
         return preimage
     }
