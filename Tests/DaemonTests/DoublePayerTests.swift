@@ -11,8 +11,9 @@ import Testing
     /// The internal payer's default fee cap (10 sat), held with each payment while it is in flight.
     static let feeCapMsat: Int64 = 10_000
 
-    @Test func anInvoicePaidFromOutsideAndInsideAtOnceIsPaidOnceAndDebitsOnePayer() async throws {
-        try await DevNetwork.run { network in
+    @Test(arguments: StoreEngines.all)
+    func anInvoicePaidFromOutsideAndInsideAtOnceIsPaidOnceAndDebitsOnePayer(engine: String) async throws {
+        try await DevNetwork.run(engine: engine) { network in
             let wallet = try await network.daemon()
             let outsider = try await network.daemon()
             _ = try await wallet.call("account.create", ["id": "fan:payer"])
