@@ -8,67 +8,101 @@ import StoreModel
 /// `FOR UPDATE`: the row stays locked until the transaction ends, so a concurrent debit of the same account, on
 /// any instance, waits and then sees the money already gone.
 enum Journal {
-    /// Appends one entry of `postings` (which must sum to zero) and moves each account's stored balance;
-    /// returns the entry id. An unknown account throws `accountNotFound`.
+    /// Appends one entry of `postings` (which must sum to zero) and moves each account's stored balance, in one
+    /// statement; returns the entry id. An unknown account throws `accountNotFound`.
     @discardableResult
     static func post(
         _ kind: EntryKind, at: Int64, paymentHash: PaymentHash?, transferID: String?,
         _ postings: [(account: String, amount: Int64)], on connection: PostgresConnection, _ logger: Logger
     ) async throws -> Int64 {
         precondition(postings.reduce(0) { $0 + $1.amount } == 0, "a journal entry must sum to zero")
-        guard
-            let entryID = try await connection.rows(
-                """
+        let legs = postings.filter { $0.amount != 0 }
+        let query: PostgresQuery = """
+            WITH entry AS (
                 INSERT INTO ledger_entries (kind, at, payment_hash, transfer_id)
                 VALUES (\(kind.rawValue), \(at), \(paymentHash?.hex), \(transferID)) RETURNING id
-                """, logger
-            ).first?.integer("id")
-        else { throw StoreError(.database, "journal entry not stored") }
-        // Balances in account order, so two entries touching the same accounts lock them in the same order.
-        for posting in postings.sorted(by: { $0.account < $1.account }) where posting.amount != 0 {
-            let moved = try await connection.rows(
-                """
-                UPDATE balances SET balance_msat = balance_msat + \(posting.amount)
-                WHERE account = \(posting.account) RETURNING account
-                """, logger)
-            guard !moved.isEmpty else { throw StoreError(.accountNotFound, "no account \(posting.account)") }
-            try await connection.query(
-                """
+            ),
+            deltas AS (
+                SELECT account, amount AS balance, 0::bigint AS held
+                FROM unnest(\(legs.map(\.account))::text[], \(legs.map(\.amount))::bigint[]) AS leg (account, amount)
+            ),
+            posted AS (
                 INSERT INTO postings (entry_id, account, amount_msat, at)
-                VALUES (\(entryID), \(posting.account), \(posting.amount), \(at))
-                """, logger: logger)
+                SELECT entry.id, deltas.account, deltas.balance, \(at) FROM entry, deltas
+            ),
+            \(unescaped: movesSQL)
+            SELECT (SELECT id FROM entry) AS id, (SELECT count(*) FROM moved) AS moved
+            """
+        let row: PostgresRandomAccessRow?
+        do {
+            row = try await connection.rows(query, logger).first
+        } catch let error as PSQLError where error.serverInfo?[.sqlState] == "23503" {
+            throw StoreError(.accountNotFound, "no account among \(legs.map(\.account).joined(separator: ", "))")
+        }
+        guard let row, let entryID = try row.integer("id") else {
+            throw StoreError(.database, "journal entry not stored")
+        }
+        guard try row.requiredInteger("moved") == Int64(legs.count) else {
+            throw StoreError(.accountNotFound, "no account among \(legs.map(\.account).joined(separator: ", "))")
         }
         return entryID
     }
 
-    /// Holds `amount` of `account` for the payment `paymentHash`.
+    /// Holds `amount` of `account` for the payment `paymentHash`, in one statement.
     static func hold(
         _ amount: Int64, of account: String, for paymentHash: PaymentHash, at: Int64,
         on connection: PostgresConnection, _ logger: Logger
     ) async throws {
         try await connection.query(
             """
-            INSERT INTO holds (payment_hash, account, amount_msat, created_at)
-            VALUES (\(paymentHash.hex), \(account), \(amount), \(at))
+            WITH deltas AS (
+                INSERT INTO holds (payment_hash, account, amount_msat, created_at)
+                VALUES (\(paymentHash.hex), \(account), \(amount), \(at))
+                RETURNING account, 0::bigint AS balance, amount_msat AS held
+            ),
+            \(unescaped: movesSQL)
+            SELECT count(*) FROM moved
             """, logger: logger)
-        try await connection.query(
-            "UPDATE balances SET held_msat = held_msat + \(amount) WHERE account = \(account)", logger: logger)
     }
 
-    /// Releases the hold of `paymentHash`, if any.
+    /// Releases the hold of `paymentHash`, if any, in one statement.
     static func releaseHold(of paymentHash: PaymentHash, on connection: PostgresConnection, _ logger: Logger)
         async throws
     {
-        guard
-            let row = try await connection.rows(
-                "DELETE FROM holds WHERE payment_hash = \(paymentHash.hex) RETURNING account, amount_msat", logger
-            ).first
-        else { return }
-        let amount = try row.requiredInteger("amount_msat")
         try await connection.query(
-            "UPDATE balances SET held_msat = held_msat - \(amount) WHERE account = \(try row.requiredText("account"))",
-            logger: logger)
+            """
+            WITH deltas AS (
+                DELETE FROM holds WHERE payment_hash = \(paymentHash.hex)
+                RETURNING account, 0::bigint AS balance, -amount_msat AS held
+            ),
+            \(unescaped: movesSQL)
+            SELECT count(*) FROM moved
+            """, logger: logger)
     }
+
+    /// The common tail of a statement that moves balances: applies each row of the CTE `deltas` (`account`,
+    /// `balance`, `held`) to the account's `balances` row, or, for a system account, to the shard of this
+    /// connection (``BalanceShards``: no hot row shared by every transaction); `moved` names the accounts moved.
+    /// Shards are written in account order, so two statements lock the shard rows they share in the same order;
+    /// a statement moves at most one user's row that its transaction has not locked already (a transfer's debit
+    /// check locks both of its rows first, in id order).
+    private static let movesSQL = """
+        user_moves AS (
+            UPDATE balances b SET balance_msat = b.balance_msat + d.balance, held_msat = b.held_msat + d.held
+            FROM (SELECT * FROM deltas WHERE account NOT LIKE '@%' ORDER BY account) d
+            WHERE b.account = d.account
+            RETURNING b.account
+        ),
+        system_moves AS (
+            INSERT INTO balance_shards AS s (account, shard, balance_msat, held_msat)
+            SELECT account, pg_backend_pid() % \(BalanceShards.count), balance, held FROM deltas
+            WHERE account LIKE '@%' ORDER BY account
+            ON CONFLICT (account, shard) DO UPDATE
+            SET balance_msat = s.balance_msat + excluded.balance_msat, held_msat = s.held_msat + excluded.held_msat
+            RETURNING s.account
+        ),
+        moved AS (SELECT account FROM user_moves UNION ALL SELECT account FROM system_moves)
+        """
 
     /// The account `id` with its figures, or `nil`; `locking` reads its balance row `FOR UPDATE`.
     static func accountState(
