@@ -279,6 +279,48 @@ import Testing
         #expect(try await first.ledgerAudit().isClean)
     }
 
+    /// Concurrent paid invoices and payments of `@treasury` through three store instances (one on SQLite): on
+    /// PostgreSQL their `@treasury` and `@node` legs spread over several connections' shards instead of waiting
+    /// for one row, and the accounts still read one exact balance, which the audit finds equal to the postings.
+    @Test(arguments: StoreEngines.all) func systemAccountsMovedConcurrentlyReadOneExactBalance(engine: String)
+        async throws
+    {
+        defer { directory.remove() }
+        let url = try await StoreEngines.url(engine, in: directory)
+        let first = try await openStore(url)
+        var stores = [first]
+        if engine == "postgres" { stores += [try await openStore(url), try await openStore(url)] }
+        try await withThrowingTaskGroup(of: Void.self) { group in
+            for index in 0..<60 {
+                let store = stores[index % stores.count]
+                group.addTask {
+                    try await fund(store, AccountRecord.treasury, 1_000)
+                    guard index.isMultiple(of: 3) else { return }
+                    let record = payment(from: AccountRecord.treasury, amount: 300, maxFee: 10)
+                    guard case .started = try await store.beginPayment(record) else {
+                        throw StoreError(.database, "a payment of @treasury did not start")
+                    }
+                    _ = try await store.completePayment(
+                        record.paymentHash, outcome: .succeeded(preimage: Preimage.random(), fee: MilliSatoshi(5)),
+                        at: 500, event: { _ in NewEvent(type: "payment.succeeded", at: 500, data: "{}") })
+                }
+            }
+            try await group.waitForAll()
+        }
+        let expected: Int64 = 60 * 1_000 - 20 * 305
+        let treasury = try await first.account(id: AccountRecord.treasury, now: 600)
+        #expect(treasury?.balance == expected && treasury?.held == 0)
+        #expect(try await first.account(id: AccountRecord.node, now: 600)?.balance == expected)
+        let audit = try await first.ledgerAudit()
+        #expect(audit.isClean && audit.liabilities == expected && audit.nodeBalance == expected)
+        let shards = try await first.rows(of: try #require(StoreSchema.tables.first { $0.name == "balance_shards" }))
+        if engine == "postgres" {
+            #expect(Set(shards.map { $0[1] }).count > 1)
+        } else {
+            #expect(shards.isEmpty)
+        }
+    }
+
     @Test func migrationV9GivesExistingHistoryToTheTreasury() async throws {
         defer { directory.remove() }
         let path = directory.file("old.sqlite")
@@ -309,5 +351,32 @@ import Testing
         #expect(audit.isClean && audit.entries == 1 && audit.liabilities == 29_970)
         #expect(
             try await store.payments(status: .pending, limit: 10, cursor: nil).items.map(\.account) == ["@treasury"])
+    }
+}
+
+extension LedgerStoreTests {
+    @Test func migrationV12AddsEmptyShardsAndKeepsEveryBalance() async throws {
+        defer { directory.remove() }
+        let path = directory.file("v10.sqlite")
+        let pool = try DatabasePool(path: path)
+        try SQLiteMigrations.migrator.migrate(pool, upTo: "v8_proof_holders")
+        try await pool.write { database in
+            try database.execute(
+                sql: """
+                    INSERT INTO invoices (payment_hash, bolt11, amount_msat, expiry_s, status, created_at, expires_at,
+                        paid_at, amount_received_msat, request_fingerprint)
+                    VALUES (?, 'x', 50000, 60, 'paid', 1, 61, 2, 50000, 'f')
+                    """, arguments: [Preimage.random().paymentHash.hex])
+        }
+        try SQLiteMigrations.migrator.migrate(pool, upTo: "v10_event_outbox")
+        try pool.close()
+        let store = try await Store(configuration: .init(path: path))
+        #expect(try await store.appliedMigrations().last == "v12_balance_shards")
+        let shards = try #require(StoreSchema.tables.first { $0.name == "balance_shards" })
+        #expect(try await store.rows(of: shards).isEmpty)
+        #expect(try await store.account(id: AccountRecord.treasury, now: 10)?.balance == 50_000)
+        #expect(try await store.account(id: AccountRecord.node, now: 10)?.balance == 50_000)
+        let audit = try await store.ledgerAudit()
+        #expect(audit.isClean && audit.liabilities == 50_000 && audit.nodeBalance == 50_000)
     }
 }
