@@ -9,7 +9,8 @@ import Synchronization
 /// sequencer's dedicated connection (PostgreSQL frees it when that session ends, even by SIGKILL of the process,
 /// and another instance takes it within ``retryDelay``). Each batch is one transaction on that connection, under
 /// the transaction lock ``batchLockKey``: it copies a prefix of the outbox into `events` with the next indexes,
-/// marks those rows with their index, and sends `NOTIFY t4gd_events, '<newest index>'` at commit. A batch that
+/// marks those rows with their index, and sends `NOTIFY t4gd_events, '<newest index>'` at commit (one statement
+/// after the batch's lock). A batch that
 /// fails (the leader dies mid-batch) commits nothing, and the next leader takes the same rows; two batches
 /// never interleave (the transaction lock), and `events.idx` is the primary key, so an index is never given
 /// twice.
@@ -223,17 +224,16 @@ final class EventSequencer: Sendable {
                     FROM batch, base WHERE event_outbox.id = batch.id
                     RETURNING event_outbox.id, event_outbox.idx
                 )
-                SELECT marked.id, marked.idx FROM marked
+                SELECT marked.id, marked.idx,
+                    (SELECT pg_notify('\(unescaped: EventOutbox.eventsChannel)', max(idx)::text) FROM appended)
+                        AS notified
+                FROM marked
                 WHERE marked.idx IN (SELECT idx FROM appended) ORDER BY marked.idx
                 """, logger)
-            let indexed = try rows.map {
+            // The notice (sent at commit) is in the same statement, evaluated once and only when a row is indexed.
+            return try rows.map {
                 (outboxID: try $0.requiredInteger("id"), index: try $0.requiredInteger("idx"))
             }
-            if let newest = indexed.last?.index {
-                try await connection.query(
-                    "SELECT pg_notify('\(unescaped: EventOutbox.eventsChannel)', \(String(newest)))", logger: logger)
-            }
-            return indexed
         }
     }
 

@@ -9,29 +9,44 @@ import StoreModel
 /// any instance, waits and then sees the money already gone.
 enum Journal {
     /// Appends one entry of `postings` (which must sum to zero) and moves each account's stored balance, in one
-    /// statement; returns the entry id. An unknown account throws `accountNotFound`.
+    /// statement, releasing the hold of `releasing` (a payment's, in the same statement) when given; returns the
+    /// entry id. An unknown account throws `accountNotFound`.
     @discardableResult
     static func post(
         _ kind: EntryKind, at: Int64, paymentHash: PaymentHash?, transferID: String?,
-        _ postings: [(account: String, amount: Int64)], on connection: PostgresConnection, _ logger: Logger
+        _ postings: [(account: String, amount: Int64)], releasing: PaymentHash? = nil,
+        on connection: PostgresConnection, _ logger: Logger
     ) async throws -> Int64 {
         precondition(postings.reduce(0) { $0 + $1.amount } == 0, "a journal entry must sum to zero")
         let legs = postings.filter { $0.amount != 0 }
+        // A balances row is moved once per statement: the hold released and the posting of one account add up.
         let query: PostgresQuery = """
             WITH entry AS (
                 INSERT INTO ledger_entries (kind, at, payment_hash, transfer_id)
                 VALUES (\(kind.rawValue), \(at), \(paymentHash?.hex), \(transferID)) RETURNING id
             ),
-            deltas AS (
-                SELECT account, amount AS balance, 0::bigint AS held
-                FROM unnest(\(legs.map(\.account))::text[], \(legs.map(\.amount))::bigint[]) AS leg (account, amount)
+            legs AS (
+                SELECT * FROM unnest(\(legs.map(\.account))::text[], \(legs.map(\.amount))::bigint[])
+                    AS leg (account, amount)
             ),
             posted AS (
                 INSERT INTO postings (entry_id, account, amount_msat, at)
-                SELECT entry.id, deltas.account, deltas.balance, \(at) FROM entry, deltas
+                SELECT entry.id, legs.account, legs.amount, \(at) FROM entry, legs
+            ),
+            released AS (
+                DELETE FROM holds WHERE payment_hash = \(releasing?.hex) RETURNING account, amount_msat
+            ),
+            deltas AS (
+                SELECT account, CAST(sum(balance) AS BIGINT) AS balance, CAST(sum(held) AS BIGINT) AS held
+                FROM (
+                    SELECT account, amount AS balance, 0::bigint AS held FROM legs
+                    UNION ALL SELECT account, 0::bigint, -amount_msat FROM released
+                ) AS change
+                GROUP BY account
             ),
             \(unescaped: movesSQL)
-            SELECT (SELECT id FROM entry) AS id, (SELECT count(*) FROM moved) AS moved
+            SELECT (SELECT id FROM entry) AS id, (SELECT count(*) FROM moved) AS moved,
+                (SELECT count(*) FROM deltas) AS accounts
             """
         let row: PostgresRandomAccessRow?
         do {
@@ -42,7 +57,7 @@ enum Journal {
         guard let row, let entryID = try row.integer("id") else {
             throw StoreError(.database, "journal entry not stored")
         }
-        guard try row.requiredInteger("moved") == Int64(legs.count) else {
+        guard try row.requiredInteger("moved") == row.requiredInteger("accounts") else {
             throw StoreError(.accountNotFound, "no account among \(legs.map(\.account).joined(separator: ", "))")
         }
         return entryID

@@ -136,12 +136,14 @@ extension PostgresStore {
                     ).first
                 else { return nil }
                 let record = try PaymentRecord(row: row)
-                try await Journal.releaseHold(of: paymentHash, on: connection, logger)
                 if status == .succeeded {
                     let spent = record.amount.rawValue + (fee ?? 0)
                     try await Journal.post(
                         .payment, at: now, paymentHash: paymentHash, transferID: nil,
-                        [(record.account, -spent), (AccountRecord.node, spent)], on: connection, logger)
+                        [(record.account, -spent), (AccountRecord.node, spent)], releasing: paymentHash,
+                        on: connection, logger)
+                } else {
+                    try await Journal.releaseHold(of: paymentHash, on: connection, logger)
                 }
                 return (record, try await EventOutbox.insert(event(record), on: connection, logger))
             })
