@@ -18,6 +18,14 @@ import Testing
         try await Store(configuration: .init(location: try StoreLocation(url: url)))
     }
 
+    /// One store of `engine`, or on PostgreSQL three on one database (instances); the first is given first.
+    func openInstances(_ engine: String) async throws -> [Store] {
+        let url = try await StoreEngines.url(engine, in: directory)
+        var stores = [try await openStore(url)]
+        if engine == "postgres" { stores += [try await openStore(url), try await openStore(url)] }
+        return stores
+    }
+
     func account(_ id: String, limits: AccountLimits = AccountLimits()) -> AccountRecord {
         AccountRecord(id: id, name: id, metadata: nil, limits: limits, createdAt: 100, requestFingerprint: "f-\(id)")
     }
@@ -229,10 +237,8 @@ import Testing
         async throws
     {
         defer { directory.remove() }
-        let url = try await StoreEngines.url(engine, in: directory)
-        let first = try await openStore(url)
-        var stores = [first]
-        if engine == "postgres" { stores += [try await openStore(url), try await openStore(url)] }
+        let stores = try await openInstances(engine)
+        let first = stores[0]
         _ = try await first.createAccount(account("payer"))
         _ = try await first.createAccount(account("payee"))
         try await fund(first, "payer", 10_000)
@@ -286,10 +292,8 @@ import Testing
         async throws
     {
         defer { directory.remove() }
-        let url = try await StoreEngines.url(engine, in: directory)
-        let first = try await openStore(url)
-        var stores = [first]
-        if engine == "postgres" { stores += [try await openStore(url), try await openStore(url)] }
+        let stores = try await openInstances(engine)
+        let first = stores[0]
         try await withThrowingTaskGroup(of: Void.self) { group in
             for index in 0..<60 {
                 let store = stores[index % stores.count]
@@ -323,10 +327,7 @@ import Testing
 
     @Test func migrationV9GivesExistingHistoryToTheTreasury() async throws {
         defer { directory.remove() }
-        let path = directory.file("old.sqlite")
-        let pool = try DatabasePool(path: path)
-        try SQLiteMigrations.migrator.migrate(pool, upTo: "v8_proof_holders")
-        try await pool.write { database in
+        let store = try await storeWithHistoryBeforeV9 { database in
             func hash() -> String { Preimage.random().paymentHash.hex }
             try database.execute(
                 sql: """
@@ -341,8 +342,6 @@ import Testing
                     VALUES (?, 'x', 'succeeded', 20000, 100, 30, ?, 3), (?, 'x', 'pending', 4000, 50, NULL, NULL, 4)
                     """, arguments: [hash(), hash(), hash()])
         }
-        try pool.close()
-        let store = try await Store(configuration: .init(path: path))
         #expect(try await store.appliedMigrations().contains("v9_accounts"))
         let treasury = try await store.account(id: AccountRecord.treasury, now: 10)
         #expect(treasury?.balance == 29_970 && treasury?.held == 4_050)
@@ -355,12 +354,23 @@ import Testing
 }
 
 extension LedgerStoreTests {
-    @Test func migrationV12AddsEmptyShardsAndKeepsEveryBalance() async throws {
-        defer { directory.remove() }
-        let path = directory.file("v10.sqlite")
+    /// A SQLite store migrated up to v8 holding what `history` writes there, then up to `version` on its own
+    /// (when given), opened as the daemon opens it (every later version applied).
+    func storeWithHistoryBeforeV9(
+        thenUpTo version: String? = nil, _ history: @escaping @Sendable (Database) throws -> Void
+    ) async throws -> Store {
+        let path = directory.file("old.sqlite")
         let pool = try DatabasePool(path: path)
         try SQLiteMigrations.migrator.migrate(pool, upTo: "v8_proof_holders")
-        try await pool.write { database in
+        try await pool.write(history)
+        if let version { try SQLiteMigrations.migrator.migrate(pool, upTo: version) }
+        try pool.close()
+        return try await Store(configuration: .init(path: path))
+    }
+
+    @Test func migrationV12AddsEmptyShardsAndKeepsEveryBalance() async throws {
+        defer { directory.remove() }
+        let store = try await storeWithHistoryBeforeV9(thenUpTo: "v10_event_outbox") { database in
             try database.execute(
                 sql: """
                     INSERT INTO invoices (payment_hash, bolt11, amount_msat, expiry_s, status, created_at, expires_at,
@@ -368,9 +378,6 @@ extension LedgerStoreTests {
                     VALUES (?, 'x', 50000, 60, 'paid', 1, 61, 2, 50000, 'f')
                     """, arguments: [Preimage.random().paymentHash.hex])
         }
-        try SQLiteMigrations.migrator.migrate(pool, upTo: "v10_event_outbox")
-        try pool.close()
-        let store = try await Store(configuration: .init(path: path))
         #expect(try await store.appliedMigrations().last == "v12_balance_shards")
         let shards = try #require(StoreSchema.tables.first { $0.name == "balance_shards" })
         #expect(try await store.rows(of: shards).isEmpty)
