@@ -31,6 +31,8 @@ final class EventSequencer: Sendable {
     static let batchLimit = 500
     /// How often a follower tries to take the lead, and a leader with nothing to do checks its connection.
     static let retryDelay: Duration = .milliseconds(250)
+    /// The longest pause before looking again at outbox rows held back by another instance's transaction.
+    static let longestBlockedPause: Duration = .milliseconds(20)
     /// How long sequenced outbox rows are kept for their writers to read their index (seconds).
     static let keepSequencedSeconds: Int64 = 60
 
@@ -72,6 +74,12 @@ final class EventSequencer: Sendable {
             }
             try? await Task.sleep(for: Self.retryDelay)
         }
+    }
+
+    /// Wakes this process's sequencer, when it leads, after one of its transactions ended: outbox rows held back
+    /// behind that transaction (the `xmin` rule) may be taken now.
+    func transactionEnded() {
+        if isLeading { Task { await doorbell.ring() } }
     }
 
     /// Wakes the sequencer after a commit that wrote to the outbox: in this process directly, otherwise by a
@@ -170,9 +178,10 @@ final class EventSequencer: Sendable {
                 continue
             }
             if try await Self.hasUnindexed(on: connection, logger) {
-                // Rows behind a transaction still running (older than theirs): wait for it, backing off.
-                try await Task.sleep(for: blockedPause)
-                blockedPause = min(blockedPause * 2, .milliseconds(50))
+                // Rows behind a transaction still running (older than theirs): wait for it to end, woken by this
+                // process's transactions as they end and by writers, backing off for other instances' ones.
+                await doorbell.wait(timeout: blockedPause)
+                blockedPause = min(blockedPause * 2, Self.longestBlockedPause)
                 continue
             }
             if ContinuousClock.now - lastPrune > .seconds(10) {

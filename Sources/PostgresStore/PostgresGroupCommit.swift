@@ -28,6 +28,7 @@ final class PostgresGroupCommit: Sendable {
 
     private let client: PostgresClient
     private let logger: Logger
+    private let transactionEnded: @Sendable () -> Void
     private let state = Mutex(State())
 
     private struct State {
@@ -35,9 +36,12 @@ final class PostgresGroupCommit: Sendable {
         var batchesInFlight = 0
     }
 
-    init(client: PostgresClient, logger: Logger) {
+    /// Creates the group commit of `client`'s connections; `transactionEnded` is called after each batch's
+    /// transaction has ended (committed or not).
+    init(client: PostgresClient, logger: Logger, transactionEnded: @escaping @Sendable () -> Void = {}) {
         self.client = client
         self.logger = logger
+        self.transactionEnded = transactionEnded
     }
 
     /// Runs `body` in a savepoint of the next group transaction and returns its result once that transaction
@@ -109,6 +113,7 @@ final class PostgresGroupCommit: Sendable {
         } catch {
             committed = .failure(error)
         }
+        transactionEnded()
         var again: [any PostgresGroupJob] = []
         for job in batch {
             if case .success = committed, job.mustRunAgain(maximumRetries: Self.maximumRetries) {
