@@ -9,8 +9,7 @@ import Synchronization
 /// sequencer's dedicated connection (PostgreSQL frees it when that session ends, even by SIGKILL of the process,
 /// and another instance takes it within ``retryDelay``). Each batch is one transaction on that connection, under
 /// the transaction lock ``batchLockKey``: it copies a prefix of the outbox into `events` with the next indexes,
-/// marks those rows with their index, and sends `NOTIFY t4gd_events, '<newest index>'` at commit (one statement
-/// after the batch's lock). A batch that
+/// marks those rows with their index, then, once committed, sends `NOTIFY t4gd_events, '<newest index>'`. A batch that
 /// fails (the leader dies mid-batch) commits nothing, and the next leader takes the same rows; two batches
 /// never interleave (the transaction lock), and `events.idx` is the primary key, so an index is never given
 /// twice.
@@ -208,7 +207,7 @@ final class EventSequencer: Sendable {
     static func sequenceBatch(on connection: PostgresConnection, _ logger: Logger) async throws
         -> [(outboxID: Int64, index: Int64)]
     {
-        try await connection.withTransaction(logger: logger) { connection in
+        let indexed = try await connection.withTransaction(logger: logger) { connection in
             try await connection.query("SELECT pg_advisory_xact_lock(\(batchLockKey))", logger: logger)
             let rows = try await connection.rows(
                 """
@@ -233,17 +232,24 @@ final class EventSequencer: Sendable {
                     FROM batch, base WHERE event_outbox.id = batch.id
                     RETURNING event_outbox.id, event_outbox.idx
                 )
-                SELECT marked.id, marked.idx,
-                    (SELECT pg_notify('\(unescaped: EventOutbox.eventsChannel)', max(idx)::text) FROM appended)
-                        AS notified
-                FROM marked
+                SELECT marked.id, marked.idx FROM marked
                 WHERE marked.idx IN (SELECT idx FROM appended) ORDER BY marked.idx
                 """, logger)
-            // The notice (sent at commit) is in the same statement, evaluated once and only when a row is indexed.
             return try rows.map {
                 (outboxID: try $0.requiredInteger("id"), index: try $0.requiredInteger("idx"))
             }
         }
+        // The notice goes out after the batch is durable, in a statement of its own with asynchronous commit: a
+        // NOTIFY in the batch would hold PostgreSQL's cluster-wide notify lock through the batch's WAL flush, and
+        // every other notifying commit (other wallets' sequencers, writers waking this one) would wait for it.
+        if let newest = indexed.last?.index {
+            try await connection.query(
+                """
+                SELECT set_config('synchronous_commit', 'off', true),
+                    pg_notify('\(unescaped: EventOutbox.eventsChannel)', \(String(newest)))
+                """, logger: logger)
+        }
+        return indexed
     }
 
     /// Whether any outbox row waits for its index.
