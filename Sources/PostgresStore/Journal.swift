@@ -95,9 +95,15 @@ enum Journal {
             """, logger: logger)
     }
 
+    /// The first key of the transaction advisory locks `(class, shard)` by which a transaction claims a shard.
+    static let shardLockClass: Int32 = 0x7434_6764
+
     /// The common tail of a statement that moves balances: applies each row of the CTE `deltas` (`account`,
-    /// `balance`, `held`) to the account's `balances` row, or, for a system account, to the shard of this
-    /// connection (``BalanceShards``: no hot row shared by every transaction); `moved` names the accounts moved.
+    /// `balance`, `held`) to the account's `balances` row, or, for a system account, to a shard no other running
+    /// transaction has claimed (``BalanceShards``: no hot row shared by every transaction). The transaction claims
+    /// the shard with a transaction advisory lock, tried (never waited for) from its connection's own shard
+    /// (server process id modulo the count) on; when all are claimed it takes its own and waits for that row.
+    /// `moved` names the accounts moved.
     /// Shards are written in account order, so two statements lock the shard rows they share in the same order;
     /// a statement moves at most one user's row that its transaction has not locked already (a transfer's debit
     /// check locks both of its rows first, in id order).
@@ -108,9 +114,16 @@ enum Journal {
             WHERE b.account = d.account
             RETURNING b.account
         ),
+        free_shard AS (
+            SELECT coalesce(
+                (SELECT candidate FROM generate_series(0, \(BalanceShards.count - 1)) AS step,
+                    LATERAL (SELECT (pg_backend_pid() + step) % \(BalanceShards.count) AS candidate) AS shard
+                WHERE pg_try_advisory_xact_lock(\(shardLockClass), candidate) LIMIT 1),
+                pg_backend_pid() % \(BalanceShards.count)) AS shard
+        ),
         system_moves AS (
             INSERT INTO balance_shards AS s (account, shard, balance_msat, held_msat)
-            SELECT account, pg_backend_pid() % \(BalanceShards.count), balance, held FROM deltas
+            SELECT account, (SELECT shard FROM free_shard), balance, held FROM deltas
             WHERE account LIKE '@%' ORDER BY account
             ON CONFLICT (account, shard) DO UPDATE
             SET balance_msat = s.balance_msat + excluded.balance_msat, held_msat = s.held_msat + excluded.held_msat

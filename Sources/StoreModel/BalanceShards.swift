@@ -3,9 +3,9 @@
 /// Every paid invoice and every payment result moves `@node` and (by default) `@treasury`. On PostgreSQL one
 /// balance row per system account would be a hot row: each transaction that moves it holds its lock until its
 /// commit's WAL flush, so those commits, across group-commit batches and instances, would run one at a time.
-/// PostgreSQL therefore adds a system account's moves to the row of `balance_shards` that the writing database
-/// connection owns (its server process id modulo ``count``); concurrent transactions on different connections
-/// touch different rows. A system account's balance and held amount are its `balances` row plus the sum of its
+/// PostgreSQL therefore adds a system account's moves to a row of `balance_shards` that no other running
+/// transaction has claimed (a transaction advisory lock per shard, tried from the connection's server process id
+/// modulo ``count`` on), so up to ``count`` concurrent transactions touch different rows. A system account's balance and held amount are its `balances` row plus the sum of its
 /// shards (at most ``count`` rows, so still read in O(1)); a user's account has no shard, and a debit of it
 /// still locks its one `balances` row. SQLite has one writer and never writes a shard; it reads them all the
 /// same, so a store copied from PostgreSQL reads the same balances.
