@@ -9,14 +9,15 @@ import StoreModel
 /// any instance, waits and then sees the money already gone.
 enum Journal {
     /// Appends one entry of `postings` (which must sum to zero) and moves each account's stored balance, in one
-    /// statement, releasing the hold of `releasing` (a payment's, in the same statement) when given; returns the
-    /// entry id. An unknown account throws `accountNotFound`.
+    /// statement, releasing the hold of `releasing` (a payment's, in the same statement) when given, then writes
+    /// the entry's `account.credited`/`account.debited` events (``PostingEvents``) to the outbox after them;
+    /// returns the entry id and those events. An unknown account throws `accountNotFound`.
     @discardableResult
     static func post(
         _ kind: EntryKind, at: Int64, paymentHash: PaymentHash?, transferID: String?,
         _ postings: [(account: String, amount: Int64)], releasing: PaymentHash? = nil,
         on connection: PostgresConnection, _ logger: Logger
-    ) async throws -> Int64 {
+    ) async throws -> (entryID: Int64, events: [EventOutbox.Pending]) {
         precondition(postings.reduce(0) { $0 + $1.amount } == 0, "a journal entry must sum to zero")
         let legs = postings.filter { $0.amount != 0 }
         // A balances row is moved once per statement: the hold released and the posting of one account add up.
@@ -60,7 +61,13 @@ enum Journal {
         guard try row.requiredInteger("moved") == row.requiredInteger("accounts") else {
             throw StoreError(.accountNotFound, "no account among \(legs.map(\.account).joined(separator: ", "))")
         }
-        return entryID
+        var events: [EventOutbox.Pending] = []
+        for event in PostingEvents.events(
+            entryID: entryID, kind: kind, at: at, paymentHash: paymentHash?.hex, transferID: transferID, postings)
+        {
+            events.append(try await EventOutbox.insert(event, on: connection, logger))
+        }
+        return (entryID, events)
     }
 
     /// Holds `amount` of `account` for the payment `paymentHash`, in one statement.

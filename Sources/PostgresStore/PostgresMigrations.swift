@@ -212,6 +212,7 @@ enum PostgresMigrations {
         // The system accounts' moves go to the writing connection's shard, not to one hot `balances` row
         // (`BalanceShards`, `Journal`).
         "v12_balance_shards": BalanceShards.schema,
+        "v13_account_views": LedgerSchema.accountViews.postgres,
     ]
 
     /// Applies the missing versions in one transaction under the migration lock.

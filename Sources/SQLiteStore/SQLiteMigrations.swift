@@ -238,6 +238,9 @@ enum SQLiteMigrations {
         migrator.registerMigration("v12_balance_shards") { database in
             try database.execute(sql: BalanceShards.schema)
         }
+        migrator.registerMigration("v13_account_views") { database in
+            try database.execute(sql: LedgerSchema.accountViews.sqlite)
+        }
         return migrator
     }
 }

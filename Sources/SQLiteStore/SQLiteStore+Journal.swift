@@ -6,13 +6,14 @@ import StoreModel
 /// holds, and the state a debit is checked against. SQLite has one writer, so a check and the write after it
 /// in one transaction are atomic.
 extension SQLiteStore {
-    /// Appends one entry of `postings` (which must sum to zero) and moves each account's stored balance;
-    /// returns the entry id. An unknown account throws `accountNotFound`.
+    /// Appends one entry of `postings` (which must sum to zero), moves each account's stored balance and appends
+    /// the entry's `account.credited`/`account.debited` events (``PostingEvents``); returns the entry id and
+    /// those events. An unknown account throws `accountNotFound`.
     @discardableResult
     static func post(
         _ kind: EntryKind, at: Int64, paymentHash: PaymentHash?, transferID: String?,
         _ postings: [(account: String, amount: Int64)], in database: Database
-    ) throws -> Int64 {
+    ) throws -> (entryID: Int64, events: [EventRecord]) {
         precondition(postings.reduce(0) { $0 + $1.amount } == 0, "a journal entry must sum to zero")
         try database.execute(
             sql: "INSERT INTO ledger_entries (kind, at, payment_hash, transfer_id) VALUES (?, ?, ?, ?)",
@@ -29,7 +30,9 @@ extension SQLiteStore {
                 sql: "INSERT INTO postings (entry_id, account, amount_msat, at) VALUES (?, ?, ?, ?)",
                 arguments: [entryID, posting.account, posting.amount, at])
         }
-        return entryID
+        let events = PostingEvents.events(
+            entryID: entryID, kind: kind, at: at, paymentHash: paymentHash?.hex, transferID: transferID, postings)
+        return (entryID, try events.map { try insertEvent($0, in: database) })
     }
 
     /// Holds `amount` of `account` for the payment `paymentHash`.
