@@ -5,13 +5,16 @@ package enum LedgerAuditSQL {
     package static let unbalancedEntries = """
         SELECT entry_id FROM postings GROUP BY entry_id HAVING sum(amount_msat) != 0 ORDER BY entry_id LIMIT 100
         """
-    /// Accounts whose stored balance or held amount differs from their postings or open holds.
+    /// Accounts whose stored balance or held amount (with their shards) differs from their postings or open
+    /// holds.
     package static let mismatchedAccounts = """
         SELECT b.account FROM balances b
+        LEFT JOIN \(BalanceShards.totals) s ON s.account = b.account
         LEFT JOIN (SELECT account, sum(amount_msat) AS total FROM postings GROUP BY account) p
             ON p.account = b.account
         LEFT JOIN (SELECT account, sum(amount_msat) AS total FROM holds GROUP BY account) h ON h.account = b.account
-        WHERE b.balance_msat != coalesce(p.total, 0) OR b.held_msat != coalesce(h.total, 0)
+        WHERE b.balance_msat + coalesce(s.balance_msat, 0) != coalesce(p.total, 0)
+            OR b.held_msat + coalesce(s.held_msat, 0) != coalesce(h.total, 0)
         ORDER BY b.account LIMIT 100
         """
     /// Accounts other than system ones whose available balance is negative.
@@ -24,10 +27,15 @@ package enum LedgerAuditSQL {
         SELECT h.payment_hash FROM holds h LEFT JOIN payments p ON p.payment_hash = h.payment_hash
         WHERE p.status IS NULL OR p.status != 'pending' ORDER BY h.payment_hash LIMIT 100
         """
-    /// What the daemon owes: every stored balance but `@node`'s.
+    /// What the daemon owes: every stored balance but `@node`'s, shards included.
     package static let liabilities = """
-        SELECT CAST(coalesce(sum(balance_msat), 0) AS BIGINT) AS total FROM balances WHERE account != '@node'
+        SELECT CAST((SELECT coalesce(sum(balance_msat), 0) FROM balances WHERE account != '@node')
+            + (SELECT coalesce(sum(balance_msat), 0) FROM balance_shards WHERE account != '@node') AS BIGINT) AS total
         """
-    /// `@node`'s stored balance (the asset side's sign: its negation is what the node holds).
-    package static let nodePostings = "SELECT balance_msat AS total FROM balances WHERE account = '@node'"
+    /// `@node`'s stored balance with its shards (the asset side's sign: its negation is what the node holds).
+    package static let nodePostings = """
+        SELECT CAST(balance_msat + (SELECT coalesce(sum(balance_msat), 0) FROM balance_shards WHERE account = '@node')
+            AS BIGINT) AS total
+        FROM balances WHERE account = '@node'
+        """
 }
