@@ -385,10 +385,14 @@ guard let t4gd = option("--t4gd") else {
     print("usage: DaemonBench --t4gd PATH [--duration S] [--pay-workers N] [--idle-connections N]")
     print("       DaemonBench --t4gd PATH lnbits-overhead [--ops N] [--concurrency C] [--rounds R] [--regtest DIR]")
     print("       DaemonBench --t4gd PATH store-scaling [--duration S] [--clients N] [--pay-workers N]")
+    print(
+        "       DaemonBench --t4gd PATH accounts [--duration S] [--rounds R] [--clients N] [--pay-workers N] [--postings N] [--phases transfer,get,pay,audit]"
+    )
     exit(2)
 }
 if arguments.contains("lnbits-overhead") { runLNbitsOverhead(t4gd) }
 if arguments.contains("store-scaling") { runStoreScaling(t4gd) }
+if arguments.contains("accounts") { runAccounts(t4gd) }
 let duration = Double(option("--duration") ?? "10") ?? 10
 let payWorkers = Int(option("--pay-workers") ?? "16") ?? 16
 let idleConnections = Int(option("--idle-connections") ?? "1000") ?? 1000
