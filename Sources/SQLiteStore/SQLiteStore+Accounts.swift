@@ -49,10 +49,9 @@ extension SQLiteStore {
                 database, sql: "SELECT count(*) FROM accounts a WHERE \(filter)",
                 arguments: [status?.rawValue, prefix])
             let items = try rows.prefix(limit).map { row in
-                let spent = try Self.recentSpends(of: row["id"], now: now, in: database).reduce(0) {
-                    $0 + $1.amount
-                }
-                return try AccountState(row: row, spentLastDay: spent)
+                let spent = try Int64.fetchOne(
+                    database, sql: LedgerQueries.spentSince, arguments: [row["id"], now - DebitCheck.window])
+                return try AccountState(row: row, spentLastDay: spent ?? 0)
             }
             let next = rows.count > limit ? items.last?.account.id : nil
             return Page(items: items, nextCursor: next, total: total)
@@ -119,7 +118,7 @@ extension SQLiteStore {
             case .failure(let refusal): return .refused(refusal)
             case .success(let found): check = found
             }
-            guard let target = try Self.accountState(record.to, now: record.createdAt, in: database) else {
+            guard let target = try Self.balanceState(record.to, in: database) else {
                 return .refused(.accountNotFound(record.to))
             }
             guard target.account.status != .closed else { return .refused(.accountFrozen(record.to, .closed)) }

@@ -58,21 +58,31 @@ extension SQLiteStore {
             arguments: [row["amount_msat"] as Int64, row["account"] as String])
     }
 
-    /// The account `id` with its figures, or `nil`.
+    /// The account `id` with its figures, its spending of the last 24 hours summed by SQLite, or `nil`.
     static func accountState(_ id: String, now: Int64, in database: Database) throws -> AccountState? {
-        guard case .success(let check) = try debitCheck(id, now: now, in: database) else { return nil }
-        return check.state
+        guard var state = try balanceState(id, in: database) else { return nil }
+        state.spentLastDay =
+            try Int64.fetchOne(
+                database, sql: LedgerQueries.spentSince, arguments: [id, now - DebitCheck.window]) ?? 0
+        return state
     }
 
-    /// The debit check of account `id` at `now`, or the refusal when it does not exist.
+    /// The account `id` and its balance row, its spending of the last 24 hours left at zero, or `nil`.
+    static func balanceState(_ id: String, in database: Database) throws -> AccountState? {
+        try Row.fetchOne(database, sql: LedgerQueries.accountState + " WHERE a.id = ?", arguments: [id])
+            .map { try AccountState(row: $0, spentLastDay: 0) }
+    }
+
+    /// The debit check of account `id` at `now`, or the refusal when it does not exist. The spends of the last
+    /// 24 hours are read only for an account with a daily limit (``DebitCheck/needsRecentSpends(_:)``).
     static func debitCheck(_ id: String, now: Int64, in database: Database) throws -> Result<DebitCheck, LedgerRefusal>
     {
-        guard
-            let row = try Row.fetchOne(
-                database, sql: LedgerQueries.accountState + " WHERE a.id = ?", arguments: [id])
-        else { return .failure(.accountNotFound(id)) }
+        guard var state = try balanceState(id, in: database) else { return .failure(.accountNotFound(id)) }
+        guard DebitCheck.needsRecentSpends(state.account) else {
+            return .success(DebitCheck(state: state, recentSpends: []))
+        }
         let spends = try recentSpends(of: id, now: now, in: database)
-        let state = try AccountState(row: row, spentLastDay: spends.reduce(0) { $0 + $1.amount })
+        state.spentLastDay = spends.reduce(0) { $0 + $1.amount }
         return .success(DebitCheck(state: state, recentSpends: spends))
     }
 
