@@ -76,30 +76,19 @@ enum Journal {
     ) async throws -> AccountState? {
         guard case .success(let check) = try await debitCheck(id, now: now, locking: locking, on: connection, logger)
         else { return nil }
-        var state = check.state
-        if !DebitCheck.needsRecentSpends(state.account) {
-            state.spentLastDay = try await recentSpends(of: id, now: now, on: connection, logger).reduce(0) {
-                $0 + $1.amount
-            }
-        }
-        return state
+        return check.state
     }
 
     /// The debit check of account `id` at `now` with its balance row locked until the transaction ends (unless
-    /// `locking` is false), or the refusal when it does not exist. The spends of the last 24 hours are read only
-    /// for an account with a daily limit (``DebitCheck/needsRecentSpends(_:)``).
+    /// `locking` is false), or the refusal when it does not exist.
     static func debitCheck(
         _ id: String, now: Int64, locking: Bool = true, on connection: PostgresConnection, _ logger: Logger
     ) async throws -> Result<DebitCheck, LedgerRefusal> {
         let lock = locking ? " FOR UPDATE OF b" : ""
         let query: PostgresQuery = "\(unescaped: LedgerQueries.accountState) WHERE a.id = \(id)\(unescaped: lock)"
         guard let row = try await connection.rows(query, logger).first else { return .failure(.accountNotFound(id)) }
-        var state = try AccountState(row: row, spentLastDay: 0)
-        guard DebitCheck.needsRecentSpends(state.account) else {
-            return .success(DebitCheck(state: state, recentSpends: []))
-        }
         let spends = try await recentSpends(of: id, now: now, on: connection, logger)
-        state.spentLastDay = spends.reduce(0) { $0 + $1.amount }
+        let state = try AccountState(row: row, spentLastDay: spends.reduce(0) { $0 + $1.amount })
         return .success(DebitCheck(state: state, recentSpends: spends))
     }
 

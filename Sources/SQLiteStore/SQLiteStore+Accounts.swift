@@ -105,7 +105,7 @@ extension SQLiteStore {
     ) async throws(StoreError) -> TransferOutcome {
         try await write("transfer") { database in
             if let stored = try Row.fetchOne(
-                database, sql: "SELECT * FROM write_keys WHERE method = ? AND idempotency_key = ?",
+                database.cachedStatement(sql: "SELECT * FROM write_keys WHERE method = ? AND idempotency_key = ?"),
                 arguments: [key.method, key.key]
             ).map(WriteKey.init(row:)) {
                 guard stored.fingerprint == key.fingerprint,
@@ -129,12 +129,13 @@ extension SQLiteStore {
             stored.entryID = try Self.post(
                 .transfer, at: record.createdAt, paymentHash: nil, transferID: record.transferID,
                 [(record.from, -record.amount.rawValue), (record.to, record.amount.rawValue)], in: database)
-            try database.execute(
+            try database.cachedStatement(
                 sql: """
                     INSERT INTO transfers (transfer_id, from_account, to_account, amount_msat, memo, created_at,
                         entry_id)
                     VALUES (?, ?, ?, ?, ?, ?, ?)
-                    """,
+                    """
+            ).execute(
                 arguments: [
                     stored.transferID, stored.from, stored.to, stored.amount.rawValue, stored.memo, stored.createdAt,
                     stored.entryID,

@@ -4,7 +4,8 @@ import StoreModel
 
 /// The journal's writes, inside the caller's write transaction: entries with their postings and balances,
 /// holds, and the state a debit is checked against. SQLite has one writer, so a check and the write after it
-/// in one transaction are atomic.
+/// in one transaction are atomic. The statements of every transfer, payment and `account.get` come from the
+/// connection's statement cache: parsed once per connection, not once per call.
 extension SQLiteStore {
     /// Appends one entry of `postings` (which must sum to zero) and moves each account's stored balance;
     /// returns the entry id. An unknown account throws `accountNotFound`.
@@ -14,20 +15,19 @@ extension SQLiteStore {
         _ postings: [(account: String, amount: Int64)], in database: Database
     ) throws -> Int64 {
         precondition(postings.reduce(0) { $0 + $1.amount } == 0, "a journal entry must sum to zero")
-        try database.execute(
-            sql: "INSERT INTO ledger_entries (kind, at, payment_hash, transfer_id) VALUES (?, ?, ?, ?)",
-            arguments: [kind.rawValue, at, paymentHash?.hex, transferID])
+        try database.cachedStatement(
+            sql: "INSERT INTO ledger_entries (kind, at, payment_hash, transfer_id) VALUES (?, ?, ?, ?)"
+        ).execute(arguments: [kind.rawValue, at, paymentHash?.hex, transferID])
         let entryID = database.lastInsertedRowID
         for posting in postings where posting.amount != 0 {
-            try database.execute(
-                sql: "UPDATE balances SET balance_msat = balance_msat + ? WHERE account = ?",
-                arguments: [posting.amount, posting.account])
+            try database.cachedStatement(sql: "UPDATE balances SET balance_msat = balance_msat + ? WHERE account = ?")
+                .execute(arguments: [posting.amount, posting.account])
             guard database.changesCount == 1 else {
                 throw StoreError(.accountNotFound, "no account \(posting.account)")
             }
-            try database.execute(
-                sql: "INSERT INTO postings (entry_id, account, amount_msat, at) VALUES (?, ?, ?, ?)",
-                arguments: [entryID, posting.account, posting.amount, at])
+            try database.cachedStatement(
+                sql: "INSERT INTO postings (entry_id, account, amount_msat, at) VALUES (?, ?, ?, ?)"
+            ).execute(arguments: [entryID, posting.account, posting.amount, at])
         }
         return entryID
     }
@@ -63,13 +63,13 @@ extension SQLiteStore {
         guard var state = try balanceState(id, in: database) else { return nil }
         state.spentLastDay =
             try Int64.fetchOne(
-                database, sql: LedgerQueries.spentSince, arguments: [id, now - DebitCheck.window]) ?? 0
+                database.cachedStatement(sql: LedgerQueries.spentSince), arguments: [id, now - DebitCheck.window]) ?? 0
         return state
     }
 
     /// The account `id` and its balance row, its spending of the last 24 hours left at zero, or `nil`.
     static func balanceState(_ id: String, in database: Database) throws -> AccountState? {
-        try Row.fetchOne(database, sql: LedgerQueries.accountState + " WHERE a.id = ?", arguments: [id])
+        try Row.fetchOne(database.cachedStatement(sql: LedgerQueries.accountState + " WHERE a.id = ?"), arguments: [id])
             .map { try AccountState(row: $0, spentLastDay: 0) }
     }
 

@@ -16,8 +16,9 @@ package struct DebitCheck: Sendable {
     /// The account and its balance row; its `spentLastDay` is the sum of ``recentSpends``.
     package var state: AccountState
     /// The account's spends inside the window, as (time, amount): postings of payments and outgoing transfers,
-    /// and open holds. Read only when ``needsRecentSpends(_:)`` says so (else empty): they grow with the
-    /// account's activity, and the check runs inside the store's one write transaction.
+    /// and open holds. SQLite reads them only when ``needsRecentSpends(_:)`` says so (else they are empty and
+    /// `state.spentLastDay` is zero): they grow with the account's activity, and its check runs inside the
+    /// store's one write transaction.
     package var recentSpends: [(at: Int64, amount: Int64)]
 
     package init(state: AccountState, recentSpends: [(at: Int64, amount: Int64)]) {
