@@ -187,7 +187,7 @@ extension SQLiteStore {
                 entries: try integer("SELECT count(*) FROM ledger_entries"),
                 postings: try integer("SELECT count(*) FROM postings"),
                 unbalancedEntries: try Int64.fetchAll(database, sql: LedgerAuditSQL.unbalancedEntries),
-                mismatchedAccounts: try strings(LedgerAuditSQL.mismatchedAccounts),
+                mismatchedAccounts: try strings(LedgerAuditSQL.mismatchedAccountsSQLite),
                 negativeAccounts: try strings(LedgerAuditSQL.negativeAccounts),
                 staleHolds: try strings(LedgerAuditSQL.staleHolds),
                 liabilities: try integer(LedgerAuditSQL.liabilities),
