@@ -240,16 +240,23 @@ func runAccounts(_ t4gd: String) -> Never {
                         params: "{\"amount_msat\":1000,\"description\":\"bench\"}", expect: "\"bolt11\"")))
         }
         if phases.contains("get") {
-            for getClients in [clients, 64] {
-                log("account.get against daemon.info, \(getClients) clients")
+            // Quiet accounts: funded, never spent from. The ring's accounts have just made the transfers, and
+            // account.get sums their spends of the last 24 hours (spent_24h_msat).
+            let quiet = (0..<clients).map { "quiet:\($0)" }
+            for id in quiet { createFundedAccount(id, owner: wallet, funder: funder, msat: 1_000_000) }
+            let cases = [
+                ("account.get, no spends today", quiet, clients), ("account.get, no spends today", quiet, 64),
+                ("account.get, the ring's accounts", ring, clients),
+            ]
+            for (label, accounts, getClients) in cases where phases.contains("transfer") || accounts == quiet {
+                log("\(label) against daemon.info, \(getClients) clients")
                 runs.append(
                     paired(
-                        "account.get", against: "daemon.info", clients: getClients, rounds: rounds,
-                        duration: duration,
+                        label, against: "daemon.info", clients: getClients, rounds: rounds, duration: duration,
                         subject: { index in
                             roundTripWorker(
                                 socket: wallet, method: "account.get",
-                                params: "{\"id\":\"\(ring[index % ring.count])\"}",
+                                params: "{\"id\":\"\(accounts[index % accounts.count])\"}",
                                 expect: "\"available_msat\"")(index)
                         },
                         baseline: roundTripWorker(
