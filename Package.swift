@@ -52,7 +52,7 @@ let package = Package(
         .target(name: "Proofs", dependencies: ["Secp256k1"]),
         .target(name: "Lightning", dependencies: ["BOLT11", "Secp256k1"]),
         .target(name: "GroupCommit", dependencies: [.product(name: "GRDB", package: "GRDB.swift")]),
-        .target(name: "StoreModel", dependencies: ["Lightning"]),
+        .target(name: "StoreModel", dependencies: ["Lightning", "JSONRPC"]),
         .target(
             name: "SQLiteStore",
             dependencies: ["StoreModel", "Lightning", "GroupCommit", .product(name: "GRDB", package: "GRDB.swift")]
@@ -252,7 +252,7 @@ let package = Package(
         .testTarget(
             name: "StoreTests",
             dependencies: [
-                "Store", "SQLiteStore", "PostgresStore", "GroupCommit", "Lightning", "TestSupport",
+                "Store", "SQLiteStore", "PostgresStore", "GroupCommit", "Lightning", "JSONRPC", "TestSupport",
                 .product(name: "GRDB", package: "GRDB.swift"),
                 .product(name: "MetricsTestKit", package: "swift-metrics"),
                 .product(name: "Logging", package: "swift-log"),

@@ -28,6 +28,8 @@ package struct T4GDaemon: Sendable {
 
     /// How often the store and the backend are measured for `daemon.health` and `/health/ready`.
     static let healthInterval: Duration = .seconds(1)
+    /// How often the ledger is audited for the `ledger` health component and the `t4gd_ledger_*` metrics.
+    static let ledgerAuditInterval: Duration = .seconds(60)
 
     /// Prepares a daemon; nothing is opened until ``run()``.
     ///
@@ -109,9 +111,12 @@ package struct T4GDaemon: Sendable {
             trustedIssuers: Set([identity.xOnlyPublicKey] + configuration.proofs.trustedIssuers), invoices: invoices,
             events: events, now: now, logger: logger)
         let cluster = ClusterStatus(owner: store.owner)
+        let auditor = LedgerAuditor(
+            store: store, backend: backend, interval: Self.ledgerAuditInterval, factory: metrics.factory)
         let health = HealthMonitor(
-            check: HealthCheck(store: store, backend: backend, now: now), gate: gate, cluster: cluster,
-            interval: Self.healthInterval)
+            check: HealthCheck(store: store, backend: backend, now: now), auditor: auditor, gate: gate,
+            cluster: cluster, interval: Self.healthInterval)
+        await auditor.auditNow()
         await health.measureNow()
         let components = DaemonComponents(
             configuration: configuration, store: store, backend: backend, events: events, invoices: invoices,
@@ -153,6 +158,7 @@ package struct T4GDaemon: Sendable {
                     ),
                     .init(service: ProofSettler(proofs: proofs, events: events)),
                     .init(service: health),
+                    .init(service: auditor),
                     .init(
                         service: InstanceHeartbeat(
                             store: store, cluster: cluster, interval: .seconds(1), now: now, logger: logger)),

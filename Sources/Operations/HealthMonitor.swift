@@ -14,6 +14,8 @@ package final class HealthMonitor: Service, Sendable {
     /// One report: the latest measurement, seen at ``at``.
     package struct Report: Sendable {
         let measurement: HealthCheck.Measurement
+        /// The latest ledger audit's verdict (``LedgerAuditor``).
+        let ledger: HealthCheck.Component
         let reconciled: Bool
         let cluster: ClusterStatus
         let at: ContinuousClock.Instant
@@ -35,15 +37,18 @@ package final class HealthMonitor: Service, Sendable {
                 error: reconciled ? nil : "payments left pending by the previous run are not reconciled yet")
         }
 
-        /// `down` without the store, `degraded` when the store cannot be written, without the backend or before
-        /// reconciliation, else `ok`.
+        /// `down` without the store, `degraded` when the store cannot be written, without the backend, before
+        /// reconciliation or when the ledger audit finds a problem, else `ok`.
         var status: String {
             guard store.status != .down else { return "down" }
-            return store.ok && measurement.backend.ok && reconciled ? "ok" : "degraded"
+            return serving && ledger.ok ? "ok" : "degraded"
         }
 
-        /// Ready for traffic: every component is ok.
-        var ready: Bool { status == "ok" }
+        /// Ready for traffic: the store, the backend and reconciliation are ok. A ledger problem is an alert
+        /// (`degraded`, `t4gd_ledger_*`), not a reason to stop serving: refusing traffic would not fix the books.
+        var ready: Bool { serving }
+
+        private var serving: Bool { store.ok && measurement.backend.ok && reconciled }
 
         /// The `daemon.health` result.
         package var json: JSONValue {
@@ -55,19 +60,27 @@ package final class HealthMonitor: Service, Sendable {
 
         /// Each component's status, latency and error.
         var components: JSONValue {
-            ["store": store.json, "backend": measurement.backend.json, "reconciliation": reconciliation.json]
+            [
+                "store": store.json, "backend": measurement.backend.json, "reconciliation": reconciliation.json,
+                "ledger": ledger.json,
+            ]
         }
     }
 
     private let check: HealthCheck
+    private let auditor: LedgerAuditor
     private let gate: PaymentGate
     private let cluster: ClusterStatus
     private let interval: Duration
     private let latest: Mutex<HealthCheck.Measurement?> = Mutex(nil)
 
-    /// A monitor measuring every `interval`; reports name this instance from `cluster`.
-    package init(check: HealthCheck, gate: PaymentGate, cluster: ClusterStatus, interval: Duration) {
+    /// A monitor measuring every `interval`, with the latest audit of `auditor` (which audits at its own pace);
+    /// reports name this instance from `cluster`.
+    package init(
+        check: HealthCheck, auditor: LedgerAuditor, gate: PaymentGate, cluster: ClusterStatus, interval: Duration
+    ) {
         self.check = check
+        self.auditor = auditor
         self.gate = gate
         self.cluster = cluster
         self.interval = interval
@@ -96,7 +109,8 @@ package final class HealthMonitor: Service, Sendable {
                 backend: HealthCheck.Component(ok: false, latency: .zero, error: "not measured yet"),
                 finishedAt: .now)
         return Report(
-            measurement: measurement, reconciled: gate.paymentsAccepted, cluster: cluster, at: .now,
+            measurement: measurement, ledger: auditor.component, reconciled: gate.paymentsAccepted, cluster: cluster,
+            at: .now,
             stalledAfter: interval + HealthCheck.backendDeadline + .seconds(2))
     }
 }

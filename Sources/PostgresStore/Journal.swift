@@ -8,13 +8,14 @@ import StoreModel
 /// `FOR UPDATE`: the row stays locked until the transaction ends, so a concurrent debit of the same account, on
 /// any instance, waits and then sees the money already gone.
 enum Journal {
-    /// Appends one entry of `postings` (which must sum to zero) and moves each account's stored balance;
-    /// returns the entry id. An unknown account throws `accountNotFound`.
+    /// Appends one entry of `postings` (which must sum to zero), moves each account's stored balance and writes
+    /// the entry's `account.credited`/`account.debited` events (``PostingEvents``) to the outbox after them;
+    /// returns the entry id and those events. An unknown account throws `accountNotFound`.
     @discardableResult
     static func post(
         _ kind: EntryKind, at: Int64, paymentHash: PaymentHash?, transferID: String?,
         _ postings: [(account: String, amount: Int64)], on connection: PostgresConnection, _ logger: Logger
-    ) async throws -> Int64 {
+    ) async throws -> (entryID: Int64, events: [EventOutbox.Pending]) {
         precondition(postings.reduce(0) { $0 + $1.amount } == 0, "a journal entry must sum to zero")
         guard
             let entryID = try await connection.rows(
@@ -38,7 +39,13 @@ enum Journal {
                 VALUES (\(entryID), \(posting.account), \(posting.amount), \(at))
                 """, logger: logger)
         }
-        return entryID
+        var events: [EventOutbox.Pending] = []
+        for event in PostingEvents.events(
+            entryID: entryID, kind: kind, at: at, paymentHash: paymentHash?.hex, transferID: transferID, postings)
+        {
+            events.append(try await EventOutbox.insert(event, on: connection, logger))
+        }
+        return (entryID, events)
     }
 
     /// Holds `amount` of `account` for the payment `paymentHash`.

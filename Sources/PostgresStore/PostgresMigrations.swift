@@ -209,6 +209,7 @@ enum PostgresMigrations {
         CREATE INDEX event_outbox_pending ON event_outbox (id) WHERE idx IS NULL;
         CREATE INDEX event_outbox_sequenced_at ON event_outbox (sequenced_at) WHERE idx IS NOT NULL;
         """,
+        "v13_account_views": LedgerSchema.accountViews.postgres,
     ]
 
     /// Applies the missing versions in one transaction under the migration lock.

@@ -108,12 +108,10 @@ extension PostgresStore {
         }
     }
 
-    /// Moves money between two accounts; see ``StoreEngine/transfer(_:key:events:)``. The idempotency key is
+    /// Moves money between two accounts; see ``StoreEngine/transfer(_:key:)``. The idempotency key is
     /// claimed first (a concurrent call with the same key waits for this one, then replays it), then both
     /// balance rows are locked in id order, checked and moved.
-    public func transfer(
-        _ record: TransferRecord, key: WriteKey, events: @escaping @Sendable (TransferRecord) -> [NewEvent]
-    ) async throws(StoreError) -> TransferOutcome {
+    public func transfer(_ record: TransferRecord, key: WriteKey) async throws(StoreError) -> TransferOutcome {
         let written: Written = try await write("transfer") { [logger] connection in
             let claimed = try await connection.rows(
                 """
@@ -123,12 +121,7 @@ extension PostgresStore {
                 """, logger)
             guard !claimed.isEmpty else { return .done(try await Self.replay(key, on: connection, logger)) }
             switch try await Self.move(record, on: connection, logger) {
-            case .success(let stored):
-                var pending: [EventOutbox.Pending] = []
-                for event in events(stored) {
-                    pending.append(try await EventOutbox.insert(event, on: connection, logger))
-                }
-                return .moved(stored, pending)
+            case .success(let (stored, pending)): return .moved(stored, pending)
             case .failure(let refusal):
                 try await connection.query(
                     "DELETE FROM write_keys WHERE method = \(key.method) AND idempotency_key = \(key.key)",
@@ -165,9 +158,10 @@ extension PostgresStore {
         return .replayed(first)
     }
 
-    /// Checks and moves the money of `record` with both balance rows locked; the stored transfer, or why not.
+    /// Checks and moves the money of `record` with both balance rows locked; the stored transfer with its
+    /// entry's events, or why not.
     private static func move(_ record: TransferRecord, on connection: PostgresConnection, _ logger: Logger)
-        async throws -> Result<TransferRecord, LedgerRefusal>
+        async throws -> Result<(TransferRecord, [EventOutbox.Pending]), LedgerRefusal>
     {
         var checks: [String: DebitCheck] = [:]
         for id in [record.from, record.to].sorted() {
@@ -184,16 +178,17 @@ extension PostgresStore {
             return .failure(refusal)
         }
         var stored = record
-        stored.entryID = try await Journal.post(
+        let posted = try await Journal.post(
             .transfer, at: record.createdAt, paymentHash: nil, transferID: record.transferID,
             [(record.from, -record.amount.rawValue), (record.to, record.amount.rawValue)], on: connection, logger)
+        stored.entryID = posted.entryID
         try await connection.query(
             """
             INSERT INTO transfers (transfer_id, from_account, to_account, amount_msat, memo, created_at, entry_id)
             VALUES (\(stored.transferID), \(stored.from), \(stored.to), \(stored.amount.rawValue), \(stored.memo),
                 \(stored.createdAt), \(stored.entryID))
             """, logger: logger)
-        return .success(stored)
+        return .success((stored, posted.events))
     }
 
     /// The transfer with this id.

@@ -17,6 +17,19 @@ extension PostgresStore {
         }
     }
 
+    /// The events of one account after `index`, oldest first, at most `limit`, read through `events_account`.
+    package func events(after index: Int64, account: String, limit: Int) async throws(StoreError) -> [EventRecord] {
+        try await onConnection("read events") { connection in
+            try await connection.rows(
+                """
+                SELECT * FROM events WHERE \(unescaped: LedgerSchema.eventAccount.postgres) = \(account)
+                    AND idx > \(index)
+                ORDER BY idx LIMIT \(limit)
+                """, logger
+            ).map(EventRecord.init(row:))
+        }
+    }
+
     /// The index of the newest event (0 when the log is empty).
     package func lastEventIndex() async throws(StoreError) -> Int64 {
         try await onConnection("read last event") { connection in

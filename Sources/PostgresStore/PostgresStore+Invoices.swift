@@ -45,11 +45,11 @@ extension PostgresStore {
 
     /// Invoices newest first, optionally of one status.
     package func invoices(
-        status: InvoiceStatus?, limit: Int, cursor: String?
+        status: InvoiceStatus?, account: String?, limit: Int, cursor: String?
     ) async throws(StoreError) -> Page<InvoiceRecord> {
         try await onConnection("list invoices") { connection in
             let rows = try await connection.newestFirst(
-                "invoices", status: status?.rawValue, limit: limit, cursor: cursor, logger)
+                "invoices", status: status?.rawValue, account: account, limit: limit, cursor: cursor, logger)
             return try Page.of(rows, limit: limit, InvoiceRecord.init(row:))
         }
     }

@@ -183,11 +183,11 @@ extension PostgresStore {
 
     /// Payments newest first, optionally of one status.
     package func payments(
-        status: PaymentStatus?, limit: Int, cursor: String?
+        status: PaymentStatus?, account: String?, limit: Int, cursor: String?
     ) async throws(StoreError) -> Page<PaymentRecord> {
         try await onConnection("list payments") { connection in
             let rows = try await connection.newestFirst(
-                "payments", status: status?.rawValue, limit: limit, cursor: cursor, logger)
+                "payments", status: status?.rawValue, account: account, limit: limit, cursor: cursor, logger)
             return try Page.of(rows, limit: limit, PaymentRecord.init(row:))
         }
     }
@@ -215,12 +215,13 @@ extension PostgresStore {
     private static func walletHistory(
         _ select: String, _ filter: WalletTransactionFilter, before cursor: (Int64?, String?), then suffix: String
     ) -> PostgresQuery {
-        let (from, to, direction) = (filter.from, filter.to, filter.direction?.rawValue)
+        let (from, to, direction, account) = (filter.from, filter.to, filter.direction?.rawValue, filter.account)
         let (time, hash) = cursor
         return """
             \(unescaped: select) FROM \(unescaped: WalletHistorySQL.rows)
             WHERE (\(from)::bigint IS NULL OR at >= \(from)) AND (\(to)::bigint IS NULL OR at <= \(to))
                 AND (\(direction)::text IS NULL OR direction = \(direction))
+                AND (\(account)::text IS NULL OR account = \(account))
                 AND (\(time)::bigint IS NULL OR at < \(time) OR (at = \(time) AND payment_hash < \(hash)))
             \(unescaped: suffix)
             """

@@ -216,13 +216,14 @@ extension PostgresConnection {
     }
 
     /// One page of `table` newest first (`limit + 1` rows, to tell whether another page follows), optionally of
-    /// one status, before the `row_id` `cursor`.
+    /// one status and of one account (served by the `(account, row_id)` index), before the `row_id` `cursor`.
     func newestFirst(
-        _ table: String, status: String?, limit: Int, cursor: String?, _ logger: Logger
+        _ table: String, status: String?, account: String?, limit: Int, cursor: String?, _ logger: Logger
     ) async throws -> [PostgresRandomAccessRow] {
         let before = cursor.flatMap { Int64($0) }
         var query: PostgresQuery = """
             WHERE (\(status)::text IS NULL OR status = \(status)) AND (\(before)::bigint IS NULL OR row_id < \(before))
+                AND (\(account)::text IS NULL OR account = \(account))
             ORDER BY row_id DESC LIMIT \(limit + 1)
             """
         query.sql = "SELECT row_id AS cursor_id, * FROM \(table) " + query.sql

@@ -99,10 +99,8 @@ extension SQLiteStore {
         }
     }
 
-    /// Moves money between two accounts; see ``StoreEngine/transfer(_:key:events:)``.
-    public func transfer(
-        _ record: TransferRecord, key: WriteKey, events: @escaping @Sendable (TransferRecord) -> [NewEvent]
-    ) async throws(StoreError) -> TransferOutcome {
+    /// Moves money between two accounts; see ``StoreEngine/transfer(_:key:)``.
+    public func transfer(_ record: TransferRecord, key: WriteKey) async throws(StoreError) -> TransferOutcome {
         try await write("transfer") { database in
             if let stored = try Row.fetchOne(
                 database.cachedStatement(sql: "SELECT * FROM write_keys WHERE method = ? AND idempotency_key = ?"),
@@ -126,9 +124,10 @@ extension SQLiteStore {
                 return .refused(refusal)
             }
             var stored = record
-            stored.entryID = try Self.post(
+            let posted = try Self.post(
                 .transfer, at: record.createdAt, paymentHash: nil, transferID: record.transferID,
                 [(record.from, -record.amount.rawValue), (record.to, record.amount.rawValue)], in: database)
+            stored.entryID = posted.entryID
             try database.cachedStatement(
                 sql: """
                     INSERT INTO transfers (transfer_id, from_account, to_account, amount_msat, memo, created_at,
@@ -141,7 +140,7 @@ extension SQLiteStore {
                     stored.entryID,
                 ])
             try Self.insertWriteKey(key, in: database)
-            return .transferred(stored, try events(stored).map { try Self.insertEvent($0, in: database) })
+            return .transferred(stored, posted.events)
         }
     }
 

@@ -16,6 +16,20 @@ extension SQLiteStore {
         }
     }
 
+    /// The events of one account after `index`, oldest first, at most `limit`, read through `events_account`.
+    public func events(after index: Int64, account: String, limit: Int) async throws(StoreError) -> [EventRecord] {
+        try await read("read events") { database in
+            try Row.fetchAll(
+                database,
+                sql: """
+                    SELECT * FROM events WHERE \(LedgerSchema.eventAccount.sqlite) = ? AND idx > ?
+                    ORDER BY idx LIMIT ?
+                    """,
+                arguments: [account, index, limit]
+            ).map(EventRecord.init(row:))
+        }
+    }
+
     /// The index of the newest event (0 when the log is empty).
     public func lastEventIndex() async throws(StoreError) -> Int64 {
         try await read("read last event") {

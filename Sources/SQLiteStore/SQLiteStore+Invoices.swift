@@ -49,13 +49,13 @@ extension SQLiteStore {
         }
     }
 
-    /// Invoices newest first, optionally of one status; `cursor` comes from the previous page.
-    public func invoices(status: InvoiceStatus?, limit: Int, cursor: String?) async throws(StoreError) -> Page<
-        InvoiceRecord
-    > {
+    /// Invoices newest first, optionally of one status and one account; `cursor` comes from the previous page.
+    public func invoices(status: InvoiceStatus?, account: String?, limit: Int, cursor: String?)
+        async throws(StoreError) -> Page<InvoiceRecord>
+    {
         try await read("list invoices") { database in
             let rows = try Self.newestFirst(
-                "invoices", status: status?.rawValue, limit: limit, cursor: cursor, database)
+                "invoices", status: status?.rawValue, account: account, limit: limit, cursor: cursor, database)
             return try Page.of(rows, limit: limit, InvoiceRecord.init(row:))
         }
     }

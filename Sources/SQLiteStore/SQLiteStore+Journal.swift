@@ -7,13 +7,14 @@ import StoreModel
 /// in one transaction are atomic. The statements of every transfer, payment and `account.get` come from the
 /// connection's statement cache: parsed once per connection, not once per call.
 extension SQLiteStore {
-    /// Appends one entry of `postings` (which must sum to zero) and moves each account's stored balance;
-    /// returns the entry id. An unknown account throws `accountNotFound`.
+    /// Appends one entry of `postings` (which must sum to zero), moves each account's stored balance and appends
+    /// the entry's `account.credited`/`account.debited` events (``PostingEvents``); returns the entry id and
+    /// those events. An unknown account throws `accountNotFound`.
     @discardableResult
     static func post(
         _ kind: EntryKind, at: Int64, paymentHash: PaymentHash?, transferID: String?,
         _ postings: [(account: String, amount: Int64)], in database: Database
-    ) throws -> Int64 {
+    ) throws -> (entryID: Int64, events: [EventRecord]) {
         precondition(postings.reduce(0) { $0 + $1.amount } == 0, "a journal entry must sum to zero")
         try database.cachedStatement(
             sql: "INSERT INTO ledger_entries (kind, at, payment_hash, transfer_id) VALUES (?, ?, ?, ?)"
@@ -29,7 +30,9 @@ extension SQLiteStore {
                 sql: "INSERT INTO postings (entry_id, account, amount_msat, at) VALUES (?, ?, ?, ?)"
             ).execute(arguments: [entryID, posting.account, posting.amount, at])
         }
-        return entryID
+        let events = PostingEvents.events(
+            entryID: entryID, kind: kind, at: at, paymentHash: paymentHash?.hex, transferID: transferID, postings)
+        return (entryID, try events.map { try insertEvent($0, in: database) })
     }
 
     /// Holds `amount` of `account` for the payment `paymentHash`.

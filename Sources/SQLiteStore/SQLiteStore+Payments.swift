@@ -164,19 +164,20 @@ extension SQLiteStore {
         }
     }
 
-    /// Payments newest first, optionally of one status.
-    public func payments(status: PaymentStatus?, limit: Int, cursor: String?) async throws(StoreError) -> Page<
-        PaymentRecord
-    > {
+    /// Payments newest first, optionally of one status and one account.
+    public func payments(status: PaymentStatus?, account: String?, limit: Int, cursor: String?)
+        async throws(StoreError) -> Page<PaymentRecord>
+    {
         try await read("list payments") { database in
             let rows = try Self.newestFirst(
-                "payments", status: status?.rawValue, limit: limit, cursor: cursor, database)
+                "payments", status: status?.rawValue, account: account, limit: limit, cursor: cursor, database)
             return try Page.of(rows, limit: limit, PaymentRecord.init(row:))
         }
     }
 
     /// Money in (paid invoices) and out (pending and succeeded payments), newest first, filtered, with the totals
-    /// of the whole filtered range read in the same snapshot.
+    /// of the whole filtered range read in the same snapshot. SQLite pushes an account's condition into both arms
+    /// of the history's union, onto the account indexes.
     public func walletTransactions(
         _ filter: WalletTransactionFilter, limit: Int, cursor: String?
     ) async throws(StoreError) -> WalletHistory {
@@ -185,13 +186,14 @@ extension SQLiteStore {
             let matching = """
                 FROM \(WalletHistorySQL.rows)
                 WHERE (?1 IS NULL OR at >= ?1) AND (?2 IS NULL OR at <= ?2) AND (?3 IS NULL OR direction = ?3)
+                    AND \(Self.accountCondition(filter.account))
                 """
-            let range: StatementArguments = [filter.from, filter.to, filter.direction?.rawValue]
+            let range: StatementArguments = [filter.from, filter.to, filter.direction?.rawValue, filter.account]
             let rows = try Row.fetchAll(
                 database,
                 sql: """
-                    SELECT * \(matching) AND (?4 IS NULL OR at < ?4 OR (at = ?4 AND payment_hash < ?5))
-                    ORDER BY at DESC, payment_hash DESC LIMIT ?6
+                    SELECT * \(matching) AND (?5 IS NULL OR at < ?5 OR (at = ?5 AND payment_hash < ?6))
+                    ORDER BY at DESC, payment_hash DESC LIMIT ?7
                     """,
                 arguments: range + [cursorTime, cursorHash, limit + 1])
             // The totals ignore the cursor and the limit: the whole filtered range.

@@ -140,18 +140,24 @@ public final class SQLiteStore: StoreEngine {
     }
 
     /// One page of `table` newest first (`limit + 1` rows, to tell whether another page follows), optionally of
-    /// one status, before the rowid `cursor`.
+    /// one status and of one account, before the rowid `cursor`.
     static func newestFirst(
-        _ table: String, status: String?, limit: Int, cursor: String?, _ database: Database
+        _ table: String, status: String?, account: String?, limit: Int, cursor: String?, _ database: Database
     ) throws -> [Row] {
         try Row.fetchAll(
             database,
             sql: """
                 SELECT rowid AS cursor_id, * FROM \(table)
-                WHERE (?1 IS NULL OR status = ?1) AND (?2 IS NULL OR rowid < ?2)
+                WHERE (?1 IS NULL OR status = ?1) AND (?2 IS NULL OR rowid < ?2) AND \(accountCondition(account))
                 ORDER BY rowid DESC LIMIT ?3
                 """,
-            arguments: [status, cursor.flatMap { Int64($0) }, limit + 1])
+            arguments: [status, cursor.flatMap { Int64($0) }, limit + 1, account])
+    }
+
+    /// The condition on `account` of a filtered list (`?4`): in the SQL only when an account is asked, so SQLite
+    /// plans the query on an account index; without one, `?4` is bound to `NULL` and matches every row.
+    static func accountCondition(_ account: String?) -> String {
+        account == nil ? "?4 IS NULL" : "account = ?4"
     }
 
     static func insertEvent(_ event: NewEvent, in database: Database) throws -> EventRecord {

@@ -63,11 +63,11 @@ package class MeteredStoreEngine: StoreEngine, @unchecked Sendable {
         try await measure("read invoice") { () throws(StoreError) in try await base.invoice(label: label) }
     }
 
-    package func invoices(status: InvoiceStatus?, limit: Int, cursor: String?) async throws(StoreError) -> Page<
-        InvoiceRecord
-    > {
+    package func invoices(status: InvoiceStatus?, account: String?, limit: Int, cursor: String?)
+        async throws(StoreError) -> Page<InvoiceRecord>
+    {
         try await measure("list invoices") { () throws(StoreError) in
-            try await base.invoices(status: status, limit: limit, cursor: cursor)
+            try await base.invoices(status: status, account: account, limit: limit, cursor: cursor)
         }
     }
 
@@ -115,6 +115,15 @@ package class MeteredStoreEngine: StoreEngine, @unchecked Sendable {
         }
     }
 
+    package func settleInternally(
+        _ paymentHash: PaymentHash, preimage: Preimage, at now: Int64,
+        events: @escaping @Sendable (InvoiceRecord, PaymentRecord) -> [NewEvent]
+    ) async throws(StoreError) -> InternalSettlement? {
+        try await measure("settle internally", writes: true) { () throws(StoreError) in
+            try await base.settleInternally(paymentHash, preimage: preimage, at: now, events: events)
+        }
+    }
+
     package func payment(paymentHash: PaymentHash) async throws(StoreError) -> PaymentRecord? {
         try await measure("read payment") { () throws(StoreError) in try await base.payment(paymentHash: paymentHash) }
     }
@@ -148,11 +157,11 @@ package class MeteredStoreEngine: StoreEngine, @unchecked Sendable {
         }
     }
 
-    package func payments(status: PaymentStatus?, limit: Int, cursor: String?) async throws(StoreError) -> Page<
-        PaymentRecord
-    > {
+    package func payments(status: PaymentStatus?, account: String?, limit: Int, cursor: String?)
+        async throws(StoreError) -> Page<PaymentRecord>
+    {
         try await measure("list payments") { () throws(StoreError) in
-            try await base.payments(status: status, limit: limit, cursor: cursor)
+            try await base.payments(status: status, account: account, limit: limit, cursor: cursor)
         }
     }
 
@@ -170,6 +179,12 @@ package class MeteredStoreEngine: StoreEngine, @unchecked Sendable {
 
     package func events(after index: Int64, limit: Int) async throws(StoreError) -> [EventRecord] {
         try await measure("read events") { () throws(StoreError) in try await base.events(after: index, limit: limit) }
+    }
+
+    package func events(after index: Int64, account: String, limit: Int) async throws(StoreError) -> [EventRecord] {
+        try await measure("read events") { () throws(StoreError) in
+            try await base.events(after: index, account: account, limit: limit)
+        }
     }
 
     package func lastEventIndex() async throws(StoreError) -> Int64 {
@@ -324,11 +339,9 @@ package class MeteredStoreEngine: StoreEngine, @unchecked Sendable {
         }
     }
 
-    package func transfer(
-        _ record: TransferRecord, key: WriteKey, events: @escaping @Sendable (TransferRecord) -> [NewEvent]
-    ) async throws(StoreError) -> TransferOutcome {
+    package func transfer(_ record: TransferRecord, key: WriteKey) async throws(StoreError) -> TransferOutcome {
         try await measure("transfer", writes: true) { () throws(StoreError) in
-            try await base.transfer(record, key: key, events: events)
+            try await base.transfer(record, key: key)
         }
     }
 

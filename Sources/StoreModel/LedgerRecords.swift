@@ -164,6 +164,10 @@ public struct LedgerAudit: Sendable, Hashable {
     /// What the books say the node holds (`@node`'s balance); equals ``liabilities`` when entries balance.
     public var nodeBalance: Int64
 
+    /// `backendBalance` (what the node reports holding) less what the accounts are owed: below zero, the daemon
+    /// owes more than the node holds.
+    public func surplus(backendBalance: Int64) -> Int64 { backendBalance - liabilities }
+
     /// Whether nothing is wrong.
     public var isClean: Bool {
         unbalancedEntries.isEmpty && mismatchedAccounts.isEmpty && negativeAccounts.isEmpty && staleHolds.isEmpty

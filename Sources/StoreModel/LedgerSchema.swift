@@ -97,4 +97,27 @@ package enum LedgerSchema {
                 FROM accounts a
             """
     }
+
+    /// The SQL of migration `v13_account_views`: the indexes that serve the lists filtered by `account`
+    /// (`invoice.list`, `payment.list`, `wallet.transactions`, `events.*`), newest or oldest first within one
+    /// account, so a filtered page reads that account's rows and not the whole table. An event's account is the
+    /// `account` member of its `data` (invoices, payments, credits and debits carry one).
+    package static let accountViews = (
+        sqlite: """
+        CREATE INDEX invoices_account_row ON invoices (account);
+        CREATE INDEX payments_account_row ON payments (account);
+        CREATE INDEX events_account ON events (\(eventAccount.sqlite), idx)
+        """,
+        postgres: """
+        CREATE INDEX invoices_account_row ON invoices (account, row_id);
+        CREATE INDEX payments_account_row ON payments (account, row_id);
+        CREATE INDEX events_account ON events ((\(eventAccount.postgres)), idx)
+        """
+    )
+
+    /// The expression of an event's account, as the `events_account` index holds it (a query must use the
+    /// same text for the index to serve it). SQLite's index on `(account)` orders each account's rows by rowid.
+    package static let eventAccount = (
+        sqlite: "json_extract(data, '$.account')", postgres: "(data::jsonb ->> 'account')"
+    )
 }

@@ -57,8 +57,9 @@ public protocol StoreEngine: Sendable {
     func invoice(paymentHash: PaymentHash) async throws(StoreError) -> InvoiceRecord?
     /// The invoice with this label.
     func invoice(label: String) async throws(StoreError) -> InvoiceRecord?
-    /// Invoices newest first, optionally of one status.
-    func invoices(status: InvoiceStatus?, limit: Int, cursor: String?) async throws(StoreError) -> Page<InvoiceRecord>
+    /// Invoices newest first, optionally of one status and of one account (the account they credit).
+    func invoices(status: InvoiceStatus?, account: String?, limit: Int, cursor: String?)
+        async throws(StoreError) -> Page<InvoiceRecord>
     /// Marks an open or expired invoice paid with its event; `nil` when it was already paid or canceled.
     func markInvoicePaid(
         _ paymentHash: PaymentHash, amountReceived: MilliSatoshi, preimage: Preimage, paidAt: Int64,
@@ -81,6 +82,15 @@ public protocol StoreEngine: Sendable {
         _ paymentHash: PaymentHash, outcome: PaymentOutcome, at now: Int64,
         event: @escaping @Sendable (PaymentRecord) -> NewEvent
     ) async throws(StoreError) -> (PaymentRecord, EventRecord)?
+    /// Settles an invoice of this daemon with the pending payment of one of its accounts, in one transaction:
+    /// the payment succeeds with fee 0 and `preimage` (its hold released, its attempt closed), the invoice
+    /// becomes `paid` for the payment's amount, one `internal` journal entry moves the amount from the paying
+    /// account to the invoice's, and `events` are appended. `nil` when the payment is not pending or the invoice
+    /// is not open: nothing changes.
+    func settleInternally(
+        _ paymentHash: PaymentHash, preimage: Preimage, at now: Int64,
+        events: @escaping @Sendable (InvoiceRecord, PaymentRecord) -> [NewEvent]
+    ) async throws(StoreError) -> InternalSettlement?
     /// The payment to this hash.
     func payment(paymentHash: PaymentHash) async throws(StoreError) -> PaymentRecord?
     /// The payment whose `payment.send` carried this idempotency key.
@@ -97,8 +107,9 @@ public protocol StoreEngine: Sendable {
     /// The instance owning the open attempt of this hash, when that instance sent a heartbeat at or after
     /// `aliveSince`; `nil` when the attempt has no live owner.
     func liveAttemptOwner(of paymentHash: PaymentHash, aliveSince: Int64) async throws(StoreError) -> String?
-    /// Payments newest first, optionally of one status.
-    func payments(status: PaymentStatus?, limit: Int, cursor: String?) async throws(StoreError) -> Page<PaymentRecord>
+    /// Payments newest first, optionally of one status and of one account (the account that pays).
+    func payments(status: PaymentStatus?, account: String?, limit: Int, cursor: String?)
+        async throws(StoreError) -> Page<PaymentRecord>
     /// Money in and out, newest first, filtered, with the totals of the whole filtered range.
     func walletTransactions(_ filter: WalletTransactionFilter, limit: Int, cursor: String?)
         async throws(StoreError) -> WalletHistory
@@ -107,6 +118,9 @@ public protocol StoreEngine: Sendable {
     func appendEvent(_ event: NewEvent) async throws(StoreError) -> EventRecord
     /// Events with an index above `index`, oldest first, at most `limit`.
     func events(after index: Int64, limit: Int) async throws(StoreError) -> [EventRecord]
+    /// The events of one account (those whose `data.account` names it: its invoices, payments, credits and
+    /// debits) with an index above `index`, oldest first, at most `limit`.
+    func events(after index: Int64, account: String, limit: Int) async throws(StoreError) -> [EventRecord]
     /// The index of the newest event (0 when the log is empty).
     func lastEventIndex() async throws(StoreError) -> Int64
     /// A stored position, such as the backend's last settle index.
@@ -157,13 +171,11 @@ public protocol StoreEngine: Sendable {
     /// Closes an account with a zero balance, no holds and no open invoices (else throws `accountConflict`);
     /// `nil` when no such account exists. Closing a closed account returns it.
     func closeAccount(_ id: String, now: Int64) async throws(StoreError) -> AccountState?
-    /// Moves `record.amount` from `record.from` to `record.to` as one journal entry with `events`, if the
-    /// source can afford it within its limits (checked and debited atomically, across instances), and stores
-    /// `key` with it. A key stored with the same fingerprint replays its transfer; with another, it throws
-    /// `idempotencyConflict`.
-    func transfer(
-        _ record: TransferRecord, key: WriteKey, events: @escaping @Sendable (TransferRecord) -> [NewEvent]
-    ) async throws(StoreError) -> TransferOutcome
+    /// Moves `record.amount` from `record.from` to `record.to` as one journal entry with its `account.debited`
+    /// and `account.credited` events, if the source can afford it within its limits (checked and debited
+    /// atomically, across instances), and stores `key` with it. A key stored with the same fingerprint replays
+    /// its transfer; with another, it throws `idempotencyConflict`.
+    func transfer(_ record: TransferRecord, key: WriteKey) async throws(StoreError) -> TransferOutcome
     /// The transfer with this id.
     func transfer(id: String) async throws(StoreError) -> TransferRecord?
     /// One account's postings newest first, filtered, with the totals of the whole filtered range.

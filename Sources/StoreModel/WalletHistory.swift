@@ -46,12 +46,17 @@ public struct WalletTransactionFilter: Sendable, Hashable {
     public var to: Int64?
     /// Money in or money out only.
     public var direction: WalletTransaction.Direction?
+    /// Only the rows of this account (the account an invoice credits or a payment debits).
+    public var account: String?
 
     /// Creates a filter; no condition lists every row.
-    public init(from: Int64? = nil, to: Int64? = nil, direction: WalletTransaction.Direction? = nil) {
+    public init(
+        from: Int64? = nil, to: Int64? = nil, direction: WalletTransaction.Direction? = nil, account: String? = nil
+    ) {
         self.from = from
         self.to = to
         self.direction = direction
+        self.account = account
     }
 }
 
@@ -90,17 +95,19 @@ public struct WalletHistory: Sendable {
 /// The SQL both engines share for the wallet history; each adds its own parameters.
 package enum WalletHistorySQL {
     /// Every row of the history as a table to select from (`direction`, `payment_hash`, `amount_msat`,
-    /// `fee_msat`, `status`, `at`, `description`, `label`, `metadata`, `bolt11`): paid invoices and payments
-    /// that did not fail.
+    /// `fee_msat`, `status`, `at`, `description`, `label`, `metadata`, `bolt11`, `account`): paid invoices and
+    /// payments that did not fail. Both engines push a condition on `account` into each arm of the union, where
+    /// the `invoices_account` and `payments_account` indexes serve it.
     package static let rows = """
         (
             SELECT 'incoming' AS direction, payment_hash, amount_received_msat AS amount_msat,
                 CAST(0 AS BIGINT) AS fee_msat, status, paid_at AS at, description, label, metadata,
-                CAST(NULL AS TEXT) AS bolt11
+                CAST(NULL AS TEXT) AS bolt11, account
             FROM invoices WHERE status = 'paid'
             UNION ALL
             SELECT 'outgoing', payment_hash, amount_msat, coalesce(fee_msat, 0), status,
-                coalesce(completed_at, created_at), CAST(NULL AS TEXT), CAST(NULL AS TEXT), CAST(NULL AS TEXT), bolt11
+                coalesce(completed_at, created_at), CAST(NULL AS TEXT), CAST(NULL AS TEXT), CAST(NULL AS TEXT), bolt11,
+                account
             FROM payments WHERE status != 'failed'
         ) AS history
         """

@@ -150,8 +150,7 @@ package struct AccountBook: Sendable {
             ]), objectID: transferID, createdAt: at)
         let outcome: Result<TransferOutcome, StoreError>
         do {
-            outcome = .success(
-                try await store.transfer(record, key: key) { stored in AccountPayloads.transferEvents(stored) })
+            outcome = .success(try await store.transfer(record, key: key))
         } catch {
             outcome = .failure(error)
         }

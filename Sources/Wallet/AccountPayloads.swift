@@ -80,17 +80,6 @@ package enum AccountPayloads {
         ])
     }
 
-    /// `account.debited` of the source and `account.credited` of the target, with the entry and its cause.
-    package static func transferEvents(_ record: TransferRecord) -> [NewEvent] {
-        [("account.debited", record.from), ("account.credited", record.to)].map { type, account in
-            let data: JSONObject = [
-                "account": .string(account), "amount_msat": .integer(record.amount.rawValue),
-                "entry_id": .integer(record.entryID), "cause": "transfer", "transfer_id": .string(record.transferID),
-            ]
-            return NewEvent(type: type, at: record.createdAt, data: EventPayloads.text(data))
-        }
-    }
-
     /// The answer of `ledger.audit`: the checks, the figures, and `surplus_msat` (the backend's reported
     /// balance less what the daemon owes; below zero is an alert).
     package static func audit(_ audit: LedgerAudit, backendBalance: Int64?) -> JSONObject {
@@ -106,7 +95,7 @@ package enum AccountPayloads {
             "liabilities_msat": .integer(audit.liabilities),
             "node_msat": .integer(audit.nodeBalance),
             "backend_balance_msat": backendBalance.map(JSONValue.integer) ?? .null,
-            "surplus_msat": backendBalance.map { .integer($0 - audit.liabilities) } ?? .null,
+            "surplus_msat": backendBalance.map { .integer(audit.surplus(backendBalance: $0)) } ?? .null,
         ]
     }
 }

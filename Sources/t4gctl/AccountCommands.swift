@@ -96,9 +96,8 @@ struct AccountCommand: AsyncParsableCommand {
         @OptionGroup var connection: ConnectionOptions
         @OptionGroup var page: PageOptions
         @Argument(help: "The account id.") var id: String
-        @Option(help: "invoice, payment, transfer_in, transfer_out or adjustment.") var kind: String?
+        @Option(help: "invoice, payment, transfer_in, transfer_out, internal, opening or adjustment.") var kind: String?
         @Option(help: "in: money in only; out: money out only.") var direction: String?
-        @Option(help: "A row status: paid, pending, succeeded…") var status: String?
         @OptionGroup var range: TimeRangeOptions
 
         /// The `account.statement` params.
@@ -108,7 +107,6 @@ struct AccountCommand: AsyncParsableCommand {
             params["id"] = .string(id)
             if let kind { params["kind"] = .string(kind) }
             if let direction { params["direction"] = .string(direction) }
-            if let status { params["status"] = .string(status) }
             return params
         }
 

@@ -88,10 +88,12 @@ struct Transactions: AsyncParsableCommand {
     @OptionGroup var page: PageOptions
     @OptionGroup var range: TimeRangeOptions
     @Option(help: "in: money in only; out: money out only.") var direction: String?
+    @OptionGroup var account: AccountFilterOption
 
     func run() async throws {
         var params = page.params
         range.add(to: &params)
+        account.add(to: &params)
         if let direction { params["direction"] = .string(direction) }
         try await connection.run("wallet.transactions", params)
     }
@@ -125,20 +127,35 @@ struct PageOptions: ParsableArguments {
     }
 }
 
-/// `t4gctl events [--since N] [--follow]`.
+/// `--account` of the lists that filter by account.
+struct AccountFilterOption: ParsableArguments {
+    @Option(help: "Only what belongs to this account (user:42, @treasury); without it, the whole node.")
+    var account: String?
+
+    /// Adds `account` to `params` when given.
+    func add(to params: inout JSONObject) {
+        if let account { params["account"] = .string(account) }
+    }
+}
+
+/// `t4gctl events [--since N] [--account ID] [--follow]`.
 struct Events: AsyncParsableCommand {
     static let configuration = CommandConfiguration(abstract: "The durable event log; --follow streams new events.")
     @OptionGroup var connection: ConnectionOptions
     @Option(help: "Show events after this index.") var since: Int64 = 0
     @Flag(help: "Keep the connection open and print events as they happen.") var follow = false
+    @OptionGroup var account: AccountFilterOption
 
     func run() async throws {
+        var params: JSONObject = ["since": .integer(since)]
+        account.add(to: &params)
         guard follow else {
-            try await connection.run("events.list", ["since": .integer(since), "limit": 1000])
+            params["limit"] = 1000
+            try await connection.run("events.list", params)
             return
         }
         let client = try await connection.connect()
-        _ = try await client.call("events.subscribe", params: ["since": .integer(since)])
+        _ = try await client.call("events.subscribe", params: params)
         for await notification in client.notifications where notification.method == "event" {
             connection.print(.object(notification.params))
             if !connection.json { print("") }

@@ -53,9 +53,11 @@ struct InvoiceCommand: AsyncParsableCommand {
         @OptionGroup var connection: ConnectionOptions
         @OptionGroup var page: PageOptions
         @Option(help: "open, paid, expired or canceled.") var status: String?
+        @OptionGroup var account: AccountFilterOption
 
         func run() async throws {
             var params = page.params
+            account.add(to: &params)
             if let status { params["status"] = .string(status) }
             try await connection.run("invoice.list", params)
         }

@@ -83,9 +83,11 @@ struct PaymentCommand: AsyncParsableCommand {
         @OptionGroup var connection: ConnectionOptions
         @OptionGroup var page: PageOptions
         @Option(help: "pending, succeeded or failed.") var status: String?
+        @OptionGroup var account: AccountFilterOption
 
         func run() async throws {
             var params = page.params
+            account.add(to: &params)
             if let status { params["status"] = .string(status) }
             try await connection.run("payment.list", params)
         }

@@ -49,15 +49,18 @@ private struct Faults {
         try await bob.createInvoice(BackendContract.request(msat, "fault"))
     }
 
-    /// Polls alice's view of a payment until it is final; fails after 15 s.
+    /// Polls alice's view of a payment until it is final; fails after 30 s.
     func finalOutcome(_ hash: PaymentHash) async throws -> PaymentOutcome? {
-        for _ in 0..<150 {
-            let outcome = try await alice.payment(for: hash)
-            if let outcome, outcome != .pending { return outcome }
-            try await Task.sleep(for: .milliseconds(100))
+        let outcome = try await settledValue {
+            try await alice.payment(for: hash)
+        } until: {
+            $0 != nil && $0 != .pending
         }
-        Issue.record("the payment \(hash) never ended")
-        return nil
+        guard let outcome, outcome != .pending else {
+            Issue.record("the payment \(hash) never ended")
+            return nil
+        }
+        return outcome
     }
 
     /// LND down: calls fail with `unavailable` at once and nothing is paid.

@@ -92,7 +92,11 @@ import Testing
             #expect(audit.integer("node_msat") == audit.integer("liabilities_msat"))
             #expect(audit.integer("surplus_msat") == balance - audit.integer("liabilities_msat"))
             let types = (try await alice.call("events.list").arrayValue ?? []).map { $0.string("type") }
-            #expect(types.filter { $0.hasPrefix("account.") } == ["account.debited", "account.credited"])
+            // user:1 credited by its invoice, debited by the transfer (user:2 credited), debited by its payment.
+            #expect(
+                types.filter { $0.hasPrefix("account.") } == [
+                    "account.credited", "account.debited", "account.credited", "account.debited",
+                ])
         }
     }
 }

@@ -15,14 +15,11 @@ import Testing
             #expect(await payer.waitForExit() != 0)
             let restarted = try await network.restart(payer)
             // Start-up reconciliation resolves the pending payment from the ledger; paying again is a no-op.
-            var status = ""
-            for _ in 0..<100 {
-                status = try await restarted.call(
-                    "payment.get", ["payment_hash": .string(invoice.string("payment_hash"))]
-                )
-                .string("status")
-                if status != "pending" { break }
-                try await Task.sleep(for: .milliseconds(100))
+            let status = try await settledValue {
+                try await restarted.call("payment.get", ["payment_hash": .string(invoice.string("payment_hash"))])
+                    .string("status")
+            } until: {
+                $0 != "pending"
             }
             #expect(status == "succeeded")
             let again = try await restarted.call("payment.send", ["bolt11": bolt11])
@@ -51,12 +48,10 @@ import Testing
             _ = try? await payer.call("payment.send", ["bolt11": bolt11])
             #expect(await payer.waitForExit() != 0)
             let restarted = try await network.restart(payer)
-            var payment = JSONValue.null
-            for _ in 0..<100 {
-                payment = try await restarted.call(
-                    "payment.get", ["payment_hash": .string(invoice.string("payment_hash"))])
-                if payment.string("status") != "pending" { break }
-                try await Task.sleep(for: .milliseconds(100))
+            let payment = try await settledValue {
+                try await restarted.call("payment.get", ["payment_hash": .string(invoice.string("payment_hash"))])
+            } until: {
+                $0.string("status") != "pending"
             }
             #expect(payment.string("status") == "failed")
             // The backend never saw it: not_sent, not backend_error (which would read as a refusal).

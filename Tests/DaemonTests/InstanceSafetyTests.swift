@@ -80,11 +80,10 @@ import Testing
             for (index, instance) in instances.enumerated() {
                 let name = try String(contentsOfFile: instance.directory.file("instance"), encoding: .utf8)
                     .trimmingCharacters(in: .whitespacesAndNewlines)
-                var info = JSONValue.null
-                for _ in 0..<100 {
-                    info = try await instance.call("daemon.info")
-                    if info["instance"]?["live_instances"] == 2 { break }
-                    try await Task.sleep(for: .milliseconds(100))
+                let info = try await settledValue {
+                    try await instance.call("daemon.info")
+                } until: {
+                    $0["instance"]?["live_instances"] == 2
                 }
                 #expect(info["instance"]?.string("name") == name)
                 #expect(info["instance"]?.string("process").hasPrefix(name + "/") == true)

@@ -191,15 +191,13 @@ import Testing
         throw DaemonProcessError(message: "no single \(role) among \(instances.count) instances")
     }
 
-    /// The payment's status once it is no longer pending (waits up to 15 s).
+    /// The payment's status once it is no longer pending (waits up to 30 s, then answers `pending`).
     static func settledStatus(of hash: String, on instance: DaemonProcess) async throws -> String {
-        var status = ""
-        for _ in 0..<150 {
-            status = try await instance.call("payment.get", ["payment_hash": .string(hash)]).string("status")
-            if status != "pending" { break }
-            try await Task.sleep(for: .milliseconds(100))
+        try await settledValue {
+            try await instance.call("payment.get", ["payment_hash": .string(hash)]).string("status")
+        } until: {
+            $0 != "pending"
         }
-        return status
     }
 
     /// The `store.url` in an instance's configuration.

@@ -109,10 +109,10 @@ import Testing
                 "invoice.wait",
                 ["payment_hash": .string(first["invoice"]?.string("payment_hash") ?? ""), "timeout_s": 10])
             #expect(invoice.string("status") == "expired")
-            var status = ""
-            for _ in 0..<100 where status != "active" {
-                status = try await platform.call("proof.get", ["proof_id": proofID]).string("status")
-                if status != "active" { try await Task.sleep(for: .milliseconds(50)) }
+            let status = try await settledValue {
+                try await platform.call("proof.get", ["proof_id": proofID]).string("status")
+            } until: {
+                $0 == "active"
             }
             #expect(status == "active")
             let again = try await platform.call("proof.transfer", transfer)
@@ -149,10 +149,10 @@ import Testing
             #expect(step2Again["invoice"]?.string("bolt11") == bolt11)
 
             _ = try await customer.call("payment.send", ["bolt11": .string(bolt11)])
-            var owner = ""
-            for _ in 0..<100 where owner != buyer {
-                owner = try await platform.call("proof.get", ["proof_id": proofID]).string("owner")
-                if owner != buyer { try await Task.sleep(for: .milliseconds(100)) }
+            let owner = try await settledValue {
+                try await platform.call("proof.get", ["proof_id": proofID]).string("owner")
+            } until: {
+                $0 == buyer
             }
             #expect(owner == buyer)
             let history = try await platform.call("proof.history", ["proof_id": proofID])
@@ -195,11 +195,10 @@ import Testing
                 platform = try await network.restart(platform)
             }
             #expect(kills == 1, "the platform died at \(point)")
-            var state = JSONValue.null
-            for _ in 0..<100 {
-                state = try await platform.call("proof.get", ["proof_id": proofID])
-                if state.string("owner") == buyer { break }
-                try await Task.sleep(for: .milliseconds(100))
+            let state = try await settledValue {
+                try await platform.call("proof.get", ["proof_id": proofID])
+            } until: {
+                $0.string("owner") == buyer
             }
             #expect(state.string("owner") == buyer)
             #expect(state.string("status") == "active")

@@ -49,10 +49,10 @@ import Testing
                     "invoice.wait", ["payment_hash": .string(invoice.string("payment_hash")), "timeout_s": 20])
                 #expect(paid.string("status") == "paid")
                 // Health comes from a measurement taken every second: it turns ok within one interval.
-                var recovered = try await alice.call("daemon.health")
-                for _ in 0..<30 where recovered.string("status") != "ok" {
-                    try await Task.sleep(for: .milliseconds(100))
-                    recovered = try await alice.call("daemon.health")
+                let recovered = try await settledValue(timeout: .seconds(10)) {
+                    try await alice.call("daemon.health")
+                } until: {
+                    $0.string("status") == "ok"
                 }
                 #expect(recovered.string("status") == "ok")
                 #expect((recovered["measured_ms_ago"]?.int64Value ?? -1) >= 0)
@@ -147,15 +147,52 @@ import Testing
         _ hash: String, payer: DaemonProcess, payee: DaemonProcess,
         sourceLocation: SourceLocation = #_sourceLocation
     ) async throws {
-        var payment = try await payer.call("payment.get", ["payment_hash": .string(hash)])
-        for _ in 0..<150 where payment.string("status") == "pending" {
-            try await Task.sleep(for: .milliseconds(200))
-            payment = try await payer.call("payment.get", ["payment_hash": .string(hash)])
+        let payment = try await settledValue {
+            try await payer.call("payment.get", ["payment_hash": .string(hash)])
+        } until: {
+            $0.string("status") != "pending"
         }
         #expect(payment.string("status") == "succeeded", sourceLocation: sourceLocation)
         #expect(payment.string("preimage").count == 64, sourceLocation: sourceLocation)
         let paid = try await payee.call("invoice.wait", ["payment_hash": .string(hash), "timeout_s": 20])
         #expect(paid.string("status") == "paid", sourceLocation: sourceLocation)
+    }
+
+    /// Runs `body` with daemons on the LND simulator's nodes alice and bob (one channel of 1,000,000 sat, half
+    /// on each side), then stops the simulator.
+    static func withLNDPair(
+        _ body: (_ alice: DaemonProcess, _ bob: DaemonProcess, _ sim: LNDSimService) async throws -> Void
+    ) async throws {
+        let sim = try await LNDSimService.start(["--nodes", "alice,bob", "--channel", "alice:bob:1000000:500000"])
+        try await withCleanup {
+            try await DevNetwork.run { network in
+                let alice = network.adopt(try await DaemonProcess(config: lndConfig(sim.node("alice"))))
+                let bob = network.adopt(try await DaemonProcess(config: lndConfig(sim.node("bob"))))
+                try await body(alice, bob, sim)
+            }
+        } finally: {
+            await sim.stop()
+        }
+    }
+
+    /// Runs `body` with daemons on two new wallets of one LNbits, `platform` and `customer` (funded with
+    /// 100,000 sat), then stops LNbits.
+    static func withLNbitsPair(
+        _ body: (_ platform: DaemonProcess, _ customer: DaemonProcess) async throws -> Void
+    ) async throws {
+        let lnbits = try await LNbitsService.start()
+        try await withCleanup {
+            let platformWallet = try await lnbits.createWallet("platform")
+            let customerWallet = try await lnbits.createWallet("customer")
+            try await lnbits.fund(customerWallet, sats: 100_000)
+            try await DevNetwork.run { network in
+                let platform = network.adopt(try await DaemonProcess(config: lnbitsConfig(lnbits.url, platformWallet)))
+                let customer = network.adopt(try await DaemonProcess(config: lnbitsConfig(lnbits.url, customerWallet)))
+                try await body(platform, customer)
+            }
+        } finally: {
+            await lnbits.stop()
+        }
     }
 
     static func lnbitsConfig(_ url: String, _ wallet: LNbitsService.Wallet, timeoutSeconds: Int = 10) -> String {
@@ -201,10 +238,10 @@ import Testing
                     #expect((down?.retryAfterSeconds ?? 0) > 0)
 
                     proxy.refuse(false)
-                    var recovered = health
-                    for _ in 0..<100 where recovered.string("status") != "ok" {
-                        try await Task.sleep(for: .milliseconds(100))
-                        recovered = try await buyer.call("daemon.health")
+                    let recovered = try await settledValue(timeout: .seconds(10)) {
+                        try await buyer.call("daemon.health")
+                    } until: {
+                        $0.string("status") == "ok"
                     }
                     #expect(recovered.string("status") == "ok", "recovered by itself")
 
@@ -258,55 +295,43 @@ import Testing
 
     @Test(.timeLimit(.minutes(5)))
     func proofWorkflowPaidOverLNbits() async throws {
-        let lnbits = try await LNbitsService.start()
-        try await withCleanup {
-            let platformWallet = try await lnbits.createWallet("platform")
-            let customerWallet = try await lnbits.createWallet("customer")
-            try await lnbits.fund(customerWallet, sats: 100_000)
-            try await DevNetwork.run { network in
-                let platform = network.adopt(
-                    try await DaemonProcess(config: Self.lnbitsConfig(lnbits.url, platformWallet)))
-                let customer = network.adopt(
-                    try await DaemonProcess(config: Self.lnbitsConfig(lnbits.url, customerWallet)))
-                let proof = try await platform.call(
-                    "proof.create",
-                    [
-                        "kind": "mentoring_session", "owner": "account:mentor",
-                        "fields": ["topic": "lightning", "duration": "60"],
-                    ])
-                let proofID = JSONValue.string(proof.string("proof_id"))
-                let mentee = try await customer.call("proof.owner_key", ["owner": "account:mentee"]).string("pubkey")
-                let transfer = try await platform.call(
-                    "proof.transfer",
-                    [
-                        "proof_id": proofID, "to": .string(mentee),
-                        "payment": ["amount_msat": 21_000, "description": "session"],
-                    ])
-                let invoice = transfer["invoice"]
-                // The platform's own invoice is refused from its invoice book, before LNbits (which would let the
-                // wallet pay itself) is asked; nothing is stored.
-                let own = try await platform.error("payment.send", ["bolt11": .string(invoice?.string("bolt11") ?? "")])
-                #expect(own?.reason.name == "self_payment")
-                let stored = try await platform.error(
-                    "payment.get", ["payment_hash": .string(invoice?.string("payment_hash") ?? "")])
-                #expect(stored?.reason.name == "payment_not_found")
-                let payment = try await customer.call(
-                    "payment.send", ["bolt11": .string(invoice?.string("bolt11") ?? "")])
-                #expect(payment.string("status") == "succeeded")
-                var owner = ""
-                for _ in 0..<100 where owner != mentee {
-                    owner = try await platform.call("proof.get", ["proof_id": proofID]).string("owner")
-                    try await Task.sleep(for: .milliseconds(200))
-                }
-                #expect(owner == mentee)
-                let exported = try await platform.call("proof.export", ["proof_id": proofID])
-                let imported = try await customer.call(
-                    "proof.import", ["consignment": exported["consignment"] ?? .null])
-                #expect(imported["verification"]?["valid"] == .bool(true))
-                #expect(imported["proof"]?.string("owner_account") == "account:mentee")
+        try await Self.withLNbitsPair { platform, customer in
+            let proof = try await platform.call(
+                "proof.create",
+                [
+                    "kind": "mentoring_session", "owner": "account:mentor",
+                    "fields": ["topic": "lightning", "duration": "60"],
+                ])
+            let proofID = JSONValue.string(proof.string("proof_id"))
+            let mentee = try await customer.call("proof.owner_key", ["owner": "account:mentee"]).string("pubkey")
+            let transfer = try await platform.call(
+                "proof.transfer",
+                [
+                    "proof_id": proofID, "to": .string(mentee),
+                    "payment": ["amount_msat": 21_000, "description": "session"],
+                ])
+            let invoice = transfer["invoice"]
+            // The platform's own invoice is refused from its invoice book, before LNbits (which would let the
+            // wallet pay itself) is asked; nothing is stored.
+            let own = try await platform.error("payment.send", ["bolt11": .string(invoice?.string("bolt11") ?? "")])
+            #expect(own?.reason.name == "self_payment")
+            let stored = try await platform.error(
+                "payment.get", ["payment_hash": .string(invoice?.string("payment_hash") ?? "")])
+            #expect(stored?.reason.name == "payment_not_found")
+            let payment = try await customer.call(
+                "payment.send", ["bolt11": .string(invoice?.string("bolt11") ?? "")])
+            #expect(payment.string("status") == "succeeded")
+            let owner = try await settledValue {
+                try await platform.call("proof.get", ["proof_id": proofID]).string("owner")
+            } until: {
+                $0 == mentee
             }
-        } finally: {
-            await lnbits.stop()
+            #expect(owner == mentee)
+            let exported = try await platform.call("proof.export", ["proof_id": proofID])
+            let imported = try await customer.call(
+                "proof.import", ["consignment": exported["consignment"] ?? .null])
+            #expect(imported["verification"]?["valid"] == .bool(true))
+            #expect(imported["proof"]?.string("owner_account") == "account:mentee")
         }
     }
 }

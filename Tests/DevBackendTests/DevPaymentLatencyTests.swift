@@ -56,10 +56,10 @@ import Testing
             #expect(error.code == .inFlight)
         }
         payer.release(target.paymentHash)
-        var outcome = try await payer.payment(for: target.paymentHash)
-        for _ in 0..<200 where outcome == .pending {
-            try await Task.sleep(for: .milliseconds(10))
-            outcome = try await payer.payment(for: target.paymentHash)
+        let outcome = try await settledValue(timeout: .seconds(10)) {
+            try await payer.payment(for: target.paymentHash)
+        } until: {
+            $0 != .pending
         }
         guard case .succeeded(let preimage, _) = outcome else {
             Issue.record("the released payment ended as \(String(describing: outcome))")

@@ -24,12 +24,7 @@ import Testing
 
     /// Credits `amount` to `account` by an invoice of that account paid at `at`.
     func fund(_ store: Store, _ account: String, _ amount: Int64, at: Int64 = 100) async throws {
-        let preimage = Preimage.random()
-        _ = try await store.createInvoice(
-            InvoiceRecord(
-                paymentHash: preimage.paymentHash, bolt11: "lnbcrt1", label: nil, amount: MilliSatoshi(amount),
-                description: "top-up", descriptionHash: nil, expirySeconds: 3600, status: .open, createdAt: at,
-                expiresAt: at + 3600, preimage: preimage, metadata: nil, requestFingerprint: "f", account: account))
+        let preimage = try await openInvoice(store, of: account, amount, description: "top-up", at: at)
         let paid = try await store.markInvoicePaid(
             preimage.paymentHash, amountReceived: MilliSatoshi(amount), preimage: preimage, paidAt: at,
             settleIndex: nil, event: { _ in NewEvent(type: "invoice.paid", at: at, data: "{}") })
@@ -57,7 +52,7 @@ import Testing
     }
 
     func send(_ store: Store, _ transfer: (TransferRecord, WriteKey)) async throws -> TransferOutcome {
-        try await store.transfer(transfer.0, key: transfer.1) { _ in [] }
+        try await store.transfer(transfer.0, key: transfer.1)
     }
 
     func available(_ store: Store, _ id: String, now: Int64 = 400) async throws -> Int64? {
@@ -311,6 +306,8 @@ import Testing
         let audit = try await store.ledgerAudit()
         #expect(audit.isClean && audit.entries == 1 && audit.liabilities == 29_970)
         #expect(
-            try await store.payments(status: .pending, limit: 10, cursor: nil).items.map(\.account) == ["@treasury"])
+            try await store.payments(status: .pending, account: nil, limit: 10, cursor: nil).items.map(\.account) == [
+                "@treasury"
+            ])
     }
 }

@@ -156,7 +156,7 @@ import Testing
         var seen: [PaymentHash] = []
         var cursor: String?
         repeat {
-            let page = try await store.invoices(status: .open, limit: 10, cursor: cursor)
+            let page = try await store.invoices(status: .open, account: nil, limit: 10, cursor: cursor)
             seen += page.items.map(\.paymentHash)
             cursor = page.nextCursor
         } while cursor != nil
@@ -172,7 +172,7 @@ import Testing
         _ = try await store.createInvoice(invoice())
         try await store.backup(to: directory.file("backup.sqlite"))
         let restored = try await Store(configuration: .init(path: directory.file("backup.sqlite")))
-        #expect(try await restored.invoices(status: nil, limit: 10, cursor: nil).items.count == 1)
+        #expect(try await restored.invoices(status: nil, account: nil, limit: 10, cursor: nil).items.count == 1)
         #expect(try await restored.cursor("settle") == 5)
     }
 

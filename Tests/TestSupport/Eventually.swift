@@ -19,3 +19,20 @@ public func eventually(
         try await Task.sleep(for: .milliseconds(10))
     }
 }
+
+/// Reads `value` until `settled` holds for it or `timeout` passes, and returns the last value read.
+///
+/// For a wait whose outcome the test then asserts exactly: the assertion names the state reached (a payment still
+/// `pending`, a proof still with its old owner) instead of a timeout. Reads every 50 ms, so a process under test
+/// is not flooded with calls.
+public func settledValue<Value>(
+    timeout: Duration = .seconds(30), _ value: () async throws -> Value, until settled: (Value) -> Bool
+) async throws -> Value {
+    let deadline = ContinuousClock.now + timeout
+    var last = try await value()
+    while !settled(last), ContinuousClock.now < deadline {
+        try await Task.sleep(for: .milliseconds(50))
+        last = try await value()
+    }
+    return last
+}

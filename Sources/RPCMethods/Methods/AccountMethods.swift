@@ -73,6 +73,16 @@ extension DaemonComponents {
     }
 }
 
+extension DaemonComponents {
+    /// The `account` a list is filtered by (declared `.accountFilter`), refused with `account_not_found` when no
+    /// such account exists; `nil` (absent) lists everything.
+    func listedAccount(_ params: Params) async throws -> String? {
+        guard let id = try params.string("account") else { return nil }
+        _ = try await accounts.get(id)
+        return id
+    }
+}
+
 extension Params {
     /// `account` of an invoice or payment (declared `.ownAccount`): `@treasury` when absent.
     func accountOrTreasury() throws(DaemonError) -> String {

@@ -39,9 +39,11 @@ extension RPCMethod.Declaration {
 
     static let invoiceList = Self(
         "invoice.list", role: .readonly, summary: "Invoices, newest first.",
-        params: [.optional("status", .choice(InvoiceStatus.allCases.map(\.rawValue)), "only this status")]
-            + RPCParam.paging,
-        result: Schema.page(of: "invoice"),
+        params: [
+            .optional("status", .choice(InvoiceStatus.allCases.map(\.rawValue)), "only this status"),
+            .accountFilter,
+        ] + RPCParam.paging,
+        result: Schema.page(of: "invoice"), errors: [.accountNotFound],
         example: ["status": "paid", "limit": 10]
     )
 

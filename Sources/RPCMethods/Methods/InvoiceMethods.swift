@@ -31,7 +31,8 @@ extension DaemonComponents {
             RPCMethod(.invoiceList) { params, _ in
                 let status = try params.choice("status", of: InvoiceStatus.self)
                 let page = try await store.invoices(
-                    status: status, limit: try params.limit(), cursor: try params.string("cursor"))
+                    status: status, account: try await listedAccount(params), limit: try params.limit(),
+                    cursor: try params.string("cursor"))
                 return Self.page(page.items.map { .object(EventPayloads.invoice($0)) }, next: page.nextCursor)
             },
             RPCMethod(.invoiceWait) { params, _ in

@@ -84,8 +84,9 @@ extension RPCMethod.Declaration {
             .optional(
                 "direction", .choice(EventPayloads.transactionDirections.map(\.param)),
                 "`in`: money in only; `out`: money out only"),
+            .accountFilter,
         ] + RPCParam.paging,
-        result: Schema.page(of: "transaction", totals: "transaction_totals"),
+        result: Schema.page(of: "transaction", totals: "transaction_totals"), errors: [.accountNotFound],
         example: ["from": .integer(Example.unixTime - 86_400), "limit": 50]
     )
 

@@ -58,7 +58,8 @@ extension DaemonComponents {
                 let filter = WalletTransactionFilter(
                     from: try params.integer("from"),
                     to: try params.integer("to"),
-                    direction: EventPayloads.transactionDirections.first { $0.param == direction }?.direction)
+                    direction: EventPayloads.transactionDirections.first { $0.param == direction }?.direction,
+                    account: try await listedAccount(params))
                 let history = try await store.walletTransactions(
                     filter, limit: try params.limit(), cursor: try params.string("cursor"))
                 return Self.page(

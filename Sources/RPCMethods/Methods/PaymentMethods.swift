@@ -34,7 +34,8 @@ extension DaemonComponents {
             RPCMethod(.paymentList) { params, _ in
                 let status = try params.choice("status", of: PaymentStatus.self)
                 let page = try await store.payments(
-                    status: status, limit: try params.limit(), cursor: try params.string("cursor"))
+                    status: status, account: try await listedAccount(params), limit: try params.limit(),
+                    cursor: try params.string("cursor"))
                 return Self.page(page.items.map { .object(EventPayloads.payment($0)) }, next: page.nextCursor)
             },
         ]

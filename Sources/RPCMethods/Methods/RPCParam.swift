@@ -31,6 +31,12 @@ struct RPCParam: Sendable {
         .optional("limit", .pageSize, "page size, default 100"),
         .optional("cursor", .text, "next_cursor of the previous page"),
     ]
+
+    /// `account` of a list: only what belongs to this account; absent, everything (the whole node).
+    static let accountFilter = Self.optional(
+        "account", .ownAccount,
+        "only what belongs to this account (the one an invoice credits, a payment debits, an event names); "
+            + "absent: everything")
 }
 
 extension RPCParam.Kind {

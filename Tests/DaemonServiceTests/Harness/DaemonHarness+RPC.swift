@@ -21,8 +21,10 @@ extension DaemonHarness {
             configuration: DaemonConfiguration(), store: store, backend: backend, events: events, invoices: invoices,
             payments: payments, proofs: proofs, rates: nil,
             health: HealthMonitor(
-                check: HealthCheck(store: store, backend: backend, now: { clock.now }), gate: reconciler.gate,
-                cluster: cluster, interval: .seconds(3_600)),
+                check: HealthCheck(store: store, backend: backend, now: { clock.now }),
+                auditor: LedgerAuditor(
+                    store: store, backend: backend, interval: .seconds(3_600), factory: DaemonMetrics().factory),
+                gate: reconciler.gate, cluster: cluster, interval: .seconds(3_600)),
             cluster: cluster, identityPubkey: proofs.identity.xOnlyPublicKey.bytes.hex, startedAt: .now,
             now: { clock.now }, requestStop: {}, logger: logger)
         let server = RPCServer(
