@@ -25,11 +25,7 @@ import Testing
     /// Credits `amount` to `account` by an invoice of that account paid at `at`.
     func fund(_ store: Store, _ account: String, _ amount: Int64, at: Int64 = 100) async throws {
         let preimage = Preimage.random()
-        _ = try await store.createInvoice(
-            InvoiceRecord(
-                paymentHash: preimage.paymentHash, bolt11: "lnbcrt1", label: nil, amount: MilliSatoshi(amount),
-                description: "top-up", descriptionHash: nil, expirySeconds: 3600, status: .open, createdAt: at,
-                expiresAt: at + 3600, preimage: preimage, metadata: nil, requestFingerprint: "f", account: account))
+        _ = try await store.createInvoice(.topUp(amount, account: account, at: at, preimage: preimage))
         let paid = try await store.markInvoicePaid(
             preimage.paymentHash, amountReceived: MilliSatoshi(amount), preimage: preimage, paidAt: at,
             settleIndex: nil, event: { _ in NewEvent(type: "invoice.paid", at: at, data: "{}") })

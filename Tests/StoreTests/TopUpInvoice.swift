@@ -1,0 +1,12 @@
+import Lightning
+import Store
+
+extension InvoiceRecord {
+    /// An open "top-up" invoice of `amount` msat credited to `account` when paid, created at `at`.
+    static func topUp(_ amount: Int64, account: String, at: Int64, preimage: Preimage = .random()) -> InvoiceRecord {
+        InvoiceRecord(
+            paymentHash: preimage.paymentHash, bolt11: "lnbcrt1", label: nil, amount: MilliSatoshi(amount),
+            description: "top-up", descriptionHash: nil, expirySeconds: 3600, status: .open, createdAt: at,
+            expiresAt: at + 3600, preimage: preimage, metadata: nil, requestFingerprint: "f", account: account)
+    }
+}
