@@ -179,7 +179,8 @@ extension RPCErrorReason {
     public static let alreadyPaid = Self(
         name: "already_paid", code: 400, area: .payment, message: "Already paid",
         dataFields: ["existing"],
-        summary: "The backend says this invoice is already paid (not by this daemon); the daemon never pays twice;"
+        summary: "The backend says this invoice is already paid (not by this daemon), or an invoice of this daemon"
+            + " was paid over Lightning before an account of it could pay it inside; the daemon never pays twice;"
             + " `existing` is this daemon's payment record, as `payment.get` returns it."
     )
     /// `payment_in_flight` (401).
@@ -200,7 +201,8 @@ extension RPCErrorReason {
     /// `self_payment` (404).
     public static let selfPayment = Self(
         name: "self_payment", code: 404, area: .payment, message: "Cannot pay own invoice",
-        summary: "The invoice was created by this daemon or issued by its own node or wallet."
+        summary: "The invoice was created by this daemon for the paying account, or issued by its own node or"
+            + " wallet outside this daemon's invoice book."
     )
     /// `payment_not_found` (405).
     public static let paymentNotFound = Self(

@@ -23,4 +23,7 @@ public enum PaymentFailureReason: String, Sendable, Hashable, CaseIterable, Coda
     /// The daemon stopped (a crash, a kill) after storing the intent and before the backend received the
     /// payment; the backend has no record of it, so no money moved and paying the invoice again is safe.
     case notSent = "not_sent"
+    /// An internal settlement lost the invoice to a payment over Lightning: the backend reported the invoice
+    /// paid when the daemon asked it to cancel the invoice, so the paying account was not debited.
+    case alreadyPaid = "already_paid"
 }

@@ -115,6 +115,15 @@ package class MeteredStoreEngine: StoreEngine, @unchecked Sendable {
         }
     }
 
+    package func settleInternally(
+        _ paymentHash: PaymentHash, preimage: Preimage, at now: Int64,
+        events: @escaping @Sendable (InvoiceRecord, PaymentRecord) -> [NewEvent]
+    ) async throws(StoreError) -> InternalSettlement? {
+        try await measure("settle internally", writes: true) { () throws(StoreError) in
+            try await base.settleInternally(paymentHash, preimage: preimage, at: now, events: events)
+        }
+    }
+
     package func payment(paymentHash: PaymentHash) async throws(StoreError) -> PaymentRecord? {
         try await measure("read payment") { () throws(StoreError) in try await base.payment(paymentHash: paymentHash) }
     }

@@ -85,8 +85,8 @@ public struct AccountStatement: Sendable {
 package enum StatementSQL {
     private static let source = """
         FROM postings p JOIN ledger_entries e ON e.id = p.entry_id
-        LEFT JOIN invoices i ON e.kind = 'invoice' AND i.payment_hash = e.payment_hash
-        LEFT JOIN payments pay ON e.kind = 'payment' AND pay.payment_hash = e.payment_hash
+        LEFT JOIN invoices i ON e.kind IN ('invoice', 'internal') AND i.payment_hash = e.payment_hash
+        LEFT JOIN payments pay ON e.kind IN ('payment', 'internal') AND pay.payment_hash = e.payment_hash
         LEFT JOIN transfers t ON t.transfer_id = e.transfer_id
         WHERE p.account = ?1 AND (CAST(?2 AS TEXT) IS NULL OR e.kind = CAST(?2 AS TEXT))
             AND (CAST(?3 AS TEXT) IS NULL OR (CAST(?3 AS TEXT) = 'in' AND p.amount_msat > 0)

@@ -82,6 +82,15 @@ public protocol StoreEngine: Sendable {
         _ paymentHash: PaymentHash, outcome: PaymentOutcome, at now: Int64,
         event: @escaping @Sendable (PaymentRecord) -> NewEvent
     ) async throws(StoreError) -> (PaymentRecord, EventRecord)?
+    /// Settles an invoice of this daemon with the pending payment of one of its accounts, in one transaction:
+    /// the payment succeeds with fee 0 and `preimage` (its hold released, its attempt closed), the invoice
+    /// becomes `paid` for the payment's amount, one `internal` journal entry moves the amount from the paying
+    /// account to the invoice's, and `events` are appended. `nil` when the payment is not pending or the invoice
+    /// is not open: nothing changes.
+    func settleInternally(
+        _ paymentHash: PaymentHash, preimage: Preimage, at now: Int64,
+        events: @escaping @Sendable (InvoiceRecord, PaymentRecord) -> [NewEvent]
+    ) async throws(StoreError) -> InternalSettlement?
     /// The payment to this hash.
     func payment(paymentHash: PaymentHash) async throws(StoreError) -> PaymentRecord?
     /// The payment whose `payment.send` carried this idempotency key.

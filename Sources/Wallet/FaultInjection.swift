@@ -12,6 +12,8 @@ enum FaultInjection {
     static let afterPaymentIntent = "payment.after_intent"
     /// After the backend reported the payment's outcome, before it is stored.
     static let afterBackendPaid = "payment.after_backend"
+    /// After an internal settlement's invoice is canceled at the backend, before the settlement is written.
+    static let afterInternalCancel = "internal.after_cancel"
     /// After an invoice is recorded as paid, before a proof transfer bound to it is finalized.
     static let afterInvoicePaid = "invoice.after_paid"
     /// After the invoice of a payment-bound proof transfer is created, before its transition or signature

@@ -9,8 +9,10 @@ package struct PayableInvoice: Sendable {
     let paymentHash: PaymentHash
     let amount: MilliSatoshi
 
+    /// Checks `bolt11` for payment; `nodePubkey` refuses this node's invoices (`nil` for an invoice of the
+    /// daemon's own book that another account pays internally).
     static func check(
-        _ bolt11: String, network: Network, nodePubkey: String, now: Int64, amount requested: MilliSatoshi?
+        _ bolt11: String, network: Network, nodePubkey: String?, now: Int64, amount requested: MilliSatoshi?
     ) throws -> PayableInvoice {
         let invoice = try decode(bolt11)
         do {

@@ -14,6 +14,7 @@ enum PaymentFailureMapping {
         case .timeout: .paymentTimeout
         case .invoiceExpired: .invoiceExpired
         case .selfPayment: .selfPayment
+        case .alreadyPaid: .alreadyPaid
         case .backendError, .notSent: .paymentFailed
         }
     }

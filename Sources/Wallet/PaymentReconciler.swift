@@ -12,7 +12,9 @@ import Store
 /// daemon stopped before the backend received it: nothing was sent, so paying it again is safe). An attempt
 /// whose owner stopped sending heartbeats is resolved by any instance after ``InstanceHeartbeat/lease``; a
 /// restarted instance resolves its predecessor's at once (claiming the name forgets the predecessor's
-/// heartbeats). Owners are processes (``InstanceOwner``), not names: a second process under the same name never
+/// heartbeats). An internal settlement (the invoice is this daemon's own) is resumed rather than asked about:
+/// the invoice is canceled at the backend again and the settlement written, or the payment fails `already_paid`
+/// when the invoice was paid over Lightning first. Owners are processes (``InstanceOwner``), not names: a second process under the same name never
 /// resolves another live process's attempts.
 package struct PaymentReconciler: Service {
     let store: Store
@@ -65,6 +67,14 @@ package struct PaymentReconciler: Service {
                 let owner = try await store.liveAttemptOwner(
                     of: payment.paymentHash, aliveSince: now() - InstanceHeartbeat.lease)
                 if let owner, owner != store.owner.description { continue }
+                if let own = try await store.invoice(paymentHash: payment.paymentHash),
+                    let settled = await sender.settleInside(payment, invoice: own)
+                {
+                    logger.info("resumed internal settlement", metadata: ["payment_hash": "\(payment.paymentHash)"])
+                    let stored = try await store.payment(paymentHash: payment.paymentHash)
+                    if case .failure = settled, stored?.status == .pending { answered = false }
+                    continue
+                }
                 let outcome = try await backend.payment(for: payment.paymentHash) ?? .failed(.notSent)
                 guard outcome != .pending else { continue }
                 logger.info("reconciled payment", metadata: ["payment_hash": "\(payment.paymentHash)"])

@@ -45,7 +45,7 @@ package struct PaymentSender: Sendable {
     let backend: any LightningBackend
     let events: EventBus
     let network: Network
-    /// This node's public key, to refuse paying our own invoices.
+    /// This node's public key, to refuse paying invoices of this node that the daemon's invoice book does not hold.
     let nodePubkey: String
     let gate: PaymentGate
     /// The exchange rates for fiat amounts; `nil` when no rate source is configured.
@@ -79,7 +79,8 @@ package struct PaymentSender: Sendable {
     ///
     /// A repeat (same idempotency key, or a payment hash already pending or paid) returns the stored payment
     /// as a replay before any other check: expiry, self-payment, amount rules and start-up reconciliation
-    /// cannot turn a payment already made into an error.
+    /// cannot turn a payment already made into an error. An invoice this daemon issued for another account is
+    /// settled inside the ledger (``settleInside(_:invoice:)``).
     package func send(_ request: SendRequest) async throws -> WriteOutcome<PaymentRecord> {
         let paymentHash = try PayableInvoice.paymentHash(of: request.bolt11)
         if let stored = try await PaymentReplay(store: store).existing(for: request, paymentHash: paymentHash) {
@@ -91,13 +92,13 @@ package struct PaymentSender: Sendable {
                 data: ["retry_after_s": .integer(BackendErrorMapping.retryAfterSeconds)])
         }
         let terms = try request.fiat.map { try FiatTerms(converting: $0, with: rates) }
+        // An invoice of our own invoice book is settled inside the ledger when another account pays it; the
+        // node's own key is then expected as its payee.
+        let own = try await store.invoice(paymentHash: paymentHash)
         let invoice = try PayableInvoice.check(
-            request.bolt11, network: network, nodePubkey: nodePubkey, now: now(), amount: terms?.msat ?? request.amount)
-        // Our own invoice book: refused here for every backend, before an intent is stored (LNbits would let
-        // the wallet pay itself).
-        guard try await store.invoice(paymentHash: invoice.paymentHash) == nil else {
-            throw DaemonError(.selfPayment, "the invoice was created by this daemon (invoice.create)")
-        }
+            request.bolt11, network: network, nodePubkey: own == nil ? nodePubkey : nil, now: now(),
+            amount: terms?.msat ?? request.amount)
+        if let own { try Self.requireInternallyPayable(own, by: request.account) }
         let record = PaymentRecord(
             paymentHash: invoice.paymentHash, bolt11: request.bolt11, status: .pending, amount: invoice.amount,
             maxFee: request.maxFee ?? Self.defaultMaxFee(for: invoice.amount), idempotencyKey: request.idempotencyKey,
@@ -124,6 +125,7 @@ package struct PaymentSender: Sendable {
         FaultInjection.hit(FaultInjection.afterPaymentIntent)
         let attempt = Task { [self] in
             defer { Task { await gate.endAttempt(started.paymentHash) } }
+            if let own, let settled = await settleInside(started, invoice: own) { return settled }
             return await attemptPayment(
                 PaymentRequest(
                     invoice: invoice.invoice, amount: started.amount, maxFee: started.maxFee,
@@ -215,7 +217,7 @@ package struct PaymentSender: Sendable {
     }
 
     /// `error` with the stored payment in `data.existing` (for `already_paid`: what this daemon holds).
-    private static func withExisting(_ error: DaemonError, _ stored: PaymentRecord?) -> DaemonError {
+    static func withExisting(_ error: DaemonError, _ stored: PaymentRecord?) -> DaemonError {
         guard let stored else { return error }
         return error.adding(["existing": .object(EventPayloads.payment(stored))])
     }

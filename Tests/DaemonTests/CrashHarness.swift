@@ -6,8 +6,8 @@ import TestSupport
 /// The repeatable crash-safety harness: load between a payee and a payer daemon, SIGKILL one of them at a
 /// random moment or at a named fault-injection point, restart it, wait for reconciliation, and check every
 /// invariant of ``CrashInvariants`` after every cycle. With accounts, the load also creates accounts, moves money
-/// between them, and credits invoices to them and debits payments from them; every cycle then checks each store's
-/// ledger audit and its `@node` against the network.
+/// between them, credits invoices to them, debits payments from them and settles invoices of one account paid by
+/// another inside the payee; every cycle then checks each store's ledger audit and its `@node` against the network.
 ///
 /// Cycles: `T4GD_CRASH_CYCLES` (default 20, the CI form; `scripts/crash-harness.sh` runs the long form).
 /// With `T4GD_CRASH_REPORT=FILE` each cycle's line is appended to FILE.
@@ -26,6 +26,8 @@ struct CrashHarness {
         Plan(victim: .payer, faultPoint: "payment.after_backend"), Plan(victim: .payer), Plan(victim: .payee),
         Plan(victim: .payee, faultPoint: "invoice.after_paid"), Plan(victim: .payee), Plan(victim: .payer),
     ]
+    /// Added to ``plans`` when the load has accounts: the payee killed inside an internal settlement.
+    static let accountPlans: [Plan] = [Plan(victim: .payee, faultPoint: "internal.after_cancel")]
 
     static var cycles: Int { Int(ProcessInfo.processInfo.environment["T4GD_CRASH_CYCLES"] ?? "") ?? 20 }
 
@@ -50,8 +52,9 @@ struct CrashHarness {
             payee: try await payee.call("wallet.balance").string("wallet_id"),
             payer: try await payer.call("wallet.balance").string("wallet_id")
         )
+        let plans = Self.plans + (withAccounts ? Self.accountPlans : [])
         for cycle in 0..<cycles {
-            let plan = Self.plans[cycle % Self.plans.count]
+            let plan = plans[cycle % plans.count]
             let restart = self.restart
             if let point = plan.faultPoint {
                 // Armed only now: armed at the crash restart, the point could fire during start-up catch-up.
@@ -90,7 +93,7 @@ struct CrashHarness {
                 + "\(snapshot.payments.count) payments, \(snapshot.proofs.count) proofs, all present; events payee "
                 + "1..\(payeeStore.eventMaxIndex), payer 1..\(payerStore.eventMaxIndex); ledgers payee "
                 + "\(payeeStore.ledger.postings) postings, payer \(payerStore.ledger.postings) postings, payer @node "
-                + "\(payerStore.ledger.nodeBalance) msat; "
+                + "\(payerStore.ledger.nodeBalance) msat; payee settled \(Self.settledInside(payeeStore)) invoices inside; "
                 + (violations.isEmpty ? "all invariants hold" : "VIOLATED: \(violations.joined(separator: "; "))")
             print(line)
             Self.appendToReport(line)
@@ -113,6 +116,11 @@ struct CrashHarness {
             "invoice.wait", ["payment_hash": .string(funding.string("payment_hash")), "timeout_s": 15])
     }
 
+    /// How many of the store's own invoices its accounts paid (settled inside its ledger).
+    private static func settledInside(_ store: CrashInvariants.StoreView) -> Int {
+        store.payments.filter { $0.value == "succeeded" && store.invoices[$0.key] != nil }.count
+    }
+
     static let payeeAccounts = ["crash:a", "crash:b"]
     static let payerAccount = "crash:spender"
 
@@ -132,7 +140,8 @@ struct CrashHarness {
             let network = try await networkView()
             let payeeStore = try await CrashInvariants.readStore("sqlite:" + payee.directory.file("t4gd.sqlite"))
             let payerStore = try await CrashInvariants.readStore("sqlite:" + payer.directory.file("t4gd.sqlite"))
-            let reconciled = !payerStore.payments.values.contains("pending")
+            let reconciled =
+                !payerStore.payments.values.contains("pending") && !payeeStore.payments.values.contains("pending")
             let settled = payeeStore.invoices.allSatisfy { hash, status in
                 !network.paidHashes.contains(hash) || status == "paid"
             }
@@ -177,7 +186,7 @@ struct CrashHarness {
                             if mix.accounts {
                                 answered += try await accountTurn(
                                     on: payee, key: "\(seed)-\(worker)-\(turn)",
-                                    choice: Int.random(in: 0..<8, using: &generator))
+                                    choice: Int.random(in: 0..<8, using: &generator), acknowledged: acknowledged)
                             }
                             let bolt11: String
                             if mix.proofs && Int.random(in: 0..<4, using: &generator) == 0 {
@@ -212,9 +221,12 @@ struct CrashHarness {
     }
 
     /// One account operation on the payee by `choice` (0..<8): 0 creates an account, 1-2 transfer 1,000 msat
-    /// between the two load accounts (refused while the source is empty), the rest do nothing. Returns how many
+    /// between the two load accounts (refused while the source is empty), 3 settles an invoice of one load account
+    /// paid by the other inside the payee (refused while the payer is short), the rest do nothing. Returns how many
     /// calls were answered; a refusal is an answer.
-    private static func accountTurn(on payee: DaemonProcess, key: String, choice: Int) async throws -> Int {
+    private static func accountTurn(
+        on payee: DaemonProcess, key: String, choice: Int, acknowledged: Acknowledged
+    ) async throws -> Int {
         switch choice {
         case 0:
             _ = try await payee.call("account.create", ["id": .string("crash:\(key)")])
@@ -224,6 +236,14 @@ struct CrashHarness {
                 "amount_msat": 1_000, "idempotency_key": .string(key),
             ]
             _ = try await payee.error("account.transfer", transfer)
+        case 3:
+            let invoice = try await payee.call(
+                "invoice.create",
+                ["amount_msat": 1_000, "description": "crash internal", "account": .string(payeeAccounts[1])])
+            await acknowledged.invoice(invoice.string("payment_hash"))
+            _ = try await payee.error(
+                "payment.send", ["bolt11": .string(invoice.string("bolt11")), "account": .string(payeeAccounts[0])])
+            return 2
         default:
             return 0
         }

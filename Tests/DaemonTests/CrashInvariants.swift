@@ -120,7 +120,15 @@ struct CrashInvariants {
         let pending = payer.payments.filter { $0.value == "pending" }.keys.sorted()
         if !pending.isEmpty { broken.append("payments still pending after reconciliation: \(pending)") }
         let paidInvoices = Set(payee.invoices.filter { $0.value == "paid" }.keys)
-        let settled = network.paidHashes.intersection(payee.invoices.keys)
+        // The payee's own invoices that one of its accounts paid: settled inside its ledger, canceled at the
+        // network, so never also paid there.
+        let settledInside = Set(payee.payments.filter { $0.value == "succeeded" }.keys).intersection(
+            payee.invoices.keys)
+        let paidBothWays = settledInside.intersection(network.paidHashes)
+        if !paidBothWays.isEmpty { broken.append("paid inside and over Lightning: \(paidBothWays.sorted())") }
+        let payeePending = payee.payments.filter { $0.value == "pending" }.keys.sorted()
+        if !payeePending.isEmpty { broken.append("internal settlements still pending: \(payeePending)") }
+        let settled = network.paidHashes.intersection(payee.invoices.keys).union(settledInside)
         if paidInvoices != settled {
             broken.append(
                 "payee's paid invoices differ from the network's settlements: only in store "

@@ -59,7 +59,7 @@ import Testing
             .noRoute: .noRoute, .insufficientBalance: .insufficientBalance,
             .incorrectPaymentDetails: .incorrectPaymentDetails, .timeout: .paymentTimeout,
             .invoiceExpired: .invoiceExpired, .selfPayment: .selfPayment, .backendError: .paymentFailed,
-            .notSent: .paymentFailed,
+            .notSent: .paymentFailed, .alreadyPaid: .alreadyPaid,
         ]
         #expect(Set(expected.keys) == Set(PaymentFailureReason.allCases))
         for reason in PaymentFailureReason.allCases {

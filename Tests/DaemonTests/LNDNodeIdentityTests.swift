@@ -8,29 +8,21 @@ import Testing
 @Suite struct LNDNodeIdentityTests {
     @Test(.timeLimit(.minutes(3)))
     func aRebuiltNodeIsRescannedFromZero() async throws {
-        let sim = try await LNDSimService.start(["--nodes", "alice,bob", "--channel", "alice:bob:1000000:500000"])
-        try await withCleanup {
-            try await DevNetwork.run { network in
-                let alice = network.adopt(
-                    try await DaemonProcess(config: RealBackendTests.lndConfig(sim.node("alice"))))
-                let bob = network.adopt(try await DaemonProcess(config: RealBackendTests.lndConfig(sim.node("bob"))))
-                func paid(_ description: String) async throws -> JSONValue {
-                    let invoice = try await bob.call(
-                        "invoice.create", ["amount_msat": 5000, "description": .string(description)])
-                    _ = try await alice.call("payment.send", ["bolt11": .string(invoice.string("bolt11"))])
-                    return try await bob.call(
-                        "invoice.wait", ["payment_hash": .string(invoice.string("payment_hash")), "timeout_s": 20])
-                }
-                for name in ["first", "second"] { #expect(try await paid(name).string("status") == "paid") }
-                let before = sim.node("bob").pubkey
-                let restarted = try await sim.control("/v1/restart", #"{"node":"bob"}"#)
-                #expect(!restarted.contains(before), "the restarted node has a new identity")
-                // The rebuilt node's first settlement has settle index 1, below the old node's cursor (2).
-                #expect(try await paid("after the rebuild").string("status") == "paid")
-                #expect(bob.log.contains("no settle cursor for this node"))
+        try await RealBackendTests.withLNDPair { alice, bob, sim in
+            func paid(_ description: String) async throws -> JSONValue {
+                let invoice = try await bob.call(
+                    "invoice.create", ["amount_msat": 5000, "description": .string(description)])
+                _ = try await alice.call("payment.send", ["bolt11": .string(invoice.string("bolt11"))])
+                return try await bob.call(
+                    "invoice.wait", ["payment_hash": .string(invoice.string("payment_hash")), "timeout_s": 20])
             }
-        } finally: {
-            await sim.stop()
+            for name in ["first", "second"] { #expect(try await paid(name).string("status") == "paid") }
+            let before = sim.node("bob").pubkey
+            let restarted = try await sim.control("/v1/restart", #"{"node":"bob"}"#)
+            #expect(!restarted.contains(before), "the restarted node has a new identity")
+            // The rebuilt node's first settlement has settle index 1, below the old node's cursor (2).
+            #expect(try await paid("after the rebuild").string("status") == "paid")
+            #expect(bob.log.contains("no settle cursor for this node"))
         }
     }
 }

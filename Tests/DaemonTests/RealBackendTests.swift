@@ -158,6 +158,43 @@ import Testing
         #expect(paid.string("status") == "paid", sourceLocation: sourceLocation)
     }
 
+    /// Runs `body` with daemons on the LND simulator's nodes alice and bob (one channel of 1,000,000 sat, half
+    /// on each side), then stops the simulator.
+    static func withLNDPair(
+        _ body: (_ alice: DaemonProcess, _ bob: DaemonProcess, _ sim: LNDSimService) async throws -> Void
+    ) async throws {
+        let sim = try await LNDSimService.start(["--nodes", "alice,bob", "--channel", "alice:bob:1000000:500000"])
+        try await withCleanup {
+            try await DevNetwork.run { network in
+                let alice = network.adopt(try await DaemonProcess(config: lndConfig(sim.node("alice"))))
+                let bob = network.adopt(try await DaemonProcess(config: lndConfig(sim.node("bob"))))
+                try await body(alice, bob, sim)
+            }
+        } finally: {
+            await sim.stop()
+        }
+    }
+
+    /// Runs `body` with daemons on two new wallets of one LNbits, `platform` and `customer` (funded with
+    /// 100,000 sat), then stops LNbits.
+    static func withLNbitsPair(
+        _ body: (_ platform: DaemonProcess, _ customer: DaemonProcess) async throws -> Void
+    ) async throws {
+        let lnbits = try await LNbitsService.start()
+        try await withCleanup {
+            let platformWallet = try await lnbits.createWallet("platform")
+            let customerWallet = try await lnbits.createWallet("customer")
+            try await lnbits.fund(customerWallet, sats: 100_000)
+            try await DevNetwork.run { network in
+                let platform = network.adopt(try await DaemonProcess(config: lnbitsConfig(lnbits.url, platformWallet)))
+                let customer = network.adopt(try await DaemonProcess(config: lnbitsConfig(lnbits.url, customerWallet)))
+                try await body(platform, customer)
+            }
+        } finally: {
+            await lnbits.stop()
+        }
+    }
+
     static func lnbitsConfig(_ url: String, _ wallet: LNbitsService.Wallet, timeoutSeconds: Int = 10) -> String {
         """
         [daemon]
@@ -258,55 +295,43 @@ import Testing
 
     @Test(.timeLimit(.minutes(5)))
     func proofWorkflowPaidOverLNbits() async throws {
-        let lnbits = try await LNbitsService.start()
-        try await withCleanup {
-            let platformWallet = try await lnbits.createWallet("platform")
-            let customerWallet = try await lnbits.createWallet("customer")
-            try await lnbits.fund(customerWallet, sats: 100_000)
-            try await DevNetwork.run { network in
-                let platform = network.adopt(
-                    try await DaemonProcess(config: Self.lnbitsConfig(lnbits.url, platformWallet)))
-                let customer = network.adopt(
-                    try await DaemonProcess(config: Self.lnbitsConfig(lnbits.url, customerWallet)))
-                let proof = try await platform.call(
-                    "proof.create",
-                    [
-                        "kind": "mentoring_session", "owner": "account:mentor",
-                        "fields": ["topic": "lightning", "duration": "60"],
-                    ])
-                let proofID = JSONValue.string(proof.string("proof_id"))
-                let mentee = try await customer.call("proof.owner_key", ["owner": "account:mentee"]).string("pubkey")
-                let transfer = try await platform.call(
-                    "proof.transfer",
-                    [
-                        "proof_id": proofID, "to": .string(mentee),
-                        "payment": ["amount_msat": 21_000, "description": "session"],
-                    ])
-                let invoice = transfer["invoice"]
-                // The platform's own invoice is refused from its invoice book, before LNbits (which would let the
-                // wallet pay itself) is asked; nothing is stored.
-                let own = try await platform.error("payment.send", ["bolt11": .string(invoice?.string("bolt11") ?? "")])
-                #expect(own?.reason.name == "self_payment")
-                let stored = try await platform.error(
-                    "payment.get", ["payment_hash": .string(invoice?.string("payment_hash") ?? "")])
-                #expect(stored?.reason.name == "payment_not_found")
-                let payment = try await customer.call(
-                    "payment.send", ["bolt11": .string(invoice?.string("bolt11") ?? "")])
-                #expect(payment.string("status") == "succeeded")
-                let owner = try await settledValue {
-                    try await platform.call("proof.get", ["proof_id": proofID]).string("owner")
-                } until: {
-                    $0 == mentee
-                }
-                #expect(owner == mentee)
-                let exported = try await platform.call("proof.export", ["proof_id": proofID])
-                let imported = try await customer.call(
-                    "proof.import", ["consignment": exported["consignment"] ?? .null])
-                #expect(imported["verification"]?["valid"] == .bool(true))
-                #expect(imported["proof"]?.string("owner_account") == "account:mentee")
+        try await Self.withLNbitsPair { platform, customer in
+            let proof = try await platform.call(
+                "proof.create",
+                [
+                    "kind": "mentoring_session", "owner": "account:mentor",
+                    "fields": ["topic": "lightning", "duration": "60"],
+                ])
+            let proofID = JSONValue.string(proof.string("proof_id"))
+            let mentee = try await customer.call("proof.owner_key", ["owner": "account:mentee"]).string("pubkey")
+            let transfer = try await platform.call(
+                "proof.transfer",
+                [
+                    "proof_id": proofID, "to": .string(mentee),
+                    "payment": ["amount_msat": 21_000, "description": "session"],
+                ])
+            let invoice = transfer["invoice"]
+            // The platform's own invoice is refused from its invoice book, before LNbits (which would let the
+            // wallet pay itself) is asked; nothing is stored.
+            let own = try await platform.error("payment.send", ["bolt11": .string(invoice?.string("bolt11") ?? "")])
+            #expect(own?.reason.name == "self_payment")
+            let stored = try await platform.error(
+                "payment.get", ["payment_hash": .string(invoice?.string("payment_hash") ?? "")])
+            #expect(stored?.reason.name == "payment_not_found")
+            let payment = try await customer.call(
+                "payment.send", ["bolt11": .string(invoice?.string("bolt11") ?? "")])
+            #expect(payment.string("status") == "succeeded")
+            let owner = try await settledValue {
+                try await platform.call("proof.get", ["proof_id": proofID]).string("owner")
+            } until: {
+                $0 == mentee
             }
-        } finally: {
-            await lnbits.stop()
+            #expect(owner == mentee)
+            let exported = try await platform.call("proof.export", ["proof_id": proofID])
+            let imported = try await customer.call(
+                "proof.import", ["consignment": exported["consignment"] ?? .null])
+            #expect(imported["verification"]?["valid"] == .bool(true))
+            #expect(imported["proof"]?.string("owner_account") == "account:mentee")
         }
     }
 }

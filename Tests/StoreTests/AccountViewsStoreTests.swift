@@ -22,7 +22,7 @@ import Testing
 
     /// An open invoice of `account` for `amount`, created at `at`.
     func invoice(_ store: Store, _ account: String, _ amount: Int64, at: Int64) async throws -> PaymentHash {
-        let record = InvoiceRecord.topUp(amount, account: account, at: at)
+        let record = InvoiceRecord.unpaid(amount, account: account, at: at)
         _ = try await store.createInvoice(record)
         return record.paymentHash
     }

@@ -24,8 +24,7 @@ import Testing
 
     /// Credits `amount` to `account` by an invoice of that account paid at `at`.
     func fund(_ store: Store, _ account: String, _ amount: Int64, at: Int64 = 100) async throws {
-        let preimage = Preimage.random()
-        _ = try await store.createInvoice(.topUp(amount, account: account, at: at, preimage: preimage))
+        let preimage = try await openInvoice(store, of: account, amount, description: "top-up", at: at)
         let paid = try await store.markInvoicePaid(
             preimage.paymentHash, amountReceived: MilliSatoshi(amount), preimage: preimage, paidAt: at,
             settleIndex: nil, event: { _ in NewEvent(type: "invoice.paid", at: at, data: "{}") })

@@ -6,7 +6,9 @@ extension RPCMethod.Declaration {
         "payment.send", role: .spend,
         summary: """
             Pay a BOLT #11 invoice; never pays the same payment_hash twice. A repeat (same idempotency_key, \
-            or a payment_hash already pending or paid) returns the stored payment with replayed: true.
+            or a payment_hash already pending or paid) returns the stored payment with replayed: true. \
+            An invoice this daemon issued for another account is settled inside the ledger (fee 0), after the \
+            backend canceled it so it cannot also be paid over Lightning.
             """,
         params: [
             .required("bolt11", .string(maxLength: 8192), "the invoice"),

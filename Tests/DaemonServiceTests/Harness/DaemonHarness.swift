@@ -103,20 +103,22 @@ struct DaemonHarness: Sendable {
 
     /// A payment request as `payment.send` makes it from its params.
     static func send(
-        _ bolt11: String, amount: MilliSatoshi? = nil, timeoutSeconds: Int64 = 60, idempotencyKey: String? = nil
+        _ bolt11: String, amount: MilliSatoshi? = nil, timeoutSeconds: Int64 = 60, idempotencyKey: String? = nil,
+        account: String = AccountRecord.treasury
     ) -> PaymentSender.SendRequest {
         PaymentSender.SendRequest(
             bolt11: bolt11, amount: amount, fiat: nil, maxFee: nil, timeoutSeconds: timeoutSeconds,
-            idempotencyKey: idempotencyKey)
+            idempotencyKey: idempotencyKey, account: account)
     }
 
     /// An invoice request as `invoice.create` makes it from its params.
     static func invoice(
-        amount: MilliSatoshi?, description: String = "harness", expirySeconds: Int64 = 3_600, label: String? = nil
+        amount: MilliSatoshi?, description: String = "harness", expirySeconds: Int64 = 3_600, label: String? = nil,
+        account: String = AccountRecord.treasury
     ) -> InvoiceBook.CreateRequest {
         InvoiceBook.CreateRequest(
             amount: amount, fiat: nil, description: description, descriptionHash: nil, expirySeconds: expirySeconds,
-            label: label, metadata: nil)
+            label: label, metadata: nil, account: account)
     }
 
     /// The wire error `body` fails with, as the RPC boundary maps it; `nil` when it does not fail.

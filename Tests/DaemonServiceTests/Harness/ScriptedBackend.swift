@@ -5,8 +5,8 @@ import Synchronization
 
 /// A `LightningBackend` whose answers a test sets: what `pay` answers for each payment hash (at once, an error,
 /// or only when the test releases it, as a slow node does), and what `payment(for:)` knows when the daemon
-/// reconciles. Invoices it creates are real BOLT #11 invoices signed with its node key at the test clock's time;
-/// it can also issue invoices of a remote node for the daemon to pay.
+/// reconciles, and what `cancelInvoice` throws. Invoices it creates are real BOLT #11 invoices signed with its node
+/// key at the test clock's time; it can also issue invoices of a remote node for the daemon to pay.
 final class ScriptedBackend: LightningBackend {
     /// How `pay` answers for one payment hash.
     enum PayScript: Sendable {
@@ -29,6 +29,10 @@ final class ScriptedBackend: LightningBackend {
         /// What `payment(for:)` answers; a hash that is absent was never seen.
         var known: [PaymentHash: PaymentOutcome] = [:]
         var invoiceCalls = 0
+        /// What `cancelInvoice` throws for a hash; a hash that is absent is canceled.
+        var cancelErrors: [PaymentHash: BackendError] = [:]
+        /// Every `cancelInvoice` call, in order.
+        var cancelCalls: [PaymentHash] = []
     }
 
     let kind = "scripted"
@@ -70,6 +74,16 @@ final class ScriptedBackend: LightningBackend {
     /// How many times `pay` was called for `hash`.
     func payCount(_ hash: PaymentHash) -> Int {
         state.withLock { $0.payCalls.count(where: { $0 == hash }) }
+    }
+
+    /// Sets what `cancelInvoice` throws for `hash`: `nil` to cancel it.
+    func scriptCancel(_ hash: PaymentHash, throwing error: BackendError?) {
+        state.withLock { $0.cancelErrors[hash] = error }
+    }
+
+    /// How many times `cancelInvoice` was called for `hash`.
+    func cancelCount(_ hash: PaymentHash) -> Int {
+        state.withLock { $0.cancelCalls.count(where: { $0 == hash }) }
     }
 
     /// How many invoices `createInvoice` made.
@@ -132,7 +146,13 @@ final class ScriptedBackend: LightningBackend {
         throw BackendError(.notFound, "the scripted backend keeps no invoice states")
     }
 
-    func cancelInvoice(_ paymentHash: PaymentHash) async throws(BackendError) {}
+    func cancelInvoice(_ paymentHash: PaymentHash) async throws(BackendError) {
+        let error = state.withLock { state in
+            state.cancelCalls.append(paymentHash)
+            return state.cancelErrors[paymentHash]
+        }
+        if let error { throw error }
+    }
 
     func pay(_ request: PaymentRequest) async throws(BackendError) -> PaymentOutcome {
         guard let hash = PaymentHash(bytes: request.invoice.fields.paymentHash) else {
