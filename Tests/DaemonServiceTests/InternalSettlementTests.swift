@@ -30,6 +30,9 @@ import Testing
                 paidAt: harness.clock.now, settleIndex: 1))
     }
 
+    /// The events of one internal settlement, in order.
+    static let settlementEvents = ["account.debited", "account.credited", "invoice.paid", "payment.succeeded"]
+
     /// An invoice of the payee for 40,000 msat, once the accounts are open and the payer funded.
     static func payeeInvoice(_ harness: DaemonHarness) async throws -> InvoiceRecord {
         try await accounts(harness)
@@ -76,7 +79,11 @@ import Testing
             #expect(audit.nodeBalance == 100_000)
             #expect(harness.backend.cancelCount(invoice.paymentHash) == 1)
             #expect(harness.backend.payCount(invoice.paymentHash) == 0)
-            #expect(try await harness.eventTypes(after: eventsBefore) == ["invoice.paid", "payment.succeeded"])
+            #expect(try await harness.eventTypes(after: eventsBefore) == Self.settlementEvents)
+            let accountEvents = try await harness.store.events(after: eventsBefore, limit: 2)
+            #expect(accountEvents.allSatisfy { $0.data.contains(#""cause":"internal""#) })
+            #expect(accountEvents.first?.data.contains(#""account":"\#(Self.payer)""#) == true)
+            #expect(accountEvents.last?.data.contains(#""account":"\#(Self.payee)""#) == true)
 
             let again = try await harness.payments.send(
                 DaemonHarness.send(invoice.bolt11, idempotencyKey: "pay-1", account: Self.payer))
@@ -85,7 +92,7 @@ import Testing
             #expect(try await Self.figures(harness, Self.payer) == (60_000, 0))
             #expect(try await Self.figures(harness, Self.payee) == (40_000, 0))
             #expect(harness.backend.cancelCount(invoice.paymentHash) == 1)
-            #expect(try await harness.eventTypes(after: eventsBefore) == ["invoice.paid", "payment.succeeded"])
+            #expect(try await harness.eventTypes(after: eventsBefore) == Self.settlementEvents)
         }
     }
 
