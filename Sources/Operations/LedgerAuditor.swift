@@ -99,11 +99,15 @@ package final class LedgerAuditor: Service, Sendable {
                 audit: audit, backendBalance: backendBalance, error: problem, duration: ContinuousClock.now - start))
     }
 
-    /// Audits every interval until graceful shutdown.
+    /// Audits every interval until graceful shutdown, which also ends the wait between two audits (a daemon
+    /// asked to stop does not wait out the interval).
     package func run() async throws {
-        while !Task.isShuttingDownGracefully && !Task.isCancelled {
-            try? await Task.sleep(for: interval)
-            await auditNow()
+        await cancelWhenGracefulShutdown {
+            while !Task.isCancelled {
+                try? await Task.sleep(for: self.interval)
+                guard !Task.isCancelled else { return }
+                await self.auditNow()
+            }
         }
     }
 
