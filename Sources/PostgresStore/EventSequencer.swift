@@ -9,7 +9,7 @@ import Synchronization
 /// sequencer's dedicated connection (PostgreSQL frees it when that session ends, even by SIGKILL of the process,
 /// and another instance takes it within ``retryDelay``). Each batch is one transaction on that connection, under
 /// the transaction lock ``batchLockKey``: it copies a prefix of the outbox into `events` with the next indexes,
-/// marks those rows with their index, and sends `NOTIFY t4gd_events, '<newest index>'` at commit. A batch that
+/// marks those rows with their index, then, once committed, sends `NOTIFY t4gd_events, '<newest index>'`. A batch that
 /// fails (the leader dies mid-batch) commits nothing, and the next leader takes the same rows; two batches
 /// never interleave (the transaction lock), and `events.idx` is the primary key, so an index is never given
 /// twice.
@@ -30,6 +30,8 @@ final class EventSequencer: Sendable {
     static let batchLimit = 500
     /// How often a follower tries to take the lead, and a leader with nothing to do checks its connection.
     static let retryDelay: Duration = .milliseconds(250)
+    /// The longest pause before looking again at outbox rows held back by another instance's transaction.
+    static let longestBlockedPause: Duration = .milliseconds(20)
     /// How long sequenced outbox rows are kept for their writers to read their index (seconds).
     static let keepSequencedSeconds: Int64 = 60
 
@@ -71,6 +73,12 @@ final class EventSequencer: Sendable {
             }
             try? await Task.sleep(for: Self.retryDelay)
         }
+    }
+
+    /// Wakes this process's sequencer, when it leads, after one of its transactions ended: outbox rows held back
+    /// behind that transaction (the `xmin` rule) may be taken now.
+    func transactionEnded() {
+        if isLeading { Task { await doorbell.ring() } }
     }
 
     /// Wakes the sequencer after a commit that wrote to the outbox: in this process directly, otherwise by a
@@ -169,9 +177,10 @@ final class EventSequencer: Sendable {
                 continue
             }
             if try await Self.hasUnindexed(on: connection, logger) {
-                // Rows behind a transaction still running (older than theirs): wait for it, backing off.
-                try await Task.sleep(for: blockedPause)
-                blockedPause = min(blockedPause * 2, .milliseconds(50))
+                // Rows behind a transaction still running (older than theirs): wait for it to end, woken by this
+                // process's transactions as they end and by writers, backing off for other instances' ones.
+                await doorbell.wait(timeout: blockedPause)
+                blockedPause = min(blockedPause * 2, Self.longestBlockedPause)
                 continue
             }
             if ContinuousClock.now - lastPrune > .seconds(10) {
@@ -198,7 +207,7 @@ final class EventSequencer: Sendable {
     static func sequenceBatch(on connection: PostgresConnection, _ logger: Logger) async throws
         -> [(outboxID: Int64, index: Int64)]
     {
-        try await connection.withTransaction(logger: logger) { connection in
+        let indexed = try await connection.withTransaction(logger: logger) { connection in
             try await connection.query("SELECT pg_advisory_xact_lock(\(batchLockKey))", logger: logger)
             let rows = try await connection.rows(
                 """
@@ -226,15 +235,21 @@ final class EventSequencer: Sendable {
                 SELECT marked.id, marked.idx FROM marked
                 WHERE marked.idx IN (SELECT idx FROM appended) ORDER BY marked.idx
                 """, logger)
-            let indexed = try rows.map {
+            return try rows.map {
                 (outboxID: try $0.requiredInteger("id"), index: try $0.requiredInteger("idx"))
             }
-            if let newest = indexed.last?.index {
-                try await connection.query(
-                    "SELECT pg_notify('\(unescaped: EventOutbox.eventsChannel)', \(String(newest)))", logger: logger)
-            }
-            return indexed
         }
+        // The notice goes out after the batch is durable, in a statement of its own with asynchronous commit: a
+        // NOTIFY in the batch would hold PostgreSQL's cluster-wide notify lock through the batch's WAL flush, and
+        // every other notifying commit (other wallets' sequencers, writers waking this one) would wait for it.
+        if let newest = indexed.last?.index {
+            try await connection.query(
+                """
+                SELECT set_config('synchronous_commit', 'off', true),
+                    pg_notify('\(unescaped: EventOutbox.eventsChannel)', \(String(newest)))
+                """, logger: logger)
+        }
+        return indexed
     }
 
     /// Whether any outbox row waits for its index.

@@ -31,13 +31,22 @@ extension PostgresStore {
                 default: return .refused(refusal)
                 }
             }
+            // A new payment and its first attempt in one statement (one round trip).
             let inserted = try await connection.rows(
                 """
-                INSERT INTO payments (payment_hash, bolt11, status, amount_msat, max_fee_msat, idempotency_key,
-                    created_at, fiat, account)
-                VALUES (\(hash), \(record.bolt11), 'pending', \(record.amount.rawValue), \(record.maxFee.rawValue),
-                    \(record.idempotencyKey), \(record.createdAt), \(record.fiat), \(record.account))
-                ON CONFLICT DO NOTHING RETURNING *
+                WITH started AS (
+                    INSERT INTO payments (payment_hash, bolt11, status, amount_msat, max_fee_msat, idempotency_key,
+                        created_at, fiat, account)
+                    VALUES (\(hash), \(record.bolt11), 'pending', \(record.amount.rawValue),
+                        \(record.maxFee.rawValue), \(record.idempotencyKey), \(record.createdAt), \(record.fiat),
+                        \(record.account))
+                    ON CONFLICT DO NOTHING RETURNING *
+                ),
+                attempt AS (
+                    INSERT INTO payment_attempts (payment_hash, started_at, owner, bolt11)
+                    SELECT payment_hash, \(record.createdAt), \(owner), bolt11 FROM started
+                )
+                SELECT * FROM started
                 """, logger)
             var started = try inserted.first.map(PaymentRecord.init(row:))
             if started == nil {
@@ -63,13 +72,13 @@ extension PostgresStore {
                         """, logger, uniqueViolation: .idempotencyConflict,
                         "idempotency key already used for another invoice"
                     ).first.map(PaymentRecord.init(row:))
+                    try await connection.query(
+                        """
+                        INSERT INTO payment_attempts (payment_hash, started_at, owner, bolt11)
+                        VALUES (\(hash), \(record.createdAt), \(owner), \(record.bolt11))
+                        """, logger: logger)
                 }
             }
-            try await connection.query(
-                """
-                INSERT INTO payment_attempts (payment_hash, started_at, owner, bolt11)
-                VALUES (\(hash), \(record.createdAt), \(owner), \(record.bolt11))
-                """, logger: logger)
             guard let started else { throw StoreError(.corruptRow, "payment row vanished") }
             try await Journal.hold(
                 record.amount.rawValue + record.maxFee.rawValue, of: record.account, for: record.paymentHash,
@@ -107,28 +116,34 @@ extension PostgresStore {
         )
         return try await indexingEvent(
             write("complete payment") { [logger] connection in
+                // The payment and its open attempt in one statement (one round trip).
                 guard
                     let row = try await connection.rows(
                         """
-                        UPDATE payments SET status = \(status.rawValue), preimage = \(preimage), fee_msat = \(fee),
-                            failure_reason = \(reason), completed_at = \(now)
-                        WHERE payment_hash = \(paymentHash.hex) AND status = 'pending' RETURNING *
+                        WITH completed AS (
+                            UPDATE payments SET status = \(status.rawValue), preimage = \(preimage), fee_msat = \(fee),
+                                failure_reason = \(reason), completed_at = \(now)
+                            WHERE payment_hash = \(paymentHash.hex) AND status = 'pending' RETURNING *
+                        ),
+                        attempt AS (
+                            UPDATE payment_attempts SET completed_at = \(now), outcome = \(status.rawValue),
+                                failure_reason = \(reason)
+                            WHERE payment_hash = \(paymentHash.hex) AND completed_at IS NULL
+                                AND EXISTS (SELECT 1 FROM completed)
+                        )
+                        SELECT * FROM completed
                         """, logger
                     ).first
                 else { return nil }
-                try await connection.query(
-                    """
-                    UPDATE payment_attempts SET completed_at = \(now), outcome = \(status.rawValue),
-                        failure_reason = \(reason)
-                    WHERE payment_hash = \(paymentHash.hex) AND completed_at IS NULL
-                    """, logger: logger)
                 let record = try PaymentRecord(row: row)
-                try await Journal.releaseHold(of: paymentHash, on: connection, logger)
                 if status == .succeeded {
                     let spent = record.amount.rawValue + (fee ?? 0)
                     try await Journal.post(
                         .payment, at: now, paymentHash: paymentHash, transferID: nil,
-                        [(record.account, -spent), (AccountRecord.node, spent)], on: connection, logger)
+                        [(record.account, -spent), (AccountRecord.node, spent)], releasing: paymentHash,
+                        on: connection, logger)
+                } else {
+                    try await Journal.releaseHold(of: paymentHash, on: connection, logger)
                 }
                 return (record, try await EventOutbox.insert(event(record), on: connection, logger))
             })

@@ -67,8 +67,11 @@ package final class PostgresStore: StoreEngine {
         self.logger = logger
         let client = PostgresClient(configuration: clientConfiguration, backgroundLogger: logger)
         self.client = client
-        groupCommit = PostgresGroupCommit(client: client, logger: logger)
-        sequencer = EventSequencer(connectionConfiguration: connectionConfiguration, client: client, logger: logger)
+        let sequencer = EventSequencer(
+            connectionConfiguration: connectionConfiguration, client: client, logger: logger)
+        self.sequencer = sequencer
+        // A batch that ends may have held back outbox rows behind it (the sequencer's `xmin` rule).
+        groupCommit = PostgresGroupCommit(client: client, logger: logger) { sequencer.transactionEnded() }
         do {
             try await withDedicatedConnection { connection in try await PostgresMigrations.migrate(connection, logger) }
         } catch {

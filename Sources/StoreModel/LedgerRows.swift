@@ -35,9 +35,20 @@ extension TransferRecord {
 
 /// The SQL both engines share to read the ledger (each binds its own placeholders into the `?` slots).
 package enum LedgerQueries {
-    /// An account joined with its balance; the caller appends its `WHERE`.
+    /// An account joined with its balance (its `balances` row plus its shards, ``BalanceShards``); the caller
+    /// appends its `WHERE` (and may lock the `balances` row, `b`).
     package static let accountState = """
-        SELECT a.*, b.balance_msat, b.held_msat FROM accounts a JOIN balances b ON b.account = a.id
+        SELECT a.*, b.balance_msat + coalesce(s.balance_msat, 0) AS balance_msat,
+            b.held_msat + coalesce(s.held_msat, 0) AS held_msat
+        FROM accounts a JOIN balances b ON b.account = a.id
+        LEFT JOIN \(BalanceShards.totals) s ON s.account = a.id
+        """
+    /// What account `?1` spent after `?2` (debits of spending kinds and open holds), summed in one query;
+    /// SQLite's placeholders.
+    package static let spentSince = """
+        SELECT (SELECT coalesce(sum(-p.amount_msat), 0) FROM postings p JOIN ledger_entries e ON e.id = p.entry_id
+                WHERE p.account = ?1 AND p.at > ?2 AND p.amount_msat < 0 AND e.kind IN \(spendingKinds))
+            + (SELECT coalesce(sum(amount_msat), 0) FROM holds WHERE account = ?1 AND created_at > ?2)
         """
     /// Entry kinds whose debits count toward the rolling daily spend.
     package static let spendingKinds = "('payment', 'transfer', 'internal')"

@@ -173,6 +173,8 @@ package struct AccountBook: Sendable {
 
     /// Refuses an account that does not exist or is closed as the receiver of an invoice.
     package static func requireReceiving(_ id: String, store: Store, now: Int64) async throws {
+        // A system account exists from the schema on and is never closed (account.close refuses it): no read.
+        guard !AccountRecord.isSystem(id) else { return }
         guard let state = try await store.account(id: id, now: now) else { throw notFound(id) }
         guard state.account.status != .closed else { throw error(for: .accountFrozen(id, .closed)) }
     }

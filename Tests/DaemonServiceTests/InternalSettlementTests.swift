@@ -30,9 +30,6 @@ import Testing
                 paidAt: harness.clock.now, settleIndex: 1))
     }
 
-    /// The events of one internal settlement, in order.
-    static let settlementEvents = ["account.debited", "account.credited", "invoice.paid", "payment.succeeded"]
-
     /// An invoice of the payee for 40,000 msat, once the accounts are open and the payer funded.
     static func payeeInvoice(_ harness: DaemonHarness) async throws -> InvoiceRecord {
         try await accounts(harness)
@@ -95,6 +92,10 @@ import Testing
             #expect(try await harness.eventTypes(after: eventsBefore) == Self.settlementEvents)
         }
     }
+
+    /// What one internal settlement announces, in index order: the payer's debit and the payee's credit (written
+    /// with the journal entry), then the invoice paid and the payment succeeded.
+    static let settlementEvents = ["account.debited", "account.credited", "invoice.paid", "payment.succeeded"]
 
     @Test func theStatementNamesTheOtherAccountAndTheInvoice() async throws {
         try await DaemonHarness.run { harness in

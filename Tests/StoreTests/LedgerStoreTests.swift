@@ -18,6 +18,14 @@ import Testing
         try await Store(configuration: .init(location: try StoreLocation(url: url)))
     }
 
+    /// One store of `engine`, or on PostgreSQL three on one database (instances); the first is given first.
+    func openInstances(_ engine: String) async throws -> [Store] {
+        let url = try await StoreEngines.url(engine, in: directory)
+        var stores = [try await openStore(url)]
+        if engine == "postgres" { stores += [try await openStore(url), try await openStore(url)] }
+        return stores
+    }
+
     func account(_ id: String, limits: AccountLimits = AccountLimits()) -> AccountRecord {
         AccountRecord(id: id, name: id, metadata: nil, limits: limits, createdAt: 100, requestFingerprint: "f-\(id)")
     }
@@ -77,6 +85,7 @@ import Testing
         guard case .started = try await store.beginPayment(paying) else { Issue.record("not started"); return }
         let held = try await store.account(id: "user:1", now: 250)
         #expect(held?.balance == 10_000 && held?.held == 3_100 && held?.available == 6_900)
+        #expect(held?.spentLastDay == 3_100)
         _ = try await store.completePayment(
             paying.paymentHash, outcome: .succeeded(preimage: Preimage.random(), fee: MilliSatoshi(40)), at: 260,
             event: { _ in NewEvent(type: "payment.succeeded", at: 260, data: "{}") })
@@ -92,6 +101,8 @@ import Testing
 
         let user1 = try await store.account(id: "user:1", now: 400)
         #expect(user1?.balance == 6_000 && user1?.held == 0 && user1?.spentLastDay == 4_000)
+        let listed = try await store.accounts(status: nil, prefix: "user:1", limit: 1, cursor: nil, now: 400)
+        #expect(listed.items.map(\.spentLastDay) == [4_000])
         #expect(try await store.account(id: "user:2", now: 400)?.balance == 960)
         #expect(try await store.account(id: AccountRecord.node, now: 400)?.balance == 10_960)
         let statement = try await store.statement(account: "user:1", filter: StatementFilter(), limit: 2, cursor: nil)
@@ -224,10 +235,8 @@ import Testing
         async throws
     {
         defer { directory.remove() }
-        let url = try await StoreEngines.url(engine, in: directory)
-        let first = try await openStore(url)
-        var stores = [first]
-        if engine == "postgres" { stores += [try await openStore(url), try await openStore(url)] }
+        let stores = try await openInstances(engine)
+        let first = stores[0]
         _ = try await first.createAccount(account("payer"))
         _ = try await first.createAccount(account("payee"))
         try await fund(first, "payer", 10_000)
@@ -274,12 +283,49 @@ import Testing
         #expect(try await first.ledgerAudit().isClean)
     }
 
+    /// Concurrent paid invoices and payments of `@treasury` through three store instances (one on SQLite): on
+    /// PostgreSQL their `@treasury` and `@node` legs spread over several connections' shards instead of waiting
+    /// for one row, and the accounts still read one exact balance, which the audit finds equal to the postings.
+    @Test(arguments: StoreEngines.all) func systemAccountsMovedConcurrentlyReadOneExactBalance(engine: String)
+        async throws
+    {
+        defer { directory.remove() }
+        let stores = try await openInstances(engine)
+        let first = stores[0]
+        try await withThrowingTaskGroup(of: Void.self) { group in
+            for index in 0..<60 {
+                let store = stores[index % stores.count]
+                group.addTask {
+                    try await fund(store, AccountRecord.treasury, 1_000)
+                    guard index.isMultiple(of: 3) else { return }
+                    let record = payment(from: AccountRecord.treasury, amount: 300, maxFee: 10)
+                    guard case .started = try await store.beginPayment(record) else {
+                        throw StoreError(.database, "a payment of @treasury did not start")
+                    }
+                    _ = try await store.completePayment(
+                        record.paymentHash, outcome: .succeeded(preimage: Preimage.random(), fee: MilliSatoshi(5)),
+                        at: 500, event: { _ in NewEvent(type: "payment.succeeded", at: 500, data: "{}") })
+                }
+            }
+            try await group.waitForAll()
+        }
+        let expected: Int64 = 60 * 1_000 - 20 * 305
+        let treasury = try await first.account(id: AccountRecord.treasury, now: 600)
+        #expect(treasury?.balance == expected && treasury?.held == 0)
+        #expect(try await first.account(id: AccountRecord.node, now: 600)?.balance == expected)
+        let audit = try await first.ledgerAudit()
+        #expect(audit.isClean && audit.liabilities == expected && audit.nodeBalance == expected)
+        let shards = try await first.rows(of: try #require(StoreSchema.tables.first { $0.name == "balance_shards" }))
+        if engine == "postgres" {
+            #expect(Set(shards.map { $0[1] }).count > 1)
+        } else {
+            #expect(shards.isEmpty)
+        }
+    }
+
     @Test func migrationV9GivesExistingHistoryToTheTreasury() async throws {
         defer { directory.remove() }
-        let path = directory.file("old.sqlite")
-        let pool = try DatabasePool(path: path)
-        try SQLiteMigrations.migrator.migrate(pool, upTo: "v8_proof_holders")
-        try await pool.write { database in
+        let store = try await storeWithHistoryBeforeV9 { database in
             func hash() -> String { Preimage.random().paymentHash.hex }
             try database.execute(
                 sql: """
@@ -294,8 +340,6 @@ import Testing
                     VALUES (?, 'x', 'succeeded', 20000, 100, 30, ?, 3), (?, 'x', 'pending', 4000, 50, NULL, NULL, 4)
                     """, arguments: [hash(), hash(), hash()])
         }
-        try pool.close()
-        let store = try await Store(configuration: .init(path: path))
         #expect(try await store.appliedMigrations().contains("v9_accounts"))
         let treasury = try await store.account(id: AccountRecord.treasury, now: 10)
         #expect(treasury?.balance == 29_970 && treasury?.held == 4_050)
@@ -306,5 +350,40 @@ import Testing
             try await store.payments(status: .pending, account: nil, limit: 10, cursor: nil).items.map(\.account) == [
                 "@treasury"
             ])
+    }
+}
+
+extension LedgerStoreTests {
+    /// A SQLite store migrated up to v8 holding what `history` writes there, then up to `version` on its own
+    /// (when given), opened as the daemon opens it (every later version applied).
+    func storeWithHistoryBeforeV9(
+        thenUpTo version: String? = nil, _ history: @escaping @Sendable (Database) throws -> Void
+    ) async throws -> Store {
+        let path = directory.file("old.sqlite")
+        let pool = try DatabasePool(path: path)
+        try SQLiteMigrations.migrator.migrate(pool, upTo: "v8_proof_holders")
+        try await pool.write(history)
+        if let version { try SQLiteMigrations.migrator.migrate(pool, upTo: version) }
+        try pool.close()
+        return try await Store(configuration: .init(path: path))
+    }
+
+    @Test func migrationV12AddsEmptyShardsAndKeepsEveryBalance() async throws {
+        defer { directory.remove() }
+        let store = try await storeWithHistoryBeforeV9(thenUpTo: "v10_event_outbox") { database in
+            try database.execute(
+                sql: """
+                    INSERT INTO invoices (payment_hash, bolt11, amount_msat, expiry_s, status, created_at, expires_at,
+                        paid_at, amount_received_msat, request_fingerprint)
+                    VALUES (?, 'x', 50000, 60, 'paid', 1, 61, 2, 50000, 'f')
+                    """, arguments: [Preimage.random().paymentHash.hex])
+        }
+        #expect(try await store.appliedMigrations().last == "v12_balance_shards")
+        let shards = try #require(StoreSchema.tables.first { $0.name == "balance_shards" })
+        #expect(try await store.rows(of: shards).isEmpty)
+        #expect(try await store.account(id: AccountRecord.treasury, now: 10)?.balance == 50_000)
+        #expect(try await store.account(id: AccountRecord.node, now: 10)?.balance == 50_000)
+        let audit = try await store.ledgerAudit()
+        #expect(audit.isClean && audit.liabilities == 50_000 && audit.nodeBalance == 50_000)
     }
 }
