@@ -49,10 +49,9 @@ extension SQLiteStore {
                 database, sql: "SELECT count(*) FROM accounts a WHERE \(filter)",
                 arguments: [status?.rawValue, prefix])
             let items = try rows.prefix(limit).map { row in
-                let spent = try Self.recentSpends(of: row["id"], now: now, in: database).reduce(0) {
-                    $0 + $1.amount
-                }
-                return try AccountState(row: row, spentLastDay: spent)
+                let spent = try Int64.fetchOne(
+                    database, sql: LedgerQueries.spentSince, arguments: [row["id"], now - DebitCheck.window])
+                return try AccountState(row: row, spentLastDay: spent ?? 0)
             }
             let next = rows.count > limit ? items.last?.account.id : nil
             return Page(items: items, nextCursor: next, total: total)
@@ -104,7 +103,7 @@ extension SQLiteStore {
     public func transfer(_ record: TransferRecord, key: WriteKey) async throws(StoreError) -> TransferOutcome {
         try await write("transfer") { database in
             if let stored = try Row.fetchOne(
-                database, sql: "SELECT * FROM write_keys WHERE method = ? AND idempotency_key = ?",
+                database.cachedStatement(sql: "SELECT * FROM write_keys WHERE method = ? AND idempotency_key = ?"),
                 arguments: [key.method, key.key]
             ).map(WriteKey.init(row:)) {
                 guard stored.fingerprint == key.fingerprint,
@@ -117,7 +116,7 @@ extension SQLiteStore {
             case .failure(let refusal): return .refused(refusal)
             case .success(let found): check = found
             }
-            guard let target = try Self.accountState(record.to, now: record.createdAt, in: database) else {
+            guard let target = try Self.balanceState(record.to, in: database) else {
                 return .refused(.accountNotFound(record.to))
             }
             guard target.account.status != .closed else { return .refused(.accountFrozen(record.to, .closed)) }
@@ -129,12 +128,13 @@ extension SQLiteStore {
                 .transfer, at: record.createdAt, paymentHash: nil, transferID: record.transferID,
                 [(record.from, -record.amount.rawValue), (record.to, record.amount.rawValue)], in: database)
             stored.entryID = posted.entryID
-            try database.execute(
+            try database.cachedStatement(
                 sql: """
                     INSERT INTO transfers (transfer_id, from_account, to_account, amount_msat, memo, created_at,
                         entry_id)
                     VALUES (?, ?, ?, ?, ?, ?, ?)
-                    """,
+                    """
+            ).execute(
                 arguments: [
                     stored.transferID, stored.from, stored.to, stored.amount.rawValue, stored.memo, stored.createdAt,
                     stored.entryID,
@@ -186,7 +186,7 @@ extension SQLiteStore {
                 entries: try integer("SELECT count(*) FROM ledger_entries"),
                 postings: try integer("SELECT count(*) FROM postings"),
                 unbalancedEntries: try Int64.fetchAll(database, sql: LedgerAuditSQL.unbalancedEntries),
-                mismatchedAccounts: try strings(LedgerAuditSQL.mismatchedAccounts),
+                mismatchedAccounts: try strings(LedgerAuditSQL.mismatchedAccountsSQLite),
                 negativeAccounts: try strings(LedgerAuditSQL.negativeAccounts),
                 staleHolds: try strings(LedgerAuditSQL.staleHolds),
                 liabilities: try integer(LedgerAuditSQL.liabilities),

@@ -4,7 +4,8 @@ import StoreModel
 
 /// The journal's writes, inside the caller's write transaction: entries with their postings and balances,
 /// holds, and the state a debit is checked against. SQLite has one writer, so a check and the write after it
-/// in one transaction are atomic.
+/// in one transaction are atomic. The statements of every transfer, payment and `account.get` come from the
+/// connection's statement cache: parsed once per connection, not once per call.
 extension SQLiteStore {
     /// Appends one entry of `postings` (which must sum to zero), moves each account's stored balance and appends
     /// the entry's `account.credited`/`account.debited` events (``PostingEvents``); returns the entry id and
@@ -15,20 +16,19 @@ extension SQLiteStore {
         _ postings: [(account: String, amount: Int64)], in database: Database
     ) throws -> (entryID: Int64, events: [EventRecord]) {
         precondition(postings.reduce(0) { $0 + $1.amount } == 0, "a journal entry must sum to zero")
-        try database.execute(
-            sql: "INSERT INTO ledger_entries (kind, at, payment_hash, transfer_id) VALUES (?, ?, ?, ?)",
-            arguments: [kind.rawValue, at, paymentHash?.hex, transferID])
+        try database.cachedStatement(
+            sql: "INSERT INTO ledger_entries (kind, at, payment_hash, transfer_id) VALUES (?, ?, ?, ?)"
+        ).execute(arguments: [kind.rawValue, at, paymentHash?.hex, transferID])
         let entryID = database.lastInsertedRowID
         for posting in postings where posting.amount != 0 {
-            try database.execute(
-                sql: "UPDATE balances SET balance_msat = balance_msat + ? WHERE account = ?",
-                arguments: [posting.amount, posting.account])
+            try database.cachedStatement(sql: "UPDATE balances SET balance_msat = balance_msat + ? WHERE account = ?")
+                .execute(arguments: [posting.amount, posting.account])
             guard database.changesCount == 1 else {
                 throw StoreError(.accountNotFound, "no account \(posting.account)")
             }
-            try database.execute(
-                sql: "INSERT INTO postings (entry_id, account, amount_msat, at) VALUES (?, ?, ?, ?)",
-                arguments: [entryID, posting.account, posting.amount, at])
+            try database.cachedStatement(
+                sql: "INSERT INTO postings (entry_id, account, amount_msat, at) VALUES (?, ?, ?, ?)"
+            ).execute(arguments: [entryID, posting.account, posting.amount, at])
         }
         let events = PostingEvents.events(
             entryID: entryID, kind: kind, at: at, paymentHash: paymentHash?.hex, transferID: transferID, postings)
@@ -61,21 +61,31 @@ extension SQLiteStore {
             arguments: [row["amount_msat"] as Int64, row["account"] as String])
     }
 
-    /// The account `id` with its figures, or `nil`.
+    /// The account `id` with its figures, its spending of the last 24 hours summed by SQLite, or `nil`.
     static func accountState(_ id: String, now: Int64, in database: Database) throws -> AccountState? {
-        guard case .success(let check) = try debitCheck(id, now: now, in: database) else { return nil }
-        return check.state
+        guard var state = try balanceState(id, in: database) else { return nil }
+        state.spentLastDay =
+            try Int64.fetchOne(
+                database.cachedStatement(sql: LedgerQueries.spentSince), arguments: [id, now - DebitCheck.window]) ?? 0
+        return state
     }
 
-    /// The debit check of account `id` at `now`, or the refusal when it does not exist.
+    /// The account `id` and its balance row, its spending of the last 24 hours left at zero, or `nil`.
+    static func balanceState(_ id: String, in database: Database) throws -> AccountState? {
+        try Row.fetchOne(database.cachedStatement(sql: LedgerQueries.accountState + " WHERE a.id = ?"), arguments: [id])
+            .map { try AccountState(row: $0, spentLastDay: 0) }
+    }
+
+    /// The debit check of account `id` at `now`, or the refusal when it does not exist. The spends of the last
+    /// 24 hours are read only for an account with a daily limit (``DebitCheck/needsRecentSpends(_:)``).
     static func debitCheck(_ id: String, now: Int64, in database: Database) throws -> Result<DebitCheck, LedgerRefusal>
     {
-        guard
-            let row = try Row.fetchOne(
-                database, sql: LedgerQueries.accountState + " WHERE a.id = ?", arguments: [id])
-        else { return .failure(.accountNotFound(id)) }
+        guard var state = try balanceState(id, in: database) else { return .failure(.accountNotFound(id)) }
+        guard DebitCheck.needsRecentSpends(state.account) else {
+            return .success(DebitCheck(state: state, recentSpends: []))
+        }
         let spends = try recentSpends(of: id, now: now, in: database)
-        let state = try AccountState(row: row, spentLastDay: spends.reduce(0) { $0 + $1.amount })
+        state.spentLastDay = spends.reduce(0) { $0 + $1.amount }
         return .success(DebitCheck(state: state, recentSpends: spends))
     }
 

@@ -20,11 +20,12 @@ extension SQLiteStore {
     /// Inserts `writeKey` in the caller's transaction; a key already stored throws `idempotencyConflict`.
     static func insertWriteKey(_ writeKey: WriteKey, in database: Database) throws {
         do {
-            try database.execute(
+            try database.cachedStatement(
                 sql: """
                     INSERT INTO write_keys (method, idempotency_key, fingerprint, object_id, created_at)
                     VALUES (?, ?, ?, ?, ?)
-                    """,
+                    """
+            ).execute(
                 arguments: [
                     writeKey.method, writeKey.key, writeKey.fingerprint, writeKey.objectID, writeKey.createdAt,
                 ])

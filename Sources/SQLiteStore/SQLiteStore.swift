@@ -161,8 +161,8 @@ public final class SQLiteStore: StoreEngine {
     }
 
     static func insertEvent(_ event: NewEvent, in database: Database) throws -> EventRecord {
-        try database.execute(
-            sql: "INSERT INTO events (type, at, data) VALUES (?, ?, ?)", arguments: [event.type, event.at, event.data])
+        try database.cachedStatement(sql: "INSERT INTO events (type, at, data) VALUES (?, ?, ?)")
+            .execute(arguments: [event.type, event.at, event.data])
         return EventRecord(index: database.lastInsertedRowID, type: event.type, at: event.at, data: event.data)
     }
 }

@@ -13,14 +13,23 @@ package struct DebitCheck: Sendable {
         case transfer
     }
 
+    /// The account and its balance row; its `spentLastDay` is the sum of ``recentSpends``.
     package var state: AccountState
     /// The account's spends inside the window, as (time, amount): postings of payments and outgoing transfers,
-    /// and open holds.
+    /// and open holds. SQLite reads them only when ``needsRecentSpends(_:)`` says so (else they are empty and
+    /// `state.spentLastDay` is zero): they grow with the account's activity, and its check runs inside the
+    /// store's one write transaction.
     package var recentSpends: [(at: Int64, amount: Int64)]
 
     package init(state: AccountState, recentSpends: [(at: Int64, amount: Int64)]) {
         self.state = state
         self.recentSpends = recentSpends
+    }
+
+    /// Whether the check of `account` reads its spends of the last 24 hours: only a caller's account with a
+    /// daily limit is checked against them.
+    package static func needsRecentSpends(_ account: AccountRecord) -> Bool {
+        account.limits.dailySpend != nil && !AccountRecord.isSystem(account.id)
     }
 
     /// Why debiting `amount` at `now` for `purpose` is refused, or `nil` when it is allowed. System accounts

@@ -43,6 +43,13 @@ package enum LedgerQueries {
         FROM accounts a JOIN balances b ON b.account = a.id
         LEFT JOIN \(BalanceShards.totals) s ON s.account = a.id
         """
+    /// What account `?1` spent after `?2` (debits of spending kinds and open holds), summed in one query;
+    /// SQLite's placeholders.
+    package static let spentSince = """
+        SELECT (SELECT coalesce(sum(-p.amount_msat), 0) FROM postings p JOIN ledger_entries e ON e.id = p.entry_id
+                WHERE p.account = ?1 AND p.at > ?2 AND p.amount_msat < 0 AND e.kind IN \(spendingKinds))
+            + (SELECT coalesce(sum(amount_msat), 0) FROM holds WHERE account = ?1 AND created_at > ?2)
+        """
     /// Entry kinds whose debits count toward the rolling daily spend.
     package static let spendingKinds = "('payment', 'transfer', 'internal')"
 }

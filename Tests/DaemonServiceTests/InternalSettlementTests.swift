@@ -76,7 +76,7 @@ import Testing
             #expect(audit.nodeBalance == 100_000)
             #expect(harness.backend.cancelCount(invoice.paymentHash) == 1)
             #expect(harness.backend.payCount(invoice.paymentHash) == 0)
-            #expect(try await harness.eventTypes(after: eventsBefore) == ["invoice.paid", "payment.succeeded"])
+            #expect(try await harness.eventTypes(after: eventsBefore) == Self.settlementEvents)
 
             let again = try await harness.payments.send(
                 DaemonHarness.send(invoice.bolt11, idempotencyKey: "pay-1", account: Self.payer))
@@ -85,9 +85,13 @@ import Testing
             #expect(try await Self.figures(harness, Self.payer) == (60_000, 0))
             #expect(try await Self.figures(harness, Self.payee) == (40_000, 0))
             #expect(harness.backend.cancelCount(invoice.paymentHash) == 1)
-            #expect(try await harness.eventTypes(after: eventsBefore) == ["invoice.paid", "payment.succeeded"])
+            #expect(try await harness.eventTypes(after: eventsBefore) == Self.settlementEvents)
         }
     }
+
+    /// What one internal settlement announces, in index order: the payer's debit and the payee's credit (written
+    /// with the journal entry), then the invoice paid and the payment succeeded.
+    static let settlementEvents = ["account.debited", "account.credited", "invoice.paid", "payment.succeeded"]
 
     @Test func theStatementNamesTheOtherAccountAndTheInvoice() async throws {
         try await DaemonHarness.run { harness in

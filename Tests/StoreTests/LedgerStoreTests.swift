@@ -85,6 +85,7 @@ import Testing
         guard case .started = try await store.beginPayment(paying) else { Issue.record("not started"); return }
         let held = try await store.account(id: "user:1", now: 250)
         #expect(held?.balance == 10_000 && held?.held == 3_100 && held?.available == 6_900)
+        #expect(held?.spentLastDay == 3_100)
         _ = try await store.completePayment(
             paying.paymentHash, outcome: .succeeded(preimage: Preimage.random(), fee: MilliSatoshi(40)), at: 260,
             event: { _ in NewEvent(type: "payment.succeeded", at: 260, data: "{}") })
@@ -100,6 +101,8 @@ import Testing
 
         let user1 = try await store.account(id: "user:1", now: 400)
         #expect(user1?.balance == 6_000 && user1?.held == 0 && user1?.spentLastDay == 4_000)
+        let listed = try await store.accounts(status: nil, prefix: "user:1", limit: 1, cursor: nil, now: 400)
+        #expect(listed.items.map(\.spentLastDay) == [4_000])
         #expect(try await store.account(id: "user:2", now: 400)?.balance == 960)
         #expect(try await store.account(id: AccountRecord.node, now: 400)?.balance == 10_960)
         let statement = try await store.statement(account: "user:1", filter: StatementFilter(), limit: 2, cursor: nil)

@@ -162,29 +162,10 @@ func runStoreScaling(_ t4gd: String) -> Never {
                 socket: payee[index % payee.count].1, method: "invoice.create",
                 params: "{\"amount_msat\":1000,\"description\":\"bench\"}", expect: "\"bolt11\"")(index)
         }
-        measure("\(label): paid invoice", daemons: daemons, clients: payWorkers) { index in
-            guard let a = connectUnix(payee[index % payee.count].1), let b = connectUnix(payer[index % payer.count].1)
-            else { fail("connect failed") }
-            let payeeConnection = LineConnection(fd: a)
-            let payerConnection = LineConnection(fd: b)
-            return { sequence in
-                guard
-                    let invoice = payeeConnection.call(
-                        request(
-                            id: sequence, method: "invoice.create",
-                            params: "{\"amount_msat\":1000,\"description\":\"pay\"}"))
-                else { return "connection lost (payee)" }
-                guard let bolt11 = stringField(invoice, "bolt11") else {
-                    return "invoice.create: " + String(decoding: invoice.prefix(300), as: UTF8.self)
-                }
-                guard
-                    let paid = payerConnection.call(
-                        request(id: sequence, method: "payment.send", params: "{\"bolt11\":\"\(bolt11)\"}"))
-                else { return "connection lost (payer)" }
-                return contains(paid, "\"status\":\"succeeded\"")
-                    ? nil : "payment.send: " + String(decoding: paid.prefix(300), as: UTF8.self)
-            }
-        }
+        measure(
+            "\(label): paid invoice", daemons: daemons, clients: payWorkers,
+            makeWorker: paidInvoiceWorker(
+                payee: { payee[$0 % payee.count].1 }, payer: { payer[$0 % payer.count].1 }))
         for daemon in daemons { daemon.stop() }
     }
     let loadEnd = (try? String(contentsOfFile: "/proc/loadavg", encoding: .utf8)) ?? "?"

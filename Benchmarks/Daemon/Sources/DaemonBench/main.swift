@@ -369,6 +369,41 @@ func roundTripWorker(socket: String, method: String, params: String, expect: Str
     }
 }
 
+/// A worker that creates an invoice on its payee (`payee(index)`) and pays it from its payer, counting only a
+/// `succeeded` payment; with `accounts`, the invoice is credited to and the payment debited from the worker's.
+func paidInvoiceWorker(
+    payee: @escaping (Int) -> String, payer: @escaping (Int) -> String,
+    accounts: ((Int) -> (payee: String, payer: String))? = nil
+) -> (Int) -> (Int) -> String? {
+    return { index in
+        guard let a = connectUnix(payee(index)), let b = connectUnix(payer(index)) else {
+            fail("connect payee/payer failed")
+        }
+        let payeeConnection = LineConnection(fd: a)
+        let payerConnection = LineConnection(fd: b)
+        let names = accounts?(index)
+        let credited = names.map { ",\"account\":\"\($0.payee)\"" } ?? ""
+        let debited = names.map { ",\"account\":\"\($0.payer)\"" } ?? ""
+        return { sequence in
+            guard
+                let invoice = payeeConnection.call(
+                    request(
+                        id: sequence, method: "invoice.create",
+                        params: "{\"amount_msat\":1000,\"description\":\"pay\"\(credited)}"))
+            else { return "connection lost (payee)" }
+            guard let bolt11 = stringField(invoice, "bolt11") else {
+                return "invoice.create: " + String(decoding: invoice.prefix(300), as: UTF8.self)
+            }
+            guard
+                let paid = payerConnection.call(
+                    request(id: sequence, method: "payment.send", params: "{\"bolt11\":\"\(bolt11)\"\(debited)}"))
+            else { return "connection lost (payer)" }
+            return contains(paid, "\"status\":\"succeeded\"")
+                ? nil : "payment.send: " + String(decoding: paid.prefix(300), as: UTF8.self)
+        }
+    }
+}
+
 // MARK: - Main
 
 let arguments = CommandLine.arguments
@@ -385,10 +420,14 @@ guard let t4gd = option("--t4gd") else {
     print("usage: DaemonBench --t4gd PATH [--duration S] [--pay-workers N] [--idle-connections N]")
     print("       DaemonBench --t4gd PATH lnbits-overhead [--ops N] [--concurrency C] [--rounds R] [--regtest DIR]")
     print("       DaemonBench --t4gd PATH store-scaling [--duration S] [--clients N] [--pay-workers N]")
+    print(
+        "       DaemonBench --t4gd PATH accounts [--duration S] [--rounds R] [--clients N] [--pay-workers N] [--postings N] [--phases transfer,get,pay,audit]"
+    )
     exit(2)
 }
 if arguments.contains("lnbits-overhead") { runLNbitsOverhead(t4gd) }
 if arguments.contains("store-scaling") { runStoreScaling(t4gd) }
+if arguments.contains("accounts") { runAccounts(t4gd) }
 let duration = Double(option("--duration") ?? "10") ?? 10
 let payWorkers = Int(option("--pay-workers") ?? "16") ?? 16
 let idleConnections = Int(option("--idle-connections") ?? "1000") ?? 1000
@@ -523,25 +562,9 @@ log("phase 3: pay, \(payWorkers) workers")
 let ledger = "\(root)/ledger"
 let (payeeDaemon, payeeSocket) = startDaemon("A", ledger: ledger)
 let (payerDaemon, payerSocket) = startDaemon("B", ledger: ledger)
-let payments = runLoad(clients: payWorkers, duration: duration) { _ in
-    guard let a = connectUnix(payeeSocket), let b = connectUnix(payerSocket) else { fail("connect A/B failed") }
-    let payee = LineConnection(fd: a)
-    let payer = LineConnection(fd: b)
-    return { sequence in
-        guard
-            let invoice = payee.call(
-                request(
-                    id: sequence, method: "invoice.create", params: "{\"amount_msat\":1000,\"description\":\"pay\"}"))
-        else { return "connection lost (A)" }
-        guard let bolt11 = stringField(invoice, "bolt11") else {
-            return "invoice.create: " + String(decoding: invoice.prefix(300), as: UTF8.self)
-        }
-        guard let paid = payer.call(request(id: sequence, method: "payment.send", params: "{\"bolt11\":\"\(bolt11)\"}"))
-        else { return "connection lost (B)" }
-        return contains(paid, "\"status\":\"succeeded\"")
-            ? nil : "payment.send: " + String(decoding: paid.prefix(300), as: UTF8.self)
-    }
-}
+let payments = runLoad(
+    clients: payWorkers, duration: duration,
+    makeWorker: paidInvoiceWorker(payee: { _ in payeeSocket }, payer: { _ in payerSocket }))
 log("  \(fmt(payments.rate)) /s, errors \(payments.errors) \(payments.firstError ?? "")")
 payeeDaemon.stop()
 payerDaemon.stop()
