@@ -94,16 +94,22 @@ package final class LedgerAuditor: Service, Sendable {
             problem = "\(error)"
         }
         let backendBalance = try? await backend.balance().balance.rawValue
+        // A stop interrupts the audit: nothing was found wrong.
+        guard !Task.isCancelled else { return }
         record(
             Finding(
                 audit: audit, backendBalance: backendBalance, error: problem, duration: ContinuousClock.now - start))
     }
 
-    /// Audits every interval until graceful shutdown.
+    /// Audits every interval until graceful shutdown, which ends the wait at once (the interval is long: a stop
+    /// must not wait for it).
     package func run() async throws {
-        while !Task.isShuttingDownGracefully && !Task.isCancelled {
-            try? await Task.sleep(for: interval)
-            await auditNow()
+        await cancelWhenGracefulShutdown {
+            while !Task.isCancelled {
+                try? await Task.sleep(for: self.interval)
+                guard !Task.isCancelled else { return }
+                await self.auditNow()
+            }
         }
     }
 

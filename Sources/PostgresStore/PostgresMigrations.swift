@@ -209,10 +209,10 @@ enum PostgresMigrations {
         CREATE INDEX event_outbox_pending ON event_outbox (id) WHERE idx IS NULL;
         CREATE INDEX event_outbox_sequenced_at ON event_outbox (sequenced_at) WHERE idx IS NOT NULL;
         """,
+        "v11_account_views": LedgerSchema.accountViews.postgres,
         // The system accounts' moves go to the writing connection's shard, not to one hot `balances` row
         // (`BalanceShards`, `Journal`).
         "v12_balance_shards": BalanceShards.schema,
-        "v13_account_views": LedgerSchema.accountViews.postgres,
     ]
 
     /// Applies the missing versions in one transaction under the migration lock.

@@ -47,10 +47,10 @@ extension PostgresStore {
             try await Journal.releaseHold(of: paymentHash, on: connection, logger)
             let invoice = try InvoiceRecord(row: invoiceRow)
             let payment = try PaymentRecord(row: paymentRow)
-            try await Journal.post(
+            let posted = try await Journal.post(
                 .internal, at: now, paymentHash: paymentHash, transferID: nil,
                 [(payment.account, -amount), (invoice.account, amount)], on: connection, logger)
-            var pending: [EventOutbox.Pending] = []
+            var pending = posted.events
             for event in events(invoice, payment) {
                 pending.append(try await EventOutbox.insert(event, on: connection, logger))
             }

@@ -234,12 +234,12 @@ enum SQLiteMigrations {
         // writer, which indexes each event in the transaction of its state change, so this version changes
         // nothing here; it keeps both engines at the same version list.
         migrator.registerMigration("v10_event_outbox") { _ in }
+        migrator.registerMigration("v11_account_views") { database in
+            try database.execute(sql: LedgerSchema.accountViews.sqlite)
+        }
         // The system accounts' balance shards: written only by PostgreSQL, read by both (see `BalanceShards`).
         migrator.registerMigration("v12_balance_shards") { database in
             try database.execute(sql: BalanceShards.schema)
-        }
-        migrator.registerMigration("v13_account_views") { database in
-            try database.execute(sql: LedgerSchema.accountViews.sqlite)
         }
         return migrator
     }

@@ -41,11 +41,11 @@ extension SQLiteStore {
             try Self.releaseHold(of: paymentHash, in: database)
             let invoice = try InvoiceRecord(row: try Self.row(of: "invoices", hash, in: database))
             let payment = try PaymentRecord(row: try Self.row(of: "payments", hash, in: database))
-            try Self.post(
+            let posted = try Self.post(
                 .internal, at: now, paymentHash: paymentHash, transferID: nil,
                 [(payment.account, -amount), (invoice.account, amount)], in: database)
             let appended = try events(invoice, payment).map { try Self.insertEvent($0, in: database) }
-            return InternalSettlement(invoice: invoice, payment: payment, events: appended)
+            return InternalSettlement(invoice: invoice, payment: payment, events: posted.events + appended)
         }
     }
 

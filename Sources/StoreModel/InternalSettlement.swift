@@ -7,7 +7,8 @@ public struct InternalSettlement: Sendable {
     public var invoice: InvoiceRecord
     /// The payment, now `succeeded` with fee 0 and the invoice's preimage.
     public var payment: PaymentRecord
-    /// The events appended in the same transaction, in order.
+    /// The events appended in the same transaction, in order: the entry's `account.debited` and
+    /// `account.credited`, then those the caller asked for.
     public var events: [EventRecord]
 
     /// Creates the result of an internal settlement.

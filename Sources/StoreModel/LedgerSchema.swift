@@ -98,7 +98,7 @@ package enum LedgerSchema {
             """
     }
 
-    /// The SQL of migration `v13_account_views`: the indexes that serve the lists filtered by `account`
+    /// The SQL of migration `v11_account_views`: the indexes that serve the lists filtered by `account`
     /// (`invoice.list`, `payment.list`, `wallet.transactions`, `events.*`), newest or oldest first within one
     /// account, so a filtered page reads that account's rows and not the whole table. An event's account is the
     /// `account` member of its `data` (invoices, payments, credits and debits carry one).

@@ -85,7 +85,8 @@ public protocol StoreEngine: Sendable {
     /// Settles an invoice of this daemon with the pending payment of one of its accounts, in one transaction:
     /// the payment succeeds with fee 0 and `preimage` (its hold released, its attempt closed), the invoice
     /// becomes `paid` for the payment's amount, one `internal` journal entry moves the amount from the paying
-    /// account to the invoice's, and `events` are appended. `nil` when the payment is not pending or the invoice
+    /// account to the invoice's (with its `account.debited`/`account.credited` events), and `events` are
+    /// appended. `nil` when the payment is not pending or the invoice
     /// is not open: nothing changes.
     func settleInternally(
         _ paymentHash: PaymentHash, preimage: Preimage, at now: Int64,

@@ -77,6 +77,10 @@ import Testing
             #expect(harness.backend.cancelCount(invoice.paymentHash) == 1)
             #expect(harness.backend.payCount(invoice.paymentHash) == 0)
             #expect(try await harness.eventTypes(after: eventsBefore) == Self.settlementEvents)
+            let accountEvents = try await harness.store.events(after: eventsBefore, limit: 2)
+            #expect(accountEvents.allSatisfy { $0.data.contains(#""cause":"internal""#) })
+            #expect(accountEvents.first?.data.contains(#""account":"\#(Self.payer)""#) == true)
+            #expect(accountEvents.last?.data.contains(#""account":"\#(Self.payee)""#) == true)
 
             let again = try await harness.payments.send(
                 DaemonHarness.send(invoice.bolt11, idempotencyKey: "pay-1", account: Self.payer))

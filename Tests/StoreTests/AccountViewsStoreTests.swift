@@ -2,10 +2,12 @@ import Foundation
 import GRDB
 import JSONRPC
 import Lightning
+import PostgresNIO
 import Store
 import TestSupport
 import Testing
 
+@testable import PostgresStore
 @testable import SQLiteStore
 
 /// The lists filtered by account (invoices, payments, the wallet history, events) and the `account.credited` /
@@ -20,13 +22,9 @@ import Testing
 
     /// An open invoice of `account` for `amount`, created at `at`.
     func invoice(_ store: Store, _ account: String, _ amount: Int64, at: Int64) async throws -> PaymentHash {
-        let preimage = Preimage.random()
-        _ = try await store.createInvoice(
-            InvoiceRecord(
-                paymentHash: preimage.paymentHash, bolt11: "lnbcrt1", label: nil, amount: MilliSatoshi(amount),
-                description: "top-up", descriptionHash: nil, expirySeconds: 3600, status: .open, createdAt: at,
-                expiresAt: at + 3600, preimage: preimage, metadata: nil, requestFingerprint: "f", account: account))
-        return preimage.paymentHash
+        let record = InvoiceRecord.unpaid(amount, account: account, at: at)
+        _ = try await store.createInvoice(record)
+        return record.paymentHash
     }
 
     /// Pays the invoice `hash` of `account` in full at `at`, with an `invoice.paid` event naming its account.
@@ -200,5 +198,42 @@ import Testing
             "SELECT * FROM events WHERE \(LedgerSchema.eventAccount.sqlite) = ? AND idx > ? ORDER BY idx LIMIT ?",
             ["user:1", 0, 5])
         #expect(events.contains("USING INDEX events_account"), "\(events)")
+    }
+
+    /// PostgreSQL can serve each filter from its index (sequential scans are disabled to ask whether it can:
+    /// on tables this small it would rather scan).
+    @Test func postgresCanServeTheAccountFiltersFromIndexes() async throws {
+        defer { directory.remove() }
+        let store = try await openStore("postgres")
+        _ = try await populate(store)
+        let postgres = try #require(store.base as? PostgresStore)
+        func plan(_ sql: String) async throws -> String {
+            try await postgres.client.withConnection { connection in
+                try await connection.query("BEGIN", logger: postgres.logger)
+                try await connection.query("SET LOCAL enable_seqscan = off", logger: postgres.logger)
+                let lines = try await connection.rows(PostgresQuery(unsafeSQL: "EXPLAIN " + sql), postgres.logger)
+                    .map { try $0.requiredText("QUERY PLAN") }
+                try await connection.query("COMMIT", logger: postgres.logger)
+                return lines.joined(separator: "; ")
+            }
+        }
+        for table in ["invoices", "payments"] {
+            let page = try await plan(
+                """
+                SELECT row_id AS cursor_id, * FROM \(table) WHERE (NULL::text IS NULL OR status = NULL)
+                    AND (NULL::bigint IS NULL OR row_id < NULL) AND ('user:1'::text IS NULL OR account = 'user:1')
+                ORDER BY row_id DESC LIMIT 3
+                """)
+            #expect(page.contains("\(table)_account_row"), "\(page)")
+        }
+        let history = try await plan(
+            "SELECT * FROM \(WalletHistorySQL.rows) WHERE ('user:1'::text IS NULL OR account = 'user:1')")
+        #expect(history.contains("invoices_account") && history.contains("payments_account"), "\(history)")
+        let events = try await plan(
+            """
+            SELECT * FROM events WHERE \(LedgerSchema.eventAccount.postgres) = 'user:1' AND idx > 0
+            ORDER BY idx LIMIT 5
+            """)
+        #expect(events.contains("events_account"), "\(events)")
     }
 }

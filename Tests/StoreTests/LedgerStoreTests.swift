@@ -378,7 +378,7 @@ extension LedgerStoreTests {
                     VALUES (?, 'x', 50000, 60, 'paid', 1, 61, 2, 50000, 'f')
                     """, arguments: [Preimage.random().paymentHash.hex])
         }
-        #expect(try await store.appliedMigrations().suffix(2) == ["v12_balance_shards", "v13_account_views"])
+        #expect(try await store.appliedMigrations() == StoreSchema.versions)
         let shards = try #require(StoreSchema.tables.first { $0.name == "balance_shards" })
         #expect(try await store.rows(of: shards).isEmpty)
         #expect(try await store.account(id: AccountRecord.treasury, now: 10)?.balance == 50_000)
