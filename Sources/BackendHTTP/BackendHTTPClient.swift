@@ -4,12 +4,16 @@ import NIOCore
 import NIOSSL
 
 /// The `HTTPClient` through which a backend talks to its node or wallet, set up alike for every backend: one
-/// shared connection pool, a connect timeout, no retry of a refused connection (a call fails at once instead of
-/// retrying until its deadline), and AsyncHTTPClient's own logging held at `info` or above (its trace lines
-/// carry bodies, which hold preimages). Requests and their headers (credentials) are the caller's.
+/// shared connection pool, a connect timeout, idle connections closed after 3 s, no retry of a refused connection
+/// (a call fails at once instead of retrying until its deadline), and AsyncHTTPClient's own logging held at `info`
+/// or above (its trace lines carry bodies, which hold preimages). Requests and their headers (credentials) are the
+/// caller's.
 package struct BackendHTTPClient: Sendable {
     /// The largest answer body read.
     package static let maxBodyBytes = 16 << 20
+    /// How long a pooled connection may stay idle before the client closes it: below common servers' keep-alive
+    /// (uvicorn 5 s, nginx 75 s, Go's net/http unlimited).
+    package static let idleTimeout = Duration.seconds(3)
 
     private let http: HTTPClient
     /// The logger given to AsyncHTTPClient.
@@ -31,6 +35,10 @@ package struct BackendHTTPClient: Sendable {
         var configuration = HTTPClient.Configuration(
             tlsConfiguration: tls, timeout: .init(connect: connectTimeout.timeAmount, read: nil))
         configuration.connectionPool.retryConnectionEstablishment = false
+        // An idle connection is closed before the server's keep-alive ends it (uvicorn, under LNbits, closes
+        // after 5 s): a request written just as the server closes fails with `remoteConnectionClosed` (a full
+        // CI run at load 45 lost an LNbits lookup so).
+        configuration.connectionPool.idleTimeout = Self.idleTimeout.timeAmount
         configuration.connectionPool.concurrentHTTP1ConnectionsPerHostSoftLimit = max(1, maxConnectionsPerHost)
         if http1Only { configuration.httpVersion = .http1Only }
         http = HTTPClient(eventLoopGroup: HTTPClient.defaultEventLoopGroup, configuration: configuration)
