@@ -59,12 +59,19 @@ status=0
 # saturates them (daemon processes, fuzzing, kill -9 cycles): a second process runs them on a quiet machine, as
 # MultiInstanceTests runs last, alone.
 readonly TIMED_SUITES='RPCServerTests|LNDFaultTests|LNDRealNodeTests|LNbitsPushTests|SharedStoreTests|FullDiskHealthTests'
+# AccountRaceTests (50 concurrent debits of one account through 3 daemons on one PostgreSQL database) runs alone,
+# last: its lock storm (deadlock victims retried, each found after PostgreSQL's 1 s deadlock_timeout) keeps
+# transactions open for seconds, and the event sequencers of every database in the same cluster wait behind the
+# oldest open transaction; beside the rest of the suite, other tests' events missed their 30 s indexing bound.
 if (($# == 0)); then
-    T4G_TEST_RUN_DIR="$run_dir" timed "tests but MultiInstanceTests and the timed suites" \
-        swift test --skip-build --skip MultiInstanceTests --skip "$TIMED_SUITES" || status=$?
+    T4G_TEST_RUN_DIR="$run_dir" timed "tests but MultiInstanceTests, AccountRaceTests and the timed suites" \
+        swift test --skip-build --skip MultiInstanceTests --skip AccountRaceTests --skip "$TIMED_SUITES" \
+        || status=$?
     T4G_TEST_RUN_DIR="$run_dir" timed "the timed suites ($TIMED_SUITES)" \
         swift test --skip-build --filter "$TIMED_SUITES" || status=$?
     T4G_TEST_RUN_DIR="$run_dir" timed "MultiInstanceTests" swift test --skip-build --filter MultiInstanceTests \
+        || status=$?
+    T4G_TEST_RUN_DIR="$run_dir" timed "AccountRaceTests" swift test --skip-build --filter AccountRaceTests \
         || status=$?
 else
     T4G_TEST_RUN_DIR="$run_dir" timed "tests $*" swift test --skip-build "$@" || status=$?
