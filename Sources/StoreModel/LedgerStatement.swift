@@ -52,29 +52,13 @@ public struct StatementFilter: Sendable, Hashable {
     }
 }
 
-/// The sums of a statement over its whole filtered range.
-public struct StatementTotals: Sendable, Hashable {
-    public var incoming: Int64
-    public var outgoing: Int64
-    public var fees: Int64
-    public var count: Int64
-
-    /// Creates totals.
-    public init(incoming: Int64, outgoing: Int64, fees: Int64, count: Int64) {
-        self.incoming = incoming
-        self.outgoing = outgoing
-        self.fees = fees
-        self.count = count
-    }
-}
-
 /// A page of a statement, newest first, and the totals of the filtered range.
 public struct AccountStatement: Sendable {
     public var page: Page<StatementLine>
-    public var totals: StatementTotals
+    public var totals: WalletTotals
 
     /// Creates a statement.
-    public init(page: Page<StatementLine>, totals: StatementTotals) {
+    public init(page: Page<StatementLine>, totals: WalletTotals) {
         self.page = page
         self.totals = totals
     }
@@ -142,10 +126,10 @@ package enum StatementSQL {
         return Page(items: lines, nextCursor: rows.count > limit ? lines.last.map { String($0.entryID) } : nil)
     }
 
-    /// The totals row.
-    package static func totals(_ row: (some StoreRow)?) throws -> StatementTotals {
-        StatementTotals(
-            incoming: try row?.integer("in_msat") ?? 0, outgoing: try row?.integer("out_msat") ?? 0,
-            fees: try row?.integer("fees_msat") ?? 0, count: try row?.integer("count") ?? 0)
+    /// The totals row, with the columns of the wallet history's (an aggregate always answers one row; none
+    /// reads as nothing in range).
+    package static func totals(_ row: (some StoreRow)?) throws -> WalletTotals {
+        guard let row else { return WalletTotals(incoming: .zero, outgoing: .zero, fees: .zero, count: 0) }
+        return try WalletTotals(row: row)
     }
 }

@@ -60,7 +60,7 @@ public struct WalletTransactionFilter: Sendable, Hashable {
     }
 }
 
-/// Sums over the whole filtered range of the wallet history, not only one page of it.
+/// Sums over the whole filtered range of the wallet history or of an account's statement, not only one page of it.
 public struct WalletTotals: Sendable, Hashable {
     /// Money received by paid invoices.
     public var incoming: MilliSatoshi

@@ -69,14 +69,10 @@ package enum AccountPayloads {
 
     /// The statement page: its lines, the next cursor, and `totals` over the whole filtered range.
     package static func statement(_ statement: AccountStatement) -> JSONValue {
-        let totals = statement.totals
-        return .object([
+        .object([
             "items": .array(statement.page.items.map { .object(statementLine($0)) }),
             "next_cursor": statement.page.nextCursor.map(JSONValue.string) ?? .null,
-            "totals": [
-                "in_msat": .integer(totals.incoming), "out_msat": .integer(totals.outgoing),
-                "fees_msat": .integer(totals.fees), "count": .integer(totals.count),
-            ],
+            "totals": .object(EventPayloads.totals(statement.totals)),
         ])
     }
 

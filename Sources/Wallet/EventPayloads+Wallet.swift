@@ -26,7 +26,7 @@ extension EventPayloads {
         ]
     }
 
-    /// The `totals` of a `wallet.transactions` page, over its whole filtered range.
+    /// The `totals` of a `wallet.transactions` or `account.statement` page, over its whole filtered range.
     package static func totals(_ totals: WalletTotals) -> JSONObject {
         [
             "in_msat": .integer(totals.incoming.rawValue), "out_msat": .integer(totals.outgoing.rawValue),

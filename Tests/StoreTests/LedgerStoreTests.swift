@@ -108,7 +108,10 @@ import Testing
         let statement = try await store.statement(account: "user:1", filter: StatementFilter(), limit: 2, cursor: nil)
         #expect(statement.page.items.map(\.kind) == [.transfer, .payment])
         #expect(statement.page.items.map(\.counterparty) == ["user:2", AccountRecord.node])
-        #expect(statement.totals == StatementTotals(incoming: 10_000, outgoing: 4_000, fees: 40, count: 3))
+        #expect(
+            statement.totals
+                == WalletTotals(
+                    incoming: MilliSatoshi(10_000), outgoing: MilliSatoshi(4_000), fees: MilliSatoshi(40), count: 3))
         let incoming = try await store.statement(
             account: "user:1", filter: StatementFilter(incoming: true), limit: 2, cursor: statement.page.nextCursor)
         #expect(incoming.page.items.map(\.amount) == [10_000] && incoming.totals.count == 1)
