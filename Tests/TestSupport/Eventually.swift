@@ -14,25 +14,23 @@ public func eventually(
     _ what: String = "the condition holds", timeout: Duration = .seconds(30),
     _ condition: () async throws -> Bool
 ) async throws {
-    let deadline = ContinuousClock.now + timeout
-    while try await !condition() {
-        guard ContinuousClock.now < deadline else { throw ConditionTimeout(condition: what) }
-        try await Task.sleep(for: .milliseconds(10))
-    }
+    let held = try await settledValue(timeout: timeout, every: .milliseconds(10), condition, until: { $0 })
+    guard held else { throw ConditionTimeout(condition: what) }
 }
 
 /// Reads `value` until `settled` holds for it or `timeout` passes, and returns the last value read.
 ///
 /// For a wait whose outcome the test then asserts exactly: the assertion names the state reached (a payment still
-/// `pending`, a proof still with its old owner) instead of a timeout. Reads every 50 ms, so a process under test
-/// is not flooded with calls.
+/// `pending`, a proof still with its old owner) instead of a timeout. Reads every 50 ms by default, so a process
+/// under test is not flooded with calls.
 public func settledValue<Value>(
-    timeout: Duration = .seconds(30), _ value: () async throws -> Value, until settled: (Value) -> Bool
+    timeout: Duration = .seconds(30), every interval: Duration = .milliseconds(50),
+    _ value: () async throws -> Value, until settled: (Value) -> Bool
 ) async throws -> Value {
     let deadline = ContinuousClock.now + timeout
     var last = try await value()
     while !settled(last), ContinuousClock.now < deadline {
-        try await Task.sleep(for: .milliseconds(50))
+        try await Task.sleep(for: interval)
         last = try await value()
     }
     return last
