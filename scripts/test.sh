@@ -51,28 +51,21 @@ timed "release builds carry no fault points (scripts/check-release-fault-points.
 run_dir="${T4G_TEST_RUN_DIR:-$(mktemp -d /tmp/t4g-run.XXXXXX)}"
 mkdir -p "$run_dir"
 status=0
-# MultiInstanceTests (up to six daemons and PostgreSQL at once) runs after the rest, on its own, so its load does
-# not stretch the wall-clock bounds of other suites (LNDFaultTests' 3-5 s window was missed once at load 10
-# beside it).
 # Suites whose wall-clock bounds (a socket's idle timeout, a 2 s fault window, LNbits' push reconnect, a
 # leader hand-over, a health probe's recovery) must not share two cores with the rest of the suite, which
-# saturates them (daemon processes, fuzzing, kill -9 cycles): a second process runs them on a quiet machine, as
-# MultiInstanceTests runs last, alone.
+# saturates them (daemon processes, fuzzing, kill -9 cycles): a second process runs them on a quiet machine.
 readonly TIMED_SUITES='RPCServerTests|LNDFaultTests|LNDRealNodeTests|LNbitsPushTests|SharedStoreTests|FullDiskHealthTests'
-# AccountRaceTests (50 concurrent debits of one account through 3 daemons on one PostgreSQL database) runs alone,
-# last: its lock storm (deadlock victims retried, each found after PostgreSQL's 1 s deadlock_timeout) keeps
-# transactions open for seconds, and the event sequencers of every database in the same cluster wait behind the
-# oldest open transaction; beside the rest of the suite, other tests' events missed their 30 s indexing bound.
+# The suites of several daemons on one PostgreSQL database (MultiInstanceTests, up to six daemons; AccountRaceTests,
+# 50 concurrent debits of one account through 3 daemons) run last, alone, so their load does not stretch the
+# wall-clock bounds of other suites (LNDFaultTests' 3-5 s window was missed once at load 10 beside them).
+readonly SHARED_STORE_SUITES='MultiInstanceTests|AccountRaceTests'
 if (($# == 0)); then
-    T4G_TEST_RUN_DIR="$run_dir" timed "tests but MultiInstanceTests, AccountRaceTests and the timed suites" \
-        swift test --skip-build --skip MultiInstanceTests --skip AccountRaceTests --skip "$TIMED_SUITES" \
-        || status=$?
+    T4G_TEST_RUN_DIR="$run_dir" timed "tests but the shared-store and the timed suites" \
+        swift test --skip-build --skip "$SHARED_STORE_SUITES" --skip "$TIMED_SUITES" || status=$?
     T4G_TEST_RUN_DIR="$run_dir" timed "the timed suites ($TIMED_SUITES)" \
         swift test --skip-build --filter "$TIMED_SUITES" || status=$?
-    T4G_TEST_RUN_DIR="$run_dir" timed "MultiInstanceTests" swift test --skip-build --filter MultiInstanceTests \
-        || status=$?
-    T4G_TEST_RUN_DIR="$run_dir" timed "AccountRaceTests" swift test --skip-build --filter AccountRaceTests \
-        || status=$?
+    T4G_TEST_RUN_DIR="$run_dir" timed "the shared-store suites ($SHARED_STORE_SUITES)" \
+        swift test --skip-build --filter "$SHARED_STORE_SUITES" || status=$?
 else
     T4G_TEST_RUN_DIR="$run_dir" timed "tests $*" swift test --skip-build "$@" || status=$?
 fi

@@ -16,11 +16,17 @@ import Synchronization
 ///
 /// Which rows a batch may take: a row whose transaction commits later than another row's may still hold a
 /// smaller outbox id (ids are taken at insert, not at commit). A batch therefore takes outbox rows in id order
-/// only up to the first row whose transaction id is not older than its snapshot's `xmin` (the oldest
-/// transaction still running when the batch started): every transaction older than `xmin` has ended, so no row
-/// of it can still appear, and a later row is not indexed before an earlier one that may be part of the same
-/// chain of cause and effect. Each writer inserts its event as its last statement, so a write that read another
-/// write's committed result has the larger outbox id, hence the larger index.
+/// only up to the first row whose transaction id is not older than its horizon (the oldest transaction of this
+/// database still running when the batch's snapshot was taken): every transaction older than the horizon has
+/// ended, so no row of it can still appear, and a later row is not indexed before an earlier one that may be
+/// part of the same chain of cause and effect. Each writer inserts its event as its last statement, so a write
+/// that read another write's committed result has the larger outbox id, hence the larger index.
+///
+/// The horizon is not the snapshot's `xmin`: transaction ids are shared by every database of the cluster, so
+/// `xmin` would let one long transaction in another database (a backup, a stuck client, a deadlock storm)
+/// stop the indexing of this one. A running transaction of the snapshot counts unless `pg_stat_activity` shows
+/// it in another database; one that ended in between, or that the view does not show, counts, which only holds
+/// rows back a little longer.
 final class EventSequencer: Sendable {
     /// The session lock of the sequencing instance.
     static let leaderLockKey: Int64 = 0x7434_6764_0003
@@ -76,7 +82,7 @@ final class EventSequencer: Sendable {
     }
 
     /// Wakes this process's sequencer, when it leads, after one of its transactions ended: outbox rows held back
-    /// behind that transaction (the `xmin` rule) may be taken now.
+    /// behind that transaction (the horizon rule) may be taken now.
     func transactionEnded() {
         if isLeading { Task { await doorbell.ring() } }
     }
@@ -211,10 +217,20 @@ final class EventSequencer: Sendable {
             try await connection.query("SELECT pg_advisory_xact_lock(\(batchLockKey))", logger: logger)
             let rows = try await connection.rows(
                 """
-                WITH horizon AS (SELECT pg_snapshot_xmin(pg_current_snapshot()) AS xmin),
+                WITH snapshot AS (SELECT pg_current_snapshot() AS s),
+                horizon AS (
+                    SELECT coalesce(
+                        (SELECT min(running) FROM pg_snapshot_xip(s) AS running
+                        WHERE running::text::bigint % 4294967296 NOT IN (
+                            SELECT backend_xid::text::bigint FROM pg_stat_activity
+                            WHERE backend_xid IS NOT NULL AND datid IS DISTINCT FROM
+                                (SELECT oid FROM pg_database WHERE datname = current_database()))),
+                        pg_snapshot_xmax(s)) AS horizon
+                    FROM snapshot
+                ),
                 blocked AS (
                     SELECT min(id) AS id FROM event_outbox
-                    WHERE idx IS NULL AND xid >= (SELECT xmin FROM horizon)
+                    WHERE idx IS NULL AND xid >= (SELECT horizon FROM horizon)
                 ),
                 batch AS (
                     SELECT id, type, at, data, row_number() OVER (ORDER BY id) AS n FROM event_outbox

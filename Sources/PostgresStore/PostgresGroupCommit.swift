@@ -11,38 +11,69 @@ import Synchronization
 /// throws, by rolling back the transaction, which holds nothing else yet). A caller resumes only after the
 /// transaction holding its write has committed (or failed), so nothing is answered before it is durable. Writes
 /// that arrive while batches are in flight form the next batch: there is no timer. Up to
-/// ``maximumConcurrentBatches`` batches run at once, each on its own pooled connection, so one write waiting on
-/// a row lock (another instance's transaction) holds back only its own batch. A write that PostgreSQL chose as
-/// a deadlock or serialization victim is rolled back to its savepoint and runs again in a later batch.
+/// ``defaultConcurrentBatches`` batches run at once, each on its own pooled connection, so one write waiting on
+/// a row lock (another instance's transaction) holds back only its own batch.
+///
+/// Only the first write of a batch waits for another transaction's locks: once a write of the batch has
+/// succeeded, the transaction's `lock_timeout` is set to ``laterWriteLockTimeout``, and a later write that
+/// would wait longer is rolled back to its savepoint and runs again at the head of the queue, where it is the
+/// first write of its next batch. Lock waits then cannot form a cycle among batches (only first writes wait,
+/// and a first write holds no lock but its own, taken in a fixed order): several instances debiting the same
+/// accounts no longer deadlock, where each deadlock cost `deadlock_timeout` (1 s) before PostgreSQL broke it.
+///
+/// A write that PostgreSQL chose as a deadlock or serialization victim ends its whole batch: the transaction is
+/// rolled back, which frees every row the batch's earlier writes locked, and all the batch's writes run again,
+/// first in the queue. Rolling back only the victim's savepoint would keep those locks: the other side of the
+/// deadlock would go on waiting for them, and each later write of the batch that needs the other side's rows
+/// would lose a new deadlock after `deadlock_timeout`, holding one transaction open for as many seconds as it
+/// has such writes (seen as a storm of deadlocks in the server's log, and as a transaction that held back the
+/// event sequencer of every database of the cluster).
 final class PostgresGroupCommit: Sendable {
     /// At most this many writes share a transaction (each savepoint that writes is a subtransaction; more than
     /// 64 of them in one transaction slow every snapshot of the server).
     static let maximumBatch = 48
-    /// Batches in flight at once.
-    static let maximumConcurrentBatches = 4
+    /// How long a write after the first of its batch may wait for another transaction's lock before it is
+    /// rolled back and run again as the first write of a later batch.
+    static let laterWriteLockTimeout = "20ms"
+    /// Batches in flight at once, by default.
+    static let defaultConcurrentBatches = 4
     /// How often a write that lost a deadlock or a serialization conflict is run again. Writes of one batch lock
     /// rows in the order the writes come, so two batches can deadlock on two accounts' rows although each write
     /// locks its own rows in id order; under a burst of debits of one account (50 at once through three
-    /// instances, `LedgerStoreTests`) a write lost up to four times in a row, so it has eight tries.
+    /// instances, `LedgerStoreTests`) a write lost up to four times in a row, so it has eight tries. Writes run
+    /// again because another write of their batch lost do not count a try.
     static let maximumRetries = 8
 
     private let client: PostgresClient
     private let logger: Logger
     private let transactionEnded: @Sendable () -> Void
+    private let maximumConcurrentBatches: Int
     private let state = Mutex(State())
+    private let conflictRollbacks = Atomic<Int>(0)
 
     private struct State {
         var waiting: [any PostgresGroupJob] = []
         var batchesInFlight = 0
     }
 
-    /// Creates the group commit of `client`'s connections; `transactionEnded` is called after each batch's
-    /// transaction has ended (committed or not).
-    init(client: PostgresClient, logger: Logger, transactionEnded: @escaping @Sendable () -> Void = {}) {
+    /// Creates the group commit of `client`'s connections, with at most `maximumConcurrentBatches` batches in
+    /// flight; `transactionEnded` is called after each batch's transaction has ended (committed or not).
+    init(
+        client: PostgresClient, logger: Logger, maximumConcurrentBatches: Int = defaultConcurrentBatches,
+        transactionEnded: @escaping @Sendable () -> Void = {}
+    ) {
+        precondition(maximumConcurrentBatches > 0, "maximumConcurrentBatches must be positive")
         self.client = client
         self.logger = logger
+        self.maximumConcurrentBatches = maximumConcurrentBatches
         self.transactionEnded = transactionEnded
     }
+
+    /// Writes waiting for a batch (for tests).
+    var waitingWrites: Int { state.withLock { $0.waiting.count } }
+
+    /// Batches rolled back because one of their writes lost a deadlock or a serialization conflict.
+    var batchesRolledBackForConflict: Int { conflictRollbacks.load(ordering: .relaxed) }
 
     /// Runs `body` in a savepoint of the next group transaction and returns its result once that transaction
     /// committed. Throws what `body` threw (its changes are rolled back), or the commit's error.
@@ -52,10 +83,16 @@ final class PostgresGroupCommit: Sendable {
         }
     }
 
-    private func enqueue(_ jobs: [any PostgresGroupJob]) {
+    /// Queues `jobs` behind the waiting writes, or before them (`first`) when they ran in a batch that was
+    /// rolled back, so that they keep their turn.
+    private func enqueue(_ jobs: [any PostgresGroupJob], first: Bool = false) {
         let mustStartBatch = state.withLock { state in
-            state.waiting.append(contentsOf: jobs)
-            guard state.batchesInFlight < Self.maximumConcurrentBatches else { return false }
+            if first {
+                state.waiting.insert(contentsOf: jobs, at: 0)
+            } else {
+                state.waiting.append(contentsOf: jobs)
+            }
+            guard state.batchesInFlight < maximumConcurrentBatches else { return false }
             state.batchesInFlight += 1
             return true
         }
@@ -81,48 +118,91 @@ final class PostgresGroupCommit: Sendable {
     }
 
     private func commit(_ batch: [any PostgresGroupJob]) async {
-        let committed: Result<Void, any Error>
+        let ended: Result<BatchEnd, any Error>
         do {
-            try await client.withConnection { connection in
-                try await connection.query("BEGIN", logger: logger)
-                do {
-                    for (position, job) in batch.enumerated() {
-                        // The first write needs no savepoint (one round trip less): nothing precedes it, so when
-                        // it fails the transaction is rolled back and begun again for the writes after it.
-                        if position > 0 {
-                            try await connection.query(
-                                PostgresQuery(unsafeSQL: "SAVEPOINT w\(position)"), logger: logger)
-                        }
-                        if await !job.run(on: connection) {
-                            if position > 0 {
-                                try await connection.query(
-                                    PostgresQuery(unsafeSQL: "ROLLBACK TO SAVEPOINT w\(position)"), logger: logger)
-                            } else {
-                                try await connection.query("ROLLBACK", logger: logger)
-                                try await connection.query("BEGIN", logger: logger)
-                            }
-                        }
+            ended = .success(
+                try await client.withConnection { connection in
+                    try await connection.query("BEGIN", logger: logger)
+                    do {
+                        let end = try await runWrites(of: batch, on: connection)
+                        try await connection.query(end == .committed ? "COMMIT" : "ROLLBACK", logger: logger)
+                        return end
+                    } catch {
+                        _ = try? await connection.query("ROLLBACK", logger: logger)
+                        throw error
                     }
-                    try await connection.query("COMMIT", logger: logger)
-                } catch {
-                    _ = try? await connection.query("ROLLBACK", logger: logger)
-                    throw error
-                }
-            }
-            committed = .success(())
+                })
         } catch {
-            committed = .failure(error)
+            ended = .failure(error)
         }
         transactionEnded()
-        var again: [any PostgresGroupJob] = []
-        for job in batch {
-            if case .success = committed, job.mustRunAgain(maximumRetries: Self.maximumRetries) {
-                again.append(job)
+        switch ended {
+        case .success(.committed):
+            var again: [any PostgresGroupJob] = []
+            for job in batch {
+                if job.waitedTooLong {
+                    job.reset()
+                    again.append(job)
+                } else {
+                    job.finish(.success(()))
+                }
+            }
+            if !again.isEmpty { enqueue(again, first: true) }
+        case .success(.rolledBackForConflict):
+            conflictRollbacks.add(1, ordering: .relaxed)
+            // Every write runs again but a victim out of tries, which gets its conflict.
+            var again: [any PostgresGroupJob] = []
+            for job in batch {
+                if job.mustRunAgain(maximumRetries: Self.maximumRetries) {
+                    again.append(job)
+                } else {
+                    job.finish(.success(()))
+                }
+            }
+            if !again.isEmpty { enqueue(again, first: true) }
+        case .failure(let error):
+            for job in batch { job.finish(.failure(error)) }
+        }
+    }
+
+    /// How a batch's transaction is to end.
+    private enum BatchEnd: Sendable {
+        /// Every write ran (some may have failed alone, rolled back to their savepoint): commit.
+        case committed
+        /// A write lost a deadlock or a serialization conflict: roll back the whole transaction.
+        case rolledBackForConflict
+    }
+
+    /// Runs the writes of `batch` in the open transaction of `connection`, each after the first in its own
+    /// savepoint, and stops at the first write that lost a conflict.
+    private func runWrites(of batch: [any PostgresGroupJob], on connection: PostgresConnection) async throws
+        -> BatchEnd
+    {
+        var holdsLocks = false
+        for (position, job) in batch.enumerated() {
+            // The first write needs no savepoint (one round trip less): nothing precedes it, so when it fails
+            // the transaction is rolled back and begun again for the writes after it.
+            if position > 0 {
+                try await connection.query(PostgresQuery(unsafeSQL: "SAVEPOINT w\(position)"), logger: logger)
+            }
+            if await job.run(on: connection) {
+                if !holdsLocks, position < batch.count - 1 {
+                    try await connection.query(
+                        "SELECT set_config('lock_timeout', \(Self.laterWriteLockTimeout), true)", logger: logger)
+                    holdsLocks = true
+                }
+                continue
+            }
+            if job.lostConflict { return .rolledBackForConflict }
+            if position > 0 {
+                try await connection.query(
+                    PostgresQuery(unsafeSQL: "ROLLBACK TO SAVEPOINT w\(position)"), logger: logger)
             } else {
-                job.finish(committed)
+                try await connection.query("ROLLBACK", logger: logger)
+                try await connection.query("BEGIN", logger: logger)
             }
         }
-        if !again.isEmpty { enqueue(again) }
+        return .committed
     }
 }
 
@@ -130,7 +210,14 @@ final class PostgresGroupCommit: Sendable {
 private protocol PostgresGroupJob: AnyObject, Sendable {
     /// Runs the write; `false` when it threw and its savepoint must be rolled back.
     func run(on connection: PostgresConnection) async -> Bool
-    /// Whether the write lost a deadlock or serialization conflict and may run again (counting the try).
+    /// Whether the write's last run lost a deadlock or a serialization conflict.
+    var lostConflict: Bool { get }
+    /// Whether the write's last run would have waited for a lock longer than a write after the first may.
+    var waitedTooLong: Bool { get }
+    /// Forgets the last run's result, before the write runs again.
+    func reset()
+    /// Whether the write is to run again after its batch was rolled back for a conflict: always, unless it lost
+    /// that conflict more than `maximumRetries` times (counting this one), when it keeps its error.
     func mustRunAgain(maximumRetries: Int) -> Bool
     /// Resumes the caller once the transaction ended.
     func finish(_ committed: Result<Void, any Error>)
@@ -143,7 +230,7 @@ private final class PostgresWriteJob<T: Sendable>: PostgresGroupJob, @unchecked 
     private let body: @Sendable (PostgresConnection) async throws -> T
     private let continuation: CheckedContinuation<T, any Error>
     private var result: Result<T, any Error>?
-    private var tries = 0
+    private var conflictsLost = 0
 
     init(
         body: @escaping @Sendable (PostgresConnection) async throws -> T,
@@ -154,7 +241,6 @@ private final class PostgresWriteJob<T: Sendable>: PostgresGroupJob, @unchecked 
     }
 
     func run(on connection: PostgresConnection) async -> Bool {
-        tries += 1
         do {
             result = .success(try await body(connection))
             return true
@@ -164,11 +250,24 @@ private final class PostgresWriteJob<T: Sendable>: PostgresGroupJob, @unchecked 
         }
     }
 
+    /// The SQLSTATE of the last run's error, when PostgreSQL raised it.
+    private var failureState: String? {
+        guard case .failure(let error as PSQLError)? = result else { return nil }
+        return error.serverInfo?[.sqlState]
+    }
+
+    var lostConflict: Bool { failureState == "40P01" || failureState == "40001" }
+
+    var waitedTooLong: Bool { failureState == "55P03" }
+
+    func reset() { result = nil }
+
     func mustRunAgain(maximumRetries: Int) -> Bool {
-        guard case .failure(let error as PSQLError)? = result, tries <= maximumRetries,
-            let state = error.serverInfo?[.sqlState], state == "40P01" || state == "40001"
-        else { return false }
-        result = nil
+        if lostConflict {
+            conflictsLost += 1
+            guard conflictsLost <= maximumRetries else { return false }
+        }
+        reset()
         return true
     }
 

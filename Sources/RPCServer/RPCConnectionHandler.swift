@@ -34,6 +34,9 @@ final class RPCConnectionHandler: ChannelDuplexHandler {
     private var hasInputEnded = false
     private var isPausedForWritability = false
     private var hasPendingRead = false
+    /// Whether the connection was refused at connect and reads what its client sends, to drop it, until the
+    /// client closes its side (see ``close(with:context:)``).
+    private var isDrainingRefusedClient = false
     private var isChannelOpen = true
     /// The tasks running admitted work, by the number they were started under.
     private var tasks: [Int: Task<Void, Never>] = [:]
@@ -115,6 +118,10 @@ final class RPCConnectionHandler: ChannelDuplexHandler {
 
     func userInboundEventTriggered(context: ChannelHandlerContext, event: Any) {
         if case .inputClosed = event as? ChannelEvent {
+            if isDrainingRefusedClient {
+                context.close(promise: nil)
+                return
+            }
             hasInputEnded = true
             if isAccepted {
                 perform(state.inputEnded(), context: context)
@@ -124,6 +131,10 @@ final class RPCConnectionHandler: ChannelDuplexHandler {
     }
 
     func read(context: ChannelHandlerContext) {
+        if isDrainingRefusedClient {
+            context.read()
+            return
+        }
         guard state.phase != .closed else { return }
         if isAccepted && !isPausedForWritability {
             context.read()
@@ -407,15 +418,21 @@ final class RPCConnectionHandler: ChannelDuplexHandler {
         cancelTimers()
         let line = notice.map { ByteBuffer(responseLine: RPCResponse(id: nil, error: error(for: $0))) } ?? ByteBuffer()
         let channel = context.channel
-        // A connection refused before it was served never read what its client sent at once: closing it fully
-        // would reset the client's side before it reads the notice. It shuts its output instead (the client
-        // reads the notice, then the end of the stream) and closes at most a second later.
+        // A connection refused before it was served has not read what its client sent: closing it fully would
+        // make the client's request fail (`EPIPE` when the client writes after the close, as a `t4gctl` slowed
+        // by a loaded machine did) before the client reads the notice. It shuts its output instead, reads and
+        // drops what the client sends, and closes when the client has closed its side (after reading the
+        // notice and the end of the stream), or at most three seconds later.
         let refusedAtConnect = !isAccepted
         context.writeAndFlush(wrapOutboundOut(line)).whenComplete { _ in
             channel.close(mode: refusedAtConnect ? .output : .all, promise: nil)
         }
+        if refusedAtConnect {
+            isDrainingRefusedClient = true
+            context.read()
+        }
         let linger =
-            refusedAtConnect ? min(configuration.shutdownGracePeriod, .seconds(1)) : configuration.shutdownGracePeriod
+            refusedAtConnect ? min(configuration.shutdownGracePeriod, .seconds(3)) : configuration.shutdownGracePeriod
         closeTimer = context.eventLoop.assumeIsolated().scheduleTask(in: TimeAmount(linger)) {
             context.close(promise: nil)
         }

@@ -106,11 +106,15 @@ struct NetworkFaultTests {
                 await Self.status(of: invoice.hash, at: payer) != "pending"
             }
         }
-        // A payment that could not reach the node failed (`not_sent`, nothing left the daemon); a client sends
-        // it again, which attempts it anew: only then may the node see that hash.
+        // A payment that could not reach the node failed (`not_sent`, nothing left the daemon), or the node
+        // failed it itself (its 3 s payment timeout passed before an HTLC went out, seen on a loaded CI
+        // machine); a client sends it again, which attempts it anew.
         var retried: [String] = []
         for invoice in invoices where await Self.status(of: invoice.hash, at: payer) != "succeeded" {
-            #expect(try await sim.paymentCounters(invoice.hash) == nil, "a failed payment never reached the node")
+            let counters = try await sim.paymentCounters(invoice.hash)
+            #expect(
+                counters == nil || (counters?.succeeded == 0 && counters?.failed == counters?.initiated),
+                "a failed payment never reached the node, or the node failed it: \(String(describing: counters))")
             retried.append(invoice.bolt11)
         }
         _ = await Self.send(retried, from: payer)

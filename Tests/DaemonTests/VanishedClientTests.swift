@@ -66,7 +66,12 @@ import Testing
             let payment = try await payer.call("payment.get", ["payment_hash": .string(hash)])
             #expect(payment.integer("amount_msat") == 21_000)
             #expect(payment.string("preimage").count == 64)
-            let paid = try await payee.call("invoice.get", ["payment_hash": .string(hash)])
+            // The payee learns of the settlement from its own watcher, a moment after the payer.
+            let paid = try await settledValue(timeout: Self.bound) {
+                try await payee.call("invoice.get", ["payment_hash": .string(hash)])
+            } until: {
+                $0.string("status") != "open"
+            }
             #expect(paid.string("status") == "paid")
             #expect(paid.string("preimage") == payment.string("preimage"))
         }
@@ -82,10 +87,13 @@ import Testing
         _ what: String, port: Int,
         _ condition: (Double) -> Bool
     ) async throws {
-        try await eventually(what, timeout: bound) {
+        let last = try await settledValue(timeout: bound) {
             let metrics = try HTTPProbe.get("/metrics", port: port).body
             let gauge = metrics.split(separator: "\n").first { $0.hasPrefix("t4gd_rpc_requests_in_flight ") }
-            return gauge.flatMap { $0.split(separator: " ").last }.flatMap { Double($0) }.map(condition) ?? false
+            return gauge.flatMap { $0.split(separator: " ").last }.flatMap { Double($0) }
+        } until: {
+            $0.map(condition) ?? false
         }
+        try #require(last.map(condition) == true, "\(what): t4gd_rpc_requests_in_flight is \(String(describing: last))")
     }
 }

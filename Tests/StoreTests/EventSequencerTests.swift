@@ -136,4 +136,36 @@ import Testing
         #expect(try await appends.value.sorted() == Array(1...50))
         #expect(try await events(writer).map(\.index) == Array(1...50))
     }
+
+    @Test func aLongTransactionInAnotherDatabaseOfTheClusterDoesNotHoldIndexingBack() async throws {
+        defer { directory.remove() }
+        let store = try await openStores(1)[0]
+        let postgres = try engine(store)
+        // Another database of the same cluster (another wallet, another test) with a transaction that holds a
+        // transaction id and stays open until the end of the test.
+        let other = try await openStores(1, url: try await StoreEngines.url("postgres", in: directory))[0]
+        let otherEngine = try engine(other)
+        let longTransaction = try await PostgresConnection.connect(
+            configuration: otherEngine.connectionConfiguration, id: 1, logger: otherEngine.logger)
+        defer { Task { try await longTransaction.close() } }
+        try await longTransaction.query("BEGIN", logger: otherEngine.logger)
+        let xid = try #require(
+            try await longTransaction.rows(
+                "SELECT pg_current_xact_id()::text::bigint AS xid", otherEngine.logger
+            ).first?.integer("xid"))
+        // Events written here now are indexed while it is open (with the cluster-wide `xmin` as horizon, each
+        // write waited 30 s and failed "stored but not indexed").
+        var indexes: [Int64] = []
+        for at in 1...5 {
+            indexes.append(try await store.appendEvent(NewEvent(type: "test", at: Int64(at), data: "{}")).index)
+        }
+        #expect(indexes == [1, 2, 3, 4, 5])
+        let status = try await postgres.client.withConnection { connection in
+            try await connection.rows(
+                "SELECT pg_xact_status(CAST(\(String(xid)) AS xid8)) AS status", postgres.logger
+            ).first?.text("status")
+        }
+        #expect(status == "in progress", "the other database's transaction was open all along")
+        try await longTransaction.query("COMMIT", logger: otherEngine.logger)
+    }
 }

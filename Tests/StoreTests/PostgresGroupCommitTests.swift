@@ -1,6 +1,7 @@
 import Lightning
 import PostgresNIO
 import Store
+import Synchronization
 import TestSupport
 import Testing
 
@@ -67,4 +68,98 @@ import Testing
             _ = try await store.createInvoice(invoice(label: "label-0", fingerprint: "second"))
         }
     }
+
+    @Test func batchesLockingRowsInOppositeOrdersDoNotDeadlock() async throws {
+        // [row 1, row 2, row 2] against [row 2, row 1, row 1]: the later writes would deadlock, but they may
+        // not wait while their batch holds locks; they run again as first writes of later batches.
+        let (counts, conflicts) = try await opposingBatches(firstWrites: [[1], [2]], laterWrites: [[2, 2], [1, 1]])
+        #expect(counts == [[1, 3], [2, 3]], "every write committed once")
+        #expect(conflicts == 0, "no deadlock")
+    }
+
+    @Test func aDeadlockVictimRunsAgainAfterItsBatchIsRolledBack() async throws {
+        // First writes may wait, so two of them locking rows 1 and 2 in opposite orders deadlock: PostgreSQL
+        // picks one, its batch is rolled back whole and runs again.
+        let (counts, conflicts) = try await opposingBatches(firstWrites: [[1, 2], [2, 1]], laterWrites: [[], []])
+        #expect(counts == [[1, 2], [2, 2]], "every write committed once")
+        #expect(conflicts == 1, "one deadlock, lost once")
+    }
+
+    /// Two instances' group commits, one batch in flight each, so that the writes queued behind a gate form one
+    /// batch each: a first write that increments the counters of its first row, waits until the other side's
+    /// first write did the same, then increments its other rows; then one write per row of `laterWrites`.
+    /// Returns the counters as `[id, n]` and the batches rolled back for a conflict.
+    func opposingBatches(firstWrites: [[Int]], laterWrites: [[Int]]) async throws
+        -> (counts: [[Int64?]], conflicts: Int)
+    {
+        defer { directory.remove() }
+        let store = try await Store(
+            configuration: .init(
+                location: try StoreLocation(url: try await StoreEngines.url("postgres", in: directory)),
+                instance: "opposing"))
+        let postgres = try #require(store.base as? PostgresStore)
+        let logger = postgres.logger
+        try await postgres.client.withConnection { connection in
+            try await connection.query("CREATE TABLE counters (id int PRIMARY KEY, n int NOT NULL)", logger: logger)
+            try await connection.query("INSERT INTO counters VALUES (1, 0), (2, 0)", logger: logger)
+        }
+        let batches = (0..<2).map { _ in
+            PostgresGroupCommit(client: postgres.client, logger: logger, maximumConcurrentBatches: 1)
+        }
+        let firstRowLocked = (0..<2).map { _ in AsyncStream<Void>.makeStream() }
+        let gates = (0..<2).map { _ in AsyncStream<Void>.makeStream() }
+        @Sendable func increment(_ row: Int, on connection: PostgresConnection) async throws {
+            try await connection.query("UPDATE counters SET n = n + 1 WHERE id = \(row)", logger: logger)
+        }
+        var writes: [Task<Void, any Error>] = []
+        for side in 0..<2 {
+            let group = batches[side]
+            let gate = gates[side].stream
+            let (entered, enter) = AsyncStream<Void>.makeStream()
+            writes.append(
+                Task {
+                    try await group.write { _ in
+                        enter.finish()
+                        for await _ in gate {}
+                    }
+                })
+            for await _ in entered {}
+            let rows = firstWrites[side]
+            let locked = firstRowLocked[side].continuation
+            let otherLocked = firstRowLocked[1 - side].stream
+            let once = FirstRun()
+            writes.append(
+                Task {
+                    try await group.write { connection in
+                        try await increment(rows[0], on: connection)
+                        if once.isFirst() {
+                            locked.finish()
+                            for await _ in otherLocked {}
+                        }
+                        for row in rows.dropFirst() { try await increment(row, on: connection) }
+                    }
+                })
+            try await eventually("side \(side)'s first write waits") { group.waitingWrites == 1 }
+            for (position, row) in laterWrites[side].enumerated() {
+                writes.append(Task { try await group.write { try await increment(row, on: $0) } })
+                try await eventually("side \(side)'s write \(position + 2) waits") {
+                    group.waitingWrites == position + 2
+                }
+            }
+        }
+        for gate in gates { gate.continuation.finish() }
+        for write in writes { try await write.value }
+        let counts = try await postgres.client.withConnection { connection in
+            try await connection.rows("SELECT id::bigint AS id, n::bigint AS n FROM counters ORDER BY id", logger)
+                .map { [try $0.integer("id"), try $0.integer("n")] }
+        }
+        return (counts, batches.map(\.batchesRolledBackForConflict).reduce(0, +))
+    }
+}
+
+/// True the first time it is asked only.
+private final class FirstRun: Sendable {
+    private let asked = Atomic<Bool>(false)
+
+    func isFirst() -> Bool { !asked.exchange(true, ordering: .relaxed) }
 }
