@@ -213,6 +213,8 @@ enum PostgresMigrations {
         // The system accounts' moves go to the writing connection's shard, not to one hot `balances` row
         // (`BalanceShards`, `Journal`).
         "v12_balance_shards": BalanceShards.schema,
+        // A user account's spending of the rolling daily limit, by the hour (`SpendBuckets`).
+        "v13_spend_buckets": SpendBuckets.schema(now: "extract(epoch FROM now())::bigint"),
     ]
 
     /// Applies the missing versions in one transaction under the migration lock.

@@ -241,6 +241,9 @@ enum SQLiteMigrations {
         migrator.registerMigration("v12_balance_shards") { database in
             try database.execute(sql: BalanceShards.schema)
         }
+        migrator.registerMigration("v13_spend_buckets") { database in
+            try database.execute(sql: SpendBuckets.schema(now: "CAST(strftime('%s', 'now') AS INTEGER)"))
+        }
         return migrator
     }
 }
