@@ -168,7 +168,8 @@ enum Journal {
         _ id: String, now: Int64, locking: Bool = false, on connection: PostgresConnection, _ logger: Logger
     ) async throws -> AccountState? {
         guard let row = try await balanceRow(id, locking: locking, on: connection, logger) else { return nil }
-        return try AccountState(row: row, spentLastDay: try await spentLastDay(of: id, now: now, on: connection, logger))
+        return try AccountState(
+            row: row, spentLastDay: try await spentLastDay(of: id, now: now, on: connection, logger))
     }
 
     /// The debit check of account `id` at `now` with its balance row locked until the transaction ends (unless

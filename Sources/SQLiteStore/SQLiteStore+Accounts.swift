@@ -29,9 +29,15 @@ extension SQLiteStore {
         }
     }
 
-    /// The account `id` with its figures.
+    /// The account `id` with its figures: from the cache when it was read at the same `now` since its rows last
+    /// changed (``AccountStateCache``).
     public func account(id: String, now: Int64) async throws(StoreError) -> AccountState? {
-        try await read("read account") { database in try Self.accountState(id, now: now, in: database) }
+        if let cached = accountStates.state(of: id, now: now) { return cached }
+        let generation = accountStates.generation
+        let read = try await read("read account") { database in try Self.accountStateAndRows(id, now: now, in: database)
+        }
+        accountStates.keep(read?.state, rows: read?.rows, of: id, now: now, readFrom: generation)
+        return read?.state
     }
 
     /// Accounts in id order, filtered, with their total.

@@ -74,6 +74,27 @@ extension SQLiteStore {
         return state
     }
 
+    /// The account `id` with its figures and the rows they are read from (for ``AccountStateCache``), or `nil`.
+    static func accountStateAndRows(_ id: String, now: Int64, in database: Database) throws
+        -> (state: AccountState, rows: AccountStateCache.Rows)?
+    {
+        guard
+            let row = try Row.fetchOne(
+                database.cachedStatement(sql: accountStateWithRowIDs + " WHERE a.id = ?"), arguments: [id])
+        else { return nil }
+        var state = try AccountState(row: row, spentLastDay: 0)
+        state.spentLastDay = try spentLastDay(of: id, now: now, in: database)
+        return (state, AccountStateCache.Rows(account: row["account_rowid"], balance: row["balance_rowid"]))
+    }
+
+    /// ``LedgerQueries/accountState`` with the rowids of the `accounts` and `balances` rows it reads.
+    static let accountStateWithRowIDs: String = {
+        let withRowIDs = LedgerQueries.accountState.replacingOccurrences(
+            of: "SELECT a.*,", with: "SELECT a.rowid AS account_rowid, b.rowid AS balance_rowid, a.*,")
+        precondition(withRowIDs != LedgerQueries.accountState, "the account query no longer starts as expected")
+        return withRowIDs
+    }()
+
     /// What account `id` spent in the 24 hours before `now` (``SpendBuckets``).
     static func spentLastDay(of id: String, now: Int64, in database: Database) throws -> Int64 {
         let since = now - DebitCheck.window
@@ -82,7 +103,8 @@ extension SQLiteStore {
                 database.cachedStatement(sql: LedgerQueries.systemSpentSince), arguments: [id, since]) ?? 0
         }
         return try Int64.fetchOne(
-            database.cachedStatement(sql: LedgerQueries.spentSince), arguments: [id, since, SpendBuckets.hour(of: since)]
+            database.cachedStatement(sql: LedgerQueries.spentSince),
+            arguments: [id, since, SpendBuckets.hour(of: since)]
         ) ?? 0
     }
 

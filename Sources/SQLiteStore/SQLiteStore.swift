@@ -28,6 +28,8 @@ public final class SQLiteStore: StoreEngine {
 
     let database: DatabasePool
     private let writer: GroupCommitWriter
+    /// Accounts read this second, until a write changes them (``AccountStateCache``).
+    let accountStates = AccountStateCache()
 
     public var kind: StoreEngineKind { .sqlite }
 
@@ -46,6 +48,7 @@ public final class SQLiteStore: StoreEngine {
             throw StoreError(.database, "cannot open \(configuration.path): \(Self.reason(error))")
         }
         writer = GroupCommitWriter(database: database, label: "t4gd.store.writer")
+        database.add(transactionObserver: AccountRowObserver(cache: accountStates), extent: .databaseLifetime)
     }
 
     /// Opens (creating if needed) and migrates the store on a Dispatch thread: opening may wait for another

@@ -77,7 +77,9 @@ extension LedgerStoreTests {
     func bucketsOf(_ account: String, engine: String, url: String) async throws -> Int64 {
         let sql = "SELECT count(*) AS n FROM spend_buckets WHERE account = '\(account)'"
         if engine == "sqlite" {
-            return try await DatabaseQueue(path: directory.file("store.sqlite")).read { try Int64.fetchOne($0, sql: sql) }
+            return try await DatabaseQueue(path: directory.file("store.sqlite")).read {
+                try Int64.fetchOne($0, sql: sql)
+            }
                 ?? 0
         }
         let store = try await openStore(url)
