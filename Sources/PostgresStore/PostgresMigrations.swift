@@ -213,6 +213,7 @@ enum PostgresMigrations {
         // The system accounts' moves go to the writing connection's shard, not to one hot `balances` row
         // (`BalanceShards`, `Journal`).
         "v12_balance_shards": BalanceShards.schema,
+        "v13_statement_order": LedgerSchema.statementOrder,
     ]
 
     /// Applies the missing versions in one transaction under the migration lock.

@@ -241,6 +241,9 @@ enum SQLiteMigrations {
         migrator.registerMigration("v12_balance_shards") { database in
             try database.execute(sql: BalanceShards.schema)
         }
+        migrator.registerMigration("v13_statement_order") { database in
+            try database.execute(sql: LedgerSchema.statementOrder)
+        }
         return migrator
     }
 }

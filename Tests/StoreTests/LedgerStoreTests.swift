@@ -105,7 +105,8 @@ import Testing
         #expect(listed.items.map(\.spentLastDay) == [4_000])
         #expect(try await store.account(id: "user:2", now: 400)?.balance == 960)
         #expect(try await store.account(id: AccountRecord.node, now: 400)?.balance == 10_960)
-        let statement = try await store.statement(account: "user:1", filter: StatementFilter(), limit: 2, cursor: nil)
+        let statement = try await store.statement(
+            account: "user:1", filter: StatementFilter(status: .settled), limit: 2, cursor: nil)
         #expect(statement.page.items.map(\.kind) == [.transfer, .payment])
         #expect(statement.page.items.map(\.counterparty) == ["user:2", AccountRecord.node])
         #expect(
