@@ -204,31 +204,33 @@ extension PostgresStore {
     public func statement(account: String, filter: StatementFilter, limit: Int, cursor: String?)
         async throws(StoreError) -> AccountStatement
     {
-        func query(_ sql: String, _ values: [StoreValue]) -> PostgresQuery {
-            var bindings = PostgresBindings(capacity: values.count)
-            for value in values {
-                switch value {
-                case .null: bindings.appendNull()
-                case .integer(let integer): bindings.append(integer)
-                case .text(let text): bindings.append(text)
-                }
-            }
-            return PostgresQuery(unsafeSQL: Self.dollarParameters(sql), binds: bindings)
-        }
-        return try await onConnection("read statement") { connection in
+        try await onConnection("read statement") { connection in
             var lines: [[(line: StatementLine, position: StatementPosition)]] = []
             var totals: [PostgresRandomAccessRow?] = []
             for part in StatementSQL.parts(filter) {
                 let page = StatementSQL.lineArguments(
                     part, account: account, filter: filter, cursor: cursor, limit: limit)
                 lines.append(
-                    try StatementSQL.lines(try await connection.rows(query(part.lines, page), logger), of: part))
+                    try StatementSQL.lines(try await connection.rows(Self.query(part.lines, page), logger), of: part))
                 let range = StatementSQL.totalsArguments(part, account: account, filter: filter)
-                totals.append(try await connection.rows(query(part.totals, range), logger).first)
+                totals.append(try await connection.rows(Self.query(part.totals, range), logger).first)
             }
             return AccountStatement(
                 page: StatementSQL.page(lines, limit: limit), totals: try StatementSQL.totals(totals))
         }
+    }
+
+    /// The query of `sql`, written with SQLite's numbered parameters `?N`, bound to `values`.
+    static func query(_ sql: String, _ values: [StoreValue]) -> PostgresQuery {
+        var bindings = PostgresBindings(capacity: values.count)
+        for value in values {
+            switch value {
+            case .null: bindings.appendNull()
+            case .integer(let integer): bindings.append(integer)
+            case .text(let text): bindings.append(text)
+            }
+        }
+        return PostgresQuery(unsafeSQL: dollarParameters(sql), binds: bindings)
     }
 
     /// `sql` with SQLite's numbered parameters `?N` written as PostgreSQL's `$N`.

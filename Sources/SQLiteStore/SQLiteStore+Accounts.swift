@@ -172,7 +172,7 @@ extension SQLiteStore {
     }
 
     /// `values` as GRDB's statement arguments.
-    private static func arguments(_ values: [StoreValue]) -> StatementArguments {
+    static func arguments(_ values: [StoreValue]) -> StatementArguments {
         StatementArguments(
             values.map { value -> (any DatabaseValueConvertible)? in
                 switch value {

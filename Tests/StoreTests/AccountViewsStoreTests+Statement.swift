@@ -1,4 +1,3 @@
-import Foundation
 import GRDB
 import Lightning
 import PostgresNIO
@@ -12,14 +11,7 @@ import Testing
 /// `account.statement`'s statuses in the store, on both engines: a payment in flight listed `pending` with its
 /// hold, then once as `settled` or `failed`; the filters combined; totals; paging across status changes; and the
 /// indexes each page reads.
-@Suite struct AccountStatementStoreTests {
-    let directory = TemporaryDirectory()
-
-    func openStore(_ engine: String) async throws -> Store {
-        try await Store(
-            configuration: .init(location: try StoreLocation(url: try await StoreEngines.url(engine, in: directory))))
-    }
-
+extension AccountViewsStoreTests {
     /// Opens `user:1` and `user:2` and credits `user:1` 100,000 msat by an invoice paid at 100.
     func openAccounts(_ store: Store) async throws {
         for id in ["user:1", "user:2"] {
@@ -55,7 +47,7 @@ import Testing
     }
 
     /// Moves `amount` from `user:1` to `user:2` at `at`.
-    func transfer(_ store: Store, _ amount: Int64, at: Int64, key: String) async throws {
+    func transferOut(_ store: Store, _ amount: Int64, at: Int64, key: String) async throws {
         let outcome = try await store.transfer(
             TransferRecord(
                 transferID: "tr-\(key)", from: "user:1", to: "user:2", amount: MilliSatoshi(amount),
@@ -74,11 +66,6 @@ import Testing
         try await store.statement(account: "user:1", filter: filter, limit: limit, cursor: cursor)
     }
 
-    func totals(_ incoming: Int64, _ outgoing: Int64, _ fees: Int64, _ count: Int64) -> WalletTotals {
-        WalletTotals(
-            incoming: MilliSatoshi(incoming), outgoing: MilliSatoshi(outgoing), fees: MilliSatoshi(fees), count: count)
-    }
-
     /// What names a line across statuses: its payment hash or its transfer.
     func identity(_ line: StatementLine) -> String {
         line.paymentHash ?? line.transferID ?? "entry \(line.entryID ?? 0)"
@@ -88,7 +75,7 @@ import Testing
         defer { directory.remove() }
         let store = try await openStore(engine)
         try await openAccounts(store)
-        try await transfer(store, 5_000, at: 110, key: "t1")
+        try await transferOut(store, 5_000, at: 110, key: "t1")
         let paying = try await begin(store, 20_000, at: 120)
 
         let held = try await statement(store)
@@ -140,7 +127,7 @@ import Testing
         defer { directory.remove() }
         let store = try await openStore(engine)
         try await openAccounts(store)
-        try await transfer(store, 5_000, at: 110, key: "t1")
+        try await transferOut(store, 5_000, at: 110, key: "t1")
         let settled = try await begin(store, 20_000, at: 120)
         try await complete(store, settled, fee: 150, at: 121)
         let failed = try await begin(store, 7_000, at: 130)
@@ -176,11 +163,11 @@ import Testing
         defer { directory.remove() }
         let store = try await openStore(engine)
         try await openAccounts(store)
-        try await transfer(store, 1_000, at: 200, key: "t1")
+        try await transferOut(store, 1_000, at: 200, key: "t1")
         var payments: [PaymentHash] = []
         for at: Int64 in [200, 200, 200, 210, 210] { payments.append(try await begin(store, 2_000, at: at)) }
-        try await transfer(store, 1_000, at: 200, key: "t2")
-        try await transfer(store, 1_000, at: 220, key: "t3")
+        try await transferOut(store, 1_000, at: 200, key: "t2")
+        try await transferOut(store, 1_000, at: 220, key: "t3")
         let everything = try await statement(store)
         #expect(everything.page.items.count == 9 && everything.totals.count == 9)
 
@@ -192,7 +179,7 @@ import Testing
         for (index, hash) in payments.enumerated() {
             try await complete(store, hash, fee: index.isMultiple(of: 2) ? 10 : nil, at: 230)
         }
-        try await transfer(store, 1_000, at: 240, key: "t4")
+        try await transferOut(store, 1_000, at: 240, key: "t4")
         while let cursor = page.page.nextCursor {
             page = try await statement(store, limit: 2, cursor: cursor)
             met += page.page.items.map(identity)
@@ -225,17 +212,11 @@ import Testing
         try await store.close()
         let database = try DatabaseQueue(path: directory.file("store.sqlite"))
         for probe in Self.probes {
-            let arguments = StatementArguments(
-                probe.arguments.map { value -> (any DatabaseValueConvertible)? in
-                    switch value {
-                    case .null: nil
-                    case .integer(let integer): integer
-                    case .text(let text): text
-                    }
-                })
             let plan = try await database.read { database in
-                try Row.fetchAll(database, sql: "EXPLAIN QUERY PLAN " + probe.sql, arguments: arguments)
-                    .map { $0["detail"] as String }.joined(separator: "; ")
+                try Row.fetchAll(
+                    database, sql: "EXPLAIN QUERY PLAN " + probe.sql, arguments: SQLiteStore.arguments(probe.arguments)
+                )
+                .map { $0["detail"] as String }.joined(separator: "; ")
             }
             #expect(plan.contains("USING INDEX \(probe.index)"), "\(plan)")
             #expect(!plan.contains("SCAN") && !plan.contains("TEMP B-TREE"), "\(plan)")
@@ -250,16 +231,8 @@ import Testing
         try await openAccounts(store)
         let postgres = try #require(store.base as? PostgresStore)
         for probe in Self.probes {
-            var bindings = PostgresBindings(capacity: probe.arguments.count)
-            for value in probe.arguments {
-                switch value {
-                case .null: bindings.appendNull()
-                case .integer(let integer): bindings.append(integer)
-                case .text(let text): bindings.append(text)
-                }
-            }
-            let explained = PostgresQuery(
-                unsafeSQL: "EXPLAIN " + PostgresStore.dollarParameters(probe.sql), binds: bindings)
+            var explained = PostgresStore.query(probe.sql, probe.arguments)
+            explained.sql = "EXPLAIN " + explained.sql
             let plan = try await postgres.client.withConnection { connection in
                 try await connection.query("BEGIN", logger: postgres.logger)
                 try await connection.query("SET LOCAL enable_seqscan = off", logger: postgres.logger)
