@@ -17,7 +17,7 @@ package enum StatementSQL {
         case postings, payments
 
         /// One page of the part's lines, newest first (`limit + 1` rows, to tell whether another page follows).
-        package var lines: String { "SELECT \(columns) \(source) \(page)" }
+        package var lines: String { "SELECT \(columns) \(tables) \(labels) \(conditions) \(page)" }
 
         /// The totals of the part's filtered range (every page): lines counted; what settled lines moved and
         /// pending ones hold, failed ones nothing.
@@ -29,7 +29,7 @@ package enum StatementSQL {
                 CAST(coalesce(sum(CASE WHEN status != 'failed' AND amount_msat < 0 THEN -amount_msat END), 0)
                     AS BIGINT) AS out_msat,
                 CAST(coalesce(sum(fee_msat), 0) AS BIGINT) AS fees_msat
-            FROM (SELECT \(amounts) \(source)) AS line
+            FROM (SELECT \(amounts) \(tables) \(conditions)) AS line
             """
         }
 
@@ -67,17 +67,45 @@ package enum StatementSQL {
             }
         }
 
-        /// The part's rows of the account within the filter and the time range. A payment of the account that
-        /// succeeded is listed with its posting (read through `ledger_entries_payment`); one that succeeded
-        /// before `v9_accounts` has none (the opening entry holds it) and is not listed.
-        private var source: String {
+        /// The part's tables: what its lines and totals read. A payment of the account that succeeded is
+        /// listed with its posting (read through `ledger_entries_payment`).
+        private var tables: String {
             switch self {
             case .postings:
                 """
                 FROM postings p JOIN ledger_entries e ON e.id = p.entry_id
-                LEFT JOIN invoices i ON e.kind IN ('invoice', 'internal') AND i.payment_hash = e.payment_hash
                 LEFT JOIN payments pay ON e.kind IN ('payment', 'internal') AND pay.payment_hash = e.payment_hash
+                """
+            case .payments:
+                """
+                FROM payments pay
+                LEFT JOIN ledger_entries e ON pay.status = 'succeeded' AND e.payment_hash = pay.payment_hash
+                    AND e.kind IN ('payment', 'internal')
+                LEFT JOIN postings p ON p.entry_id = e.id AND p.account = pay.account
+                """
+            }
+        }
+
+        /// What only the lines show: the invoice's label and description (and, for a payment in flight, its
+        /// payee account), the transfer's memo.
+        private var labels: String {
+            switch self {
+            case .postings:
+                """
+                LEFT JOIN invoices i ON e.kind IN ('invoice', 'internal') AND i.payment_hash = e.payment_hash
                 LEFT JOIN transfers t ON t.transfer_id = e.transfer_id
+                """
+            case .payments:
+                "LEFT JOIN invoices i ON i.payment_hash = pay.payment_hash AND (e.id IS NULL OR e.kind = 'internal')"
+            }
+        }
+
+        /// The part's rows of the account within the filter and the time range. A payment that succeeded before
+        /// `v9_accounts` has no posting (the opening entry holds it) and is not listed.
+        private var conditions: String {
+            switch self {
+            case .postings:
+                """
                 WHERE p.account = ?1 AND (pay.payment_hash IS NULL OR pay.account != p.account)
                     AND (CAST(?2 AS TEXT) IS NULL OR e.kind = CAST(?2 AS TEXT))
                     AND (CAST(?3 AS TEXT) IS NULL OR (CAST(?3 AS TEXT) = 'in' AND p.amount_msat > 0)
@@ -86,11 +114,6 @@ package enum StatementSQL {
                 """
             case .payments:
                 """
-                FROM payments pay
-                LEFT JOIN ledger_entries e ON pay.status = 'succeeded' AND e.payment_hash = pay.payment_hash
-                    AND e.kind IN ('payment', 'internal')
-                LEFT JOIN postings p ON p.entry_id = e.id AND p.account = pay.account
-                LEFT JOIN invoices i ON i.payment_hash = pay.payment_hash AND (e.id IS NULL OR e.kind = 'internal')
                 WHERE pay.account = ?1 AND (pay.status != 'succeeded' OR e.id IS NOT NULL)
                     AND (CAST(?2 AS TEXT) IS NULL OR coalesce(e.kind, 'payment') = CAST(?2 AS TEXT))
                     AND (CAST(?3 AS TEXT) IS NULL OR pay.status = CAST(?3 AS TEXT))
