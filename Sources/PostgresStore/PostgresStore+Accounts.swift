@@ -199,12 +199,13 @@ extension PostgresStore {
         }
     }
 
-    /// One account's lines newest first (``StatementSQL``), with the totals of the filtered range (PostgreSQL
-    /// numbers its parameters `$N` where SQLite reads `?N`).
+    /// One account's lines newest first (``StatementSQL``), with the totals of the filtered range, read in one
+    /// snapshot (PostgreSQL numbers its parameters `$N` where SQLite reads `?N`).
     public func statement(account: String, filter: StatementFilter, limit: Int, cursor: String?)
         async throws(StoreError) -> AccountStatement
     {
-        try await onConnection("read statement") { connection in
+        try await transaction("read statement") { connection in
+            try await connection.query("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ READ ONLY", logger: logger)
             var lines: [[(line: StatementLine, position: StatementPosition)]] = []
             var totals: [PostgresRandomAccessRow?] = []
             for part in StatementSQL.parts(filter) {
