@@ -61,6 +61,7 @@ enum Journal {
         guard try row.requiredInteger("moved") == row.requiredInteger("accounts") else {
             throw StoreError(.accountNotFound, "no account among \(legs.map(\.account).joined(separator: ", "))")
         }
+        try await addSpends(SpendBuckets.spends(kind, postings), at: at, on: connection, logger)
         var events: [EventOutbox.Pending] = []
         for event in PostingEvents.events(
             entryID: entryID, kind: kind, at: at, paymentHash: paymentHash?.hex, transferID: transferID, postings)
@@ -68,6 +69,29 @@ enum Journal {
             events.append(try await EventOutbox.insert(event, on: connection, logger))
         }
         return (entryID, events)
+    }
+
+    /// Adds `spends` (user accounts' spending debits) to their accounts' bucket of the hour of `at` and deletes
+    /// those accounts' buckets no window reaches (``SpendBuckets``), in one statement after the entry's, whose
+    /// `balances` update already holds each account's row: two transactions debiting one account meet there
+    /// first, never in the opposite order here.
+    private static func addSpends(
+        _ spends: [(account: String, amount: Int64)], at: Int64, on connection: PostgresConnection, _ logger: Logger
+    ) async throws {
+        guard !spends.isEmpty else { return }
+        let hour = SpendBuckets.hour(of: at)
+        let accounts = spends.map(\.account)
+        try await connection.query(
+            """
+            WITH pruned AS (
+                DELETE FROM spend_buckets
+                WHERE account = ANY(\(accounts)::text[]) AND hour < \(hour - SpendBuckets.keptHours)
+            )
+            INSERT INTO spend_buckets AS s (account, hour, spent_msat)
+            SELECT account, \(hour), amount FROM unnest(\(accounts)::text[], \(spends.map(\.amount))::bigint[])
+                AS spend (account, amount)
+            ON CONFLICT (account, hour) DO UPDATE SET spent_msat = s.spent_msat + excluded.spent_msat
+            """, logger: logger)
     }
 
     /// Holds `amount` of `account` for the payment `paymentHash`, in one statement.
@@ -143,39 +167,68 @@ enum Journal {
     static func accountState(
         _ id: String, now: Int64, locking: Bool = false, on connection: PostgresConnection, _ logger: Logger
     ) async throws -> AccountState? {
-        guard case .success(let check) = try await debitCheck(id, now: now, locking: locking, on: connection, logger)
-        else { return nil }
-        return check.state
+        guard let row = try await balanceRow(id, locking: locking, on: connection, logger) else { return nil }
+        return try AccountState(row: row, spentLastDay: try await spentLastDay(of: id, now: now, on: connection, logger))
     }
 
     /// The debit check of account `id` at `now` with its balance row locked until the transaction ends (unless
-    /// `locking` is false), or the refusal when it does not exist.
+    /// `locking` is false), or the refusal when it does not exist. The spends of the last 24 hours are read only
+    /// for an account with a daily limit (``DebitCheck/needsRecentSpends(_:)``).
     static func debitCheck(
         _ id: String, now: Int64, locking: Bool = true, on connection: PostgresConnection, _ logger: Logger
     ) async throws -> Result<DebitCheck, LedgerRefusal> {
-        let lock = locking ? " FOR UPDATE OF b" : ""
-        let query: PostgresQuery = "\(unescaped: LedgerQueries.accountState) WHERE a.id = \(id)\(unescaped: lock)"
-        guard let row = try await connection.rows(query, logger).first else { return .failure(.accountNotFound(id)) }
+        guard let row = try await balanceRow(id, locking: locking, on: connection, logger) else {
+            return .failure(.accountNotFound(id))
+        }
+        var state = try AccountState(row: row, spentLastDay: 0)
+        guard DebitCheck.needsRecentSpends(state.account) else {
+            return .success(DebitCheck(state: state, recentSpends: []))
+        }
         let spends = try await recentSpends(of: id, now: now, on: connection, logger)
-        let state = try AccountState(row: row, spentLastDay: spends.reduce(0) { $0 + $1.amount })
+        state.spentLastDay = spends.reduce(0) { $0 + $1.amount }
         return .success(DebitCheck(state: state, recentSpends: spends))
     }
 
-    /// The account's spends of the 24 hours before `now`: debits of payments and outgoing transfers, and holds.
+    /// The account `id` joined with its balance, its `balances` row locked until the transaction ends when
+    /// `locking`.
+    private static func balanceRow(
+        _ id: String, locking: Bool, on connection: PostgresConnection, _ logger: Logger
+    ) async throws -> PostgresRandomAccessRow? {
+        let lock = locking ? " FOR UPDATE OF b" : ""
+        let query: PostgresQuery = "\(unescaped: LedgerQueries.accountState) WHERE a.id = \(id)\(unescaped: lock)"
+        return try await connection.rows(query, logger).first
+    }
+
+    /// What account `id` spent in the 24 hours before `now` (``SpendBuckets``).
+    static func spentLastDay(of id: String, now: Int64, on connection: PostgresConnection, _ logger: Logger)
+        async throws -> Int64
+    {
+        let since = now - DebitCheck.window
+        let sql = AccountRecord.isSystem(id) ? LedgerQueries.systemSpentSince : LedgerQueries.spentSince
+        return try await connection.rows(windowQuery(sql, id: id, since: since), logger).first?.integer("spent") ?? 0
+    }
+
+    /// A user account's spends of the 24 hours before `now`, as `LedgerQueries.recentSpends` reads them.
     static func recentSpends(of id: String, now: Int64, on connection: PostgresConnection, _ logger: Logger)
         async throws -> [(at: Int64, amount: Int64)]
     {
-        let since = now - DebitCheck.window
-        return try await connection.rows(
-            """
-            SELECT p.at, -p.amount_msat AS amount FROM postings p JOIN ledger_entries e ON e.id = p.entry_id
-            WHERE p.account = \(id) AND p.at > \(since) AND p.amount_msat < 0
-                AND e.kind IN \(unescaped: LedgerQueries.spendingKinds)
-            UNION ALL
-            SELECT created_at, amount_msat FROM holds WHERE account = \(id) AND created_at > \(since)
-            """, logger
-        ).map {
+        let query = windowQuery(LedgerQueries.recentSpends, id: id, since: now - DebitCheck.window)
+        return try await connection.rows(query, logger).map {
             (at: try $0.requiredInteger("at"), amount: try $0.requiredInteger("amount"))
         }
+    }
+
+    /// One of the spend window's shared queries (SQLite's `?1`, `?2`, `?3`) with PostgreSQL's placeholders, bound
+    /// to the account `id`, the window's start `since` and its first hour.
+    private static func windowQuery(_ sql: String, id: String, since: Int64) -> PostgresQuery {
+        var bindings = PostgresBindings()
+        bindings.append(id)
+        bindings.append(since)
+        var text = sql.replacingOccurrences(of: "?1", with: "$1").replacingOccurrences(of: "?2", with: "$2")
+        if sql.contains("?3") {
+            bindings.append(SpendBuckets.hour(of: since))
+            text = text.replacingOccurrences(of: "?3", with: "$3")
+        }
+        return PostgresQuery(unsafeSQL: text, binds: bindings)
     }
 }

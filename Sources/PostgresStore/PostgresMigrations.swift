@@ -213,7 +213,9 @@ enum PostgresMigrations {
         // The system accounts' moves go to the writing connection's shard, not to one hot `balances` row
         // (`BalanceShards`, `Journal`).
         "v12_balance_shards": BalanceShards.schema,
-        "v13_statement_order": LedgerSchema.statementOrder,
+        // A user account's spending of the rolling daily limit, by the hour (`SpendBuckets`).
+        "v13_spend_buckets": SpendBuckets.schema(now: "extract(epoch FROM now())::bigint"),
+        "v14_statement_order": LedgerSchema.statementOrder,
     ]
 
     /// Applies the missing versions in one transaction under the migration lock.

@@ -61,8 +61,8 @@ extension PostgresStore {
             var items: [AccountState] = []
             for row in rows.prefix(limit) {
                 let id = try row.requiredText("id")
-                let spent = try await Journal.recentSpends(of: id, now: now, on: connection, logger)
-                items.append(try AccountState(row: row, spentLastDay: spent.reduce(0) { $0 + $1.amount }))
+                let spent = try await Journal.spentLastDay(of: id, now: now, on: connection, logger)
+                items.append(try AccountState(row: row, spentLastDay: spent))
             }
             return Page(items: items, nextCursor: rows.count > limit ? items.last?.account.id : nil, total: total)
         }

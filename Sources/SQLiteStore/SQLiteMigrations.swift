@@ -241,7 +241,10 @@ enum SQLiteMigrations {
         migrator.registerMigration("v12_balance_shards") { database in
             try database.execute(sql: BalanceShards.schema)
         }
-        migrator.registerMigration("v13_statement_order") { database in
+        migrator.registerMigration("v13_spend_buckets") { database in
+            try database.execute(sql: SpendBuckets.schema(now: "CAST(strftime('%s', 'now') AS INTEGER)"))
+        }
+        migrator.registerMigration("v14_statement_order") { database in
             try database.execute(sql: LedgerSchema.statementOrder)
         }
         return migrator

@@ -49,9 +49,7 @@ extension SQLiteStore {
                 database, sql: "SELECT count(*) FROM accounts a WHERE \(filter)",
                 arguments: [status?.rawValue, prefix])
             let items = try rows.prefix(limit).map { row in
-                let spent = try Int64.fetchOne(
-                    database, sql: LedgerQueries.spentSince, arguments: [row["id"], now - DebitCheck.window])
-                return try AccountState(row: row, spentLastDay: spent ?? 0)
+                try AccountState(row: row, spentLastDay: try Self.spentLastDay(of: row["id"], now: now, in: database))
             }
             let next = rows.count > limit ? items.last?.account.id : nil
             return Page(items: items, nextCursor: next, total: total)

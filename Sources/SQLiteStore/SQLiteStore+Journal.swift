@@ -7,8 +7,8 @@ import StoreModel
 /// in one transaction are atomic. The statements of every transfer, payment and `account.get` come from the
 /// connection's statement cache: parsed once per connection, not once per call.
 extension SQLiteStore {
-    /// Appends one entry of `postings` (which must sum to zero), moves each account's stored balance and appends
-    /// the entry's `account.credited`/`account.debited` events (``PostingEvents``); returns the entry id and
+    /// Appends one entry of `postings` (which must sum to zero), moves each account's stored balance, adds its
+    /// spending debits to their accounts' hour (``SpendBuckets``) and appends the entry's `account.credited`/`account.debited` events (``PostingEvents``); returns the entry id and
     /// those events. An unknown account throws `accountNotFound`.
     @discardableResult
     static func post(
@@ -29,6 +29,12 @@ extension SQLiteStore {
             try database.cachedStatement(
                 sql: "INSERT INTO postings (entry_id, account, amount_msat, at) VALUES (?, ?, ?, ?)"
             ).execute(arguments: [entryID, posting.account, posting.amount, at])
+        }
+        for spend in SpendBuckets.spends(kind, postings) {
+            let hour = SpendBuckets.hour(of: at)
+            try database.cachedStatement(sql: SpendBuckets.addSQLite).execute(
+                arguments: [spend.account, hour, spend.amount])
+            try database.cachedStatement(sql: SpendBuckets.pruneSQLite).execute(arguments: [spend.account, hour])
         }
         let events = PostingEvents.events(
             entryID: entryID, kind: kind, at: at, paymentHash: paymentHash?.hex, transferID: transferID, postings)
@@ -64,10 +70,20 @@ extension SQLiteStore {
     /// The account `id` with its figures, its spending of the last 24 hours summed by SQLite, or `nil`.
     static func accountState(_ id: String, now: Int64, in database: Database) throws -> AccountState? {
         guard var state = try balanceState(id, in: database) else { return nil }
-        state.spentLastDay =
-            try Int64.fetchOne(
-                database.cachedStatement(sql: LedgerQueries.spentSince), arguments: [id, now - DebitCheck.window]) ?? 0
+        state.spentLastDay = try spentLastDay(of: id, now: now, in: database)
         return state
+    }
+
+    /// What account `id` spent in the 24 hours before `now` (``SpendBuckets``).
+    static func spentLastDay(of id: String, now: Int64, in database: Database) throws -> Int64 {
+        let since = now - DebitCheck.window
+        if AccountRecord.isSystem(id) {
+            return try Int64.fetchOne(
+                database.cachedStatement(sql: LedgerQueries.systemSpentSince), arguments: [id, since]) ?? 0
+        }
+        return try Int64.fetchOne(
+            database.cachedStatement(sql: LedgerQueries.spentSince), arguments: [id, since, SpendBuckets.hour(of: since)]
+        ) ?? 0
     }
 
     /// The account `id` and its balance row, its spending of the last 24 hours left at zero, or `nil`.
@@ -89,17 +105,13 @@ extension SQLiteStore {
         return .success(DebitCheck(state: state, recentSpends: spends))
     }
 
-    /// The account's spends of the 24 hours before `now`: debits of payments and outgoing transfers, and holds.
+    /// A user account's spends of the 24 hours before `now` (``SpendBuckets``): the debits of the window's first
+    /// hour and the open holds one by one, each later hour's bucket as one spend at the end of its hour.
     static func recentSpends(of id: String, now: Int64, in database: Database) throws -> [(at: Int64, amount: Int64)] {
-        try Row.fetchAll(
-            database,
-            sql: """
-                SELECT p.at, -p.amount_msat AS amount FROM postings p JOIN ledger_entries e ON e.id = p.entry_id
-                WHERE p.account = ?1 AND p.at > ?2 AND p.amount_msat < 0 AND e.kind IN \(LedgerQueries.spendingKinds)
-                UNION ALL
-                SELECT created_at, amount_msat FROM holds WHERE account = ?1 AND created_at > ?2
-                """,
-            arguments: [id, now - DebitCheck.window]
+        let since = now - DebitCheck.window
+        return try Row.fetchAll(
+            database.cachedStatement(sql: LedgerQueries.recentSpends),
+            arguments: [id, since, SpendBuckets.hour(of: since)]
         ).map { (at: $0["at"] as Int64, amount: $0["amount"] as Int64) }
     }
 }

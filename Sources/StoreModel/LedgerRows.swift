@@ -43,13 +43,39 @@ package enum LedgerQueries {
         FROM accounts a JOIN balances b ON b.account = a.id
         LEFT JOIN \(BalanceShards.totals) s ON s.account = a.id
         """
-    /// What account `?1` spent after `?2` (debits of spending kinds and open holds), summed in one query;
-    /// SQLite's placeholders.
+    /// What a user account `?1` spent after `?2`, whose window's first hour is `?3` (``SpendBuckets``): the
+    /// buckets of the later hours, the spending debits of the first hour after `?2`, and open holds, summed in
+    /// one query; SQLite's placeholders.
     package static let spentSince = """
-        SELECT (SELECT coalesce(sum(-p.amount_msat), 0) FROM postings p JOIN ledger_entries e ON e.id = p.entry_id
+        SELECT CAST((SELECT coalesce(sum(spent_msat), 0) FROM spend_buckets WHERE account = ?1 AND hour > ?3)
+            + (SELECT coalesce(sum(-p.amount_msat), 0) FROM postings p JOIN ledger_entries e ON e.id = p.entry_id
+                WHERE p.account = ?1 AND p.at > ?2 AND p.at < (?3 + 1) * \(SpendBuckets.seconds)
+                    AND p.amount_msat < 0 AND e.kind IN \(spendingKinds))
+            + (SELECT coalesce(sum(amount_msat), 0) FROM holds WHERE account = ?1 AND created_at > ?2) AS BIGINT)
+            AS spent
+        """
+    /// A user account `?1`'s spends after `?2`, whose window's first hour is `?3`, as `(at, amount)`: the
+    /// spending debits of the first hour and the open holds one by one, each later hour's bucket as one spend at
+    /// the last second of its hour (so a refusal's `retry_after_s` is never too early); SQLite's placeholders.
+    package static let recentSpends = """
+        SELECT p.at, -p.amount_msat AS amount FROM postings p JOIN ledger_entries e ON e.id = p.entry_id
+        WHERE p.account = ?1 AND p.at > ?2 AND p.at < (?3 + 1) * \(SpendBuckets.seconds) AND p.amount_msat < 0
+            AND e.kind IN \(spendingKinds)
+        UNION ALL
+        SELECT created_at, amount_msat FROM holds WHERE account = ?1 AND created_at > ?2
+        UNION ALL
+        SELECT (hour + 1) * \(SpendBuckets.seconds) - 1, spent_msat FROM spend_buckets WHERE account = ?1 AND hour > ?3
+        """
+    /// What a system account `?1` spent after `?2` (it has no buckets): its spending debits and open holds, each
+    /// read; SQLite's placeholders.
+    package static let systemSpentSince = """
+        SELECT CAST((SELECT coalesce(sum(-p.amount_msat), 0) FROM postings p JOIN ledger_entries e ON e.id = p.entry_id
                 WHERE p.account = ?1 AND p.at > ?2 AND p.amount_msat < 0 AND e.kind IN \(spendingKinds))
-            + (SELECT coalesce(sum(amount_msat), 0) FROM holds WHERE account = ?1 AND created_at > ?2)
+            + (SELECT coalesce(sum(amount_msat), 0) FROM holds WHERE account = ?1 AND created_at > ?2) AS BIGINT)
+            AS spent
         """
     /// Entry kinds whose debits count toward the rolling daily spend.
-    package static let spendingKinds = "('payment', 'transfer', 'internal')"
+    package static let spendingKinds =
+        "(" + EntryKind.allCases.filter(\.countsTowardDailySpend).map { "'\($0.rawValue)'" }.joined(separator: ", ")
+        + ")"
 }

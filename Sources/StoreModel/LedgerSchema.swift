@@ -115,7 +115,7 @@ package enum LedgerSchema {
         """
     )
 
-    /// The SQL of migration `v13_statement_order`, the same on both engines: the indexes `account.statement` pages
+    /// The SQL of migration `v14_statement_order`, the same on both engines: the indexes `account.statement` pages
     /// along (``StatementSQL``), newest first within one account. `postings_account_at` gains the entry id, the
     /// tiebreak of postings in one second (the daily-spend sums still use its first two columns), and payments
     /// are indexed by account and creation, where each payment's line stays whatever its status.

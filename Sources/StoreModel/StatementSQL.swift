@@ -3,7 +3,7 @@ import Lightning
 /// The statement's SQL, the same text on both engines, in two parts read apart and merged by
 /// ``StatementPosition``: the account's postings other than those of its own payments (``Part/postings``), and
 /// its own payments of every status, each as one line (``Part/payments``). Each part is read newest first from
-/// an index of `v13_statement_order` (postings by `(account, at, entry_id)`, payments by
+/// an index of `v14_statement_order` (postings by `(account, at, entry_id)`, payments by
 /// `(account, created_at, payment_hash)`), from the cursor on and `limit + 1` lines at most, so a page costs the
 /// lines it shows whatever the account's history.
 ///

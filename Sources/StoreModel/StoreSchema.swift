@@ -6,7 +6,7 @@ public enum StoreSchema {
     public static let versions = [
         "v1_invoices_payments_events", "v2_proofs", "v3_instances", "v4_wallet_identity", "v5_write_replays",
         "v6_proof_lifecycle", "v7_fiat", "v8_proof_holders", "v9_accounts", "v10_event_outbox",
-        "v11_account_views", "v12_balance_shards", "v13_statement_order",
+        "v11_account_views", "v12_balance_shards", "v13_spend_buckets", "v14_statement_order",
     ]
 
     /// A table copied between engines.
@@ -80,6 +80,7 @@ public enum StoreSchema {
             name: "balance_shards", columns: ["account", "shard", "balance_msat", "held_msat"], order: "account, shard"),
         Table(name: "ledger_entries", columns: ["id", "kind", "at", "payment_hash", "transfer_id"], order: "id"),
         Table(name: "postings", columns: ["entry_id", "account", "amount_msat", "at"], order: "entry_id, account"),
+        Table(name: "spend_buckets", columns: ["account", "hour", "spent_msat"], order: "account, hour"),
         Table(name: "holds", columns: ["payment_hash", "account", "amount_msat", "created_at"], order: "payment_hash"),
         Table(
             name: "transfers",

@@ -4,7 +4,7 @@ import Store
 import Testing
 
 extension LedgerStoreTests {
-    @Test func migrationV13ListsEveryPaymentOfAnOldStoreOnceInTheTreasuryStatement() async throws {
+    @Test func migrationV14ListsEveryPaymentOfAnOldStoreOnceInTheTreasuryStatement() async throws {
         defer { directory.remove() }
         let hashes = (0..<4).map { _ in Preimage.random().paymentHash.hex }
         let store = try await storeWithHistoryBeforeV9(thenUpTo: "v12_balance_shards") { database in

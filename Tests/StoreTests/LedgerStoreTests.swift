@@ -220,10 +220,15 @@ import Testing
         else { Issue.record("within the limit, refused"); return }
         try await store.close()
         let reopened = try await openStore(url)
-        // 2,000 spent in the window: 1,000 more must wait until the first spend leaves it.
+        // 2,000 spent in the window: 1,000 more must wait until the first spend leaves it. Both spends are in one
+        // hour's bucket (`SpendBuckets`), read as one spend at the end of that hour, so the wait given ends when
+        // the whole hour has left the window (never before the first spend has).
+        let endOfTheirHour = (start / 3_600 + 1) * 3_600
         #expect(
             try await send(reopened, transfer("a", "b", 1_000, key: "3", at: start + 1_000))
-                == .refused(.limitExceeded(limit: "daily_spend_msat", retryAfterSeconds: day - 1_000)))
+                == .refused(
+                    .limitExceeded(
+                        limit: "daily_spend_msat", retryAfterSeconds: endOfTheirHour - 1 + day - (start + 1_000))))
         #expect(
             try await send(reopened, transfer("a", "b", 3_000, key: "3", at: start + 1_000))
                 == .refused(.limitExceeded(limit: "daily_spend_msat", retryAfterSeconds: nil)))
