@@ -7,13 +7,8 @@ extension LedgerStoreTests {
     @Test func migrationV14ListsEveryPaymentOfAnOldStoreOnceInTheTreasuryStatement() async throws {
         defer { directory.remove() }
         let hashes = (0..<4).map { _ in Preimage.random().paymentHash.hex }
-        let store = try await storeWithHistoryBeforeV9(thenUpTo: "v12_balance_shards") { database in
-            try database.execute(
-                sql: """
-                    INSERT INTO invoices (payment_hash, bolt11, amount_msat, expiry_s, status, created_at, expires_at,
-                        paid_at, amount_received_msat, request_fingerprint)
-                    VALUES (?, 'x', 50000, 60, 'paid', 1, 61, 2, 50000, 'f')
-                    """, arguments: [hashes[0]])
+        let store = try await storeWithHistoryBeforeV9(thenUpTo: "v13_spend_buckets") { database in
+            try Self.insertPaidInvoice(hashes[0], in: database)
             try database.execute(
                 sql: """
                     INSERT INTO payments (payment_hash, bolt11, status, amount_msat, max_fee_msat, fee_msat, preimage,
