@@ -221,24 +221,6 @@ extension PostgresStore {
         }
     }
 
-    /// The query of `sql`, written with SQLite's numbered parameters `?N`, bound to `values`.
-    static func query(_ sql: String, _ values: [StoreValue]) -> PostgresQuery {
-        var bindings = PostgresBindings(capacity: values.count)
-        for value in values {
-            switch value {
-            case .null: bindings.appendNull()
-            case .integer(let integer): bindings.append(integer)
-            case .text(let text): bindings.append(text)
-            }
-        }
-        return PostgresQuery(unsafeSQL: dollarParameters(sql), binds: bindings)
-    }
-
-    /// `sql` with SQLite's numbered parameters `?N` written as PostgreSQL's `$N`.
-    static func dollarParameters(_ sql: String) -> String {
-        String(sql.map { $0 == "?" ? "$" : $0 })
-    }
-
     /// Checks the journal against the balances and holds, in one snapshot.
     public func ledgerAudit() async throws(StoreError) -> LedgerAudit {
         try await transaction("audit ledger") { connection in

@@ -169,18 +169,6 @@ extension SQLiteStore {
         }
     }
 
-    /// `values` as GRDB's statement arguments.
-    static func arguments(_ values: [StoreValue]) -> StatementArguments {
-        StatementArguments(
-            values.map { value -> (any DatabaseValueConvertible)? in
-                switch value {
-                case .null: nil
-                case .integer(let integer): integer
-                case .text(let text): text
-                }
-            })
-    }
-
     private static func transferRecord(_ id: String, in database: Database) throws -> TransferRecord? {
         try Row.fetchOne(database, sql: "SELECT * FROM transfers WHERE transfer_id = ?", arguments: [id])
             .map(TransferRecord.init(row:))
