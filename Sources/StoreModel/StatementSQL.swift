@@ -4,8 +4,9 @@ import Lightning
 /// ``StatementPosition``: the account's postings other than those of its own payments (``Part/postings``), and
 /// its own payments of every status, each as one line (``Part/payments``). Each part is read newest first from
 /// an index of `v14_statement_order` (postings by `(account, at, entry_id)`, payments by
-/// `(account, created_at, payment_hash)`), from the cursor on and `limit + 1` lines at most, so a page costs the
-/// lines it shows whatever the account's history.
+/// `(account, created_at, payment_hash)`), from the cursor on, stopping after `limit + 1` matching lines: a page
+/// reads the account's rows down to its last line (and those a filter the index does not hold steps over), not
+/// the account's whole history. The totals read the account's rows in the filtered time range.
 ///
 /// Numbered parameters, the same in both parts: `?1` account, `?2` kind, `?3` direction (`in`/`out`, postings)
 /// or payment status (payments), `?4`…`?5` the time range (inclusive; a page's upper end is its cursor's time),
