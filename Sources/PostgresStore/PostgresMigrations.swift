@@ -215,6 +215,7 @@ enum PostgresMigrations {
         "v12_balance_shards": BalanceShards.schema,
         // A user account's spending of the rolling daily limit, by the hour (`SpendBuckets`).
         "v13_spend_buckets": SpendBuckets.schema(now: "extract(epoch FROM now())::bigint"),
+        "v14_statement_order": LedgerSchema.statementOrder,
     ]
 
     /// Applies the missing versions in one transaction under the migration lock.

@@ -199,34 +199,26 @@ extension PostgresStore {
         }
     }
 
-    /// One account's postings newest first, with the totals of the filtered range (PostgreSQL numbers its
-    /// parameters `$N` where SQLite reads `?N`).
+    /// One account's lines newest first (``StatementSQL``), with the totals of the filtered range, read in one
+    /// snapshot (PostgreSQL numbers its parameters `$N` where SQLite reads `?N`).
     public func statement(account: String, filter: StatementFilter, limit: Int, cursor: String?)
         async throws(StoreError) -> AccountStatement
     {
-        let values = StatementSQL.arguments(account: account, filter: filter, cursor: cursor, limit: limit)
-        func query(_ sql: String, parameters: Int) -> PostgresQuery {
-            var bindings = PostgresBindings(capacity: parameters)
-            for value in values.prefix(parameters) {
-                switch value {
-                case .null: bindings.appendNull()
-                case .integer(let integer): bindings.append(integer)
-                case .text(let text): bindings.append(text)
-                }
+        try await transaction("read statement") { connection in
+            try await connection.query("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ READ ONLY", logger: logger)
+            var lines: [[(line: StatementLine, position: StatementPosition)]] = []
+            var totals: [PostgresRandomAccessRow?] = []
+            for part in StatementSQL.parts(filter) {
+                let page = StatementSQL.lineArguments(
+                    part, account: account, filter: filter, cursor: cursor, limit: limit)
+                lines.append(
+                    try StatementSQL.lines(try await connection.rows(Self.query(part.lines, page), logger), of: part))
+                let range = StatementSQL.totalsArguments(part, account: account, filter: filter)
+                totals.append(try await connection.rows(Self.query(part.totals, range), logger).first)
             }
-            return PostgresQuery(unsafeSQL: Self.dollarParameters(sql), binds: bindings)
-        }
-        return try await onConnection("read statement") { connection in
-            let rows = try await connection.rows(query(StatementSQL.lines, parameters: 7), logger)
-            let totals = try await connection.rows(query(StatementSQL.totals, parameters: 5), logger)
             return AccountStatement(
-                page: try StatementSQL.page(rows, limit: limit), totals: try StatementSQL.totals(totals.first))
+                page: StatementSQL.page(lines, limit: limit), totals: try StatementSQL.totals(totals))
         }
-    }
-
-    /// `sql` with SQLite's numbered parameters `?N` written as PostgreSQL's `$N`.
-    static func dollarParameters(_ sql: String) -> String {
-        String(sql.map { $0 == "?" ? "$" : $0 })
     }
 
     /// Checks the journal against the balances and holds, in one snapshot.

@@ -25,15 +25,7 @@ extension PostgresStore {
         }
         try await transaction("copy \(table.name)") { connection in
             for row in rows {
-                var bindings = PostgresBindings(capacity: row.count)
-                for value in row {
-                    switch value {
-                    case .null: bindings.appendNull()
-                    case .integer(let integer): bindings.append(integer)
-                    case .text(let text): bindings.append(text)
-                    }
-                }
-                try await connection.query(PostgresQuery(unsafeSQL: sql, binds: bindings), logger: logger)
+                try await connection.query(PostgresQuery(unsafeSQL: sql, binds: Self.bindings(row)), logger: logger)
             }
             // Copied ids are explicit: an integer identity must continue after them (an account's text id is none).
             guard let column = table.columns.firstIndex(of: "id"), case .integer? = rows.first?[column] else { return }

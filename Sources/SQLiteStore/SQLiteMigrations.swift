@@ -244,6 +244,9 @@ enum SQLiteMigrations {
         migrator.registerMigration("v13_spend_buckets") { database in
             try database.execute(sql: SpendBuckets.schema(now: "CAST(strftime('%s', 'now') AS INTEGER)"))
         }
+        migrator.registerMigration("v14_statement_order") { database in
+            try database.execute(sql: LedgerSchema.statementOrder)
+        }
         return migrator
     }
 }

@@ -153,26 +153,25 @@ extension SQLiteStore {
         try await read("read transfer") { database in try Self.transferRecord(id, in: database) }
     }
 
-    /// One account's postings newest first, with the totals of the filtered range.
+    /// One account's lines newest first (``StatementSQL``), with the totals of the filtered range, read in one
+    /// snapshot.
     public func statement(account: String, filter: StatementFilter, limit: Int, cursor: String?)
         async throws(StoreError) -> AccountStatement
     {
-        let values = StatementSQL.arguments(account: account, filter: filter, cursor: cursor, limit: limit)
-        @Sendable func arguments(_ count: Int) -> StatementArguments {
-            StatementArguments(
-                values.prefix(count).map { value -> (any DatabaseValueConvertible)? in
-                    switch value {
-                    case .null: nil
-                    case .integer(let integer): integer
-                    case .text(let text): text
-                    }
-                })
-        }
-        return try await read("read statement") { database in
-            let rows = try Row.fetchAll(database, sql: StatementSQL.lines, arguments: arguments(7))
-            let totals = try Row.fetchOne(database, sql: StatementSQL.totals, arguments: arguments(5))
+        try await read("read statement") { database in
+            var lines: [[(line: StatementLine, position: StatementPosition)]] = []
+            var totals: [Row?] = []
+            for part in StatementSQL.parts(filter) {
+                let page = StatementSQL.lineArguments(
+                    part, account: account, filter: filter, cursor: cursor, limit: limit)
+                lines.append(
+                    try StatementSQL.lines(
+                        try Row.fetchAll(database, sql: part.lines, arguments: Self.arguments(page)), of: part))
+                let range = StatementSQL.totalsArguments(part, account: account, filter: filter)
+                totals.append(try Row.fetchOne(database, sql: part.totals, arguments: Self.arguments(range)))
+            }
             return AccountStatement(
-                page: try StatementSQL.page(rows, limit: limit), totals: try StatementSQL.totals(totals))
+                page: StatementSQL.page(lines, limit: limit), totals: try StatementSQL.totals(totals))
         }
     }
 

@@ -21,14 +21,7 @@ extension SQLiteStore {
             """
         try await write("copy \(table.name)") { database in
             for row in rows {
-                let values: [(any DatabaseValueConvertible)?] = row.map { value in
-                    switch value {
-                    case .null: nil
-                    case .integer(let integer): integer
-                    case .text(let text): text
-                    }
-                }
-                try database.execute(sql: sql, arguments: StatementArguments(values))
+                try database.execute(sql: sql, arguments: Self.arguments(row))
             }
         }
     }

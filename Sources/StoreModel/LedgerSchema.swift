@@ -115,6 +115,16 @@ package enum LedgerSchema {
         """
     )
 
+    /// The SQL of migration `v14_statement_order`, the same on both engines: the indexes `account.statement` pages
+    /// along (``StatementSQL``), newest first within one account. `postings_account_at` gains the entry id, the
+    /// tiebreak of postings in one second (the daily-spend sums still use its first two columns), and payments
+    /// are indexed by account and creation, where each payment's line stays whatever its status.
+    package static let statementOrder = """
+        DROP INDEX postings_account_at;
+        CREATE INDEX postings_account_at ON postings (account, at, entry_id);
+        CREATE INDEX payments_account_created ON payments (account, created_at, payment_hash)
+        """
+
     /// The expression of an event's account, as the `events_account` index holds it (a query must use the
     /// same text for the index to serve it). SQLite's index on `(account)` orders each account's rows by rowid.
     package static let eventAccount = (

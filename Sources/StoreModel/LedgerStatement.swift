@@ -1,25 +1,36 @@
-/// One line of an account's statement: a posting of the account, with its entry and what caused it.
+/// Where a line of a statement stands: money moved (`settled`), held by a payment in flight (`pending`), or
+/// released by a payment that failed (`failed`, nothing moved).
+public enum StatementStatus: String, Sendable, Hashable, CaseIterable {
+    case settled, pending, failed
+}
+
+/// One line of an account's statement: a posting of the account, with its entry and what caused it, or a
+/// payment of the account that has no posting yet (pending) or never will (failed).
 public struct StatementLine: Sendable, Hashable {
-    public var entryID: Int64
+    /// The journal entry; `nil` for a pending or failed payment, which posted nothing.
+    public var entryID: Int64?
     public var kind: EntryKind
+    /// The posting's time; a payment's creation time for every line of a payment of this account, whatever
+    /// its status (see ``StatementPosition``).
     public var at: Int64
-    /// Signed: money in is positive, money out negative (fees included).
+    /// Signed: money in is positive, money out negative (fees included once settled).
     public var amount: Int64
     /// The other account of the entry (`@node` for Lightning).
     public var counterparty: String?
     public var paymentHash: String?
     public var transferID: String?
-    /// A payment's routing fee, inside ``amount``.
+    /// A payment's routing fee, inside ``amount``; `nil` until the payment settles.
     public var fee: Int64?
     /// The invoice's label, or the transfer's memo.
     public var label: String?
     /// The invoice's description.
     public var description: String?
+    public var status: StatementStatus
 
     /// Creates a line.
     public init(
-        entryID: Int64, kind: EntryKind, at: Int64, amount: Int64, counterparty: String?, paymentHash: String?,
-        transferID: String?, fee: Int64?, label: String?, description: String?
+        entryID: Int64?, kind: EntryKind, at: Int64, amount: Int64, counterparty: String?, paymentHash: String?,
+        transferID: String?, fee: Int64?, label: String?, description: String?, status: StatementStatus
     ) {
         self.entryID = entryID
         self.kind = kind
@@ -31,6 +42,7 @@ public struct StatementLine: Sendable, Hashable {
         self.fee = fee
         self.label = label
         self.description = description
+        self.status = status
     }
 }
 
@@ -42,13 +54,19 @@ public struct StatementFilter: Sendable, Hashable {
     /// Inclusive time range.
     public var from: Int64?
     public var to: Int64?
+    /// Only lines of this status; `nil` for all three.
+    public var status: StatementStatus?
 
     /// Creates a filter.
-    public init(incoming: Bool? = nil, kind: EntryKind? = nil, from: Int64? = nil, to: Int64? = nil) {
+    public init(
+        incoming: Bool? = nil, kind: EntryKind? = nil, from: Int64? = nil, to: Int64? = nil,
+        status: StatementStatus? = nil
+    ) {
         self.incoming = incoming
         self.kind = kind
         self.from = from
         self.to = to
+        self.status = status
     }
 }
 
@@ -61,75 +79,5 @@ public struct AccountStatement: Sendable {
     public init(page: Page<StatementLine>, totals: WalletTotals) {
         self.page = page
         self.totals = totals
-    }
-}
-
-/// The statement's SQL, the same text on both engines, with numbered parameters `?1`…`?7`: account, kind,
-/// direction (`in`/`out`), from, to, cursor (entry id), limit.
-package enum StatementSQL {
-    private static let source = """
-        FROM postings p JOIN ledger_entries e ON e.id = p.entry_id
-        LEFT JOIN invoices i ON e.kind IN ('invoice', 'internal') AND i.payment_hash = e.payment_hash
-        LEFT JOIN payments pay ON e.kind IN ('payment', 'internal') AND pay.payment_hash = e.payment_hash
-        LEFT JOIN transfers t ON t.transfer_id = e.transfer_id
-        WHERE p.account = ?1 AND (CAST(?2 AS TEXT) IS NULL OR e.kind = CAST(?2 AS TEXT))
-            AND (CAST(?3 AS TEXT) IS NULL OR (CAST(?3 AS TEXT) = 'in' AND p.amount_msat > 0)
-                OR (CAST(?3 AS TEXT) = 'out' AND p.amount_msat < 0))
-            AND (CAST(?4 AS BIGINT) IS NULL OR e.at >= CAST(?4 AS BIGINT))
-            AND (CAST(?5 AS BIGINT) IS NULL OR e.at <= CAST(?5 AS BIGINT))
-        """
-
-    /// One page of lines, newest first (`limit + 1` rows, to tell whether another page follows).
-    package static let lines = """
-        SELECT e.id AS entry_id, e.kind, e.at, e.payment_hash, e.transfer_id, p.amount_msat,
-            (SELECT q.account FROM postings q WHERE q.entry_id = e.id AND q.account != p.account
-                ORDER BY q.account LIMIT 1) AS counterparty,
-            pay.fee_msat, coalesce(i.label, t.memo) AS label, i.description
-        \(source) AND (CAST(?6 AS BIGINT) IS NULL OR e.id < CAST(?6 AS BIGINT))
-        ORDER BY e.id DESC LIMIT ?7
-        """
-
-    /// The totals of the filtered range (every page).
-    package static let totals = """
-        SELECT count(*) AS count,
-            CAST(coalesce(sum(CASE WHEN p.amount_msat > 0 THEN p.amount_msat ELSE 0 END), 0) AS BIGINT) AS in_msat,
-            CAST(coalesce(sum(CASE WHEN p.amount_msat < 0 THEN -p.amount_msat ELSE 0 END), 0) AS BIGINT) AS out_msat,
-            CAST(coalesce(sum(pay.fee_msat), 0) AS BIGINT) AS fees_msat
-        \(source)
-        """
-
-    /// The parameters ?1…?7 in order.
-    package static func arguments(account: String, filter: StatementFilter, cursor: String?, limit: Int)
-        -> [StoreValue]
-    {
-        [
-            .text(account), filter.kind.map { .text($0.rawValue) } ?? .null,
-            filter.incoming.map { .text($0 ? "in" : "out") } ?? .null,
-            filter.from.map(StoreValue.integer) ?? .null, filter.to.map(StoreValue.integer) ?? .null,
-            cursor.flatMap { Int64($0) }.map(StoreValue.integer) ?? .null, .integer(Int64(limit + 1)),
-        ]
-    }
-
-    /// The lines of `rows` (fetched `limit + 1`) and the cursor of the next page.
-    package static func page(_ rows: [some StoreRow], limit: Int) throws -> Page<StatementLine> {
-        let lines = try rows.prefix(limit).map { row in
-            guard let kind = EntryKind(rawValue: try row.requiredText("kind")) else {
-                throw StoreError(.corruptRow, "journal entry kind does not decode")
-            }
-            return StatementLine(
-                entryID: try row.requiredInteger("entry_id"), kind: kind, at: try row.requiredInteger("at"),
-                amount: try row.requiredInteger("amount_msat"), counterparty: try row.text("counterparty"),
-                paymentHash: try row.text("payment_hash"), transferID: try row.text("transfer_id"),
-                fee: try row.integer("fee_msat"), label: try row.text("label"), description: try row.text("description")
-            )
-        }
-        return Page(items: lines, nextCursor: rows.count > limit ? lines.last.map { String($0.entryID) } : nil)
-    }
-
-    /// The totals row, with the columns of the wallet history's (an aggregate always answers one row; none
-    /// reads as nothing in range).
-    package static func totals(_ row: (some StoreRow)?) throws -> WalletTotals {
-        guard let row else { return WalletTotals(incoming: .zero, outgoing: .zero, fees: .zero, count: 0) }
-        return try WalletTotals(row: row)
     }
 }

@@ -6,7 +6,7 @@ public enum StoreSchema {
     public static let versions = [
         "v1_invoices_payments_events", "v2_proofs", "v3_instances", "v4_wallet_identity", "v5_write_replays",
         "v6_proof_lifecycle", "v7_fiat", "v8_proof_holders", "v9_accounts", "v10_event_outbox",
-        "v11_account_views", "v12_balance_shards", "v13_spend_buckets",
+        "v11_account_views", "v12_balance_shards", "v13_spend_buckets", "v14_statement_order",
     ]
 
     /// A table copied between engines.

@@ -53,7 +53,7 @@ package enum AccountPayloads {
     package static func statementLine(_ line: StatementLine) -> JSONObject {
         let kind = line.kind == .transfer ? (line.amount > 0 ? "transfer_in" : "transfer_out") : line.kind.rawValue
         return [
-            "entry_id": .integer(line.entryID),
+            "entry_id": line.entryID.map(JSONValue.integer) ?? .null,
             "kind": .string(kind),
             "direction": .string(line.amount > 0 ? "in" : "out"),
             "amount_msat": .integer(line.amount),
@@ -63,6 +63,7 @@ package enum AccountPayloads {
             "description": line.description.map(JSONValue.string) ?? .null,
             "payment_hash": line.paymentHash.map(JSONValue.string) ?? .null,
             "transfer_id": line.transferID.map(JSONValue.string) ?? .null,
+            "status": .string(line.status.rawValue),
             "at": .integer(line.at),
         ]
     }

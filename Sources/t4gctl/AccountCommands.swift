@@ -98,6 +98,8 @@ struct AccountCommand: AsyncParsableCommand {
         @Argument(help: "The account id.") var id: String
         @Option(help: "invoice, payment, transfer_in, transfer_out, internal, opening or adjustment.") var kind: String?
         @Option(help: "in: money in only; out: money out only.") var direction: String?
+        @Option(help: "settled, pending (payments in flight) or failed (payments that moved nothing).")
+        var status: String?
         @OptionGroup var range: TimeRangeOptions
 
         /// The `account.statement` params.
@@ -107,6 +109,7 @@ struct AccountCommand: AsyncParsableCommand {
             params["id"] = .string(id)
             if let kind { params["kind"] = .string(kind) }
             if let direction { params["direction"] = .string(direction) }
+            if let status { params["status"] = .string(status) }
             return params
         }
 

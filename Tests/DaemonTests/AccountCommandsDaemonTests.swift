@@ -92,17 +92,19 @@ import Testing
             #expect(
                 statement.first?.hasPrefix("entry_id  kind          direction  amount_msat") == true, "\(statement)")
             #expect(
-                statement[1].hasPrefix("2         transfer_out  out        -10 sat") && statement[1].contains("lunch"))
+                statement[1].hasPrefix("2         transfer_out  out        -10 sat") && statement[1].contains("lunch")
+                    && statement[1].contains("  settled  "))
             #expect(
-                statement[2].hasPrefix("1         invoice       in         50 sat") && statement[2].contains("top-up"))
+                statement[2].hasPrefix("1         invoice       in         50 sat") && statement[2].contains("top-up")
+                    && statement[2].contains("  settled  "))
             #expect(
                 Array(statement[3...]) == [
                     "2 items", "", "totals.in_msat    50 sat", "totals.out_msat   10 sat", "totals.fees_msat  0 sat",
                     "totals.count      2", "",
                 ])
             try await expectJSON(
-                alice, ["account", "statement", "user:1", "--direction", "out"], "account.statement",
-                ["id": "user:1", "direction": "out"])
+                alice, ["account", "statement", "user:1", "--direction", "out", "--status", "settled"],
+                "account.statement", ["id": "user:1", "direction": "out", "status": "settled"])
 
             let audit = try await lines(alice, ["ledger", "audit"])
             for expected in [

@@ -72,6 +72,8 @@ import Testing
             let statement = try await alice.call("account.statement", ["id": "user:1"])
             let kinds = (statement["items"]?.arrayValue ?? []).map { $0.string("kind") }
             #expect(kinds == ["payment", "transfer_out", "invoice"])
+            #expect(
+                (statement["items"]?.arrayValue ?? []).map { $0.string("status") } == ["settled", "settled", "settled"])
             #expect(statement["items"]?.arrayValue?[1].string("counterparty") == "user:2")
             #expect(statement["items"]?.arrayValue?[1].string("label") == "lunch")
             let totals = statement["totals"]

@@ -11,7 +11,8 @@ import Testing
 @testable import SQLiteStore
 
 /// The lists filtered by account (invoices, payments, the wallet history, events) and the `account.credited` /
-/// `account.debited` events every posting to a caller's account writes, on both engines.
+/// `account.debited` events every posting to a caller's account writes, on both engines; the statement's statuses
+/// and paging are in `AccountViewsStoreTests+Statement.swift`.
 @Suite struct AccountViewsStoreTests {
     let directory = TemporaryDirectory()
 

@@ -105,7 +105,8 @@ import Testing
         #expect(listed.items.map(\.spentLastDay) == [4_000])
         #expect(try await store.account(id: "user:2", now: 400)?.balance == 960)
         #expect(try await store.account(id: AccountRecord.node, now: 400)?.balance == 10_960)
-        let statement = try await store.statement(account: "user:1", filter: StatementFilter(), limit: 2, cursor: nil)
+        let statement = try await store.statement(
+            account: "user:1", filter: StatementFilter(status: .settled), limit: 2, cursor: nil)
         #expect(statement.page.items.map(\.kind) == [.transfer, .payment])
         #expect(statement.page.items.map(\.counterparty) == ["user:2", AccountRecord.node])
         #expect(
@@ -364,6 +365,16 @@ import Testing
 extension LedgerStoreTests {
     /// A SQLite store migrated up to v8 holding what `history` writes there, then up to `version` on its own
     /// (when given), opened as the daemon opens it (every later version applied).
+    /// Stores, before v9, an invoice of 50,000 msat paid at 2.
+    static func insertPaidInvoice(_ hash: String, in database: Database) throws {
+        try database.execute(
+            sql: """
+                INSERT INTO invoices (payment_hash, bolt11, amount_msat, expiry_s, status, created_at, expires_at,
+                    paid_at, amount_received_msat, request_fingerprint)
+                VALUES (?, 'x', 50000, 60, 'paid', 1, 61, 2, 50000, 'f')
+                """, arguments: [hash])
+    }
+
     func storeWithHistoryBeforeV9(
         thenUpTo version: String? = nil, _ history: @escaping @Sendable (Database) throws -> Void
     ) async throws -> Store {
@@ -379,12 +390,7 @@ extension LedgerStoreTests {
     @Test func migrationV12AddsEmptyShardsAndKeepsEveryBalance() async throws {
         defer { directory.remove() }
         let store = try await storeWithHistoryBeforeV9(thenUpTo: "v10_event_outbox") { database in
-            try database.execute(
-                sql: """
-                    INSERT INTO invoices (payment_hash, bolt11, amount_msat, expiry_s, status, created_at, expires_at,
-                        paid_at, amount_received_msat, request_fingerprint)
-                    VALUES (?, 'x', 50000, 60, 'paid', 1, 61, 2, 50000, 'f')
-                    """, arguments: [Preimage.random().paymentHash.hex])
+            try Self.insertPaidInvoice(Preimage.random().paymentHash.hex, in: database)
         }
         #expect(try await store.appliedMigrations() == StoreSchema.versions)
         let shards = try #require(StoreSchema.tables.first { $0.name == "balance_shards" })

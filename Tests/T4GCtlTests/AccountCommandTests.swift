@@ -35,12 +35,12 @@ import Testing
 
         let statement = try AccountCommand.Statement.parse([
             "user:42", "--kind", "transfer_in", "--direction", "in", "--from", "1796600000", "--to", "1796607627",
-            "--limit", "20",
+            "--limit", "20", "--status", "settled",
         ])
         #expect(
             statement.params == [
                 "limit": 20, "from": 1_796_600_000, "to": 1_796_607_627, "id": "user:42", "kind": "transfer_in",
-                "direction": "in",
+                "direction": "in", "status": "settled",
             ])
         #expect(
             try AccountCommand.List.parse(["--status", "open", "--prefix", "club:om/"]).params == [
@@ -74,11 +74,11 @@ import Testing
             "items": [
                 [
                     "kind": "transfer_in", "amount_msat": 500_000, "fee_msat": 0, "counterparty": "user:7",
-                    "label": nil, "description": "lunch", "status": "succeeded", "at": 1_796_607_600,
+                    "label": nil, "description": "lunch", "status": "settled", "at": 1_796_607_600,
                 ],
                 [
-                    "kind": "payment", "amount_msat": 250_500, "fee_msat": 1_500, "counterparty": "@node",
-                    "label": nil, "description": "tea", "status": "succeeded", "at": 1_796_600_000,
+                    "kind": "payment", "amount_msat": -250_000, "fee_msat": nil, "counterparty": "@node",
+                    "label": nil, "description": "tea", "status": "pending", "at": 1_796_600_000,
                 ],
             ],
             "next_cursor": "c2",
@@ -86,9 +86,9 @@ import Testing
         ]
         #expect(
             Self.output.lines(statement) == [
-                "kind         amount_msat  fee_msat  counterparty  label  description  status     at",
-                "transfer_in  500 sat      0 sat     user:7        -      lunch        succeeded  2026-12-07 01:40:00 +00:00",
-                "payment      250.5 sat    1.5 sat   @node         -      tea          succeeded  2026-12-06 23:33:20 +00:00",
+                "kind         amount_msat  fee_msat  counterparty  label  description  status   at",
+                "transfer_in  500 sat      0 sat     user:7        -      lunch        settled  2026-12-07 01:40:00 +00:00",
+                "payment      -250 sat     -         @node         -      tea          pending  2026-12-06 23:33:20 +00:00",
                 "2 items; next page: --cursor c2",
                 "",
                 "totals.in_msat    500 sat",

@@ -95,8 +95,8 @@ extension RPCMethod.Declaration {
     static let accountStatement = Self(
         "account.statement", role: .readonly,
         summary: """
-            One account's settled history, newest first: invoices, payments, transfers in and out, each \
-            with its counterparty; totals over the whole filtered range.
+            One account's history, newest first: invoices, payments (pending, settled or failed), transfers in \
+            and out, each with its counterparty and status; totals over the whole filtered range.
             """,
         params: [
             .required("id", .anyAccount, "the account id (a system account too)"),
@@ -104,6 +104,9 @@ extension RPCMethod.Declaration {
             .optional("direction", .choice(["in", "out"]), "only money in or out"),
             .optional("from", .unixSeconds, "at or after this time"),
             .optional("to", .unixSeconds, "at or before this time"),
+            .optional(
+                "status", .choice(StatementStatus.allCases.map(\.rawValue)),
+                "only settled postings, pending payments (held) or failed payments (nothing moved)"),
         ] + RPCParam.paging,
         result: Schema.object([
             ("items", Schema.array(Schema.anyObject)), ("next_cursor", ["type": ["string", "null"]]),

@@ -54,6 +54,7 @@ extension DaemonComponents {
                 _ = try await accounts.get(account)
                 var filter = StatementFilter(from: try params.integer("from"), to: try params.integer("to"))
                 filter.incoming = try params.string("direction").map { $0 == "in" }
+                filter.status = try params.choice("status", of: StatementStatus.self)
                 switch try params.string("kind") {
                 case "transfer_in"?: (filter.kind, filter.incoming) = (.transfer, true)
                 case "transfer_out"?: (filter.kind, filter.incoming) = (.transfer, false)
