@@ -23,14 +23,17 @@ public struct StatementLine: Sendable, Hashable {
     public var fee: Int64?
     /// The invoice's label, or the transfer's memo.
     public var label: String?
-    /// The invoice's description.
+    /// The invoice's description (of this daemon's invoices only).
     public var description: String?
+    /// The invoice a payment line paid: an outgoing payment's description is read from it.
+    public var bolt11: String?
     public var status: StatementStatus
 
     /// Creates a line.
     public init(
         entryID: Int64?, kind: EntryKind, at: Int64, amount: Int64, counterparty: String?, paymentHash: String?,
-        transferID: String?, fee: Int64?, label: String?, description: String?, status: StatementStatus
+        transferID: String?, fee: Int64?, label: String?, description: String?, bolt11: String? = nil,
+        status: StatementStatus
     ) {
         self.entryID = entryID
         self.kind = kind
@@ -42,6 +45,7 @@ public struct StatementLine: Sendable, Hashable {
         self.fee = fee
         self.label = label
         self.description = description
+        self.bolt11 = bolt11
         self.status = status
     }
 }

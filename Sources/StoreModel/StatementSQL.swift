@@ -41,7 +41,7 @@ package enum StatementSQL {
                 e.id AS entry_id, e.kind, p.at, e.payment_hash, e.transfer_id, \(amounts),
                     (SELECT q.account FROM postings q WHERE q.entry_id = e.id AND q.account != p.account
                         ORDER BY q.account LIMIT 1) AS counterparty,
-                    coalesce(i.label, t.memo) AS label, i.description
+                    coalesce(i.label, t.memo) AS label, i.description, CAST(NULL AS TEXT) AS bolt11
                 """
             case .payments:
                 """
@@ -50,7 +50,7 @@ package enum StatementSQL {
                     CASE WHEN e.id IS NULL THEN coalesce(i.account, '\(AccountRecord.node)')
                         ELSE (SELECT q.account FROM postings q WHERE q.entry_id = e.id AND q.account != pay.account
                             ORDER BY q.account LIMIT 1) END AS counterparty,
-                    i.label, i.description
+                    i.label, i.description, pay.bolt11
                 """
             }
         }
@@ -207,8 +207,7 @@ package enum StatementSQL {
                 amount: try row.requiredInteger("amount_msat"), counterparty: try row.text("counterparty"),
                 paymentHash: try row.text("payment_hash"), transferID: try row.text("transfer_id"),
                 fee: try row.integer("fee_msat"), label: try row.text("label"),
-                description: try row.text("description"),
-                status: status)
+                description: try row.text("description"), bolt11: try row.text("bolt11"), status: status)
             return (line, try part.position(of: line))
         }
     }

@@ -1,3 +1,4 @@
+import BOLT11
 import JSONRPC
 import Store
 
@@ -49,8 +50,10 @@ package enum AccountPayloads {
         "invoice", "payment", "transfer_in", "transfer_out", "internal", "opening", "adjustment",
     ]
 
-    /// One line of `account.statement`.
+    /// One line of `account.statement`. A payment of an invoice that is not this daemon's has its description
+    /// read from the invoice it paid.
     package static func statementLine(_ line: StatementLine) -> JSONObject {
+        let description = line.description ?? line.bolt11.flatMap { try? Invoice(bolt11: $0) }?.fields.description
         let kind = line.kind == .transfer ? (line.amount > 0 ? "transfer_in" : "transfer_out") : line.kind.rawValue
         return [
             "entry_id": line.entryID.map(JSONValue.integer) ?? .null,
@@ -60,7 +63,7 @@ package enum AccountPayloads {
             "fee_msat": line.fee.map(JSONValue.integer) ?? .null,
             "counterparty": line.counterparty.map(JSONValue.string) ?? .null,
             "label": line.label.map(JSONValue.string) ?? .null,
-            "description": line.description.map(JSONValue.string) ?? .null,
+            "description": description.map(JSONValue.string) ?? .null,
             "payment_hash": line.paymentHash.map(JSONValue.string) ?? .null,
             "transfer_id": line.transferID.map(JSONValue.string) ?? .null,
             "status": .string(line.status.rawValue),

@@ -40,6 +40,7 @@ import Testing
                 #expect(line["amount_msat"] == .integer(-30_000) && line["fee_msat"] == .null)
                 #expect(line["entry_id"] == .null && line["counterparty"] == .string(AccountRecord.node))
                 #expect(line["payment_hash"] == .string(invoice.hash.hex))
+                #expect(line["description"] == "scripted", "read from the bolt11 it pays")
                 #expect(line["at"] == .integer(harness.clock.now))
                 #expect(pending["totals"] == ["in_msat": 100_000, "out_msat": 30_000, "fees_msat": 0, "count": 2])
 
@@ -49,7 +50,7 @@ import Testing
                 let settled = try await Self.statement(client)
                 #expect(settled["items"]?.arrayValue?.map { $0["status"] } == ["settled", "settled"])
                 let paid = try #require(settled["items"]?.arrayValue?.first)
-                #expect(paid["payment_hash"] == .string(invoice.hash.hex))
+                #expect(paid["payment_hash"] == .string(invoice.hash.hex) && paid["description"] == "scripted")
                 #expect(paid["amount_msat"] == .integer(-30_020) && paid["fee_msat"] == .integer(20))
                 #expect(settled["totals"] == ["in_msat": 100_000, "out_msat": 30_020, "fees_msat": 20, "count": 2])
                 #expect(try await Self.statement(client, ["status": "pending"])["items"] == [])

@@ -85,7 +85,8 @@ extension AccountViewsStoreTests {
             held.page.items.first
                 == StatementLine(
                     entryID: nil, kind: .payment, at: 120, amount: -20_000, counterparty: AccountRecord.node,
-                    paymentHash: paying.hex, transferID: nil, fee: nil, label: nil, description: nil, status: .pending))
+                    paymentHash: paying.hex, transferID: nil, fee: nil, label: nil, description: nil, bolt11: "lnbcrt1",
+                    status: .pending))
         #expect(held.totals == totals(100_000, 25_000, 0, 3))
 
         try await complete(store, paying, fee: 150, at: 140)
@@ -116,7 +117,9 @@ extension AccountViewsStoreTests {
             listed.page.items.first
                 == StatementLine(
                     entryID: nil, kind: .payment, at: 130, amount: -7_000, counterparty: AccountRecord.node,
-                    paymentHash: failing.hex, transferID: nil, fee: nil, label: nil, description: nil, status: .failed))
+                    paymentHash: failing.hex, transferID: nil, fee: nil, label: nil, description: nil,
+                    bolt11: "lnbcrt1",
+                    status: .failed))
         #expect(listed.totals == totals(100_000, 0, 0, 2))
         let failed = try await statement(store, StatementFilter(status: .failed))
         #expect(failed.page.items.map(\.paymentHash) == [failing.hex] && failed.totals == totals(0, 0, 0, 1))
