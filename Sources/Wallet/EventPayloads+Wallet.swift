@@ -4,9 +4,10 @@ import Lightning
 import Store
 
 extension EventPayloads {
-    /// The `direction` param of `wallet.transactions`: `in` lists money in, `out` money out.
+    /// The values of `wallet.transactions`' `direction` filter: `in`/`out` as `account.statement` takes them, and
+    /// `incoming`/`outgoing` as its rows say them.
     package static let transactionDirections: [(param: String, direction: WalletTransaction.Direction)] = [
-        ("in", .incoming), ("out", .outgoing),
+        ("in", .incoming), ("out", .outgoing), ("incoming", .incoming), ("outgoing", .outgoing),
     ]
 
     /// One `wallet.transactions` row. Money in carries its invoice's label, description and metadata, and no

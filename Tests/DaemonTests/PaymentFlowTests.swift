@@ -137,6 +137,9 @@ import Testing
         #expect(onlyIn["totals"] == ["in_msat": 0, "out_msat": 0, "fees_msat": 0, "count": 0])
 
         let incoming = try await payee.call("wallet.transactions", ["direction": "in"])
+        #expect(
+            try await payee.call("wallet.transactions", ["direction": "incoming"])["items"] == incoming["items"],
+            "the filter also takes the word a row says")
         let row = try #require(incoming["items"]?.arrayValue?.first)
         #expect(row.string("direction") == "incoming")
         #expect(row.string("label") == "session-1")
@@ -146,7 +149,7 @@ import Testing
         #expect(incoming["totals"] == ["in_msat": 2_000_000, "out_msat": 0, "fees_msat": 0, "count": 1])
         #expect(try await payee.call("wallet.transactions", ["direction": "out"])["items"] == [])
         #expect(
-            try await payee.error("wallet.transactions", ["direction": "incoming"])?.reason == .invalidParams,
-            "direction takes in or out")
+            try await payee.error("wallet.transactions", ["direction": "sideways"])?.reason == .invalidParams,
+            "direction takes in, out, incoming or outgoing")
     }
 }

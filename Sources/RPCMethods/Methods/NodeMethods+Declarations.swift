@@ -83,7 +83,7 @@ extension RPCMethod.Declaration {
             .optional("to", .unixSeconds, "latest time (Unix seconds)"),
             .optional(
                 "direction", .choice(EventPayloads.transactionDirections.map(\.param)),
-                "`in`: money in only; `out`: money out only"),
+                "`in` (or `incoming`, as rows say it): money in only; `out` (or `outgoing`): money out only"),
             .accountFilter,
         ] + RPCParam.paging,
         result: Schema.page(of: "transaction", totals: "transaction_totals"), errors: [.accountNotFound],
