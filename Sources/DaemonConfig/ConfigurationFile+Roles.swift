@@ -50,10 +50,10 @@ extension ConfigurationFile {
     }
 
     private static func userID(_ name: String) -> UInt32? {
-        getpwnam(name).map { UInt32($0.pointee.pw_uid) }
+        UserDatabase.user(named: name)?.uid
     }
 
     private static func groupID(_ name: String) -> UInt32? {
-        getgrnam(name).map { UInt32($0.pointee.gr_gid) }
+        UserDatabase.groupID(named: name)
     }
 }

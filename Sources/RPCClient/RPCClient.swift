@@ -9,15 +9,17 @@ import RPCWire
 /// id. Notifications the daemon pushes (after `events.subscribe`) arrive on ``notifications``.
 public final class RPCClient: Sendable {
     private let channel: any Channel
+    private let closeReason: CloseReason
 
     /// Notifications from the daemon, in arrival order; finishes when the connection closes.
     ///
     /// Iterate it from one task only, and keep up: it buffers whatever the daemon sends.
     public let notifications: AsyncStream<RPCNotification>
 
-    private init(channel: any Channel, notifications: AsyncStream<RPCNotification>) {
+    private init(channel: any Channel, notifications: AsyncStream<RPCNotification>, closeReason: CloseReason) {
         self.channel = channel
         self.notifications = notifications
+        self.closeReason = closeReason
     }
 
     /// Connects to the daemon.
@@ -33,16 +35,18 @@ public final class RPCClient: Sendable {
         eventLoopGroup: any EventLoopGroup = MultiThreadedEventLoopGroup.singleton
     ) async throws -> RPCClient {
         let (notifications, continuation) = AsyncStream.makeStream(of: RPCNotification.self)
+        let closeReason = CloseReason()
         do {
             let channel = try await ClientBootstrap(group: eventLoopGroup)
                 .connect(unixDomainSocketPath: path) { channel in
                     channel.eventLoop.makeCompletedFuture {
-                        let handler = RPCClientHandler(maxLineBytes: maxLineBytes, notifications: continuation)
+                        let handler = RPCClientHandler(
+                            maxLineBytes: maxLineBytes, notifications: continuation, closeReason: closeReason)
                         try channel.pipeline.syncOperations.addHandler(handler)
                         return channel
                     }
                 }
-            return RPCClient(channel: channel, notifications: notifications)
+            return RPCClient(channel: channel, notifications: notifications, closeReason: closeReason)
         } catch {
             continuation.finish()
             throw RPCServerError(.connectFailed, "cannot connect to \(path): \(error)")
@@ -60,9 +64,14 @@ public final class RPCClient: Sendable {
     ///   `connectionClosed` or `timeout`; or `CancellationError` if the calling task is cancelled.
     public func call(_ method: String, params: JSONObject = [:], timeout: Duration? = nil) async throws -> JSONValue {
         let promise = channel.eventLoop.makePromise(of: Result<JSONValue, RPCError>.self)
+        let closeReason = closeReason
         channel.writeAndFlush(ClientOutbound.call(method: method, params: params, promise: promise))
             .whenFailure { _ in
-                promise.fail(RPCServerError(.connectionClosed, "the connection to the daemon is closed"))
+                if let reason = closeReason.error {
+                    promise.succeed(.failure(reason))
+                } else {
+                    promise.fail(RPCServerError(.connectionClosed, "the connection to the daemon is closed"))
+                }
             }
         if let timeout {
             let deadline = channel.eventLoop.scheduleTask(in: TimeAmount(timeout)) {

@@ -1,6 +1,7 @@
 import JSONRPC
 import NIOCore
 import RPCWire
+import Synchronization
 
 /// What ``RPCClient`` writes into its channel.
 enum ClientOutbound: Sendable {
@@ -21,18 +22,19 @@ final class RPCClientHandler: ChannelDuplexHandler {
     private var nextID: Int64 = 1
     private var pending: [RPCID: EventLoopPromise<Result<JSONValue, RPCError>>] = [:]
     /// An error the server sent with id null (idle timeout, shutdown, ...), given to calls the close interrupts.
-    private var closeReason: RPCError?
+    private let closeReason: CloseReason
     private var isClosed = false
 
-    init(maxLineBytes: Int, notifications: AsyncStream<RPCNotification>.Continuation) {
+    init(maxLineBytes: Int, notifications: AsyncStream<RPCNotification>.Continuation, closeReason: CloseReason) {
         self.framer = LineFramer(maxLineBytes: maxLineBytes)
         self.notifications = notifications
+        self.closeReason = closeReason
     }
 
     func write(context: ChannelHandlerContext, data: NIOAny, promise: EventLoopPromise<Void>?) {
         guard !isClosed else {
             // A call made after the daemon refused the connection gets the daemon's reason (`unauthorized`).
-            if let closeReason, case .call(_, _, let replyPromise) = unwrapOutboundIn(data) {
+            if let closeReason = closeReason.error, case .call(_, _, let replyPromise) = unwrapOutboundIn(data) {
                 replyPromise.succeed(.failure(closeReason))
             }
             promise?.fail(RPCServerError(.connectionClosed, "the connection to the daemon is closed"))
@@ -84,7 +86,7 @@ final class RPCClientHandler: ChannelDuplexHandler {
             if let id = response.id {
                 pending.removeValue(forKey: id)?.succeed(response.outcome)
             } else if case .failure(let error) = response.outcome {
-                closeReason = error
+                closeReason.error = error
             }
             return true
         }
@@ -101,12 +103,25 @@ final class RPCClientHandler: ChannelDuplexHandler {
         let calls = pending
         pending = [:]
         for promise in calls.values {
-            if let closeReason {
+            if let closeReason = closeReason.error {
                 promise.succeed(.failure(closeReason))
             } else {
                 promise.fail(error)
             }
         }
         notifications.finish()
+    }
+}
+
+/// The error the daemon sent before closing the connection, kept beyond the channel's life: a call written
+/// after the channel closed (the daemon refused the connection before the caller got to write) never reaches
+/// the handler, and gets this reason instead of a bare "connection closed".
+final class CloseReason: Sendable {
+    private let value = Mutex<RPCError?>(nil)
+
+    /// The daemon's error, once received.
+    var error: RPCError? {
+        get { value.withLock { $0 } }
+        set { value.withLock { $0 = newValue } }
     }
 }

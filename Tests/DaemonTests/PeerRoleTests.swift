@@ -1,3 +1,4 @@
+import DaemonConfig
 import Foundation
 import JSONRPC
 import TestSupport
@@ -16,7 +17,7 @@ import Testing
 
     /// Creates the group and `name` in it unless they exist; the user's ids.
     static func user(_ name: String, in directory: TemporaryDirectory) async throws -> User {
-        if getpwnam(name) == nil {
+        if UserDatabase.user(named: name) == nil {
             try await Services.run(
                 "-c",
                 [
@@ -24,8 +25,8 @@ import Testing
                         + " --no-create-home --shell /usr/sbin/nologin -g \"$1\" \"$2\"; }", "create", group, name,
                 ], in: directory)
         }
-        let entry = try #require(getpwnam(name))
-        return User(uid: entry.pointee.pw_uid, gid: entry.pointee.pw_gid)
+        let entry = try #require(UserDatabase.user(named: name))
+        return User(uid: entry.uid, gid: entry.gid)
     }
 
     /// Creates (unless it exists) the group `group` and adds `user` to it as a supplementary group, as
@@ -67,14 +68,19 @@ import Testing
                 + ["--socket", daemon.socketPath, "--json"], in: daemon.directory)
     }
 
-    /// The stderr of a `t4gctl` run that must fail.
-    static func refusal(as user: User, _ arguments: [String], daemon: DaemonProcess) async throws -> String {
+    /// Expects a `t4gctl` run as `user` to fail saying `word`; a failure of the test shows what it printed.
+    static func expectRefused(
+        as user: User, _ arguments: [String], daemon: DaemonProcess, saying word: String, _ comment: Comment? = nil,
+        sourceLocation: SourceLocation = #_sourceLocation
+    ) async throws {
         do {
             let output = try await t4gctl(as: user, arguments, daemon: daemon)
-            Issue.record("t4gctl \(arguments) as uid \(user.uid) succeeded: \(output)")
-            return ""
+            Issue.record("t4gctl \(arguments) as uid \(user.uid) succeeded: \(output)", sourceLocation: sourceLocation)
         } catch let failure as Services.ScriptFailed {
-            return failure.output
+            #expect(
+                failure.output.contains(word),
+                "\(comment.map { "\($0); " } ?? "")t4gctl \(arguments) as uid \(user.uid) printed: \(failure.output)",
+                sourceLocation: sourceLocation)
         }
     }
 
@@ -96,24 +102,21 @@ import Testing
 
             let info = try await Self.t4gctl(as: readonly, ["call", "daemon.info"], daemon: daemon)
             #expect(info.contains("\"network\""))
-            #expect(try await Self.refusal(as: readonly, pay, daemon: daemon).contains("unauthorized"))
-            #expect(
-                try await Self.refusal(
-                    as: readonly, ["call", "invoice.create", "{\"amount_msat\":1000,\"description\":\"ro\"}"],
-                    daemon: daemon
-                ).contains("unauthorized"))
+            try await Self.expectRefused(as: readonly, pay, daemon: daemon, saying: "unauthorized")
+            try await Self.expectRefused(
+                as: readonly, ["call", "invoice.create", "{\"amount_msat\":1000,\"description\":\"ro\"}"],
+                daemon: daemon, saying: "unauthorized")
 
             let created = try await Self.t4gctl(
                 as: invoice, ["call", "invoice.create", "{\"amount_msat\":1000,\"description\":\"inv\"}"],
                 daemon: daemon)
             #expect(created.contains("lnbcrt"))
-            #expect(try await Self.refusal(as: invoice, pay, daemon: daemon).contains("unauthorized"))
+            try await Self.expectRefused(as: invoice, pay, daemon: daemon, saying: "unauthorized")
 
-            #expect(
-                try await Self.refusal(as: unmapped, ["call", "daemon.info"], daemon: daemon).contains("unauthorized"))
-            #expect(
-                try await Self.refusal(as: outsider, ["call", "daemon.info"], daemon: daemon).contains(
-                    "permission_denied"), "the socket refuses the outsider: said so, not 'is it running?'")
+            try await Self.expectRefused(as: unmapped, ["call", "daemon.info"], daemon: daemon, saying: "unauthorized")
+            try await Self.expectRefused(
+                as: outsider, ["call", "daemon.info"], daemon: daemon, saying: "permission_denied",
+                "the socket refuses the outsider: said so, not 'is it running?'")
 
             let unpaid = try await daemon.error("payment.get", ["payment_hash": .string(target.string("payment_hash"))])
             #expect(unpaid?.reason == .paymentNotFound, "a refused payment.send must not pay")
@@ -131,24 +134,22 @@ import Testing
         try await DevNetwork.run { network in
             let daemon = try await Self.daemon(
                 in: network, roles: "readonly = [\"t4gtest-ro\"]\ninvoice_gids = [\"t4gtest-ops\"]")
-            let group = try #require(getgrnam(Self.group)).pointee.gr_gid
+            let group = try #require(UserDatabase.groupID(named: Self.group))
             chown(daemon.directory.path, uid_t.max, group)
             chmod(daemon.directory.path, 0o750)
             let create = ["call", "invoice.create", "{\"amount_msat\":1000,\"description\":\"ops\"}"]
 
             #expect(try await Self.t4gctl(as: readonly, ["call", "daemon.info"], daemon: daemon).contains("network"))
-            #expect(try await Self.refusal(as: readonly, create, daemon: daemon).contains("unauthorized"))
+            try await Self.expectRefused(as: readonly, create, daemon: daemon, saying: "unauthorized")
             // setpriv --clear-groups: the process itself holds only its primary group; the role comes from the
             // group database (getgrouplist), where usermod -aG put the user.
             let created = try await Self.t4gctl(as: member, create, daemon: daemon)
             #expect(created.contains("lnbcrt"))
             let bolt11 = try JSONValue.parse(Array(created.utf8)).string("bolt11")
-            #expect(
-                try await Self.refusal(
-                    as: member, ["call", "payment.send", "{\"bolt11\":\"\(bolt11)\"}"], daemon: daemon
-                ).contains("unauthorized"))
-            #expect(
-                try await Self.refusal(as: unmapped, ["call", "daemon.info"], daemon: daemon).contains("unauthorized"))
+            try await Self.expectRefused(
+                as: member, ["call", "payment.send", "{\"bolt11\":\"\(bolt11)\"}"], daemon: daemon,
+                saying: "unauthorized")
+            try await Self.expectRefused(as: unmapped, ["call", "daemon.info"], daemon: daemon, saying: "unauthorized")
         }
     }
 
@@ -192,13 +193,11 @@ import Testing
             #expect(invoice.contains("lnbcrt"), "spend holds what invoice may do")
 
             for user in [spender, member] {
-                #expect(
-                    try await Self.refusal(as: user, ["call", "daemon.stop"], daemon: daemon).contains(
-                        "daemon.stop needs the admin role"))
-                #expect(
-                    try await Self.refusal(
-                        as: user, ["call", "daemon.backup", "{\"path\":\"spend.sqlite\"}"], daemon: daemon
-                    ).contains("daemon.backup needs the admin role"))
+                try await Self.expectRefused(
+                    as: user, ["call", "daemon.stop"], daemon: daemon, saying: "daemon.stop needs the admin role")
+                try await Self.expectRefused(
+                    as: user, ["call", "daemon.backup", "{\"path\":\"spend.sqlite\"}"], daemon: daemon,
+                    saying: "daemon.backup needs the admin role")
             }
             #expect(try await daemon.call("daemon.info").string("network") == "regtest", "still serving")
         }

@@ -161,6 +161,19 @@ import Testing
         }
     }
 
+    @Test func aCallMadeAfterARefusedConnectionClosedGetsTheDaemonsReason() async throws {
+        var service = TestService()
+        service.admission = .refused
+        try await withServer(service: service) { running in
+            // The client gets to its call only once the daemon has refused it and the connection is closed, as a
+            // `t4gctl` slowed by a loaded machine does: the call says why, not "connection closed".
+            let client = try await running.client()
+            try await eventually("the refused connection is closed") { client.isClosed }
+            let refused = await #expect(throws: RPCError.self) { try await client.call("echo") }
+            #expect(refused?.reason == .unauthorized)
+        }
+    }
+
     @Test func keepsTheReservedSlotsForPrivilegedPeers() async throws {
         var service = TestService()
         service.admission = .admitted
