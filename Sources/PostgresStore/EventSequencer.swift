@@ -38,6 +38,8 @@ final class EventSequencer: Sendable {
     static let retryDelay: Duration = .milliseconds(250)
     /// The longest pause before looking again at outbox rows held back by another instance's transaction.
     static let longestBlockedPause: Duration = .milliseconds(20)
+    /// How long outbox rows wait behind running transactions before the sequencer logs which ones.
+    static let reportBlockedAfter: Duration = .seconds(5)
     /// How long sequenced outbox rows are kept for their writers to read their index (seconds).
     static let keepSequencedSeconds: Int64 = 60
 
@@ -175,26 +177,55 @@ final class EventSequencer: Sendable {
     private func sequenceWhileLeading(_ connection: PostgresConnection) async throws {
         var blockedPause: Duration = .milliseconds(1)
         var lastPrune = ContinuousClock.now
+        var blockedSince: ContinuousClock.Instant?
         while !Task.isCancelled {
             let indexed = try await Self.sequenceBatch(on: connection, logger)
             if !indexed.isEmpty {
                 await waiters.resolve(indexed)
                 blockedPause = .milliseconds(1)
+                blockedSince = nil
                 continue
             }
             if try await Self.hasUnindexed(on: connection, logger) {
                 // Rows behind a transaction still running (older than theirs): wait for it to end, woken by this
                 // process's transactions as they end and by writers, backing off for other instances' ones.
+                let since = blockedSince ?? .now
+                blockedSince = since
+                if ContinuousClock.now - since > Self.reportBlockedAfter {
+                    try await reportHorizon(on: connection)
+                    blockedSince = .now
+                }
                 await doorbell.wait(timeout: blockedPause)
                 blockedPause = min(blockedPause * 2, Self.longestBlockedPause)
                 continue
             }
+            blockedSince = nil
             if ContinuousClock.now - lastPrune > .seconds(10) {
                 try await Self.pruneSequenced(on: connection, logger)
                 lastPrune = .now
             }
             await doorbell.wait(timeout: Self.retryDelay)
         }
+    }
+
+    /// Logs the oldest transactions of this database that hold an id, when outbox rows have waited behind them
+    /// for ``reportBlockedAfter``: what an operator (or a test run's log) needs to find the session to end.
+    private func reportHorizon(on connection: PostgresConnection) async throws {
+        let rows = try await connection.rows(
+            """
+            SELECT pid::bigint AS pid, coalesce(state, '') AS state, coalesce(wait_event, '') AS waiting,
+                extract(epoch FROM now() - xact_start)::bigint AS open_s
+            FROM pg_stat_activity WHERE backend_xid IS NOT NULL AND datname = current_database()
+            ORDER BY xact_start LIMIT 3
+            """, logger)
+        // No query text: another client's SQL may carry values that must not reach this log.
+        let sessions = try rows.map { row in
+            "pid \(try row.requiredInteger("pid")) \(try row.requiredText("state")) "
+                + "(waiting: \(try row.requiredText("waiting"))), open \(try row.requiredInteger("open_s")) s"
+        }
+        logger.warning(
+            "events wait behind running transactions",
+            metadata: ["oldest": "\(sessions.isEmpty ? "none of this database" : sessions.joined(separator: "; "))"])
     }
 
     /// Reads the indexes of this process's waiting outbox rows that another instance's sequencer has given.
