@@ -14,19 +14,14 @@ import Synchronization
 /// never interleave (the transaction lock), and `events.idx` is the primary key, so an index is never given
 /// twice.
 ///
-/// Which rows a batch may take: a row whose transaction commits later than another row's may still hold a
-/// smaller outbox id (ids are taken at insert, not at commit). A batch therefore takes outbox rows in id order
-/// only up to the first row whose transaction id is not older than its horizon (the oldest transaction of this
-/// database still running when the batch's snapshot was taken): every transaction older than the horizon has
-/// ended, so no row of it can still appear, and a later row is not indexed before an earlier one that may be
-/// part of the same chain of cause and effect. Each writer inserts its event as its last statement, so a write
-/// that read another write's committed result has the larger outbox id, hence the larger index.
-///
-/// The horizon is not the snapshot's `xmin`: transaction ids are shared by every database of the cluster, so
-/// `xmin` would let one long transaction in another database (a backup, a stuck client, a deadlock storm)
-/// stop the indexing of this one. A running transaction of the snapshot counts unless `pg_stat_activity` shows
-/// it in another database; one that ended in between, or that the view does not show, counts, which only holds
-/// rows back a little longer.
+/// Which rows a batch takes: every outbox row its snapshot sees without an index, in id order. A row is seen only
+/// once its transaction has committed, and each writer inserts its event as its last statement, so a write that
+/// read another write's committed result has both the larger outbox id and the later commit: the two are indexed
+/// in that order (in one batch, or the first in an earlier one). Rows of transactions still running are taken by
+/// a later batch, after rows that committed before them: indexes follow commit order, never waiting for a
+/// running transaction. (Earlier versions waited behind the oldest running transaction to index strictly in
+/// outbox-id order, an order no client can observe; one long transaction then stopped indexing, see
+/// docs/postgres.md.)
 final class EventSequencer: Sendable {
     /// The session lock of the sequencing instance.
     static let leaderLockKey: Int64 = 0x7434_6764_0003
@@ -36,10 +31,6 @@ final class EventSequencer: Sendable {
     static let batchLimit = 500
     /// How often a follower tries to take the lead, and a leader with nothing to do checks its connection.
     static let retryDelay: Duration = .milliseconds(250)
-    /// The longest pause before looking again at outbox rows held back by another instance's transaction.
-    static let longestBlockedPause: Duration = .milliseconds(20)
-    /// How long outbox rows wait behind running transactions before the sequencer logs which ones.
-    static let reportBlockedAfter: Duration = .seconds(5)
     /// How long sequenced outbox rows are kept for their writers to read their index (seconds).
     static let keepSequencedSeconds: Int64 = 60
 
@@ -83,8 +74,8 @@ final class EventSequencer: Sendable {
         }
     }
 
-    /// Wakes this process's sequencer, when it leads, after one of its transactions ended: outbox rows held back
-    /// behind that transaction (the horizon rule) may be taken now.
+    /// Wakes this process's sequencer, when it leads, after one of its transactions ended: the outbox rows it
+    /// committed may be taken now.
     func transactionEnded() {
         if isLeading { Task { await doorbell.ring() } }
     }
@@ -175,57 +166,19 @@ final class EventSequencer: Sendable {
     }
 
     private func sequenceWhileLeading(_ connection: PostgresConnection) async throws {
-        var blockedPause: Duration = .milliseconds(1)
         var lastPrune = ContinuousClock.now
-        var blockedSince: ContinuousClock.Instant?
         while !Task.isCancelled {
             let indexed = try await Self.sequenceBatch(on: connection, logger)
             if !indexed.isEmpty {
                 await waiters.resolve(indexed)
-                blockedPause = .milliseconds(1)
-                blockedSince = nil
                 continue
             }
-            if try await Self.hasUnindexed(on: connection, logger) {
-                // Rows behind a transaction still running (older than theirs): wait for it to end, woken by this
-                // process's transactions as they end and by writers, backing off for other instances' ones.
-                let since = blockedSince ?? .now
-                blockedSince = since
-                if ContinuousClock.now - since > Self.reportBlockedAfter {
-                    try await reportHorizon(on: connection)
-                    blockedSince = .now
-                }
-                await doorbell.wait(timeout: blockedPause)
-                blockedPause = min(blockedPause * 2, Self.longestBlockedPause)
-                continue
-            }
-            blockedSince = nil
             if ContinuousClock.now - lastPrune > .seconds(10) {
                 try await Self.pruneSequenced(on: connection, logger)
                 lastPrune = .now
             }
             await doorbell.wait(timeout: Self.retryDelay)
         }
-    }
-
-    /// Logs the oldest transactions of this database that hold an id, when outbox rows have waited behind them
-    /// for ``reportBlockedAfter``: what an operator (or a test run's log) needs to find the session to end.
-    private func reportHorizon(on connection: PostgresConnection) async throws {
-        let rows = try await connection.rows(
-            """
-            SELECT pid::bigint AS pid, coalesce(state, '') AS state, coalesce(wait_event, '') AS waiting,
-                extract(epoch FROM now() - xact_start)::bigint AS open_s
-            FROM pg_stat_activity WHERE backend_xid IS NOT NULL AND datname = current_database()
-            ORDER BY xact_start LIMIT 3
-            """, logger)
-        // No query text: another client's SQL may carry values that must not reach this log.
-        let sessions = try rows.map { row in
-            "pid \(try row.requiredInteger("pid")) \(try row.requiredText("state")) "
-                + "(waiting: \(try row.requiredText("waiting"))), open \(try row.requiredInteger("open_s")) s"
-        }
-        logger.warning(
-            "events wait behind running transactions",
-            metadata: ["oldest": "\(sessions.isEmpty ? "none of this database" : sessions.joined(separator: "; "))"])
     }
 
     /// Reads the indexes of this process's waiting outbox rows that another instance's sequencer has given.
@@ -248,25 +201,9 @@ final class EventSequencer: Sendable {
             try await connection.query("SELECT pg_advisory_xact_lock(\(batchLockKey))", logger: logger)
             let rows = try await connection.rows(
                 """
-                WITH snapshot AS (SELECT pg_current_snapshot() AS s),
-                horizon AS (
-                    SELECT coalesce(
-                        (SELECT min(running) FROM pg_snapshot_xip(s) AS running
-                        WHERE running::text::bigint % 4294967296 NOT IN (
-                            SELECT backend_xid::text::bigint FROM pg_stat_activity
-                            WHERE backend_xid IS NOT NULL AND datid IS DISTINCT FROM
-                                (SELECT oid FROM pg_database WHERE datname = current_database()))),
-                        pg_snapshot_xmax(s)) AS horizon
-                    FROM snapshot
-                ),
-                blocked AS (
-                    SELECT min(id) AS id FROM event_outbox
-                    WHERE idx IS NULL AND xid >= (SELECT horizon FROM horizon)
-                ),
-                batch AS (
+                WITH batch AS (
                     SELECT id, type, at, data, row_number() OVER (ORDER BY id) AS n FROM event_outbox
-                    WHERE idx IS NULL AND id < coalesce((SELECT id FROM blocked), 9223372036854775807)
-                    ORDER BY id LIMIT \(batchLimit)
+                    WHERE idx IS NULL ORDER BY id LIMIT \(batchLimit)
                 ),
                 base AS (SELECT coalesce(max(idx), 0) AS top FROM events),
                 appended AS (

@@ -137,24 +137,27 @@ import Testing
         #expect(try await events(writer).map(\.index) == Array(1...50))
     }
 
-    @Test func aLongTransactionInAnotherDatabaseOfTheClusterDoesNotHoldIndexingBack() async throws {
+    @Test(arguments: ["another database of the cluster", "the same database"])
+    func aLongTransactionDoesNotHoldIndexingBack(in place: String) async throws {
         defer { directory.remove() }
-        let store = try await openStores(1)[0]
+        let url = try await StoreEngines.url("postgres", in: directory)
+        let store = try await openStores(1, url: url)[0]
         let postgres = try engine(store)
-        // Another database of the same cluster (another wallet, another test) with a transaction that holds a
-        // transaction id and stays open until the end of the test.
-        let other = try await openStores(1, url: try await StoreEngines.url("postgres", in: directory))[0]
-        let otherEngine = try engine(other)
+        // A transaction that holds a transaction id and stays open until the end of the test: in another wallet's
+        // (another test's) database, or in this one (a client idle in a transaction).
+        let holder = place == "the same database" ? store : try await openStores(1)[0]
+        let holderEngine = try engine(holder)
         let longTransaction = try await PostgresConnection.connect(
-            configuration: otherEngine.connectionConfiguration, id: 1, logger: otherEngine.logger)
+            configuration: holderEngine.connectionConfiguration, id: 1, logger: holderEngine.logger)
         defer { Task { try await longTransaction.close() } }
-        try await longTransaction.query("BEGIN", logger: otherEngine.logger)
+        try await longTransaction.query("BEGIN", logger: holderEngine.logger)
         let xid = try #require(
             try await longTransaction.rows(
-                "SELECT pg_current_xact_id()::text::bigint AS xid", otherEngine.logger
+                "SELECT pg_current_xact_id()::text::bigint AS xid", holderEngine.logger
             ).first?.integer("xid"))
-        // Events written here now are indexed while it is open (with the cluster-wide `xmin` as horizon, each
-        // write waited 30 s and failed "stored but not indexed").
+        // Events written here now are indexed while it is open (behind the cluster-wide `xmin`, each write waited
+        // 30 s and failed "stored but not indexed"; behind this database's oldest transaction, so did each write
+        // when the transaction was in this database).
         var indexes: [Int64] = []
         for at in 1...5 {
             indexes.append(try await store.appendEvent(NewEvent(type: "test", at: Int64(at), data: "{}")).index)
@@ -165,7 +168,7 @@ import Testing
                 "SELECT pg_xact_status(CAST(\(String(xid)) AS xid8)) AS status", postgres.logger
             ).first?.text("status")
         }
-        #expect(status == "in progress", "the other database's transaction was open all along")
-        try await longTransaction.query("COMMIT", logger: otherEngine.logger)
+        #expect(status == "in progress", "the long transaction was open all along")
+        try await longTransaction.query("COMMIT", logger: holderEngine.logger)
     }
 }
