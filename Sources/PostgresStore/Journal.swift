@@ -204,32 +204,17 @@ enum Journal {
     static func spentLastDay(of id: String, now: Int64, on connection: PostgresConnection, _ logger: Logger)
         async throws -> Int64
     {
-        let since = now - DebitCheck.window
-        let sql = AccountRecord.isSystem(id) ? LedgerQueries.systemSpentSince : LedgerQueries.spentSince
-        return try await connection.rows(windowQuery(sql, id: id, since: since), logger).first?.integer("spent") ?? 0
+        let (sql, values) = LedgerQueries.spentLastDay(of: id, now: now)
+        return try await connection.rows(PostgresStore.query(sql, values), logger).first?.integer("spent") ?? 0
     }
 
     /// A user account's spends of the 24 hours before `now`, as `LedgerQueries.recentSpends` reads them.
     static func recentSpends(of id: String, now: Int64, on connection: PostgresConnection, _ logger: Logger)
         async throws -> [(at: Int64, amount: Int64)]
     {
-        let query = windowQuery(LedgerQueries.recentSpends, id: id, since: now - DebitCheck.window)
-        return try await connection.rows(query, logger).map {
+        let (sql, values) = LedgerQueries.recentSpends(of: id, now: now)
+        return try await connection.rows(PostgresStore.query(sql, values), logger).map {
             (at: try $0.requiredInteger("at"), amount: try $0.requiredInteger("amount"))
         }
-    }
-
-    /// One of the spend window's shared queries (SQLite's `?1`, `?2`, `?3`) with PostgreSQL's placeholders, bound
-    /// to the account `id`, the window's start `since` and its first hour.
-    private static func windowQuery(_ sql: String, id: String, since: Int64) -> PostgresQuery {
-        var bindings = PostgresBindings()
-        bindings.append(id)
-        bindings.append(since)
-        var text = sql.replacingOccurrences(of: "?1", with: "$1").replacingOccurrences(of: "?2", with: "$2")
-        if sql.contains("?3") {
-            bindings.append(SpendBuckets.hour(of: since))
-            text = text.replacingOccurrences(of: "?3", with: "$3")
-        }
-        return PostgresQuery(unsafeSQL: text, binds: bindings)
     }
 }

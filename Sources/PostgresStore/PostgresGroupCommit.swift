@@ -37,11 +37,11 @@ final class PostgresGroupCommit: Sendable {
     static let laterWriteLockTimeout = "20ms"
     /// Batches in flight at once, by default.
     static let defaultConcurrentBatches = 4
-    /// How often a write that lost a deadlock or a serialization conflict is run again. Writes of one batch lock
-    /// rows in the order the writes come, so two batches can deadlock on two accounts' rows although each write
-    /// locks its own rows in id order; under a burst of debits of one account (50 at once through three
-    /// instances, `LedgerStoreTests`) a write lost up to four times in a row, so it has eight tries. Writes run
-    /// again because another write of their batch lost do not count a try.
+    /// How often a write that lost a deadlock or a serialization conflict is run again. Only first writes of
+    /// batches wait for locks, so deadlocks are rare (first writes locking rows out of a fixed order); before
+    /// that rule, under a burst of debits of one account (50 at once through three instances,
+    /// `LedgerStoreTests`) a write lost up to four times in a row, hence eight tries. Writes run again because
+    /// another write of their batch lost do not count a try.
     static let maximumRetries = 8
 
     private let client: PostgresClient
@@ -137,23 +137,12 @@ final class PostgresGroupCommit: Sendable {
         }
         transactionEnded()
         switch ended {
-        case .success(.committed):
+        case .success(let end):
+            if end == .rolledBackForConflict { conflictRollbacks.add(1, ordering: .relaxed) }
+            // The writes to run again keep their turn, at the head of the queue; the others have their answer.
             var again: [any PostgresGroupJob] = []
             for job in batch {
-                if job.waitedTooLong {
-                    job.reset()
-                    again.append(job)
-                } else {
-                    job.finish(.success(()))
-                }
-            }
-            if !again.isEmpty { enqueue(again, first: true) }
-        case .success(.rolledBackForConflict):
-            conflictRollbacks.add(1, ordering: .relaxed)
-            // Every write runs again but a victim out of tries, which gets its conflict.
-            var again: [any PostgresGroupJob] = []
-            for job in batch {
-                if job.mustRunAgain(maximumRetries: Self.maximumRetries) {
+                if job.mustRunAgain(after: end, maximumRetries: Self.maximumRetries) {
                     again.append(job)
                 } else {
                     job.finish(.success(()))
@@ -163,14 +152,6 @@ final class PostgresGroupCommit: Sendable {
         case .failure(let error):
             for job in batch { job.finish(.failure(error)) }
         }
-    }
-
-    /// How a batch's transaction is to end.
-    private enum BatchEnd: Sendable {
-        /// Every write ran (some may have failed alone, rolled back to their savepoint): commit.
-        case committed
-        /// A write lost a deadlock or a serialization conflict: roll back the whole transaction.
-        case rolledBackForConflict
     }
 
     /// Runs the writes of `batch` in the open transaction of `connection`, each after the first in its own
@@ -206,19 +187,25 @@ final class PostgresGroupCommit: Sendable {
     }
 }
 
+/// How a batch's transaction ended.
+private enum BatchEnd: Sendable {
+    /// Every write ran (some may have failed alone, rolled back to their savepoint): committed.
+    case committed
+    /// A write lost a deadlock or a serialization conflict: the whole transaction rolled back.
+    case rolledBackForConflict
+}
+
 /// One caller's write inside a group transaction.
 private protocol PostgresGroupJob: AnyObject, Sendable {
     /// Runs the write; `false` when it threw and its savepoint must be rolled back.
     func run(on connection: PostgresConnection) async -> Bool
     /// Whether the write's last run lost a deadlock or a serialization conflict.
     var lostConflict: Bool { get }
-    /// Whether the write's last run would have waited for a lock longer than a write after the first may.
-    var waitedTooLong: Bool { get }
-    /// Forgets the last run's result, before the write runs again.
-    func reset()
-    /// Whether the write is to run again after its batch was rolled back for a conflict: always, unless it lost
-    /// that conflict more than `maximumRetries` times (counting this one), when it keeps its error.
-    func mustRunAgain(maximumRetries: Int) -> Bool
+    /// Whether the write runs again (its last result forgotten) after its batch ended so: after a commit, when
+    /// it would have waited for a lock longer than a write after the first may; after a rollback for a conflict,
+    /// always, unless it lost that conflict more than `maximumRetries` times (counting this one), when it keeps
+    /// its error.
+    func mustRunAgain(after end: BatchEnd, maximumRetries: Int) -> Bool
     /// Resumes the caller once the transaction ended.
     func finish(_ committed: Result<Void, any Error>)
 }
@@ -258,16 +245,18 @@ private final class PostgresWriteJob<T: Sendable>: PostgresGroupJob, @unchecked 
 
     var lostConflict: Bool { failureState == "40P01" || failureState == "40001" }
 
-    var waitedTooLong: Bool { failureState == "55P03" }
-
-    func reset() { result = nil }
-
-    func mustRunAgain(maximumRetries: Int) -> Bool {
-        if lostConflict {
-            conflictsLost += 1
-            guard conflictsLost <= maximumRetries else { return false }
+    func mustRunAgain(after end: BatchEnd, maximumRetries: Int) -> Bool {
+        switch end {
+        case .committed:
+            // 55P03: the `lock_timeout` of a write after the first.
+            guard failureState == "55P03" else { return false }
+        case .rolledBackForConflict:
+            if lostConflict {
+                conflictsLost += 1
+                guard conflictsLost <= maximumRetries else { return false }
+            }
         }
-        reset()
+        result = nil
         return true
     }
 

@@ -35,6 +35,29 @@ final class AccountStateCache: Sendable {
     private struct State {
         var generation: UInt64 = 0
         var entries: [String: Entry] = [:]
+        /// The account whose entry was read from each `accounts` and `balances` row, so that a commit drops
+        /// the entries of the rows it changed without looking at the others (it runs on the writer's queue).
+        var byAccountRow: [Int64: String] = [:]
+        var byBalanceRow: [Int64: String] = [:]
+        /// The accounts cached as absent.
+        var absent: Set<String> = []
+
+        mutating func remove(_ id: String) {
+            guard let entry = entries.removeValue(forKey: id) else { return }
+            if let rows = entry.rows {
+                byAccountRow[rows.account] = nil
+                byBalanceRow[rows.balance] = nil
+            } else {
+                absent.remove(id)
+            }
+        }
+
+        mutating func removeAll() {
+            entries.removeAll(keepingCapacity: true)
+            byAccountRow.removeAll(keepingCapacity: true)
+            byBalanceRow.removeAll(keepingCapacity: true)
+            absent.removeAll(keepingCapacity: true)
+        }
     }
 
     private let state = Mutex(State())
@@ -56,8 +79,15 @@ final class AccountStateCache: Sendable {
     func keep(_ account: AccountState?, rows: Rows?, of id: String, now: Int64, readFrom generation: UInt64) {
         state.withLock { state in
             guard state.generation == generation else { return }
-            if state.entries.count >= Self.capacity, state.entries[id] == nil { state.entries.removeAll() }
+            if state.entries.count >= Self.capacity, state.entries[id] == nil { state.removeAll() }
+            state.remove(id)
             state.entries[id] = Entry(now: now, state: account, rows: rows)
+            if let rows {
+                state.byAccountRow[rows.account] = id
+                state.byBalanceRow[rows.balance] = id
+            } else {
+                state.absent.insert(id)
+            }
         }
     }
 
@@ -66,10 +96,9 @@ final class AccountStateCache: Sendable {
     func committed(accountRows: Set<Int64>, balanceRows: Set<Int64>) {
         state.withLock { state in
             state.generation &+= 1
-            state.entries = state.entries.filter { _, entry in
-                guard let rows = entry.rows else { return accountRows.isEmpty }
-                return !accountRows.contains(rows.account) && !balanceRows.contains(rows.balance)
-            }
+            for row in accountRows { if let id = state.byAccountRow[row] { state.remove(id) } }
+            for row in balanceRows { if let id = state.byBalanceRow[row] { state.remove(id) } }
+            if !accountRows.isEmpty { for id in state.absent { state.remove(id) } }
         }
     }
 }

@@ -97,15 +97,8 @@ extension SQLiteStore {
 
     /// What account `id` spent in the 24 hours before `now` (``SpendBuckets``).
     static func spentLastDay(of id: String, now: Int64, in database: Database) throws -> Int64 {
-        let since = now - DebitCheck.window
-        if AccountRecord.isSystem(id) {
-            return try Int64.fetchOne(
-                database.cachedStatement(sql: LedgerQueries.systemSpentSince), arguments: [id, since]) ?? 0
-        }
-        return try Int64.fetchOne(
-            database.cachedStatement(sql: LedgerQueries.spentSince),
-            arguments: [id, since, SpendBuckets.hour(of: since)]
-        ) ?? 0
+        let (sql, values) = LedgerQueries.spentLastDay(of: id, now: now)
+        return try Int64.fetchOne(database.cachedStatement(sql: sql), arguments: arguments(values)) ?? 0
     }
 
     /// The account `id` and its balance row, its spending of the last 24 hours left at zero, or `nil`.
@@ -130,10 +123,9 @@ extension SQLiteStore {
     /// A user account's spends of the 24 hours before `now` (``SpendBuckets``): the debits of the window's first
     /// hour and the open holds one by one, each later hour's bucket as one spend at the end of its hour.
     static func recentSpends(of id: String, now: Int64, in database: Database) throws -> [(at: Int64, amount: Int64)] {
-        let since = now - DebitCheck.window
-        return try Row.fetchAll(
-            database.cachedStatement(sql: LedgerQueries.recentSpends),
-            arguments: [id, since, SpendBuckets.hour(of: since)]
-        ).map { (at: $0["at"] as Int64, amount: $0["amount"] as Int64) }
+        let (sql, values) = LedgerQueries.recentSpends(of: id, now: now)
+        return try Row.fetchAll(database.cachedStatement(sql: sql), arguments: arguments(values)).map {
+            (at: $0["at"] as Int64, amount: $0["amount"] as Int64)
+        }
     }
 }

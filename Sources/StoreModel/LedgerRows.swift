@@ -74,6 +74,26 @@ package enum LedgerQueries {
             + (SELECT coalesce(sum(amount_msat), 0) FROM holds WHERE account = ?1 AND created_at > ?2) AS BIGINT)
             AS spent
         """
+    /// The query summing what `account` spent in the 24 hours before `now` (`spent` column), with its values:
+    /// ``spentSince`` for a user's account, ``systemSpentSince`` for a system account (no buckets).
+    package static func spentLastDay(of account: String, now: Int64) -> (sql: String, values: [StoreValue]) {
+        AccountRecord.isSystem(account)
+            ? (systemSpentSince, Array(windowValues(of: account, now: now).prefix(2)))
+            : (spentSince, windowValues(of: account, now: now))
+    }
+
+    /// The query listing a user's account's spends of the 24 hours before `now` (``recentSpends``), with its
+    /// values.
+    package static func recentSpends(of account: String, now: Int64) -> (sql: String, values: [StoreValue]) {
+        (recentSpends, windowValues(of: account, now: now))
+    }
+
+    /// `?1` the account, `?2` the window's start, `?3` the window's first hour.
+    private static func windowValues(of account: String, now: Int64) -> [StoreValue] {
+        let since = now - DebitCheck.window
+        return [.text(account), .integer(since), .integer(SpendBuckets.hour(of: since))]
+    }
+
     /// Entry kinds whose debits count toward the rolling daily spend.
     package static let spendingKinds =
         "(" + EntryKind.allCases.filter(\.countsTowardDailySpend).map { "'\($0.rawValue)'" }.joined(separator: ", ")

@@ -20,13 +20,18 @@ import Testing
             expiresAt: 100 + expirySeconds, preimage: preimage, metadata: nil, requestFingerprint: fingerprint)
     }
 
-    @Test func concurrentWritesShareTransactionsAndFailAlone() async throws {
-        defer { directory.remove() }
+    /// A store on a new PostgreSQL database, and its engine.
+    func openStore(instance: String) async throws -> (Store, PostgresStore) {
         let store = try await Store(
             configuration: .init(
                 location: try StoreLocation(url: try await StoreEngines.url("postgres", in: directory)),
-                instance: "group"))
-        let postgres = try #require(store.base as? PostgresStore)
+                instance: instance))
+        return (store, try #require(store.base as? PostgresStore))
+    }
+
+    @Test func concurrentWritesShareTransactionsAndFailAlone() async throws {
+        defer { directory.remove() }
+        let (store, postgres) = try await openStore(instance: "group")
         let events = 64
         let invoices = 40
         // Every fifth invoice breaks a constraint of the schema (expiry_s > 0): it fails inside a batch that also
@@ -93,11 +98,7 @@ import Testing
         -> (counts: [[Int64?]], conflicts: Int)
     {
         defer { directory.remove() }
-        let store = try await Store(
-            configuration: .init(
-                location: try StoreLocation(url: try await StoreEngines.url("postgres", in: directory)),
-                instance: "opposing"))
-        let postgres = try #require(store.base as? PostgresStore)
+        let (_, postgres) = try await openStore(instance: "opposing")
         let logger = postgres.logger
         try await postgres.client.withConnection { connection in
             try await connection.query("CREATE TABLE counters (id int PRIMARY KEY, n int NOT NULL)", logger: logger)
