@@ -23,7 +23,7 @@ enum EventOutbox {
 
     /// Inserts `event` into the outbox in the transaction of `connection`.
     static func insert(_ event: NewEvent, on connection: PostgresConnection, _ logger: Logger) async throws -> Pending {
-        let rows = try await connection.rows(
+        let rows = try await connection.preparedRows(
             "INSERT INTO event_outbox (type, at, data) VALUES (\(event.type), \(event.at), \(event.data)) RETURNING id",
             logger)
         guard let id = try rows.first?.integer("id") else { throw StoreError(.database, "event not written") }

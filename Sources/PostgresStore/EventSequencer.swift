@@ -7,12 +7,12 @@ import Synchronization
 ///
 /// One instance at a time sequences: the holder of the session advisory lock ``leaderLockKey`` on the
 /// sequencer's dedicated connection (PostgreSQL frees it when that session ends, even by SIGKILL of the process,
-/// and another instance takes it within ``retryDelay``). Each batch is one transaction on that connection, under
-/// the transaction lock ``batchLockKey``: it copies a prefix of the outbox into `events` with the next indexes,
-/// marks those rows with their index, then, once committed, sends `NOTIFY t4gd_events, '<newest index>'`. A batch that
-/// fails (the leader dies mid-batch) commits nothing, and the next leader takes the same rows; two batches
-/// never interleave (the transaction lock), and `events.idx` is the primary key, so an index is never given
-/// twice.
+/// and another instance takes it within ``retryDelay``). Each batch is one statement, its own transaction, on
+/// that connection: it copies a prefix of the outbox into `events` with the next indexes, marks those rows with
+/// their index, then, once committed, sends `NOTIFY t4gd_events, '<newest index>'`. A batch that fails (the
+/// leader dies mid-batch) commits nothing, and the next leader takes the same rows; `events.idx` is the primary
+/// key, so an index is never given twice, and of two batches that overlap the later fails as a whole and runs
+/// again (``sequenceBatch(on:_:)``).
 ///
 /// Which rows a batch takes: every outbox row its snapshot sees without an index, in id order. A row is seen only
 /// once its transaction has committed, and each writer inserts its event as its last statement, so a write that
@@ -25,8 +25,6 @@ import Synchronization
 final class EventSequencer: Sendable {
     /// The session lock of the sequencing instance.
     static let leaderLockKey: Int64 = 0x7434_6764_0003
-    /// The transaction lock of one batch.
-    static let batchLockKey: Int64 = 0x7434_6764_0002
     /// At most this many events per batch.
     static let batchLimit = 500
     /// How often a follower tries to take the lead, and a leader with nothing to do checks its connection.
@@ -72,12 +70,6 @@ final class EventSequencer: Sendable {
             }
             try? await Task.sleep(for: Self.retryDelay)
         }
-    }
-
-    /// Wakes this process's sequencer, when it leads, after one of its transactions ended: the outbox rows it
-    /// committed may be taken now.
-    func transactionEnded() {
-        if isLeading { Task { await doorbell.ring() } }
     }
 
     /// Wakes the sequencer after a commit that wrote to the outbox: in this process directly, otherwise by a
@@ -192,35 +184,44 @@ final class EventSequencer: Sendable {
         await waiters.resolve(try rows.map { (try $0.requiredInteger("id"), try $0.requiredInteger("idx")) })
     }
 
-    /// Indexes one batch of the outbox in one transaction on `connection`: returns each row's outbox id and its
-    /// new index, in index order (empty when nothing may be taken yet).
+    /// Indexes one batch of the outbox in one statement (its own transaction) on `connection`: returns each
+    /// row's outbox id and its new index, in index order (empty when nothing is waiting).
+    ///
+    /// Two batches that overlap (two sequencers for a moment) start from the same newest index, so the later
+    /// one to commit meets the other's first index in the primary key of `events` and fails as a whole; it is
+    /// run again from the other's committed result. A batch that started after the other committed sees its
+    /// indexes and its marked rows and takes only what is left.
     static func sequenceBatch(on connection: PostgresConnection, _ logger: Logger) async throws
         -> [(outboxID: Int64, index: Int64)]
     {
-        let indexed = try await connection.withTransaction(logger: logger) { connection in
-            try await connection.query("SELECT pg_advisory_xact_lock(\(batchLockKey))", logger: logger)
-            let rows = try await connection.rows(
-                """
-                WITH batch AS (
-                    SELECT id, type, at, data, row_number() OVER (ORDER BY id) AS n FROM event_outbox
-                    WHERE idx IS NULL ORDER BY id LIMIT \(batchLimit)
-                ),
-                base AS (SELECT coalesce(max(idx), 0) AS top FROM events),
-                appended AS (
-                    INSERT INTO events (idx, type, at, data)
-                    SELECT base.top + batch.n, batch.type, batch.at, batch.data FROM batch, base
-                    RETURNING idx
-                ),
-                marked AS (
-                    UPDATE event_outbox SET idx = base.top + batch.n, sequenced_at = extract(epoch FROM clock_timestamp())::bigint
-                    FROM batch, base WHERE event_outbox.id = batch.id
-                    RETURNING event_outbox.id, event_outbox.idx
-                )
-                SELECT marked.id, marked.idx FROM marked
-                WHERE marked.idx IN (SELECT idx FROM appended) ORDER BY marked.idx
-                """, logger)
-            return try rows.map {
-                (outboxID: try $0.requiredInteger("id"), index: try $0.requiredInteger("idx"))
+        var indexed: [(outboxID: Int64, index: Int64)]
+        while true {
+            do {
+                indexed = try await connection.preparedRows(
+                    """
+                    WITH batch AS (
+                        SELECT id, type, at, data, row_number() OVER (ORDER BY id) AS n FROM event_outbox
+                        WHERE idx IS NULL ORDER BY id LIMIT \(batchLimit)
+                    ),
+                    base AS (SELECT coalesce(max(idx), 0) AS top FROM events),
+                    appended AS (
+                        INSERT INTO events (idx, type, at, data)
+                        SELECT base.top + batch.n, batch.type, batch.at, batch.data FROM batch, base
+                        RETURNING idx
+                    ),
+                    marked AS (
+                        UPDATE event_outbox SET idx = base.top + batch.n,
+                            sequenced_at = extract(epoch FROM clock_timestamp())::bigint
+                        FROM batch, base WHERE event_outbox.id = batch.id
+                        RETURNING event_outbox.id, event_outbox.idx
+                    )
+                    SELECT marked.id, marked.idx FROM marked
+                    WHERE marked.idx IN (SELECT idx FROM appended) ORDER BY marked.idx
+                    """, logger
+                ).map { (outboxID: try $0.requiredInteger("id"), index: try $0.requiredInteger("idx")) }
+                break
+            } catch let error as PSQLError where error.serverInfo?[.sqlState] == "23505" {
+                logger.debug("another sequencer's batch took the same indexes first; taking the rest")
             }
         }
         // The notice goes out after the batch is durable, in a statement of its own with asynchronous commit: a

@@ -51,7 +51,7 @@ enum Journal {
             """
         let row: PostgresRandomAccessRow?
         do {
-            row = try await connection.rows(query, logger).first
+            row = try await connection.preparedRows(query, logger).first
         } catch let error as PSQLError where error.serverInfo?[.sqlState] == "23503" {
             throw StoreError(.accountNotFound, "no account among \(legs.map(\.account).joined(separator: ", "))")
         }
@@ -81,7 +81,7 @@ enum Journal {
         guard !spends.isEmpty else { return }
         let hour = SpendBuckets.hour(of: at)
         let accounts = spends.map(\.account)
-        try await connection.query(
+        _ = try await connection.preparedRows(
             """
             WITH pruned AS (
                 DELETE FROM spend_buckets
@@ -91,7 +91,7 @@ enum Journal {
             SELECT account, \(hour), amount FROM unnest(\(accounts)::text[], \(spends.map(\.amount))::bigint[])
                 AS spend (account, amount)
             ON CONFLICT (account, hour) DO UPDATE SET spent_msat = s.spent_msat + excluded.spent_msat
-            """, logger: logger)
+            """, logger)
     }
 
     /// Holds `amount` of `account` for the payment `paymentHash`, in one statement.
@@ -99,7 +99,7 @@ enum Journal {
         _ amount: Int64, of account: String, for paymentHash: PaymentHash, at: Int64,
         on connection: PostgresConnection, _ logger: Logger
     ) async throws {
-        try await connection.query(
+        _ = try await connection.preparedRows(
             """
             WITH deltas AS (
                 INSERT INTO holds (payment_hash, account, amount_msat, created_at)
@@ -108,14 +108,14 @@ enum Journal {
             ),
             \(unescaped: movesSQL)
             SELECT count(*) FROM moved
-            """, logger: logger)
+            """, logger)
     }
 
     /// Releases the hold of `paymentHash`, if any, in one statement.
     static func releaseHold(of paymentHash: PaymentHash, on connection: PostgresConnection, _ logger: Logger)
         async throws
     {
-        try await connection.query(
+        _ = try await connection.preparedRows(
             """
             WITH deltas AS (
                 DELETE FROM holds WHERE payment_hash = \(paymentHash.hex)
@@ -123,7 +123,7 @@ enum Journal {
             ),
             \(unescaped: movesSQL)
             SELECT count(*) FROM moved
-            """, logger: logger)
+            """, logger)
     }
 
     /// The first key of the transaction advisory locks `(class, shard)` by which a transaction claims a shard.

@@ -6,9 +6,13 @@ import Synchronization
 /// Commits concurrent writes of one instance together: one PostgreSQL transaction, one commit (one WAL flush),
 /// many writers, as `GroupCommitWriter` does for SQLite.
 ///
-/// Each write after the first runs in its own savepoint of the shared transaction, so a write that throws (a
-/// constraint, a conflict, a store rule) is rolled back alone while the others commit (the first, when it
-/// throws, by rolling back the transaction, which holds nothing else yet). A caller resumes only after the
+/// A write that throws (a constraint, a conflict, a store rule) is rolled back alone while the others commit. A
+/// batch first runs its writes one after the other with no savepoint (a savepoint is a round trip, and a
+/// subtransaction for the server, per write); when a write after the first throws, the transaction is rolled back
+/// and the batch runs again with each write after the first in its own savepoint, so that only the failed
+/// write's changes are undone (the first, when it throws, by rolling back the transaction, which holds nothing
+/// else yet). After such a batch the next ``isolatedBatchesAfterAFailure`` batches take savepoints from the
+/// start, so that writes failing often do not cost two runs each. A caller resumes only after the
 /// transaction holding its write has committed (or failed), so nothing is answered before it is durable. Writes
 /// that arrive while batches are in flight form the next batch: there is no timer. Up to
 /// ``defaultConcurrentBatches`` batches run at once, each on its own pooled connection, so one write waiting on
@@ -37,6 +41,8 @@ final class PostgresGroupCommit: Sendable {
     static let laterWriteLockTimeout = "20ms"
     /// Batches in flight at once, by default.
     static let defaultConcurrentBatches = 4
+    /// Batches that take savepoints from the start after a batch had to run again with them.
+    static let isolatedBatchesAfterAFailure = 16
     /// How often a write that lost a deadlock or a serialization conflict is run again. Only first writes of
     /// batches wait for locks, so deadlocks are rare (first writes locking rows out of a fixed order); before
     /// that rule, under a burst of debits of one account (50 at once through three instances,
@@ -46,27 +52,25 @@ final class PostgresGroupCommit: Sendable {
 
     private let client: PostgresClient
     private let logger: Logger
-    private let transactionEnded: @Sendable () -> Void
     private let maximumConcurrentBatches: Int
     private let state = Mutex(State())
     private let conflictRollbacks = Atomic<Int>(0)
+    private let isolatedReruns = Atomic<Int>(0)
 
     private struct State {
         var waiting: [any PostgresGroupJob] = []
         var batchesInFlight = 0
+        /// Batches still to run with savepoints from the start.
+        var isolatedBatchesLeft = 0
     }
 
     /// Creates the group commit of `client`'s connections, with at most `maximumConcurrentBatches` batches in
-    /// flight; `transactionEnded` is called after each batch's transaction has ended (committed or not).
-    init(
-        client: PostgresClient, logger: Logger, maximumConcurrentBatches: Int = defaultConcurrentBatches,
-        transactionEnded: @escaping @Sendable () -> Void = {}
-    ) {
+    /// flight.
+    init(client: PostgresClient, logger: Logger, maximumConcurrentBatches: Int = defaultConcurrentBatches) {
         precondition(maximumConcurrentBatches > 0, "maximumConcurrentBatches must be positive")
         self.client = client
         self.logger = logger
         self.maximumConcurrentBatches = maximumConcurrentBatches
-        self.transactionEnded = transactionEnded
     }
 
     /// Writes waiting for a batch (for tests).
@@ -74,6 +78,9 @@ final class PostgresGroupCommit: Sendable {
 
     /// Batches rolled back because one of their writes lost a deadlock or a serialization conflict.
     var batchesRolledBackForConflict: Int { conflictRollbacks.load(ordering: .relaxed) }
+
+    /// Batches run again with savepoints because a write after the first failed in a run without them.
+    var batchesRunAgainWithSavepoints: Int { isolatedReruns.load(ordering: .relaxed) }
 
     /// Runs `body` in a savepoint of the next group transaction and returns its result once that transaction
     /// committed. Throws what `body` threw (its changes are rolled back), or the commit's error.
@@ -120,22 +127,39 @@ final class PostgresGroupCommit: Sendable {
     private func commit(_ batch: [any PostgresGroupJob]) async {
         let ended: Result<BatchEnd, any Error>
         do {
+            var isolated = state.withLock { state in
+                guard state.isolatedBatchesLeft > 0 else { return false }
+                state.isolatedBatchesLeft -= 1
+                return true
+            }
             ended = .success(
                 try await client.withConnection { connection in
-                    try await connection.query("BEGIN", logger: logger)
-                    do {
-                        let end = try await runWrites(of: batch, on: connection)
-                        try await connection.query(end == .committed ? "COMMIT" : "ROLLBACK", logger: logger)
-                        return end
-                    } catch {
-                        _ = try? await connection.query("ROLLBACK", logger: logger)
-                        throw error
+                    while true {
+                        try await connection.query("BEGIN", logger: logger)
+                        do {
+                            switch try await runWrites(of: batch, on: connection, isolated: isolated) {
+                            case .ran:
+                                try await connection.query("COMMIT", logger: logger)
+                                return .committed
+                            case .lostConflict:
+                                try await connection.query("ROLLBACK", logger: logger)
+                                return .rolledBackForConflict
+                            case .laterWriteFailed:
+                                try await connection.query("ROLLBACK", logger: logger)
+                                for job in batch { job.forget() }
+                                isolated = true
+                                isolatedReruns.add(1, ordering: .relaxed)
+                                state.withLock { $0.isolatedBatchesLeft = Self.isolatedBatchesAfterAFailure }
+                            }
+                        } catch {
+                            _ = try? await connection.query("ROLLBACK", logger: logger)
+                            throw error
+                        }
                     }
                 })
         } catch {
             ended = .failure(error)
         }
-        transactionEnded()
         switch ended {
         case .success(let end):
             if end == .rolledBackForConflict { conflictRollbacks.add(1, ordering: .relaxed) }
@@ -155,15 +179,16 @@ final class PostgresGroupCommit: Sendable {
     }
 
     /// Runs the writes of `batch` in the open transaction of `connection`, each after the first in its own
-    /// savepoint, and stops at the first write that lost a conflict.
-    private func runWrites(of batch: [any PostgresGroupJob], on connection: PostgresConnection) async throws
-        -> BatchEnd
+    /// savepoint when `isolated`, and stops at the first write that lost a conflict, or, when not `isolated`, at
+    /// the first write after the first that failed.
+    private func runWrites(of batch: [any PostgresGroupJob], on connection: PostgresConnection, isolated: Bool)
+        async throws -> WritesOutcome
     {
         var holdsLocks = false
         for (position, job) in batch.enumerated() {
             // The first write needs no savepoint (one round trip less): nothing precedes it, so when it fails
             // the transaction is rolled back and begun again for the writes after it.
-            if position > 0 {
+            if position > 0, isolated {
                 try await connection.query(PostgresQuery(unsafeSQL: "SAVEPOINT w\(position)"), logger: logger)
             }
             if await job.run(on: connection) {
@@ -174,7 +199,8 @@ final class PostgresGroupCommit: Sendable {
                 }
                 continue
             }
-            if job.lostConflict { return .rolledBackForConflict }
+            if job.lostConflict { return .lostConflict }
+            if position > 0, !isolated { return .laterWriteFailed }
             if position > 0 {
                 try await connection.query(
                     PostgresQuery(unsafeSQL: "ROLLBACK TO SAVEPOINT w\(position)"), logger: logger)
@@ -183,8 +209,18 @@ final class PostgresGroupCommit: Sendable {
                 try await connection.query("BEGIN", logger: logger)
             }
         }
-        return .committed
+        return .ran
     }
+}
+
+/// How the writes of a batch ran.
+private enum WritesOutcome {
+    /// Every write ran (some may have failed alone, rolled back to their savepoint): the batch commits.
+    case ran
+    /// A write lost a deadlock or a serialization conflict: the batch is rolled back.
+    case lostConflict
+    /// A write after the first failed with no savepoint to roll back to: the batch runs again with savepoints.
+    case laterWriteFailed
 }
 
 /// How a batch's transaction ended.
@@ -206,6 +242,8 @@ private protocol PostgresGroupJob: AnyObject, Sendable {
     /// always, unless it lost that conflict more than `maximumRetries` times (counting this one), when it keeps
     /// its error.
     func mustRunAgain(after end: BatchEnd, maximumRetries: Int) -> Bool
+    /// Forgets the last run's result: the batch runs again from its start.
+    func forget()
     /// Resumes the caller once the transaction ended.
     func finish(_ committed: Result<Void, any Error>)
 }
@@ -259,6 +297,8 @@ private final class PostgresWriteJob<T: Sendable>: PostgresGroupJob, @unchecked 
         result = nil
         return true
     }
+
+    func forget() { result = nil }
 
     func finish(_ committed: Result<Void, any Error>) {
         switch (result, committed) {

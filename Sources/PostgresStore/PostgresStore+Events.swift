@@ -48,11 +48,11 @@ extension PostgresStore {
     /// Stores a position; it only moves forward.
     package func advanceCursor(_ name: String, to value: Int64) async throws(StoreError) {
         try await onConnection("write cursor") { connection in
-            _ = try await connection.query(
+            _ = try await connection.preparedRows(
                 """
                 INSERT INTO cursors (name, value) VALUES (\(name), \(value))
                 ON CONFLICT (name) DO UPDATE SET value = greatest(cursors.value, excluded.value)
-                """, logger: logger)
+                """, logger)
         }
     }
 

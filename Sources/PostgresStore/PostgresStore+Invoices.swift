@@ -7,7 +7,7 @@ extension PostgresStore {
     /// with another fingerprint it throws `labelConflict` (also when another instance takes the label meanwhile).
     package func createInvoice(_ record: InvoiceRecord) async throws(StoreError) -> InvoiceInsertion {
         try await write("create invoice") { [logger] connection in
-            let inserted = try await connection.rows(
+            let inserted = try await connection.preparedRows(
                 """
                 INSERT INTO invoices (payment_hash, bolt11, label, amount_msat, description, description_hash,
                     expiry_s, status, created_at, expires_at, preimage, metadata, request_fingerprint, fiat, account)
@@ -30,7 +30,8 @@ extension PostgresStore {
     /// The invoice with this payment hash.
     package func invoice(paymentHash: PaymentHash) async throws(StoreError) -> InvoiceRecord? {
         try await onConnection("read invoice") { connection in
-            try await connection.rows("SELECT * FROM invoices WHERE payment_hash = \(paymentHash.hex)", logger).first
+            try await connection.preparedRows("SELECT * FROM invoices WHERE payment_hash = \(paymentHash.hex)", logger)
+                .first
                 .map(InvoiceRecord.init(row:))
         }
     }
@@ -63,7 +64,7 @@ extension PostgresStore {
         try await indexingEvent(
             write("mark invoice paid") { [logger] connection in
                 guard
-                    let row = try await connection.rows(
+                    let row = try await connection.preparedRows(
                         """
                         UPDATE invoices SET status = 'paid', paid_at = \(paidAt),
                             amount_received_msat = \(amountReceived.rawValue), preimage = \(preimage.hex),

@@ -32,7 +32,7 @@ extension PostgresStore {
                 }
             }
             // A new payment and its first attempt in one statement (one round trip).
-            let inserted = try await connection.rows(
+            let inserted = try await connection.preparedRows(
                 """
                 WITH started AS (
                     INSERT INTO payments (payment_hash, bolt11, status, amount_msat, max_fee_msat, idempotency_key,
@@ -118,7 +118,7 @@ extension PostgresStore {
             write("complete payment") { [logger] connection in
                 // The payment and its open attempt in one statement (one round trip).
                 guard
-                    let row = try await connection.rows(
+                    let row = try await connection.preparedRows(
                         """
                         WITH completed AS (
                             UPDATE payments SET status = \(status.rawValue), preimage = \(preimage), fee_msat = \(fee),
@@ -152,7 +152,8 @@ extension PostgresStore {
     /// The payment to this hash.
     package func payment(paymentHash: PaymentHash) async throws(StoreError) -> PaymentRecord? {
         try await onConnection("read payment") { connection in
-            try await connection.rows("SELECT * FROM payments WHERE payment_hash = \(paymentHash.hex)", logger).first
+            try await connection.preparedRows("SELECT * FROM payments WHERE payment_hash = \(paymentHash.hex)", logger)
+                .first
                 .map(PaymentRecord.init(row:))
         }
     }

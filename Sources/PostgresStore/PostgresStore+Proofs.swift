@@ -136,7 +136,7 @@ extension PostgresStore {
         ProofTransitionRecord, invoiceStatus: String?
     )] {
         try await onConnection("read pending transfers") { connection in
-            try await connection.rows(
+            try await connection.preparedRows(
                 """
                 SELECT t.*, i.status AS invoice_status FROM proof_transitions t
                 LEFT JOIN invoices i ON i.payment_hash = t.payment_hash

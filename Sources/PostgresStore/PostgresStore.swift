@@ -70,8 +70,7 @@ package final class PostgresStore: StoreEngine {
         let sequencer = EventSequencer(
             connectionConfiguration: connectionConfiguration, client: client, logger: logger)
         self.sequencer = sequencer
-        // A batch that ends has committed its outbox rows (or none): the sequencer may take them now.
-        groupCommit = PostgresGroupCommit(client: client, logger: logger) { sequencer.transactionEnded() }
+        groupCommit = PostgresGroupCommit(client: client, logger: logger)
         do {
             try await withDedicatedConnection { connection in try await PostgresMigrations.migrate(connection, logger) }
         } catch {

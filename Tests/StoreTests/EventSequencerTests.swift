@@ -100,12 +100,14 @@ import Testing
         try await eventually("the first instance sequences") { first.sequencer.isLeading }
         let writer = try await Store(configuration: .init(location: try StoreLocation(url: url), instance: "writer"))
         let writerEngine = try engine(writer)
-        // A blocker holds the batch lock, so the sequencer's next batch stops inside its transaction.
+        // A blocker holds the first index, uncommitted, so the sequencer's next batch stops inside its statement,
+        // waiting to learn whether that index is taken.
         let blocker = try await PostgresConnection.connect(
             configuration: first.connectionConfiguration, id: 1, logger: first.logger)
         defer { Task { try await blocker.close() } }
         try await blocker.query("BEGIN", logger: first.logger)
-        try await blocker.query("SELECT pg_advisory_xact_lock(\(EventSequencer.batchLockKey))", logger: first.logger)
+        try await blocker.query(
+            "INSERT INTO events (idx, type, at, data) VALUES (1, 'blocker', 0, '{}')", logger: first.logger)
         let appends = Task {
             try await withThrowingTaskGroup(of: Int64.self) { group in
                 for at in 1...50 {
@@ -116,14 +118,14 @@ import Testing
                 return try await group.reduce(into: [Int64]()) { $0.append($1) }
             }
         }
-        // The sequencer's session, waiting inside its batch for the batch lock, dies as when its process is
+        // The sequencer's session, waiting inside its batch for the blocker, dies as when its process is
         // SIGKILLed; the process is gone too (closed before it could reconnect).
         var victim: Int64?
         try await eventually("the sequencer waits inside its batch") {
             victim = try await blocker.rows(
                 """
                 SELECT pid::bigint AS pid FROM pg_stat_activity
-                WHERE wait_event_type = 'Lock' AND wait_event = 'advisory' AND datname = current_database()
+                WHERE wait_event_type = 'Lock' AND wait_event = 'transactionid' AND datname = current_database()
                 """, first.logger
             ).first?.integer("pid")
             return victim != nil
@@ -131,7 +133,7 @@ import Testing
         let killed = try #require(victim)
         try await blocker.query("SELECT pg_terminate_backend(\(killed)::int)", logger: first.logger)
         await first.close()
-        try await blocker.query("COMMIT", logger: first.logger)
+        try await blocker.query("ROLLBACK", logger: first.logger)
         try await eventually("the other instance sequences") { writerEngine.sequencer.isLeading }
         #expect(try await appends.value.sorted() == Array(1...50))
         #expect(try await events(writer).map(\.index) == Array(1...50))

@@ -90,6 +90,71 @@ import Testing
         #expect(conflicts == 1, "one deadlock, lost once")
     }
 
+    @Test func aBatchTakesSavepointsOnlyAfterALaterWriteFailed() async throws {
+        defer { directory.remove() }
+        let (_, postgres) = try await openStore(instance: "savepoints")
+        let logger = postgres.logger
+        _ = try await postgres.client.withConnection { connection in
+            try await connection.query(
+                "CREATE TABLE items (id int PRIMARY KEY, n int NOT NULL CHECK (n >= 0))", logger: logger)
+        }
+        let group = PostgresGroupCommit(client: postgres.client, logger: logger, maximumConcurrentBatches: 1)
+        /// Inserts `items` as one batch each (queued behind a write that holds the only batch until they wait)
+        /// and returns whether each committed.
+        func batch(_ items: [(id: Int, n: Int)]) async throws -> [Bool] {
+            let (gate, open) = AsyncStream<Void>.makeStream()
+            let (entered, enter) = AsyncStream<Void>.makeStream()
+            let holder = Task {
+                try await group.write { _ in
+                    enter.finish()
+                    for await _ in gate {}
+                }
+            }
+            for await _ in entered {}
+            var writes: [Task<Bool, Never>] = []
+            for (position, item) in items.enumerated() {
+                writes.append(
+                    Task {
+                        do {
+                            _ = try await group.write { connection in
+                                try await connection.query(
+                                    "INSERT INTO items VALUES (\(item.id), \(item.n))", logger: logger)
+                            }
+                            return true
+                        } catch {
+                            return false
+                        }
+                    })
+                try await eventually("write \(position + 1) waits") { group.waitingWrites == position + 1 }
+            }
+            open.finish()
+            try await holder.value
+            var committed: [Bool] = []
+            for write in writes { committed.append(await write.value) }
+            return committed
+        }
+        /// How many (sub)transactions inserted the rows `ids` (a write in a savepoint has one of its own).
+        func writers(of ids: [Int]) async throws -> Int64? {
+            try await postgres.client.withConnection { connection in
+                try await connection.rows(
+                    "SELECT count(DISTINCT xmin::text) AS n FROM items WHERE id = ANY(\(ids.map(Int64.init)))", logger
+                ).first?.integer("n")
+            }
+        }
+        // Three good writes: one run, no savepoint (the rows share their inserting transaction).
+        #expect(try await batch([(1, 1), (2, 1), (3, 1)]) == [true, true, true])
+        #expect(group.batchesRunAgainWithSavepoints == 0)
+        #expect(try await writers(of: [1, 2, 3]) == 1)
+        // The second write breaks the CHECK: the batch runs again with savepoints, and only that write fails.
+        #expect(try await batch([(4, 1), (5, -1), (6, 1)]) == [true, false, true])
+        #expect(group.batchesRunAgainWithSavepoints == 1)
+        #expect(try await writers(of: [4, 6]) == 2)
+        // The batches after it take savepoints from the start: a failure no longer runs a batch twice.
+        #expect(try await batch([(7, 1), (8, -1), (9, 1)]) == [true, false, true])
+        #expect(group.batchesRunAgainWithSavepoints == 1)
+        #expect(try await writers(of: [7, 9]) == 2)
+    }
+
     /// Two instances' group commits, one batch in flight each, so that the writes queued behind a gate form one
     /// batch each: a first write that increments the counters of its first row, waits until the other side's
     /// first write did the same, then increments its other rows; then one write per row of `laterWrites`.
