@@ -150,7 +150,7 @@ final class EventSequencer: Sendable {
                 group.addTask {
                     for try await _ in notifications { await self.doorbell.ring() }
                 }
-                group.addTask { try await self.sequenceWhileLeading(connection) }
+                group.addTask { try await connection.onEventLoop { try await self.sequenceWhileLeading(connection) } }
                 try await group.next()
                 group.cancelAll()
             }

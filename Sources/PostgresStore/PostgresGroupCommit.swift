@@ -127,35 +127,10 @@ final class PostgresGroupCommit: Sendable {
     private func commit(_ batch: [any PostgresGroupJob]) async {
         let ended: Result<BatchEnd, any Error>
         do {
-            var isolated = state.withLock { state in
-                guard state.isolatedBatchesLeft > 0 else { return false }
-                state.isolatedBatchesLeft -= 1
-                return true
-            }
+            // The batch's statements run on the connection's event loop: no thread hop per round trip.
             ended = .success(
                 try await client.withConnection { connection in
-                    while true {
-                        try await connection.query("BEGIN", logger: logger)
-                        do {
-                            switch try await runWrites(of: batch, on: connection, isolated: isolated) {
-                            case .ran:
-                                try await connection.query("COMMIT", logger: logger)
-                                return .committed
-                            case .lostConflict:
-                                try await connection.query("ROLLBACK", logger: logger)
-                                return .rolledBackForConflict
-                            case .laterWriteFailed:
-                                try await connection.query("ROLLBACK", logger: logger)
-                                for job in batch { job.forget() }
-                                isolated = true
-                                isolatedReruns.add(1, ordering: .relaxed)
-                                state.withLock { $0.isolatedBatchesLeft = Self.isolatedBatchesAfterAFailure }
-                            }
-                        } catch {
-                            _ = try? await connection.query("ROLLBACK", logger: logger)
-                            throw error
-                        }
-                    }
+                    try await connection.onEventLoop { try await transact(batch, on: connection) }
                 })
         } catch {
             ended = .failure(error)
@@ -175,6 +150,40 @@ final class PostgresGroupCommit: Sendable {
             if !again.isEmpty { enqueue(again, first: true) }
         case .failure(let error):
             for job in batch { job.finish(.failure(error)) }
+        }
+    }
+
+    /// Runs `batch` in a transaction of `connection` and commits it, or rolls it back after a lost conflict; when
+    /// a write after the first failed in a run without savepoints, runs the batch again with them.
+    private func transact(_ batch: [any PostgresGroupJob], on connection: PostgresConnection) async throws
+        -> BatchEnd
+    {
+        var isolated = state.withLock { state in
+            guard state.isolatedBatchesLeft > 0 else { return false }
+            state.isolatedBatchesLeft -= 1
+            return true
+        }
+        while true {
+            try await connection.query("BEGIN", logger: logger)
+            do {
+                switch try await runWrites(of: batch, on: connection, isolated: isolated) {
+                case .ran:
+                    try await connection.query("COMMIT", logger: logger)
+                    return .committed
+                case .lostConflict:
+                    try await connection.query("ROLLBACK", logger: logger)
+                    return .rolledBackForConflict
+                case .laterWriteFailed:
+                    try await connection.query("ROLLBACK", logger: logger)
+                    for job in batch { job.forget() }
+                    isolated = true
+                    isolatedReruns.add(1, ordering: .relaxed)
+                    state.withLock { $0.isolatedBatchesLeft = Self.isolatedBatchesAfterAFailure }
+                }
+            } catch {
+                _ = try? await connection.query("ROLLBACK", logger: logger)
+                throw error
+            }
         }
     }
 
