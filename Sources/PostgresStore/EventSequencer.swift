@@ -161,10 +161,11 @@ final class EventSequencer: Sendable {
         var lastPrune = ContinuousClock.now
         while !Task.isCancelled {
             let indexed = try await Self.sequenceBatch(on: connection, logger)
-            if !indexed.isEmpty {
-                await waiters.resolve(indexed)
-                continue
-            }
+            if !indexed.isEmpty { await waiters.resolve(indexed) }
+            // A full batch may have left rows behind. Otherwise every row committed after this batch's snapshot
+            // rings the doorbell after its commit (its writer, or another instance's notice), and a ring while
+            // the batch ran is kept: looking again at once would mostly find nothing.
+            if indexed.count == Self.batchLimit { continue }
             if ContinuousClock.now - lastPrune > .seconds(10) {
                 try await Self.pruneSequenced(on: connection, logger)
                 lastPrune = .now
