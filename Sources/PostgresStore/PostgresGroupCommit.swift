@@ -82,11 +82,17 @@ final class PostgresGroupCommit: Sendable {
     /// Batches run again with savepoints because a write after the first failed in a run without them.
     var batchesRunAgainWithSavepoints: Int { isolatedReruns.load(ordering: .relaxed) }
 
-    /// Runs `body` in a savepoint of the next group transaction and returns its result once that transaction
-    /// committed. Throws what `body` threw (its changes are rolled back), or the commit's error.
-    func write<T: Sendable>(_ body: @escaping @Sendable (PostgresConnection) async throws -> T) async throws -> T {
+    /// Runs `body` in the next group transaction and returns its result once that transaction committed. Throws
+    /// what `body` threw (its changes are rolled back), or the commit's error.
+    ///
+    /// `writesOnce`: `body` changes the database in at most one statement (reads may follow it), so when it is
+    /// alone in its batch it runs without `BEGIN` and `COMMIT`, its statement its own transaction: one round trip
+    /// instead of three, which is what a write costs when few are concurrent (several instances share the load).
+    func write<T: Sendable>(
+        writesOnce: Bool = false, _ body: @escaping @Sendable (PostgresConnection) async throws -> T
+    ) async throws -> T {
         try await withCheckedThrowingContinuation { continuation in
-            enqueue([PostgresWriteJob(body: body, continuation: continuation)])
+            enqueue([PostgresWriteJob(body: body, writesOnce: writesOnce, continuation: continuation)])
         }
     }
 
@@ -158,6 +164,11 @@ final class PostgresGroupCommit: Sendable {
     private func transact(_ batch: [any PostgresGroupJob], on connection: PostgresConnection) async throws
         -> BatchEnd
     {
+        if batch.count == 1, batch[0].writesOnce {
+            // Its one writing statement commits by itself (before it answers, `synchronous_commit` being on).
+            let job = batch[0]
+            return await job.run(on: connection) || !job.lostConflict ? .committed : .rolledBackForConflict
+        }
         var isolated = state.withLock { state in
             guard state.isolatedBatchesLeft > 0 else { return false }
             state.isolatedBatchesLeft -= 1
@@ -246,6 +257,8 @@ private protocol PostgresGroupJob: AnyObject, Sendable {
     func run(on connection: PostgresConnection) async -> Bool
     /// Whether the write's last run lost a deadlock or a serialization conflict.
     var lostConflict: Bool { get }
+    /// Whether the write changes the database in at most one statement (it needs no transaction of its own).
+    var writesOnce: Bool { get }
     /// Whether the write runs again (its last result forgotten) after its batch ended so: after a commit, when
     /// it would have waited for a lock longer than a write after the first may; after a rollback for a conflict,
     /// always, unless it lost that conflict more than `maximumRetries` times (counting this one), when it keeps
@@ -265,12 +278,14 @@ private final class PostgresWriteJob<T: Sendable>: PostgresGroupJob, @unchecked 
     private let continuation: CheckedContinuation<T, any Error>
     private var result: Result<T, any Error>?
     private var conflictsLost = 0
+    let writesOnce: Bool
 
     init(
-        body: @escaping @Sendable (PostgresConnection) async throws -> T,
+        body: @escaping @Sendable (PostgresConnection) async throws -> T, writesOnce: Bool,
         continuation: CheckedContinuation<T, any Error>
     ) {
         self.body = body
+        self.writesOnce = writesOnce
         self.continuation = continuation
     }
 

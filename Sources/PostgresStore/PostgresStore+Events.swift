@@ -5,7 +5,9 @@ extension PostgresStore {
     /// Appends an event on its own.
     package func appendEvent(_ event: NewEvent) async throws(StoreError) -> EventRecord {
         try await indexed(
-            write("append event") { [logger] connection in try await EventOutbox.insert(event, on: connection, logger) }
+            write("append event", writesOnce: true) { [logger] connection in
+                try await EventOutbox.insert(event, on: connection, logger)
+            }
         )
     }
 

@@ -6,7 +6,7 @@ extension PostgresStore {
     /// Stores a new invoice. A label already used with the same request fingerprint returns the stored invoice;
     /// with another fingerprint it throws `labelConflict` (also when another instance takes the label meanwhile).
     package func createInvoice(_ record: InvoiceRecord) async throws(StoreError) -> InvoiceInsertion {
-        try await write("create invoice") { [logger] connection in
+        try await write("create invoice", writesOnce: true) { [logger] connection in
             let inserted = try await connection.preparedRows(
                 """
                 INSERT INTO invoices (payment_hash, bolt11, label, amount_msat, description, description_hash,

@@ -15,7 +15,7 @@ extension PostgresStore {
     /// Stores an idempotency key on its own; a key already stored throws `idempotencyConflict` (the primary
     /// key holds it across every instance sharing the database).
     package func rememberWriteKey(_ writeKey: WriteKey) async throws(StoreError) {
-        try await write("remember write key") { [logger] connection in
+        try await write("remember write key", writesOnce: true) { [logger] connection in
             try await Self.insertWriteKey(writeKey, on: connection, logger)
         }
     }

@@ -9,12 +9,13 @@ extension PostgresStore {
     static let indexCheckInterval: Duration = .milliseconds(200)
 
     /// Runs `body` as one write of the next group transaction (``PostgresGroupCommit``) and returns once it is
-    /// committed.
-    func write<T: Sendable>(_ operation: String, _ body: @escaping @Sendable (PostgresConnection) async throws -> T)
-        async throws(StoreError) -> T
-    {
+    /// committed; `writesOnce` when `body` changes the database in at most one statement.
+    func write<T: Sendable>(
+        _ operation: String, writesOnce: Bool = false,
+        _ body: @escaping @Sendable (PostgresConnection) async throws -> T
+    ) async throws(StoreError) -> T {
         do {
-            return try await groupCommit.write(body)
+            return try await groupCommit.write(writesOnce: writesOnce, body)
         } catch {
             throw Self.storeError(error, operation)
         }

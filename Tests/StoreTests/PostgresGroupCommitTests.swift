@@ -90,6 +90,22 @@ import Testing
         #expect(conflicts == 1, "one deadlock, lost once")
     }
 
+    @Test func aLoneWriteOfOneStatementIsItsOwnTransaction() async throws {
+        defer { directory.remove() }
+        let (_, postgres) = try await openStore(instance: "lone")
+        let group = PostgresGroupCommit(client: postgres.client, logger: postgres.logger)
+        // A setting made for the rest of the transaction is gone at the next statement when each statement is
+        // its own transaction.
+        @Sendable func isOwnTransaction(_ connection: PostgresConnection) async throws -> Bool {
+            try await connection.query("SELECT set_config('t4g.probe', 'set', true)", logger: postgres.logger)
+            return try await connection.rows(
+                "SELECT current_setting('t4g.probe', true) AS probe", postgres.logger
+            ).first?.text("probe") != "set"
+        }
+        #expect(try await group.write(writesOnce: true, isOwnTransaction))
+        #expect(try await group.write(writesOnce: false, isOwnTransaction) == false)
+    }
+
     @Test func aBatchTakesSavepointsOnlyAfterALaterWriteFailed() async throws {
         defer { directory.remove() }
         let (_, postgres) = try await openStore(instance: "savepoints")
