@@ -1,19 +1,33 @@
 /// Writers of this process waiting for the index the sequencer gives their outbox row.
 ///
 /// A writer registers its row before it wakes the sequencer, so an index found before the writer starts to
-/// wait is kept for it. Indexes arrive from this process's own sequencer (``resolve(_:)``, with the batch's
-/// result) or, when another instance sequences, from a read after its `NOTIFY` (``pendingIDs``).
+/// wait is kept for it. A writer registers only after its commit, and this process's sequencer may have taken the
+/// row in between: the indexes of the latest ``unclaimedLimit`` rows nobody waited for are kept, and a
+/// registration finds its index there (without them, that writer waited for its 200 ms read of the outbox, the
+/// tail of a paid invoice's latency). Indexes arrive from this process's own sequencer (``resolve(_:)``, with
+/// the batch's result) or, when another instance sequences, from a read after its `NOTIFY` (``pendingIDs``).
 actor OutboxWaiters {
     private enum Entry {
         case waiting(CheckedContinuation<Int64?, Never>?)
         case indexed(Int64)
     }
 
+    /// How many indexes of rows nobody waited for are kept.
+    static let unclaimedLimit = 4_096
+
     private var entries: [Int64: Entry] = [:]
+    /// Indexes given to rows nobody waited for, by outbox id, and those ids oldest first (a ring).
+    private var unclaimed: [Int64: Int64] = [:]
+    private var unclaimedOrder: [Int64] = []
+    private var unclaimedNext = 0
 
     /// Starts following the outbox row `id`.
     func register(_ id: Int64) {
-        entries[id] = .waiting(nil)
+        if let index = unclaimed.removeValue(forKey: id) {
+            entries[id] = .indexed(index)
+        } else {
+            entries[id] = .waiting(nil)
+        }
     }
 
     /// Stops following the outbox row `id`.
@@ -31,7 +45,10 @@ actor OutboxWaiters {
     /// Hands each registered row of `indexes` (outbox id, event index) its index.
     func resolve(_ indexes: [(outboxID: Int64, index: Int64)]) {
         for (id, index) in indexes {
-            guard case .waiting(let continuation) = entries[id] else { continue }
+            guard case .waiting(let continuation) = entries[id] else {
+                keepUnclaimed(id, index)
+                continue
+            }
             if let continuation {
                 entries[id] = nil
                 continuation.resume(returning: index)
@@ -57,6 +74,18 @@ actor OutboxWaiters {
         }
         defer { timer.cancel() }
         return await withCheckedContinuation { continuation in entries[id] = .waiting(continuation) }
+    }
+
+    /// Keeps the index of a row nobody waits for (yet), forgetting the oldest beyond ``unclaimedLimit``.
+    private func keepUnclaimed(_ id: Int64, _ index: Int64) {
+        if unclaimedOrder.count < Self.unclaimedLimit {
+            unclaimedOrder.append(id)
+        } else {
+            unclaimed[unclaimedOrder[unclaimedNext]] = nil
+            unclaimedOrder[unclaimedNext] = id
+            unclaimedNext = (unclaimedNext + 1) % Self.unclaimedLimit
+        }
+        unclaimed[id] = index
     }
 
     private func expire(_ id: Int64) {
