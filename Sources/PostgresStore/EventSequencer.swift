@@ -37,6 +37,8 @@ final class EventSequencer: Sendable {
     private let logger: Logger
     let waiters = OutboxWaiters()
     private let doorbell = Doorbell()
+    /// Whether another instance's notice rang the doorbell since the last batch.
+    private let noticed = Atomic<Bool>(false)
     private let leading = Atomic<Bool>(false)
     private let outboxNotice = Mutex(OutboxNotice())
 
@@ -148,7 +150,10 @@ final class EventSequencer: Sendable {
         try await connection.listen(on: EventOutbox.outboxChannel) { notifications in
             try await withThrowingTaskGroup(of: Void.self) { group in
                 group.addTask {
-                    for try await _ in notifications { await self.doorbell.ring() }
+                    for try await _ in notifications {
+                        self.noticed.store(true, ordering: .relaxed)
+                        await self.doorbell.ring()
+                    }
                 }
                 group.addTask { try await connection.onEventLoop { try await self.sequenceWhileLeading(connection) } }
                 try await group.next()
@@ -170,7 +175,17 @@ final class EventSequencer: Sendable {
                 try await Self.pruneSequenced(on: connection, logger)
                 lastPrune = .now
             }
-            await doorbell.wait(timeout: Self.retryDelay)
+            await waitForWork()
+        }
+    }
+
+    /// Waits until a batch may find rows: another instance's notice, a writer of this process still waiting for
+    /// its index, or ``retryDelay`` without a ring. A ring of a writer whose row the last batch already took (it
+    /// rang after its commit, while that batch ran) is passed over: that batch would have found nothing.
+    private func waitForWork() async {
+        while await doorbell.wait(timeout: Self.retryDelay) {
+            if noticed.exchange(false, ordering: .relaxed) { return }
+            if await waiters.hasWaiting { return }
         }
     }
 

@@ -35,6 +35,13 @@ actor OutboxWaiters {
         if case .waiting(let continuation?) = entries.removeValue(forKey: id) { continuation.resume(returning: nil) }
     }
 
+    /// Whether a row still waits for its index.
+    var hasWaiting: Bool {
+        entries.values.contains { entry in
+            if case .waiting = entry { true } else { false }
+        }
+    }
+
     /// The rows still waiting for their index.
     var pendingIDs: [Int64] {
         entries.compactMap { id, entry in
