@@ -85,9 +85,10 @@ final class PostgresGroupCommit: Sendable {
     /// Runs `body` in the next group transaction and returns its result once that transaction committed. Throws
     /// what `body` threw (its changes are rolled back), or the commit's error.
     ///
-    /// `writesOnce`: `body` changes the database in at most one statement (reads may follow it), so when it is
-    /// alone in its batch it runs without `BEGIN` and `COMMIT`, its statement its own transaction: one round trip
-    /// instead of three, which is what a write costs when few are concurrent (several instances share the load).
+    /// `writesOnce`: `body` changes the database in at most one statement (reads may follow it) and throws only
+    /// when that statement changed nothing, so when it is alone in its batch it runs without `BEGIN` and `COMMIT`,
+    /// its statement its own transaction: one round trip instead of three, which is what a write costs when few
+    /// are concurrent (several instances share the load).
     func write<T: Sendable>(
         writesOnce: Bool = false, _ body: @escaping @Sendable (PostgresConnection) async throws -> T
     ) async throws -> T {
