@@ -39,6 +39,7 @@ final class EventSequencer: Sendable {
     private let doorbell = Doorbell()
     /// Whether another instance's notice rang the doorbell since the last batch.
     private let noticed = Atomic<Bool>(false)
+    private let wokenForNothing = Atomic<Int>(0)
     private let leading = Atomic<Bool>(false)
     private let outboxNotice = Mutex(OutboxNotice())
 
@@ -56,6 +57,9 @@ final class EventSequencer: Sendable {
 
     /// Whether this process sequences now.
     var isLeading: Bool { leading.load(ordering: .relaxed) }
+
+    /// Batches that found nothing although they ran for a reason (a ring, or a full batch before them).
+    var batchesWokenForNothing: Int { wokenForNothing.load(ordering: .relaxed) }
 
     /// Follows the sequencer's lock until cancelled: sequences while holding it, otherwise listens for other
     /// instances' batches and hands their indexes to this process's waiting writers.
@@ -164,9 +168,16 @@ final class EventSequencer: Sendable {
 
     private func sequenceWhileLeading(_ connection: PostgresConnection) async throws {
         var lastPrune = ContinuousClock.now
+        // Whether this batch runs for a reason (a ring, a full batch before it), not at the start or after a
+        // quiet ``retryDelay``.
+        var woken = false
         while !Task.isCancelled {
             let indexed = try await Self.sequenceBatch(on: connection, logger)
-            if !indexed.isEmpty { await waiters.resolve(indexed) }
+            if !indexed.isEmpty {
+                await waiters.resolve(indexed)
+            } else if woken {
+                wokenForNothing.add(1, ordering: .relaxed)
+            }
             // A full batch may have left rows behind. Otherwise every row committed after this batch's snapshot
             // rings the doorbell after its commit (its writer, or another instance's notice), and a ring while
             // the batch ran is kept: looking again at once would mostly find nothing.
@@ -175,18 +186,20 @@ final class EventSequencer: Sendable {
                 try await Self.pruneSequenced(on: connection, logger)
                 lastPrune = .now
             }
-            await waitForWork()
+            woken = await waitForWork()
         }
     }
 
     /// Waits until a batch may find rows: another instance's notice, a writer of this process still waiting for
     /// its index, or ``retryDelay`` without a ring. A ring of a writer whose row the last batch already took (it
-    /// rang after its commit, while that batch ran) is passed over: that batch would have found nothing.
-    private func waitForWork() async {
+    /// rang after its commit, while that batch ran) is passed over: that batch would have found nothing. Returns
+    /// `false` after the quiet ``retryDelay``.
+    private func waitForWork() async -> Bool {
         while await doorbell.wait(timeout: Self.retryDelay) {
-            if noticed.exchange(false, ordering: .relaxed) { return }
-            if await waiters.hasWaiting { return }
+            if noticed.exchange(false, ordering: .relaxed) { return true }
+            if await waiters.hasWaiting { return true }
         }
+        return false
     }
 
     /// Reads the indexes of this process's waiting outbox rows that another instance's sequencer has given.

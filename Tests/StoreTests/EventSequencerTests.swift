@@ -40,6 +40,20 @@ import Testing
         }
     }
 
+    @Test func aWriterWakesTheSequencerOnlyForItsOwnRow() async throws {
+        defer { directory.remove() }
+        let store = try await openStores(1)[0]
+        let postgres = try engine(store)
+        try await eventually("the instance sequences") { postgres.sequencer.isLeading }
+        for at in 1...40 {
+            _ = try await store.appendEvent(NewEvent(type: "test", at: Int64(at), data: "{}"))
+        }
+        // Each write's ring led to the batch that took its row; none ran a batch that found nothing (before, each
+        // batch that found rows was followed at once by one that found none).
+        #expect(postgres.sequencer.batchesWokenForNothing == 0)
+        #expect(try await store.lastEventIndex() == 40)
+    }
+
     @Test func overlappingSequencersIndexEachEventOnceInOutboxOrder() async throws {
         defer { directory.remove() }
         let stores = try await openStores(2)
