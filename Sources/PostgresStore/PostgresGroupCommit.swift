@@ -56,6 +56,7 @@ final class PostgresGroupCommit: Sendable {
     private let state = Mutex(State())
     private let conflictRollbacks = Atomic<Int>(0)
     private let isolatedReruns = Atomic<Int>(0)
+    private let coalescedWrites = Atomic<Int>(0)
 
     private struct State {
         var waiting: [any PostgresGroupJob] = []
@@ -82,6 +83,9 @@ final class PostgresGroupCommit: Sendable {
     /// Batches run again with savepoints because a write after the first failed in a run without them.
     var batchesRunAgainWithSavepoints: Int { isolatedReruns.load(ordering: .relaxed) }
 
+    /// Writes that ran in one statement with others of their kind (``PostgresCoalescedWrite``).
+    var writesRunTogether: Int { coalescedWrites.load(ordering: .relaxed) }
+
     /// Runs `body` in the next group transaction and returns its result once that transaction committed. Throws
     /// what `body` threw (its changes are rolled back), or the commit's error.
     ///
@@ -94,6 +98,23 @@ final class PostgresGroupCommit: Sendable {
     ) async throws -> T {
         try await withCheckedThrowingContinuation { continuation in
             enqueue([PostgresWriteJob(body: body, writesOnce: writesOnce, continuation: continuation)])
+        }
+    }
+
+    /// Runs `write` in the next group transaction, in one statement with the writes of its kind next to it in the
+    /// batch (``PostgresCoalescedWrite``), and returns its output once that transaction committed.
+    func write<W: PostgresCoalescedWrite>(coalescing write: W) async throws -> W.Output {
+        let coalescing = Coalescing(
+            kind: ObjectIdentifier(W.self), write: write,
+            runTogether: { [logger] writes, connection in
+                try await W.runTogether(writes.map { $0 as! W }, on: connection, logger).map { $0 }
+            })
+        return try await withCheckedThrowingContinuation { continuation in
+            enqueue([
+                PostgresWriteJob(
+                    body: { [logger] connection in try await write.run(on: connection, logger) }, writesOnce: true,
+                    coalescing: coalescing, continuation: continuation)
+            ])
         }
     }
 
@@ -206,7 +227,36 @@ final class PostgresGroupCommit: Sendable {
         async throws -> WritesOutcome
     {
         var holdsLocks = false
-        for (position, job) in batch.enumerated() {
+        var position = 0
+        while position < batch.count {
+            defer { position += 1 }
+            let job = batch[position]
+            if !isolated, let together = job.coalescing {
+                // Writes of one kind next to each other run as one statement; a write it leaves out runs alone.
+                let run = batch[position...].prefix { $0.coalescing?.kind == together.kind }
+                if run.count > 1 {
+                    let outputs: [(any Sendable)?]
+                    do {
+                        outputs = try await together.runTogether(run.map { $0.coalescing!.write }, connection)
+                    } catch {
+                        // Which write broke it is unknown: the batch runs again, each write on its own.
+                        return .laterWriteFailed
+                    }
+                    coalescedWrites.add(run.count, ordering: .relaxed)
+                    for (member, output) in zip(run, outputs) where !member.take(output) {
+                        guard await member.run(on: connection) else {
+                            return member.lostConflict ? .lostConflict : .laterWriteFailed
+                        }
+                    }
+                    position += run.count - 1
+                    if !holdsLocks, position < batch.count - 1 {
+                        try await connection.query(
+                            "SELECT set_config('lock_timeout', \(Self.laterWriteLockTimeout), true)", logger: logger)
+                        holdsLocks = true
+                    }
+                    continue
+                }
+            }
             // The first write needs no savepoint (one round trip less): nothing precedes it, so when it fails
             // the transaction is rolled back and begun again for the writes after it.
             if position > 0, isolated {
@@ -260,6 +310,10 @@ private protocol PostgresGroupJob: AnyObject, Sendable {
     var lostConflict: Bool { get }
     /// Whether the write changes the database in at most one statement (it needs no transaction of its own).
     var writesOnce: Bool { get }
+    /// How the write runs in one statement with others of its kind, when it can.
+    var coalescing: Coalescing? { get }
+    /// Takes `output` as the result of its run together with others; `false` when there is none (it runs alone).
+    func take(_ output: (any Sendable)?) -> Bool
     /// Whether the write runs again (its last result forgotten) after its batch ended so: after a commit, when
     /// it would have waited for a lock longer than a write after the first may; after a rollback for a conflict,
     /// always, unless it lost that conflict more than `maximumRetries` times (counting this one), when it keeps
@@ -280,14 +334,22 @@ private final class PostgresWriteJob<T: Sendable>: PostgresGroupJob, @unchecked 
     private var result: Result<T, any Error>?
     private var conflictsLost = 0
     let writesOnce: Bool
+    let coalescing: Coalescing?
 
     init(
         body: @escaping @Sendable (PostgresConnection) async throws -> T, writesOnce: Bool,
-        continuation: CheckedContinuation<T, any Error>
+        coalescing: Coalescing? = nil, continuation: CheckedContinuation<T, any Error>
     ) {
         self.body = body
         self.writesOnce = writesOnce
+        self.coalescing = coalescing
         self.continuation = continuation
+    }
+
+    func take(_ output: (any Sendable)?) -> Bool {
+        guard let output = output as? T else { return false }
+        result = .success(output)
+        return true
     }
 
     func run(on connection: PostgresConnection) async -> Bool {
@@ -333,4 +395,24 @@ private final class PostgresWriteJob<T: Sendable>: PostgresGroupJob, @unchecked 
         case (nil, .success): preconditionFailure("a group commit finished a write it never ran")
         }
     }
+}
+
+/// A write that can run in one statement with the other writes of its kind that are next to it in a batch
+/// (``PostgresGroupCommit/write(coalescing:)``): many invoices inserted by one `INSERT`, one round trip and one
+/// plan for all of them. In a batch that runs again with savepoints (a write failed), each runs alone.
+protocol PostgresCoalescedWrite: Sendable {
+    associatedtype Output: Sendable
+    /// Runs `writes` in one statement; returns each one's output, or `nil` for one that must run alone. Throws
+    /// when the statement failed (every write then runs alone, in a batch with savepoints).
+    static func runTogether(_ writes: [Self], on connection: PostgresConnection, _ logger: Logger) async throws
+        -> [Output?]
+    /// Runs this write alone.
+    func run(on connection: PostgresConnection, _ logger: Logger) async throws -> Output
+}
+
+/// A coalesced write with its kind, type-erased for the batch.
+private struct Coalescing: Sendable {
+    let kind: ObjectIdentifier
+    let write: any Sendable
+    let runTogether: @Sendable ([any Sendable], PostgresConnection) async throws -> [(any Sendable)?]
 }

@@ -5,26 +5,9 @@ import StoreModel
 extension PostgresStore {
     /// Stores a new invoice. A label already used with the same request fingerprint returns the stored invoice;
     /// with another fingerprint it throws `labelConflict` (also when another instance takes the label meanwhile).
+    /// Concurrent invoices are inserted by one statement (``InvoiceInsert``).
     package func createInvoice(_ record: InvoiceRecord) async throws(StoreError) -> InvoiceInsertion {
-        try await write("create invoice", writesOnce: true) { [logger] connection in
-            let inserted = try await connection.preparedRows(
-                """
-                INSERT INTO invoices (payment_hash, bolt11, label, amount_msat, description, description_hash,
-                    expiry_s, status, created_at, expires_at, preimage, metadata, request_fingerprint, fiat, account)
-                VALUES (\(record.paymentHash.hex), \(record.bolt11), \(record.label), \(record.amount?.rawValue),
-                    \(record.description), \(record.descriptionHash), \(record.expirySeconds),
-                    \(record.status.rawValue), \(record.createdAt), \(record.expiresAt), \(record.preimage?.hex),
-                    \(record.metadata), \(record.requestFingerprint), \(record.fiat), \(record.account))
-                ON CONFLICT (label) DO NOTHING RETURNING payment_hash
-                """, logger)
-            if !inserted.isEmpty { return .created(record) }
-            guard let label = record.label,
-                let stored = try await connection.rows("SELECT * FROM invoices WHERE label = \(label)", logger).first
-                    .map(InvoiceRecord.init(row:)),
-                stored.requestFingerprint == record.requestFingerprint
-            else { throw StoreError(.labelConflict, "label is used by an invoice with other parameters") }
-            return .existing(stored)
-        }
+        try await write("create invoice", coalescing: InvoiceInsert(record: record))
     }
 
     /// The invoice with this payment hash.
@@ -117,5 +100,113 @@ extension PostgresStore {
             try await connection.rows("SELECT min(expires_at) AS next FROM invoices WHERE status = 'open'", logger)
                 .first?.integer("next")
         }
+    }
+}
+
+/// The insert of one invoice, which runs in one statement with the invoice inserts next to it in a batch.
+struct InvoiceInsert: PostgresCoalescedWrite {
+    let record: InvoiceRecord
+
+    /// Inserts every invoice of `inserts` whose label is free; an insert whose label is taken runs alone.
+    static func runTogether(_ inserts: [InvoiceInsert], on connection: PostgresConnection, _ logger: Logger)
+        async throws -> [InvoiceInsertion?]
+    {
+        var json = "["
+        for (position, record) in inserts.map(\.record).enumerated() {
+            if position > 0 { json += "," }
+            json += JSONText.object([
+                ("payment_hash", .text(record.paymentHash.hex)), ("bolt11", .text(record.bolt11)),
+                ("label", .text(record.label)), ("amount_msat", .integer(record.amount?.rawValue)),
+                ("description", .text(record.description)), ("description_hash", .text(record.descriptionHash)),
+                ("expiry_s", .integer(record.expirySeconds)), ("status", .text(record.status.rawValue)),
+                ("created_at", .integer(record.createdAt)), ("expires_at", .integer(record.expiresAt)),
+                ("preimage", .text(record.preimage?.hex)), ("metadata", .text(record.metadata)),
+                ("request_fingerprint", .text(record.requestFingerprint)), ("fiat", .text(record.fiat)),
+                ("account", .text(record.account)),
+            ])
+        }
+        json += "]"
+        // The rows travel as one JSON text (cast to text first: a prepared statement's parameter type is the one
+        // PostgreSQL infers, and the value is sent as text).
+        let inserted = Set(
+            try await connection.preparedRows(
+                """
+                INSERT INTO invoices (payment_hash, bolt11, label, amount_msat, description, description_hash,
+                    expiry_s, status, created_at, expires_at, preimage, metadata, request_fingerprint, fiat, account)
+                SELECT payment_hash, bolt11, label, amount_msat, description, description_hash, expiry_s, status,
+                    created_at, expires_at, preimage, metadata, request_fingerprint, fiat, account
+                FROM jsonb_to_recordset(CAST(\(json)::text AS jsonb)) AS invoice (payment_hash text, bolt11 text,
+                    label text, amount_msat bigint, description text, description_hash text, expiry_s bigint,
+                    status text, created_at bigint, expires_at bigint, preimage text, metadata text,
+                    request_fingerprint text, fiat text, account text)
+                ON CONFLICT (label) DO NOTHING RETURNING payment_hash
+                """, logger
+            ).map { try $0.requiredText("payment_hash") })
+        return inserts.map { inserted.contains($0.record.paymentHash.hex) ? .created($0.record) : nil }
+    }
+
+    /// Inserts the invoice on its own, or finds the one its label names.
+    func run(on connection: PostgresConnection, _ logger: Logger) async throws -> InvoiceInsertion {
+        let inserted = try await connection.preparedRows(
+            """
+            INSERT INTO invoices (payment_hash, bolt11, label, amount_msat, description, description_hash,
+                expiry_s, status, created_at, expires_at, preimage, metadata, request_fingerprint, fiat, account)
+            VALUES (\(record.paymentHash.hex), \(record.bolt11), \(record.label), \(record.amount?.rawValue),
+                \(record.description), \(record.descriptionHash), \(record.expirySeconds),
+                \(record.status.rawValue), \(record.createdAt), \(record.expiresAt), \(record.preimage?.hex),
+                \(record.metadata), \(record.requestFingerprint), \(record.fiat), \(record.account))
+            ON CONFLICT (label) DO NOTHING RETURNING payment_hash
+            """, logger)
+        if !inserted.isEmpty { return .created(record) }
+        guard let label = record.label,
+            let stored = try await connection.rows("SELECT * FROM invoices WHERE label = \(label)", logger).first
+                .map(InvoiceRecord.init(row:)),
+            stored.requestFingerprint == record.requestFingerprint
+        else { throw StoreError(.labelConflict, "label is used by an invoice with other parameters") }
+        return .existing(stored)
+    }
+}
+
+/// A flat JSON object of text and integer fields, written directly (the rows of a coalesced insert).
+enum JSONText {
+    /// A value of a column: text or an integer, `nil` for SQL `NULL`.
+    enum Value {
+        case text(String?)
+        case integer(Int64?)
+    }
+
+    /// `{"name":value,…}` of `fields`, in order.
+    static func object(_ fields: [(String, Value)]) -> String {
+        var json = "{"
+        for (position, (name, value)) in fields.enumerated() {
+            if position > 0 { json += "," }
+            json += "\"\(name)\":"
+            switch value {
+            case .text(let text?): appendString(text, to: &json)
+            case .integer(let number?): json += String(number)
+            case .text(nil), .integer(nil): json += "null"
+            }
+        }
+        return json + "}"
+    }
+
+    /// Appends `text` as a JSON string (RFC 8259: quotation mark, reverse solidus and control characters
+    /// escaped).
+    private static func appendString(_ text: String, to json: inout String) {
+        json += "\""
+        for scalar in text.unicodeScalars {
+            switch scalar {
+            case "\"": json += "\\\""
+            case "\\": json += "\\\\"
+            case "\n": json += "\\n"
+            case "\r": json += "\\r"
+            case "\t": json += "\\t"
+            case let control where control.value < 0x20:
+                let hex = String(control.value, radix: 16)
+                json += "\\u" + String(repeating: "0", count: 4 - hex.count) + hex
+            default: json.unicodeScalars.append(scalar)
+            }
+        }
+        json += "\""
     }
 }

@@ -21,6 +21,18 @@ extension PostgresStore {
         }
     }
 
+    /// Runs `write` in the next group transaction, in one statement with the writes of its kind next to it
+    /// (``PostgresCoalescedWrite``), and returns its output once it is committed.
+    func write<W: PostgresCoalescedWrite>(_ operation: String, coalescing write: W) async throws(StoreError)
+        -> W.Output
+    {
+        do {
+            return try await groupCommit.write(coalescing: write)
+        } catch {
+            throw Self.storeError(error, operation)
+        }
+    }
+
     /// The committed write's record with its event, once the sequencer has indexed the event.
     func indexingEvent<Record: Sendable>(_ written: (Record, EventOutbox.Pending)?) async throws(StoreError)
         -> (Record, EventRecord)?

@@ -12,7 +12,7 @@ import Testing
 @Suite struct PostgresGroupCommitTests {
     let directory = TemporaryDirectory()
 
-    func invoice(label: String, expirySeconds: Int64 = 3600, fingerprint: String = "first") -> InvoiceRecord {
+    func invoice(label: String?, expirySeconds: Int64 = 3600, fingerprint: String = "first") -> InvoiceRecord {
         let preimage = Preimage.random()
         return InvoiceRecord(
             paymentHash: preimage.paymentHash, bolt11: "lnbcrt1", label: label, amount: MilliSatoshi(1000),
@@ -115,39 +115,20 @@ import Testing
                 "CREATE TABLE items (id int PRIMARY KEY, n int NOT NULL CHECK (n >= 0))", logger: logger)
         }
         let group = PostgresGroupCommit(client: postgres.client, logger: logger, maximumConcurrentBatches: 1)
-        /// Inserts `items` as one batch each (queued behind a write that holds the only batch until they wait)
-        /// and returns whether each committed.
+        /// Inserts `items` as one batch and returns whether each committed.
         func batch(_ items: [(id: Int, n: Int)]) async throws -> [Bool] {
-            let (gate, open) = AsyncStream<Void>.makeStream()
-            let (entered, enter) = AsyncStream<Void>.makeStream()
-            let holder = Task {
-                try await group.write { _ in
-                    enter.finish()
-                    for await _ in gate {}
-                }
-            }
-            for await _ in entered {}
-            var writes: [Task<Bool, Never>] = []
-            for (position, item) in items.enumerated() {
-                writes.append(
-                    Task {
-                        do {
-                            _ = try await group.write { connection in
-                                try await connection.query(
-                                    "INSERT INTO items VALUES (\(item.id), \(item.n))", logger: logger)
-                            }
-                            return true
-                        } catch {
-                            return false
+            try await oneBatch(
+                in: group,
+                items.map { item in
+                    { @Sendable in
+                        _ = try await group.write { connection in
+                            try await connection.query(
+                                "INSERT INTO items VALUES (\(item.id), \(item.n))", logger: logger)
                         }
-                    })
-                try await eventually("write \(position + 1) waits") { group.waitingWrites == position + 1 }
-            }
-            open.finish()
-            try await holder.value
-            var committed: [Bool] = []
-            for write in writes { committed.append(await write.value) }
-            return committed
+                        return true
+                    }
+                }
+            ).map { (try? $0.get()) == true }
         }
         /// How many (sub)transactions inserted the rows `ids` (a write in a savepoint has one of its own).
         func writers(of ids: [Int]) async throws -> Int64? {
@@ -169,6 +150,74 @@ import Testing
         #expect(try await batch([(7, 1), (8, -1), (9, 1)]) == [true, false, true])
         #expect(group.batchesRunAgainWithSavepoints == 1)
         #expect(try await writers(of: [7, 9]) == 2)
+    }
+
+    /// Runs `writes` as one batch of `group` (which has one batch in flight): queued behind a write that holds
+    /// the batch until they all wait. Returns each write's outcome.
+    func oneBatch<T: Sendable>(
+        in group: PostgresGroupCommit, _ writes: [@Sendable () async throws -> T]
+    ) async throws -> [Result<T, any Error>] {
+        let (gate, open) = AsyncStream<Void>.makeStream()
+        let (entered, enter) = AsyncStream<Void>.makeStream()
+        let holder = Task {
+            try await group.write { _ in
+                enter.finish()
+                for await _ in gate {}
+            }
+        }
+        for await _ in entered {}
+        var tasks: [Task<Result<T, any Error>, Never>] = []
+        for (position, write) in writes.enumerated() {
+            tasks.append(
+                Task {
+                    do { return .success(try await write()) } catch { return .failure(error) }
+                })
+            try await eventually("write \(position + 1) waits") { group.waitingWrites == position + 1 }
+        }
+        open.finish()
+        try await holder.value
+        var outcomes: [Result<T, any Error>] = []
+        for task in tasks { outcomes.append(await task.value) }
+        return outcomes
+    }
+
+    @Test func invoicesNextToEachOtherInABatchAreInsertedByOneStatement() async throws {
+        defer { directory.remove() }
+        let (store, postgres) = try await openStore(instance: "coalesced")
+        let group = PostgresGroupCommit(client: postgres.client, logger: postgres.logger, maximumConcurrentBatches: 1)
+        let first = invoice(label: "shared")
+        /// Inserts `records` as one batch and describes each outcome.
+        func insert(_ records: [InvoiceRecord]) async throws -> [String] {
+            let inserts = records.map { record in
+                { @Sendable in try await group.write(coalescing: InvoiceInsert(record: record)) }
+            }
+            return try await oneBatch(in: group, inserts).map { outcome in
+                switch outcome {
+                case .success(.created(let record)): "created \(record.label ?? "-")"
+                case .success(.existing(let record)): "existing, the first: \(record.paymentHash == first.paymentHash)"
+                case .failure(let error as StoreError) where error.code == .labelConflict: "label conflict"
+                case .failure(let error): "\(error)"
+                }
+            }
+        }
+        // Three new invoices: one statement inserts them, the batch commits once.
+        var other = invoice(label: "other")
+        other.description = "a \"quoted\" back\\slash,\nnew line, tab\t, bell \u{7}, ü, 😀"
+        let created = try await insert([first, other, invoice(label: nil)])
+        #expect(created == ["created shared", "created other", "created -"])
+        #expect(group.writesRunTogether == 3)
+        #expect(group.batchesRunAgainWithSavepoints == 0)
+        // The statement inserts only the last; the two whose label is taken run alone after it: the same request
+        // finds the first invoice, another request with that label fails, and the batch runs again with savepoints
+        // so that it fails alone.
+        let outcomes = try await insert([
+            invoice(label: "shared"), invoice(label: "shared", fingerprint: "second"), invoice(label: "third"),
+        ])
+        #expect(outcomes == ["existing, the first: true", "label conflict", "created third"])
+        #expect(group.writesRunTogether == 6)
+        #expect(group.batchesRunAgainWithSavepoints == 1)
+        #expect(try await store.invoice(label: "third") != nil)
+        #expect(try await store.invoice(label: "other")?.description == other.description, "JSON-escaped in transit")
     }
 
     /// Two instances' group commits, one batch in flight each, so that the writes queued behind a gate form one
