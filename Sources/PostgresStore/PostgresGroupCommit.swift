@@ -227,6 +227,13 @@ final class PostgresGroupCommit: Sendable {
         async throws -> WritesOutcome
     {
         var holdsLocks = false
+        /// After the write ending at `last` succeeded: the writes after it may not wait for locks.
+        func limitLockWaits(after last: Int) async throws {
+            guard !holdsLocks, last < batch.count - 1 else { return }
+            try await connection.query(
+                "SELECT set_config('lock_timeout', \(Self.laterWriteLockTimeout), true)", logger: logger)
+            holdsLocks = true
+        }
         var position = 0
         while position < batch.count {
             defer { position += 1 }
@@ -249,11 +256,7 @@ final class PostgresGroupCommit: Sendable {
                         }
                     }
                     position += run.count - 1
-                    if !holdsLocks, position < batch.count - 1 {
-                        try await connection.query(
-                            "SELECT set_config('lock_timeout', \(Self.laterWriteLockTimeout), true)", logger: logger)
-                        holdsLocks = true
-                    }
+                    try await limitLockWaits(after: position)
                     continue
                 }
             }
@@ -263,11 +266,7 @@ final class PostgresGroupCommit: Sendable {
                 try await connection.query(PostgresQuery(unsafeSQL: "SAVEPOINT w\(position)"), logger: logger)
             }
             if await job.run(on: connection) {
-                if !holdsLocks, position < batch.count - 1 {
-                    try await connection.query(
-                        "SELECT set_config('lock_timeout', \(Self.laterWriteLockTimeout), true)", logger: logger)
-                    holdsLocks = true
-                }
+                try await limitLockWaits(after: position)
                 continue
             }
             if job.lostConflict { return .lostConflict }
