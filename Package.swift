@@ -60,7 +60,7 @@ let package = Package(
         .target(
             name: "PostgresStore",
             dependencies: [
-                "StoreModel", "Lightning", .product(name: "PostgresNIO", package: "postgres-nio"),
+                "StoreModel", "Lightning", "JSONRPC", .product(name: "PostgresNIO", package: "postgres-nio"),
                 .product(name: "NIOCore", package: "swift-nio"), .product(name: "NIOSSL", package: "swift-nio-ssl"),
                 .product(name: "Logging", package: "swift-log"),
             ]

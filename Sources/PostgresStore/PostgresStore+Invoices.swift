@@ -1,3 +1,4 @@
+import JSONRPC
 import Lightning
 import PostgresNIO
 import StoreModel
@@ -111,21 +112,23 @@ struct InvoiceInsert: PostgresCoalescedWrite {
     static func runTogether(_ inserts: [InvoiceInsert], on connection: PostgresConnection, _ logger: Logger)
         async throws -> [InvoiceInsertion?]
     {
-        var json = "["
-        for (position, record) in inserts.map(\.record).enumerated() {
-            if position > 0 { json += "," }
-            json += JSONText.object([
-                ("payment_hash", .text(record.paymentHash.hex)), ("bolt11", .text(record.bolt11)),
-                ("label", .text(record.label)), ("amount_msat", .integer(record.amount?.rawValue)),
-                ("description", .text(record.description)), ("description_hash", .text(record.descriptionHash)),
-                ("expiry_s", .integer(record.expirySeconds)), ("status", .text(record.status.rawValue)),
-                ("created_at", .integer(record.createdAt)), ("expires_at", .integer(record.expiresAt)),
-                ("preimage", .text(record.preimage?.hex)), ("metadata", .text(record.metadata)),
-                ("request_fingerprint", .text(record.requestFingerprint)), ("fiat", .text(record.fiat)),
-                ("account", .text(record.account)),
-            ])
-        }
-        json += "]"
+        let rows = JSONValue.array(
+            inserts.map(\.record).map { record in
+                .object([
+                    "payment_hash": .string(record.paymentHash.hex), "bolt11": .string(record.bolt11),
+                    "label": record.label.map(JSONValue.string) ?? .null,
+                    "amount_msat": record.amount.map { .integer($0.rawValue) } ?? .null,
+                    "description": record.description.map(JSONValue.string) ?? .null,
+                    "description_hash": record.descriptionHash.map(JSONValue.string) ?? .null,
+                    "expiry_s": .integer(record.expirySeconds), "status": .string(record.status.rawValue),
+                    "created_at": .integer(record.createdAt), "expires_at": .integer(record.expiresAt),
+                    "preimage": record.preimage.map { .string($0.hex) } ?? .null,
+                    "metadata": record.metadata.map(JSONValue.string) ?? .null,
+                    "request_fingerprint": .string(record.requestFingerprint),
+                    "fiat": record.fiat.map(JSONValue.string) ?? .null, "account": .string(record.account),
+                ])
+            })
+        let json = String(decoding: rows.serialized(), as: UTF8.self)
         // The rows travel as one JSON text (cast to text first: a prepared statement's parameter type is the one
         // PostgreSQL infers, and the value is sent as text).
         let inserted = Set(
@@ -145,68 +148,14 @@ struct InvoiceInsert: PostgresCoalescedWrite {
         return inserts.map { inserted.contains($0.record.paymentHash.hex) ? .created($0.record) : nil }
     }
 
-    /// Inserts the invoice on its own, or finds the one its label names.
+    /// Inserts the invoice on its own (the same statement, with one row), or finds the one its label names.
     func run(on connection: PostgresConnection, _ logger: Logger) async throws -> InvoiceInsertion {
-        let inserted = try await connection.preparedRows(
-            """
-            INSERT INTO invoices (payment_hash, bolt11, label, amount_msat, description, description_hash,
-                expiry_s, status, created_at, expires_at, preimage, metadata, request_fingerprint, fiat, account)
-            VALUES (\(record.paymentHash.hex), \(record.bolt11), \(record.label), \(record.amount?.rawValue),
-                \(record.description), \(record.descriptionHash), \(record.expirySeconds),
-                \(record.status.rawValue), \(record.createdAt), \(record.expiresAt), \(record.preimage?.hex),
-                \(record.metadata), \(record.requestFingerprint), \(record.fiat), \(record.account))
-            ON CONFLICT (label) DO NOTHING RETURNING payment_hash
-            """, logger)
-        if !inserted.isEmpty { return .created(record) }
+        if let created = try await Self.runTogether([self], on: connection, logger).first ?? nil { return created }
         guard let label = record.label,
             let stored = try await connection.rows("SELECT * FROM invoices WHERE label = \(label)", logger).first
                 .map(InvoiceRecord.init(row:)),
             stored.requestFingerprint == record.requestFingerprint
         else { throw StoreError(.labelConflict, "label is used by an invoice with other parameters") }
         return .existing(stored)
-    }
-}
-
-/// A flat JSON object of text and integer fields, written directly (the rows of a coalesced insert).
-enum JSONText {
-    /// A value of a column: text or an integer, `nil` for SQL `NULL`.
-    enum Value {
-        case text(String?)
-        case integer(Int64?)
-    }
-
-    /// `{"name":value,…}` of `fields`, in order.
-    static func object(_ fields: [(String, Value)]) -> String {
-        var json = "{"
-        for (position, (name, value)) in fields.enumerated() {
-            if position > 0 { json += "," }
-            json += "\"\(name)\":"
-            switch value {
-            case .text(let text?): appendString(text, to: &json)
-            case .integer(let number?): json += String(number)
-            case .text(nil), .integer(nil): json += "null"
-            }
-        }
-        return json + "}"
-    }
-
-    /// Appends `text` as a JSON string (RFC 8259: quotation mark, reverse solidus and control characters
-    /// escaped).
-    private static func appendString(_ text: String, to json: inout String) {
-        json += "\""
-        for scalar in text.unicodeScalars {
-            switch scalar {
-            case "\"": json += "\\\""
-            case "\\": json += "\\\\"
-            case "\n": json += "\\n"
-            case "\r": json += "\\r"
-            case "\t": json += "\\t"
-            case let control where control.value < 0x20:
-                let hex = String(control.value, radix: 16)
-                json += "\\u" + String(repeating: "0", count: 4 - hex.count) + hex
-            default: json.unicodeScalars.append(scalar)
-            }
-        }
-        json += "\""
     }
 }
