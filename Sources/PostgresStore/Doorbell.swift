@@ -15,7 +15,6 @@ actor Doorbell {
 
     /// Returns `true` at the next ring (at once when one is kept), or `false` after `timeout`. One waiter at a
     /// time.
-    @discardableResult
     func wait(timeout: Duration) async -> Bool {
         if rung {
             rung = false

@@ -10,6 +10,10 @@ actor OutboxWaiters {
     private enum Entry {
         case waiting(CheckedContinuation<Int64?, Never>?)
         case indexed(Int64)
+
+        var isWaiting: Bool {
+            if case .waiting = self { true } else { false }
+        }
     }
 
     /// How many indexes of rows nobody waited for are kept.
@@ -36,18 +40,10 @@ actor OutboxWaiters {
     }
 
     /// Whether a row still waits for its index.
-    var hasWaiting: Bool {
-        entries.values.contains { entry in
-            if case .waiting = entry { true } else { false }
-        }
-    }
+    var hasWaiting: Bool { entries.values.contains(where: \.isWaiting) }
 
     /// The rows still waiting for their index.
-    var pendingIDs: [Int64] {
-        entries.compactMap { id, entry in
-            if case .waiting = entry { id } else { nil }
-        }
-    }
+    var pendingIDs: [Int64] { entries.filter(\.value.isWaiting).map(\.key) }
 
     /// Hands each registered row of `indexes` (outbox id, event index) its index.
     func resolve(_ indexes: [(outboxID: Int64, index: Int64)]) {
