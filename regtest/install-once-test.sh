@@ -196,8 +196,15 @@ if [[ "${1:-}" == --real ]]; then
     cache="${T4G_CACHE_DIR:-$work/real-cache}"
     export T4G_CACHE_DIR="$cache" PIP_CACHE_DIR="${PIP_CACHE_DIR:-$work/pip-cache}"
     unset T4G_LNBITS_VENV LND_SIM_TEST_VENV
+    # From an empty working directory, to see that nothing is written into the caller's (./data is t4gd's).
+    mkdir "$work/cwd"
+    cd "$work/cwd"
     real_test "LNbits" "$here/lnbits/install.sh" "$cache/lnbits-1.6.2-venv"
-    check "LNbits imports from the venv" "$cache/lnbits-1.6.2-venv/bin/python" -c 'import bolt11, lnbits'
+    mkdir "$work/lnbits-data"
+    check "LNbits imports from the venv" \
+        env LNBITS_DATA_FOLDER="$work/lnbits-data" "$cache/lnbits-1.6.2-venv/bin/python" -c 'import bolt11, lnbits'
+    check "the LNbits install wrote nothing into the working directory" equal "$(ls -A "$work/cwd")" ""
+    cd - >/dev/null
     real_test "lnd-sim test venv" "$here/lnd-sim/setup_test_venv.sh" "$cache/lnd-sim-test-venv"
 else
     started=$SECONDS

@@ -34,13 +34,24 @@ set -euo pipefail
 # shellcheck source-path=SCRIPTDIR
 source "$(dirname "${BASH_SOURCE[0]}")/../install-once.sh"
 
+# lnbits_imports VENV: whether LNbits and bolt11 import from VENV. Importing LNbits writes an auth key into its
+# data folder, ./data by default, which in a checkout is the daemon's own data directory (t4gd then refuses it:
+# open to other users): a throwaway folder here.
+lnbits_imports() {
+    local data status=0
+    data=$(mktemp -d)
+    LNBITS_DATA_FOLDER="$data" "$1/bin/python" -c 'import bolt11, lnbits' || status=$?
+    rm -rf "$data"
+    return "$status"
+}
+
 readonly LNBITS_VERSION=1.6.2
 readonly VENV="${T4G_LNBITS_VENV:-${T4G_CACHE_DIR:-${XDG_CACHE_HOME:-$HOME/.cache}/t4gd}/lnbits-${LNBITS_VERSION}-venv}"
 
 # A venv made by the install.sh before the lock (unlocked, marked when done) is kept when LNbits imports
 # from it, so machines that have one do not rebuild it while their tests may be using it.
 if ! install_once_complete "$VENV" && [[ -f "$VENV/.t4gd-lnbits-${LNBITS_VERSION}-installed" ]] \
-    && "$VENV/bin/python" -c 'import bolt11, lnbits' 2>/dev/null; then
+    && lnbits_imports "$VENV" 2>/dev/null; then
     touch "$VENV/$INSTALL_ONCE_MARKER"
 fi
 if install_once_complete "$VENV"; then
@@ -100,7 +111,7 @@ build_venv() {
     "$2" -m venv "$1"
     "$1/bin/python" -m pip install -q --disable-pip-version-check "lnbits==${LNBITS_VERSION}" 'bitstring<5' >&2
     # Fail here, not at server start, if the bolt11 import is broken.
-    "$1/bin/python" -c 'import bolt11, lnbits' >&2
+    lnbits_imports "$1" >&2
 }
 
 install_once "LNbits ${LNBITS_VERSION}" "$VENV" build_venv "$(find_python)"
