@@ -29,6 +29,8 @@ final class EventSequencer: Sendable {
     static let batchLimit = 500
     /// How often a follower tries to take the lead, and a leader with nothing to do checks its connection.
     static let retryDelay: Duration = .milliseconds(250)
+    /// The `application_name` of the sequencer's connection, as `pg_stat_activity` shows it.
+    static let applicationName = "t4gd event sequencer"
     /// How long sequenced outbox rows are kept for their writers to read their index (seconds).
     static let keepSequencedSeconds: Int64 = 60
 
@@ -42,6 +44,13 @@ final class EventSequencer: Sendable {
     private let wokenForNothing = Atomic<Int>(0)
     private let leading = Atomic<Bool>(false)
     private let outboxNotice = Mutex(OutboxNotice())
+    private let progress = Mutex(Progress())
+
+    /// When this process's sequencer last committed a batch, and why it last stopped.
+    private struct Progress {
+        var lastBatch: ContinuousClock.Instant?
+        var lastError: String?
+    }
 
     /// Whether a notice to another instance's sequencer is being sent, and whether another is due after it.
     private struct OutboxNotice {
@@ -50,6 +59,8 @@ final class EventSequencer: Sendable {
     }
 
     init(connectionConfiguration: PostgresConnection.Configuration, client: PostgresClient, logger: Logger) {
+        var connectionConfiguration = connectionConfiguration
+        connectionConfiguration.options.additionalStartupParameters = [("application_name", Self.applicationName)]
         self.connectionConfiguration = connectionConfiguration
         self.client = client
         self.logger = logger
@@ -71,8 +82,9 @@ final class EventSequencer: Sendable {
                 }
             } catch {
                 guard !Task.isCancelled else { return }
-                logger.warning(
-                    "event sequencer interrupted; reconnecting", metadata: ["error": "\(PostgresStore.reason(error))"])
+                let reason = PostgresStore.reason(error)
+                progress.withLock { $0.lastError = reason }
+                logger.warning("event sequencer interrupted; reconnecting", metadata: ["error": "\(reason)"])
             }
             try? await Task.sleep(for: Self.retryDelay)
         }
@@ -173,6 +185,7 @@ final class EventSequencer: Sendable {
         var woken = false
         while !Task.isCancelled {
             let indexed = try await Self.sequenceBatch(on: connection, logger)
+            progress.withLock { $0.lastBatch = .now }
             if !indexed.isEmpty {
                 await waiters.resolve(indexed)
             } else if woken {
@@ -264,6 +277,57 @@ final class EventSequencer: Sendable {
                 """, logger: logger)
         }
         return indexed
+    }
+
+    /// What this process's sequencer is doing, in words: whether it leads, when its last batch ran, why it last
+    /// stopped.
+    var state: String {
+        let (lastBatch, lastError) = progress.withLock { ($0.lastBatch, $0.lastError) }
+        var words = isLeading ? "this instance sequences" : "this instance does not sequence"
+        if let lastBatch {
+            let seconds = Double((ContinuousClock.now - lastBatch).components.seconds)
+            words += ", its last batch \(Int(seconds)) s ago"
+        }
+        if let lastError { words += ", its sequencer last stopped on: \(lastError)" }
+        return words
+    }
+
+    /// Why the outbox row `outboxID` has no index yet, read from the server: whether the row exists, how many
+    /// rows wait, which session holds the sequencer's lock (if any) and how old the oldest open transaction of
+    /// the database is. `nil` when the row has its index after all.
+    static func diagnosis(of outboxID: Int64, on connection: PostgresConnection, _ logger: Logger) async throws
+        -> String?
+    {
+        let row = try await connection.rows(
+            """
+            SELECT (SELECT coalesce(idx, 0) FROM event_outbox WHERE id = \(outboxID)) AS idx,
+                (SELECT count(*) FROM event_outbox WHERE idx IS NULL) AS waiting,
+                (SELECT a.pid || ' (' || a.application_name || ', ' || coalesce(a.state, 'unknown') || ' for '
+                        || round(extract(epoch FROM now() - a.state_change)) || ' s)'
+                    FROM pg_locks l JOIN pg_stat_activity a ON a.pid = l.pid
+                    WHERE l.locktype = 'advisory' AND l.granted AND l.objsubid = 1
+                        AND l.database = (SELECT oid FROM pg_database WHERE datname = current_database())
+                        AND l.classid::bigint = \(leaderLockKey >> 32)
+                        AND l.objid::bigint = \(leaderLockKey & 0xFFFF_FFFF)
+                    LIMIT 1) AS holder,
+                (SELECT round(extract(epoch FROM now() - min(xact_start)))::bigint FROM pg_stat_activity
+                    WHERE datname = current_database() AND pid <> pg_backend_pid()) AS oldest
+            """, logger
+        ).first
+        guard let row else { return "the server gave no answer" }
+        let index = try row.integer("idx")
+        if let index, index > 0 { return nil }
+        var words =
+            index == nil
+            ? "its outbox row is gone (the transaction that wrote it did not commit)"
+            : "\(try row.requiredInteger("waiting")) events wait for an index"
+        if let holder = try row.text("holder") {
+            words += "; the sequencer's lock is held by server process \(holder)"
+        } else {
+            words += "; no instance holds the sequencer's lock"
+        }
+        if let oldest = try row.integer("oldest") { words += "; the oldest open transaction began \(oldest) s ago" }
+        return words
     }
 
     /// Whether any outbox row waits for its index.

@@ -63,10 +63,13 @@ extension PostgresStore {
             }
             guard ContinuousClock.now < deadline else {
                 await waiters.forget(id)
-                throw StoreError(
-                    .database,
-                    "the event was stored but not indexed within \(Self.indexPatience) (is PostgreSQL "
-                        + "holding an old transaction open?)")
+                let diagnosis = try await onConnection("diagnose event indexing") { connection in
+                    try await EventSequencer.diagnosis(of: id, on: connection, logger)
+                }
+                guard let diagnosis else { continue }
+                let problem = "the event was stored but not indexed within \(Self.indexPatience): \(diagnosis)"
+                logger.error("\(problem); \(sequencer.state)")
+                throw StoreError(.database, problem)
             }
             sequencer.wake()
         }

@@ -61,9 +61,13 @@ package final class PostgresStore: StoreEngine {
             database: address.database, tls: tls.client)
         clientConfiguration.options.maximumConnections = configuration.maximumConnections
         clientConfiguration.options.connectTimeout = .seconds(5)
-        connectionConfiguration = PostgresConnection.Configuration(
+        // The name an operator sees in `pg_stat_activity` (and in the server's log with `%a`).
+        clientConfiguration.options.additionalStartupParameters = [("application_name", "t4gd")]
+        var connectionConfiguration = PostgresConnection.Configuration(
             host: address.host, port: address.port, username: address.user, password: address.password,
             database: address.database, tls: tls.connection)
+        connectionConfiguration.options.additionalStartupParameters = [("application_name", "t4gd")]
+        self.connectionConfiguration = connectionConfiguration
         self.logger = logger
         let client = PostgresClient(configuration: clientConfiguration, backgroundLogger: logger)
         self.client = client

@@ -35,8 +35,7 @@ struct PreparedQuery: PostgresPreparedStatement {
     static func rows(_ query: PostgresQuery, on connection: PostgresConnection, _ logger: Logger) async throws
         -> [PostgresRandomAccessRow]
     {
-        let key = Registry.Key(connection: connection.id, sql: query.sql)
-        let name = registry.name(of: key)
+        let name = registry.name(of: query.sql, on: connection)
         do {
             let rows = try await $current.withValue((name, query.sql)) {
                 var rows: [PostgresRandomAccessRow] = []
@@ -46,10 +45,10 @@ struct PreparedQuery: PostgresPreparedStatement {
                 }
                 return rows
             }
-            registry.succeeded(key)
+            registry.succeeded(query.sql, on: connection)
             return rows
         } catch {
-            registry.failed(key, error)
+            registry.failed(query.sql, on: connection, error)
             throw error
         }
     }
@@ -58,48 +57,58 @@ struct PreparedQuery: PostgresPreparedStatement {
 
     /// The name of each statement on each connection: a statement that has never run successfully on a
     /// connection gets a new name after a failure, so that a failed preparation is not kept.
+    ///
+    /// Connections are told apart by identity, not by `PostgresConnection.id`: each pool numbers its
+    /// connections from the start, so two stores of one process (a test's instances) have connections with one
+    /// id, and a statement that succeeded on one would have been taken as prepared on the other. A connection's
+    /// statements are forgotten when it closes, before its object can be freed and its identity reused.
     final class Registry: Sendable {
-        struct Key: Hashable {
-            let connection: PostgresConnection.ID
-            let sql: String
+        /// What is known of the statements of one connection.
+        private struct Statements {
+            /// Statements whose preparation may have failed, with the generation of their name.
+            var generations: [String: Int] = [:]
+            /// Statements that ran successfully (their name no longer changes).
+            var succeeded: Set<String> = []
         }
 
-        private struct State {
-            /// Statements whose preparation may have failed on a connection, with the generation of their name.
-            var generations: [Key: Int] = [:]
-            /// Statements that ran successfully on a connection (their name no longer changes there).
-            var succeeded: Set<Key> = []
-        }
+        private let connections = Mutex([ObjectIdentifier: Statements]())
 
-        /// At most this many successful statements are remembered; past it the set starts again (a statement
-        /// forgotten so that fails later is only prepared again under a new name).
-        private static let limit = 4_096
-
-        private let state = Mutex(State())
-
-        func name(of key: Key) -> String {
-            let generation = state.withLock { $0.generations[key] ?? 0 }
-            return "t4g_\(Self.fingerprint(key.sql))_\(generation)"
-        }
-
-        func succeeded(_ key: Key) {
-            state.withLock { state in
-                guard !state.succeeded.contains(key) else { return }
-                if state.succeeded.count >= Self.limit { state.succeeded.removeAll(keepingCapacity: true) }
-                state.succeeded.insert(key)
+        /// The name under which `sql` is prepared on `connection`.
+        func name(of sql: String, on connection: PostgresConnection) -> String {
+            let key = ObjectIdentifier(connection)
+            let (generation, isNew) = connections.withLock { connections in
+                guard let statements = connections[key] else {
+                    connections[key] = Statements()
+                    return (0, true)
+                }
+                return (statements.generations[sql] ?? 0, false)
             }
+            if isNew { connection.closeFuture.whenComplete { [weak self] _ in self?.forget(key) } }
+            return "t4g_\(Self.fingerprint(sql))_\(generation)"
         }
 
-        /// Records that `key` failed with `error`: its next execution prepares it again under a new name unless
-        /// it has run successfully on that connection before, or when the server refused to run it with the row
-        /// type it was prepared with (a migration of another instance changed a table it returns `*` of).
-        func failed(_ key: Key, _ error: any Error) {
+        func succeeded(_ sql: String, on connection: PostgresConnection) {
+            _ = connections.withLock { $0[ObjectIdentifier(connection)]?.succeeded.insert(sql) }
+        }
+
+        /// Records that `sql` failed on `connection` with `error`: its next execution there prepares it again
+        /// under a new name unless it has run successfully on that connection before, or when the server refused
+        /// to run it with the row type it was prepared with (a migration of another instance changed a table it
+        /// returns `*` of).
+        func failed(_ sql: String, on connection: PostgresConnection, _ error: any Error) {
             let rowTypeChanged = (error as? PSQLError)?.serverInfo?[.sqlState] == "0A000"
-            state.withLock { state in
-                guard rowTypeChanged || !state.succeeded.contains(key) else { return }
-                state.succeeded.remove(key)
-                state.generations[key, default: 0] += 1
+            connections.withLock { connections in
+                guard var statements = connections[ObjectIdentifier(connection)],
+                    rowTypeChanged || !statements.succeeded.contains(sql)
+                else { return }
+                statements.succeeded.remove(sql)
+                statements.generations[sql, default: 0] += 1
+                connections[ObjectIdentifier(connection)] = statements
             }
+        }
+
+        private func forget(_ connection: ObjectIdentifier) {
+            _ = connections.withLock { $0.removeValue(forKey: connection) }
         }
 
         /// FNV-1a of `sql`, in hexadecimal (a statement name is at most 63 bytes).

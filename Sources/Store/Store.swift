@@ -81,10 +81,15 @@ package final class Store: MeteredStoreEngine, @unchecked Sendable {
         super.init(engine, factory: configuration.metricsFactory)
     }
 
-    /// Closes the store (see ``StoreEngine/close()``), then ends the background work it runs itself.
+    /// Closes the store (see ``StoreEngine/close()``), then ends the background work it runs itself and waits
+    /// for it: on PostgreSQL the pool's connections and the event sequencer's are closed when this returns, so
+    /// the sequencer's lock is free for the next store opened on the database (a test's restart) and no
+    /// connection outlives the store.
     package override func close() async throws(StoreError) {
         defer { ownBackgroundWork?.cancel() }
         try await super.close()
+        ownBackgroundWork?.cancel()
+        await ownBackgroundWork?.value
     }
 
     /// Opens the SQLite store copy at `path` without migrating it and checks it: integrity, newest event,

@@ -15,14 +15,17 @@ import Testing
 
     static let group = "t4gtest"
 
-    /// Creates the group and `name` in it unless they exist; the user's ids.
+    /// Creates the group and `name` in it unless they exist; the user's ids. Tests that run side by side create
+    /// their users one at a time (an exclusive `flock`): two `useradd` of one name at once fail "already
+    /// exists" (a new machine's first run), and two at once of any names may fail to lock `/etc/passwd`.
     static func user(_ name: String, in directory: TemporaryDirectory) async throws -> User {
         if UserDatabase.user(named: name) == nil {
             try await Services.run(
                 "-c",
                 [
-                    "groupadd -f --system \"$1\" && { id -u \"$2\" >/dev/null 2>&1 || useradd --system"
-                        + " --no-create-home --shell /usr/sbin/nologin -g \"$1\" \"$2\"; }", "create", group, name,
+                    "exec 9>/tmp/t4gtest-users.lock && flock 9 && groupadd -f --system \"$1\" && { id -u \"$2\""
+                        + " >/dev/null 2>&1 || useradd --system --no-create-home --shell /usr/sbin/nologin -g \"$1\""
+                        + " \"$2\"; }", "create", group, name,
                 ], in: directory)
         }
         let entry = try #require(UserDatabase.user(named: name))
@@ -33,7 +36,11 @@ import Testing
     /// `usermod -aG` does.
     static func addSupplementaryGroup(_ group: String, to user: String, in directory: TemporaryDirectory) async throws {
         try await Services.run(
-            "-c", ["groupadd -f --system \"$1\" && usermod -aG \"$1\" \"$2\"", "add", group, user], in: directory)
+            "-c",
+            [
+                "exec 9>/tmp/t4gtest-users.lock && flock 9 && groupadd -f --system \"$1\" && usermod -aG \"$1\" \"$2\"",
+                "add", group, user,
+            ], in: directory)
     }
 
     /// A daemon of `network` that serves its socket to the group with mode 0660 and maps `roles` (the lines of

@@ -153,6 +153,49 @@ import Testing
         #expect(try await events(writer).map(\.index) == Array(1...50))
     }
 
+    /// When an event waits for its index, the diagnosis a writer reports names why: which server process holds
+    /// the sequencer's lock (here a session standing in for a stuck instance), or that none does, or that the
+    /// row is gone; and nothing once the row has its index.
+    @Test func whyAnEventWaitsForItsIndexIsNamed() async throws {
+        defer { directory.remove() }
+        let url = try await StoreEngines.url("postgres", in: directory)
+        let first = try await openStores(1, url: url)[0]
+        let configuration = try engine(first).connectionConfiguration
+        let logger = try engine(first).logger
+        try await first.close()
+        let holder = try await PostgresConnection.connect(configuration: configuration, id: 1, logger: logger)
+        defer { Task { try await holder.close() } }
+        let holderPID = try #require(
+            try await holder.rows(
+                "SELECT pg_backend_pid()::bigint AS pid, pg_advisory_lock(\(EventSequencer.leaderLockKey))::text",
+                logger
+            ).first?.integer("pid"))
+        let store = try await openStores(1, url: url)[0]
+        let postgres = try engine(store)
+        let pending = try await postgres.client.withConnection { connection in
+            try await EventOutbox.insert(NewEvent(type: "test", at: 1, data: "{}"), on: connection, logger)
+        }
+        let waiting = try await postgres.client.withConnection { connection in
+            try await EventSequencer.diagnosis(of: pending.outboxID, on: connection, logger)
+        }
+        let expected = "1 events wait for an index; the sequencer's lock is held by server process \(holderPID) ("
+        #expect(waiting?.hasPrefix(expected) == true)
+        #expect(waiting?.contains(", idle for ") == true)
+        let gone = try await EventSequencer.diagnosis(of: pending.outboxID + 1_000, on: holder, logger)
+        #expect(gone?.hasPrefix("its outbox row is gone (the transaction that wrote it did not commit); ") == true)
+        #expect(!postgres.sequencer.isLeading)
+        #expect(postgres.sequencer.state == "this instance does not sequence")
+        try await holder.query("SELECT pg_advisory_unlock_all()", logger: logger)
+        try await eventually("the event is indexed") {
+            try await EventSequencer.diagnosis(of: pending.outboxID, on: holder, logger) == nil
+        }
+        #expect(postgres.sequencer.state.hasPrefix("this instance sequences, its last batch "))
+        try await store.close()
+        _ = try await EventOutbox.insert(NewEvent(type: "test", at: 2, data: "{}"), on: holder, logger)
+        let nobody = try await EventSequencer.diagnosis(of: pending.outboxID + 1, on: holder, logger)
+        #expect(nobody?.hasPrefix("1 events wait for an index; no instance holds the sequencer's lock") == true)
+    }
+
     @Test(arguments: ["another database of the cluster", "the same database"])
     func aLongTransactionDoesNotHoldIndexingBack(in place: String) async throws {
         defer { directory.remove() }

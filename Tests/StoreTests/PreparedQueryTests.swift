@@ -36,6 +36,33 @@ import Testing
         }
     }
 
+    /// Two stores of one process (instances in a test) number their pools' connections alike: a statement that
+    /// ran on one store's connection is no reason to keep a failed preparation on the other's with the same id.
+    @Test func aConnectionOfAnotherPoolWithTheSameIDKeepsItsOwnStatements() async throws {
+        defer { directory.remove() }
+        let url = try await StoreEngines.url("postgres", in: directory)
+        var stores: [PostgresStore] = []
+        for instance in ["a", "b"] {
+            let store = try await Store(configuration: .init(location: try StoreLocation(url: url), instance: instance))
+            stores.append(try #require(store.base as? PostgresStore))
+        }
+        try await stores[0].client.withConnection { first in
+            try await stores[1].client.withConnection { second in
+                try #require(first.id == second.id, "the two pools' first connections share an id")
+                let logger = stores[0].logger
+                try await first.query("CREATE TABLE items (id int PRIMARY KEY)", logger: logger)
+                let insert: PostgresQuery = "INSERT INTO items VALUES (\(Int32(1))) RETURNING id"
+                #expect(try await first.preparedRows(insert, logger).count == 1)
+                try await second.query("BEGIN", logger: logger)
+                await #expect(throws: PSQLError.self) { try await second.query("SELECT 1/0", logger: logger) }
+                await #expect(throws: PSQLError.self) { try await second.preparedRows(insert, logger) }
+                try await second.query("ROLLBACK", logger: logger)
+                try await second.query("DELETE FROM items", logger: logger)
+                #expect(try await second.preparedRows(insert, logger).map { try $0.integer("id") } == [1])
+            }
+        }
+    }
+
     @Test func aStatementWhoseRowsChangedTypeIsPreparedAgain() async throws {
         try await onConnection { connection, logger in
             try await connection.query("CREATE TABLE items (id int PRIMARY KEY)", logger: logger)
