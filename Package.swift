@@ -208,10 +208,11 @@ let package = Package(
                 "JSONRPC", "RPCClient", "RPCWire", .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
+        .target(name: "CSpawn", path: "Tests/CSpawn"),
         .target(
             name: "TestSupport",
             dependencies: [
-                "JSONRPC", "RPCClient", "Secp256k1", .product(name: "GRDB", package: "GRDB.swift"),
+                "CSpawn", "JSONRPC", "RPCClient", "Secp256k1", .product(name: "GRDB", package: "GRDB.swift"),
                 .product(name: "NIOConcurrencyHelpers", package: "swift-nio"),
                 .product(name: "NIOCore", package: "swift-nio"), .product(name: "NIOPosix", package: "swift-nio"),
                 .product(name: "NIOHTTP1", package: "swift-nio"), .product(name: "NIOSSL", package: "swift-nio-ssl"),

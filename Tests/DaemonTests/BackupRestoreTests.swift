@@ -14,16 +14,9 @@ import Testing
 
     /// Runs the built `t4gctl`; returns its exit status and stdout.
     func t4gctl(_ arguments: [String]) throws -> (status: Int32, output: String) {
-        let process = Process()
-        process.executableURL = DaemonProcess.productsDirectory.appendingPathComponent("t4gctl")
-        process.arguments = arguments
-        let output = Pipe()
-        process.standardOutput = output
-        process.standardError = FileHandle.nullDevice
-        try process.run()
-        let data = output.fileHandleForReading.readDataToEndOfFile()
-        process.waitUntilExit()
-        return (process.terminationStatus, String(decoding: data, as: UTF8.self))
+        let output = try ProcessOutput.run(
+            DaemonProcess.productsDirectory.appendingPathComponent("t4gctl").path, arguments)
+        return (output.status, output.stdout)
     }
 
     func allEvents(_ daemon: DaemonProcess) async throws -> [JSONValue] {

@@ -269,19 +269,10 @@ import Testing
 
     /// Runs `t4gd` with `arguments` until it exits: its exit status and its stderr.
     static func runT4GD(_ arguments: [String]) async throws -> (status: Int32, stderr: String) {
-        let process = Process()
-        process.executableURL = DaemonProcess.productsDirectory.appendingPathComponent("t4gd")
-        process.arguments = arguments
-        let errors = Pipe()
-        process.standardError = errors
-        process.standardOutput = FileHandle.nullDevice
-        try process.run()
-        let stderr = try await blocking {
-            let data = errors.fileHandleForReading.readDataToEndOfFile()
-            process.waitUntilExit()
-            return String(decoding: data, as: UTF8.self)
+        let output = try await blocking {
+            try ProcessOutput.run(DaemonProcess.productsDirectory.appendingPathComponent("t4gd").path, arguments)
         }
-        return (process.terminationStatus, stderr)
+        return (output.status, output.stderr)
     }
 
     /// t4gd refuses to start on a bad `[lnbits]` value: exit status 78 (EX_CONFIG) and the key on stderr, before

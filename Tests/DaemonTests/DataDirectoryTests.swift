@@ -39,12 +39,7 @@ import Testing
         defer { directory.remove() }
         let data = directory.file("data")
         let socket = directory.file("t4gd.sock")
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: "/bin/bash")
-        process.arguments = Self.underUmask022(["--data-dir", data, "--socket", socket])
-        process.standardOutput = FileHandle.nullDevice
-        process.standardError = FileHandle.nullDevice
-        try process.run()
+        let process = try ChildProcess("/bin/bash", Self.underUmask022(["--data-dir", data, "--socket", socket]))
         defer {
             process.terminate()
             process.waitUntilExit()

@@ -12,20 +12,16 @@ import Testing
         try await DevNetwork.run { network in
             let alice = try await network.daemon()
             let bob = try await network.daemon()
-            let process = Process()
-            process.executableURL = DaemonProcess.productsDirectory.appendingPathComponent("t4gctl")
-            process.arguments = ["events", "--follow", "--json", "--socket", alice.socketPath]
-            let output = Pipe()
-            process.standardOutput = output
-            process.standardError = FileHandle.nullDevice
-            try process.run()
+            let process = try ChildProcess(
+                DaemonProcess.productsDirectory.appendingPathComponent("t4gctl").path,
+                ["events", "--follow", "--json", "--socket", alice.socketPath], standardOutput: .pipe)
             defer {
                 process.terminate()
                 process.waitUntilExit()
             }
             let invoice = try await alice.call("invoice.create", ["amount_msat": 4_000, "description": "follow"])
             _ = try await bob.call("payment.send", ["bolt11": .string(invoice.string("bolt11"))])
-            let reader = output.fileHandleForReading
+            let reader = try #require(process.standardOutput)
             let line = try await firstLine(of: reader, within: .seconds(10))
             let event = try JSONValue.parse(line)
             #expect(event.string("type") == "invoice.paid")

@@ -7,18 +7,10 @@ import Testing
 @Suite(.serialized) struct LoadToolTests {
     /// Runs `t4gload` with `arguments`; its exit status and standard output.
     func load(_ arguments: [String]) async throws -> (status: Int32, output: String) {
-        let process = Process()
-        process.executableURL = DaemonProcess.productsDirectory.appendingPathComponent("t4gload")
-        process.arguments = arguments
-        let pipe = Pipe()
-        process.standardOutput = pipe
-        try process.run()
         let output = try await blocking {
-            let output = pipe.fileHandleForReading.readDataToEndOfFile()
-            process.waitUntilExit()
-            return output
+            try ProcessOutput.run(DaemonProcess.productsDirectory.appendingPathComponent("t4gload").path, arguments)
         }
-        return (process.terminationStatus, String(decoding: output, as: UTF8.self))
+        return (output.status, output.stdout)
     }
 
     @Test(.timeLimit(.minutes(3)))

@@ -10,16 +10,9 @@ import Testing
 
     /// Runs `systemd-analyze` with `arguments`; returns its exit status and its stdout and stderr together.
     func systemdAnalyze(_ arguments: [String]) throws -> (status: Int32, output: String) {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-        process.arguments = ["systemd-analyze"] + arguments
-        let output = Pipe()
-        process.standardOutput = output
-        process.standardError = output
-        try process.run()
-        let data = output.fileHandleForReading.readDataToEndOfFile()
-        process.waitUntilExit()
-        return (process.terminationStatus, String(decoding: data, as: UTF8.self))
+        let output = try ProcessOutput.run(
+            "/usr/bin/env", ["systemd-analyze"] + arguments, mergingStandardError: true)
+        return (output.status, output.stdout)
     }
 
     @Test func theUnitVerifiesWithTheBuiltDaemon() throws {

@@ -179,10 +179,12 @@ import Testing
             try await EventSequencer.diagnosis(of: pending.outboxID, on: connection, logger)
         }
         let expected = "1 events wait for an index; the sequencer's lock is held by server process \(holderPID) ("
-        #expect(waiting?.hasPrefix(expected) == true)
-        #expect(waiting?.contains(", idle for ") == true)
+        #expect(waiting?.hasPrefix(expected) == true, "\(waiting ?? "indexed")")
+        #expect(waiting?.contains(", idle for ") == true, "\(waiting ?? "indexed")")
         let gone = try await EventSequencer.diagnosis(of: pending.outboxID + 1_000, on: holder, logger)
-        #expect(gone?.hasPrefix("its outbox row is gone (the transaction that wrote it did not commit); ") == true)
+        #expect(
+            gone?.hasPrefix("its outbox row is gone (the transaction that wrote it did not commit); ") == true,
+            "\(gone ?? "indexed")")
         #expect(!postgres.sequencer.isLeading)
         #expect(postgres.sequencer.state == "this instance does not sequence")
         try await holder.query("SELECT pg_advisory_unlock_all()", logger: logger)
@@ -191,9 +193,11 @@ import Testing
         }
         #expect(postgres.sequencer.state.hasPrefix("this instance sequences, its last batch "))
         try await store.close()
-        _ = try await EventOutbox.insert(NewEvent(type: "test", at: 2, data: "{}"), on: holder, logger)
-        let nobody = try await EventSequencer.diagnosis(of: pending.outboxID + 1, on: holder, logger)
-        #expect(nobody?.hasPrefix("1 events wait for an index; no instance holds the sequencer's lock") == true)
+        let orphan = try await EventOutbox.insert(NewEvent(type: "test", at: 2, data: "{}"), on: holder, logger)
+        let nobody = try await EventSequencer.diagnosis(of: orphan.outboxID, on: holder, logger)
+        #expect(
+            nobody?.hasPrefix("1 events wait for an index; no instance holds the sequencer's lock") == true,
+            "\(nobody ?? "indexed")")
     }
 
     @Test(arguments: ["another database of the cluster", "the same database"])

@@ -5,18 +5,8 @@ import Testing
 /// Runs the built `t4gctl` executable, which sits next to the test bundle.
 func runT4GCtl(_ arguments: [String]) throws -> (status: Int32, stdout: Data, stderr: Data) {
     let products = URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent()
-    let process = Process()
-    process.executableURL = products.appendingPathComponent("t4gctl")
-    process.arguments = arguments
-    let stdout = Pipe()
-    let stderr = Pipe()
-    process.standardOutput = stdout
-    process.standardError = stderr
-    try process.run()
-    let out = stdout.fileHandleForReading.readDataToEndOfFile()
-    let err = stderr.fileHandleForReading.readDataToEndOfFile()
-    process.waitUntilExit()
-    return (process.terminationStatus, out, err)
+    let output = try ProcessOutput.run(products.appendingPathComponent("t4gctl").path, arguments)
+    return (output.status, Data(output.stdout.utf8), Data(output.stderr.utf8))
 }
 
 @Suite struct DecodeCommandTests {

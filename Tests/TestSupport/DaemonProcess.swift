@@ -5,12 +5,11 @@ import RPCClient
 
 /// A real `t4gd` process for end-to-end tests: its own data directory under /tmp, the embedded dev backend,
 /// a socket to call through, and its operations listener on a free loopback port. Stop it with ``stop()`` (SIGTERM, graceful) or ``kill()`` (SIGKILL).
-public final class DaemonProcess: @unchecked Sendable {
-    // @unchecked: `process` is only touched by the test that owns this value, one call at a time.
+public final class DaemonProcess: Sendable {
     public let directory: TemporaryDirectory
     public let socketPath: String
     public let configPath: String
-    private let process: Process
+    private let process: ChildProcess
     private let arguments: [String]
 
     /// Starts `t4gd` with `config` (TOML text, written with `configMode`) on `directory` (made owner-only, as t4gd
@@ -38,18 +37,12 @@ public final class DaemonProcess: @unchecked Sendable {
         }
     }
 
-    private static func launch(_ arguments: [String], environment: [String: String], log: String) throws -> Process {
-        let process = Process()
-        process.environment = ProcessInfo.processInfo.environment.merging(environment) { $1 }
-        process.executableURL = productsDirectory.appendingPathComponent("t4gd")
-        process.arguments = arguments
-        _ = FileManager.default.createFile(atPath: log, contents: nil)
-        let handle = try FileHandle(forWritingTo: URL(fileURLWithPath: log))
-        handle.seekToEndOfFile()
-        process.standardError = handle
-        process.standardOutput = handle
-        try process.run()
-        return process
+    private static func launch(_ arguments: [String], environment: [String: String], log: String) throws
+        -> ChildProcess
+    {
+        try ChildProcess(
+            productsDirectory.appendingPathComponent("t4gd").path, arguments, environment: environment,
+            standardOutput: .file(log), standardError: .standardOutput)
     }
 
     /// The folder holding the built products (`t4gd`, `t4gctl`), beside the test bundle.
@@ -135,7 +128,7 @@ public final class DaemonProcess: @unchecked Sendable {
     /// SIGTERM and wait for the exit status.
     @discardableResult
     public func stop() async -> Int32 {
-        if process.isRunning { process.terminate() }
+        process.terminate()
         let status = await waitForExit()
         recordUnpaidPreimages()
         return status
@@ -143,7 +136,7 @@ public final class DaemonProcess: @unchecked Sendable {
 
     /// SIGKILL, as a crash would.
     public func kill() async {
-        if process.isRunning { Foundation.kill(process.processIdentifier, SIGKILL) }
+        process.send(SIGKILL)
         _ = await waitForExit()
         recordUnpaidPreimages()
     }

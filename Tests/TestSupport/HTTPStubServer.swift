@@ -136,14 +136,7 @@ public struct TestCertificates: Sendable {
                 certificateFile, "-days", "2", "-extfile", extensions,
             ],
         ] {
-            let process = Process()
-            process.executableURL = URL(fileURLWithPath: "/usr/bin/openssl")
-            process.arguments = arguments
-            process.standardOutput = FileHandle.nullDevice
-            process.standardError = FileHandle.nullDevice
-            try process.run()
-            process.waitUntilExit()
-            guard process.terminationStatus == 0 else {
+            guard try ChildProcess("/usr/bin/openssl", arguments).waitUntilExit() == 0 else {
                 throw CocoaError(
                     .fileWriteUnknown, userInfo: [NSLocalizedDescriptionKey: "openssl \(arguments[0]) failed"])
             }

@@ -9,27 +9,22 @@ public struct ProcessOutput: Sendable {
     /// Its stderr (empty when merged into stdout).
     public var stderr: String
 
-    /// Runs `executable` with `arguments` to its end, stdin from /dev/null; `environment` is added to this
-    /// process's environment.
+    /// Runs `executable` with `arguments` to its end (``ChildProcess``), stdin from /dev/null; `environment` is
+    /// added to this process's environment. Its output goes to files, read after it ends: two pipes read one
+    /// after the other would stall a child that fills the second first.
     public static func run(
         _ executable: String, _ arguments: [String], environment: [String: String] = [:],
         mergingStandardError: Bool = false
     ) throws -> ProcessOutput {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: executable)
-        process.arguments = arguments
-        process.environment = ProcessInfo.processInfo.environment.merging(environment) { $1 }
-        process.standardInput = FileHandle.nullDevice
-        let stdout = Pipe()
-        let stderr = mergingStandardError ? stdout : Pipe()
-        process.standardOutput = stdout
-        process.standardError = stderr
-        try process.run()
-        let out = stdout.fileHandleForReading.readDataToEndOfFile()
-        let err = mergingStandardError ? Data() : stderr.fileHandleForReading.readDataToEndOfFile()
-        process.waitUntilExit()
+        let directory = TemporaryDirectory()
+        defer { directory.remove() }
+        let (out, err) = (directory.file("stdout"), directory.file("stderr"))
+        let process = try ChildProcess(
+            executable, arguments, environment: environment, standardOutput: .file(out),
+            standardError: mergingStandardError ? .standardOutput : .file(err))
+        let status = process.waitUntilExit()
         return ProcessOutput(
-            status: process.terminationStatus, stdout: String(decoding: out, as: UTF8.self),
-            stderr: String(decoding: err, as: UTF8.self))
+            status: status, stdout: (try? String(contentsOfFile: out, encoding: .utf8)) ?? "",
+            stderr: (try? String(contentsOfFile: err, encoding: .utf8)) ?? "")
     }
 }

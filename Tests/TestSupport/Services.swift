@@ -1,9 +1,5 @@
 import Foundation
 
-#if canImport(Glibc)
-    import Glibc
-#endif
-
 /// Runs `body`, then `cleanup`, whether `body` threw or not.
 public func withCleanup<T>(_ body: () async throws -> T, finally cleanup: () async -> Void) async throws -> T {
     do {
@@ -31,8 +27,8 @@ public enum Services {
         public var description: String { "\(script) exited \(status): \(output)" }
     }
 
-    /// Runs `bash script arguments…` and waits for it on a thread of its own, not on the cooperative pool;
-    /// its stdout on success. (posix_spawn and waitpid: Foundation's `Process` left the script a zombie here.)
+    /// Runs `bash script arguments…` (``ChildProcess``) and waits for it on a thread of its own, not on the
+    /// cooperative pool; its stdout on success.
     @discardableResult
     public static func run(_ script: String, _ arguments: [String], in directory: TemporaryDirectory) async throws
         -> String
@@ -40,48 +36,15 @@ public enum Services {
         let name = URL(fileURLWithPath: script).lastPathComponent + "-" + String(UInt32.random(in: 0...UInt32.max))
         let outPath = directory.file("\(name).out")
         let errPath = directory.file("\(name).err")
-        let pid = try spawn(["/bin/bash", script] + arguments, stdout: outPath, stderr: errPath)
-        let status: Int32 = await withCheckedContinuation { continuation in
-            Thread {
-                var status: Int32 = 0
-                while waitpid(pid, &status, 0) == -1 && errno == EINTR {}
-                continuation.resume(returning: status & 0x7f == 0 ? (status >> 8) & 0xff : 128 + (status & 0x7f))
-            }.start()
-        }
+        let status = try await ChildProcess(
+            "/bin/bash", [script] + arguments, standardOutput: .file(outPath), standardError: .file(errPath)
+        ).exitStatus()
         let output = (try? String(contentsOfFile: outPath, encoding: .utf8)) ?? ""
         guard status == 0 else {
             let errors = (try? String(contentsOfFile: errPath, encoding: .utf8)) ?? ""
             throw ScriptFailed(script: script, status: status, output: output + errors)
         }
         return output
-    }
-
-    /// Starts `arguments` with stdin from /dev/null, stdout and stderr into files, no signal blocked and every
-    /// signal at its default (the test process blocks or ignores some, which children would inherit: then
-    /// SIGTERM does not stop a service); its process id.
-    private static func spawn(_ arguments: [String], stdout: String, stderr: String) throws -> pid_t {
-        var attributes = posix_spawnattr_t()
-        posix_spawnattr_init(&attributes)
-        defer { posix_spawnattr_destroy(&attributes) }
-        var noSignals = sigset_t()
-        sigemptyset(&noSignals)
-        posix_spawnattr_setsigmask(&attributes, &noSignals)
-        var allSignals = sigset_t()
-        sigfillset(&allSignals)
-        posix_spawnattr_setsigdefault(&attributes, &allSignals)
-        posix_spawnattr_setflags(&attributes, Int16(POSIX_SPAWN_SETSIGMASK | POSIX_SPAWN_SETSIGDEF))
-        var actions = posix_spawn_file_actions_t()
-        posix_spawn_file_actions_init(&actions)
-        defer { posix_spawn_file_actions_destroy(&actions) }
-        posix_spawn_file_actions_addopen(&actions, 0, "/dev/null", O_RDONLY, 0)
-        posix_spawn_file_actions_addopen(&actions, 1, stdout, O_WRONLY | O_CREAT | O_TRUNC, 0o644)
-        posix_spawn_file_actions_addopen(&actions, 2, stderr, O_WRONLY | O_CREAT | O_TRUNC, 0o644)
-        let argv = arguments.map { strdup($0) } + [nil]
-        defer { argv.forEach { free($0) } }
-        var pid = pid_t()
-        let result = posix_spawn(&pid, arguments[0], &actions, &attributes, argv, environ)
-        guard result == 0 else { throw ScriptFailed(script: arguments[0], status: result, output: "cannot spawn") }
-        return pid
     }
 
     /// Decodes JSON text.

@@ -1,0 +1,7 @@
+#define _GNU_SOURCE
+#include <fcntl.h>
+#include <unistd.h>
+
+#include "CSpawn.h"
+
+int cspawn_pipe_cloexec(int fds[2]) { return pipe2(fds, O_CLOEXEC); }
