@@ -82,9 +82,10 @@ package final class Store: MeteredStoreEngine, @unchecked Sendable {
     }
 
     /// Closes the store (see ``StoreEngine/close()``), then ends the background work it runs itself and waits
-    /// for it: on PostgreSQL the pool's connections and the event sequencer's are closed when this returns, so
-    /// the sequencer's lock is free for the next store opened on the database (a test's restart) and no
-    /// connection outlives the store.
+    /// for it: on PostgreSQL the pool's connections and the event sequencer's are closed when this returns (the
+    /// server frees the sequencer's lock once its process has seen that connection close), so no connection
+    /// outlives the store and a store reopened on the database (a test's restart) does not meet a sequencer
+    /// still running.
     package override func close() async throws(StoreError) {
         defer { ownBackgroundWork?.cancel() }
         try await super.close()
