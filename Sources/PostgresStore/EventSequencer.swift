@@ -284,10 +284,7 @@ final class EventSequencer: Sendable {
     var state: String {
         let (lastBatch, lastError) = progress.withLock { ($0.lastBatch, $0.lastError) }
         var words = isLeading ? "this instance sequences" : "this instance does not sequence"
-        if let lastBatch {
-            let seconds = Double((ContinuousClock.now - lastBatch).components.seconds)
-            words += ", its last batch \(Int(seconds)) s ago"
-        }
+        if let lastBatch { words += ", its last batch \((ContinuousClock.now - lastBatch).components.seconds) s ago" }
         if let lastError { words += ", its sequencer last stopped on: \(lastError)" }
         return words
     }

@@ -42,8 +42,9 @@ import Testing
     func aVanishedPaymentSendStillCompletesAndIsRecorded() async throws {
         try await DevNetwork.run { network in
             let payee = try await network.daemon()
-            // Every payment stays in flight for 15 s, long after its caller is gone.
-            let payer = try await network.daemon(extra: "payment_latency = \"15000\"")
+            // Every payment stays in flight for 40 s, long after its caller is gone (15 s were once not enough:
+            // on a loaded CI machine the payment ended before the steps below had seen its unit come back).
+            let payer = try await network.daemon(extra: "payment_latency = \"40000\"")
             let port = try await payer.metricsPort()
             let invoice = try await payee.call("invoice.create", ["amount_msat": 21_000, "description": "vanished"])
             let hash = invoice.string("payment_hash")

@@ -191,7 +191,10 @@ import Testing
         try await eventually("the event is indexed") {
             try await EventSequencer.diagnosis(of: pending.outboxID, on: holder, logger) == nil
         }
-        #expect(postgres.sequencer.state.hasPrefix("this instance sequences, its last batch "))
+        // The batch's commit is seen before the sequencer's task has recorded it.
+        try await eventually("the sequencer's state names its last batch") {
+            postgres.sequencer.state.hasPrefix("this instance sequences, its last batch ")
+        }
         try await store.close()
         let orphan = try await EventOutbox.insert(NewEvent(type: "test", at: 2, data: "{}"), on: holder, logger)
         // The closed store's session ends once its server process has seen the connection close (on a loaded
